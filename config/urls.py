@@ -1,0 +1,10 @@
+"""Root URLs: the public portal at /, the back office at /staff/."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("staff/", include("gongkai.backoffice.urls")),
+    path("", include("gongkai.portal.urls")),
+]
