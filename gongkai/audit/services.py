@@ -1,0 +1,71 @@
+"""Writing to the audit trail. Every service of every app records what it changed through audit_record."""
+
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from gongkai.audit.context import current_client_address
+from gongkai.audit.models import AuditChainHead, AuditEvent, object_type_of
+
+
+def jsonable(value: Any) -> Any:
+    """Dates, decimals and the like become strings, so the stored JSON hashes the same when read back."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str)) if value is not None else None
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """The concrete field values of a model instance, for the before/after of an event."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    return jsonable({name: getattr(obj, name) for name in names})
+
+
+def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
+    """Keep only the keys whose value changed, so an event shows exactly what was edited."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def audit_record(
+    *,
+    actor,
+    verb: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    agency=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Call it inside the transaction of the change it describes."""
+    if obj is not None:
+        object_type = object_type or object_type_of(obj)
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        # Locking the head row serialises writers on PostgreSQL; on SQLite the IMMEDIATE transaction already
+        # holds the database's write lock.
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            created_at=timezone.now(),
+            actor=actor_obj,
+            actor_label=(actor_obj.get_full_name() or actor_obj.get_username()) if actor_obj else "系统",
+            verb=verb,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=object_repr[:300],
+            agency_id=getattr(agency, "pk", agency),
+            client_address=current_client_address(),
+            before=jsonable(before),
+            after=jsonable(after),
+            note=note,
+            prev_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, event_count=models.F("event_count") + 1)
+    return event

@@ -1,0 +1,78 @@
+"""Registries the apps fill when Django starts: portal sections and dashboard panels.
+
+They live at the bottom of the dependency order so that a domain app can add its own portal section or
+back-office panel without importing the portal or back-office apps above it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    key: str
+    label: str
+    url_for_agency: Callable  # agency -> URL of this section for that agency
+    order: int = 100
+
+
+_sections: dict[str, PortalSection] = {}
+
+
+def register_portal_section(section: PortalSection) -> None:
+    _sections[section.key] = section
+
+
+def portal_sections() -> list[PortalSection]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+def portal_nav_items(agency, current: str = "") -> list[dict]:
+    """The navigation bar for pages of `agency`: one link per registered section."""
+    if agency is None:
+        return []
+    return [
+        {"key": s.key, "label": s.label, "url": s.url_for_agency(agency), "current": s.key == current}
+        for s in portal_sections()
+    ]
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    key: str
+    template: str
+    # (request, agency) -> context dict for the panel's template, or None to hide the panel.
+    context: Callable
+    roles: frozenset[str]  # who sees it; "site_admin" for site administrators
+    order: int = 100
+
+
+_panels: dict[str, DashboardPanel] = {}
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    _panels[panel.key] = panel
+
+
+def dashboard_panels_for(roles: set[str]) -> list[DashboardPanel]:
+    return sorted((p for p in _panels.values() if p.roles & roles), key=lambda p: (p.order, p.key))
+
+
+@dataclass(frozen=True)
+class StaffNavItem:
+    key: str
+    label: str
+    url_name: str
+    roles: frozenset[str]  # who sees the link; "site_admin" for site administrators
+    order: int = 100
+
+
+_staff_nav: dict[str, StaffNavItem] = {}
+
+
+def register_staff_nav_item(item: StaffNavItem) -> None:
+    _staff_nav[item.key] = item
+
+
+def staff_nav_items_for(roles: set[str]) -> list[StaffNavItem]:
+    return sorted((i for i in _staff_nav.values() if i.roles & roles), key=lambda i: (i.order, i.key))
