@@ -1,0 +1,46 @@
+"""The back office's sense of "where am I": the agency the user is working in, chosen with the switcher."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+
+from gongkai.accounts.access import agencies_visible_to, user_role_summary, user_roles_in
+from gongkai.accounts.models import RoleAssignment
+from gongkai.agencies.models import Agency
+
+SESSION_KEY = "current_agency_id"
+
+
+def switchable_agencies(user) -> list[Agency]:
+    """The agencies offered in the switcher: where the user holds a role (site admins: the roots and theirs)."""
+    ids = list(RoleAssignment.objects.filter(user=user).values_list("agency_id", flat=True))
+    qs = Agency.objects.filter(pk__in=ids, is_active=True)
+    if user.is_superuser:
+        qs = Agency.objects.filter(is_active=True, depth__lte=1) | qs
+    return list(qs.distinct().order_by("path"))
+
+
+def current_agency(request) -> Agency | None:
+    choices = switchable_agencies(request.user)
+    chosen = request.session.get(SESSION_KEY)
+    for agency in choices:
+        if agency.pk == chosen:
+            return agency
+    if chosen and (agency := agencies_visible_to(request.user).filter(pk=chosen).first()):
+        return agency
+    return choices[0] if choices else None
+
+
+def staff_view(view):
+    """Login required; sets request.agency, request.agencies (the switcher) and request.roles."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.agencies = switchable_agencies(request.user)
+        request.agency = current_agency(request)
+        request.roles = user_role_summary(request.user)
+        request.agency_roles = user_roles_in(request.user, request.agency) if request.agency else set()
+        return view(request, *args, **kwargs)
+
+    return wrapper
