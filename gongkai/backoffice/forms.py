@@ -1,0 +1,71 @@
+"""Back-office forms. Labels come from the models' Chinese verbose names; errors name the field."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.models import Role, User
+from gongkai.agencies.models import Agency
+from gongkai.workdays.models import HolidayNotice, WorkdayOverride
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = [
+            "name", "short_name", "slug", "kind", "parent", "reports_with", "credit_code", "region_code",
+            "sort_order", "is_active", "office_name", "office_address", "office_postcode", "office_phone",
+            "office_fax", "office_email", "office_hours", "site_name", "site_sponsor", "site_phone", "icp_number",
+            "site_code", "police_record",
+        ]  # fmt: skip
+
+    def __init__(self, *args, parent_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parent_choices is not None:
+            self.fields["parent"].queryset = parent_choices
+            self.fields["reports_with"].queryset = parent_choices
+
+
+class GrantRoleForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("用户名“%(name)s”不存在或已停用。"), params={"name": username})
+        self.cleaned_data["user"] = user
+        return username
+
+
+class NewUserForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    job_title = forms.CharField(label=_("职务"), max_length=50, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput(render_value=True), min_length=10)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+
+
+class DeadlineForm(forms.Form):
+    start = forms.DateField(label=_("起算日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("工作日数"), min_value=0, max_value=400, initial=20)
+
+
+class HolidayNoticeForm(forms.ModelForm):
+    class Meta:
+        model = HolidayNotice
+        fields = ["year", "title", "document_number", "published_on"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class WorkdayOverrideForm(forms.ModelForm):
+    class Meta:
+        model = WorkdayOverride
+        fields = ["date", "is_workday", "name", "notice", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def validate_unique(self):
+        # Setting a date that already has an entry replaces it (the service does that), so no unique error.
+        pass

@@ -1,0 +1,42 @@
+"""The demo loads the 黔东南州 tree and one user per role, and loading it twice changes nothing."""
+
+from django.core.management import call_command
+
+from gongkai.accounts.models import Role, RoleAssignment, User
+from gongkai.agencies.models import Agency
+from gongkai.agencies.selectors import agency_report_name
+from gongkai.audit.models import AuditEvent
+from gongkai.audit.selectors import audit_chain_verify
+from gongkai.core.identifiers import is_valid_credit_code
+from gongkai.demo.loader import DEMO_USERS
+
+
+def test_the_demo_loads_the_prefecture_tree_and_is_idempotent(db, capsys):
+    call_command("demo_load")
+    counts = (Agency.objects.count(), User.objects.count(), RoleAssignment.objects.count(), AuditEvent.objects.count())
+    out = capsys.readouterr().out
+    for user in DEMO_USERS:
+        assert user.username in out
+    call_command("demo_load")
+    assert (
+        Agency.objects.count(),
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+
+    root = Agency.objects.get(slug="qdn")
+    assert agency_report_name(root) == "黔东南州人民政府(州政府办公室)"  # the seed report's title
+    assert root.site_code == "5226000038" and root.icp_number == "黔ICP备16003716号"
+    counties = Agency.objects.filter(parent=root, kind="government")
+    assert counties.count() == 16
+    assert Agency.objects.filter(kind="township").exists()
+    assert all(is_valid_credit_code(a.credit_code) for a in Agency.objects.all())
+    assert audit_chain_verify().ok
+
+
+def test_the_demo_has_a_user_for_every_role(db):
+    call_command("demo_load", "--quiet-logins")
+    held = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+    assert User.objects.filter(is_superuser=True).exists()

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "gongkai.portal"
+    label = "portal"
+    verbose_name = _("门户网站")
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from gongkai.core.registry import PortalSection, register_portal_section
+
+        register_portal_section(
+            PortalSection("about", _("机构概况"), lambda agency: reverse("portal:agency", args=[agency.slug]), order=10)
+        )
+        register_portal_section(
+            PortalSection("directory", _("机构导航"), lambda agency: reverse("portal:directory"), order=90)
+        )

@@ -1,0 +1,80 @@
+"""The public portal shell: identity, navigation, contact details and the footer record numbers."""
+
+from django.test import override_settings
+
+
+def test_the_home_page_shows_the_agency_and_its_disclosure_office(tree, client):
+    page = client.get("/").content.decode()
+    assert "黔东南州人民政府政府信息公开" in page
+    assert "黔东南州人民政府办公室" in page  # the disclosure office
+    assert "0855-8227803" in page
+    assert "凯里市人民政府" in page  # subordinate agencies
+
+
+def test_the_footer_carries_the_site_identity(tree, client):
+    page = client.get("/").content.decode()
+    for text in ("黔ICP备16003716号", "政府网站标识码", "5226000038", "贵公网安备52260102556045"):
+        assert text in page
+
+
+def test_a_subordinate_page_inherits_the_nearest_site_identity(tree, client):
+    page = client.get("/agencies/kaili-edu/").content.decode()
+    assert "凯里市教育局" in page and "5226000038" in page
+    assert "凯里市政府" in page  # breadcrumb through the ancestors
+
+
+def test_the_directory_lists_the_tree(tree, client):
+    page = client.get("/agencies/").content.decode()
+    for agency in tree.values():
+        assert agency.name in page
+
+
+def test_navigation_links_only_to_sections_that_exist(tree, client):
+    page = client.get("/").content.decode()
+    assert 'href="/agencies/qdn/"' in page
+    assert 'href="/agencies/"' in page
+
+
+def test_an_unknown_agency_is_404(tree, client):
+    assert client.get("/agencies/nowhere/").status_code == 404
+
+
+def test_an_empty_platform_says_what_to_do(db, client):
+    page = client.get("/").content.decode()
+    assert "尚未设置任何机关" in page
+
+
+@override_settings(PORTAL_AGENCY="kaili")
+def test_the_portal_agency_can_be_configured(tree, client):
+    assert "凯里市人民政府政府信息公开" in client.get("/").content.decode()
+
+
+def test_pages_have_no_inline_script(tree, client, alice, login):
+    import re
+
+    pages = [client.get("/").content.decode(), client.get("/staff/login/").content.decode()]
+    pages.append(login(alice).get("/staff/").content.decode())
+    for page in pages:
+        for tag in re.findall(r"<script[^>]*>", page):
+            assert "src=" in tag
+        assert " style=" not in page
+        assert " onclick=" not in page
+
+
+def test_the_english_locale_works(tree, client):
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Skip to content" in page
+    assert "Staff login" in page
+
+
+def test_the_public_can_switch_language(tree, client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Staff login" in client.get("/").content.decode()
+
+
+def test_a_browser_set_to_english_still_gets_chinese_until_the_visitor_chooses(tree, client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN">' in page and "工作人员登录" in page
