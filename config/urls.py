@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("staff/appeals/", include("gongkai.appeals.urls")),
     path("staff/", include("gongkai.backoffice.urls")),
     path("", include("gongkai.portal.urls")),
 ]

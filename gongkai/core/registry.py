@@ -76,3 +76,25 @@ def register_staff_nav_item(item: StaffNavItem) -> None:
 
 def staff_nav_items_for(roles: set[str]) -> list[StaffNavItem]:
     return sorted((i for i in _staff_nav.values() if i.roles & roles), key=lambda i: (i.order, i.key))
+
+
+@dataclass(frozen=True)
+class ObjectPanel:
+    """A section another app adds to an object's staff page (e.g. an application's appeals)."""
+
+    key: str
+    model: str  # model label, e.g. "applications.application"
+    template: str
+    context: Callable  # (request, obj) -> dict, or None to hide the panel
+    order: int = 100
+
+
+_object_panels: dict[str, ObjectPanel] = {}
+
+
+def register_object_panel(panel: ObjectPanel) -> None:
+    _object_panels[panel.key] = panel
+
+
+def object_panels_for(model: str) -> list[ObjectPanel]:
+    return sorted((p for p in _object_panels.values() if p.model == model), key=lambda p: (p.order, p.key))

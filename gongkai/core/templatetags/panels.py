@@ -1,0 +1,19 @@
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from gongkai.core.registry import object_panels_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def object_panels(context, obj):
+    """Render the panels other apps registered for this object's page, in order."""
+    request = context.get("request")
+    parts = []
+    for panel in object_panels_for(obj._meta.label_lower):
+        panel_context = panel.context(request, obj)
+        if panel_context is not None:
+            parts.append(render_to_string(panel.template, {"obj": obj, **panel_context}, request=request))
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a template rendered with autoescaping
