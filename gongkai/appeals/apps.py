@@ -13,10 +13,10 @@ class AppealsConfig(AppConfig):
         from gongkai.appeals.panels import application_appeals, deadlines_panel
         from gongkai.core.registry import (
             DashboardPanel,
-            ObjectPanel,
+            SlotPanel,
             StaffNavItem,
             register_dashboard_panel,
-            register_object_panel,
+            register_slot_panel,
             register_staff_nav_item,
         )
 
@@ -33,8 +33,11 @@ class AppealsConfig(AppConfig):
         register_staff_nav_item(
             StaffNavItem("appeals", _("复议诉讼"), "appeals:list", frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"}), order=30)
         )
-        register_object_panel(
-            ObjectPanel("appeals", "applications.application", "appeals/_application_panel.html", application_appeals)
+        register_slot_panel(
+            SlotPanel("appeals", "applications.application", "appeals/_application_panel.html", application_appeals)
+        )
+        register_slot_panel(
+            SlotPanel("appeal_deadlines_queue", "applications.queue", "appeals/_deadlines_panel.html", deadlines_panel)
         )
         register_dashboard_panel(
             DashboardPanel(

@@ -79,22 +79,26 @@ def staff_nav_items_for(roles: set[str]) -> list[StaffNavItem]:
 
 
 @dataclass(frozen=True)
-class ObjectPanel:
-    """A section another app adds to an object's staff page (e.g. an application's appeals)."""
+class SlotPanel:
+    """A section one app adds to a page of another: an application's appeals, the work queue's other deadlines.
+
+    A page declares a slot by name (`{% slot "applications.application" obj %}`); panels registered for that
+    slot are rendered there in order, each with its own template and context.
+    """
 
     key: str
-    model: str  # model label, e.g. "applications.application"
+    slot: str
     template: str
     context: Callable  # (request, obj) -> dict, or None to hide the panel
     order: int = 100
 
 
-_object_panels: dict[str, ObjectPanel] = {}
+_slot_panels: dict[str, SlotPanel] = {}
 
 
-def register_object_panel(panel: ObjectPanel) -> None:
-    _object_panels[panel.key] = panel
+def register_slot_panel(panel: SlotPanel) -> None:
+    _slot_panels[panel.key] = panel
 
 
-def object_panels_for(model: str) -> list[ObjectPanel]:
-    return sorted((p for p in _object_panels.values() if p.model == model), key=lambda p: (p.order, p.key))
+def slot_panels(slot: str) -> list[SlotPanel]:
+    return sorted((p for p in _slot_panels.values() if p.slot == slot), key=lambda p: (p.order, p.key))

@@ -2,17 +2,17 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from gongkai.core.registry import object_panels_for
+from gongkai.core.registry import slot_panels
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def object_panels(context, obj):
-    """Render the panels other apps registered for this object's page, in order."""
+def slot(context, name: str, obj=None):
+    """Render the panels other apps registered for this slot of the page, in order."""
     request = context.get("request")
     parts = []
-    for panel in object_panels_for(obj._meta.label_lower):
+    for panel in slot_panels(name):
         panel_context = panel.context(request, obj)
         if panel_context is not None:
             parts.append(render_to_string(panel.template, {"obj": obj, **panel_context}, request=request))
