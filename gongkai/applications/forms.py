@@ -29,6 +29,10 @@ ATTACHMENT_MAX_FILES = 3
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
+        # The browser's date picker reads and writes ISO dates whatever the page's language.
+        super().__init__(attrs, format=format)
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -49,7 +53,9 @@ def blank_choice(choices):
 class ApplicationForm(forms.Form):
     """条例 第二十九条: who applies, what information, in what form and how to receive it."""
 
-    kind = forms.ChoiceField(label=_("申请人类型"), choices=ApplicantKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("申请人类型"), choices=ApplicantKind.choices, widget=forms.RadioSelect, initial=ApplicantKind.NATURAL
+    )
     name = forms.CharField(label=_("姓名或名称"), max_length=100)
     id_type = forms.ChoiceField(label=_("证件类型（自然人）"), choices=blank_choice(IdType.choices), required=False)
     id_number = forms.CharField(label=_("证件号码（自然人）"), max_length=40, required=False)
@@ -142,6 +148,12 @@ def _today():
 
 class ActionForm(forms.Form):
     on = forms.DateField(label=_("日期"), widget=DateInput, initial=_today)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
 
 
 class AssignForm(forms.Form):

@@ -9,7 +9,7 @@ The annual report calls exactly these three:
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from gongkai.applications.models import OUTCOME_TABLE, ApplicantKind, Application, Fee, Status, Topic
 from gongkai.core.stats import Cell, cell_of
@@ -91,7 +91,7 @@ def application_queue(applications: QuerySet[Application], *, state: str = "") -
     queue = applications.exclude(status=Status.CLOSED).select_related("applicant", "handler", "agency")
     if state:
         queue = queue.filter(alert_state=state)
-    return queue.order_by("due_on", "received_on", "pk")
+    return queue.order_by(F("due_on").asc(nulls_last=True), "received_on", "pk")
 
 
 def application_by_tracking_code(code: str) -> Application | None:
