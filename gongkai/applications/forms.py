@@ -102,7 +102,11 @@ class OnlineApplicationForm(ApplicationForm):
         help_text=_("PDF、JPG或PNG格式，每个不超过5MB，最多3个。"),
     )
     # A honeypot: hidden from people by the stylesheet, filled in by form-filling robots.
-    website = forms.CharField(label=_("请勿填写此项"), required=False)
+    website = forms.CharField(
+        label=_("请勿填写此项"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     submission_key = forms.CharField(widget=forms.HiddenInput)
 
     def clean_attachments(self):

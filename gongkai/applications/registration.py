@@ -47,8 +47,7 @@ def work_queue_panel(request, agency):
     return {
         "open": mine.count(),
         "due_soon": mine.filter(alert_state=AlertState.DUE_SOON).count(),
-        "overdue": mine.filter(alert_state=AlertState.OVERDUE).count()
-        + mine.filter(due_on__lt=timezone.localdate()).exclude(alert_state=AlertState.OVERDUE).count(),
+        "overdue": mine.filter(due_on__lt=timezone.localdate()).count(),
     }
 
 
