@@ -1,11 +1,13 @@
 """The back office: registration, the work queue, access, every path of the clock, fees, replies and letters."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from docx import Document
 
 from gongkai.applications.models import Application, ClockPause, Extension, Fee, Letter, LetterTemplate
 from gongkai.applications.services import application_deadline
@@ -236,7 +238,7 @@ def test_the_reply_records_one_outcome_its_basis_and_the_remedies(login, alice, 
     assert "涉及个人隐私" in letter.body
     # Closed is final: a second reply is an illegal move, explained.
     again = act(client, case, "reply", outcome="disclosed", detail="")
-    assert again.status_code in (400, 404) or "不能" in again.content.decode()
+    assert again.status_code == 400 and "已办结" in again.content.decode()
     assert Application.objects.get(pk=case.pk).outcome == "withheld_third_party"
 
 
@@ -263,6 +265,8 @@ def test_letters_download_as_docx_and_pdf_and_delivery_is_recorded(login, alice,
     docx = client.get(f"/staff/applications/{case.pk}/letters/{letter.pk}.docx")
     pdf = client.get(f"/staff/applications/{case.pk}/letters/{letter.pk}.pdf")
     assert docx.content.startswith(b"PK") and pdf.content.startswith(b"%PDF") and b"/FontFile3" in pdf.content
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert text.startswith("政府信息公开申请答复告知书") and case.title in text and "行政复议" in text
     assert act(client, case, "deliver", letter=letter.pk, method="email").status_code == 302
     letter.refresh_from_db()
     assert letter.delivery_method == "email" and letter.delivered_on == TODAY
@@ -303,3 +307,18 @@ def test_the_alert_command_notifies_once(login, alice, ann, prefecture, settings
 def test_the_dashboard_shows_the_work_queue_panel(login, alice, case):
     page = login(alice).get("/staff/").content.decode()
     assert "依申请公开" in page and "件办理中" in page
+
+
+def test_the_export_masks_identity_numbers_and_phones(login, alice, prefecture):
+    make_application(alice, prefecture, days_ago(2), person(phone="13912345678", id_number=resident_id(9)))
+    response = login(alice).get("/staff/applications/export.csv")
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv") and "申请编号" in text
+    assert "139****5678" in text and "13912345678" not in text and resident_id(9) not in text
+
+
+def test_a_closed_case_cannot_move_again():
+    from gongkai.applications.models import TRANSITIONS, Status
+
+    assert TRANSITIONS[Status.CLOSED] == frozenset()
+    assert all(Status.CLOSED in targets for status, targets in TRANSITIONS.items() if status != Status.CLOSED)
