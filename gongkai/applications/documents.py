@@ -26,8 +26,12 @@ def letter_docx(letter: Letter) -> bytes:
     run.element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
     number = document.add_paragraph(letter.number)
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in letter.body.split("\n"):
-        document.add_paragraph(line)
+    lines = letter.body.split("\n")
+    signature = _signature_start(lines)
+    for index, line in enumerate(lines):
+        paragraph = document.add_paragraph(line)
+        if index >= signature:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -42,6 +46,21 @@ def letter_pdf(letter: Letter) -> bytes:
     pdf.multi_cell(w=0, h=8, text=letter.number, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(SERIF, size=14)
-    for line in letter.body.split("\n"):
-        pdf.multi_cell(w=0, h=9, text=line or " ", new_x="LMARGIN", new_y="NEXT")
+    lines = letter.body.split("\n")
+    signature = _signature_start(lines)
+    for index, line in enumerate(lines):
+        if index >= signature:
+            pdf.multi_cell(w=0, h=9, text=line, align="R", new_x="LMARGIN", new_y="NEXT")
+            continue
+        text = line.lstrip("\u3000")
+        if len(text) < len(line):
+            # First-line indent of two characters, as in official documents; write() wraps at the left margin.
+            pdf.set_x(pdf.l_margin + 2 * pdf.font_size)
+        pdf.write(h=9, text=text or " ")
+        pdf.ln(9)
     return bytes(pdf.output())
+
+
+def _signature_start(lines: list[str]) -> int:
+    """The agency name and date that close a letter (its last two lines) are set flush right."""
+    return len(lines) - 2 if len(lines) >= 2 and lines[-1].endswith("日") else len(lines)

@@ -11,7 +11,7 @@ REMEDIES = (
 
 HEADER = "{applicant}：\n"
 
-FOOTER = "\n\n{remedies}\n\n联系地址：{office_address}　联系电话：{office_phone}\n\n{agency}\n{date}"
+FOOTER = "\n\n\u3000\u3000{remedies}\n\n联系地址：{office_address}　联系电话：{office_phone}\n\n{agency}\n{date}"
 
 DEFAULT_BODIES: dict[tuple[str, str], str] = {
     ("reply", "disclosed"): HEADER
