@@ -9,8 +9,8 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.accounts.models import ACTING_ROLES, Role
-        from gongkai.audit.verbs import register_audit_verbs
         from gongkai.appeals.panels import application_appeals, deadlines_panel
+        from gongkai.audit.verbs import register_audit_verbs
         from gongkai.core.registry import (
             DashboardPanel,
             SlotPanel,
@@ -31,7 +31,13 @@ class AppealsConfig(AppConfig):
             }
         )
         register_staff_nav_item(
-            StaffNavItem("appeals", _("复议诉讼"), "appeals:list", frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"}), order=30)
+            StaffNavItem(
+                "appeals",
+                _("复议诉讼"),
+                "appeals:list",
+                frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"}),
+                order=30,
+            )
         )
         register_slot_panel(
             SlotPanel("appeals", "applications.application", "appeals/_application_panel.html", application_appeals)

@@ -28,7 +28,9 @@ class LawsuitForm(forms.Form):
     subject = forms.CharField(label=_("诉讼请求"), max_length=300)
     filed_on = forms.DateField(label=_("起诉日期"), widget=DATE)
     served_on = forms.DateField(label=_("收到起诉状副本日期"), widget=DATE, required=False)
-    defendant_role = forms.ChoiceField(label=_("被告身份"), choices=DefendantRole.choices, initial=DefendantRole.ORIGINAL)
+    defendant_role = forms.ChoiceField(
+        label=_("被告身份"), choices=DefendantRole.choices, initial=DefendantRole.ORIGINAL
+    )
     reconsideration = forms.ModelChoiceField(
         label=_("复议案件（复议后起诉时选择）"), queryset=Reconsideration.objects.none(), required=False
     )
@@ -57,10 +59,9 @@ class LawsuitProgressForm(forms.ModelForm):
             "case_number", "served_on", "defence_sent_on", "hearing_on", "judgment_on", "result", "appealed_on",
             "appeal_court", "appeal_case_number", "appeal_decided_on", "appeal_result", "judgment_summary",
         ]  # fmt: skip
-        widgets = {
-            name: DATE
-            for name in ["served_on", "defence_sent_on", "hearing_on", "judgment_on", "appealed_on", "appeal_decided_on"]
-        } | {"judgment_summary": forms.Textarea(attrs={"rows": 3})}
+        widgets = dict.fromkeys(
+            ["served_on", "defence_sent_on", "hearing_on", "judgment_on", "appealed_on", "appeal_decided_on"], DATE
+        ) | {"judgment_summary": forms.Textarea(attrs={"rows": 3})}
 
 
 class DocumentForm(forms.Form):

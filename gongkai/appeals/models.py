@@ -56,7 +56,10 @@ class Reconsideration(models.Model):
     """A reconsideration case in which the agency is the respondent (被申请人)."""
 
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("被申请人（本机关）"), on_delete=models.PROTECT, related_name="reconsiderations"
+        "agencies.Agency",
+        verbose_name=_("被申请人（本机关）"),
+        on_delete=models.PROTECT,
+        related_name="reconsiderations",
     )
     application = models.ForeignKey(
         "applications.Application",
@@ -180,7 +183,11 @@ class Lawsuit(models.Model):
     def column_at(self, day: dt.date) -> str:
         """The table 四 column on `day`: an appealed case counts by its second-instance outcome."""
         if self.appealed_on and self.appealed_on <= day:
-            if self.appeal_decided_on is None or self.appeal_decided_on > day or self.appeal_result == AppealResult.PENDING:
+            if (
+                self.appeal_decided_on is None
+                or self.appeal_decided_on > day
+                or self.appeal_result == AppealResult.PENDING
+            ):
                 return ReportColumn.PENDING
             return RESULT_COLUMNS[AppealResult(self.appeal_result)]
         if self.result == AppealResult.PENDING or self.judgment_on is None or self.judgment_on > day:

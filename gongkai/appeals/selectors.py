@@ -66,14 +66,24 @@ def appeal_deadlines(*, agencies, today: dt.date, due_soon_days: int = 3) -> lis
     ).select_related("agency"):
         rows.append(
             AppealDeadline(
-                "reconsideration_answer", "行政复议书面答复", case, case.answer_due, case.answer_state(today, due_soon_days=due_soon_days)
+                "reconsideration_answer",
+                "行政复议书面答复",
+                case,
+                case.answer_due,
+                case.answer_state(today, due_soon_days=due_soon_days),
             )
         )
     for case in Lawsuit.objects.filter(
         agency__in=agencies, defence_sent_on__isnull=True, defence_due__isnull=False
     ).select_related("agency"):
         rows.append(
-            AppealDeadline("lawsuit_defence", "行政诉讼答辩", case, case.defence_due, case.defence_state(today, due_soon_days=due_soon_days))
+            AppealDeadline(
+                "lawsuit_defence",
+                "行政诉讼答辩",
+                case,
+                case.defence_due,
+                case.defence_state(today, due_soon_days=due_soon_days),
+            )
         )
     return sorted(rows, key=lambda row: row.due)
 
@@ -109,3 +119,17 @@ def appeal_report_cells(*, agencies, year: int) -> dict[str, Cell]:
             cells[f"C{base + offset + 1}"] = cell_of(model, groups[group][column])
         cells[f"C{base + 5}"] = cell_of(model, [i for ids in groups[group].values() for i in ids])
     return cells
+
+
+def appeal_application_links(case) -> dict:
+    """The links an appeal's page shows: its application's page and the reply letter the appeal is about."""
+    from django.urls import reverse
+
+    application = case.application
+    if application is None:
+        return {}
+    links = {"application_url": reverse("applications_staff:detail", args=[application.pk])}
+    letter = application.letters.filter(kind="reply").order_by("-issued_on", "-id").first()
+    if letter is not None:
+        links["reply_url"] = reverse("applications_staff:letter", args=[application.pk, letter.pk, "pdf"])
+    return links

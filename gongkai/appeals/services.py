@@ -97,7 +97,13 @@ def reconsideration_register(
     _validate_dates(case, [("filed_on", "received_on")])
     case.full_clean()
     case.save()
-    audit_record(actor=actor, verb="reconsideration.register", obj=case, agency=agency, after=snapshot(case, RECONSIDERATION_FIELDS))
+    audit_record(
+        actor=actor,
+        verb="reconsideration.register",
+        obj=case,
+        agency=agency,
+        after=snapshot(case, RECONSIDERATION_FIELDS),
+    )
     return case
 
 

@@ -11,9 +11,17 @@ from gongkai.accounts.access import user_has_role
 from gongkai.accounts.models import Role
 from gongkai.accounts.staff import staff_view
 from gongkai.appeals import services
-from gongkai.appeals.forms import AnswerForm, DecisionForm, DocumentForm, LawsuitForm, LawsuitProgressForm, ReconsiderationForm
+from gongkai.appeals.forms import (
+    AnswerForm,
+    DecisionForm,
+    DocumentForm,
+    LawsuitForm,
+    LawsuitProgressForm,
+    ReconsiderationForm,
+)
 from gongkai.appeals.models import AppealResult
 from gongkai.appeals.selectors import (
+    appeal_application_links,
     appeal_deadlines,
     lawsuit_get_for_user,
     lawsuits_visible_to,
@@ -57,7 +65,9 @@ def _applications_for(request):
 def reconsideration_new(request):
     _require_current_agency(request)
     form = ReconsiderationForm(
-        request.POST or None, applications=_applications_for(request), initial={"application": request.GET.get("application")}
+        request.POST or None,
+        applications=_applications_for(request),
+        initial={"application": request.GET.get("application")},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,7 +75,9 @@ def reconsideration_new(request):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("已登记行政复议案件，书面答复期限为%(due)s。") % {"due": case.answer_due or "—"})
+            messages.success(
+                request, _("已登记行政复议案件，书面答复期限为%(due)s。") % {"due": case.answer_due or "—"}
+            )
             return redirect("appeals:reconsideration", pk=case.pk)
     return render(request, "appeals/form.html", {"form": form, "title": _("登记行政复议")})
 
@@ -129,6 +141,7 @@ def reconsideration_detail(request, pk: int):
             "decision_form": decision_form,
             "document_form": document_form,
             "answer_state": case.answer_state(timezone.localdate()),
+            **appeal_application_links(case),
             "pending": case.result == AppealResult.PENDING,
         },
     )
@@ -168,5 +181,6 @@ def lawsuit_detail(request, pk: int):
             "progress_form": progress_form,
             "document_form": document_form,
             "defence_state": case.defence_state(timezone.localdate()),
+            **appeal_application_links(case),
         },
     )

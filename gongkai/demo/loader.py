@@ -12,6 +12,7 @@ from gongkai.accounts.services import role_grant, user_create
 from gongkai.agencies.models import Agency
 from gongkai.agencies.services import agency_create, agency_update
 from gongkai.demo import agencies as data
+from gongkai.demo import appeals as demo_appeals
 from gongkai.demo import applications as demo_applications
 
 # The demo is for trying the platform on a laptop; a real deployment never runs demo_load.
@@ -141,4 +142,5 @@ class DemoLoader:
         self.load_agencies()
         self.load_users()
         demo_applications.load(self)
+        demo_appeals.load(self)
         return self.created

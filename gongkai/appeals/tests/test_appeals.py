@@ -12,9 +12,10 @@ from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import AccessDenied
 
 D = dt.date
+MAY_6, MAY_10, AUG_1, AUG_5 = D(2024, 5, 6), D(2024, 5, 10), D(2024, 8, 1), D(2024, 8, 5)
 
 
-def _reconsideration(agency, actor=None, *, filed_on=D(2024, 5, 6), received_on=D(2024, 5, 10), **extra):
+def _reconsideration(agency, actor=None, *, filed_on=MAY_6, received_on=MAY_10, **extra):
     return services.reconsideration_register(
         actor=actor,
         agency=agency,
@@ -27,7 +28,7 @@ def _reconsideration(agency, actor=None, *, filed_on=D(2024, 5, 6), received_on=
     )
 
 
-def _lawsuit(agency, actor=None, *, filed_on=D(2024, 8, 1), served_on=D(2024, 8, 5), **extra):
+def _lawsuit(agency, actor=None, *, filed_on=AUG_1, served_on=AUG_5, **extra):
     return services.lawsuit_register(
         actor=actor,
         agency=agency,
@@ -43,9 +44,9 @@ def _lawsuit(agency, actor=None, *, filed_on=D(2024, 8, 1), served_on=D(2024, 8,
 @pytest.mark.parametrize(
     "received_on,due",
     [
-        (D(2024, 5, 10), D(2024, 5, 24)),  # 10 working days, two weekends
-        (D(2024, 9, 27), D(2024, 10, 18)),  # across National Day 2024 (10/1-10/7, 9/29 and 10/12 worked)
-        (D(2026, 2, 13), D(2026, 3, 6)),  # across Spring Festival 2026 (2/14 and 2/28 worked)
+        (D(2024, 5, 10), D(2024, 5, 23)),  # Saturday 5/11 was a make-up working day after Labour Day 2024
+        (D(2024, 9, 27), D(2024, 10, 16)),  # across National Day 2024 (10/1-10/7 off; 9/29 and 10/12 worked)
+        (D(2026, 2, 13), D(2026, 3, 5)),  # across Spring Festival 2026 (2/15-2/23 off; 2/14 and 2/28 worked)
     ],
 )
 def test_the_answer_to_a_reconsideration_is_due_ten_working_days_after_receipt(prefecture, received_on, due):
@@ -58,13 +59,16 @@ def test_the_defence_is_due_fifteen_days_after_service(prefecture):
 
 def test_deadlines_show_due_soon_and_overdue(prefecture):
     case = _reconsideration(prefecture, received_on=D(2024, 5, 10))
-    suit = _lawsuit(prefecture, served_on=D(2024, 5, 1))
+    suit = _lawsuit(prefecture, filed_on=D(2024, 4, 20), served_on=D(2024, 5, 1))
     rows = appeal_deadlines(agencies=[prefecture], today=D(2024, 5, 22))
     states = {row.case.pk: row.state for row in rows if isinstance(row.case, Reconsideration)}
     assert states[case.pk] == "due_soon"
     assert [row.state for row in rows if isinstance(row.case, Lawsuit) and row.case.pk == suit.pk] == ["overdue"]
     services.reconsideration_record_answer(actor=None, case=case, sent_on=D(2024, 5, 20))
-    assert all(row.case.pk != case.pk or isinstance(row.case, Lawsuit) for row in appeal_deadlines(agencies=[prefecture], today=D(2024, 5, 22)))
+    assert all(
+        row.case.pk != case.pk or isinstance(row.case, Lawsuit)
+        for row in appeal_deadlines(agencies=[prefecture], today=D(2024, 5, 22))
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,7 +102,9 @@ def test_a_case_decided_after_the_year_end_counts_as_pending(prefecture):
 
 def test_lawsuits_split_into_direct_and_after_reconsideration_and_appeals_count_by_final_outcome(prefecture):
     reconsideration = _reconsideration(prefecture)
-    services.reconsideration_decide(actor=None, case=reconsideration, result=AppealResult.UPHELD, decided_on=D(2024, 7, 1))
+    services.reconsideration_decide(
+        actor=None, case=reconsideration, result=AppealResult.UPHELD, decided_on=D(2024, 7, 1)
+    )
     after = _lawsuit(prefecture, reconsideration=reconsideration)
     direct = _lawsuit(prefecture, plaintiff="李某")
     services.lawsuit_update(actor=None, case=direct, result=AppealResult.UPHELD, judgment_on=D(2024, 10, 1))
@@ -107,7 +113,9 @@ def test_lawsuits_split_into_direct_and_after_reconsideration_and_appeals_count_
     assert (cells["C9"].value, cells["C10"].value) == (1, 1)  # appealed, second instance pending
     assert (cells["C14"].value, cells["C15"].value) == (1, 1)
     assert cells["C14"].ids == (after.pk,)
-    services.lawsuit_update(actor=None, case=direct, appeal_result=AppealResult.REVOKED, appeal_decided_on=D(2024, 12, 20))
+    services.lawsuit_update(
+        actor=None, case=direct, appeal_result=AppealResult.REVOKED, appeal_decided_on=D(2024, 12, 20)
+    )
     assert appeal_report_cells(agencies=[prefecture], year=2024)["C7"].value == 1
 
 
@@ -152,16 +160,27 @@ def test_staff_register_and_follow_a_reconsideration_through_http(prefecture, al
     client = login(alice)
     response = client.post(
         "/staff/appeals/reconsiderations/new/",
-        {"applicant_name": "杨某", "organ": "贵州省人民政府", "subject": "不服答复", "filed_on": "2024-05-06", "received_on": "2024-05-10"},
+        {
+            "applicant_name": "杨某",
+            "organ": "贵州省人民政府",
+            "subject": "不服答复",
+            "filed_on": "2024-05-06",
+            "received_on": "2024-05-10",
+        },
     )
     case = Reconsideration.objects.get()
-    assert response.status_code == 302 and case.answer_due == D(2024, 5, 24)
+    assert response.status_code == 302 and case.answer_due == D(2024, 5, 23)
     page = client.get(f"/staff/appeals/reconsiderations/{case.pk}/").content.decode()
-    assert "2024-05-24" in page and "第八十八条" in page
+    assert "2024-05-23" in page and "第八十八条" in page
     client.post(f"/staff/appeals/reconsiderations/{case.pk}/", {"action": "answer", "answer-sent_on": "2024-05-20"})
     client.post(
         f"/staff/appeals/reconsiderations/{case.pk}/",
-        {"action": "decide", "decide-result": "upheld", "decide-decided_on": "2024-07-01", "decide-summary": "维持原答复"},
+        {
+            "action": "decide",
+            "decide-result": "upheld",
+            "decide-decided_on": "2024-07-01",
+            "decide-summary": "维持原答复",
+        },
     )
     case.refresh_from_db()
     assert case.answer_sent_on == D(2024, 5, 20) and case.result == AppealResult.UPHELD
@@ -172,7 +191,13 @@ def test_staff_register_and_follow_a_reconsideration_through_http(prefecture, al
 def test_a_bad_date_is_named_and_the_form_keeps_what_was_typed(prefecture, alice, login):
     response = login(alice).post(
         "/staff/appeals/reconsiderations/new/",
-        {"applicant_name": "杨某", "organ": "贵州省人民政府", "subject": "不服答复", "filed_on": "2024-05-10", "received_on": "2024-05-01"},
+        {
+            "applicant_name": "杨某",
+            "organ": "贵州省人民政府",
+            "subject": "不服答复",
+            "filed_on": "2024-05-10",
+            "received_on": "2024-05-01",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200 and "不能早于" in page and "贵州省人民政府" in page
@@ -190,12 +215,18 @@ def test_staff_record_a_lawsuit_after_reconsideration_and_its_judgment(prefectur
     suit = Lawsuit.objects.get()
     assert suit.after_reconsideration and suit.defence_due == D(2024, 8, 20)
     response = client.post(
-        f"/staff/appeals/lawsuits/{suit.pk}/", {"action": "progress", "p-result": "upheld", "p-case_number": suit.case_number}
+        f"/staff/appeals/lawsuits/{suit.pk}/",
+        {"action": "progress", "p-result": "upheld", "p-case_number": suit.case_number},
     )
     assert "裁判日期" in response.content.decode()  # a result needs its date
     client.post(
         f"/staff/appeals/lawsuits/{suit.pk}/",
-        {"action": "progress", "p-result": "dismissed", "p-judgment_on": "2024-11-30", "p-defence_sent_on": "2024-08-15"},
+        {
+            "action": "progress",
+            "p-result": "dismissed",
+            "p-judgment_on": "2024-11-30",
+            "p-defence_sent_on": "2024-08-15",
+        },
     )
     suit.refresh_from_db()
     assert suit.result == AppealResult.DISMISSED and suit.defence_sent_on == D(2024, 8, 15)
@@ -207,7 +238,9 @@ def test_other_agencies_and_supervisors_cannot_change_cases(prefecture, county, 
     client.logout()
     client = login(sue)
     assert client.get(f"/staff/appeals/reconsiderations/{case.pk}/").status_code == 200
-    response = client.post(f"/staff/appeals/reconsiderations/{case.pk}/", {"action": "answer", "answer-sent_on": "2024-05-20"})
+    response = client.post(
+        f"/staff/appeals/reconsiderations/{case.pk}/", {"action": "answer", "answer-sent_on": "2024-05-20"}
+    )
     assert response.status_code == 403
     with pytest.raises(AccessDenied):
         services.reconsideration_record_answer(actor=sue, case=case, sent_on=D(2024, 5, 20))

@@ -264,7 +264,9 @@ def test_letters_download_as_docx_and_pdf_and_delivery_is_recorded(login, alice,
     letter = Letter.objects.get(kind="reply")
     docx = client.get(f"/staff/applications/{case.pk}/letters/{letter.pk}.docx")
     pdf = client.get(f"/staff/applications/{case.pk}/letters/{letter.pk}.pdf")
-    assert docx.content.startswith(b"PK") and pdf.content.startswith(b"%PDF") and b"/FontFile3" in pdf.content
+    assert (
+        docx.content.startswith(b"PK") and pdf.content.startswith(b"%PDF") and b"/FontFile2" in pdf.content
+    )  # fonts embedded (TrueType outlines)
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert text.startswith("政府信息公开申请答复告知书") and case.title in text and "行政复议" in text
     assert act(client, case, "deliver", letter=letter.pk, method="email").status_code == 302

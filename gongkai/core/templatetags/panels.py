@@ -15,5 +15,7 @@ def slot(context, name: str, obj=None):
     for panel in slot_panels(name):
         panel_context = panel.context(request, obj)
         if panel_context is not None:
-            parts.append(render_to_string(panel.template, {"obj": obj, **panel_context}, request=request))
+            parts.append(
+                render_to_string(panel.template, {"obj": obj, "ctx": panel_context, **panel_context}, request=request)
+            )
     return mark_safe("".join(parts))  # noqa: S308 - each part is a template rendered with autoescaping
