@@ -5,6 +5,9 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("staff/appeals/", include("gongkai.appeals.urls")),
+    path("staff/applications/", include("gongkai.applications.staff_urls")),
     path("staff/", include("gongkai.backoffice.urls")),
+    path("applications/", include("gongkai.applications.urls")),
     path("", include("gongkai.portal.urls")),
 ]

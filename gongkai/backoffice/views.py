@@ -37,6 +37,7 @@ from gongkai.backoffice.forms import (
     NewUserForm,
     WorkdayOverrideForm,
 )
+from gongkai.core.forms import apply_service_errors
 from gongkai.core.registry import dashboard_panels_for
 from gongkai.workdays.models import HolidayNotice, WorkdayOverride
 from gongkai.workdays.selectors import unverified_years_near, workday_calendar
@@ -46,15 +47,6 @@ from gongkai.workdays.services import holiday_notice_create, workday_override_de
 class LoginView(auth_views.LoginView):
     template_name = "backoffice/login.html"
     redirect_authenticated_user = True
-
-
-def apply_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field, so the page names what to fix."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @staff_view

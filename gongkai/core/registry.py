@@ -76,3 +76,29 @@ def register_staff_nav_item(item: StaffNavItem) -> None:
 
 def staff_nav_items_for(roles: set[str]) -> list[StaffNavItem]:
     return sorted((i for i in _staff_nav.values() if i.roles & roles), key=lambda i: (i.order, i.key))
+
+
+@dataclass(frozen=True)
+class SlotPanel:
+    """A section one app adds to a page of another: an application's appeals, the work queue's other deadlines.
+
+    A page declares a slot by name (`{% slot "applications.application" obj %}`); panels registered for that
+    slot are rendered there in order, each with its own template and context.
+    """
+
+    key: str
+    slot: str
+    template: str
+    context: Callable  # (request, obj) -> dict, or None to hide the panel
+    order: int = 100
+
+
+_slot_panels: dict[str, SlotPanel] = {}
+
+
+def register_slot_panel(panel: SlotPanel) -> None:
+    _slot_panels[panel.key] = panel
+
+
+def slot_panels(slot: str) -> list[SlotPanel]:
+    return sorted((p for p in _slot_panels.values() if p.slot == slot), key=lambda p: (p.order, p.key))

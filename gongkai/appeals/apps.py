@@ -1,0 +1,56 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppealsConfig(AppConfig):
+    name = "gongkai.appeals"
+    label = "appeals"
+    verbose_name = _("行政复议和行政诉讼")
+
+    def ready(self) -> None:
+        from gongkai.accounts.models import ACTING_ROLES, Role
+        from gongkai.appeals.panels import application_appeals, deadlines_panel
+        from gongkai.audit.verbs import register_audit_verbs
+        from gongkai.core.registry import (
+            DashboardPanel,
+            SlotPanel,
+            StaffNavItem,
+            register_dashboard_panel,
+            register_slot_panel,
+            register_staff_nav_item,
+        )
+
+        register_audit_verbs(
+            {
+                "reconsideration.register": _("登记行政复议"),
+                "reconsideration.answer": _("提交复议书面答复"),
+                "reconsideration.decide": _("登记复议结果"),
+                "lawsuit.register": _("登记行政诉讼"),
+                "lawsuit.update": _("登记诉讼进展"),
+                "appeal.document": _("上传案件文书"),
+            }
+        )
+        register_staff_nav_item(
+            StaffNavItem(
+                "appeals",
+                _("复议诉讼"),
+                "appeals:list",
+                frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"}),
+                order=30,
+            )
+        )
+        register_slot_panel(
+            SlotPanel("appeals", "applications.application", "appeals/_application_panel.html", application_appeals)
+        )
+        register_slot_panel(
+            SlotPanel("appeal_deadlines_queue", "applications.queue", "appeals/_deadlines_panel.html", deadlines_panel)
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                "appeal_deadlines",
+                "appeals/_deadlines_panel.html",
+                deadlines_panel,
+                frozenset({*ACTING_ROLES, "site_admin"}),
+                order=15,
+            )
+        )

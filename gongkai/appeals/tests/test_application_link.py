@@ -1,0 +1,61 @@
+"""An application shows its appeals; an appeal shows the application and its reply letter; deadlines in the queue."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from gongkai.appeals import services
+from gongkai.appeals.models import Reconsideration
+from gongkai.applications.tests.factories import make_application, reply
+
+D = dt.date
+
+
+@pytest.fixture
+def answered(prefecture, alice):
+    application = make_application(alice, prefecture, D(2024, 3, 4), title="凯里市某地块征收补偿方案")
+    reply(alice, application, outcome="unavailable_not_held", on=D(2024, 3, 20))
+    return application
+
+
+def test_the_applications_page_lists_its_appeals_and_the_appeal_links_back(answered, alice, login):
+    case = services.reconsideration_register(
+        actor=alice, agency=answered.agency, applicant_name="杨某", organ="贵州省人民政府", subject="不服答复",
+        filed_on=D(2024, 4, 1), received_on=D(2024, 4, 3), application=answered,
+    )  # fmt: skip
+    suit = services.lawsuit_register(
+        actor=alice, agency=answered.agency, plaintiff="杨某", court="凯里市人民法院", subject="撤销答复",
+        filed_on=D(2024, 6, 1), served_on=D(2024, 6, 3), reconsideration=case,
+    )  # fmt: skip
+    assert suit.application == answered  # inherited from the reconsideration
+    client = login(alice)
+    page = client.get(f"/staff/applications/{answered.pk}/").content.decode()
+    assert "行政复议和行政诉讼" in page
+    assert f"/staff/appeals/reconsiderations/{case.pk}/" in page and f"/staff/appeals/lawsuits/{suit.pk}/" in page
+    appeal_page = client.get(f"/staff/appeals/reconsiderations/{case.pk}/").content.decode()
+    assert "凯里市某地块征收补偿方案" in appeal_page
+    assert f"/staff/applications/{answered.pk}/" in appeal_page
+    letter = answered.letters.get(kind="reply")
+    assert f"/staff/applications/{answered.pk}/letters/{letter.pk}.pdf" in appeal_page  # the reply letter appealed
+
+
+def test_the_application_must_belong_to_the_same_agency(answered, county):
+    with pytest.raises(ValidationError):
+        services.reconsideration_register(
+            actor=None, agency=county, applicant_name="杨某", organ="黔东南州人民政府", subject="不服答复",
+            filed_on=D(2024, 4, 1), application=answered,
+        )  # fmt: skip
+    assert not Reconsideration.objects.exists()
+
+
+def test_the_applications_work_queue_shows_appeal_deadlines(prefecture, alice, login):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    services.reconsideration_register(
+        actor=alice, agency=prefecture, applicant_name="杨某", organ="贵州省人民政府", subject="不服答复",
+        filed_on=today - dt.timedelta(days=30), received_on=today - dt.timedelta(days=25),
+    )  # fmt: skip
+    page = login(alice).get("/staff/applications/").content.decode()
+    assert "复议诉讼期限" in page and "已逾期" in page
