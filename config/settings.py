@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.agencies",
     "gongkai.accounts",
+    "gongkai.participation",
+    "gongkai.gazette",
+    "gongkai.enforcement",
     "gongkai.audit",
     "gongkai.workdays",
     # Top layer: the portal and the back office read the domain apps through their selectors.

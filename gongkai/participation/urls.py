@@ -1,0 +1,17 @@
+"""Public pages under /participation/<agency slug>/."""
+
+from django.urls import path
+
+from gongkai.participation import views
+
+app_name = "participation"
+
+urlpatterns = [
+    path("<slug:slug>/", views.participation_home, name="home"),
+    path("<slug:slug>/concerns/", views.concern_list, name="concerns"),
+    path("<slug:slug>/concerns/<int:pk>/", views.concern_detail, name="concern"),
+    path("<slug:slug>/consultations/", views.consultation_list, name="consultations"),
+    path("<slug:slug>/consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("<slug:slug>/surveys/", views.survey_list, name="surveys"),
+    path("<slug:slug>/surveys/<int:pk>/", views.survey_detail, name="survey"),
+]
