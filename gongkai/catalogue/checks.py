@@ -20,7 +20,7 @@ CONTEXT_CHARS = 15
 ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![0-9])")
 # 16–19 digits, optionally in groups of four separated by one space or hyphen.
-CARD_RE = re.compile(r"(?<![0-9])([3-6]\d{3}(?:[- ]?\d{4}){2}[- ]?\d{4,7})(?![0-9])")
+CARD_RE = re.compile(r"(?<![0-9])([3-6]\d{3}(?:[- ]?\d{4}){3}(?:[- ]?\d{1,3})?)(?![0-9])")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ def text_of_pdf(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    return "\n".join((page.extract_text() or "") for page in reader.pages)
+    text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    # Some CID-keyed fonts come out with a NUL byte before each character; NUL is never meaningful text.
+    return text.replace("\x00", "")
 
 
 def text_of_docx(data: bytes) -> str:
