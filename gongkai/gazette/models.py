@@ -66,3 +66,22 @@ class GazetteIssue(models.Model):
 
     def year_matches_date(self, day: dt.date | None = None) -> bool:
         return (day or self.issued_on).year == self.year
+
+
+class GazetteEntry(models.Model):
+    """One catalogue document carried by an issue, in the order of the issue's table of contents."""
+
+    issue = models.ForeignKey(GazetteIssue, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey("catalogue.Item", on_delete=models.PROTECT, related_name="gazette_entries")
+    position = models.PositiveSmallIntegerField(_("顺序"))
+
+    class Meta:
+        verbose_name = _("公报收录文件")
+        verbose_name_plural = _("公报收录文件")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "item"], name="gazette_entry_once_per_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}:{self.item_id}"

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from gongkai.accounts.staff import staff_view
 from gongkai.core.errors import IllegalTransition
 from gongkai.gazette import access, services
-from gongkai.gazette.forms import GazetteIssueForm
-from gongkai.gazette.selectors import gazette_issue_documents
+from gongkai.gazette.forms import AddDocumentForm, GazetteIssueForm
+from gongkai.gazette.models import GazetteEntry
+from gongkai.gazette.selectors import gazette_candidate_items, gazette_issue_documents
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -69,16 +70,49 @@ def issue_edit(request, pk: int):
 @staff_view
 def issue_detail(request, pk: int):
     issue = access.gazette_issue_get_for_user(request.user, pk)
+    can_edit = access.gazette_can_edit(request.user, issue.agency)
+    form = AddDocumentForm(request.POST or None, candidates=gazette_candidate_items(issue))
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.gazette_issue_add_document(actor=request.user, issue=issue, item=form.cleaned_data["item"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except IllegalTransition as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已收录文件。"))
+                return redirect("gazette_staff:issue", pk=issue.pk)
     return render(
         request,
         "gazette/staff_detail.html",
         {
             "object": issue,
             "documents": gazette_issue_documents(issue),
-            "can_edit": access.gazette_can_edit(request.user, issue.agency),
+            "form": form,
+            "can_edit": can_edit,
             "can_publish": access.gazette_can_publish(request.user, issue.agency),
         },
+        status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@staff_view
+def issue_remove_document(request, pk: int, entry_pk: int):
+    issue = access.gazette_issue_get_for_user(request.user, pk)
+    entry = GazetteEntry.objects.filter(pk=entry_pk, issue=issue).select_related("item").first()
+    if entry is None:
+        raise Http404
+    try:
+        services.gazette_issue_remove_document(actor=request.user, issue=issue, entry=entry)
+    except IllegalTransition as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已移除文件。"))
+    return redirect("gazette_staff:issue", pk=issue.pk)
 
 
 ACTIONS = {
