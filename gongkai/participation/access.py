@@ -1,10 +1,12 @@
 """Who may see and change participation records; built on gongkai.accounts.access, used by every view."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from gongkai.accounts.access import agencies_visible_to, user_has_role
 from gongkai.accounts.models import Role
+from gongkai.catalogue.access import items_visible_to
+from gongkai.catalogue.models import DocumentType, Item
 from gongkai.participation.models import ConcernResponse, Consultation, Survey
 
 EDITORS = (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.AGENCY_ADMIN)
@@ -54,3 +56,23 @@ def participation_can_edit(user, agency) -> bool:
 def participation_can_publish(user, agency) -> bool:
     """Publishing, sending back and withdrawing: a reviewer or approver of the agency."""
     return user_has_role(user, agency, *PUBLISHERS)
+
+
+def interpretations_visible_to(user) -> QuerySet[Item]:
+    """Policy interpretations are catalogue items; the catalogue decides who sees which item."""
+    return (
+        items_visible_to(user)
+        .filter(Q(document_type=DocumentType.INTERPRETATION) | Q(interprets__isnull=False))
+        .select_related("agency", "interprets")
+    )
+
+
+def interpretation_get_for_user(user, pk) -> Item:
+    return _get_from(interpretations_visible_to(user), pk)
+
+
+def _get_from(queryset, pk):
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.catalogue.models import InterpretationForm as CatalogueInterpretationForm
 from gongkai.participation.models import (
     ConcernResponse,
     Consultation,
@@ -97,3 +98,34 @@ class SurveyAnswerForm(forms.Form):
 
     def answers(self) -> dict:
         return {f.question.pk: self.cleaned_data.get(n) for n, f in self.fields.items() if hasattr(f, "question")}
+
+
+class InterpretationDraftForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    interpretation_form = forms.ChoiceField(label=_("解读形式"), choices=CatalogueInterpretationForm.choices)
+    interprets = forms.ModelChoiceField(label=_("解读的文件"), queryset=None, empty_label=_("请选择已发布的文件"))
+    category = forms.ModelChoiceField(label=_("主题分类"), queryset=None, empty_label=_("请选择"))
+    date_written = forms.DateField(label=_("成文日期"), widget=DATE)
+    summary = forms.CharField(label=_("内容概述"), widget=forms.Textarea, max_length=1000)
+    text = forms.CharField(
+        label=_("解读正文"), widget=forms.Textarea, required=False, help_text=_("问答解读请按“问：”“答：”分段书写。")
+    )
+    media_url = forms.URLField(
+        label=_("图片或视频链接"), required=False, assume_scheme="https", help_text=_("图解、视频解读必填。")
+    )
+
+    def __init__(self, *args, documents, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interprets"].queryset = documents
+        self.fields["interprets"].label_from_instance = lambda item: (
+            f"{item.title}（{item.document_number}）" if item.document_number else item.title
+        )
+        self.fields["category"].queryset = categories
+        preferred = categories.filter(code="interpretation").first()
+        if preferred is not None and not self.is_bound:
+            self.initial.setdefault("category", preferred.pk)
+
+
+class ReviewForm(forms.Form):
+    proofread = forms.BooleanField(label=_("已完成校对"), required=False)
+    comment = forms.CharField(label=_("审核意见"), required=False, max_length=1000)

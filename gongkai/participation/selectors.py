@@ -4,7 +4,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.urls import NoReverseMatch, reverse
 
+from gongkai.catalogue.access import items_published
+from gongkai.catalogue.models import DocumentType, Item, ItemStatus
 from gongkai.core.stats import Cell, cell_of
 from gongkai.participation.models import (
     Answer,
@@ -130,3 +133,50 @@ def participation_counts(*, agencies, year: int) -> dict[str, Cell]:
             "网上调查：本年开始调查",
         ),
     }
+
+
+# --------------------------------------------------------------------------------- policy interpretations
+def interpretations_published(agency) -> QuerySet[Item]:
+    """An interpretation is a published catalogue item with an `interprets` link (条例 第二十条 with 解读)."""
+    return (
+        items_published()
+        .filter(agency=agency, interprets__isnull=False)
+        .select_related("interprets", "interprets__agency")
+        .order_by("-published_at", "-id")
+    )
+
+
+def interpretations_of(item: Item) -> QuerySet[Item]:
+    """The published interpretations of a document, for the document's own page."""
+    return items_published().filter(interprets=item).order_by("published_at", "id")
+
+
+def interpretable_documents(agency) -> QuerySet[Item]:
+    """Published documents an interpretation of this agency may explain: its own and its superiors' documents."""
+    return (
+        items_published()
+        .filter(agency_id__in=[*agency.ancestor_ids(), agency.pk])
+        .filter(interprets__isnull=True)
+        .exclude(document_type=DocumentType.INTERPRETATION)
+        .order_by("-published_at", "-id")
+    )
+
+
+def catalogue_item_url(item: Item) -> str:
+    """The catalogue's public page of an item, or "" while the catalogue has no portal page."""
+    try:
+        return reverse("catalogue:item", kwargs={"pk": item.pk})
+    except NoReverseMatch:
+        return ""
+
+
+def interpretation_count(*, agencies, year: int) -> Cell:
+    """Section 一: policy interpretations published in the year (still published; withdrawn ones are not)."""
+    ids = _agency_ids(agencies)
+    return cell_of(
+        "catalogue.item",
+        Item.objects.filter(
+            agency_id__in=ids, status=ItemStatus.PUBLISHED, interprets__isnull=False, published_at__year=year
+        ).values_list("pk", flat=True),
+        "政策解读：本年发布的解读条目",
+    )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,18 +16,29 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from gongkai.accounts.staff import staff_view
+from gongkai.catalogue.access import item_can_review
+from gongkai.catalogue.models import Category, ItemStatus
+from gongkai.catalogue.services import item_approve, item_reject, item_submit
 from gongkai.core.errors import IllegalTransition
 from gongkai.participation import access, services
 from gongkai.participation.forms import (
     ConcernForm,
     ConsultationForm,
     FeedbackForm,
+    InterpretationDraftForm,
     QuestionForm,
     ReasonForm,
+    ReviewForm,
     SurveyForm,
 )
 from gongkai.participation.models import Comment, CommentStatus
-from gongkai.participation.selectors import comments_to_moderate, survey_export_rows, survey_results
+from gongkai.participation.selectors import (
+    catalogue_item_url,
+    comments_to_moderate,
+    interpretable_documents,
+    survey_export_rows,
+    survey_results,
+)
 
 
 @dataclass(frozen=True)
@@ -269,3 +281,90 @@ def survey_export(request, pk: int, fmt: str):
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+# ------------------------------------------------------------------------------------ policy interpretations
+@staff_view
+def interpretation_list(request):
+    items = access.interpretations_visible_to(request.user).order_by("-created_at", "-id")
+    if request.agency is not None:
+        items = items.filter(agency=request.agency)
+    return render(
+        request,
+        "participation/staff_interpretations.html",
+        {
+            "items": items,
+            "kinds": KINDS.values(),
+            "can_edit": request.agency is not None and access.participation_can_edit(request.user, request.agency),
+        },
+    )
+
+
+@staff_view
+def interpretation_new(request):
+    if request.agency is None or not access.participation_can_edit(request.user, request.agency):
+        raise PermissionDenied
+    form = InterpretationDraftForm(
+        request.POST or None,
+        documents=interpretable_documents(request.agency),
+        categories=Category.objects.filter(agency=request.agency, is_active=True).order_by("sort_order", "id"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.interpretation_create(actor=request.user, agency=request.agency, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存解读草稿。"))
+            return redirect("participation_staff:interpretation", pk=item.pk)
+    return render(request, "participation/staff_interpretation_form.html", {"form": form, "kinds": KINDS.values()})
+
+
+@staff_view
+def interpretation_detail(request, pk: int):
+    item = access.interpretation_get_for_user(request.user, pk)
+    return render(
+        request,
+        "participation/staff_interpretation.html",
+        {
+            "object": item,
+            "step": item.current_step(),
+            "findings": [f for f in item.findings.all() if f.is_open],
+            "can_submit": item.status == ItemStatus.DRAFT and access.participation_can_edit(request.user, item.agency),
+            "can_review": item_can_review(request.user, item),
+            "review_form": ReviewForm(),
+            "document_url": catalogue_item_url(item.interprets) if item.interprets else "",
+            "public_url": reverse("participation:interpretation", args=[item.agency.slug, item.pk])
+            if item.status == ItemStatus.PUBLISHED
+            else "",
+        },
+    )
+
+
+@require_POST
+@staff_view
+def interpretation_action(request, pk: int, action: str):
+    """Submit, pass or return an interpretation: the catalogue's review chain, through its services."""
+    item = access.interpretation_get_for_user(request.user, pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        if action == "submit":
+            if not access.participation_can_edit(request.user, item.agency):
+                raise PermissionDenied
+            item_submit(actor=request.user, item=item)
+        elif action == "approve":
+            item_approve(
+                actor=request.user, item=item, proofread=data.get("proofread", False), comment=data.get("comment", "")
+            )
+        elif action == "reject":
+            item_reject(actor=request.user, item=item, comment=data.get("comment", ""))
+        else:
+            raise Http404
+    except (ValidationError, IllegalTransition) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        item.refresh_from_db()
+        messages.success(request, _("状态已更新为“%(s)s”。") % {"s": item.get_status_display()})
+    return redirect("participation_staff:interpretation", pk=item.pk)

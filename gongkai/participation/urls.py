@@ -12,6 +12,8 @@ urlpatterns = [
     path("<slug:slug>/concerns/<int:pk>/", views.concern_detail, name="concern"),
     path("<slug:slug>/consultations/", views.consultation_list, name="consultations"),
     path("<slug:slug>/consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("<slug:slug>/interpretations/", views.interpretation_list, name="interpretations"),
+    path("<slug:slug>/interpretations/<int:pk>/", views.interpretation_detail, name="interpretation"),
     path("<slug:slug>/surveys/", views.survey_list, name="surveys"),
     path("<slug:slug>/surveys/<int:pk>/", views.survey_detail, name="survey"),
 ]

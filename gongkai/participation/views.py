@@ -11,9 +11,12 @@ from django_ratelimit.decorators import ratelimit
 from gongkai.participation.forms import CommentForm, SurveyAnswerForm
 from gongkai.participation.public import portal_context, public_agency, visitor_address
 from gongkai.participation.selectors import (
+    catalogue_item_url,
     comments_public,
     concerns_published,
     consultations_published,
+    interpretations_of,
+    interpretations_published,
     survey_results,
     surveys_published,
 )
@@ -173,3 +176,22 @@ def participation_home(request, slug: str):
         today=timezone.localdate(),
     )
     return render(request, "participation/home.html", context)
+
+
+def interpretation_list(request, slug: str):
+    agency = public_agency(slug)
+    context = portal_context(agency, "participation", interpretations=interpretations_published(agency))
+    return render(request, "participation/interpretation_list.html", context)
+
+
+def interpretation_detail(request, slug: str, pk: int):
+    agency = public_agency(slug)
+    item = get_object_or_404(interpretations_published(agency), pk=pk)
+    context = portal_context(
+        agency,
+        "participation",
+        item=item,
+        document_url=catalogue_item_url(item.interprets),
+        others=interpretations_of(item.interprets).exclude(pk=item.pk).select_related("agency"),
+    )
+    return render(request, "participation/interpretation_detail.html", context)
