@@ -45,12 +45,12 @@ def client_key(*parts: str) -> str:
 
 
 def _require_edit(actor, agency) -> None:
-    if not participation_can_edit(actor, agency):
+    if actor is not None and not participation_can_edit(actor, agency):
         raise AccessDenied(_("您不能修改该机关的公众参与内容。"))
 
 
 def _require_publish(actor, agency) -> None:
-    if not participation_can_publish(actor, agency):
+    if actor is not None and not participation_can_publish(actor, agency):
         raise AccessDenied(_("只有审核人或终审人可以发布、退回或撤回。"))
 
 
