@@ -3,8 +3,11 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from gongkai.catalogue import views as catalogue_views
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("staff/catalogue/", include("gongkai.catalogue.staff_urls")),
     path("staff/participation/", include("gongkai.participation.staff_urls")),
     path("staff/gazette/", include("gongkai.gazette.staff_urls")),
     path("staff/enforcement/", include("gongkai.enforcement.staff_urls")),
@@ -12,5 +15,7 @@ urlpatterns = [
     path("gazette/", include("gongkai.gazette.urls")),
     path("enforcement/", include("gongkai.enforcement.urls")),
     path("staff/", include("gongkai.backoffice.urls")),
+    path("catalogue/", include("gongkai.catalogue.urls")),
+    path("sitemap.xml", catalogue_views.sitemap, name="sitemap"),
     path("", include("gongkai.portal.urls")),
 ]

@@ -191,15 +191,23 @@ class ReviewStep(models.Model):
         return self.name
 
 
-DOCUMENT_NUMBER_RE = re.compile(r"^(?P<issuer>[^\s〔\[(（]+)[〔\[(（](?P<year>\d{4})[〕\])）](?P<seq>[1-9]\d*)号$")
+DOCUMENT_NUMBER_RE = re.compile(r"^(?P<issuer>[^\s〔\[(（]+)[〔\[(（](?P<year>\d{4})[〕\])）]第?(?P<seq>\d+)号$")
+
+
+# Government rules are numbered as orders: 黔东南州人民政府令第3号.
+ORDER_NUMBER_RE = re.compile(r"^(?P<issuer>[^\s]+令)第(?P<seq>[1-9]\d*)号$")
 
 
 def normalise_document_number(value: str) -> str:
-    """A 文号 in the GB/T 9704 form 黔东南府发〔2024〕3号, accepting [] () （） brackets; '' if not one."""
-    match = DOCUMENT_NUMBER_RE.match((value or "").strip().replace(" ", ""))
-    if not match:
-        return ""
-    return f"{match['issuer']}〔{match['year']}〕{match['seq']}号"
+    """A 文号 in the GB/T 9704 form 黔东南府发〔2024〕3号, accepting [] () （） brackets, or an order number
+    (…令第3号); '' if it is neither."""
+    value = (value or "").strip().replace(" ", "")
+    match = DOCUMENT_NUMBER_RE.match(value)
+    if match and int(match["seq"]) > 0:
+        # GB/T 9704-2012 §7.2.5: no 第 and no leading zeros in the sequence.
+        return f"{match['issuer']}〔{match['year']}〕{int(match['seq'])}号"
+    order = ORDER_NUMBER_RE.match(value)
+    return f"{order['issuer']}第{order['seq']}号" if order else ""
 
 
 class Item(models.Model):

@@ -277,6 +277,14 @@ def catalogue_search_queryset(
     )
 
 
+def _snippet_source(item: Item, runs: list[str]) -> str:
+    """The body where the query occurs, else the summary where it does, else the start of the body."""
+    for text in (item.body_text, item.summary):
+        if any(run in text.lower() for run in runs):
+            return text
+    return item.body_text or item.summary
+
+
 def catalogue_search(
     *,
     query: str,
@@ -308,7 +316,7 @@ def catalogue_search(
         SearchHit(
             item,
             _highlight(item.title, runs),
-            _highlight(" ".join((item.summary + " " + item.body_text).split()), runs, width=120),
+            _highlight(" ".join(_snippet_source(item, runs).split()), runs, width=120),
         )
         for item in rows
     ]
