@@ -31,3 +31,10 @@ def enforcement_can_edit(user, agency) -> bool:
 def enforcement_can_publish(user, agency) -> bool:
     """Publishing a penalty decision on the portal: a reviewer or approver."""
     return user_has_role(user, agency, Role.REVIEWER, Role.APPROVER)
+
+
+def fee_record_get_for_user(user, pk) -> FeeRecord:
+    record = fee_records_visible_to(user).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.services import audit_record, changed_fields, snapshot
 from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.enforcement.access import enforcement_can_edit, enforcement_can_publish
 from gongkai.enforcement.imports import RowError, validate_decision_rows, validate_fee_rows
@@ -49,6 +49,24 @@ def decision_create(*, actor, agency, **values) -> Decision:
     audit_record(
         actor=actor, verb="decision.create", obj=decision, agency=agency, after=snapshot(decision, DECISION_FIELDS)
     )
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, actor, decision: Decision, **values) -> Decision:
+    """Correct a recorded decision (a typo in the number, the wrong date); a published one is withdrawn first."""
+    _require_edit(actor, decision.agency)
+    if decision.published_on:
+        raise IllegalTransition(_("该决定已在门户公开，请先撤回公开再修改。"))
+    before = snapshot(decision, DECISION_FIELDS)
+    for name in DECISION_FIELDS:
+        if name in values and name != "published_on":
+            setattr(decision, name, values[name])
+    decision.full_clean()
+    decision.save()
+    old, new = changed_fields(before, snapshot(decision, DECISION_FIELDS))
+    if new:
+        audit_record(actor=actor, verb="decision.update", obj=decision, agency=decision.agency, before=old, after=new)
     return decision
 
 
@@ -118,6 +136,22 @@ def fee_record_create(*, actor, agency, **values) -> FeeRecord:
     record.full_clean()
     record.save()
     audit_record(actor=actor, verb="fee.create", obj=record, agency=agency, after=snapshot(record, FEE_FIELDS))
+    return record
+
+
+@transaction.atomic
+def fee_record_update(*, actor, record: FeeRecord, **values) -> FeeRecord:
+    """Correct an amount or a date of fees collected; the audit trail keeps what it was."""
+    _require_edit(actor, record.agency)
+    before = snapshot(record, FEE_FIELDS)
+    for name in FEE_FIELDS:
+        if name in values:
+            setattr(record, name, values[name])
+    record.full_clean()
+    record.save()
+    old, new = changed_fields(before, snapshot(record, FEE_FIELDS))
+    if new:
+        audit_record(actor=actor, verb="fee.update", obj=record, agency=record.agency, before=old, after=new)
     return record
 
 

@@ -102,12 +102,52 @@ def fee_new(request):
 
 
 @staff_view
+def decision_edit(request, pk: int):
+    decision = access.decision_get_for_user(request.user, pk)
+    if not access.enforcement_can_edit(request.user, decision.agency):
+        raise PermissionDenied
+    form = DecisionForm(request.POST or None, instance=access.decision_get_for_user(request.user, pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except IllegalTransition as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("enforcement_staff:decision", pk=decision.pk)
+    return render(request, "enforcement/staff_form.html", {"form": form, "title": _("修改行政决定")})
+
+
+@staff_view
+def fee_edit(request, pk: int):
+    record = access.fee_record_get_for_user(request.user, pk)
+    if not access.enforcement_can_edit(request.user, record.agency):
+        raise PermissionDenied
+    form = FeeRecordForm(request.POST or None, instance=access.fee_record_get_for_user(request.user, pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fee_record_update(actor=request.user, record=record, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("enforcement_staff:fees")
+    return render(request, "enforcement/staff_form.html", {"form": form, "title": _("修改收费记录")})
+
+
+@staff_view
 def decision_detail(request, pk: int):
     decision = access.decision_get_for_user(request.user, pk)
     return render(
         request,
         "enforcement/staff_decision.html",
-        {"object": decision, "can_publish": access.enforcement_can_publish(request.user, decision.agency)},
+        {
+            "object": decision,
+            "can_publish": access.enforcement_can_publish(request.user, decision.agency),
+            "can_edit": access.enforcement_can_edit(request.user, decision.agency),
+        },
     )
 
 

@@ -11,7 +11,15 @@ class GazetteConfig(AppConfig):
     def ready(self) -> None:
         from gongkai.accounts.models import ACTING_ROLES, Role
         from gongkai.audit.verbs import register_audit_verbs
-        from gongkai.core.registry import PortalSection, StaffNavItem, register_portal_section, register_staff_nav_item
+        from gongkai.core.registry import (
+            DashboardPanel,
+            PortalSection,
+            StaffNavItem,
+            register_dashboard_panel,
+            register_portal_section,
+            register_staff_nav_item,
+        )
+        from gongkai.gazette.panels import gazette_to_review
 
         register_audit_verbs(
             {
@@ -34,5 +42,14 @@ class GazetteConfig(AppConfig):
                 "gazette_staff:issues",
                 frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"}),
                 50,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                "gazette_to_review",
+                "gazette/panels/to_review.html",
+                gazette_to_review,
+                frozenset({Role.REVIEWER, Role.APPROVER, "site_admin"}),
+                order=21,
             )
         )

@@ -54,8 +54,10 @@ class GazetteIssue(models.Model):
         return f"{self.title} {self.label()}"
 
     def label(self) -> str:
-        text = f"{self.year}年第{self.number}期"
-        return f"{text}（总第{self.serial_number}期）" if self.serial_number else text
+        text = _("%(year)s年第%(number)s期") % {"year": self.year, "number": self.number}
+        if self.serial_number:
+            text += _("（总第%(serial)s期）") % {"serial": self.serial_number}
+        return str(text)
 
     def can_move_to(self, status: str) -> bool:
         return status in ISSUE_TRANSITIONS.get(self.status, set())

@@ -1,5 +1,7 @@
 """The printable PDF of one gazette issue, built with the shared fpdf2 set-up and its embedded Chinese fonts."""
 
+from django.utils import translation
+
 from gongkai.core.pdf import SANS, SERIF, new_pdf
 from gongkai.gazette.models import GazetteIssue
 
@@ -13,7 +15,13 @@ def gazette_issue_pdf(issue: GazetteIssue, documents: list) -> bytes:
     """Cover with the masthead and issue number, the table of contents, then each document in full.
 
     `documents` are objects with `title`, `document_number`, `agency_name`, `date_written` and `body` (plain text).
+    The printed gazette is a Chinese document whatever language the visitor reads the site in.
     """
+    with translation.override("zh-hans"):
+        return _build(issue, documents)
+
+
+def _build(issue: GazetteIssue, documents: list) -> bytes:
     pdf = new_pdf(title=f"{issue.title} {issue.label()}", author=issue.agency.name)
     pdf.add_page()
     pdf.set_text_color(200, 16, 46)

@@ -12,7 +12,15 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from gongkai.accounts.models import ACTING_ROLES, Role
         from gongkai.audit.verbs import register_audit_verbs
-        from gongkai.core.registry import PortalSection, StaffNavItem, register_portal_section, register_staff_nav_item
+        from gongkai.core.registry import (
+            DashboardPanel,
+            PortalSection,
+            StaffNavItem,
+            register_dashboard_panel,
+            register_portal_section,
+            register_staff_nav_item,
+        )
+        from gongkai.participation.panels import participation_todo
 
         verbs = {}
         for entity, label in (("concern", _("回应关切")), ("consultation", _("网上征集")), ("survey", _("网上调查"))):
@@ -47,5 +55,14 @@ class ParticipationConfig(AppConfig):
                 "participation_staff:list",
                 frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"}),
                 40,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                "participation_todo",
+                "participation/panels/todo.html",
+                participation_todo,
+                frozenset({*ACTING_ROLES, "site_admin"}),
+                order=20,
             )
         )

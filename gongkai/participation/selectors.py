@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from gongkai.catalogue.access import items_published
 from gongkai.catalogue.models import DocumentType, Item, ItemStatus
@@ -86,7 +87,7 @@ def survey_results(survey: Survey) -> tuple[int, list[QuestionResult]]:
 def survey_export_rows(survey: Survey) -> tuple[list[str], list[list[str]]]:
     """One row per response (number, time, then one column per question) for CSV and XLSX export."""
     questions = list(survey.questions.all())
-    header = ["序号", "提交时间", *[f"{q.position}. {q.text}" for q in questions]]
+    header = [str(_("序号")), str(_("提交时间")), *[f"{q.position}. {q.text}" for q in questions]]
     rows = []
     responses = SurveyResponse.objects.filter(survey=survey).prefetch_related("answers__choices")
     for number, response in enumerate(responses, 1):

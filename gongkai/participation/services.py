@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.audit.services import audit_record, changed_fields, snapshot
 from gongkai.catalogue.models import DocumentType, Genre, InterpretationForm, Item, ItemStatus
-from gongkai.catalogue.services import item_create
+from gongkai.catalogue.services import item_create, item_update
 from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.participation.access import participation_can_edit, participation_can_publish
 from gongkai.participation.models import (
@@ -380,25 +380,9 @@ def _interpretation_body(text: str, form: str, media_url: str) -> str:
     return "".join(paragraphs)
 
 
-@transaction.atomic
-def interpretation_create(
-    *,
-    actor,
-    agency,
-    title: str,
-    interpretation_form: str,
-    interprets: Item,
-    summary: str,
-    text: str,
-    category,
-    date_written: dt.date,
-    media_url: str = "",
-) -> Item:
-    """Draft a policy interpretation: a catalogue item linked to the document it explains, reviewed through the
-    catalogue's own review chain (三审三校) and counted in the annual report once published.
-
-    Graphic and video interpretations carry the link to their image or video; the catalogue sanitises the body.
-    """
+def _interpretation_fields(
+    *, agency, title, interpretation_form, interprets, summary, text, category, date_written, media_url=""
+) -> dict:
     errors = {}
     if interpretation_form not in InterpretationForm.values:
         errors["interpretation_form"] = _("请选择解读形式。")
@@ -412,17 +396,33 @@ def interpretation_create(
         errors["text"] = _("请填写解读正文。")
     if errors:
         raise ValidationError(errors)
-    return item_create(
-        actor=actor,
-        agency=agency,
-        title=title,
-        summary=summary,
-        body=_interpretation_body(text, interpretation_form, media_url),
-        category=category,
-        genre=Genre.INTERPRETATION,
-        document_type=DocumentType.INTERPRETATION,
-        issuer=agency.name,
-        date_written=date_written,
-        interprets=interprets,
-        interpretation_form=interpretation_form,
-    )
+    return {
+        "title": title,
+        "summary": summary,
+        "body": _interpretation_body(text, interpretation_form, media_url),
+        "category": category,
+        "genre": Genre.INTERPRETATION,
+        "document_type": DocumentType.INTERPRETATION,
+        "issuer": agency.name,
+        "date_written": date_written,
+        "interprets": interprets,
+        "interpretation_form": interpretation_form,
+    }
+
+
+@transaction.atomic
+def interpretation_create(*, actor, agency, **values) -> Item:
+    """Draft a policy interpretation: a catalogue item linked to the document it explains, reviewed through the
+    catalogue's own review chain (三审三校) and counted in the annual report once published.
+
+    Values: title, interpretation_form (文字/图解/视频/问答), interprets (a published document), summary, text,
+    category, date_written and, for graphic and video interpretations, media_url. The catalogue sanitises the
+    body and runs its checks.
+    """
+    return item_create(actor=actor, agency=agency, **_interpretation_fields(agency=agency, **values))
+
+
+@transaction.atomic
+def interpretation_update(*, actor, item: Item, **values) -> Item:
+    """Edit a draft or returned interpretation; the catalogue keeps the new version and checks it again."""
+    return item_update(actor=actor, item=item, **_interpretation_fields(agency=item.agency, **values))

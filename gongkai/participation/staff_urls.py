@@ -15,6 +15,7 @@ urlpatterns = [
     path("interpretations/", views.interpretation_list, name="interpretations"),
     path("interpretations/new/", views.interpretation_new, name="interpretation_new"),
     path("interpretations/<int:pk>/", views.interpretation_detail, name="interpretation"),
+    path("interpretations/<int:pk>/edit/", views.interpretation_edit, name="interpretation_edit"),
     path("interpretations/<int:pk>/<str:action>/", views.interpretation_action, name="interpretation_action"),
     path("<str:kind>/", views.record_list, name="kind_list"),
     path("<str:kind>/new/", views.record_new, name="new"),

@@ -1,7 +1,9 @@
 """Back office: draft, review and publish concerns, consultations and surveys; moderate comments; export answers."""
 
 import csv
+import html
 import io
+import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from gongkai.accounts.staff import staff_view
-from gongkai.catalogue.access import item_can_review
+from gongkai.catalogue.access import item_can_edit, item_can_review
 from gongkai.catalogue.models import Category, ItemStatus
 from gongkai.catalogue.services import item_approve, item_reject, item_submit
 from gongkai.core.errors import IllegalTransition
@@ -320,6 +322,47 @@ def interpretation_new(request):
     return render(request, "participation/staff_interpretation_form.html", {"form": form, "kinds": KINDS.values()})
 
 
+def _interpretation_initial(item) -> dict:
+    media = re.search(r'<a href="([^"]+)"', item.body or "")
+    lines = [line for line in (item.body_text or "").splitlines() if line.strip() not in (_("观看视频"), _("查看图解"))]
+    return {
+        "title": item.title,
+        "interpretation_form": item.interpretation_form,
+        "interprets": item.interprets_id,
+        "category": item.category_id,
+        "date_written": item.date_written,
+        "summary": item.summary,
+        "text": "\n".join(lines),
+        "media_url": html.unescape(media.group(1)) if media else "",
+    }
+
+
+@staff_view
+def interpretation_edit(request, pk: int):
+    item = access.interpretation_get_for_user(request.user, pk)
+    if not item_can_edit(request.user, item):
+        raise PermissionDenied
+    form = InterpretationDraftForm(
+        request.POST or None,
+        initial=_interpretation_initial(item),
+        documents=interpretable_documents(item.agency),
+        categories=Category.objects.filter(agency=item.agency, is_active=True).order_by("sort_order", "id"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interpretation_update(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("participation_staff:interpretation", pk=item.pk)
+    return render(
+        request,
+        "participation/staff_interpretation_form.html",
+        {"form": form, "kinds": KINDS.values(), "object": item},
+    )
+
+
 @staff_view
 def interpretation_detail(request, pk: int):
     item = access.interpretation_get_for_user(request.user, pk)
@@ -331,6 +374,7 @@ def interpretation_detail(request, pk: int):
             "step": item.current_step(),
             "findings": [f for f in item.findings.all() if f.is_open],
             "can_submit": item.status == ItemStatus.DRAFT and access.participation_can_edit(request.user, item.agency),
+            "can_edit": item_can_edit(request.user, item),
             "can_review": item_can_review(request.user, item),
             "review_form": ReviewForm(),
             "document_url": catalogue_item_url(item.interprets) if item.interprets else "",

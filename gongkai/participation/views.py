@@ -173,6 +173,7 @@ def participation_home(request, slug: str):
         concerns=concerns_published(agency).order_by("-published_on", "-id")[:5],
         consultations=consultations_published(agency)[:5],
         surveys=surveys_published(agency)[:5],
+        interpretations=interpretations_published(agency)[:5],
         today=timezone.localdate(),
     )
     return render(request, "participation/home.html", context)

@@ -159,3 +159,47 @@ def test_a_supervisor_sees_but_cannot_import_and_another_clerk_sees_nothing(tree
     client.post("/staff/logout/")
     login(kim)
     assert client.get(f"/staff/enforcement/{decision.pk}/").status_code == 404
+
+
+def test_the_dashboard_reminds_a_reviewer_of_penalties_to_publish(tree, alice, rob, login, client):
+    decision = make_decision(tree["prefecture"], alice)
+    login(rob)
+    assert "待公开的行政处罚决定" in client.get("/staff/").content.decode()
+    decision_publish(actor=rob, decision=decision)
+    assert "待公开的行政处罚决定" not in client.get("/staff/").content.decode()
+
+
+def test_a_decision_is_corrected_with_its_history_but_not_while_published(tree, alice, rob, login, client):
+    decision = make_decision(tree["prefecture"], alice)
+    login(alice)
+    data = {"kind": "penalty", "decided_on": "2024-04-02", "number": "黔东南罚〔2024〕2号", "subject": "某某化工有限公司",
+            "subject_kind": "organisation", "summary": "超标排放，罚款10万元。", "social_impact": "on"}  # fmt: skip
+    assert client.post(f"/staff/enforcement/{decision.pk}/edit/", data).status_code == 302
+    decision.refresh_from_db()
+    assert decision.number == "黔东南罚〔2024〕2号"
+    event = AuditEvent.objects.get(verb="decision.update")
+    assert event.before == {"decided_on": "2024-04-01", "number": "黔东南罚〔2024〕1号"}
+    decision_publish(actor=rob, decision=decision)
+    response = client.post(f"/staff/enforcement/{decision.pk}/edit/", {**data, "number": "改"})
+    assert response.status_code == 200 and "请先撤回公开再修改" in response.content.decode()
+    assert Decision.objects.get().number == "黔东南罚〔2024〕2号"
+
+
+def test_a_fee_amount_is_corrected(tree, alice, login, client):
+    record = fee_record_create(
+        actor=alice, agency=tree["prefecture"], collected_on=dt.date(2024, 1, 5), item="工本费", amount=Decimal("20")
+    )
+    login(alice)
+    response = client.post(
+        f"/staff/enforcement/fees/{record.pk}/edit/",
+        {"collected_on": "2024-01-05", "item": "工本费", "basis": "", "amount": "25.50"},
+    )
+    record.refresh_from_db()
+    assert response.status_code == 302 and record.amount == Decimal("25.50")
+    response = client.post(
+        f"/staff/enforcement/fees/{record.pk}/edit/",
+        {"collected_on": "2024-01-05", "item": "工本费", "basis": "", "amount": "-1"},
+    )
+    assert response.status_code == 200 and "-1" in response.content.decode()
+    record.refresh_from_db()
+    assert record.amount == Decimal("25.50")

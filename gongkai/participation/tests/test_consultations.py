@@ -123,3 +123,14 @@ def test_feedback_on_adoption_is_published_only_after_the_period(
 def test_a_clerk_cannot_publish_feedback(closed_consultation, alice):
     with pytest.raises(AccessDenied):
         consultation_publish_feedback(actor=alice, consultation=closed_consultation, feedback="x")
+
+
+def test_the_dashboard_counts_comments_waiting_for_moderation(open_consultation, alice, kim, login, client):
+    client.post(url(open_consultation), {"content": "建议一"})
+    client.post(url(open_consultation), {"content": "建议二"})
+    login(alice)
+    page = client.get("/staff/").content.decode()
+    assert "待审核的公众意见" in page and '<span class="stat">2</span>' in page
+    client.post("/staff/logout/")
+    login(kim)
+    assert '<span class="stat">2</span>' not in client.get("/staff/").content.decode()

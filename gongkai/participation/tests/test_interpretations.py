@@ -116,3 +116,28 @@ def test_another_agencys_clerk_cannot_open_the_interpretation(tree, alice, kim, 
     login(kim)
     assert client.get(f"/staff/participation/interpretations/{item.pk}/").status_code == 404
     assert client.get(f"/participation/qdn/interpretations/{item.pk}/").status_code == 404  # not published
+
+
+def test_a_returned_interpretation_is_edited_and_becomes_a_new_version(tree, alice, rob, policy, login, client):
+    login(alice)
+    client.post(
+        "/staff/participation/interpretations/new/",
+        form_data(policy, interpretation_form="video", media_url="https://v.example.cn/1.mp4"),
+    )
+    item = Item.objects.get(interprets=policy)
+    client.post(f"/staff/participation/interpretations/{item.pk}/submit/")
+    client.post("/staff/logout/")
+    login(rob)
+    client.post(f"/staff/participation/interpretations/{item.pk}/reject/", {"comment": "视频链接有误"})
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DRAFT
+    client.post("/staff/logout/")
+    login(alice)
+    page = client.get(f"/staff/participation/interpretations/{item.pk}/edit/").content.decode()
+    assert "https://v.example.cn/1.mp4" in page and "解读就业补贴的对象和标准。" in page
+    response = client.post(
+        f"/staff/participation/interpretations/{item.pk}/edit/",
+        form_data(policy, interpretation_form="video", media_url="https://v.example.cn/2.mp4"),
+    )
+    item.refresh_from_db()
+    assert response.status_code == 302 and item.version == 2 and "https://v.example.cn/2.mp4" in item.body
