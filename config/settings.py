@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "gongkai.accounts",
     "gongkai.appeals",
     "gongkai.applications",
+    "gongkai.catalogue",
+    "gongkai.participation",
+    "gongkai.gazette",
+    "gongkai.enforcement",
     "gongkai.audit",
     "gongkai.workdays",
     # Top layer: the portal and the back office read the domain apps through their selectors.

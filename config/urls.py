@@ -3,11 +3,22 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from gongkai.catalogue import views as catalogue_views
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("staff/appeals/", include("gongkai.appeals.urls")),
     path("staff/applications/", include("gongkai.applications.staff_urls")),
     path("staff/", include("gongkai.backoffice.urls")),
     path("applications/", include("gongkai.applications.urls")),
+    path("staff/catalogue/", include("gongkai.catalogue.staff_urls")),
+    path("staff/participation/", include("gongkai.participation.staff_urls")),
+    path("staff/gazette/", include("gongkai.gazette.staff_urls")),
+    path("staff/enforcement/", include("gongkai.enforcement.staff_urls")),
+    path("participation/", include("gongkai.participation.urls")),
+    path("gazette/", include("gongkai.gazette.urls")),
+    path("enforcement/", include("gongkai.enforcement.urls")),
+    path("catalogue/", include("gongkai.catalogue.urls")),
+    path("sitemap.xml", catalogue_views.sitemap, name="sitemap"),
     path("", include("gongkai.portal.urls")),
 ]

@@ -14,6 +14,8 @@ from gongkai.agencies.services import agency_create, agency_update
 from gongkai.demo import agencies as data
 from gongkai.demo import appeals as demo_appeals
 from gongkai.demo import applications as demo_applications
+from gongkai.demo import catalogue as catalogue_demo
+from gongkai.demo import participation
 
 # The demo is for trying the platform on a laptop; a real deployment never runs demo_load.
 DEMO_PASSWORD = "Gongkai@2024demo"  # noqa: S105
@@ -143,4 +145,6 @@ class DemoLoader:
         self.load_users()
         demo_applications.load(self)
         demo_appeals.load(self)
+        catalogue_demo.load(self)
+        participation.load(self)
         return self.created

@@ -1,0 +1,56 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class EnforcementConfig(AppConfig):
+    name = "gongkai.enforcement"
+    label = "enforcement"
+    verbose_name = _("行政许可、处罚、强制与收费")
+
+    def ready(self) -> None:
+        from gongkai.accounts.models import ACTING_ROLES, Role
+        from gongkai.audit.verbs import register_audit_verbs
+        from gongkai.core.registry import (
+            DashboardPanel,
+            PortalSection,
+            StaffNavItem,
+            register_dashboard_panel,
+            register_portal_section,
+            register_staff_nav_item,
+        )
+        from gongkai.enforcement.panels import penalties_to_publish
+
+        register_audit_verbs(
+            {
+                "decision.create": _("录入行政决定"),
+                "decision.import": _("批量导入行政决定"),
+                "decision.update": _("修改行政决定"),
+                "fee.update": _("修改收费记录"),
+                "decision.publish": _("公开行政处罚决定"),
+                "decision.unpublish": _("撤回公开行政处罚决定"),
+                "fee.create": _("录入收费记录"),
+                "fee.import": _("批量导入收费记录"),
+            }
+        )
+        register_portal_section(
+            PortalSection("enforcement", _("行政处罚"), lambda a: reverse("enforcement:penalties", args=[a.slug]), 60)
+        )
+        register_staff_nav_item(
+            StaffNavItem(
+                "enforcement",
+                _("许可处罚强制与收费"),
+                "enforcement_staff:decisions",
+                frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"}),
+                60,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                "penalties_to_publish",
+                "enforcement/panels/to_publish.html",
+                penalties_to_publish,
+                frozenset({Role.REVIEWER, Role.APPROVER, "site_admin"}),
+                order=22,
+            )
+        )

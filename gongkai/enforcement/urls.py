@@ -1,0 +1,12 @@
+"""Public pages under /enforcement/<agency slug>/."""
+
+from django.urls import path
+
+from gongkai.enforcement import views
+
+app_name = "enforcement"
+
+urlpatterns = [
+    path("<slug:slug>/penalties/", views.penalty_list, name="penalties"),
+    path("<slug:slug>/penalties/<int:pk>/", views.penalty_detail, name="penalty"),
+]

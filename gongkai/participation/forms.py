@@ -1,0 +1,131 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.catalogue.models import InterpretationForm as CatalogueInterpretationForm
+from gongkai.participation.models import (
+    ConcernResponse,
+    Consultation,
+    QuestionKind,
+    Survey,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConcernForm(forms.ModelForm):
+    class Meta:
+        model = ConcernResponse
+        fields = ["title", "raised_where", "concern_summary", "response", "responded_on"]
+        labels = {"title": _("关切话题")}
+        widgets = {"responded_on": DATE}
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ["title", "summary", "draft_text", "opens_on", "closes_on"]
+        widgets = {"opens_on": DATE, "closes_on": DATE}
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "summary", "opens_on", "closes_on"]
+        widgets = {"opens_on": DATE, "closes_on": DATE}
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("题目"), max_length=300)
+    kind = forms.ChoiceField(label=_("题型"), choices=QuestionKind.choices)
+    required = forms.BooleanField(label=_("必答"), required=False, initial=True)
+    choices = forms.CharField(
+        label=_("选项"), required=False, widget=forms.Textarea, help_text=_("选择题每行一个选项；填空题留空。")
+    )
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(label=_("意见采纳情况"), widget=forms.Textarea)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), required=False, max_length=500)
+
+
+class CommentForm(forms.Form):
+    """The public comment form. `website` is a honeypot: hidden from people, filled in by bots."""
+
+    content = forms.CharField(label=_("意见内容"), widget=forms.Textarea, max_length=2000)
+    name = forms.CharField(label=_("姓名（选填，不公开）"), required=False, max_length=50)
+    contact = forms.CharField(label=_("联系方式（选填，不公开）"), required=False, max_length=100)
+    website = forms.CharField(label=_("网址（请勿填写）"), required=False)
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("提交未通过校验，请刷新页面后重试。"))
+        return ""
+
+
+class SurveyAnswerForm(forms.Form):
+    """One field per question of the survey, named `q<question id>`."""
+
+    website = forms.CharField(label=_("网址（请勿填写）"), required=False)
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in survey.questions.prefetch_related("choices"):
+            label = f"{question.position}. {question.text}"
+            options = [(c.pk, c.text) for c in question.choices.all()]
+            name = f"q{question.pk}"
+            if question.kind == QuestionKind.SINGLE:
+                self.fields[name] = forms.ChoiceField(
+                    label=label, choices=options, widget=forms.RadioSelect, required=question.required
+                )
+            elif question.kind == QuestionKind.MULTIPLE:
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=label, choices=options, widget=forms.CheckboxSelectMultiple, required=question.required
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=label, widget=forms.Textarea, required=question.required, max_length=1000
+                )
+            self.fields[name].question = question
+        self.fields["website"] = self.fields.pop("website")  # keep the honeypot last
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("提交未通过校验，请刷新页面后重试。"))
+        return ""
+
+    def answers(self) -> dict:
+        return {f.question.pk: self.cleaned_data.get(n) for n, f in self.fields.items() if hasattr(f, "question")}
+
+
+class InterpretationDraftForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    interpretation_form = forms.ChoiceField(label=_("解读形式"), choices=CatalogueInterpretationForm.choices)
+    interprets = forms.ModelChoiceField(label=_("解读的文件"), queryset=None, empty_label=_("请选择已发布的文件"))
+    category = forms.ModelChoiceField(label=_("主题分类"), queryset=None, empty_label=_("请选择"))
+    date_written = forms.DateField(label=_("成文日期"), widget=DATE)
+    summary = forms.CharField(label=_("内容概述"), widget=forms.Textarea, max_length=1000)
+    text = forms.CharField(
+        label=_("解读正文"), widget=forms.Textarea, required=False, help_text=_("问答解读请按“问：”“答：”分段书写。")
+    )
+    media_url = forms.URLField(
+        label=_("图片或视频链接"), required=False, assume_scheme="https", help_text=_("图解、视频解读必填。")
+    )
+
+    def __init__(self, *args, documents, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interprets"].queryset = documents
+        self.fields["interprets"].label_from_instance = lambda item: (
+            f"{item.title}（{item.document_number}）" if item.document_number else item.title
+        )
+        self.fields["category"].queryset = categories
+        preferred = categories.filter(code="interpretation").first()
+        if preferred is not None and not self.is_bound:
+            self.initial.setdefault("category", preferred.pk)
+
+
+class ReviewForm(forms.Form):
+    proofread = forms.BooleanField(label=_("已完成校对"), required=False)
+    comment = forms.CharField(label=_("审核意见"), required=False, max_length=1000)
