@@ -5,6 +5,8 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("staff/analytics/", include("gongkai.analytics.urls")),
+    path("staff/supervision/", include("gongkai.supervision.urls")),
     path("staff/", include("gongkai.backoffice.urls")),
     path("", include("gongkai.portal.urls")),
 ]

@@ -12,6 +12,7 @@ from gongkai.accounts.services import role_grant, user_create
 from gongkai.agencies.models import Agency
 from gongkai.agencies.services import agency_create, agency_update
 from gongkai.demo import agencies as data
+from gongkai.demo import supervision
 
 # The demo is for trying the platform on a laptop; a real deployment never runs demo_load.
 DEMO_PASSWORD = "Gongkai@2024demo"  # noqa: S105
@@ -139,4 +140,5 @@ class DemoLoader:
     def load(self) -> int:
         self.load_agencies()
         self.load_users()
+        supervision.load(self)
         return self.created
