@@ -6,6 +6,7 @@ agency); the check reports columns past their period and columns with nothing in
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -88,6 +90,16 @@ def _internal(url: str, host: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+_HASHED = re.compile(r"\.[0-9a-f]{12}(\.[A-Za-z0-9]+)$")
+
+
+def _static_exists(name: str) -> bool:
+    """A static file exists collected (under its hashed name) or in an app's static folder (unhashed)."""
+    if staticfiles_storage.exists(name):
+        return True
+    return bool(finders.find(_HASHED.sub(r"\1", name)))
+
+
 @dataclass
 class WalkResult:
     pages: int = 0
@@ -104,7 +116,7 @@ def portal_walk(*, start: str = "/", limit: int = 5000) -> WalkResult:
     while queue and result.pages < limit:
         url, found_on = queue.pop(0)
         if url.startswith(settings.STATIC_URL):
-            if not finders.find(urlsplit(url).path.removeprefix(settings.STATIC_URL)):
+            if not _static_exists(urlsplit(url).path.removeprefix(settings.STATIC_URL)):
                 result.broken.append((url, found_on, 404))
             continue
         response = client.get(url, secure=True, follow=True)
