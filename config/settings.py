@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.agencies",
     "gongkai.accounts",
+    "gongkai.catalogue",
     "gongkai.analytics",
     "gongkai.supervision",
     "gongkai.audit",

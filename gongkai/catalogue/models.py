@@ -1,0 +1,571 @@
+"""The catalogue of proactively disclosed information (政府信息公开目录) and its review before publishing.
+
+条例 第十九条 to 第二十六条: what an agency publishes of its own accord, and how fast (第二十六条: within
+20 working days of the information being formed or changed). Models hold fields, constraints and pure methods;
+every change goes through services.py.
+"""
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.errors import IllegalTransition
+
+# 条例 第二十六条: 属于主动公开范围的政府信息，应当自该政府信息形成或者变更之日起20个工作日内及时公开。
+PUBLISH_WITHIN_WORKING_DAYS = 20
+# The back office warns this many working days before the Article 26 limit.
+AT_RISK_WORKING_DAYS = 5
+
+DEFAULT_INDEX_TEMPLATE = "{credit_code}/{year}-{seq:05d}"
+
+
+class CatalogueSettings(models.Model):
+    """Per-agency catalogue settings: the index-number template (索引号 has no national format, spec §4.2)."""
+
+    agency = models.OneToOneField(
+        "agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="catalogue_settings"
+    )
+    index_template = models.CharField(
+        _("索引号模板"),
+        max_length=100,
+        default=DEFAULT_INDEX_TEMPLATE,
+        help_text=_("可用占位符：{credit_code} 统一社会信用代码，{year} 年份，{month} 月份，{seq:05d} 当年序号"),
+    )
+
+    class Meta:
+        verbose_name = _("目录设置")
+        verbose_name_plural = _("目录设置")
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+
+class IndexSequence(models.Model):
+    """The last index-number sequence used by an agency in a year (locked while incremented)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="catalogue_one_sequence_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+def format_index_number(template: str, *, credit_code: str, when: dt.date, seq: int) -> str:
+    """The index number for the `seq`-th item of `when`'s year, from an agency's template."""
+    return template.format(credit_code=credit_code, year=when.year, month=f"{when.year}{when.month:02d}", seq=seq)
+
+
+class Category(models.Model):
+    """One node of an agency's subject-category tree (主题分类); the agency administrator edits the tree."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="catalogue_categories"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(_("分类名称"), max_length=50)
+    code = models.SlugField(_("分类代码"), max_length=50, allow_unicode=False)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("目录分类")
+        verbose_name_plural = _("目录分类")
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="catalogue_category_code_unique_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentType(models.TextChoices):
+    """What kind of document an item is; the annual report's 第二十条第（一）项 block tells these apart."""
+
+    RULES = "rules", _("规章")
+    NORMATIVE = "normative", _("行政规范性文件")
+    OTHER = "other", _("其他文件")
+    INTERPRETATION = "interpretation", _("政策解读")
+    INFORMATION = "information", _("其他信息")
+
+
+class Genre(models.TextChoices):
+    """体裁分类 (GB/T 9704 document kinds and common web genres)."""
+
+    ORDER = "order", _("令")
+    DECISION = "decision", _("决定")
+    NOTICE = "notice", _("通知")
+    ANNOUNCEMENT = "announcement", _("公告")
+    CIRCULAR = "circular", _("通告")
+    OPINION = "opinion", _("意见")
+    MEASURES = "measures", _("办法")
+    PROVISIONS = "provisions", _("规定")
+    PLAN = "plan", _("规划")
+    SCHEME = "scheme", _("方案")
+    REPORT = "report", _("报告")
+    REPLY = "reply", _("批复")
+    LETTER = "letter", _("函")
+    INTERPRETATION = "interpretation", _("解读")
+    OTHER = "other", _("其他")
+
+
+class InterpretationForm(models.TextChoices):
+    TEXT = "text", _("文字")
+    GRAPHIC = "graphic", _("图解")
+    VIDEO = "video", _("视频")
+    QA = "qa", _("问答")
+
+
+class Validity(models.TextChoices):
+    IN_FORCE = "in_force", _("有效")
+    EXPIRED = "expired", _("失效")
+    REPEALED = "repealed", _("废止")
+
+
+class ItemStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    IN_REVIEW = "in_review", _("审核中")
+    SCHEDULED = "scheduled", _("定时发布")
+    PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# Only services move an item, and only along these arrows.
+ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
+    ItemStatus.DRAFT: frozenset({ItemStatus.IN_REVIEW}),
+    # Inside review the item moves step by step (status unchanged); rejection sends it back to draft;
+    # the last step publishes it or schedules it.
+    ItemStatus.IN_REVIEW: frozenset(
+        {ItemStatus.IN_REVIEW, ItemStatus.DRAFT, ItemStatus.PUBLISHED, ItemStatus.SCHEDULED}
+    ),
+    ItemStatus.SCHEDULED: frozenset({ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN}),
+    ItemStatus.PUBLISHED: frozenset({ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN}),
+    ItemStatus.WITHDRAWN: frozenset({ItemStatus.DRAFT}),
+}
+
+
+def check_item_transition(current: str, target: str) -> None:
+    if target not in ITEM_TRANSITIONS.get(current, frozenset()):
+        raise IllegalTransition(
+            _("条目当前状态为“{current}”，不能变为“{target}”。").format(
+                current=ItemStatus(current).label, target=ItemStatus(target).label
+            )
+        )
+
+
+# The default 三审 chain (spec §4.4): 初审 by an editor, 复审 by a section head, 终审 by the leader in charge.
+DEFAULT_REVIEW_CHAIN: tuple[tuple[str, str], ...] = (
+    ("初审", "reviewer"),
+    ("复审", "reviewer"),
+    ("终审", "approver"),
+)
+
+
+class ReviewStep(models.Model):
+    """One step of an agency's configured review chain; an agency without steps uses DEFAULT_REVIEW_CHAIN."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="review_steps"
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("步骤名称"), max_length=20)
+    role = models.CharField(_("审核角色"), max_length=20)
+
+    class Meta:
+        verbose_name = _("审核步骤")
+        verbose_name_plural = _("审核步骤")
+        ordering = ["agency", "position"]
+        constraints = [models.UniqueConstraint(fields=["agency", "position"], name="catalogue_review_step_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+DOCUMENT_NUMBER_RE = re.compile(r"^(?P<issuer>[^\s〔\[(（]+)[〔\[(（](?P<year>\d{4})[〕\])）](?P<seq>[1-9]\d*)号$")
+
+
+def normalise_document_number(value: str) -> str:
+    """A 文号 in the GB/T 9704 form 黔东南府发〔2024〕3号, accepting [] () （） brackets; '' if not one."""
+    match = DOCUMENT_NUMBER_RE.match((value or "").strip().replace(" ", ""))
+    if not match:
+        return ""
+    return f"{match['issuer']}〔{match['year']}〕{match['seq']}号"
+
+
+class Item(models.Model):
+    """One catalogue item (条目): a piece of government information published proactively."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("发布机构"), on_delete=models.PROTECT, related_name="catalogue_items"
+    )
+    index_number = models.CharField(_("索引号"), max_length=60, blank=True, default="")
+    title = models.CharField(_("标题"), max_length=200)
+    summary = models.TextField(_("内容概述"), blank=True)
+    body = models.TextField(_("正文"), blank=True)  # sanitised HTML
+    body_text = models.TextField(_("正文纯文本"), blank=True, editable=False)  # for checks and search
+    category = models.ForeignKey(
+        Category, verbose_name=_("主题分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    genre = models.CharField(_("体裁分类"), max_length=20, choices=Genre.choices, default=Genre.NOTICE)
+    document_type = models.CharField(
+        _("文件类型"), max_length=20, choices=DocumentType.choices, default=DocumentType.OTHER, db_index=True
+    )
+    issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    date_written = models.DateField(_("成文日期"), null=True, blank=True)
+    keywords = models.CharField(_("主题词"), max_length=200, blank=True)
+
+    validity = models.CharField(
+        _("有效性"), max_length=20, choices=Validity.choices, default=Validity.IN_FORCE, db_index=True
+    )
+    effective_from = models.DateField(_("施行日期"), null=True, blank=True)
+    expires_on = models.DateField(_("失效日期"), null=True, blank=True)
+    repealed_on = models.DateField(_("废止日期"), null=True, blank=True)
+
+    # Links between documents.
+    interprets = models.ForeignKey(
+        "self",
+        verbose_name=_("解读的文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interpretations",
+    )
+    interpretation_form = models.CharField(_("解读形式"), max_length=20, choices=InterpretationForm.choices, blank=True)
+    amends = models.ForeignKey(
+        "self", verbose_name=_("修改的文件"), null=True, blank=True, on_delete=models.PROTECT, related_name="amended_by"
+    )
+    repeals = models.ForeignKey(
+        "self",
+        verbose_name=_("废止的文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repealed_by",
+    )
+
+    # Workflow.
+    status = models.CharField(_("状态"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    review_chain = models.JSONField(_("审核流程"), default=list, blank=True)  # [[name, role], ...] fixed at submit
+    review_position = models.PositiveSmallIntegerField(_("当前审核步骤"), default=0)
+    publish_at = models.DateTimeField(_("定时发布时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布日期"), null=True, blank=True, db_index=True)
+    publish_due = models.DateField(_("应公开期限"), null=True, blank=True, db_index=True)
+    withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    # The latest automatic check.
+    last_checked_at = models.DateTimeField(_("最近检查时间"), null=True, blank=True)
+    personal_data_found = models.BooleanField(_("发现未遮盖的个人信息"), default=False, db_index=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("目录条目")
+        verbose_name_plural = _("目录条目")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "index_number"],
+                condition=~Q(index_number=""),
+                name="catalogue_index_number_unique_per_agency",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status", "published_at"], name="catalogue_item_agency_pub"),
+            models.Index(fields=["status", "publish_at"], name="catalogue_item_scheduled"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ItemStatus.PUBLISHED
+
+    def current_step(self) -> tuple[str, str] | None:
+        """(name, role) of the review step the item waits in, or None when not in review."""
+        if self.status != ItemStatus.IN_REVIEW or self.review_position >= len(self.review_chain):
+            return None
+        name, role = self.review_chain[self.review_position]
+        return name, role
+
+    def is_last_step(self) -> bool:
+        return self.review_position >= len(self.review_chain) - 1
+
+    def validity_on(self, day: dt.date) -> str:
+        """The validity the item had on `day`, from its dates (for rules and normative documents)."""
+        if self.repealed_on and day >= self.repealed_on:
+            return Validity.REPEALED
+        if self.expires_on and day > self.expires_on:
+            return Validity.EXPIRED
+        if self.validity == Validity.REPEALED and not self.repealed_on:
+            return Validity.REPEALED
+        return Validity.IN_FORCE
+
+    def in_force_on(self, day: dt.date) -> bool:
+        started = (self.effective_from or self.date_written or day) <= day
+        return started and self.validity_on(day) == Validity.IN_FORCE
+
+    def missing_metadata(self) -> list[str]:
+        """Names of the metadata the public expects on the item page that are still empty (spec §4.1)."""
+        missing = []
+        if not self.title.strip():
+            missing.append("title")
+        if not self.summary.strip():
+            missing.append("summary")
+        if self.category_id is None:
+            missing.append("category")
+        if self.date_written is None:
+            missing.append("date_written")
+        if not self.body_text.strip() and not getattr(self, "_has_attachments", False):
+            missing.append("body")
+        if self.document_type in (DocumentType.RULES, DocumentType.NORMATIVE) and not self.document_number:
+            missing.append("document_number")
+        if self.document_type == DocumentType.INTERPRETATION and self.interprets_id is None:
+            missing.append("interprets")
+        return missing
+
+
+class ItemVersion(models.Model):
+    """A saved version of an item's content: every edit keeps the previous text, so versions can be diffed."""
+
+    item = models.ForeignKey(Item, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    title = models.CharField(_("标题"), max_length=200)
+    summary = models.TextField(_("内容概述"), blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    metadata = models.JSONField(_("元数据"), default=dict)
+    correction_note = models.TextField(_("更正说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("条目版本")
+        verbose_name_plural = _("条目版本")
+        ordering = ["item", "number"]
+        constraints = [models.UniqueConstraint(fields=["item", "number"], name="catalogue_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} v{self.number}"
+
+
+class ReviewDecision(models.TextChoices):
+    SUBMIT = "submit", _("提交审核")
+    APPROVE = "approve", _("通过")
+    REJECT = "reject", _("退回")
+    OVERRIDE = "override", _("忽略检查结果")
+
+
+class ReviewRecord(models.Model):
+    """One act in the review of an item: who, at which step, what decision, with comments and sign-off."""
+
+    item = models.ForeignKey(Item, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="reviews")
+    version_number = models.PositiveIntegerField(_("版本号"))
+    step_position = models.PositiveSmallIntegerField(_("步骤"), default=0)
+    step_name = models.CharField(_("步骤名称"), max_length=20, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("审核结果"), max_length=20, choices=ReviewDecision.choices)
+    comment = models.TextField(_("审核意见"), blank=True)
+    proofread = models.BooleanField(_("已校对"), default=False)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step_name} {self.get_decision_display()}"
+
+
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"catalogue/{instance.item.agency_id}/{instance.item_id}/{filename}"
+
+
+class Attachment(models.Model):
+    item = models.ForeignKey(Item, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    extracted_text = models.TextField(_("提取的文字"), blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FindingKind(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("身份证号码")
+    MOBILE = "mobile", _("手机号码")
+    BANK_CARD = "bank_card", _("银行卡号")
+    SENSITIVE_WORD = "sensitive_word", _("敏感词")
+    TYPO = "typo", _("错别字")
+    BROKEN_LINK = "broken_link", _("失效的站内链接")
+    MISSING_METADATA = "missing_metadata", _("缺少元数据")
+
+
+PERSONAL_DATA_KINDS = frozenset({FindingKind.RESIDENT_ID, FindingKind.MOBILE, FindingKind.BANK_CARD})
+
+
+class Finding(models.Model):
+    """One problem the automatic checks found in an item; it blocks review until fixed or overridden."""
+
+    item = models.ForeignKey(Item, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(_("问题类型"), max_length=20, choices=FindingKind.choices)
+    location = models.CharField(_("位置"), max_length=200)  # 标题 / 正文 / 附件 name
+    fingerprint = models.CharField(max_length=64)  # kind + what matched, so an override survives rescans
+    excerpt = models.CharField(_("上下文"), max_length=300)  # context, with personal data already masked
+    suggestion = models.CharField(_("建议"), max_length=300, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("忽略人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    override_reason = models.TextField(_("忽略理由"), blank=True)
+    overridden_at = models.DateTimeField(_("忽略时间"), null=True, blank=True)
+    found_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查发现")
+        verbose_name_plural = _("检查发现")
+        ordering = ["item", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "fingerprint"], name="catalogue_finding_unique_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.excerpt}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.overridden_at is None
+
+
+class WordListKind(models.TextChoices):
+    SENSITIVE = "sensitive", _("敏感词")
+    TYPO = "typo", _("错别字")
+
+
+class WordListEntry(models.Model):
+    """A sensitive word, or a known wrong form with its correction. Entries without an agency apply everywhere."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("机关"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="catalogue_words",
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=WordListKind.choices)
+    word = models.CharField(_("词语"), max_length=50)
+    suggestion = models.CharField(_("建议改为"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("词表条目")
+        verbose_name_plural = _("词表条目")
+        ordering = ["kind", "word"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "word"], name="catalogue_word_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class DisclosureGuide(models.Model):
+    """政府信息公开指南: an agency's own text; without one the portal shows a default generated from its data."""
+
+    agency = models.OneToOneField(
+        "agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="disclosure_guide"
+    )
+    body = models.TextField(_("指南正文"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("政府信息公开指南")
+        verbose_name_plural = _("政府信息公开指南")
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("等待处理")
+    RUNNING = "running", _("正在导入")
+    FAILED = "failed", _("有错误，未导入")
+    DONE = "done", _("已导入")
+
+
+class ImportJob(models.Model):
+    """A bulk import of items from an older system: all rows go in, or none do."""
+
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("导入文件"), upload_to="catalogue/imports/", max_length=255)
+    file_format = models.CharField(_("格式"), max_length=10)
+    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    processed = models.PositiveIntegerField(_("已处理"), default=0)
+    errors = models.JSONField(_("错误"), default=list)  # [{"row": n, "field": name, "message": text}]
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批量导入")
+        verbose_name_plural = _("批量导入")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_format} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 0
