@@ -16,7 +16,9 @@ class SupervisionConfig(AppConfig):
             register_dashboard_panel,
             register_staff_nav_item,
         )
-        from gongkai.supervision import panels
+        from gongkai.supervision import columns, panels
+
+        columns.register()
 
         register_audit_verbs(
             {

@@ -4,10 +4,13 @@ Reads only selectors and access functions; each figure links to the records behi
 """
 
 import datetime as dt
+from collections import Counter
 
 from django.db.models import Count
 
 from gongkai.analytics.selectors import analytics_visits_by_agency
+from gongkai.catalogue.access import items_visible_to
+from gongkai.catalogue.selectors import catalogue_published_with_personal_data, catalogue_review_backlog
 from gongkai.supervision.access import (
     inspection_problems_visible_to,
     new_media_accounts_visible_to,
@@ -27,6 +30,22 @@ def with_pct(rows: list[dict], key: str) -> list[dict]:
     """Each row's value as a share of the largest, for the bar charts."""
     top = max((r[key] for r in rows), default=0) or 1
     return [{**r, "pct": round(100 * r[key] / top, 1)} for r in rows]
+
+
+# The catalogue's dashboard cells, by the key used in the drill-down URL.
+CATALOGUE_CELLS = {
+    "review-backlog": catalogue_review_backlog,
+    "personal-data": catalogue_published_with_personal_data,
+}
+
+
+def catalogue_records(*, kind: str, agencies, user) -> tuple:
+    """The items behind one catalogue cell, as the user may see them, and their count per agency (for bars)."""
+    cell = CATALOGUE_CELLS[kind](agencies=list(agencies))
+    items = items_visible_to(user).filter(pk__in=cell.ids).select_related("agency").order_by("agency__path", "pk")
+    per_agency = Counter((item.agency_id, item.agency.name) for item in items)
+    rows = with_pct([{"agency": a, "name": n, "count": c} for (a, n), c in per_agency.most_common()], "count")
+    return items, rows
 
 
 def supervision_overview(*, agencies, user, today: dt.date) -> dict:
@@ -59,5 +78,7 @@ def supervision_overview(*, agencies, user, today: dt.date) -> dict:
         .count(),
         "site_run": run,
         "site_findings": site_check_findings(run, agencies).count(),
+        "review_backlog": catalogue_review_backlog(agencies=agencies).value,
+        "personal_data": catalogue_published_with_personal_data(agencies=agencies).value,
         "visit_rows": with_pct(analytics_visits_by_agency(agencies=agencies, start=start, end=today)[:10], "visits"),
     }

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,6 +90,19 @@ def dashboard(request):
         agencies=_scope(request), user=request.user, today=timezone.localdate()
     )
     return render(request, "supervision/dashboard.html", {**context, "agency": request.agency})
+
+
+@staff_view
+def catalogue_records(request, kind: str):
+    """Drill-down from the dashboard: the catalogue items behind the review-backlog or personal-data figure."""
+    if kind not in dashboard_selectors.CATALOGUE_CELLS:
+        raise Http404
+    items, rows = dashboard_selectors.catalogue_records(kind=kind, agencies=_scope(request), user=request.user)
+    return render(
+        request,
+        "supervision/catalogue_records.html",
+        {"kind": kind, "items": items, "rows": rows, "agency": request.agency},
+    )
 
 
 # --------------------------------------------------------------------------------------------- new media

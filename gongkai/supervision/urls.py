@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", staff_views.dashboard, name="dashboard"),
+    path("catalogue/<slug:kind>/", staff_views.catalogue_records, name="catalogue_records"),
     path("accounts/", staff_views.account_list, name="accounts"),
     path("accounts/new/", staff_views.account_new, name="account_new"),
     path("accounts/import/", staff_views.account_import, name="account_import"),
