@@ -6,12 +6,14 @@ training and inspections go through the services, so they have an audit trail.
 """
 
 import datetime as dt
+import random
 
 from django.db import transaction
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
-from gongkai.analytics.models import DailyCount
+from gongkai.analytics.models import DailyCount, Hit
+from gongkai.analytics.services import analytics_rollup, daily_salt, visitor_digest
 from gongkai.supervision.models import Inspection, NewMediaAccount, ProblemStatus, TrainingSession
 from gongkai.supervision.services import (
     follower_count_record,
@@ -67,6 +69,40 @@ def load_visit_history(qdn: Agency, office: Agency) -> None:
         for agency_id in (qdn.pk, office.pk)
         for i, day in enumerate(days)
     )
+
+
+RECENT_DAYS = 14
+RECENT_SECTIONS = ["qdn", "qdn-office", "qdn-fgw", "qdn-czj", "qdn-edu", "kaili", "huangping", "zhenyuan"]
+SEARCH_TERMS = ["征地拆迁", "项目建设", "统计数据", "政策文件", "事业单位招聘", "医保缴费"]
+
+
+def load_recent_hits(today: dt.date) -> None:
+    """Raw hits of the last two weeks, made as the middleware would make them, then rolled up by the service.
+
+    Shows the live pipeline (and top pages and searches) beside the imported 2024 history.
+    """
+    if Hit.objects.exists() or DailyCount.objects.filter(imported=False).exists():
+        return
+    rng = random.Random(2024)  # noqa: S311 - demo traffic, not security
+    agencies = {a.slug: a for a in Agency.objects.filter(slug__in=RECENT_SECTIONS)}
+    hits = []
+    for back in range(RECENT_DAYS, 0, -1):
+        day = today - dt.timedelta(days=back)
+        salt = daily_salt(day)
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(8)))
+        for rank, slug in enumerate(RECENT_SECTIONS):
+            agency = agencies[slug]
+            for n in range(max(4, 60 // (rank + 1)) + rng.randrange(5)):
+                visitor = visitor_digest(salt=salt, client_address=f"10.{rank}.{n}.{back}", user_agent="demo browser")
+                when = start + dt.timedelta(minutes=rng.randrange(600))
+                is_new = rng.random() < 0.8
+                for view in range(1 + rng.randrange(3)):
+                    path = f"/agencies/{slug}/" if view == 0 or slug != "qdn" else rng.choice(["/", "/agencies/"])
+                    term = rng.choice(SEARCH_TERMS) if slug == "qdn" and rng.random() < 0.1 else ""
+                    hits.append(Hit(created_at=when + dt.timedelta(minutes=3 * view), day=day, agency=agency,
+                                    path=path, search_term=term, visitor=visitor, is_new_visitor=is_new))  # fmt: skip
+    Hit.objects.bulk_create(hits, batch_size=2000)
+    analytics_rollup(actor=None, until=today)
 
 
 # (agency slug, platform, name, [(date, followers, last post)]); the prefecture's accounts reach the seed's
@@ -176,6 +212,7 @@ def load_inspections(qdn: Agency) -> None:
 def load(loader) -> None:
     qdn, office = Agency.objects.get(slug="qdn"), Agency.objects.get(slug="qdn-office")
     load_visit_history(qdn, office)
+    load_recent_hits(timezone.localdate())
     load_new_media(timezone.localdate())
     load_training(qdn)
     load_inspections(qdn)

@@ -1,14 +1,16 @@
 """The demo's 2024 records reproduce the seed report's sections 一(四) and 一(五), through the report selectors."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from gongkai.agencies.models import Agency
-from gongkai.analytics.models import DailyCount
+from gongkai.analytics.models import DailyCount, DailyPageCount, DailySearchCount, Hit
 from gongkai.analytics.selectors import analytics_site_totals
 from gongkai.audit.models import AuditEvent
 from gongkai.supervision.models import FollowerCount, Inspection, InspectionProblem, ProblemStatus, TrainingSession
@@ -58,10 +60,18 @@ def test_the_demo_inspections_found_fed_back_and_fixed_problems(demo):
 
 def test_loading_the_demo_again_adds_nothing(demo):
     before = (DailyCount.objects.count(), FollowerCount.objects.count(), InspectionProblem.objects.count(),
-              AuditEvent.objects.count())  # fmt: skip
+              AuditEvent.objects.count(), Hit.objects.count())  # fmt: skip
     call_command("demo_load", "--quiet-logins")
     assert (DailyCount.objects.count(), FollowerCount.objects.count(), InspectionProblem.objects.count(),
-            AuditEvent.objects.count()) == before  # fmt: skip
+            AuditEvent.objects.count(), Hit.objects.count()) == before  # fmt: skip
+
+
+def test_the_demo_has_two_weeks_of_live_counting_rolled_up(demo):
+    today = timezone.localdate()
+    rolled = DailyCount.objects.filter(imported=False)
+    assert set(rolled.values_list("day", flat=True)) == {today - dt.timedelta(days=n) for n in range(1, 15)}
+    assert DailySearchCount.objects.exists() and DailyPageCount.objects.filter(path="/agencies/qdn-czj/").exists()
+    assert sum(rolled.values_list("page_views", flat=True)) == Hit.objects.count()
 
 
 def test_counts_after_the_year_end_do_not_change_that_years_figure(demo):
