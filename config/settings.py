@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gongkai.catalogue",
     "gongkai.analytics",
     "gongkai.supervision",
+    "gongkai.applications",
     "gongkai.audit",
     "gongkai.workdays",
     # Top layer: the portal and the back office read the domain apps through their selectors.
@@ -225,6 +226,10 @@ DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 # --- Gongkai itself -------------------------------------------------------------------------------------
 # The agency whose portal is served at "/" (its short code); empty means the root of the agency tree.
 PORTAL_AGENCY = env_str("GONGKAI_PORTAL_AGENCY", "")
+# Applications: whether the wait for a fee payment is left out of the answer deadline (spec §3, unverified).
+APPLICATIONS_FEE_WAIT_EXCLUDED = env_bool("GONGKAI_FEE_WAIT_EXCLUDED", True)
+# Applications: per-address limit of online submissions and tracking-code look-ups (django-ratelimit syntax).
+APPLICATIONS_RATE = env_str("GONGKAI_APPLICATION_RATE", "10/h")
 
 LOGGING = {
     "version": 1,

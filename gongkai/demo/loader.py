@@ -13,6 +13,7 @@ from gongkai.agencies.models import Agency
 from gongkai.agencies.services import agency_create, agency_update
 from gongkai.demo import agencies as data
 from gongkai.demo import supervision
+from gongkai.demo import applications as demo_applications
 
 # The demo is for trying the platform on a laptop; a real deployment never runs demo_load.
 DEMO_PASSWORD = "Gongkai@2024demo"  # noqa: S105
@@ -141,4 +142,5 @@ class DemoLoader:
         self.load_agencies()
         self.load_users()
         supervision.load(self)
+        demo_applications.load(self)
         return self.created

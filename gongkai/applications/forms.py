@@ -1,0 +1,236 @@
+"""Forms of the public application page and of the back office; services do the validation that matters."""
+
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.applications import services
+from gongkai.applications.models import (
+    ApplicantKind,
+    Channel,
+    DeliveryMethod,
+    FeeMethod,
+    FormWanted,
+    IdType,
+    LetterKind,
+    OrganisationType,
+    Outcome,
+    PauseKind,
+)
+
+ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png"}
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+ATTACHMENT_MAX_FILES = 3
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
+        # The browser's date picker reads and writes ISO dates whatever the page's language.
+        super().__init__(attrs, format=format)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def blank_choice(choices):
+    return [("", "---------"), *choices]
+
+
+class ApplicationForm(forms.Form):
+    """条例 第二十九条: who applies, what information, in what form and how to receive it."""
+
+    kind = forms.ChoiceField(
+        label=_("申请人类型"), choices=ApplicantKind.choices, widget=forms.RadioSelect, initial=ApplicantKind.NATURAL
+    )
+    name = forms.CharField(label=_("姓名或名称"), max_length=100)
+    id_type = forms.ChoiceField(label=_("证件类型（自然人）"), choices=blank_choice(IdType.choices), required=False)
+    id_number = forms.CharField(label=_("证件号码（自然人）"), max_length=40, required=False)
+    organisation_type = forms.ChoiceField(
+        label=_("组织类型（法人或其他组织）"), choices=blank_choice(OrganisationType.choices), required=False
+    )
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
+    contact_person = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    address = forms.CharField(label=_("通信地址"), max_length=200, required=False)
+    postcode = forms.RegexField(
+        label=_("邮政编码"), regex=r"^\d{6}$", required=False, error_messages={"invalid": _("邮政编码应为6位数字。")}
+    )
+    title = forms.CharField(label=_("所需信息名称"), max_length=200)
+    document_number = forms.CharField(label=_("文号"), max_length=100, required=False)
+    description = forms.CharField(label=_("所需信息的其他特征描述"), widget=forms.Textarea, required=False)
+    form_wanted = forms.ChoiceField(label=_("信息提供形式"), choices=FormWanted.choices)
+    delivery_method = forms.ChoiceField(label=_("获取信息方式"), choices=DeliveryMethod.choices)
+
+    def clean(self):
+        data = super().clean()
+        applicant = {name: data.get(name, "") for name in services.APPLICANT_FIELDS}
+        try:
+            services.validate_applicant(applicant)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, errors)
+        return data
+
+    def applicant_data(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in services.APPLICANT_FIELDS}
+
+    def request_data(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in services.REQUEST_FIELDS}
+
+
+class OnlineApplicationForm(ApplicationForm):
+    attachments = MultipleFileField(
+        label=_("身份证明等附件"),
+        required=False,
+        help_text=_("PDF、JPG或PNG格式，每个不超过5MB，最多3个。"),
+    )
+    # A honeypot: hidden from people by the stylesheet, filled in by form-filling robots.
+    website = forms.CharField(
+        label=_("请勿填写此项"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > ATTACHMENT_MAX_FILES:
+            raise ValidationError(_("附件最多3个。"))
+        for upload in files:
+            if Path(upload.name).suffix.lower() not in ATTACHMENT_TYPES:
+                raise ValidationError(_("附件只能是PDF、JPG或PNG格式：%(name)s") % {"name": upload.name})
+            if upload.size > ATTACHMENT_MAX_BYTES:
+                raise ValidationError(_("附件不能超过5MB：%(name)s") % {"name": upload.name})
+        return files
+
+
+class RegisterForm(ApplicationForm):
+    channel = forms.ChoiceField(label=_("申请方式"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
+    received_on = forms.DateField(
+        label=_("收到申请日期"),
+        widget=DateInput,
+        help_text=_("条例第三十一条：当面提交为提交之日；邮寄为签收之日；传真、电子邮件为双方确认之日。"),
+    )
+    topics = forms.CharField(label=_("主题（用逗号分隔）"), required=False, max_length=200)
+    attachments = MultipleFileField(label=_("附件"), required=False)
+
+    field_order = ["channel", "received_on"]
+
+    def topic_list(self) -> list[str]:
+        return split_topics(self.cleaned_data.get("topics", ""))
+
+
+def split_topics(text: str) -> list[str]:
+    return [t.strip() for t in text.replace("，", ",").replace("、", ",").split(",") if t.strip()]
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("查询码"), max_length=32)
+
+
+# ------------------------------------------------------------------------------------------ case actions
+def _today():
+    return timezone.localdate()
+
+
+class ActionForm(forms.Form):
+    on = forms.DateField(label=_("日期"), widget=DateInput, initial=_today)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
+
+
+class AssignForm(forms.Form):
+    handler = forms.ModelChoiceField(label=_("承办人"), queryset=None, required=False)
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = staff
+
+
+class TopicsForm(forms.Form):
+    topics = forms.CharField(label=_("主题（用逗号分隔）"), required=False, max_length=200)
+
+
+class CorrectionRequestForm(ActionForm):
+    period_days = forms.IntegerField(label=_("补正期限（工作日）"), initial=15, min_value=1, max_value=60)
+    text = forms.CharField(label=_("需要补正的事项"), widget=forms.Textarea)
+
+
+class CorrectionReceiveForm(ActionForm):
+    text = forms.CharField(label=_("补正内容摘要"), widget=forms.Textarea, required=False)
+
+
+class ConsultationStartForm(ActionForm):
+    kind = forms.ChoiceField(
+        label=_("征求意见对象类型"), choices=[(PauseKind.THIRD_PARTY.value, PauseKind.THIRD_PARTY.label),
+                                        (PauseKind.OTHER_AGENCY.value, PauseKind.OTHER_AGENCY.label)],
+    )  # fmt: skip
+    party = forms.CharField(label=_("征求意见对象"), max_length=100)
+    text = forms.CharField(label=_("征求意见事项"), widget=forms.Textarea)
+
+
+class ConsultationEndForm(ActionForm):
+    result = forms.CharField(label=_("意见或结果"), widget=forms.Textarea)
+
+
+class ExtensionRequestForm(ActionForm):
+    days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20, initial=20)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea)
+
+
+class FeeNotifyForm(ActionForm):
+    method = forms.ChoiceField(label=_("计收方式"), choices=FeeMethod.choices, widget=forms.RadioSelect)
+    quantity = forms.IntegerField(label=_("件数或页数"), min_value=1)
+
+
+class PaymentForm(ActionForm):
+    receipt_number = forms.CharField(label=_("财政票据号"), max_length=50)
+
+
+class ReplyForm(ActionForm):
+    outcome = forms.ChoiceField(
+        label=_("办理结果"), choices=blank_choice([c for c in Outcome.choices if c[0] in services.REPLY_OUTCOMES])
+    )
+    detail = forms.CharField(label=_("答复内容及理由"), widget=forms.Textarea, required=False)
+    topics = forms.CharField(label=_("主题（用逗号分隔）"), required=False, max_length=200)
+
+
+class WithdrawForm(ActionForm):
+    reason = forms.CharField(label=_("撤回方式及说明"), max_length=200)
+
+
+class DeliverForm(ActionForm):
+    letter = forms.ModelChoiceField(label=_("文书"), queryset=None)
+    method = forms.ChoiceField(label=_("送达方式"), choices=DeliveryMethod.choices)
+
+    def __init__(self, *args, letters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].queryset = letters
+
+
+class LetterTemplateForm(forms.Form):
+    body = forms.CharField(label=_("正文模板"), widget=forms.Textarea(attrs={"rows": 16}))
+
+
+LETTER_KINDS = dict(LetterKind.choices)

@@ -1,0 +1,95 @@
+"""Letter texts: the defaults shipped here, overridden per agency by LetterTemplate rows that staff edit.
+
+Placeholders are written {name}; unknown names are left as they are, so a typo shows up in the letter rather
+than failing. The remedies paragraph cites 行政复议法 第二十条 (60 days) and 行政诉讼法 第四十六条 (6 months).
+"""
+
+REMEDIES = (
+    "申请人如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
+    "或者自收到本告知书之日起六个月内依法向人民法院提起行政诉讼。"
+)
+
+HEADER = "{applicant}：\n"
+
+FOOTER = "\n\n\u3000\u3000{remedies}\n\n联系地址：{office_address}　联系电话：{office_phone}\n\n{agency}\n{date}"
+
+DEFAULT_BODIES: dict[tuple[str, str], str] = {
+    ("reply", "disclosed"): HEADER
+    + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}），申请获取“{title}”。"
+    "经审查，您申请获取的政府信息属于公开范围，根据{basis}的规定，现予以公开，"
+    "按您要求的{form}形式通过{delivery}提供给您。\n　　{detail}" + FOOTER,
+    ("reply", "partly_disclosed"): HEADER
+    + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}），申请获取“{title}”。"
+    "经审查，您申请的信息中含有不应当公开的内容，但能够作区分处理。根据{basis}的规定，"
+    "本机关向您提供可以公开的部分，不予公开部分的理由如下：\n　　{detail}" + FOOTER,
+    ("reply", "withheld"): HEADER
+    + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}），申请获取“{title}”。"
+    "经审查，该信息{outcome_reason}，根据{basis}的规定，不予公开。\n　　{detail}" + FOOTER,
+    ("reply", "unavailable"): HEADER
+    + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}），申请获取“{title}”。"
+    "经审查，{outcome_reason}，根据{basis}的规定，无法向您提供。\n　　{detail}" + FOOTER,
+    ("reply", "not_processed"): HEADER
+    + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}），申请获取“{title}”。"
+    "经审查，您的申请{outcome_reason}，根据{basis}的规定，本机关不予处理。\n　　{detail}" + FOOTER,
+    ("reply", "other"): HEADER
+    + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}），申请获取“{title}”。"
+    "{outcome_reason}，根据{basis}的规定，本机关不再处理该申请。\n　　{detail}" + FOOTER,
+    ("correction", ""): HEADER
+    + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}）。经审查，您的申请内容不明确，"
+    "根据《中华人民共和国政府信息公开条例》第三十条的规定，请您于{respond_by}前作出补正：\n　　{text}\n"
+    "　　答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该申请。"
+    + FOOTER,
+    ("extension", ""): HEADER + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}）。因{text}，"
+    "不能在规定期限内答复。根据《中华人民共和国政府信息公开条例》第三十三条第二款的规定，"
+    "经政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，本机关将于{due}前作出答复。" + FOOTER,
+    ("fee", ""): HEADER
+    + "　　本机关于{received}收到您提出的政府信息公开申请（编号：{number}）。根据《中华人民共和国政府信息公开条例》"
+    "第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，您的申请需缴纳信息处理费{amount}元，"
+    "计算过程如下：\n{working}\n　　请于{pay_by}前缴纳（自收到本通知次日起20个工作日内）。"
+    "逾期未缴纳的，视为放弃申请，本机关不再处理该申请。" + FOOTER,
+    ("consultation", ""): "{party}：\n"
+    + "　　本机关收到政府信息公开申请（编号：{number}），申请获取“{title}”，该信息可能涉及贵方合法权益。"
+    "根据《中华人民共和国政府信息公开条例》第三十二条的规定，请于{respond_by}前（自收到本函之日起15个工作日内）"
+    "提出意见；逾期未提出意见的，由本机关依照条例规定决定是否公开。\n　　{text}\n\n{agency}\n{date}",
+}
+
+OUTCOME_REASONS = {
+    "withheld_state_secret": "属于国家秘密",
+    "withheld_prohibited": "属于法律、行政法规禁止公开的信息",
+    "withheld_security": "公开后可能危及国家安全、公共安全、经济安全、社会稳定",
+    "withheld_third_party": "涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害",
+    "withheld_internal": "属于人事管理、后勤管理、内部工作流程等内部事务信息",
+    "withheld_process": "属于讨论记录、过程稿、磋商信函、请示报告等过程性信息",
+    "withheld_enforcement": "属于行政执法案卷信息",
+    "withheld_inquiry": "属于法律、行政法规对信息的获取有特别规定的行政查询事项，请依照相关规定办理",
+    "unavailable_not_held": "本机关未制作或获取您申请的政府信息",
+    "unavailable_needs_creation": "您申请的信息需要本机关对现有政府信息进行加工、分析后另行制作",
+    "unavailable_unclear": "经补正后申请内容仍不明确",
+    "not_processed_petition": "属于以政府信息公开申请的形式进行信访、投诉、举报等活动，请通过相应渠道反映",
+    "not_processed_repeat": "与您此前已获答复的申请内容相同，属于重复申请",
+    "not_processed_publication": "要求提供政府公报等公开出版物，请通过公开出版渠道获取",
+    "not_processed_excessive": "申请公开政府信息的数量、频次明显超过合理范围，且未说明理由或理由不合理",
+    "not_processed_confirmation": "要求行政机关确认或者重新出具已获取的信息",
+    "other_no_correction": "您无正当理由逾期未补正，视为放弃申请",
+    "other_fee_unpaid": "您逾期未按收费通知要求缴纳费用，视为放弃申请",
+    "other": "本申请已终止办理",
+}
+
+
+def outcome_group(outcome: str) -> str:
+    """The template family of an outcome: disclosed, partly_disclosed, withheld, unavailable, not_processed, other."""
+    for prefix in ("withheld", "unavailable", "not_processed"):
+        if outcome.startswith(prefix):
+            return prefix
+    if outcome in ("disclosed", "partly_disclosed"):
+        return outcome
+    return "other"
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render_letter(body: str, values: dict) -> str:
+    return body.format_map(_Keep({"remedies": REMEDIES, **values}))

@@ -1,0 +1,68 @@
+"""What the applications app adds to the shared registries: audit verbs, a dashboard panel, menu, portal section."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.models import ACTING_ROLES, Role
+from gongkai.audit.verbs import register_audit_verbs
+from gongkai.core.registry import (
+    DashboardPanel,
+    PortalSection,
+    StaffNavItem,
+    register_dashboard_panel,
+    register_portal_section,
+    register_staff_nav_item,
+)
+
+VERBS = {
+    "application.submit": _("网上提交政府信息公开申请"),
+    "application.register": _("登记政府信息公开申请"),
+    "application.assign": _("指定承办人"),
+    "application.topics": _("标注申请主题"),
+    "application.correction_request": _("发出补正通知"),
+    "application.correction_receive": _("收到补正后的申请"),
+    "application.correction_lapse": _("逾期不补正，终止办理"),
+    "application.consultation_start": _("征求意见"),
+    "application.consultation_end": _("征求意见结束"),
+    "application.extension_request": _("申请延期答复"),
+    "application.extension_approve": _("批准延期答复"),
+    "application.fee_notify": _("发出收费通知"),
+    "application.fee_paid": _("登记缴费"),
+    "application.fee_lapse": _("逾期未缴费，终止办理"),
+    "application.reply": _("答复申请"),
+    "application.withdraw": _("申请人撤回申请"),
+    "letter.deliver": _("登记文书送达"),
+    "letter_template.save": _("修改文书模板"),
+}
+
+
+def work_queue_panel(request, agency):
+    from gongkai.applications.access import applications_visible_to
+    from gongkai.applications.models import AlertState, Status
+
+    if agency is None:
+        return None
+    mine = applications_visible_to(request.user).filter(agency=agency).exclude(status=Status.CLOSED)
+    return {
+        "open": mine.count(),
+        "due_soon": mine.filter(alert_state=AlertState.DUE_SOON).count(),
+        "overdue": mine.filter(due_on__lt=timezone.localdate()).count(),
+    }
+
+
+def register() -> None:
+    register_audit_verbs(VERBS)
+    roles = frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"})
+    register_staff_nav_item(StaffNavItem("applications", _("依申请公开"), "applications_staff:queue", roles, order=20))
+    register_dashboard_panel(
+        DashboardPanel("applications", "applications/staff/panel.html", work_queue_panel, roles, order=15)
+    )
+    register_portal_section(
+        PortalSection(
+            "applications",
+            _("依申请公开"),
+            lambda agency: reverse("applications:apply", kwargs={"slug": agency.slug}),
+            order=30,
+        )
+    )

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from gongkai.applications import staff_views
+
+app_name = "applications_staff"
+
+urlpatterns = [
+    path("", staff_views.queue, name="queue"),
+    path("export.csv", staff_views.queue_export, name="export"),
+    path("register/", staff_views.register, name="register"),
+    path("templates/", staff_views.letter_templates, name="templates"),
+    path("templates/<str:kind>/", staff_views.letter_template_edit, name="template_edit"),
+    path("templates/<str:kind>/<str:group>/", staff_views.letter_template_edit, name="template_edit_group"),
+    path("<int:pk>/", staff_views.detail, name="detail"),
+    path("<int:pk>/do/<str:name>/", staff_views.action, name="action"),
+    path("<int:pk>/letters/<int:letter_id>.<str:fmt>", staff_views.letter_download, name="letter"),
+    path("<int:pk>/attachments/<int:attachment_id>/", staff_views.attachment_download, name="attachment"),
+]

@@ -1,0 +1,177 @@
+"""The public side: apply online, get a case number and tracking code, follow the case, download the reply."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from gongkai.applications.models import Applicant, Application
+from gongkai.applications.tests.factories import credit_code, reply, resident_id
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(db):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_data(**overrides):
+    return {
+        "kind": "natural",
+        "name": "杨晓燕",
+        "id_type": "resident_id",
+        "id_number": resident_id(42),
+        "phone": "13985512345",
+        "email": "yang@example.cn",
+        "address": "贵州省凯里市宁波路8号",
+        "postcode": "556000",
+        "title": "2023年凯里经济开发区征地补偿标准",
+        "document_number": "黔东南府发〔2023〕3号",
+        "description": "请提供全文",
+        "form_wanted": "electronic",
+        "delivery_method": "email",
+        "submission_key": "k-" + overrides.pop("key", "1"),
+        "website": "",
+        **overrides,
+    }
+
+
+def apply_url(agency):
+    return f"/applications/{agency.slug}/apply/"
+
+
+def test_the_form_offers_a_fresh_submission_key_and_the_honeypot_is_hidden(client, prefecture):
+    page = client.get(apply_url(prefecture)).content.decode()
+    assert 'name="submission_key"' in page and 'class="hp-field"' in page
+    assert "政府信息公开申请" in page and 'style="' not in page
+
+
+def test_a_citizen_applies_online_and_gets_a_number_and_tracking_code(client, prefecture):
+    response = client.post(apply_url(prefecture), form_data())
+    assert response.status_code == 302 and response["Location"] == "/applications/submitted/"
+    application = Application.objects.get()
+    assert application.agency == prefecture and application.channel == "online"
+    assert application.received_on == timezone.localdate()
+    assert application.number.startswith(f"QDN-{timezone.localdate().year}-")
+    assert len(application.tracking_code) == 16
+    assert application.applicant.id_number == resident_id(42)
+    page = client.get("/applications/submitted/").content.decode()
+    assert application.number in page and application.tracking_code in page
+
+
+def test_submitting_twice_with_the_same_key_creates_one_case(client, prefecture):
+    client.post(apply_url(prefecture), form_data())
+    again = client.post(apply_url(prefecture), form_data())
+    assert again.status_code == 302
+    assert Application.objects.count() == 1 and Applicant.objects.count() == 1
+
+
+def test_a_wrong_check_digit_is_named_in_chinese_and_everything_typed_is_kept(client, prefecture):
+    bad = resident_id(42)[:-1] + ("0" if resident_id(42)[-1] != "0" else "1")
+    response = client.post(apply_url(prefecture), form_data(id_number=bad))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "证件号码" in page and "校验码不正确" in page
+    assert "2023年凯里经济开发区征地补偿标准" in page and "yang@example.cn" in page and bad in page
+    assert Application.objects.count() == 0 and Applicant.objects.count() == 0
+
+
+def test_an_organisation_needs_a_valid_credit_code_and_its_type(client, prefecture):
+    data = form_data(kind="organisation", name="贵州某律师事务所", id_type="", id_number="", credit_code="123")
+    page = client.post(apply_url(prefecture), data).content.decode()
+    assert "统一社会信用代码无效" in page and "请选择组织类型" in page and "请填写法定代表人" in page
+    ok = form_data(
+        kind="organisation", name="贵州某律师事务所", id_type="", id_number="", credit_code=credit_code(7),
+        organisation_type="legal_service", legal_representative="周律师", contact_person="吴助理", key="2",
+    )  # fmt: skip
+    assert client.post(apply_url(prefecture), ok).status_code == 302
+    applicant = Application.objects.get().applicant
+    assert applicant.report_column == "legal_service" and applicant.id_number == ""
+
+
+def test_a_missing_title_is_named(client, prefecture):
+    page = client.post(apply_url(prefecture), form_data(title="")).content.decode()
+    assert "所需信息名称" in page and "这个字段是必填项" in page
+    assert not Application.objects.exists()
+
+
+def test_the_honeypot_keeps_robots_out_without_telling_them(client, prefecture):
+    response = client.post(apply_url(prefecture), form_data(website="http://spam.example"))
+    assert response.status_code == 200 and "申请已提交" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_one_address_is_rate_limited(client, prefecture, settings):
+    settings.APPLICATIONS_RATE = "2/h"
+    for n in range(2):
+        assert client.post(apply_url(prefecture), form_data(key=str(n))).status_code == 302
+    limited = client.post(apply_url(prefecture), form_data(key="9"))
+    assert limited.status_code == 429 and "操作过于频繁" in limited.content.decode()
+    assert Application.objects.count() == 2
+
+
+def test_attachments_are_limited_by_type_and_kept_when_allowed(client, prefecture, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    exe = SimpleUploadedFile("id.exe", b"MZ", content_type="application/octet-stream")
+    page = client.post(apply_url(prefecture), {**form_data(), "attachments": [exe]}).content.decode()
+    assert "附件只能是PDF、JPG或PNG格式" in page and not Application.objects.exists()
+    pdf = SimpleUploadedFile("身份证.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    assert client.post(apply_url(prefecture), {**form_data(), "attachments": [pdf]}).status_code == 302
+    assert Application.objects.get().attachments.get().name == "身份证.pdf"
+
+
+def test_the_status_page_shows_the_case_but_never_the_applicants_identity(client, prefecture):
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    page = client.get("/applications/track/", {"code": application.tracking_code.lower()}).content.decode()
+    assert application.number in page and "办理中" in page
+    assert resident_id(42) not in page and "13985512345" not in page and "杨晓燕" not in page
+
+
+def test_an_unknown_tracking_code_says_so(client, prefecture):
+    page = client.get("/applications/track/", {"code": "0000000000000000"}).content.decode()
+    assert "没有找到该查询码对应的申请" in page
+
+
+def test_the_applicant_downloads_the_reply_letter_with_the_tracking_code(client, prefecture, alice):
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    reply(alice, application, "disclosed", timezone.localdate())
+    page = client.get("/applications/track/", {"code": application.tracking_code}).content.decode()
+    letter = application.letters.get(kind="reply")
+    assert "已办结" in page and "予以公开" in page and f"/letters/{letter.pk}.pdf" in page
+    pdf = client.get(f"/applications/track/{application.tracking_code}/letters/{letter.pk}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    docx = client.get(f"/applications/track/{application.tracking_code}/letters/{letter.pk}.docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert client.get(f"/applications/track/WRONGCODE0000000/letters/{letter.pk}.pdf").status_code == 404
+
+
+def test_a_correction_request_shows_on_the_status_page(client, prefecture, alice):
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    from gongkai.applications import services
+
+    services.application_request_correction(
+        actor=alice, application=application, on=timezone.localdate(), text="请说明文件的年份。"
+    )
+    page = client.get("/applications/track/", {"code": application.tracking_code}).content.decode()
+    assert "需要您补正申请" in page and "请说明文件的年份" in page and "计时中止" in page
+
+
+def test_the_portal_links_to_the_application_form(client, prefecture):
+    page = client.get(f"/agencies/{prefecture.slug}/").content.decode()
+    assert apply_url(prefecture) in page and "依申请公开" in page
+
+
+def test_a_future_receipt_date_cannot_be_registered(tree, alice):
+    from django.core.exceptions import ValidationError
+
+    from gongkai.applications.tests.factories import make_application
+
+    with pytest.raises(ValidationError) as error:
+        make_application(alice, tree["prefecture"], timezone.localdate() + dt.timedelta(days=1))
+    assert "received_on" in error.value.error_dict

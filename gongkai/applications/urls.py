@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gongkai.applications import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("track/", views.track, name="track"),
+    path("track/<str:code>/letters/<int:letter_id>.<str:fmt>", views.letter_download, name="letter"),
+    path("submitted/", views.submitted, name="submitted"),
+    path("<slug:slug>/apply/", views.apply, name="apply"),
+]

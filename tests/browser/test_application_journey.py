@@ -1,0 +1,79 @@
+"""A citizen applies online, a clerk asks for a correction and replies, the citizen reads and downloads the reply."""
+
+import pytest
+
+from conftest import PASSWORD
+from gongkai.applications.models import Application
+from gongkai.applications.tests.factories import resident_id
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def plain_static(settings):
+    # The live server serves static files through the finders, which know no hashed (manifest) names; plain
+    # names let the page load its stylesheet and script, so the test sees what a visitor sees.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def test_a_case_goes_from_the_online_form_to_the_reply_letter(tree, alice, plain_static, page, live_server):
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
+    # The citizen applies; the organisation fields are hidden for a natural person.
+    page.goto(live_server.url + "/agencies/qdn/")
+    page.get_by_role("link", name="依申请公开").click()
+    assert page.locator("h1").inner_text() == "政府信息公开申请"
+    assert not page.locator("#id_credit_code").is_visible()
+    page.fill("#id_name", "杨晓燕")
+    page.fill("#id_phone", "13985512345")
+    page.select_option("#id_id_type", "resident_id")
+    page.fill("#id_id_number", resident_id(3)[:-1] + ("0" if resident_id(3)[-1] != "0" else "1"))
+    page.fill("#id_title", "2023年凯里经济开发区征地补偿标准")
+    page.get_by_role("button", name="提交申请").click()
+    # A wrong check digit is named and what was typed stays.
+    assert "校验码不正确" in page.locator(".form-errors").inner_text()
+    assert page.input_value("#id_title") == "2023年凯里经济开发区征地补偿标准"
+    page.fill("#id_id_number", resident_id(3))
+    page.get_by_role("button", name="提交申请").click()
+    assert page.locator("h1").inner_text() == "申请已提交"
+    code = page.locator("#tracking-code").inner_text()
+    number = page.locator("#application-number").inner_text()
+    assert Application.objects.get().tracking_code == code
+
+    # The clerk finds it in the queue, asks for a correction, records it, and replies.
+    page.goto(live_server.url + "/staff/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="依申请公开", exact=True).first.click()
+    page.get_by_role("link", name=number).click()
+    assert "期限是怎样算出来的" in page.content()
+    page.fill("#id_correction_request-text", "请说明所需文件的文号。")
+    page.get_by_role("button", name="发出补正通知").click()
+    assert page.locator("#case-status").inner_text() == "待申请人补正"
+
+    # The applicant sees what is asked.
+    page.goto(f"{live_server.url}/applications/track/?code={code}")
+    assert "请说明所需文件的文号" in page.locator(".alert").inner_text()
+
+    page.goto(live_server.url + f"/staff/applications/{Application.objects.get().pk}/")
+    page.fill("#id_correction_receive-text", "申请人电话补充：黔东南府发〔2023〕3号")
+    page.get_by_role("button", name="登记收到补正").click()
+    page.select_option("#id_reply-outcome", "disclosed")
+    page.fill("#id_reply-topics", "征地拆迁")
+    page.get_by_role("button", name="答复并出具告知书").click()
+    assert page.locator("#case-status").inner_text() == "已办结"
+
+    # The applicant reads the outcome and downloads the reply letter.
+    page.goto(f"{live_server.url}/applications/track/?code={code}")
+    assert page.locator("#application-status").inner_text() == "已办结"
+    assert "予以公开" in page.locator("main").inner_text()
+    href = page.get_by_role("link", name="PDF").last.get_attribute("href")
+    pdf = page.request.get(live_server.url + href)
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    case = Application.objects.get()
+    assert case.outcome == "disclosed" and list(case.topics.values_list("name", flat=True)) == ["征地拆迁"]
+    assert failed == []
