@@ -12,8 +12,8 @@ from gongkai.accounts.services import role_grant, user_create
 from gongkai.agencies.models import Agency
 from gongkai.agencies.services import agency_create, agency_update
 from gongkai.demo import agencies as data
-from gongkai.demo import supervision
 from gongkai.demo import applications as demo_applications
+from gongkai.demo import supervision
 
 # The demo is for trying the platform on a laptop; a real deployment never runs demo_load.
 DEMO_PASSWORD = "Gongkai@2024demo"  # noqa: S105

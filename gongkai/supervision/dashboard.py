@@ -9,6 +9,8 @@ from collections import Counter
 from django.db.models import Count
 
 from gongkai.analytics.selectors import analytics_visits_by_agency
+from gongkai.applications.access import applications_visible_to
+from gongkai.applications.selectors import application_queue
 from gongkai.catalogue.access import items_visible_to
 from gongkai.catalogue.selectors import catalogue_published_with_personal_data, catalogue_review_backlog
 from gongkai.supervision.access import (
@@ -48,6 +50,32 @@ def catalogue_records(*, kind: str, agencies, user) -> tuple:
     return items, rows
 
 
+# Application alert states of the queue (set by the applications app's clock worker), by drill-down key.
+APPLICATION_STATES = ("due_soon", "overdue")
+
+
+def applications_alerted(*, state: str, agencies, user):
+    """Open applications of the subtree that are due soon or overdue, by deadline."""
+    return application_queue(applications_visible_to(user).filter(agency__in=list(agencies)), state=state)
+
+
+def applications_alert_rows(*, agencies, user) -> list[dict]:
+    """Per agency: applications due soon and overdue, most overdue first, for the bar chart."""
+    counts: dict[tuple[int, str], dict] = {}
+    for state in APPLICATION_STATES:
+        for agency_id, name in applications_alerted(state=state, agencies=agencies, user=user).values_list(
+            "agency_id", "agency__name"
+        ):
+            row = counts.setdefault((agency_id, name), {"agency": agency_id, "name": name, "due_soon": 0, "overdue": 0})
+            row[state] += 1
+    rows = sorted(counts.values(), key=lambda r: (-r["overdue"], -r["due_soon"], r["name"]))
+    top = max((r["overdue"] + r["due_soon"] for r in rows), default=0) or 1
+    return [
+        {**r, "overdue_pct": round(100 * r["overdue"] / top, 1), "due_soon_pct": round(100 * r["due_soon"] / top, 1)}
+        for r in rows
+    ]
+
+
 def supervision_overview(*, agencies, user, today: dt.date) -> dict:
     agencies = list(agencies)
     problems = inspection_problems_visible_to(user).filter(responsible_agency__in=agencies)
@@ -78,6 +106,9 @@ def supervision_overview(*, agencies, user, today: dt.date) -> dict:
         .count(),
         "site_run": run,
         "site_findings": site_check_findings(run, agencies).count(),
+        "applications_due_soon": applications_alerted(state="due_soon", agencies=agencies, user=user).count(),
+        "applications_overdue": applications_alerted(state="overdue", agencies=agencies, user=user).count(),
+        "application_rows": applications_alert_rows(agencies=agencies, user=user)[:10],
         "review_backlog": catalogue_review_backlog(agencies=agencies).value,
         "personal_data": catalogue_published_with_personal_data(agencies=agencies).value,
         "visit_rows": with_pct(analytics_visits_by_agency(agencies=agencies, start=start, end=today)[:10], "visits"),

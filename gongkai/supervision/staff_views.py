@@ -105,6 +105,19 @@ def catalogue_records(request, kind: str):
     )
 
 
+@staff_view
+def application_alerts(request, state: str):
+    """Drill-down from the dashboard: the subtree's applications due soon or overdue, each linked to its case."""
+    if state not in dashboard_selectors.APPLICATION_STATES:
+        raise Http404
+    rows = dashboard_selectors.applications_alerted(state=state, agencies=_scope(request), user=request.user)
+    return render(
+        request,
+        "supervision/application_alerts.html",
+        {"state": state, "rows": rows.select_related("agency")[:500], "agency": request.agency},
+    )
+
+
 # --------------------------------------------------------------------------------------------- new media
 @staff_view
 def account_list(request):

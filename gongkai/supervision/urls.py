@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", staff_views.dashboard, name="dashboard"),
+    path("applications/<slug:state>/", staff_views.application_alerts, name="application_alerts"),
     path("catalogue/<slug:kind>/", staff_views.catalogue_records, name="catalogue_records"),
     path("accounts/", staff_views.account_list, name="accounts"),
     path("accounts/new/", staff_views.account_new, name="account_new"),
