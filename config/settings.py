@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "gongkai.participation",
     "gongkai.gazette",
     "gongkai.enforcement",
+    "gongkai.analytics",
+    "gongkai.supervision",
     "gongkai.audit",
     "gongkai.workdays",
     # Top layer: the portal and the back office read the domain apps through their selectors.
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.audit.middleware.AuditContextMiddleware",
+    "gongkai.analytics.middleware.VisitRecorderMiddleware",
     # django-axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

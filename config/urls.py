@@ -8,6 +8,8 @@ from gongkai.catalogue import views as catalogue_views
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("staff/appeals/", include("gongkai.appeals.urls")),
+    path("staff/analytics/", include("gongkai.analytics.urls")),
+    path("staff/supervision/", include("gongkai.supervision.urls")),
     path("staff/applications/", include("gongkai.applications.staff_urls")),
     path("staff/", include("gongkai.backoffice.urls")),
     path("applications/", include("gongkai.applications.urls")),

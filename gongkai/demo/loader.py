@@ -16,6 +16,7 @@ from gongkai.demo import appeals as demo_appeals
 from gongkai.demo import applications as demo_applications
 from gongkai.demo import catalogue as catalogue_demo
 from gongkai.demo import participation
+from gongkai.demo import supervision
 
 # The demo is for trying the platform on a laptop; a real deployment never runs demo_load.
 DEMO_PASSWORD = "Gongkai@2024demo"  # noqa: S105
@@ -143,6 +144,7 @@ class DemoLoader:
     def load(self) -> int:
         self.load_agencies()
         self.load_users()
+        supervision.load(self)
         demo_applications.load(self)
         demo_appeals.load(self)
         catalogue_demo.load(self)

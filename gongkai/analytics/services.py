@@ -1,0 +1,177 @@
+"""Recording portal hits without identifying anyone, rolling them up into daily counts, and pruning them.
+
+Recording a hit is deliberately not an audited state change: it is a measurement, and an audit event per
+page view would swamp the legal history. The roll-up and the pruning are audited, one event per run.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+from collections import Counter
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from gongkai.analytics.models import (
+    VISIT_GAP,
+    DailyCount,
+    DailyPageCount,
+    DailySalt,
+    DailySearchCount,
+    Hit,
+    RolledUpDay,
+)
+from gongkai.audit.services import audit_record
+
+# The salt of the current day, per process, so recording a hit costs one INSERT and no lookup.
+_salt_cache: dict[dt.date, str] = {}
+
+
+def daily_salt(day: dt.date) -> str:
+    """The random salt of `day`, created by whichever process needs it first."""
+    salt = _salt_cache.get(day)
+    if salt is not None:
+        return salt
+    row = DailySalt.objects.filter(day=day).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = DailySalt.objects.create(day=day, salt=secrets.token_hex(32))
+        except IntegrityError:  # another process created it a moment ago
+            row = DailySalt.objects.get(day=day)
+    _salt_cache.clear()  # keep only today's salt in memory: yesterday's must be forgettable
+    _salt_cache[day] = row.salt
+    return row.salt
+
+
+def visitor_digest(*, salt: str, client_address: str, user_agent: str) -> str:
+    """A 128-bit keyed hash: the same visitor gives the same digest within a day and an unrelated one the next."""
+    return hashlib.blake2b(
+        f"{client_address}\n{user_agent}".encode(), key=salt.encode()[:64], digest_size=16
+    ).hexdigest()
+
+
+def hit_record(
+    *, agency_id: int, path: str, client_address: str, user_agent: str, is_new_visitor: bool, search_term: str = ""
+) -> Hit:
+    """Store one page view. The client address and browser string are hashed here and never stored."""
+    now = timezone.now()
+    day = timezone.localdate(now)
+    visitor = visitor_digest(salt=daily_salt(day), client_address=client_address, user_agent=user_agent)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A hit is a measurement: losing the last few on a server crash is acceptable, waiting for the
+            # write-ahead log to reach the disk on every page view is not (docs/benchmarks.md).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return Hit.objects.create(
+            created_at=now,
+            day=day,
+            agency_id=agency_id,
+            path=path[:300],
+            search_term=search_term.strip()[:100],
+            visitor=visitor,
+            is_new_visitor=is_new_visitor,
+        )
+
+
+def _visits(times_by_visitor: list[tuple[str, dt.datetime]]) -> int:
+    """Number of visits: runs of one visitor's page views with no gap longer than VISIT_GAP."""
+    visits, last_visitor, last_time = 0, None, None
+    for visitor, created_at in times_by_visitor:
+        if visitor != last_visitor or created_at - last_time > VISIT_GAP:
+            visits += 1
+        last_visitor, last_time = visitor, created_at
+    return visits
+
+
+def day_rollup(*, day: dt.date) -> int | None:
+    """Roll up one finished day's raw hits into the daily counts; None when the day was already done.
+
+    One transaction per day, recording the day as done in the same transaction: an interrupted run leaves
+    each day either fully rolled up or untouched, and the next run resumes with the days left.
+    """
+    try:
+        with transaction.atomic():
+            if RolledUpDay.objects.filter(day=day).exists():
+                return None
+            hits = Hit.objects.filter(day=day)
+            agency_ids = sorted(set(hits.values_list("agency_id", flat=True)))
+            DailyCount.objects.filter(day=day, agency_id__in=agency_ids, imported=False).delete()
+            DailyPageCount.objects.filter(day=day, agency_id__in=agency_ids).delete()
+            DailySearchCount.objects.filter(day=day, agency_id__in=agency_ids).delete()
+            total = 0
+            for agency_id in agency_ids:
+                mine = hits.filter(agency_id=agency_id)
+                rows = list(
+                    mine.order_by("visitor", "created_at").values_list("visitor", "created_at", "is_new_visitor")
+                )
+                total += len(rows)
+                DailyCount.objects.create(
+                    day=day,
+                    agency_id=agency_id,
+                    visits=_visits([(v, t) for v, t, _new in rows]),
+                    page_views=len(rows),
+                    visitors=len({v for v, _t, _new in rows}),
+                    new_visitors=len({v for v, _t, new in rows if new}),
+                )
+                pages = Counter(dict(mine.values_list("path").annotate(n=Count("id")).values_list("path", "n")))
+                DailyPageCount.objects.bulk_create(
+                    DailyPageCount(day=day, agency_id=agency_id, path=path, page_views=n) for path, n in pages.items()
+                )
+                terms = mine.exclude(search_term="").values_list("search_term").annotate(n=Count("id"))
+                DailySearchCount.objects.bulk_create(
+                    DailySearchCount(day=day, agency_id=agency_id, term=term, searches=n)
+                    for term, n in terms.values_list("search_term", "n")
+                )
+            RolledUpDay.objects.create(day=day, rolled_up_at=timezone.now(), hits=total)
+            return total
+    except IntegrityError:
+        # A second run working at the same moment finished this day first; its result stands.
+        return None
+
+
+def analytics_rollup(*, actor=None, until: dt.date | None = None) -> dict[dt.date, int]:
+    """Roll up every finished day (before `until`, default today) not yet rolled up. Safe to run twice."""
+    until = until or timezone.localdate()
+    done_days = set(RolledUpDay.objects.values_list("day", flat=True))
+    pending = sorted(
+        d for d in Hit.objects.filter(day__lt=until).values_list("day", flat=True).distinct() if d not in done_days
+    )
+    result = {}
+    for day in pending:
+        count = day_rollup(day=day)
+        if count is not None:
+            result[day] = count
+    # Yesterday's salts are no longer needed by anyone; deleting them makes their hashes unlinkable for good.
+    DailySalt.objects.filter(day__lt=timezone.localdate()).delete()
+    if result:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                verb="analytics.rollup",
+                object_type="analytics.rolledupday",
+                object_repr=f"{min(result)} – {max(result)}",
+                after={"days": len(result), "hits": sum(result.values())},
+            )
+    return result
+
+
+def hits_prune(*, actor=None, keep_days: int = 7, today: dt.date | None = None) -> int:
+    """Delete raw hits of rolled-up days older than `keep_days`. Hits not yet rolled up are never deleted."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=keep_days)
+    with transaction.atomic():
+        days = list(RolledUpDay.objects.filter(day__lt=cutoff, pruned_at__isnull=True).values_list("day", flat=True))
+        deleted, _ = Hit.objects.filter(day__in=days).delete()
+        RolledUpDay.objects.filter(day__in=days).update(pruned_at=timezone.now())
+        if days:
+            audit_record(
+                actor=actor,
+                verb="analytics.prune",
+                object_type="analytics.rolledupday",
+                object_repr=f"{min(days)} – {max(days)}",
+                after={"days": len(days), "hits": deleted},
+            )
+    return deleted

@@ -1,0 +1,51 @@
+"""The back-office statistics page shows the sections a user may see, with totals, months and top lists."""
+
+import datetime as dt
+
+import pytest
+
+from gongkai.analytics.models import DailyCount, DailyPageCount, DailySearchCount
+from gongkai.analytics.selectors import analytics_site_totals
+
+
+@pytest.fixture
+def counts(tree):
+    for agency, visits in (("prefecture", 500), ("county", 200)):
+        for day in (dt.date(2024, 1, 10), dt.date(2024, 2, 10)):
+            DailyCount.objects.create(
+                day=day,
+                agency=tree[agency],
+                visits=visits,
+                page_views=2 * visits,
+                visitors=visits - 50,
+                new_visitors=10,
+            )
+    DailyPageCount.objects.create(day=dt.date(2024, 1, 10), agency=tree["prefecture"], path="/agencies/", page_views=77)
+    DailySearchCount.objects.create(day=dt.date(2024, 1, 10), agency=tree["prefecture"], term="征地拆迁", searches=9)
+    return tree
+
+
+def test_the_supervisor_sees_a_sections_year_with_and_without_its_subtree(login, sue, counts):
+    client = login(sue)
+    qdn = counts["prefecture"].pk
+    own = client.get(f"/staff/analytics/?agency={qdn}&year=2024")
+    assert own.context["totals"] == {"visits": 1000, "page_views": 2000, "visitors": 900, "new_visitors": 20}
+    assert own.context["daily_visitors"] == round(900 / 366)
+    page = own.content.decode()
+    assert "/agencies/" in page and "征地拆迁" in page and "2024-02" in page and "style=" not in page
+    subtree = client.get(f"/staff/analytics/?agency={qdn}&year=2024&include_subtree=on")
+    assert subtree.context["totals"]["visits"] == 1400
+
+
+def test_a_county_clerk_cannot_look_at_the_prefectures_statistics(login, kim, counts):
+    response = login(kim).get(f"/staff/analytics/?agency={counts['prefecture'].pk}&year=2024")
+    assert "totals" not in response.context and "机关栏目</a>" in response.content.decode()
+    own = login(kim).get(f"/staff/analytics/?agency={counts['county'].pk}&year=2024&include_subtree=on")
+    assert own.context["totals"]["visits"] == 400
+
+
+def test_site_totals_sum_the_sections_of_the_agencies_asked_for(counts):
+    cells = analytics_site_totals(agencies=[counts["prefecture"]], year=2024)
+    assert (cells["site_visits"].value, cells["site_page_views"].value, cells["new_visitors"].value) == (1000, 2000, 20)
+    assert cells["daily_visitors"].value == round(900 / 366) and cells["site_visits"].ids == ()
+    assert analytics_site_totals(agencies=[counts["prefecture"]], year=2023)["site_visits"].value == 0
