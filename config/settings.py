@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.agencies",
     "gongkai.accounts",
+    "gongkai.annual_reports",
     "gongkai.audit",
     "gongkai.workdays",
     # Top layer: the portal and the back office read the domain apps through their selectors.
