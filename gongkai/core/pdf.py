@@ -17,8 +17,8 @@ def new_pdf(*, title: str = "", author: str = "") -> FPDF:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(left=28, top=37, right=26)
     pdf.set_auto_page_break(auto=True, margin=35)
-    pdf.add_font(SERIF, fname=str(FONT_DIR / "NotoSerifSC-Regular.otf"))
-    pdf.add_font(SANS, fname=str(FONT_DIR / "NotoSansSC-Bold.otf"))
+    pdf.add_font(SERIF, fname=str(FONT_DIR / "NotoSerifSC-Regular.ttf"))
+    pdf.add_font(SANS, fname=str(FONT_DIR / "NotoSansSC-Bold.ttf"))
     pdf.set_font(SERIF, size=16)
     if title:
         pdf.set_title(title)
