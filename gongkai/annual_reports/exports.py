@@ -222,12 +222,13 @@ def export_pdf(doc: ReportDocument) -> bytes:
             grid: Grid = content
             width = grid_width(grid)
             pdf.set_font(SERIF, size=8 if width > 10 else 9)
-            label_share = 3 if width == 10 else 1
+            # Relative column widths: table 三 gives its three label columns room; table 四 is fifteen equals.
+            col_widths = {10: [5, 6, 17] + [4] * 7, 4: [8, 6, 6, 6]}.get(width, [1] * width)
             with pdf.table(
                 text_align="CENTER",
                 line_height=5,
                 first_row_as_headings=False,
-                col_widths=[label_share * 3 if width == 10 and i < 3 else 2 for i in range(width)],
+                col_widths=col_widths,
             ) as table:
                 for grid_row in grid:
                     row = table.row()

@@ -132,3 +132,40 @@ def rollup_status(*, agency: Agency, year: int, today: dt.date) -> list[Subordin
             )
         )
     return rows
+
+
+def report_document(report: AnnualReport, figures: ReportFigures | None = None):
+    """The report as the exports and the portal page render it."""
+    from gongkai.annual_reports.exports import ReportDocument
+
+    return ReportDocument(
+        title=report.title,
+        agency=report.agency.name,
+        year=report.year,
+        preamble=report.preamble,
+        section1=report.section1_texts(),
+        figures=figures or report_figures(report),
+        problems=report.problems,
+        improvements=report.improvements,
+        other=report.other,
+        published_at=report.published_at.date().isoformat() if report.published_at else "",
+        corrections=[(c.created_at.date().isoformat(), c.note) for c in report.corrections.all()] if report.pk else [],
+    )
+
+
+def report_cell(report: AnnualReport, address: str):
+    """The Cell behind one address of a report, for the drill-down page (None if the address is unknown)."""
+    figures = report_figures(report)
+    section, _, rest = address.partition(".")
+    if section == "1":
+        return figures.section1.get(rest)
+    if section == "2":
+        return figures.section2.get(rest)
+    if section == "3":
+        row, _, col = rest.rpartition(".")
+        return figures.section3.get(row, {}).get(col)
+    if section == "4":
+        return figures.section4.get(rest)
+    if section == "6":
+        return figures.fees_charged
+    return None

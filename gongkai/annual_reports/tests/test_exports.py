@@ -100,4 +100,4 @@ def test_pdf_embeds_fonts_and_its_text_reads_back(document):
     assert "年度报告" in compact
     assert "本年新收政府信息公开申请数量" in compact
     assert "三、本年度办理结果" in compact
-    assert b"/FontFile3" in data
+    assert b"/FontFile2" in data
