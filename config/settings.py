@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gongkai.enforcement",
     "gongkai.analytics",
     "gongkai.supervision",
+    "gongkai.annual_reports",
     "gongkai.audit",
     "gongkai.workdays",
     # Top layer: the portal and the back office read the domain apps through their selectors.

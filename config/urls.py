@@ -3,6 +3,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from gongkai.annual_reports.urls import public_urlpatterns as annual_report_pages
 from gongkai.catalogue import views as catalogue_views
 
 urlpatterns = [
@@ -22,5 +23,7 @@ urlpatterns = [
     path("enforcement/", include("gongkai.enforcement.urls")),
     path("catalogue/", include("gongkai.catalogue.urls")),
     path("sitemap.xml", catalogue_views.sitemap, name="sitemap"),
+    path("staff/annual-reports/", include("gongkai.annual_reports.urls")),
+    path("agencies/", include(annual_report_pages)),
     path("", include("gongkai.portal.urls")),
 ]

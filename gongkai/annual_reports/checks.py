@@ -1,0 +1,321 @@
+"""The consistency rules (勾稽关系) of the annual report, declared one by one.
+
+Each rule has a code, a description and a function returning findings. A finding names the cells involved (flat
+addresses such as `3.R1.total`, see ReportFigures.values) so the page can link to them, and has a severity:
+- error: the report is wrong and cannot be approved (a table that does not add up);
+- warning: probably wrong or unclear, a person must look (the text and the tables disagree in a way that has a
+  likely explanation, or last year's carry-over does not match);
+- info: worth knowing, nothing to fix.
+The rules are listed, with their sources, in docs/annual-report.md.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from gongkai.annual_reports.figures import ReportFigures
+from gongkai.annual_reports.structure import (
+    ORGANISATION_COLUMNS,
+    SECTION1_PARTS,
+    TABLE2_COLUMN_CODES,
+    TABLE2_COLUMNS,
+    TABLE2_OUTCOME_CODES,
+    TABLE2_ROWS,
+    TABLE3_LABELS,
+    TABLE3_TOTALS,
+)
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+COLUMN_LABELS = dict(TABLE2_COLUMNS)
+ROW_LABELS = {row.code: row.label for row in TABLE2_ROWS}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    cells: tuple[str, ...] = field(default=())
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """The narrative a report carries: the five parts of section 一, section 五 and section 六."""
+
+    section1: dict[str, str]
+    problems: str = ""
+    improvements: str = ""
+    other: str = ""
+
+    def section1_text(self) -> str:
+        return "\n".join(self.section1.get(key, "") for key, _title in SECTION1_PARTS)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    figures: ReportFigures
+    text: ReportText
+    previous: ReportFigures | None = None  # last year's report, when there is one
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    description: str
+    source: str
+    check: Callable[[CheckContext], list[Finding]]
+
+
+# ---------------------------------------------------------------------------------------------- tables
+def _table2_balance(ctx: CheckContext) -> list[Finding]:
+    """Stated in the table's corner: per column, 第一项 + 第二项 = 第三项 + 第四项."""
+    findings = []
+    f = ctx.figures
+    for col in TABLE2_COLUMN_CODES:
+        left = f.t2("R1", col).value + f.t2("R2", col).value
+        right = f.t2("R3.7", col).value + f.t2("R4", col).value
+        if left != right:
+            findings.append(
+                Finding(
+                    "table2.balance",
+                    ERROR,
+                    f"表三“{COLUMN_LABELS[col]}”列：本年新收{f.t2('R1', col).value} + 上年结转{f.t2('R2', col).value} = {left}，"
+                    f"但办理结果总计{f.t2('R3.7', col).value} + 结转下年度{f.t2('R4', col).value} = {right}。",
+                    (f"3.R1.{col}", f"3.R2.{col}", f"3.R3.7.{col}", f"3.R4.{col}"),
+                )
+            )
+    return findings
+
+
+def _table2_outcome_sum(ctx: CheckContext) -> list[Finding]:
+    findings = []
+    f = ctx.figures
+    for col in TABLE2_COLUMN_CODES:
+        parts = sum(f.t2(row, col).value for row in TABLE2_OUTCOME_CODES)
+        if parts != f.t2("R3.7", col).value:
+            findings.append(
+                Finding(
+                    "table2.outcomes",
+                    ERROR,
+                    f"表三“{COLUMN_LABELS[col]}”列：（七）总计为{f.t2('R3.7', col).value}，各办理结果相加为{parts}。",
+                    tuple(f"3.{row}.{col}" for row in [*TABLE2_OUTCOME_CODES, "R3.7"]),
+                )
+            )
+    return findings
+
+
+def _table2_row_totals(ctx: CheckContext) -> list[Finding]:
+    findings = []
+    f = ctx.figures
+    for row in TABLE2_ROWS:
+        parts = f.t2(row.code, "natural").value + sum(f.t2(row.code, c).value for c in ORGANISATION_COLUMNS)
+        if parts != f.t2(row.code, "total").value:
+            findings.append(
+                Finding(
+                    "table2.row_total",
+                    ERROR,
+                    f"表三“{row.label}”行：总计为{f.t2(row.code, 'total').value}，自然人与五类法人或其他组织相加为{parts}。",
+                    tuple(f"3.{row.code}.{c}" for c in TABLE2_COLUMN_CODES),
+                )
+            )
+    return findings
+
+
+def _table3_totals(ctx: CheckContext) -> list[Finding]:
+    findings = []
+    f = ctx.figures
+    for total, parts in TABLE3_TOTALS.items():
+        added = sum(f.t3(code).value for code in parts)
+        if added != f.t3(total).value:
+            findings.append(
+                Finding(
+                    "table3.totals",
+                    ERROR,
+                    f"表四“{TABLE3_LABELS[total]}”为{f.t3(total).value}，其四项相加为{added}。",
+                    tuple(f"4.{code}" for code in [*parts, total]),
+                )
+            )
+    return findings
+
+
+def _continuity(ctx: CheckContext) -> list[Finding]:
+    """Spec §2.5 (d): this year's 上年结转 should equal last year's 结转下年度, column by column."""
+    if ctx.previous is None:
+        return [Finding("table2.continuity", INFO, "没有上一年度的报告数据，未核对“上年结转”与上年“结转下年度”。")]
+    findings = []
+    for col in TABLE2_COLUMN_CODES:
+        now, before = ctx.figures.t2("R2", col).value, ctx.previous.t2("R4", col).value
+        if now != before:
+            findings.append(
+                Finding(
+                    "table2.continuity",
+                    WARNING,
+                    f"表三“{COLUMN_LABELS[col]}”列：本年“上年结转”为{now}，上一年度报告“结转下年度继续办理”为{before}。",
+                    (f"3.R2.{col}",),
+                )
+            )
+    return findings
+
+
+# ------------------------------------------------------------------------------------------ narrative
+_NUMBER = r"(约)?\s*(\d+(?:\.\d+)?)\s*(万)?\s*(余)?"
+
+
+def _amount(match: re.Match) -> tuple[Decimal, Decimal, bool, bool]:
+    """The number a phrase states, its unit step, and whether it is approximate (约) or a lower bound (余)."""
+    about, digits, wan, over = (match.group(i) for i in range(1, 5))
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        value = Decimal(0)
+    if wan:
+        # "602万余": at least 6,020,000 and below 6,030,000.
+        return value * 10000, Decimal(10000), bool(about), bool(over)
+    # "12500余": at least 12,500 and below 12,600 (the last written non-zero digit's place).
+    trailing = len(digits) - len(digits.rstrip("0")) if "." not in digits else 0
+    return value, Decimal(10) ** trailing, bool(about), bool(over)
+
+
+def _agrees(stated: Decimal, step: Decimal, approx: bool, over: bool, actual) -> bool:
+    actual = Decimal(actual)
+    if approx:
+        # "约7.7万" or "约7.7万余": within 5 % below and 10 % above what is written.
+        return stated * Decimal("0.95") <= actual <= stated * Decimal("1.10")
+    if over:
+        return stated <= actual < stated + step
+    return actual == stated
+
+
+@dataclass(frozen=True)
+class NarrativeClaim:
+    pattern: str
+    address: str  # the cell the number must agree with
+    what: str  # what the number is, in the message
+
+
+NARRATIVE_CLAIMS = [
+    NarrativeClaim(r"回应(?:公众)?关切" + _NUMBER + "次", "1.concern_responses", "回应公众关切次数"),
+    NarrativeClaim(r"网上征集" + _NUMBER + "期", "1.online_consultations", "网上征集期数"),
+    NarrativeClaim(r"网上调查" + _NUMBER + "期", "1.online_surveys", "网上调查期数"),
+    NarrativeClaim(r"政策解读" + _NUMBER + "期", "1.policy_interpretations", "政策解读期数"),
+    NarrativeClaim(r"公报》?" + _NUMBER + "期", "1.gazette_issues", "政府公报期数"),
+    NarrativeClaim(r"期共" + _NUMBER + "册", "1.gazette_copies", "政府公报印数"),
+    NarrativeClaim(r"规范性文件" + _NUMBER + "件", "1.gazette_documents", "公报公开文件件数"),
+    NarrativeClaim(r"各类信息" + _NUMBER + "条", "1.items_published", "主动公开信息条数"),
+    NarrativeClaim(r"总访问量(?:达到|为)?" + _NUMBER + "次", "1.site_visits", "网站总访问量"),
+    NarrativeClaim(r"总浏览量(?:达到|为)?" + _NUMBER + "次", "1.site_page_views", "网站总浏览量"),
+    NarrativeClaim(r"日均访客量" + _NUMBER + "人", "1.daily_visitors", "日均访客量"),
+    NarrativeClaim(r"新访客数" + _NUMBER + "人", "1.new_visitors", "新访客数"),
+    NarrativeClaim(r"(?:订阅数|订阅量)" + _NUMBER + "个", "1.wechat_subscribers", "微信公众号订阅数"),
+    NarrativeClaim(r"(?:关注量|粉丝数)" + _NUMBER + "个", "1.weibo_followers", "政务微博关注量"),
+    NarrativeClaim(r"培训" + _NUMBER + "期", "1.training_sessions", "业务培训期数"),
+    NarrativeClaim(r"办结" + _NUMBER + "件", "3.R3.7.total", "办结件数"),
+    NarrativeClaim(r"结转下(?:一)?年度(?:继续)?办理" + _NUMBER + "件", "3.R4.total", "结转下年度件数"),
+    NarrativeClaim(r"行政复议" + _NUMBER + "件", "4.C5", "行政复议件数"),
+    NarrativeClaim(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)" + _NUMBER + "件", "4.C15", "复议后起诉件数"),
+    NarrativeClaim(r"直接(?:提起)?(?:行政)?(?:诉讼|起诉)" + _NUMBER + "件", "4.C10", "直接起诉件数"),
+]
+_RECEIVED = re.compile(r"收到[^。；]*?申请" + _NUMBER + "件")
+
+
+def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
+    """Spec §2.5 (e): numbers written in section 一 must agree with the tables and the records."""
+    text = ctx.text.section1_text()
+    values = ctx.figures.values()
+    findings = []
+    for claim in NARRATIVE_CLAIMS:
+        for match in re.finditer(claim.pattern, text):
+            stated, step, approx, over = _amount(match)
+            actual = values[claim.address]
+            if not _agrees(stated, step, approx, over, actual):
+                findings.append(
+                    Finding(
+                        "narrative.numbers",
+                        WARNING,
+                        f"正文写“{match.group(0)}”，而统计数据中{claim.what}为{actual}。",
+                        (claim.address,),
+                    )
+                )
+    f = ctx.figures
+    new, carried = f.t2("R1", "total").value, f.t2("R2", "total").value
+    for match in _RECEIVED.finditer(text):
+        stated = _amount(match)[0]
+        if stated == new:
+            continue
+        if stated == new + carried:
+            findings.append(
+                Finding(
+                    "narrative.received",
+                    WARNING,
+                    f"正文写“{match.group(0)}”，等于表三本年新收{new}件与上年结转{carried}件之和；"
+                    f"表三“本年新收”为{new}件。建议写作“新收{new}件，上年结转{carried}件”。",
+                    ("3.R1.total", "3.R2.total"),
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    "narrative.received",
+                    ERROR,
+                    f"正文写“{match.group(0)}”，但表三本年新收为{new}件（另有上年结转{carried}件）。",
+                    ("3.R1.total",),
+                )
+            )
+    fees = Decimal(ctx.figures.fees_charged.value)
+    other = ctx.text.other
+    if "未收取" in other and "处理费" in other and fees:
+        findings.append(
+            Finding(
+                "narrative.fees", WARNING, f"第六部分称未收取信息处理费，但记录显示收取了{fees}元。", ("6.fees_charged",)
+            )
+        )
+    return findings
+
+
+def _completeness(ctx: CheckContext) -> list[Finding]:
+    findings = []
+    for key, title in SECTION1_PARTS:
+        if not ctx.text.section1.get(key, "").strip():
+            findings.append(Finding("completeness", ERROR, f"第一部分“{title}”尚未填写。"))
+    if not ctx.text.problems.strip() or not ctx.text.improvements.strip():
+        findings.append(Finding("completeness", ERROR, "第五部分“存在的主要问题及改进情况”尚未填写完整。"))
+    if not ctx.text.other.strip():
+        findings.append(Finding("completeness", ERROR, "第六部分“其他需要报告的事项”尚未填写（至少说明信息处理费收取情况）。"))
+    f = ctx.figures
+    if f.t2("R1", "total").value == 0 and f.t2("R2", "total").value == 0 and "申请" in ctx.text.section1.get(
+        "on_application", ""
+    ):
+        numbers = re.findall(r"(\d+)\s*件", ctx.text.section1.get("on_application", ""))
+        if any(int(n) for n in numbers):
+            findings.append(
+                Finding(
+                    "completeness",
+                    WARNING,
+                    "表三全部为0，但“依申请公开”部分写有申请件数：请核实申请记录是否已登记。",
+                    ("3.R1.total",),
+                )
+            )
+    return findings
+
+
+RULES = [
+    Rule("table2.balance", "表三每列：第一项加第二项之和等于第三项加第四项之和", "表三左上角勾稽关系说明（〔2021〕30号）", _table2_balance),
+    Rule("table2.outcomes", "表三每列：（七）总计等于各办理结果之和", "格式的算术关系（规范 §2.5 (a)）", _table2_outcome_sum),
+    Rule("table2.row_total", "表三每行：总计等于自然人加五类法人或其他组织", "格式的算术关系（规范 §2.5 (b)）", _table2_row_totals),
+    Rule("table3.totals", "表四：每组总计等于其四项之和", "格式的算术关系（规范 §2.5 (c)）", _table3_totals),
+    Rule("table2.continuity", "本年“上年结转”等于上年“结转下年度继续办理”", "跨年度衔接（规范 §2.5 (d)）", _continuity),
+    Rule("narrative.numbers", "正文中的数字与表格和记录一致", "规范 §2.5 (e)", _narrative_against_tables),
+    Rule("completeness", "各部分内容完整", "条例 第五十条；〔2021〕30号“不能遗漏”", _completeness),
+]
+
+
+def run_checks(ctx: CheckContext) -> list[Finding]:
+    findings = [finding for rule in RULES for finding in rule.check(ctx)]
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    return sorted(findings, key=lambda f: order[f.severity])

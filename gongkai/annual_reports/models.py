@@ -1,0 +1,105 @@
+"""Annual reports (条例 第四十九条、第五十条) and their corrections."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies.models import AgencyKind
+from gongkai.annual_reports.structure import SECTION1_PARTS
+
+
+class ReportScope(models.TextChoices):
+    AGENCY = "agency", _("本机关（含合并报告机关）")
+    ROLLUP = "rollup", _("本机关及所有下级机关汇总")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    REVIEWED = "reviewed", _("已审核")
+    APPROVED = "approved", _("已批准")
+    PUBLISHED = "published", _("已发布")
+
+
+# The allowed moves. Approving freezes the figures; publishing shows the report on the portal; a published
+# report is changed only by a correction, which republishes it with a visible note.
+REPORT_TRANSITIONS = {
+    ReportStatus.DRAFT: {ReportStatus.REVIEWED},
+    ReportStatus.REVIEWED: {ReportStatus.APPROVED, ReportStatus.DRAFT},
+    ReportStatus.APPROVED: {ReportStatus.PUBLISHED, ReportStatus.DRAFT},
+    ReportStatus.PUBLISHED: set(),
+}
+
+
+class AnnualReport(models.Model):
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("报告机关"), on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("报告年度"))
+    scope = models.CharField(_("统计范围"), max_length=10, choices=ReportScope.choices, default=ReportScope.AGENCY)
+    title = models.CharField(_("标题"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True
+    )
+    preamble = models.TextField(_("前言"), blank=True)
+    proactive = models.TextField(_("（一）主动公开"), blank=True)
+    on_application = models.TextField(_("（二）依申请公开"), blank=True)
+    management = models.TextField(_("（三）政府信息管理"), blank=True)
+    platform = models.TextField(_("（四）政府信息公开平台建设"), blank=True)
+    supervision = models.TextField(_("（五）监督保障"), blank=True)
+    problems = models.TextField(_("存在的主要问题"), blank=True)
+    improvements = models.TextField(_("改进情况"), blank=True)
+    other = models.TextField(_("其他需要报告的事项"), blank=True)
+    # The figures as approved: later changes to the records no longer move them (see the difference list).
+    snapshot = models.JSONField(_("冻结数据"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度报告")
+        verbose_name_plural = _("年度报告")
+        ordering = ["-year", "agency__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "scope"], name="one_report_per_agency_year_scope")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def section1_texts(self) -> dict[str, str]:
+        return {key: getattr(self, key) for key, _title in SECTION1_PARTS}
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.snapshot is not None
+
+    def can_move_to(self, status: str) -> bool:
+        return status in REPORT_TRANSITIONS[ReportStatus(self.status)]
+
+    def publication_deadline(self) -> dt.date:
+        """条例 第四十九条: departments publish by 31 January, a government's report by 31 March."""
+        month = 3 if self.agency.kind in (AgencyKind.GOVERNMENT, AgencyKind.TOWNSHIP) else 1
+        return dt.date(self.year + 1, month, 31)
+
+
+class ReportCorrection(models.Model):
+    """A change to a published report: the figures or text before and after, and the note shown to readers."""
+
+    report = models.ForeignKey(AnnualReport, verbose_name=_("年度报告"), on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(_("更正说明"))
+    snapshot_before = models.JSONField(_("更正前数据"))
+    created_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("年度报告更正")
+        verbose_name_plural = _("年度报告更正")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report} 更正 {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,171 @@
+"""Reading annual reports: who sees which, their figures (frozen or live), checks, differences, roll-up status."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from gongkai.accounts.access import agencies_visible_to
+from gongkai.agencies.models import Agency
+from gongkai.agencies.selectors import agency_report_members, agency_subtree
+from gongkai.annual_reports.checks import CheckContext, Finding, ReportText, run_checks
+from gongkai.annual_reports.figures import ReportFigures, cell_address_label
+from gongkai.annual_reports.models import AnnualReport, ReportScope, ReportStatus
+from gongkai.annual_reports.sources import compile_figures
+
+
+def report_agencies(agency: Agency, scope: str) -> list[Agency]:
+    """The agencies whose records a report counts: itself and its joint reporters, or its whole subtree."""
+    if scope == ReportScope.ROLLUP:
+        return list(agency_subtree(agency).filter(is_active=True))
+    return agency_report_members(agency)
+
+
+def report_figures_compile(*, agency: Agency, year: int, scope: str = ReportScope.AGENCY) -> ReportFigures:
+    return compile_figures(agencies=report_agencies(agency, scope), year=year)
+
+
+def report_figures(report: AnnualReport) -> ReportFigures:
+    """The frozen figures of an approved or published report; live figures of a draft."""
+    if report.snapshot is not None:
+        return ReportFigures.from_json(report.snapshot)
+    return report_figures_compile(agency=report.agency, year=report.year, scope=report.scope)
+
+
+def report_text(report: AnnualReport) -> ReportText:
+    return ReportText(
+        section1=report.section1_texts(),
+        problems=report.problems,
+        improvements=report.improvements,
+        other=report.other,
+    )
+
+
+def report_previous_figures(report: AnnualReport) -> ReportFigures | None:
+    """Last year's report of the same agency and scope: frozen if approved, else compiled from the records."""
+    previous = AnnualReport.objects.filter(agency=report.agency, year=report.year - 1, scope=report.scope).first()
+    if previous is not None:
+        return report_figures(previous)
+    return None
+
+
+def report_check(report: AnnualReport, figures: ReportFigures | None = None) -> list[Finding]:
+    figures = figures or report_figures(report)
+    return run_checks(CheckContext(figures, report_text(report), report_previous_figures(report)))
+
+
+@dataclass(frozen=True)
+class Difference:
+    address: str
+    label: str
+    frozen: object
+    current: object
+
+
+def report_differences(report: AnnualReport) -> list[Difference]:
+    """Cells whose records changed since the figures were frozen (empty for a draft)."""
+    if report.snapshot is None:
+        return []
+    frozen = ReportFigures.from_json(report.snapshot).values()
+    current = report_figures_compile(agency=report.agency, year=report.year, scope=report.scope).values()
+    return [
+        Difference(address, cell_address_label(address), frozen[address], current[address])
+        for address in frozen
+        if str(frozen[address]) != str(current[address])
+    ]
+
+
+# -------------------------------------------------------------------------------------------- access
+def reports_visible_to(user) -> QuerySet[AnnualReport]:
+    return AnnualReport.objects.filter(agency__in=agencies_visible_to(user)).select_related("agency")
+
+
+def report_get_for_user(user, pk) -> AnnualReport:
+    report = reports_visible_to(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def reports_published() -> QuerySet[AnnualReport]:
+    return AnnualReport.objects.filter(status=ReportStatus.PUBLISHED).select_related("agency")
+
+
+# ------------------------------------------------------------------------------------- roll-up status
+@dataclass(frozen=True)
+class SubordinateStatus:
+    agency: Agency
+    report: AnnualReport | None
+    deadline: dt.date
+    published_on_time: bool
+    overdue: bool
+    errors: int
+    warnings: int
+
+
+def rollup_status(*, agency: Agency, year: int, today: dt.date) -> list[SubordinateStatus]:
+    """条例 第四十九条: which agencies below `agency` published their `year` report by the deadline, and checks."""
+    rows = []
+    reports = {
+        r.agency_id: r
+        for r in AnnualReport.objects.filter(
+            agency__in=agency_subtree(agency, include_self=False), year=year, scope=ReportScope.AGENCY
+        ).select_related("agency")
+    }
+    for sub in agency_subtree(agency, include_self=False).filter(is_active=True, reports_with__isnull=True):
+        report = reports.get(sub.pk)
+        probe = report or AnnualReport(agency=sub, year=year)
+        deadline = probe.publication_deadline()
+        published = report is not None and report.status == ReportStatus.PUBLISHED
+        on_time = published and report.published_at is not None and report.published_at.date() <= deadline
+        findings = report_check(report) if report is not None else []
+        rows.append(
+            SubordinateStatus(
+                agency=sub,
+                report=report,
+                deadline=deadline,
+                published_on_time=on_time,
+                overdue=not published and today > deadline,
+                errors=sum(1 for f in findings if f.severity == "error"),
+                warnings=sum(1 for f in findings if f.severity == "warning"),
+            )
+        )
+    return rows
+
+
+def report_document(report: AnnualReport, figures: ReportFigures | None = None):
+    """The report as the exports and the portal page render it."""
+    from gongkai.annual_reports.exports import ReportDocument
+
+    return ReportDocument(
+        title=report.title,
+        agency=report.agency.name,
+        year=report.year,
+        preamble=report.preamble,
+        section1=report.section1_texts(),
+        figures=figures or report_figures(report),
+        problems=report.problems,
+        improvements=report.improvements,
+        other=report.other,
+        published_at=report.published_at.date().isoformat() if report.published_at else "",
+        corrections=[(c.created_at.date().isoformat(), c.note) for c in report.corrections.all()] if report.pk else [],
+    )
+
+
+def report_cell(report: AnnualReport, address: str):
+    """The Cell behind one address of a report, for the drill-down page (None if the address is unknown)."""
+    figures = report_figures(report)
+    section, _, rest = address.partition(".")
+    if section == "1":
+        return figures.section1.get(rest)
+    if section == "2":
+        return figures.section2.get(rest)
+    if section == "3":
+        row, _, col = rest.rpartition(".")
+        return figures.section3.get(row, {}).get(col)
+    if section == "4":
+        return figures.section4.get(rest)
+    if section == "6":
+        return figures.fees_charged
+    return None

@@ -1,0 +1,181 @@
+"""Writing annual reports: create (compile and draft), edit, review, approve (freeze), publish, correct.
+
+条例 第四十九条 (who publishes by when) and 第五十条 (what a report contains); format 国办公开办函〔2021〕30号.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.access import user_has_role
+from gongkai.accounts.models import Role
+from gongkai.agencies.models import Agency
+from gongkai.agencies.selectors import agency_report_name
+from gongkai.annual_reports.models import AnnualReport, ReportCorrection, ReportScope, ReportStatus
+from gongkai.annual_reports.narrative import draft_section1, draft_section6
+from gongkai.annual_reports.selectors import report_check, report_figures_compile
+from gongkai.audit.services import audit_record, changed_fields, snapshot
+from gongkai.core.errors import AccessDenied, IllegalTransition
+
+TEXT_FIELDS = [
+    "title", "preamble", "proactive", "on_application", "management", "platform", "supervision", "problems",
+    "improvements", "other",
+]  # fmt: skip
+
+
+def _require(actor, agency: Agency, *roles: str) -> None:
+    if actor is not None and not user_has_role(actor, agency, *roles):
+        raise AccessDenied(_("您在该机关没有执行此操作的角色。"))
+
+
+def _move(report: AnnualReport, status: str) -> None:
+    if not report.can_move_to(status):
+        raise IllegalTransition(
+            _("年度报告不能从“%(old)s”变为“%(new)s”。")
+            % {"old": report.get_status_display(), "new": ReportStatus(status).label}
+        )
+    report.status = status
+
+
+def default_preamble(agency: Agency, year: int) -> str:
+    return (
+        f"根据《中华人民共和国政府信息公开条例》（国务院令第711号，以下简称《条例》）要求，现公布{agency_report_name(agency)}"
+        f"{year}年政府信息公开工作年度报告。本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+        f"政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项等六个部分。"
+        f"除特别说明的外，所列数据统计时限为{year}年1月1日至{year}年12月31日。公众如需进一步咨询了解相关信息，"
+        f"请与{agency.office_name}联系（地址：{agency.office_address}，邮编：{agency.office_postcode}，电话：{agency.office_phone}）。"
+    )
+
+
+@transaction.atomic
+def annual_report_create(*, actor, agency: Agency, year: int, scope: str = ReportScope.AGENCY) -> AnnualReport:
+    """Compile the figures and draft every section; 五 starts from last year's problems as a reminder."""
+    _require(actor, agency, Role.CLERK, Role.AGENCY_ADMIN)
+    if agency.reports_with_id and scope == ReportScope.AGENCY:
+        raise ValidationError(
+            {"agency": _("%(agency)s与%(other)s合并编制年度报告，请在%(other)s下创建。")
+             % {"agency": agency.name, "other": agency.reports_with.name}}
+        )  # fmt: skip
+    if AnnualReport.objects.filter(agency=agency, year=year, scope=scope).exists():
+        raise ValidationError({"year": _("%(year)s年度的报告已经存在。") % {"year": year}})
+    figures = report_figures_compile(agency=agency, year=year, scope=scope)
+    last = AnnualReport.objects.filter(agency=agency, year=year - 1, scope=scope).first()
+    name = agency_report_name(agency) if scope == ReportScope.AGENCY else f"{agency.name}（汇总）"
+    report = AnnualReport(
+        agency=agency,
+        year=year,
+        scope=scope,
+        title=f"{name}{year}年政府信息公开工作年度报告",
+        preamble=default_preamble(agency, year),
+        problems=(f"（上年度报告所列问题，请逐项说明本年改进情况）\n{last.problems}" if last else ""),
+        improvements="",
+        other=draft_section6(figures, year=year),
+        **draft_section1(figures, agency_name=name, year=year),
+    )
+    report.full_clean()
+    report.save()
+    audit_record(actor=actor, verb="annual_report.create", obj=report, agency=agency, after={"year": year, "scope": scope})
+    return report
+
+
+@transaction.atomic
+def annual_report_update_text(*, actor, report: AnnualReport, **fields) -> AnnualReport:
+    """Edit the narrative. Only a draft is edited; an approved report goes back to draft first."""
+    _require(actor, report.agency, Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.AGENCY_ADMIN)
+    if report.status != ReportStatus.DRAFT:
+        raise IllegalTransition(_("只有草稿状态的报告可以修改正文；已审核或已批准的报告请先退回草稿。"))
+    unknown = set(fields) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    before = snapshot(report, TEXT_FIELDS)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.full_clean()
+    report.save()
+    old, new = changed_fields(before, snapshot(report, TEXT_FIELDS))
+    if new:
+        audit_record(actor=actor, verb="annual_report.edit", obj=report, agency=report.agency, before=old, after=new)
+    return report
+
+
+@transaction.atomic
+def annual_report_review(*, actor, report: AnnualReport) -> AnnualReport:
+    """A reviewer confirms the draft; blocking errors in the checks stop it here."""
+    _require(actor, report.agency, Role.REVIEWER)
+    errors = [f for f in report_check(report) if f.severity == "error"]
+    if errors:
+        raise ValidationError(_("报告未通过勾稽关系检查，不能提交审核：%(first)s") % {"first": errors[0].message})
+    _move(report, ReportStatus.REVIEWED)
+    report.save()
+    audit_record(actor=actor, verb="annual_report.review", obj=report, agency=report.agency, after={"status": report.status})
+    return report
+
+
+@transaction.atomic
+def annual_report_approve(*, actor, report: AnnualReport) -> AnnualReport:
+    """The approver signs off; the figures are frozen from this moment."""
+    _require(actor, report.agency, Role.APPROVER)
+    _move(report, ReportStatus.APPROVED)
+    figures = report_figures_compile(agency=report.agency, year=report.year, scope=report.scope)
+    errors = [f for f in report_check(report, figures) if f.severity == "error"]
+    if errors:
+        raise ValidationError(_("报告未通过勾稽关系检查，不能批准：%(first)s") % {"first": errors[0].message})
+    report.snapshot = figures.to_json()
+    report.approved_at = timezone.now()
+    report.save()
+    audit_record(actor=actor, verb="annual_report.approve", obj=report, agency=report.agency, after={"status": report.status})
+    return report
+
+
+@transaction.atomic
+def annual_report_return(*, actor, report: AnnualReport, reason: str) -> AnnualReport:
+    """Send a reviewed or approved report back to draft, with the reason; the figures thaw."""
+    _require(actor, report.agency, Role.REVIEWER, Role.APPROVER)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写退回原因。")})
+    _move(report, ReportStatus.DRAFT)
+    report.snapshot = None
+    report.approved_at = None
+    report.save()
+    audit_record(actor=actor, verb="annual_report.return", obj=report, agency=report.agency, note=reason)
+    return report
+
+
+@transaction.atomic
+def annual_report_publish(*, actor, report: AnnualReport) -> AnnualReport:
+    """Publish on the portal's annual-report column (条例 第四十九条)."""
+    _require(actor, report.agency, Role.APPROVER, Role.AGENCY_ADMIN)
+    _move(report, ReportStatus.PUBLISHED)
+    report.published_at = timezone.now()
+    report.save()
+    audit_record(actor=actor, verb="annual_report.publish", obj=report, agency=report.agency, after={"status": report.status})
+    return report
+
+
+@transaction.atomic
+def annual_report_correct(*, actor, report: AnnualReport, note: str, **text_fields) -> ReportCorrection:
+    """Correct a published report: refreeze the figures from the records, change text, and show the note."""
+    _require(actor, report.agency, Role.APPROVER)
+    if report.status != ReportStatus.PUBLISHED:
+        raise IllegalTransition(_("只有已发布的报告需要更正；未发布的报告请直接修改。"))
+    if not note.strip():
+        raise ValidationError({"note": _("请填写更正说明，它将显示在报告页面上。")})
+    unknown = set(text_fields) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    before_text = snapshot(report, TEXT_FIELDS)
+    correction = ReportCorrection(report=report, note=note, snapshot_before=report.snapshot or {}, created_by=actor)
+    for name, value in text_fields.items():
+        setattr(report, name, value)
+    figures = report_figures_compile(agency=report.agency, year=report.year, scope=report.scope)
+    errors = [f for f in report_check(report, figures) if f.severity == "error"]
+    if errors:
+        raise ValidationError(_("更正后的报告未通过勾稽关系检查：%(first)s") % {"first": errors[0].message})
+    report.snapshot = figures.to_json()
+    report.full_clean()
+    report.save()
+    correction.save()
+    old, new = changed_fields(before_text, snapshot(report, TEXT_FIELDS))
+    audit_record(actor=actor, verb="annual_report.correct", obj=report, agency=report.agency, before=old, after=new, note=note)
+    return correction

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from gongkai.annual_reports import staff_views, views
+
+app_name = "annual_reports"
+
+urlpatterns = [
+    path("", staff_views.report_list, name="list"),
+    path("new/", staff_views.report_create, name="create"),
+    path("subordinates/", staff_views.report_rollup_status, name="rollup"),
+    path("<int:pk>/", staff_views.report_detail, name="detail"),
+    path("<int:pk>/edit/", staff_views.report_edit, name="edit"),
+    path("<int:pk>/<str:action>/", staff_views.report_transition, name="transition"),
+    path("<int:pk>/cells/<str:address>/", staff_views.report_cell_records, name="cell"),
+    path("<int:pk>/export.<str:fmt>", staff_views.report_export, name="export"),
+]
+
+public_urlpatterns = (
+    [
+        path("<slug:slug>/annual-reports/", views.report_index, name="index"),
+        path("<slug:slug>/annual-reports/<int:year>/", views.report_page, name="report"),
+    ],
+    "annual_reports_public",
+)
