@@ -34,7 +34,9 @@ class AnnualReportsConfig(AppConfig):
             }
         )
         everyone = frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"})
-        register_staff_nav_item(StaffNavItem("annual_reports", _("年度报告"), "annual_reports:list", everyone, order=80))
+        register_staff_nav_item(
+            StaffNavItem("annual_reports", _("年度报告"), "annual_reports:list", everyone, order=80)
+        )
         register_portal_section(
             PortalSection(
                 "annual_reports",

@@ -272,7 +272,10 @@ def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
     if "未收取" in other and "处理费" in other and fees:
         findings.append(
             Finding(
-                "narrative.fees", WARNING, f"第六部分称未收取信息处理费，但记录显示收取了{fees}元。", ("6.fees_charged",)
+                "narrative.fees",
+                WARNING,
+                f"第六部分称未收取信息处理费，但记录显示收取了{fees}元。",
+                ("6.fees_charged",),
             )
         )
     return findings
@@ -286,10 +289,14 @@ def _completeness(ctx: CheckContext) -> list[Finding]:
     if not ctx.text.problems.strip() or not ctx.text.improvements.strip():
         findings.append(Finding("completeness", ERROR, "第五部分“存在的主要问题及改进情况”尚未填写完整。"))
     if not ctx.text.other.strip():
-        findings.append(Finding("completeness", ERROR, "第六部分“其他需要报告的事项”尚未填写（至少说明信息处理费收取情况）。"))
+        findings.append(
+            Finding("completeness", ERROR, "第六部分“其他需要报告的事项”尚未填写（至少说明信息处理费收取情况）。")
+        )
     f = ctx.figures
-    if f.t2("R1", "total").value == 0 and f.t2("R2", "total").value == 0 and "申请" in ctx.text.section1.get(
-        "on_application", ""
+    if (
+        f.t2("R1", "total").value == 0
+        and f.t2("R2", "total").value == 0
+        and "申请" in ctx.text.section1.get("on_application", "")
     ):
         numbers = re.findall(r"(\d+)\s*件", ctx.text.section1.get("on_application", ""))
         if any(int(n) for n in numbers):
@@ -305,9 +312,24 @@ def _completeness(ctx: CheckContext) -> list[Finding]:
 
 
 RULES = [
-    Rule("table2.balance", "表三每列：第一项加第二项之和等于第三项加第四项之和", "表三左上角勾稽关系说明（〔2021〕30号）", _table2_balance),
-    Rule("table2.outcomes", "表三每列：（七）总计等于各办理结果之和", "格式的算术关系（规范 §2.5 (a)）", _table2_outcome_sum),
-    Rule("table2.row_total", "表三每行：总计等于自然人加五类法人或其他组织", "格式的算术关系（规范 §2.5 (b)）", _table2_row_totals),
+    Rule(
+        "table2.balance",
+        "表三每列：第一项加第二项之和等于第三项加第四项之和",
+        "表三左上角勾稽关系说明（〔2021〕30号）",
+        _table2_balance,
+    ),
+    Rule(
+        "table2.outcomes",
+        "表三每列：（七）总计等于各办理结果之和",
+        "格式的算术关系（规范 §2.5 (a)）",
+        _table2_outcome_sum,
+    ),
+    Rule(
+        "table2.row_total",
+        "表三每行：总计等于自然人加五类法人或其他组织",
+        "格式的算术关系（规范 §2.5 (b)）",
+        _table2_row_totals,
+    ),
     Rule("table3.totals", "表四：每组总计等于其四项之和", "格式的算术关系（规范 §2.5 (c)）", _table3_totals),
     Rule("table2.continuity", "本年“上年结转”等于上年“结转下年度继续办理”", "跨年度衔接（规范 §2.5 (d)）", _continuity),
     Rule("narrative.numbers", "正文中的数字与表格和记录一致", "规范 §2.5 (e)", _narrative_against_tables),

@@ -67,8 +67,10 @@ def export_json(doc: ReportDocument) -> bytes:
         "section2": {address[2:]: _number(value) for address, value in f.values().items() if address.startswith("2.")},
         "section3": {
             "columns": TABLE2_COLUMN_CODES,
-            "rows": {row.code: {"label": row.label, "values": [f.t2(row.code, c).value for c in TABLE2_COLUMN_CODES]}
-                     for row in TABLE2_ROWS},
+            "rows": {
+                row.code: {"label": row.label, "values": [f.t2(row.code, c).value for c in TABLE2_COLUMN_CODES]}
+                for row in TABLE2_ROWS
+            },
         },  # fmt: skip
         "section4": {code: {"label": TABLE3_LABELS[code], "value": f.t3(code).value} for code in TABLE3_LABELS},
         "section5": {"problems": doc.problems, "improvements": doc.improvements},
@@ -120,7 +122,12 @@ def export_docx(doc: ReportDocument) -> bytes:
                     p = document.add_paragraph()
                     p.paragraph_format.first_line_indent = Pt(32)
                     if subtitle and i == 0:
-                        font(p.add_run(subtitle + ("：" if not subtitle.startswith("（") else "")), "楷体_GB2312", 16, True)
+                        font(
+                            p.add_run(subtitle + ("：" if not subtitle.startswith("（") else "")),
+                            "楷体_GB2312",
+                            16,
+                            True,
+                        )
                     font(p.add_run(line), "仿宋_GB2312", 16)
         else:
             grid: Grid = content
@@ -133,7 +140,9 @@ def export_docx(doc: ReportDocument) -> bytes:
                     target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
                 target.text = ""
                 paragraph = target.paragraphs[0]
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if (cell.numeric or cell.header) else WD_ALIGN_PARAGRAPH.LEFT
+                paragraph.alignment = (
+                    WD_ALIGN_PARAGRAPH.CENTER if (cell.numeric or cell.header) else WD_ALIGN_PARAGRAPH.LEFT
+                )
                 font(paragraph.add_run(cell.text), "黑体" if cell.header else "仿宋_GB2312", 10.5)
     for date, note in doc.corrections:
         p = document.add_paragraph()

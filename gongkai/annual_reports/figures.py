@@ -69,7 +69,8 @@ class ReportFigures:
             section1={k: cell_from_json(v) for k, v in data.get("section1", {}).items()},
             section2={k: cell_from_json(v) for k, v in data.get("section2", {}).items()},
             section3={
-                row: {col: cell_from_json(v) for col, v in cols.items()} for row, cols in data.get("section3", {}).items()
+                row: {col: cell_from_json(v) for col, v in cols.items()}
+                for row, cols in data.get("section3", {}).items()
             },
             section4={k: cell_from_json(v) for k, v in data.get("section4", {}).items()},
             fees_charged=cell_from_json(data["fees_charged"]) if "fees_charged" in data else Cell(Decimal("0")),

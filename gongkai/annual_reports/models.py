@@ -88,7 +88,9 @@ class AnnualReport(models.Model):
 class ReportCorrection(models.Model):
     """A change to a published report: the figures or text before and after, and the note shown to readers."""
 
-    report = models.ForeignKey(AnnualReport, verbose_name=_("年度报告"), on_delete=models.CASCADE, related_name="corrections")
+    report = models.ForeignKey(
+        AnnualReport, verbose_name=_("年度报告"), on_delete=models.CASCADE, related_name="corrections"
+    )
     note = models.TextField(_("更正说明"))
     snapshot_before = models.JSONField(_("更正前数据"))
     created_at = models.DateTimeField(_("更正时间"), auto_now_add=True)

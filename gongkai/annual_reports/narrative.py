@@ -20,6 +20,7 @@ def wan(value) -> str:
 
 def draft_section1(figures: ReportFigures, *, agency_name: str, year: int) -> dict[str, str]:
     f = figures
+
     def n(code: str) -> int:
         return int(f.s1(code).value)
 

@@ -12,7 +12,7 @@ from gongkai.agencies.selectors import agency_report_members, agency_subtree
 from gongkai.annual_reports.checks import CheckContext, Finding, ReportText, run_checks
 from gongkai.annual_reports.figures import ReportFigures, cell_address_label
 from gongkai.annual_reports.models import AnnualReport, ReportScope, ReportStatus
-from gongkai.annual_reports.sources import compile_figures
+from gongkai.annual_reports.sources import compile_applications_table, compile_figures
 
 
 def report_agencies(agency: Agency, scope: str) -> list[Agency]:
@@ -43,11 +43,11 @@ def report_text(report: AnnualReport) -> ReportText:
 
 
 def report_previous_figures(report: AnnualReport) -> ReportFigures | None:
-    """Last year's report of the same agency and scope: frozen if approved, else compiled from the records."""
+    """Last year's figures: its saved report (frozen if approved), or else its table 三 from the records."""
     previous = AnnualReport.objects.filter(agency=report.agency, year=report.year - 1, scope=report.scope).first()
     if previous is not None:
         return report_figures(previous)
-    return None
+    return compile_applications_table(agencies=report_agencies(report.agency, report.scope), year=report.year - 1)
 
 
 def report_check(report: AnnualReport, figures: ReportFigures | None = None) -> list[Finding]:

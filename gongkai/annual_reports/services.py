@@ -75,7 +75,9 @@ def annual_report_create(*, actor, agency: Agency, year: int, scope: str = Repor
     )
     report.full_clean()
     report.save()
-    audit_record(actor=actor, verb="annual_report.create", obj=report, agency=agency, after={"year": year, "scope": scope})
+    audit_record(
+        actor=actor, verb="annual_report.create", obj=report, agency=agency, after={"year": year, "scope": scope}
+    )
     return report
 
 
@@ -108,7 +110,9 @@ def annual_report_review(*, actor, report: AnnualReport) -> AnnualReport:
         raise ValidationError(_("报告未通过勾稽关系检查，不能提交审核：%(first)s") % {"first": errors[0].message})
     _move(report, ReportStatus.REVIEWED)
     report.save()
-    audit_record(actor=actor, verb="annual_report.review", obj=report, agency=report.agency, after={"status": report.status})
+    audit_record(
+        actor=actor, verb="annual_report.review", obj=report, agency=report.agency, after={"status": report.status}
+    )
     return report
 
 
@@ -124,7 +128,9 @@ def annual_report_approve(*, actor, report: AnnualReport) -> AnnualReport:
     report.snapshot = figures.to_json()
     report.approved_at = timezone.now()
     report.save()
-    audit_record(actor=actor, verb="annual_report.approve", obj=report, agency=report.agency, after={"status": report.status})
+    audit_record(
+        actor=actor, verb="annual_report.approve", obj=report, agency=report.agency, after={"status": report.status}
+    )
     return report
 
 
@@ -149,7 +155,9 @@ def annual_report_publish(*, actor, report: AnnualReport) -> AnnualReport:
     _move(report, ReportStatus.PUBLISHED)
     report.published_at = timezone.now()
     report.save()
-    audit_record(actor=actor, verb="annual_report.publish", obj=report, agency=report.agency, after={"status": report.status})
+    audit_record(
+        actor=actor, verb="annual_report.publish", obj=report, agency=report.agency, after={"status": report.status}
+    )
     return report
 
 
@@ -177,5 +185,7 @@ def annual_report_correct(*, actor, report: AnnualReport, note: str, **text_fiel
     report.save()
     correction.save()
     old, new = changed_fields(before_text, snapshot(report, TEXT_FIELDS))
-    audit_record(actor=actor, verb="annual_report.correct", obj=report, agency=report.agency, before=old, after=new, note=note)
+    audit_record(
+        actor=actor, verb="annual_report.correct", obj=report, agency=report.agency, before=old, after=new, note=note
+    )
     return correction

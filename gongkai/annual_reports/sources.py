@@ -39,3 +39,10 @@ def compile_figures(*, agencies, year: int) -> ReportFigures:
         fees_charged=fees if fees is not None else Cell(Decimal("0")),
         topics=application_topics(agencies=agencies, year=year),
     )
+
+
+def compile_applications_table(*, agencies, year: int) -> ReportFigures:
+    """Only table 三, for a year that has no saved report: enough for the carry-over continuity check."""
+    from gongkai.applications.selectors import application_report_table
+
+    return ReportFigures(section3=application_report_table(agencies=list(agencies), year=year))

@@ -56,7 +56,10 @@ def report_create(request):
     if form.is_valid():
         try:
             report = services.annual_report_create(
-                actor=request.user, agency=request.agency, year=form.cleaned_data["year"], scope=form.cleaned_data["scope"]
+                actor=request.user,
+                agency=request.agency,
+                year=form.cleaned_data["year"],
+                scope=form.cleaned_data["scope"],
             )
         except ValidationError as exc:
             for error in exc.messages:
@@ -84,7 +87,8 @@ def report_detail(request, pk: int):
         and user_has_role(request.user, report.agency, Role.REVIEWER, Role.APPROVER),
         "publish": report.status == ReportStatus.APPROVED
         and user_has_role(request.user, report.agency, Role.APPROVER, Role.AGENCY_ADMIN),
-        "correct": report.status == ReportStatus.PUBLISHED and user_has_role(request.user, report.agency, Role.APPROVER),
+        "correct": report.status == ReportStatus.PUBLISHED
+        and user_has_role(request.user, report.agency, Role.APPROVER),
     }
     return render(
         request,

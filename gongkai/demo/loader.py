@@ -12,6 +12,7 @@ from gongkai.accounts.services import role_grant, user_create
 from gongkai.agencies.models import Agency
 from gongkai.agencies.services import agency_create, agency_update
 from gongkai.demo import agencies as data
+from gongkai.demo import annual_reports as demo_annual_reports
 from gongkai.demo import appeals as demo_appeals
 from gongkai.demo import applications as demo_applications
 from gongkai.demo import catalogue as catalogue_demo
@@ -149,4 +150,6 @@ class DemoLoader:
         demo_appeals.load(self)
         catalogue_demo.load(self)
         participation.load(self)
+        # Last: the annual report is compiled from everything loaded above.
+        demo_annual_reports.load(self)
         return self.created

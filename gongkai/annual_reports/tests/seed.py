@@ -26,9 +26,13 @@ def seed_figures() -> ReportFigures:
     section1["training_sessions"] = Cell(s1["training_sessions"])
     section2 = {code: Cell(value) for code, value in seed["section2"].items() if code != "fees_10k_yuan"}
     section2["fees_10k_yuan"] = Cell(Decimal(seed["section2"]["fees_10k_yuan"]))
-    section3 = {row: dict(zip(TABLE2_COLUMN_CODES, map(Cell, values), strict=True)) for row, values in seed["section3"].items()}
+    section3 = {
+        row: dict(zip(TABLE2_COLUMN_CODES, map(Cell, values), strict=True)) for row, values in seed["section3"].items()
+    }
     section4 = dict(zip(TABLE3_CODES, map(Cell, seed["section4"]), strict=True))
-    return ReportFigures(section1, section2, section3, section4, Cell(Decimal("0")), [(t, 1) for t in s1["application_topics"]])
+    return ReportFigures(
+        section1, section2, section3, section4, Cell(Decimal("0")), [(t, 1) for t in s1["application_topics"]]
+    )
 
 
 def seed_text() -> ReportText:

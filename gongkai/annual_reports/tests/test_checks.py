@@ -81,7 +81,12 @@ def _with_carry_over(figures, other):
 
 def test_a_received_count_that_matches_nothing_is_an_error():
     text = seed_text()
-    text = ReportText({**text.section1, "on_application": "2024年共收到政府信息公开申请50件。"}, text.problems, text.improvements, text.other)
+    text = ReportText(
+        {**text.section1, "on_application": "2024年共收到政府信息公开申请50件。"},
+        text.problems,
+        text.improvements,
+        text.other,
+    )
     findings = [f for f in _findings(text=text) if f.rule == "narrative.received"]
     assert findings[0].severity == "error"
 

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from gongkai.annual_reports import selectors
+from gongkai.annual_reports.figures import ReportFigures
 from gongkai.annual_reports.models import AnnualReport, ReportCorrection, ReportStatus
 from gongkai.annual_reports.tests.seed import seed_figures, seed_text
 from gongkai.audit.models import AuditEvent
@@ -21,6 +22,12 @@ from gongkai.core.stats import Cell
 def figures(monkeypatch):
     current = {"figures": seed_figures()}
     monkeypatch.setattr(selectors, "compile_figures", lambda *, agencies, year: copy.deepcopy(current["figures"]))
+
+    def last_year(*, agencies, year):
+        # 2023 carried into 2024 exactly what the seed's 上年结转 row says.
+        return ReportFigures(section3={"R4": dict(seed_figures().section3["R2"])})
+
+    monkeypatch.setattr(selectors, "compile_applications_table", last_year)
     return current
 
 

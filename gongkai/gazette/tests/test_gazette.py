@@ -74,7 +74,7 @@ def test_the_pdf_of_an_issue_embeds_the_chinese_fonts_and_lists_its_documents(tr
     gazette_issue_publish(actor=rob, issue=issue)
     response = client.get(f"/gazette/qdn/{issue.pk}/issue.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF") and response.content.count(b"/FontFile3") == 2
+    assert response.content.startswith(b"%PDF") and response.content.count(b"/FontFile2") == 2
     assert b"/Count 3" in response.content  # the cover with the contents, then one page per document
 
 

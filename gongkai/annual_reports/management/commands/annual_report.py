@@ -16,7 +16,13 @@ from gongkai.annual_reports.models import AnnualReport, ReportScope
 from gongkai.annual_reports.narrative import draft_section1, draft_section6
 from gongkai.annual_reports.selectors import report_check, report_document, report_figures
 from gongkai.annual_reports.services import default_preamble
-from gongkai.annual_reports.structure import SECTION1_FIGURES, SECTION2_CODES, TABLE2_COLUMN_CODES, TABLE2_ROWS, TABLE3_LABELS
+from gongkai.annual_reports.structure import (
+    SECTION1_FIGURES,
+    SECTION2_CODES,
+    TABLE2_COLUMN_CODES,
+    TABLE2_ROWS,
+    TABLE3_LABELS,
+)
 
 EXPORTERS = {"docx": export_docx, "pdf": export_pdf, "xlsx": export_xlsx, "json": export_json}
 
@@ -59,7 +65,9 @@ class Command(BaseCommand):
 
     def _transient_report(self, agency: Agency, year: int, scope: str) -> AnnualReport:
         """An unsaved report with drafted text, so a command works before anyone has created the report."""
-        report = AnnualReport(agency=agency, year=year, scope=scope, title=f"{agency_report_name(agency)}{year}年政府信息公开工作年度报告")
+        report = AnnualReport(
+            agency=agency, year=year, scope=scope, title=f"{agency_report_name(agency)}{year}年政府信息公开工作年度报告"
+        )
         report.preamble = default_preamble(agency, year)
         figures = report_figures(report)
         for key, text in draft_section1(figures, agency_name=agency.name, year=year).items():

@@ -1,0 +1,58 @@
+"""The demo's published 2024 annual report of 黔东南州人民政府(州政府办公室), with the seed report's own text.
+
+Every number comes from the demo's records; the narrative is the one the prefecture published
+(gongkai/demo/data/seed_report_2024.txt), so the portal shows a page like the real one and the checks show
+the one finding the real report has (its text says 42 applications received: 41 new + 1 carried over).
+"""
+
+import datetime as dt
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from gongkai.accounts.models import User
+from gongkai.agencies.models import Agency
+from gongkai.annual_reports import services
+from gongkai.annual_reports.models import AnnualReport
+
+SEED = Path(__file__).resolve().parent / "data" / "seed_report_2024.txt"
+PUBLISHED_AT = dt.datetime(2025, 1, 23, 11, 40, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def seed_text() -> dict[str, str]:
+    """The seed report's narrative, section by section."""
+    text = SEED.read_text()
+
+    def line(pattern: str) -> str:
+        match = re.search(pattern + r"[^\n]*", text)
+        return match.group(0) if match else ""
+
+    def strip_head(value: str) -> str:
+        return re.sub(r"^\([一二三四五]\)[^。]*。", "", value)
+
+    return {
+        "preamble": "\n".join([line(r"根据《中华人民共和国政府信息公开条例》"), line(r"本报告包括总体情况")]),
+        "proactive": strip_head(line(r"\(一\)主动公开")),
+        "on_application": strip_head(line(r"\(二\)依申请公开")),
+        "management": strip_head(line(r"\(三\)政府信息管理")),
+        "platform": strip_head(line(r"\(四\)政府信息公开平台建设")),
+        "supervision": strip_head(line(r"\(五\)监督保障")),
+        "problems": line(r"存在的主要问题:").removeprefix("存在的主要问题:"),
+        "improvements": line(r"改进情况:").removeprefix("改进情况:"),
+        "other": line(r"2024年本单位"),
+    }
+
+
+def load(loader) -> None:
+    government = Agency.objects.get(slug="qdn")
+    if AnnualReport.objects.filter(agency=government, year=2024).exists():
+        return
+    clerk, reviewer, approver = (User.objects.get(username=u) for u in ("clerk", "reviewer", "approver"))
+    report = services.annual_report_create(actor=clerk, agency=government, year=2024)
+    services.annual_report_update_text(actor=clerk, report=report, **seed_text())
+    services.annual_report_review(actor=reviewer, report=report)
+    services.annual_report_approve(actor=approver, report=report)
+    services.annual_report_publish(actor=approver, report=report)
+    # The demo's history: approved and published when the real report was (条例 第四十九条: by 31 March).
+    AnnualReport.objects.filter(pk=report.pk).update(approved_at=PUBLISHED_AT, published_at=PUBLISHED_AT)
+    loader.created += 1
