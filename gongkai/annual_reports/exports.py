@@ -113,7 +113,7 @@ def export_docx(doc: ReportDocument) -> bytes:
         p = document.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(32)
         font(p.add_run(text), "仿宋_GB2312", 16)
-    for _number_, heading, content in doc.sections():
+    for _section, heading, content in doc.sections():
         h = document.add_paragraph()
         font(h.add_run(heading), "黑体", 16)
         if isinstance(content, list) and content and isinstance(content[0], tuple):
@@ -217,7 +217,7 @@ def export_pdf(doc: ReportDocument) -> bytes:
             pdf.multi_cell(w=0, h=8, text=("\u3000\u3000" if indent else "") + line, new_x="LMARGIN", new_y="NEXT")
 
     body(doc.preamble)
-    for _number_, heading, content in doc.sections():
+    for _section, heading, content in doc.sections():
         pdf.ln(2)
         pdf.set_font(SANS, size=14)
         pdf.multi_cell(w=0, h=9, text=heading, new_x="LMARGIN", new_y="NEXT")

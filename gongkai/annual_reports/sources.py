@@ -13,8 +13,8 @@ from gongkai.core.stats import Cell
 def compile_figures(*, agencies, year: int) -> ReportFigures:
     """Every number of one report, for the records of `agencies` in `year`."""
     from gongkai.analytics.selectors import analytics_site_totals
-    from gongkai.applications.selectors import application_fees_charged, application_report_table, application_topics
     from gongkai.appeals.selectors import appeal_report_cells
+    from gongkai.applications.selectors import application_fees_charged, application_report_table, application_topics
     from gongkai.catalogue.selectors import catalogue_article20_1, catalogue_items_published
     from gongkai.enforcement.selectors import enforcement_article20
     from gongkai.gazette.selectors import gazette_counts
