@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from gongkai.annual_reports.figures import ReportFigures
 from gongkai.annual_reports.structure import (
     ORGANISATION_COLUMNS,
@@ -27,7 +30,7 @@ from gongkai.annual_reports.structure import (
 )
 
 ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+SEVERITY_LABELS = {ERROR: gettext_lazy("错误"), WARNING: gettext_lazy("警告"), INFO: gettext_lazy("提示")}
 COLUMN_LABELS = dict(TABLE2_COLUMNS)
 ROW_LABELS = {row.code: row.label for row in TABLE2_ROWS}
 
@@ -85,8 +88,19 @@ def _table2_balance(ctx: CheckContext) -> list[Finding]:
                 Finding(
                     "table2.balance",
                     ERROR,
-                    f"表三“{COLUMN_LABELS[col]}”列：本年新收{f.t2('R1', col).value} + 上年结转{f.t2('R2', col).value} = {left}，"
-                    f"但办理结果总计{f.t2('R3.7', col).value} + 结转下年度{f.t2('R4', col).value} = {right}。",
+                    _(
+                        "表三“%(col)s”列：本年新收%(r1)s + 上年结转%(r2)s = %(left)s，"
+                        "但办理结果总计%(r37)s + 结转下年度%(r4)s = %(right)s。"
+                    )
+                    % {
+                        "col": COLUMN_LABELS[col],
+                        "r1": f.t2("R1", col).value,
+                        "r2": f.t2("R2", col).value,
+                        "left": left,
+                        "r37": f.t2("R3.7", col).value,
+                        "r4": f.t2("R4", col).value,
+                        "right": right,
+                    },  # fmt: skip
                     (f"3.R1.{col}", f"3.R2.{col}", f"3.R3.7.{col}", f"3.R4.{col}"),
                 )
             )
@@ -103,7 +117,8 @@ def _table2_outcome_sum(ctx: CheckContext) -> list[Finding]:
                 Finding(
                     "table2.outcomes",
                     ERROR,
-                    f"表三“{COLUMN_LABELS[col]}”列：（七）总计为{f.t2('R3.7', col).value}，各办理结果相加为{parts}。",
+                    _("表三“%(col)s”列：（七）总计为%(total)s，各办理结果相加为%(parts)s。")
+                    % {"col": COLUMN_LABELS[col], "total": f.t2("R3.7", col).value, "parts": parts},
                     tuple(f"3.{row}.{col}" for row in [*TABLE2_OUTCOME_CODES, "R3.7"]),
                 )
             )
@@ -120,7 +135,8 @@ def _table2_row_totals(ctx: CheckContext) -> list[Finding]:
                 Finding(
                     "table2.row_total",
                     ERROR,
-                    f"表三“{row.label}”行：总计为{f.t2(row.code, 'total').value}，自然人与五类法人或其他组织相加为{parts}。",
+                    _("表三“%(row)s”行：总计为%(total)s，自然人与五类法人或其他组织相加为%(parts)s。")
+                    % {"row": row.label, "total": f.t2(row.code, "total").value, "parts": parts},
                     tuple(f"3.{row.code}.{c}" for c in TABLE2_COLUMN_CODES),
                 )
             )
@@ -137,7 +153,8 @@ def _table3_totals(ctx: CheckContext) -> list[Finding]:
                 Finding(
                     "table3.totals",
                     ERROR,
-                    f"表四“{TABLE3_LABELS[total]}”为{f.t3(total).value}，其四项相加为{added}。",
+                    _("表四“%(col)s”为%(total)s，其四项相加为%(parts)s。")
+                    % {"col": TABLE3_LABELS[total], "total": f.t3(total).value, "parts": added},
                     tuple(f"4.{code}" for code in [*parts, total]),
                 )
             )
@@ -147,7 +164,7 @@ def _table3_totals(ctx: CheckContext) -> list[Finding]:
 def _continuity(ctx: CheckContext) -> list[Finding]:
     """Spec §2.5 (d): this year's 上年结转 should equal last year's 结转下年度, column by column."""
     if ctx.previous is None:
-        return [Finding("table2.continuity", INFO, "没有上一年度的报告数据，未核对“上年结转”与上年“结转下年度”。")]
+        return [Finding("table2.continuity", INFO, _("没有上一年度的报告数据，未核对“上年结转”与上年“结转下年度”。"))]
     findings = []
     for col in TABLE2_COLUMN_CODES:
         now, before = ctx.figures.t2("R2", col).value, ctx.previous.t2("R4", col).value
@@ -156,7 +173,8 @@ def _continuity(ctx: CheckContext) -> list[Finding]:
                 Finding(
                     "table2.continuity",
                     WARNING,
-                    f"表三“{COLUMN_LABELS[col]}”列：本年“上年结转”为{now}，上一年度报告“结转下年度继续办理”为{before}。",
+                    _("表三“%(col)s”列：本年“上年结转”为%(now)s，上一年度“结转下年度继续办理”为%(before)s。")
+                    % {"col": COLUMN_LABELS[col], "now": now, "before": before},
                     (f"3.R2.{col}",),
                 )
             )
@@ -196,30 +214,30 @@ def _agrees(stated: Decimal, step: Decimal, approx: bool, over: bool, actual) ->
 class NarrativeClaim:
     pattern: str
     address: str  # the cell the number must agree with
-    what: str  # what the number is, in the message
+    what: object  # what the number is, in the message (a lazy translation)
 
 
 NARRATIVE_CLAIMS = [
-    NarrativeClaim(r"回应(?:公众)?关切" + _NUMBER + "次", "1.concern_responses", "回应公众关切次数"),
-    NarrativeClaim(r"网上征集" + _NUMBER + "期", "1.online_consultations", "网上征集期数"),
-    NarrativeClaim(r"网上调查" + _NUMBER + "期", "1.online_surveys", "网上调查期数"),
-    NarrativeClaim(r"政策解读" + _NUMBER + "期", "1.policy_interpretations", "政策解读期数"),
-    NarrativeClaim(r"公报》?" + _NUMBER + "期", "1.gazette_issues", "政府公报期数"),
-    NarrativeClaim(r"期共" + _NUMBER + "册", "1.gazette_copies", "政府公报印数"),
-    NarrativeClaim(r"规范性文件" + _NUMBER + "件", "1.gazette_documents", "公报公开文件件数"),
-    NarrativeClaim(r"各类信息" + _NUMBER + "条", "1.items_published", "主动公开信息条数"),
-    NarrativeClaim(r"总访问量(?:达到|为)?" + _NUMBER + "次", "1.site_visits", "网站总访问量"),
-    NarrativeClaim(r"总浏览量(?:达到|为)?" + _NUMBER + "次", "1.site_page_views", "网站总浏览量"),
-    NarrativeClaim(r"日均访客量" + _NUMBER + "人", "1.daily_visitors", "日均访客量"),
-    NarrativeClaim(r"新访客数" + _NUMBER + "人", "1.new_visitors", "新访客数"),
-    NarrativeClaim(r"(?:订阅数|订阅量)" + _NUMBER + "个", "1.wechat_subscribers", "微信公众号订阅数"),
-    NarrativeClaim(r"(?:关注量|粉丝数)" + _NUMBER + "个", "1.weibo_followers", "政务微博关注量"),
-    NarrativeClaim(r"培训" + _NUMBER + "期", "1.training_sessions", "业务培训期数"),
-    NarrativeClaim(r"办结" + _NUMBER + "件", "3.R3.7.total", "办结件数"),
-    NarrativeClaim(r"结转下(?:一)?年度(?:继续)?办理" + _NUMBER + "件", "3.R4.total", "结转下年度件数"),
-    NarrativeClaim(r"行政复议" + _NUMBER + "件", "4.C5", "行政复议件数"),
-    NarrativeClaim(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)" + _NUMBER + "件", "4.C15", "复议后起诉件数"),
-    NarrativeClaim(r"直接(?:提起)?(?:行政)?(?:诉讼|起诉)" + _NUMBER + "件", "4.C10", "直接起诉件数"),
+    NarrativeClaim(r"回应(?:公众)?关切" + _NUMBER + "次", "1.concern_responses", gettext_lazy("回应公众关切次数")),
+    NarrativeClaim(r"网上征集" + _NUMBER + "期", "1.online_consultations", gettext_lazy("网上征集期数")),
+    NarrativeClaim(r"网上调查" + _NUMBER + "期", "1.online_surveys", gettext_lazy("网上调查期数")),
+    NarrativeClaim(r"政策解读" + _NUMBER + "期", "1.policy_interpretations", gettext_lazy("政策解读期数")),
+    NarrativeClaim(r"公报》?" + _NUMBER + "期", "1.gazette_issues", gettext_lazy("政府公报期数")),
+    NarrativeClaim(r"期共" + _NUMBER + "册", "1.gazette_copies", gettext_lazy("政府公报印数")),
+    NarrativeClaim(r"规范性文件" + _NUMBER + "件", "1.gazette_documents", gettext_lazy("公报公开文件件数")),
+    NarrativeClaim(r"各类信息" + _NUMBER + "条", "1.items_published", gettext_lazy("主动公开信息条数")),
+    NarrativeClaim(r"总访问量(?:达到|为)?" + _NUMBER + "次", "1.site_visits", gettext_lazy("网站总访问量")),
+    NarrativeClaim(r"总浏览量(?:达到|为)?" + _NUMBER + "次", "1.site_page_views", gettext_lazy("网站总浏览量")),
+    NarrativeClaim(r"日均访客量" + _NUMBER + "人", "1.daily_visitors", gettext_lazy("日均访客量")),
+    NarrativeClaim(r"新访客数" + _NUMBER + "人", "1.new_visitors", gettext_lazy("新访客数")),
+    NarrativeClaim(r"(?:订阅数|订阅量)" + _NUMBER + "个", "1.wechat_subscribers", gettext_lazy("微信公众号订阅数")),
+    NarrativeClaim(r"(?:关注量|粉丝数)" + _NUMBER + "个", "1.weibo_followers", gettext_lazy("政务微博关注量")),
+    NarrativeClaim(r"培训" + _NUMBER + "期", "1.training_sessions", gettext_lazy("业务培训期数")),
+    NarrativeClaim(r"办结" + _NUMBER + "件", "3.R3.7.total", gettext_lazy("办结件数")),
+    NarrativeClaim(r"结转下(?:一)?年度(?:继续)?办理" + _NUMBER + "件", "3.R4.total", gettext_lazy("结转下年度件数")),
+    NarrativeClaim(r"行政复议" + _NUMBER + "件", "4.C5", gettext_lazy("行政复议件数")),
+    NarrativeClaim(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)" + _NUMBER + "件", "4.C15", gettext_lazy("复议后起诉件数")),
+    NarrativeClaim(r"直接(?:提起)?(?:行政)?(?:诉讼|起诉)" + _NUMBER + "件", "4.C10", gettext_lazy("直接起诉件数")),
 ]
 _RECEIVED = re.compile(r"收到[^。；]*?申请" + _NUMBER + "件")
 
@@ -238,7 +256,8 @@ def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
                     Finding(
                         "narrative.numbers",
                         WARNING,
-                        f"正文写“{match.group(0)}”，而统计数据中{claim.what}为{actual}。",
+                        _("正文写“%(text)s”，而统计数据中%(what)s为%(actual)s。")
+                        % {"text": match.group(0), "what": claim.what, "actual": actual},
                         (claim.address,),
                     )
                 )
@@ -253,8 +272,11 @@ def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
                 Finding(
                     "narrative.received",
                     WARNING,
-                    f"正文写“{match.group(0)}”，等于表三本年新收{new}件与上年结转{carried}件之和；"
-                    f"表三“本年新收”为{new}件。建议写作“新收{new}件，上年结转{carried}件”。",
+                    _(
+                        "正文写“%(text)s”，等于表三本年新收%(new)s件与上年结转%(carried)s件之和；"
+                        "表三“本年新收”为%(new)s件。建议写作“新收%(new)s件，上年结转%(carried)s件”。"
+                    )
+                    % {"text": match.group(0), "new": new, "carried": carried},
                     ("3.R1.total", "3.R2.total"),
                 )
             )
@@ -263,7 +285,8 @@ def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
                 Finding(
                     "narrative.received",
                     ERROR,
-                    f"正文写“{match.group(0)}”，但表三本年新收为{new}件（另有上年结转{carried}件）。",
+                    _("正文写“%(text)s”，但表三本年新收为%(new)s件（另有上年结转%(carried)s件）。")
+                    % {"text": match.group(0), "new": new, "carried": carried},
                     ("3.R1.total",),
                 )
             )
@@ -274,7 +297,7 @@ def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
             Finding(
                 "narrative.fees",
                 WARNING,
-                f"第六部分称未收取信息处理费，但记录显示收取了{fees}元。",
+                _("第六部分称未收取信息处理费，但记录显示收取了%(fees)s元。") % {"fees": fees},
                 ("6.fees_charged",),
             )
         )
@@ -285,12 +308,12 @@ def _completeness(ctx: CheckContext) -> list[Finding]:
     findings = []
     for key, title in SECTION1_PARTS:
         if not ctx.text.section1.get(key, "").strip():
-            findings.append(Finding("completeness", ERROR, f"第一部分“{title}”尚未填写。"))
+            findings.append(Finding("completeness", ERROR, _("第一部分“%(title)s”尚未填写。") % {"title": title}))
     if not ctx.text.problems.strip() or not ctx.text.improvements.strip():
-        findings.append(Finding("completeness", ERROR, "第五部分“存在的主要问题及改进情况”尚未填写完整。"))
+        findings.append(Finding("completeness", ERROR, _("第五部分“存在的主要问题及改进情况”尚未填写完整。")))
     if not ctx.text.other.strip():
         findings.append(
-            Finding("completeness", ERROR, "第六部分“其他需要报告的事项”尚未填写（至少说明信息处理费收取情况）。")
+            Finding("completeness", ERROR, _("第六部分“其他需要报告的事项”尚未填写（至少说明信息处理费收取情况）。"))
         )
     f = ctx.figures
     if (
@@ -304,7 +327,7 @@ def _completeness(ctx: CheckContext) -> list[Finding]:
                 Finding(
                     "completeness",
                     WARNING,
-                    "表三全部为0，但“依申请公开”部分写有申请件数：请核实申请记录是否已登记。",
+                    _("表三全部为0，但“依申请公开”部分写有申请件数：请核实申请记录是否已登记。"),
                     ("3.R1.total",),
                 )
             )

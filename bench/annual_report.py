@@ -1,0 +1,319 @@
+"""Benchmark: compiling annual reports from a province-sized data set (issue: annual report, speed).
+
+    .venv/bin/python bench/annual_report.py --db sqlite    [--agencies 5000 --applications 2000000 --items 5000000]
+    .venv/bin/python bench/annual_report.py --db postgres  [same]
+
+Builds (once; reused on later runs) a separate database — var/bench-report/gongkai.sqlite3, or the PostgreSQL
+database `gk_bench_report` — with a province of agencies, applications over two years and catalogue items,
+then measures:
+
+1. the bare aggregate queries one agency's report needs (GROUP BY counts, no record ids), median of 5;
+2. compiling that agency's report through the real selectors (every cell with the ids it counts), median of 5;
+3. the roll-up of the whole province (all agencies in one report), once;
+and prints the ratios and peak memory. Results go in docs/benchmarks.md.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def configure(db: str, name: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    if db == "postgres":
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/gk_bench_{name}"
+        _ensure_pg_database(os.environ["DATABASE_URL"])
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["GONGKAI_VAR_DIR"] = str(ROOT / "var" / f"bench-{name}")
+    import django
+
+    django.setup()
+
+
+def _ensure_pg_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def rows_for(model, values_list: list[dict]) -> tuple[list[str], list[tuple]]:
+    """Columns and value tuples for a raw insert: each concrete field from the dict or its default.
+
+    Defaults are prepared once per field; only the values given per row are converted per row.
+    """
+    from django.utils import timezone
+
+    connection = _connection()
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.name in values_list[0]]
+    given = set(values_list[0])
+    constants = {}
+    for f in fields:
+        if f.name in given or f.attname in given:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        else:
+            value = f.get_default()  # the field's default, "" for text, None otherwise
+        constants[f.attname] = f.get_db_prep_save(value, connection=connection)
+    plan = [
+        (f, f.name if f.name in given else f.attname if f.attname in given else None) for f in fields
+    ]
+    out = []
+    for values in values_list:
+        out.append(
+            tuple(
+                f.get_db_prep_save(values[key], connection=connection) if key else constants[f.attname]
+                for f, key in plan
+            )
+        )
+    return [f.column for f in fields], out
+
+
+def _connection():
+    from django.db import connection
+
+    return connection
+
+
+def insert(model, values_list: list[dict]) -> None:
+    if not values_list:
+        return
+    connection = _connection()
+    columns, rows = rows_for(model, values_list)
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def generate(n_agencies: int, n_applications: int, n_items: int) -> None:
+    from django.db import transaction
+
+    from gongkai.agencies.models import Agency
+    from gongkai.applications.models import Applicant, Application, Outcome
+    from gongkai.catalogue.models import Item
+    from gongkai.demo.agencies import demo_credit_code
+
+    rng = random.Random(42)
+    if Agency.objects.exists():
+        print("reusing the generated data set")
+        return
+    t0 = time.perf_counter()
+    # A province: one government, 9 prefectures, each with departments, counties and their departments.
+    agencies = []
+    next_id = 1
+
+    def add(parent, kind, name):
+        nonlocal next_id
+        pk = next_id
+        next_id += 1
+        path = (parent["path"] if parent else "") + f"{pk:06d}/"
+        row = {
+            "id": pk, "name": name, "short_name": name[:10], "slug": f"a{pk}", "kind": kind,
+            "parent_id": parent["id"] if parent else None, "path": path, "depth": path.count("/") - 1,
+            "credit_code": demo_credit_code("520000", pk), "office_name": f"{name}办公室", "office_address": "贵阳市",
+            "office_postcode": "550000", "office_phone": "0851-1234567",
+        }  # fmt: skip
+        agencies.append(row)
+        return row
+
+    province = add(None, "government", "省人民政府")
+    per_prefecture = (n_agencies - 1) // 9
+    for p in range(9):
+        prefecture = add(province, "government", f"第{p + 1}州人民政府")
+        while len(agencies) < 1 + (p + 1) * per_prefecture:
+            county = add(prefecture, "government", f"第{p + 1}州第{len(agencies)}县人民政府")
+            for _ in range(min(8, 1 + (p + 1) * per_prefecture - len(agencies))):
+                add(county, "department", f"第{p + 1}州第{len(agencies)}部门")
+    while len(agencies) < n_agencies:
+        add(province, "department", f"省第{len(agencies)}厅")
+    with transaction.atomic():
+        insert(Agency, agencies)
+    ids = [a["id"] for a in agencies]
+    print(f"{len(ids)} agencies in {time.perf_counter() - t0:.1f}s")
+
+    t0 = time.perf_counter()
+    n_applicants = max(1, n_applications // 10)
+    org_types = ["business", "research", "public_interest", "legal_service", "other"]
+    with transaction.atomic():
+        for start in range(0, n_applicants, 50_000):
+            insert(
+                Applicant,
+                [
+                    {"id": i + 1, "kind": "natural" if i % 10 else "organisation", "name": f"申请人{i}",
+                     "organisation_type": "" if i % 10 else org_types[i % 5], "phone": "13800000000"}
+                    for i in range(start, min(n_applicants, start + 50_000))
+                ],
+            )  # fmt: skip
+    outcomes = [o for o in Outcome.values]
+    base = dt.date(2023, 1, 1)
+    with transaction.atomic():
+        for start in range(0, n_applications, 50_000):
+            batch = []
+            for i in range(start, min(n_applications, start + 50_000)):
+                received = base + dt.timedelta(days=rng.randrange(730))
+                closed = received + dt.timedelta(days=rng.randrange(5, 40)) if rng.random() < 0.95 else None
+                batch.append(
+                    {"id": i + 1, "agency_id": ids[rng.randrange(len(ids))], "applicant_id": rng.randrange(n_applicants) + 1,
+                     "number": f"B-{i}", "tracking_code": f"T{i:015d}", "channel": "online", "received_on": received,
+                     "title": "某项目批复文件", "form_wanted": "electronic", "delivery_method": "email",
+                     "status": "closed" if closed else "in_progress", "outcome": rng.choice(outcomes) if closed else "",
+                     "closed_on": closed, "due_on": received + dt.timedelta(days=28)}
+                )  # fmt: skip
+            insert(Application, batch)
+    print(f"{n_applications} applications in {time.perf_counter() - t0:.1f}s")
+
+    t0 = time.perf_counter()
+    from django.utils import timezone
+
+    with transaction.atomic():
+        for start in range(0, n_items, 50_000):
+            batch = []
+            for i in range(start, min(n_items, start + 50_000)):
+                written = base + dt.timedelta(days=rng.randrange(730))
+                kind = "normative" if i % 50 == 0 else ("rules" if i % 997 == 0 else "other")
+                batch.append(
+                    {"id": i + 1, "agency_id": ids[rng.randrange(len(ids))], "index_number": f"X/{i}", "title": "关于印发某某实施方案的通知",
+                     "document_type": kind, "date_written": written, "status": "published", "validity": "in_force",
+                     "published_at": timezone.make_aware(dt.datetime.combine(written + dt.timedelta(days=3), dt.time(10))),
+                     "repealed_on": written + dt.timedelta(days=200) if kind != "other" and i % 7 == 0 else None}
+                )  # fmt: skip
+            insert(Item, batch)
+    print(f"{n_items} catalogue items in {time.perf_counter() - t0:.1f}s")
+    _analyze()
+
+
+def _analyze() -> None:
+    with _connection().cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def bare_queries(agency_ids: list[int], year: int) -> dict:
+    """The aggregate queries one report needs, as counts only (no record ids): the floor a compile is measured
+    against. One query for each query the selectors make, on the same filters."""
+    from django.db.models import Count, Q, Sum
+
+    from gongkai.analytics.models import DailyCount
+    from gongkai.applications.models import Application, Fee
+    from gongkai.appeals.models import Lawsuit, Reconsideration
+    from gongkai.catalogue.models import Item
+    from gongkai.enforcement.models import Decision, FeeRecord
+    from gongkai.gazette.models import GazetteEntry, GazetteIssue
+    from gongkai.participation.models import ConcernResponse, Consultation, Survey
+    from gongkai.supervision.models import NewMediaAccount, TrainingSession
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    apps = Application.objects.filter(agency_id__in=agency_ids, received_on__lte=last).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=first)
+    )
+    return {
+        "table3": list(
+            apps.values("applicant__kind", "applicant__organisation_type", "outcome", "received_on__year", "closed_on__year")
+            .annotate(n=Count("id"))
+        ),
+        "topics": list(
+            Application.objects.filter(agency_id__in=agency_ids, received_on__year=year)
+            .values("topics__name").annotate(n=Count("id"))
+        ),
+        "fees": Fee.objects.filter(application__agency_id__in=agency_ids, paid_on__year=year).aggregate(Sum("amount")),
+        "items": Item.objects.filter(agency_id__in=agency_ids, published_at__year=year).count(),
+        "article20": list(
+            Item.objects.filter(agency_id__in=agency_ids, document_type__in=["rules", "normative"], status="published")
+            .values("document_type", "date_written__year", "repealed_on__year")
+            .annotate(n=Count("id"))
+        ),
+        "interpretations": Item.objects.filter(
+            agency_id__in=agency_ids, status="published", interprets__isnull=False, published_at__year=year
+        ).count(),
+        "concerns": ConcernResponse.objects.filter(agency_id__in=agency_ids, published_on__year=year).count(),
+        "consultations": Consultation.objects.filter(agency_id__in=agency_ids, opens_on__year=year).count(),
+        "surveys": Survey.objects.filter(agency_id__in=agency_ids, opens_on__year=year).count(),
+        "gazette": GazetteIssue.objects.filter(agency_id__in=agency_ids, year=year).aggregate(Count("id"), Sum("copies")),
+        "gazette_documents": GazetteEntry.objects.filter(issue__agency_id__in=agency_ids, issue__year=year).count(),
+        "analytics": DailyCount.objects.filter(agency_id__in=agency_ids, day__year=year).aggregate(
+            Sum("visits"), Sum("page_views"), Sum("visitors"), Sum("new_visitors")
+        ),
+        "newmedia": list(NewMediaAccount.objects.filter(agency_id__in=agency_ids).values("platform").annotate(n=Count("id"))),
+        "training": TrainingSession.objects.filter(agency_id__in=agency_ids, held_on__year=year).count(),
+        "decisions": list(
+            Decision.objects.filter(agency_id__in=agency_ids, decided_on__year=year).values("kind").annotate(n=Count("id"))
+        ),
+        "fee_records": FeeRecord.objects.filter(agency_id__in=agency_ids, collected_on__year=year).aggregate(Sum("amount")),
+        "reconsiderations": list(
+            Reconsideration.objects.filter(agency_id__in=agency_ids, filed_on__year=year).values("result").annotate(n=Count("id"))
+        ),
+        "lawsuits": list(
+            Lawsuit.objects.filter(agency_id__in=agency_ids, filed_on__year=year).values("result").annotate(n=Count("id"))
+        ),
+    }
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--agencies", type=int, default=5000)
+    parser.add_argument("--applications", type=int, default=2_000_000)
+    parser.add_argument("--items", type=int, default=5_000_000)
+    parser.add_argument("--name", default="report", help="names the data set: another size, another database")
+    args = parser.parse_args()
+    configure(args.db, args.name)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    generate(args.agencies, args.applications, args.items)
+
+    from gongkai.agencies.models import Agency
+    from gongkai.annual_reports.models import ReportScope
+    from gongkai.annual_reports.selectors import report_agencies, report_figures_compile
+
+    county = Agency.objects.filter(kind="government", depth=2).order_by("id")[3]
+    members = [a.pk for a in report_agencies(county, ReportScope.AGENCY)]
+    bare = timed(lambda: bare_queries(members, 2024), 5)
+    compiled = timed(lambda: report_figures_compile(agency=county, year=2024), 5)
+    figures = report_figures_compile(agency=county, year=2024)
+    print(f"one agency ({county.name}): bare aggregates {bare * 1000:.1f} ms, compile {compiled * 1000:.1f} ms, "
+          f"ratio {compiled / bare:.2f}; R1 total {figures.t2('R1', 'total').value}")  # fmt: skip
+
+    root = Agency.objects.get(depth=0)
+    all_ids = list(Agency.objects.values_list("pk", flat=True))
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    bare_all = timed(lambda: bare_queries(all_ids, 2024), 1)
+    t0 = time.perf_counter()
+    rollup = report_figures_compile(agency=root, year=2024, scope=ReportScope.ROLLUP)
+    rollup_time = time.perf_counter() - t0
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"roll-up of {len(all_ids)} agencies: {rollup_time:.1f} s (bare aggregates {bare_all:.1f} s, "
+          f"ratio {rollup_time / bare_all:.2f}); R1 total {rollup.t2('R1', 'total').value}, items published "
+          f"{rollup.s1('items_published').value}; peak RSS {rss1 / 1024:.0f} MiB (+{(rss1 - rss0) / 1024:.0f} MiB)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
