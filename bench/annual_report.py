@@ -69,9 +69,7 @@ def rows_for(model, values_list: list[dict]) -> tuple[list[str], list[tuple]]:
         else:
             value = f.get_default()  # the field's default, "" for text, None otherwise
         constants[f.attname] = f.get_db_prep_save(value, connection=connection)
-    plan = [
-        (f, f.name if f.name in given else f.attname if f.attname in given else None) for f in fields
-    ]
+    plan = [(f, f.name if f.name in given else f.attname if f.attname in given else None) for f in fields]
     out = []
     for values in values_list:
         out.append(
@@ -164,7 +162,7 @@ def generate(n_agencies: int, n_applications: int, n_items: int) -> None:
                     for i in range(start, min(n_applicants, start + 50_000))
                 ],
             )  # fmt: skip
-    outcomes = [o for o in Outcome.values]
+    outcomes = list(Outcome.values)
     base = dt.date(2023, 1, 1)
     with transaction.atomic():
         for start in range(0, n_applications, 50_000):
@@ -213,8 +211,8 @@ def bare_queries(agency_ids: list[int], year: int) -> dict:
     from django.db.models import Count, Q, Sum
 
     from gongkai.analytics.models import DailyCount
-    from gongkai.applications.models import Application, Fee
     from gongkai.appeals.models import Lawsuit, Reconsideration
+    from gongkai.applications.models import Application, Fee
     from gongkai.catalogue.models import Item
     from gongkai.enforcement.models import Decision, FeeRecord
     from gongkai.gazette.models import GazetteEntry, GazetteIssue
@@ -227,12 +225,14 @@ def bare_queries(agency_ids: list[int], year: int) -> dict:
     )
     return {
         "table3": list(
-            apps.values("applicant__kind", "applicant__organisation_type", "outcome", "received_on__year", "closed_on__year")
-            .annotate(n=Count("id"))
+            apps.values(
+                "applicant__kind", "applicant__organisation_type", "outcome", "received_on__year", "closed_on__year"
+            ).annotate(n=Count("id"))
         ),
         "topics": list(
             Application.objects.filter(agency_id__in=agency_ids, received_on__year=year)
-            .values("topics__name").annotate(n=Count("id"))
+            .values("topics__name")
+            .annotate(n=Count("id"))
         ),
         "fees": Fee.objects.filter(application__agency_id__in=agency_ids, paid_on__year=year).aggregate(Sum("amount")),
         "items": Item.objects.filter(agency_id__in=agency_ids, published_at__year=year).count(),
@@ -247,22 +247,34 @@ def bare_queries(agency_ids: list[int], year: int) -> dict:
         "concerns": ConcernResponse.objects.filter(agency_id__in=agency_ids, published_on__year=year).count(),
         "consultations": Consultation.objects.filter(agency_id__in=agency_ids, opens_on__year=year).count(),
         "surveys": Survey.objects.filter(agency_id__in=agency_ids, opens_on__year=year).count(),
-        "gazette": GazetteIssue.objects.filter(agency_id__in=agency_ids, year=year).aggregate(Count("id"), Sum("copies")),
+        "gazette": GazetteIssue.objects.filter(agency_id__in=agency_ids, year=year).aggregate(
+            Count("id"), Sum("copies")
+        ),
         "gazette_documents": GazetteEntry.objects.filter(issue__agency_id__in=agency_ids, issue__year=year).count(),
         "analytics": DailyCount.objects.filter(agency_id__in=agency_ids, day__year=year).aggregate(
             Sum("visits"), Sum("page_views"), Sum("visitors"), Sum("new_visitors")
         ),
-        "newmedia": list(NewMediaAccount.objects.filter(agency_id__in=agency_ids).values("platform").annotate(n=Count("id"))),
+        "newmedia": list(
+            NewMediaAccount.objects.filter(agency_id__in=agency_ids).values("platform").annotate(n=Count("id"))
+        ),
         "training": TrainingSession.objects.filter(agency_id__in=agency_ids, held_on__year=year).count(),
         "decisions": list(
-            Decision.objects.filter(agency_id__in=agency_ids, decided_on__year=year).values("kind").annotate(n=Count("id"))
+            Decision.objects.filter(agency_id__in=agency_ids, decided_on__year=year)
+            .values("kind")
+            .annotate(n=Count("id"))
         ),
-        "fee_records": FeeRecord.objects.filter(agency_id__in=agency_ids, collected_on__year=year).aggregate(Sum("amount")),
+        "fee_records": FeeRecord.objects.filter(agency_id__in=agency_ids, collected_on__year=year).aggregate(
+            Sum("amount")
+        ),
         "reconsiderations": list(
-            Reconsideration.objects.filter(agency_id__in=agency_ids, filed_on__year=year).values("result").annotate(n=Count("id"))
+            Reconsideration.objects.filter(agency_id__in=agency_ids, filed_on__year=year)
+            .values("result")
+            .annotate(n=Count("id"))
         ),
         "lawsuits": list(
-            Lawsuit.objects.filter(agency_id__in=agency_ids, filed_on__year=year).values("result").annotate(n=Count("id"))
+            Lawsuit.objects.filter(agency_id__in=agency_ids, filed_on__year=year)
+            .values("result")
+            .annotate(n=Count("id"))
         ),
     }
 
