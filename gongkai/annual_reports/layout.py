@@ -26,6 +26,7 @@ class GridCell:
     rowspan: int = 1
     header: bool = False
     address: str = ""  # the figure this cell shows (`3.R1.total`), empty for labels
+    row_label: bool = False  # a label at the start of a data row (left-aligned), not a column heading
 
     @property
     def numeric(self) -> bool:
@@ -58,7 +59,7 @@ def table1_grid(figures: ReportFigures) -> Grid:
         )
         for label, codes in block["rows"]:
             grid.append(
-                [GridCell(label, header=True)]
+                [GridCell(label, header=True, row_label=True)]
                 + [GridCell(format_value(values[f"2.{code}"]), colspan=width, address=f"2.{code}") for code in codes]
             )
     return grid
@@ -85,16 +86,16 @@ def table2_grid(figures: ReportFigures) -> Grid:
     for row in TABLE2_ROWS:
         cells: list[GridCell] = []
         if row.code == "R3.1":
-            cells.append(GridCell(TABLE2_RESULT_LABEL, rowspan=result_rows, header=True))
+            cells.append(GridCell(TABLE2_RESULT_LABEL, rowspan=result_rows, header=True, row_label=True))
         if row.code in ("R1", "R2", "R4"):
-            cells.append(GridCell(row.label, colspan=3, header=True))
+            cells.append(GridCell(row.label, colspan=3, header=True, row_label=True))
         elif row.group:
             if row.group not in seen_groups:
                 seen_groups.add(row.group)
-                cells.append(GridCell(row.group, rowspan=group_sizes[row.group], header=True))
-            cells.append(GridCell(row.label, header=True))
+                cells.append(GridCell(row.group, rowspan=group_sizes[row.group], header=True, row_label=True))
+            cells.append(GridCell(row.label, header=True, row_label=True))
         else:
-            cells.append(GridCell(row.label, colspan=2, header=True))
+            cells.append(GridCell(row.label, colspan=2, header=True, row_label=True))
         cells += [
             GridCell(format_value(values[f"3.{row.code}.{col}"]), address=f"3.{row.code}.{col}")
             for col, _label in TABLE2_COLUMNS

@@ -30,7 +30,17 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def plain_static(settings):
+    """The live server serves static files through the finders, which know no hashed (manifest) names; plain
+    names let every page load its stylesheet and script, so a test sees what a visitor sees."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def page(browser, live_server, settings, plain_static):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")

@@ -9,16 +9,6 @@ from gongkai.applications.tests.factories import resident_id
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def plain_static(settings):
-    # The live server serves static files through the finders, which know no hashed (manifest) names; plain
-    # names let the page load its stylesheet and script, so the test sees what a visitor sees.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def test_a_case_goes_from_the_online_form_to_the_reply_letter(tree, alice, plain_static, page, live_server):
     failed = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)

@@ -95,3 +95,15 @@ def test_the_portal_page_reads_like_the_seed(demo, db, client):
     ]:  # fmt: skip
         assert heading in text, heading
     assert "2025-01-23" in text
+
+
+def test_a_cell_drills_down_to_the_applications_it_counts(demo, db, client):
+    from gongkai.accounts.models import User
+
+    report = AnnualReport.objects.get(agency__slug="qdn", year=2024)
+    client.force_login(User.objects.get(username="clerk"))
+    page = client.get(f"/staff/annual-reports/{report.pk}/cells/3.R3.4.1.natural/").content.decode()
+    assert "本机关不掌握相关政府信息" in page and "：12" in page
+    assert page.count("/staff/history/applications.application/") == 12
+    client.force_login(User.objects.get(username="kaili-clerk"))
+    assert client.get(f"/staff/annual-reports/{report.pk}/cells/3.R3.4.1.natural/").status_code == 404
