@@ -157,7 +157,7 @@ def generate_pg_bulk(ids: list[int], n_applications: int, n_items: int) -> None:
         Application,
         n_applications,
         {
-            "id": "g", "agency": agency, "applicant": f"1 + (g * 7919) % {n_applicants}", "number": "'B-' || g",
+            "id": "g", "agency": agency, "applicant": f"1 + (g::bigint * 7919) % {n_applicants}", "number": "'B-' || g",
             "tracking_code": "'T' || lpad(g::text, 15, '0')", "channel": "'online'", "received_on": received,
             "title": "'某项目批复文件'", "form_wanted": "'electronic'", "delivery_method": "'email'",
             "status": "CASE WHEN r3 < 0.95 THEN 'closed' ELSE 'in_progress' END",
@@ -191,9 +191,11 @@ def generate(n_agencies: int, n_applications: int, n_items: int) -> None:
     from gongkai.demo.agencies import demo_credit_code
 
     rng = random.Random(42)
-    if Agency.objects.exists():
+    if Item.objects.exists():
         print("reusing the generated data set")
         return
+    if Agency.objects.exists():
+        raise SystemExit("a previous generation stopped half-way: delete the bench database and run again")
     t0 = time.perf_counter()
     # A province: one government, 9 prefectures, each with departments, counties and their departments.
     agencies = []

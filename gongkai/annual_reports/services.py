@@ -149,16 +149,47 @@ def annual_report_return(*, actor, report: AnnualReport, reason: str) -> AnnualR
 
 
 @transaction.atomic
-def annual_report_publish(*, actor, report: AnnualReport) -> AnnualReport:
-    """Publish on the portal's annual-report column (条例 第四十九条)."""
+def annual_report_publish(*, actor, report: AnnualReport, at=None) -> AnnualReport:
+    """Publish on the portal's annual-report column (条例 第四十九条), and list it in the catalogue.
+
+    `at` backdates the publication when history is loaded (the demo); staff always publish now.
+    """
     _require(actor, report.agency, Role.APPROVER, Role.AGENCY_ADMIN)
     _move(report, ReportStatus.PUBLISHED)
-    report.published_at = timezone.now()
+    report.published_at = at or timezone.now()
     report.save()
+    _list_in_catalogue(actor, report)
     audit_record(
         actor=actor, verb="annual_report.publish", obj=report, agency=report.agency, after={"status": report.status}
     )
     return report
+
+
+def _list_in_catalogue(actor, report: AnnualReport) -> None:
+    """The report is also an item of the agency's 政府信息公开年报 catalogue column, where portals list it and
+    where supervision checks the Article 49 deadline. Only for an agency whose catalogue is set up."""
+    from django.urls import reverse
+
+    from gongkai.catalogue.models import Category
+    from gongkai.catalogue.services.imports import items_import
+
+    if report.scope != ReportScope.AGENCY or not Category.objects.filter(agency=report.agency, code="reports").exists():
+        return
+    url = reverse("annual_reports_public:report", args=[report.agency.slug, report.year])
+    items_import(
+        actor=actor,
+        agency=report.agency,
+        rows=[
+            {
+                "title": report.title,
+                "category": "reports",
+                "summary": _("%(year)s年政府信息公开工作年度报告全文及统计表。") % {"year": report.year},
+                "body": f'<p><a href="{url}">{report.title}</a></p>',
+                "issuer": report.agency.name,
+                "published_at": timezone.localtime(report.published_at).date().isoformat(),
+            }
+        ],
+    )
 
 
 @transaction.atomic

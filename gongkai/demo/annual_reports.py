@@ -52,7 +52,7 @@ def load(loader) -> None:
     services.annual_report_update_text(actor=clerk, report=report, **seed_text())
     services.annual_report_review(actor=reviewer, report=report)
     services.annual_report_approve(actor=approver, report=report)
-    services.annual_report_publish(actor=approver, report=report)
-    # The demo's history: approved and published when the real report was (条例 第四十九条: by 31 March).
-    AnnualReport.objects.filter(pk=report.pk).update(approved_at=PUBLISHED_AT, published_at=PUBLISHED_AT)
+    # The demo's history: published when the real report was (条例 第四十九条: by 31 March).
+    services.annual_report_publish(actor=approver, report=report, at=PUBLISHED_AT)
+    AnnualReport.objects.filter(pk=report.pk).update(approved_at=PUBLISHED_AT)
     loader.created += 1

@@ -107,3 +107,16 @@ def test_a_cell_drills_down_to_the_applications_it_counts(demo, db, client):
     assert page.count("/staff/history/applications.application/") == 12
     client.force_login(User.objects.get(username="kaili-clerk"))
     assert client.get(f"/staff/annual-reports/{report.pk}/cells/3.R3.4.1.natural/").status_code == 404
+
+
+def test_the_published_report_is_listed_in_the_catalogue_where_supervision_finds_it(demo, db):
+    import datetime as dt
+
+    from gongkai.catalogue.models import Item
+    from gongkai.supervision.annual_reports import annual_reports_not_published_in_time
+
+    report = AnnualReport.objects.get(agency__slug="qdn", year=2024)
+    item = Item.objects.get(agency=report.agency, category__code="reports", title=report.title)
+    assert item.status == "published" and item.published_at.date() == dt.date(2025, 1, 23)
+    late = annual_reports_not_published_in_time(agencies=[report.agency], today=dt.date(2025, 6, 1))
+    assert [c for c in late if c.agency == report.agency] == []
