@@ -90,6 +90,9 @@ def test_the_table_covers_exactly_the_agencies_given(tree, alice, kim):
     assert application_report_table(agencies=[gov, office], year=2024)["R1"]["total"].ids == (mine.pk,)
     rollup = application_report_table(agencies=list(Agency.objects.all()), year=2024)
     assert rollup["R1"]["total"].ids == tuple(sorted([mine.pk, other.pk]))
+    subtree = Agency.objects.filter(path__startswith=county.path)  # a roll-up passes a QuerySet
+    assert application_report_table(agencies=subtree, year=2024)["R1"]["total"].ids == (other.pk,)
+    assert application_topics(agencies=subtree, year=2024) == []
 
 
 def test_topics_are_counted_most_frequent_first(tree, alice):
