@@ -32,9 +32,11 @@ from gongkai.applications.models import (
     Attachment,
     Channel,
     ClockPause,
+    DeliveryMethod,
     Extension,
     Fee,
     FeeMethod,
+    FormWanted,
     Letter,
     LetterKind,
     LetterTemplate,
@@ -202,6 +204,10 @@ def _create(
     validate_applicant(applicant)
     if not (request.get("title") or "").strip():
         raise ValidationError({"title": _("请填写所需信息的名称。")})
+    if request.get("form_wanted") not in FormWanted.values:
+        raise ValidationError({"form_wanted": _("请选择信息提供形式。")})
+    if request.get("delivery_method") not in DeliveryMethod.values:
+        raise ValidationError({"delivery_method": _("请选择获取信息方式。")})
     if not agency.is_active:
         raise ValidationError({"agency": _("该机关已停用，不能受理申请。")})
     person = Applicant.objects.create(**_clean_applicant(applicant))
@@ -393,6 +399,8 @@ def letter_deliver(*, actor, letter: Letter, method: str, on: dt.date) -> Letter
     application = _locked(letter.application)
     _check_handle(actor, application)
     _check_date(on, "on", not_before=letter.issued_on)
+    if method not in DeliveryMethod.values:
+        raise ValidationError({"method": _("请选择送达方式。")})
     before = snapshot(letter, ["delivery_method", "delivered_on"])
     letter.delivery_method = method
     letter.delivered_on = on
