@@ -34,6 +34,7 @@ from gongkai.applications.models import (
     ClockPause,
     DeliveryMethod,
     Extension,
+    ExtensionKind,
     Fee,
     FeeMethod,
     FormWanted,
@@ -114,12 +115,15 @@ def application_deadline(application: Application, calendar=None) -> clock.Deadl
         clock.Pause(p.kind, p.started_on, p.ended_on, str(PauseKind(p.kind).label))
         for p in (application.pauses.all() if saved else [])
     ]
-    extensions = [e.days for e in application.extensions.all() if e.approved_on] if saved else []
+    approved = [e for e in application.extensions.all() if e.approved_on] if saved else []
+    extensions = [e.days for e in approved if e.kind == ExtensionKind.EXTENSION]
+    delays = [e.days for e in approved if e.kind == ExtensionKind.DELAY]
     return clock.reply_deadline(
         calendar,
         received_on=application.received_on,
         pauses=pauses,
         extension_days=extensions,
+        delay_days=delays,
         fee_wait_excluded=fee_wait_excluded(),
     )
 
@@ -549,28 +553,38 @@ def application_end_consultation(*, actor, application: Application, on: dt.date
 
 
 @transaction.atomic
-def application_request_extension(*, actor, application: Application, on: dt.date, days: int, reason: str) -> Extension:
-    """A handler asks for more time; the approver decides (条例 第三十三条第二款: at most 20 working days in all)."""
+def application_request_extension(
+    *, actor, application: Application, on: dt.date, days: int, reason: str, kind: str = ExtensionKind.EXTENSION
+) -> Extension:
+    """A handler asks for more time; the approver decides.
+
+    条例 第三十三条第二款: an extension is at most 20 working days in all. 条例 第三十五条: a delay for a
+    reasonable but very large request is set case by case (bounded here by clock.MAX_DELAY_DAYS).
+    """
     application = _locked(application)
     _check_handle(actor, application)
     if not application.is_open:
         raise IllegalTransition(_("已办结的申请不能延期。"))
     _check_date(on, "on", not_before=application.received_on)
-    used = sum(e.days for e in application.extensions.all())
-    if days < 1 or used + days > clock.MAX_EXTENSION_DAYS:
+    if kind not in ExtensionKind.values:
+        raise ValidationError({"kind": _("请选择延期类型。")})
+    used = sum(e.days for e in application.extensions.filter(kind=kind))
+    if kind == ExtensionKind.EXTENSION and (days < 1 or used + days > clock.MAX_EXTENSION_DAYS):
         raise ValidationError(
             {"days": _("延长期限最长不得超过20个工作日，本申请已延长或申请延长%(v1)s个工作日。") % {"v1": used}}
         )
+    if kind == ExtensionKind.DELAY and not 1 <= days <= clock.MAX_DELAY_DAYS:
+        raise ValidationError({"days": _("延迟答复的期限应在1至60个工作日之间。")})
     if not reason.strip():
         raise ValidationError({"reason": _("请写明延期理由。")})
     if application.extensions.filter(approved_on__isnull=True).exists():
         raise ValidationError({"days": _("已有一项延期申请待批准。")})
     extension = Extension.objects.create(
-        application=application, days=days, reason=reason, requested_by=actor, requested_on=on
+        application=application, kind=kind, days=days, reason=reason, requested_by=actor, requested_on=on
     )
     audit_record(
         actor=actor, verb="application.extension_request", obj=application, agency=application.agency_id,
-        after={"days": days, "reason": reason},
+        after={"kind": kind, "days": days, "reason": reason},
     )  # fmt: skip
     return extension
 
@@ -591,7 +605,8 @@ def application_approve_extension(*, actor, extension: Extension, on: dt.date) -
     extension.save(update_fields=["approved_by", "approved_on"])
     _recompute_due(application)
     due = f"{application.due_on:%Y年%m月%d日}" if application.due_on else "计时恢复后重新计算的期限"
-    _issue_letter(application, LetterKind.EXTENSION, on, days=extension.days, text=extension.reason, due=due)
+    letter = LetterKind.DELAY if extension.kind == ExtensionKind.DELAY else LetterKind.EXTENSION
+    _issue_letter(application, letter, on, days=extension.days, text=extension.reason, due=due)
     _save_clock(actor, application, "application.extension_approve", before, note=extension.reason)
     return extension
 
