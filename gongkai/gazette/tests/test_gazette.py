@@ -53,7 +53,7 @@ def test_a_clerk_compiles_an_issue_and_a_reviewer_publishes_it_online(tree, alic
     issue = GazetteIssue.objects.get()
     assert response.status_code == 302 and issue.label() == "2024年第1期"
     for doc in documents:
-        client.post(f"/staff/gazette/{issue.pk}/", {"item": doc.pk})
+        client.post(f"/staff/gazette/{issue.pk}/", {"reference": doc.document_number})
     assert list(issue.entries.values_list("item_id", flat=True)) == [d.pk for d in documents]
     client.post(f"/staff/gazette/{issue.pk}/submit/")
     client.post("/staff/logout/")
@@ -139,3 +139,16 @@ def test_another_agencys_clerk_cannot_see_the_issue_and_a_supervisor_cannot_chan
     client.post(f"/staff/gazette/{issue.pk}/submit/")
     issue.refresh_from_db()
     assert issue.status == IssueStatus.DRAFT
+
+
+def test_a_document_is_found_by_its_index_number_and_an_unknown_reference_is_named(
+    tree, alice, documents, login, client
+):
+    issue = make_issue(tree["prefecture"], alice)
+    login(alice)
+    response = client.post(f"/staff/gazette/{issue.pk}/", {"reference": "黔东南府发〔2024〕99号"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "索引号或文号" in page and "找不到可收录的已发布文件" in page
+    assert "黔东南府发〔2024〕99号" in page
+    client.post(f"/staff/gazette/{issue.pk}/", {"reference": documents[1].index_number})
+    assert list(issue.entries.values_list("item_id", flat=True)) == [documents[1].pk]
