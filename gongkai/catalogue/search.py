@@ -126,6 +126,11 @@ def index_remove(item_ids: Iterable[int]) -> None:
             )
 
 
+def index_clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalogue_search")
+
+
 def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True) -> int:
     """(item id, title, plain body) rows into the index; `replace` removes their old entries first."""
     rows = list(rows)
