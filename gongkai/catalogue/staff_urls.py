@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/attachments/", staff_views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/findings/<int:finding_pk>/override/", staff_views.finding_override, name="finding_override"),
     path("<int:pk>/versions/<int:number>/", staff_views.version_compare, name="version_diff"),
+    path("monitoring/", staff_views.monitoring, name="monitoring"),
     path("settings/", staff_views.settings_page, name="settings"),
     path("guide/", staff_views.guide_edit, name="guide"),
     path("import/", imports_views.import_start, name="import"),

@@ -402,3 +402,17 @@ def guide_edit(request):
             messages.success(request, _("指南已保存，门户网站已更新。"))
             return redirect("catalogue_staff:guide")
     return render(request, "catalogue/staff/guide_form.html", {"form": form, "custom": custom, "agency": agency})
+
+
+@staff_view
+def monitoring(request):
+    """常态化监测 report: published items whose latest check left open findings, for the agency and supervisors."""
+    findings = (
+        Finding.objects.filter(
+            item__in=items_visible_to(request.user).filter(status=ItemStatus.PUBLISHED), overridden_at__isnull=True
+        )
+        .select_related("item", "item__agency")
+        .order_by("item__agency__path", "-item__published_at", "pk")
+    )
+    page = Paginator(findings, 50).get_page(request.GET.get("page"))
+    return render(request, "catalogue/staff/monitoring.html", {"page": page, "total": findings.count()})
