@@ -152,3 +152,23 @@ def test_a_document_is_found_by_its_index_number_and_an_unknown_reference_is_nam
     assert "黔东南府发〔2024〕99号" in page
     client.post(f"/staff/gazette/{issue.pk}/", {"reference": documents[1].index_number})
     assert list(issue.entries.values_list("item_id", flat=True)) == [documents[1].pk]
+
+
+def test_the_pdf_is_built_once_and_again_after_a_carried_document_is_corrected(
+    tree, alice, rob, ann, documents, client, monkeypatch
+):
+    from gongkai.catalogue.services import item_correct
+    from gongkai.gazette import views
+
+    issue = make_issue(tree["prefecture"], alice)
+    gazette_issue_add_document(actor=alice, issue=issue, item=documents[0])
+    gazette_issue_submit(actor=alice, issue=issue)
+    gazette_issue_publish(actor=rob, issue=issue)
+    builds = []
+    real = views.gazette_issue_pdf
+    monkeypatch.setattr(views, "gazette_issue_pdf", lambda i, d: builds.append(i.pk) or real(i, d))
+    first = client.get(f"/gazette/qdn/{issue.pk}/issue.pdf").content
+    assert client.get(f"/gazette/qdn/{issue.pk}/issue.pdf").content == first and builds == [issue.pk]
+    item_correct(actor=ann, item=documents[0], correction_note="更正错字", title="关于印发第1项办法的通知（更正）")
+    client.get(f"/gazette/qdn/{issue.pk}/issue.pdf")
+    assert builds == [issue.pk, issue.pk]
