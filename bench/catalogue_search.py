@@ -168,6 +168,9 @@ def main() -> None:
         import_seconds += time.perf_counter() - started
         imported += len(batch)
         print(f"  imported {have + imported} items", file=sys.stderr, flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does after a bulk load; without it the plans are poor
     total = Item.objects.filter(agency=agency).count()
     print(f"backend={connection.vendor} items={total} (imported now: {imported})")
     if imported:
