@@ -147,6 +147,16 @@ class CategoryForm(forms.Form):
         self.fields["parent"].queryset = Category.objects.filter(agency=agency, parent__isnull=True)
 
 
+class CategoryEditForm(CategoryForm):
+    is_active = forms.BooleanField(label=_("启用"), required=False)
+
+
+class ValidityForm(forms.Form):
+    validity = forms.ChoiceField(label=_("有效性"), choices=Validity.choices)
+    day = forms.DateField(label=_("失效或废止日期"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
 class WordForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=WordListKind.choices)
     word = forms.CharField(label=_("词语"), max_length=50)

@@ -58,6 +58,9 @@ def register() -> None:
     register_portal_section(PortalSection("search", _("信息检索"), lambda a: reverse("catalogue:search"), order=22))
     register_staff_nav_item(StaffNavItem("catalogue", _("主动公开目录"), "catalogue_staff:items", STAFF, order=20))
     register_staff_nav_item(
+        StaffNavItem("catalogue_monitoring", _("内容监测"), "catalogue_staff:monitoring", STAFF, order=22)
+    )
+    register_staff_nav_item(
         StaffNavItem(
             "catalogue_settings", _("目录设置"), "catalogue_staff:settings", frozenset({Role.AGENCY_ADMIN}), order=21
         )

@@ -27,6 +27,7 @@ from gongkai.catalogue.access import (
 from gongkai.catalogue.forms import (
     ApproveForm,
     AttachmentForm,
+    CategoryEditForm,
     CategoryForm,
     CorrectionForm,
     GuideForm,
@@ -36,6 +37,7 @@ from gongkai.catalogue.forms import (
     RejectForm,
     ReviewChainForm,
     SettingsForm,
+    ValidityForm,
     WordForm,
 )
 from gongkai.catalogue.models import (
@@ -181,6 +183,10 @@ def item_detail(request, pk: int):
         "reject_form": RejectForm(),
         "reason_form": ReasonForm(),
         "attachment_form": AttachmentForm(),
+        "validity_form": ValidityForm(initial={"validity": item.validity}),
+        "can_set_validity": item.is_published
+        and item.document_type in ("rules", "normative", "other")
+        and user_has_role(request.user, item.agency, "approver", "agency_admin"),
     }
     return render(request, "catalogue/staff/item_detail.html", context)
 
@@ -250,6 +256,20 @@ def item_withdraw(request, pk: int):
         lambda item, data: services.item_withdraw(actor=request.user, item=item, reason=data["reason"]),
         form_class=ReasonForm,
         success=_("条目已撤回，门户网站不再显示。"),
+    )
+
+
+@require_POST
+@staff_view
+def item_validity(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda item, data: services.item_set_validity(
+            actor=request.user, item=item, validity=data["validity"], day=data["day"], reason=data["reason"]
+        ),
+        form_class=ValidityForm,
+        success=_("有效性已更新。"),
     )
 
 
@@ -337,6 +357,7 @@ def settings_page(request):
     forms = {
         "category_form": CategoryForm(agency=agency),
         "word_form": WordForm(),
+        "global_word_form": WordForm(prefix="global"),
         "chain_form": ReviewChainForm(initial={"steps": "\n".join(f"{n} {r}" for n, r in chain)}),
         "settings_form": SettingsForm(
             initial={"index_template": settings_row.index_template if settings_row else DEFAULT_INDEX_TEMPLATE}
@@ -358,6 +379,13 @@ def settings_page(request):
             elif action == "word_delete":
                 entry = get_object_or_404(WordListEntry, pk=request.POST.get("entry"), agency=agency)
                 services.word_entry_delete(actor=request.user, entry=entry)
+            elif action == "global_word":
+                form = forms["global_word_form"] = WordForm(request.POST, prefix="global")
+                if form.is_valid():
+                    services.word_entry_add(actor=request.user, agency=None, **form.cleaned_data)
+            elif action == "global_word_delete":
+                entry = get_object_or_404(WordListEntry, pk=request.POST.get("entry"), agency__isnull=True)
+                services.word_entry_delete(actor=request.user, entry=entry)
             elif action == "chain":
                 form = forms["chain_form"] = ReviewChainForm(request.POST)
                 if form.is_valid():
@@ -369,9 +397,12 @@ def settings_page(request):
             else:
                 form = None
         except ValidationError as exc:
-            target = {"category": "category_form", "word": "word_form", "chain": "chain_form"}.get(
-                action, "settings_form"
-            )
+            target = {
+                "category": "category_form",
+                "word": "word_form",
+                "global_word": "global_word_form",
+                "chain": "chain_form",
+            }.get(action, "settings_form")
             _service_errors(forms[target], exc)
         else:
             if not any(f.errors for f in forms.values()):
@@ -382,10 +413,38 @@ def settings_page(request):
         "categories": Category.objects.filter(agency=agency).select_related("parent").order_by("sort_order", "pk"),
         "words": WordListEntry.objects.filter(agency=agency),
         "shipped_typos": WordListEntry.objects.filter(agency__isnull=True).count(),
+        "global_words": WordListEntry.objects.filter(agency__isnull=True) if request.user.is_site_admin else [],
         "chain": chain,
         **forms,
     }
     return render(request, "catalogue/staff/settings.html", context)
+
+
+@staff_view
+def category_edit(request, pk: int):
+    agency = _configurable_agency(request)
+    category = get_object_or_404(Category, pk=pk, agency=agency)
+    initial = {
+        "name": category.name,
+        "code": category.code,
+        "parent": category.parent,
+        "sort_order": category.sort_order,
+        "is_active": category.is_active,
+    }
+    form = CategoryEditForm(request.POST or None, agency=agency, initial=initial)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                services.category_delete(actor=request.user, category=category)
+                messages.success(request, _("分类已删除。"))
+                return redirect("catalogue_staff:settings")
+            if form.is_valid():
+                services.category_update(actor=request.user, category=category, **form.cleaned_data)
+                messages.success(request, _("已保存。"))
+                return redirect("catalogue_staff:settings")
+        except ValidationError as exc:
+            _service_errors(form, exc)
+    return render(request, "catalogue/staff/category_form.html", {"form": form, "category": category})
 
 
 @staff_view
@@ -402,3 +461,17 @@ def guide_edit(request):
             messages.success(request, _("指南已保存，门户网站已更新。"))
             return redirect("catalogue_staff:guide")
     return render(request, "catalogue/staff/guide_form.html", {"form": form, "custom": custom, "agency": agency})
+
+
+@staff_view
+def monitoring(request):
+    """常态化监测 report: published items whose latest check left open findings, for the agency and supervisors."""
+    findings = (
+        Finding.objects.filter(
+            item__in=items_visible_to(request.user).filter(status=ItemStatus.PUBLISHED), overridden_at__isnull=True
+        )
+        .select_related("item", "item__agency")
+        .order_by("item__agency__path", "-item__published_at", "pk")
+    )
+    page = Paginator(findings, 50).get_page(request.GET.get("page"))
+    return render(request, "catalogue/staff/monitoring.html", {"page": page, "total": findings.count()})

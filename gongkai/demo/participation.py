@@ -230,7 +230,7 @@ def _survey(agency, clerk, reviewer, title, options, opens, closes, answers: int
             survey=survey,
             answers={
                 first.pk: [a[(n * 7) % 11 % len(a)].pk],
-                second.pk: [b[n % 4].pk] + ([b[(n + 1) % 4].pk] if n % 3 == 0 else []),
+                second.pk: [b[n * 5 % 7 % 4].pk] + ([b[0].pk] if n % 3 == 0 and n * 5 % 7 % 4 else []),
                 third.pk: "希望继续加强信息公开。" if n % 5 == 0 else "",
             },
             respondent=f"demo-{title}-{n}",

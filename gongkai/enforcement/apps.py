@@ -34,7 +34,7 @@ class EnforcementConfig(AppConfig):
             }
         )
         register_portal_section(
-            PortalSection("enforcement", _("行政处罚"), lambda a: reverse("enforcement:penalties", args=[a.slug]), 60)
+            PortalSection("enforcement", _("执法公示"), lambda a: reverse("enforcement:penalties", args=[a.slug]), 60)
         )
         register_staff_nav_item(
             StaffNavItem(

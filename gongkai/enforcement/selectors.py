@@ -1,8 +1,9 @@
 """Reads of Article 20 records: the portal's published penalty decisions and the annual report's section 二 cells."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 
 from gongkai.core.stats import Cell, cell_of
 from gongkai.enforcement.models import Decision, DecisionKind, FeeRecord
@@ -15,6 +16,33 @@ def penalties_published(agency) -> QuerySet[Decision]:
     return Decision.objects.filter(
         agency=agency, kind=DecisionKind.PENALTY, social_impact=True, published_on__isnull=False
     ).order_by("-decided_on", "-id")
+
+
+def licensing_results(agency) -> QuerySet[Decision]:
+    """条例 第二十条（五） and 行政许可法 第四十条: the results of licensing are public, every decision."""
+    return Decision.objects.filter(agency=agency, kind=DecisionKind.LICENSING).order_by("-decided_on", "-id")
+
+
+@dataclass(frozen=True)
+class FeeItem:
+    item: str
+    basis: str
+    year_total: Decimal  # yuan collected under the item in the year shown
+    last_collected: object
+
+
+def fee_items(agency, year: int) -> list[FeeItem]:
+    """条例 第二十条（八）: the fee items the agency collects, with their basis and rate, and the year's amounts."""
+    rows = (
+        FeeRecord.objects.filter(agency=agency)
+        .values("item", "basis")
+        .annotate(
+            year_total=Sum("amount", filter=Q(collected_on__year=year)),
+            last_collected=Max("collected_on"),
+        )
+        .order_by("item", "basis")
+    )
+    return [FeeItem(r["item"], r["basis"], r["year_total"] or Decimal(0), r["last_collected"]) for r in rows]
 
 
 def enforcement_article20(*, agencies, year: int) -> dict[str, Cell]:

@@ -9,4 +9,6 @@ app_name = "enforcement"
 urlpatterns = [
     path("<slug:slug>/penalties/", views.penalty_list, name="penalties"),
     path("<slug:slug>/penalties/<int:pk>/", views.penalty_detail, name="penalty"),
+    path("<slug:slug>/licensing/", views.licensing_list, name="licensing"),
+    path("<slug:slug>/fees/", views.fee_list, name="fees"),
 ]

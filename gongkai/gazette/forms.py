@@ -1,6 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.catalogue.models import normalise_document_number
 from gongkai.gazette.models import GazetteIssue
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -14,11 +16,24 @@ class GazetteIssueForm(forms.ModelForm):
 
 
 class AddDocumentForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("收录文件"), queryset=None, empty_label=_("请选择已发布的文件"))
+    """The document to carry, named by its index number (索引号) or document number (文号): an agency publishes
+    thousands of items a year, too many for a drop-down list."""
+
+    reference = forms.CharField(
+        label=_("索引号或文号"), max_length=100, help_text=_("例如：黔东南府发〔2024〕3号，或条目的索引号")
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = candidates
-        self.fields["item"].label_from_instance = lambda item: (
-            f"{item.title}（{item.document_number}）" if item.document_number else item.title
-        )
+        self.candidates = candidates
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        number = normalise_document_number(reference)
+        matches = list(self.candidates.filter(Q(index_number=reference) | Q(document_number=number or reference))[:2])
+        if not matches:
+            raise forms.ValidationError(_("找不到可收录的已发布文件：请核对索引号或文号（已收录的文件不能重复收录）。"))
+        if len(matches) > 1:
+            raise forms.ValidationError(_("有多个文件使用这个文号，请改填索引号。"))
+        self.cleaned_data["item"] = matches[0]
+        return reference

@@ -20,6 +20,7 @@ class GazetteDocument:
     date_written: object
     body: str
     url: str
+    version: int
 
 
 def item_public_url(item: Item) -> str:
@@ -38,7 +39,7 @@ def gazette_issue_documents(issue: GazetteIssue) -> list[GazetteDocument]:
     return [
         GazetteDocument(
             e.pk, e.item_id, e.item.title, e.item.document_number, e.item.issuer or e.item.agency.name,
-            e.item.date_written, e.item.body_text or e.item.summary, item_public_url(e.item),
+            e.item.date_written, e.item.body_text or e.item.summary, item_public_url(e.item), e.item.version,
         )
         for e in entries
     ]  # fmt: skip

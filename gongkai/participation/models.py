@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
+from gongkai.participation.privacy import mask_personal_data
 
 
 class PublicationStatus(models.TextChoices):
@@ -131,6 +132,10 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.content[:40]
+
+    def public_content(self) -> str:
+        """What the portal shows: the text with any identity, phone or bank-card numbers in it masked."""
+        return mask_personal_data(self.content)
 
 
 class Survey(Publishable):

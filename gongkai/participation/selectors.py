@@ -21,6 +21,7 @@ from gongkai.participation.models import (
     Survey,
     SurveyResponse,
 )
+from gongkai.participation.privacy import mask_personal_data
 
 
 def concerns_published(agency) -> QuerySet[ConcernResponse]:
@@ -77,9 +78,14 @@ def survey_results(survey: Survey) -> tuple[int, list[QuestionResult]]:
         ]
         texts = []
         if question.kind == QuestionKind.TEXT:
-            texts = list(
-                Answer.objects.filter(question=question).exclude(text="").order_by("id").values_list("text", flat=True)
-            )
+            # Published results: any identity or phone number typed into an answer is masked.
+            texts = [
+                mask_personal_data(t)
+                for t in Answer.objects.filter(question=question)
+                .exclude(text="")
+                .order_by("id")
+                .values_list("text", flat=True)
+            ]
         results.append(QuestionResult(question.position, question.text, question.kind, choices, texts))
     return total, results
 

@@ -14,7 +14,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.access import user_has_role
@@ -77,12 +77,20 @@ LABELS = {
 }
 
 
-def _by_label(choices) -> dict[str, str]:
-    mapping = {}
-    for value, label in choices:
-        mapping[str(value)] = value
-        mapping[str(label)] = value
-    return mapping
+def _by_label(choices_class) -> dict[str, str]:
+    """Values of a TextChoices by value and by Chinese label (built once per class, in Chinese whatever the
+    language of the request, since files exported by older systems carry the Chinese labels)."""
+    if choices_class not in _LABEL_MAPS:
+        with translation.override("zh-hans"):
+            mapping = {}
+            for value, label in choices_class.choices:
+                mapping[str(value)] = value
+                mapping[str(label)] = value
+        _LABEL_MAPS[choices_class] = mapping
+    return _LABEL_MAPS[choices_class]
+
+
+_LABEL_MAPS: dict[type, dict[str, str]] = {}
 
 
 def read_rows(file_format: str, data: bytes) -> list[dict]:
@@ -145,9 +153,9 @@ def validate_row(row: dict, number: int, context: dict) -> tuple[dict, list[dict
     if category and values["category_id"] is None:
         error("category", _("本机关没有“%(name)s”这个分类。") % {"name": category})
     for field, choices, default in (
-        ("genre", Genre.choices, Genre.OTHER),
-        ("document_type", DocumentType.choices, DocumentType.OTHER),
-        ("validity", Validity.choices, Validity.IN_FORCE),
+        ("genre", Genre, Genre.OTHER),
+        ("document_type", DocumentType, DocumentType.OTHER),
+        ("validity", Validity, Validity.IN_FORCE),
     ):
         raw = text.get(field, "")
         values[field] = _by_label(choices).get(raw, default if not raw else None)

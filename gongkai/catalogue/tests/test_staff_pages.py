@@ -204,3 +204,60 @@ def test_a_two_step_chain_publishes_after_two_reviewers(prefecture, alice, rob, 
 
 def test_only_the_agency_admin_opens_the_settings(login, alice):
     assert login(alice).get("/staff/catalogue/settings/").status_code == 403
+
+
+def test_the_agency_admin_renames_deactivates_and_deletes_categories(client, login, prefecture, adam, alice):
+    category_tree_ensure_default(actor=None, agency=prefecture)
+    plans = Category.objects.get(agency=prefecture, code="plans")
+    login(adam)
+    response = client.post(
+        f"/staff/catalogue/settings/categories/{plans.pk}/",
+        {"name": "发展规划", "code": "plans", "sort_order": 1, "is_active": ""},
+    )
+    assert response.status_code == 302
+    plans.refresh_from_db()
+    assert (plans.name, plans.is_active) == ("发展规划", False)
+    assert "发展规划" not in client.get(f"/catalogue/{prefecture.slug}/").content.decode()
+    policy = Category.objects.get(agency=prefecture, code="policy")
+    response = client.post(f"/staff/catalogue/settings/categories/{policy.pk}/", {"action": "delete"})
+    assert "不能删除" in response.content.decode() and Category.objects.filter(pk=policy.pk).exists()
+    client.post(f"/staff/catalogue/settings/categories/{plans.pk}/", {"action": "delete"})
+    assert not Category.objects.filter(pk=plans.pk).exists()
+
+
+def test_an_approver_marks_a_normative_document_repealed(client, login, prefecture, alice, rob, ann):
+    item = publish(alice, prefecture, [rob, second_reviewer(prefecture), ann])
+    login(ann)
+    response = client.post(f"/staff/catalogue/{item.pk}/validity/", {"validity": "repealed", "day": ""}, follow=True)
+    assert "请填写失效或废止的日期" in response.content.decode()
+    client.post(
+        f"/staff/catalogue/{item.pk}/validity/",
+        {"validity": "repealed", "day": "2024-06-30", "reason": "已被新办法取代"},
+    )
+    item.refresh_from_db()
+    assert item.validity == "repealed" and item.repealed_on == dt.date(2024, 6, 30)
+    page = client.get(f"/catalogue/items/{item.pk}/").content.decode()
+    assert "2024-06-30" in page
+    from gongkai.catalogue.selectors import catalogue_search
+
+    assert catalogue_search(query="森林防火", validity="repealed").total == 1
+
+
+def test_a_site_admin_edits_the_site_wide_typo_list(client, login, prefecture, sam, adam):
+    from gongkai.catalogue.models import WordListEntry
+
+    login(adam).post(
+        "/staff/catalogue/settings/",
+        {"action": "global_word", "global-kind": "typo", "global-word": "帐号", "global-suggestion": "账号"},
+    )
+    assert not WordListEntry.objects.filter(word="帐号").exists()
+    client.post("/staff/logout/")
+    login(sam)
+    client.post(
+        "/staff/catalogue/settings/",
+        {"action": "global_word", "global-kind": "typo", "global-word": "帐号", "global-suggestion": "账号"},
+    )
+    entry = WordListEntry.objects.get(word="帐号")
+    assert entry.agency is None
+    client.post("/staff/catalogue/settings/", {"action": "global_word_delete", "entry": entry.pk})
+    assert not WordListEntry.objects.filter(word="帐号").exists()

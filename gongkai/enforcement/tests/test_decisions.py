@@ -203,3 +203,21 @@ def test_a_fee_amount_is_corrected(tree, alice, login, client):
     assert response.status_code == 200 and "-1" in response.content.decode()
     record.refresh_from_db()
     assert record.amount == Decimal("25.50")
+
+
+def test_licensing_results_and_fee_items_are_on_the_portal(tree, alice, client):
+    make_decision(tree["prefecture"], alice, kind=DecisionKind.LICENSING, number="黔东南许〔2024〕3号", subject="李四",
+                  subject_kind=SubjectKind.PERSON, summary="准予从事出租汽车经营。", social_impact=False)  # fmt: skip
+    make_decision(
+        tree["prefecture"], alice, kind=DecisionKind.COERCIVE, number="黔东南强〔2024〕1号", social_impact=False
+    )
+    page = client.get("/enforcement/qdn/licensing/").content.decode()
+    assert "黔东南许〔2024〕3号" in page and "李*" in page and "李四" not in page
+    assert "黔东南强〔2024〕1号" not in page  # coercive decisions are counted, not listed one by one
+    for day, amount in ((dt.date(2024, 1, 5), "80"), (dt.date(2024, 2, 5), "80"), (dt.date(2023, 2, 5), "40")):
+        fee_record_create(actor=alice, agency=tree["prefecture"], collected_on=day, item="不动产登记费",
+                          basis="黔发改收费〔2017〕1号", amount=Decimal(amount))  # fmt: skip
+    page = client.get("/enforcement/qdn/fees/?year=2024").content.decode()
+    assert "不动产登记费" in page and "黔发改收费〔2017〕1号" in page and "160.00" in page
+    assert "40.00" in client.get("/enforcement/qdn/fees/?year=2023").content.decode()
+    assert "本机关暂无行政事业性收费项目" in client.get("/enforcement/kaili/fees/").content.decode()

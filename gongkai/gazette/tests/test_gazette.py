@@ -53,7 +53,7 @@ def test_a_clerk_compiles_an_issue_and_a_reviewer_publishes_it_online(tree, alic
     issue = GazetteIssue.objects.get()
     assert response.status_code == 302 and issue.label() == "2024年第1期"
     for doc in documents:
-        client.post(f"/staff/gazette/{issue.pk}/", {"item": doc.pk})
+        client.post(f"/staff/gazette/{issue.pk}/", {"reference": doc.document_number})
     assert list(issue.entries.values_list("item_id", flat=True)) == [d.pk for d in documents]
     client.post(f"/staff/gazette/{issue.pk}/submit/")
     client.post("/staff/logout/")
@@ -139,3 +139,36 @@ def test_another_agencys_clerk_cannot_see_the_issue_and_a_supervisor_cannot_chan
     client.post(f"/staff/gazette/{issue.pk}/submit/")
     issue.refresh_from_db()
     assert issue.status == IssueStatus.DRAFT
+
+
+def test_a_document_is_found_by_its_index_number_and_an_unknown_reference_is_named(
+    tree, alice, documents, login, client
+):
+    issue = make_issue(tree["prefecture"], alice)
+    login(alice)
+    response = client.post(f"/staff/gazette/{issue.pk}/", {"reference": "黔东南府发〔2024〕99号"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "索引号或文号" in page and "找不到可收录的已发布文件" in page
+    assert "黔东南府发〔2024〕99号" in page
+    client.post(f"/staff/gazette/{issue.pk}/", {"reference": documents[1].index_number})
+    assert list(issue.entries.values_list("item_id", flat=True)) == [documents[1].pk]
+
+
+def test_the_pdf_is_built_once_and_again_after_a_carried_document_is_corrected(
+    tree, alice, rob, ann, documents, client, monkeypatch
+):
+    from gongkai.catalogue.services import item_correct
+    from gongkai.gazette import views
+
+    issue = make_issue(tree["prefecture"], alice)
+    gazette_issue_add_document(actor=alice, issue=issue, item=documents[0])
+    gazette_issue_submit(actor=alice, issue=issue)
+    gazette_issue_publish(actor=rob, issue=issue)
+    builds = []
+    real = views.gazette_issue_pdf
+    monkeypatch.setattr(views, "gazette_issue_pdf", lambda i, d: builds.append(i.pk) or real(i, d))
+    first = client.get(f"/gazette/qdn/{issue.pk}/issue.pdf").content
+    assert client.get(f"/gazette/qdn/{issue.pk}/issue.pdf").content == first and builds == [issue.pk]
+    item_correct(actor=ann, item=documents[0], correction_note="更正错字", title="关于印发第1项办法的通知（更正）")
+    client.get(f"/gazette/qdn/{issue.pk}/issue.pdf")
+    assert builds == [issue.pk, issue.pk]

@@ -134,3 +134,13 @@ def test_the_dashboard_counts_comments_waiting_for_moderation(open_consultation,
     client.post("/staff/logout/")
     login(kim)
     assert '<span class="stat">2</span>' not in client.get("/staff/").content.decode()
+
+
+def test_numbers_typed_into_a_comment_are_masked_on_the_portal(open_consultation, alice, client):
+    text = "我的电话13812345678，身份证522601199001011234，请联系。"
+    client.post(url(open_consultation), {"content": text})
+    comment_moderate(actor=alice, comment=Comment.objects.get(), status=CommentStatus.APPROVED)
+    page = client.get(url(open_consultation)).content.decode()
+    assert "138****5678" in page and "522***********1234" in page
+    assert "13812345678" not in page and "522601199001011234" not in page
+    assert Comment.objects.get().content == text  # the agency still has what was written

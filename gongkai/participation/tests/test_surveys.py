@@ -175,3 +175,21 @@ def test_a_period_that_ends_before_it_starts_is_refused(tree, alice, login, clie
         {"title": "调查", "summary": "说明", "opens_on": "2024-02-01", "closes_on": "2024-01-31"},
     )
     assert response.status_code == 200 and "截止日期不能早于开始日期" in response.content.decode()
+
+
+def test_a_phone_number_in_a_free_text_answer_is_masked_in_the_published_results(survey, client):
+    single, multiple, free = ids(survey)
+    survey_response_submit(
+        survey=survey,
+        answers={
+            single.pk: [single.choices.first().pk],
+            multiple.pk: [multiple.choices.first().pk],
+            free.pk: "请打13812345678",
+        },
+        respondent="p",
+        client="q",
+    )
+    survey.closes_on = timezone.localdate() - dt.timedelta(days=1)
+    survey.save()
+    page = client.get(url(survey)).content.decode()
+    assert "请打138****5678" in page and "13812345678" not in page
