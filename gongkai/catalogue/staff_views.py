@@ -42,6 +42,7 @@ from gongkai.catalogue.forms import (
 )
 from gongkai.catalogue.models import (
     DEFAULT_INDEX_TEMPLATE,
+    Attachment,
     CatalogueSettings,
     Category,
     Finding,
@@ -322,6 +323,19 @@ def attachment_upload(request, pk: int):
         pk,
         lambda item, _data: services.attachment_add(actor=request.user, item=item, upload=form.cleaned_data["file"]),
         success=_("附件已上传并检查。"),
+    )
+
+
+@require_POST
+@staff_view
+def attachment_remove(request, pk: int, attachment_pk: int):
+    item = item_get_for_user(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, item=item)
+    return _act(
+        request,
+        pk,
+        lambda _item, _data: services.attachment_delete(actor=request.user, attachment=attachment),
+        success=_("附件已删除。"),
     )
 
 

@@ -261,3 +261,20 @@ def test_a_site_admin_edits_the_site_wide_typo_list(client, login, prefecture, s
     assert entry.agency is None
     client.post("/staff/catalogue/settings/", {"action": "global_word_delete", "entry": entry.pk})
     assert not WordListEntry.objects.filter(word="帐号").exists()
+
+
+def test_a_clerk_uploads_and_removes_an_attachment(client, login, prefecture, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = draft(alice, prefecture)
+    login(alice)
+    response = client.post(
+        f"/staff/catalogue/{item.pk}/attachments/",
+        {"file": SimpleUploadedFile("名单.png", b"\x89PNG\r\n")},
+        follow=True,
+    )
+    assert "附件已上传并检查" in response.content.decode()
+    attachment = item.attachments.get()
+    assert attachment.content_type == "image/png"
+    client.post(f"/staff/catalogue/{item.pk}/attachments/{attachment.pk}/delete/")
+    assert not item.attachments.exists()
