@@ -31,6 +31,7 @@ from gongkai.supervision.forms import (
     FollowerImportForm,
     InspectionForm,
     InspectionProblemForm,
+    NewMediaAccountEditForm,
     NewMediaAccountForm,
     ProblemMoveForm,
     TrainingSessionForm,
@@ -50,6 +51,7 @@ from gongkai.supervision.services import (
     inspection_problem_move,
     inspection_problem_record,
     new_media_account_create,
+    new_media_account_update,
     training_session_create,
 )
 
@@ -186,6 +188,25 @@ def account_detail(request, pk: int):
             "can_record": can_record,
         },
     )
+
+
+@staff_view
+def account_edit(request, pk: int):
+    account = new_media_account_get_for_user(request.user, pk)
+    if not agency_can_record(request.user, account.agency):
+        raise PermissionDenied
+    form = NewMediaAccountEditForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_media_account_update(
+                actor=request.user, account=new_media_account_get_for_user(request.user, pk), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("账号信息已保存。"))
+            return redirect("supervision:account", pk=account.pk)
+    return render(request, "supervision/form.html", {"form": form, "title": _("修改政务新媒体账号")})
 
 
 @staff_view

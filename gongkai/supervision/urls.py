@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/new/", staff_views.account_new, name="account_new"),
     path("accounts/import/", staff_views.account_import, name="account_import"),
     path("accounts/<int:pk>/", staff_views.account_detail, name="account"),
+    path("accounts/<int:pk>/edit/", staff_views.account_edit, name="account_edit"),
     path("training/", staff_views.training_list, name="training"),
     path("training/new/", staff_views.training_new, name="training_new"),
     path("inspections/", staff_views.inspection_list, name="inspections"),
