@@ -107,7 +107,10 @@ def day_rollup(*, day: dt.date) -> int | None:
             if RolledUpDay.objects.filter(day=day).exists():
                 return None
             hits = Hit.objects.filter(day=day)
-            agency_ids = sorted(set(hits.values_list("agency_id", flat=True)))
+            # A section whose day was imported from the previous counter keeps the imported figures: the two
+            # counters' definitions differ, and adding one to the other would count some visitors twice.
+            imported = set(DailyCount.objects.filter(day=day, imported=True).values_list("agency_id", flat=True))
+            agency_ids = sorted(set(hits.values_list("agency_id", flat=True)) - imported)
             DailyCount.objects.filter(day=day, agency_id__in=agency_ids, imported=False).delete()
             DailyPageCount.objects.filter(day=day, agency_id__in=agency_ids).delete()
             DailySearchCount.objects.filter(day=day, agency_id__in=agency_ids).delete()
