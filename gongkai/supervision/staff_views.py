@@ -15,6 +15,7 @@ from gongkai.agencies.selectors import agency_subtree
 from gongkai.core.errors import IllegalTransition
 from gongkai.supervision import dashboard as dashboard_selectors
 from gongkai.supervision.access import (
+    agencies_where_user_can_record,
     agency_can_record,
     inspection_can_manage,
     inspection_get_for_user,
@@ -24,6 +25,7 @@ from gongkai.supervision.access import (
     new_media_account_get_for_user,
     new_media_accounts_visible_to,
     problem_can_rectify,
+    training_session_get_for_user,
     training_sessions_visible_to,
 )
 from gongkai.supervision.forms import (
@@ -53,6 +55,7 @@ from gongkai.supervision.services import (
     new_media_account_create,
     new_media_account_update,
     training_session_create,
+    training_session_update,
 )
 
 
@@ -231,11 +234,12 @@ def training_list(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         sessions = sessions.filter(held_on__year=int(year))
+    editable = set(agencies_where_user_can_record(request.user).values_list("pk", flat=True))
     return render(
         request,
         "supervision/training_list.html",
         {
-            "sessions": sessions,
+            "sessions": [(s, s.agency_id in editable) for s in sessions],
             "year": year,
             "can_record": request.agency is not None and agency_can_record(request.user, request.agency),
         },
@@ -255,6 +259,25 @@ def training_new(request):
             messages.success(request, _("培训已登记。"))
             return redirect("supervision:training")
     return render(request, "supervision/form.html", {"form": form, "title": _("登记培训")})
+
+
+@staff_view
+def training_edit(request, pk: int):
+    session = training_session_get_for_user(request.user, pk)
+    if not agency_can_record(request.user, session.agency):
+        raise PermissionDenied
+    form = TrainingSessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training_session_update(
+                actor=request.user, session=training_session_get_for_user(request.user, pk), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("培训记录已保存。"))
+            return redirect("supervision:training")
+    return render(request, "supervision/form.html", {"form": form, "title": _("修改培训记录")})
 
 
 # ------------------------------------------------------------------------------------------- inspections

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/<int:pk>/edit/", staff_views.account_edit, name="account_edit"),
     path("training/", staff_views.training_list, name="training"),
     path("training/new/", staff_views.training_new, name="training_new"),
+    path("training/<int:pk>/edit/", staff_views.training_edit, name="training_edit"),
     path("inspections/", staff_views.inspection_list, name="inspections"),
     path("inspections/new/", staff_views.inspection_new, name="inspection_new"),
     path("inspections/<int:pk>/", staff_views.inspection_detail, name="inspection"),
