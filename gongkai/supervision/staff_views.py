@@ -28,6 +28,7 @@ from gongkai.supervision.access import (
     training_session_get_for_user,
     training_sessions_visible_to,
 )
+from gongkai.supervision.annual_reports import annual_reports_not_published_in_time
 from gongkai.supervision.forms import (
     FollowerCountForm,
     FollowerImportForm,
@@ -121,6 +122,13 @@ def application_alerts(request, state: str):
         "supervision/application_alerts.html",
         {"state": state, "rows": rows.select_related("agency")[:500], "agency": request.agency},
     )
+
+
+@staff_view
+def annual_reports(request):
+    """Drill-down from the dashboard: annual reports missing or published after the Article 49 deadline."""
+    checks = annual_reports_not_published_in_time(agencies=_scope(request), today=timezone.localdate())
+    return render(request, "supervision/annual_reports.html", {"checks": checks, "agency": request.agency})
 
 
 # --------------------------------------------------------------------------------------------- new media

@@ -7,6 +7,7 @@ app_name = "supervision"
 urlpatterns = [
     path("", staff_views.dashboard, name="dashboard"),
     path("applications/<slug:state>/", staff_views.application_alerts, name="application_alerts"),
+    path("annual-reports/", staff_views.annual_reports, name="annual_reports"),
     path("catalogue/<slug:kind>/", staff_views.catalogue_records, name="catalogue_records"),
     path("accounts/", staff_views.account_list, name="accounts"),
     path("accounts/new/", staff_views.account_new, name="account_new"),
