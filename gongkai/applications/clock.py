@@ -5,6 +5,7 @@
 - 条例 第三十条: a correction request goes out within 7 working days of receipt; the 20 days restart from the
   day the corrected application arrives.
 - 条例 第三十二条: a third party has 15 working days to answer.
+- 条例 第三十五条: a reasonable but very large request gets a reasonable delay, set case by case and notified.
 - 国办函〔2020〕109号: the applicant has 20 working days to pay a fee; whether that wait counts is the setting
   GONGKAI_FEE_WAIT_EXCLUDED (default: not counted, see docs/deadlines.md).
 """
@@ -16,6 +17,7 @@ from gongkai.workdays.calendar import WorkdayCalendar
 
 ANSWER_DAYS = 20  # 条例 第三十三条第一款
 MAX_EXTENSION_DAYS = 20  # 条例 第三十三条第二款
+MAX_DELAY_DAYS = 60  # 条例 第三十五条 sets no number; a sanity bound on the "reasonable period"
 CORRECTION_NOTICE_DAYS = 7  # 条例 第三十条
 THIRD_PARTY_DAYS = 15  # 条例 第三十二条
 CO_MAKER_DAYS = 15  # 条例 第三十四条
@@ -55,6 +57,7 @@ def reply_deadline(
     received_on: dt.date,
     pauses: list[Pause] = (),
     extension_days: list[int] = (),
+    delay_days: list[int] = (),
     fee_wait_excluded: bool = True,
 ) -> Deadline:
     """The date by which the agency must answer, given the receipt date, pauses and approved extensions."""
@@ -87,9 +90,11 @@ def reply_deadline(
         lines.append(
             f"{pause.label}：{_fmt(pause.started_on)}至{_fmt(pause.ended_on)}，{used}个工作日不计入答复期限（{basis}）。"
         )
-    extra = sum(extension_days)
+    extra = sum(extension_days) + sum(delay_days)
     for days in extension_days:
         lines.append(f"经批准延长答复期限{days}个工作日（条例第三十三条第二款）。")
+    for days in delay_days:
+        lines.append(f"申请数量明显超过合理范围，确定延迟答复{days}个工作日并告知申请人（条例第三十五条）。")
     counted = ANSWER_DAYS + extra + excluded
     if stopped:
         lines.append(stopped)

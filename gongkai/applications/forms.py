@@ -12,6 +12,7 @@ from gongkai.applications.models import (
     ApplicantKind,
     Channel,
     DeliveryMethod,
+    ExtensionKind,
     FeeMethod,
     FormWanted,
     IdType,
@@ -195,7 +196,14 @@ class ConsultationEndForm(ActionForm):
 
 
 class ExtensionRequestForm(ActionForm):
-    days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20, initial=20)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=ExtensionKind.choices, initial=ExtensionKind.EXTENSION, required=False
+    )
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or ExtensionKind.EXTENSION
+
+    days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=60, initial=20)
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea)
 
 

@@ -289,10 +289,18 @@ class ClockPause(models.Model):
         return f"{self.get_kind_display()} {self.started_on}"
 
 
+class ExtensionKind(models.TextChoices):
+    # 条例 第三十三条第二款: at most 20 more working days in all.
+    EXTENSION = "extension", _("延期答复（条例第三十三条）")
+    # 条例 第三十五条: a reasonable request too large to answer in time gets a reasonable, notified delay.
+    DELAY = "delay", _("延迟答复（条例第三十五条）")
+
+
 class Extension(models.Model):
-    """延期答复 (条例 第三十三条第二款): at most 20 more working days in all, approved, notified to the applicant."""
+    """More time to answer, approved and notified to the applicant: an Art 33 extension or an Art 35 delay."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="extensions")
+    kind = models.CharField(_("类型"), max_length=20, choices=ExtensionKind.choices, default=ExtensionKind.EXTENSION)
     days = models.PositiveSmallIntegerField(_("延长工作日数"))
     reason = models.TextField(_("延期理由"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -340,6 +348,7 @@ class LetterKind(models.TextChoices):
     REPLY = "reply", _("政府信息公开申请答复告知书")
     CORRECTION = "correction", _("补正申请告知书")
     EXTENSION = "extension", _("延期答复告知书")
+    DELAY = "delay", _("延迟答复告知书")
     FEE = "fee", _("信息处理费收费通知")
     CONSULTATION = "consultation", _("征求第三方意见函")
 

@@ -32,7 +32,10 @@ ROW_SOURCES = {
 }
 
 
-def _agency_ids(agencies) -> list[int]:
+def _agency_ids(agencies):
+    """Agencies as ids; a QuerySet (a whole subtree) stays a subquery rather than thousands of parameters."""
+    if isinstance(agencies, QuerySet):
+        return agencies.values("pk")
     return [getattr(a, "pk", a) for a in agencies]
 
 

@@ -195,7 +195,7 @@ def _run(name, request, application, data):
         return services.application_end_consultation(actor=user, application=application, on=on, result=data["result"])
     if name == "extension_request":
         return services.application_request_extension(
-            actor=user, application=application, on=on, days=data["days"], reason=data["reason"]
+            actor=user, application=application, on=on, days=data["days"], reason=data["reason"], kind=data["kind"]
         )
     if name == "extension_approve":
         extension = application.extensions.filter(approved_on__isnull=True).first()

@@ -19,7 +19,7 @@ from gongkai.applications.selectors import application_by_tracking_code
 from gongkai.core.registry import portal_nav_items
 
 SESSION_KEY = "applications_last_submitted"
-PUBLIC_LETTERS = [LetterKind.REPLY, LetterKind.CORRECTION, LetterKind.EXTENSION, LetterKind.FEE]
+PUBLIC_LETTERS = [LetterKind.REPLY, LetterKind.CORRECTION, LetterKind.EXTENSION, LetterKind.DELAY, LetterKind.FEE]
 
 
 def _rate(group, request) -> str:

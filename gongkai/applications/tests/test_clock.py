@@ -29,6 +29,7 @@ EXAMPLES = [
         {"received_on": D(2025, 4, 1), "pauses": [Pause("third_party", D(2025, 4, 8), D(2025, 4, 22))], "extension_days": [10]},
         D(2025, 5, 30),
     ),
+    ("D3", {"received_on": D(2025, 4, 1), "extension_days": [20], "delay_days": [15]}, D(2025, 6, 23)),
     ("E1", {"received_on": D(2025, 6, 3), "pauses": [Pause("fee", D(2025, 6, 10), D(2025, 6, 20))]}, D(2025, 7, 11)),
     (
         "E2",

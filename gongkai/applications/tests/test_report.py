@@ -18,8 +18,10 @@ from gongkai.applications.selectors import (
     application_report_table,
     application_topics,
 )
+from gongkai.applications.services import application_deadline
 from gongkai.applications.tests.factories import make_application, organisation, person, reply
 from gongkai.audit.models import AuditEvent
+from gongkai.workdays.selectors import workday_calendar
 
 D = dt.date
 
@@ -90,6 +92,9 @@ def test_the_table_covers_exactly_the_agencies_given(tree, alice, kim):
     assert application_report_table(agencies=[gov, office], year=2024)["R1"]["total"].ids == (mine.pk,)
     rollup = application_report_table(agencies=list(Agency.objects.all()), year=2024)
     assert rollup["R1"]["total"].ids == tuple(sorted([mine.pk, other.pk]))
+    subtree = Agency.objects.filter(path__startswith=county.path)  # a roll-up passes a QuerySet
+    assert application_report_table(agencies=subtree, year=2024)["R1"]["total"].ids == (other.pk,)
+    assert application_topics(agencies=subtree, year=2024) == []
 
 
 def test_topics_are_counted_most_frequent_first(tree, alice):
@@ -123,8 +128,11 @@ def test_the_demo_reproduces_the_seed_reports_section_three_cell_for_cell(db):
     assert_consistent(table)
     topics = dict(application_topics(agencies=agencies, year=2024))
     assert {"征地拆迁", "项目建设", "统计数据", "政策文件"} <= set(topics)
-    # Every 2024 case was answered within its deadline and has a reply letter.
-    for case in Application.objects.filter(pk__in=table["R3.7"]["total"].ids):
+    # Every case arrived on a working day, was answered within its deadline and has a reply letter.
+    calendar = workday_calendar()
+    for case in Application.objects.filter(agency__in=agencies, received_on__year__lte=2024):
+        assert calendar.is_workday(case.received_on), case.number
+        assert case.closed_on <= application_deadline(case, calendar).date, case.number
         assert case.letters.filter(kind="reply").exists()
     assert application_fees_charged(agencies=agencies, year=2024).value == 0  # the seed: 未收取信息处理费
 

@@ -322,3 +322,18 @@ def test_a_closed_case_cannot_move_again():
 
     assert TRANSITIONS[Status.CLOSED] == frozenset()
     assert all(Status.CLOSED in targets for status, targets in TRANSITIONS.items() if status != Status.CLOSED)
+
+
+def test_an_article_35_delay_is_approved_and_notified_beyond_the_20_day_extension(login, alice, ann, case):
+    before = case.due_on
+    client = login(alice)
+    assert act(client, case, "extension_request", kind="delay", days=61, reason="数量巨大").status_code == 400
+    assert (
+        act(client, case, "extension_request", kind="delay", days=30, reason="申请公开近五年全部批复文件").status_code
+        == 302
+    )
+    assert act(login(ann), case, "extension_approve").status_code == 302
+    case.refresh_from_db()
+    assert case.due_on == workday_calendar().add_working_days(before, 30).date
+    assert "第三十五条" in case.letters.get(kind="delay").body
+    assert "第三十五条" in application_deadline(case).explain()

@@ -1,0 +1,120 @@
+"""Shared pieces of the services: constants, date checks, access checks, transitions and the clock."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.applications import clock
+from gongkai.applications.access import (
+    application_can_handle,
+)
+from gongkai.applications.models import (
+    TRANSITIONS,
+    Application,
+    ClockPause,
+    ExtensionKind,
+    PauseKind,
+    Status,
+)
+from gongkai.audit.services import audit_record, snapshot
+from gongkai.core.errors import AccessDenied, IllegalTransition
+from gongkai.workdays.selectors import workday_calendar
+
+APPLICANT_FIELDS = [
+    "kind",
+    "name",
+    "id_type",
+    "id_number",
+    "organisation_type",
+    "credit_code",
+    "legal_representative",
+    "contact_person",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+]
+REQUEST_FIELDS = ["title", "document_number", "description", "form_wanted", "delivery_method"]
+AUDIT_FIELDS = ["status", "due_on", "handler_id", "outcome", "closed_on", "received_on"]
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%Y年%m月%d日}"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_date(on: dt.date, field: str = "on", *, not_before: dt.date | None = None) -> None:
+    if on > _today():
+        raise ValidationError({field: _("日期不能晚于今天。")})
+    if not_before is not None and on < not_before:
+        raise ValidationError({field: _("日期不能早于%(v1)s。") % {"v1": _day(not_before)}})
+
+
+def _check_handle(actor, application: Application) -> None:
+    if not application_can_handle(actor, application):
+        raise AccessDenied(_("无权办理该申请。"))
+
+
+def _move(application: Application, target: str) -> None:
+    if target not in TRANSITIONS[application.status]:
+        raise IllegalTransition(
+            _("申请%(v1)s当前状态为“%(v2)s”，不能变为“%(v3)s”。")
+            % {"v1": application.number, "v2": Status(application.status).label, "v3": Status(target).label}
+        )
+    application.status = target
+
+
+def _locked(application: Application) -> Application:
+    """Re-read the row under a lock so two clerks acting at once cannot both move it."""
+    return Application.objects.select_for_update().select_related("agency", "applicant").get(pk=application.pk)
+
+
+def fee_wait_excluded() -> bool:
+    return getattr(settings, "APPLICATIONS_FEE_WAIT_EXCLUDED", True)
+
+
+def application_deadline(application: Application, calendar=None) -> clock.Deadline:
+    """The clock of one application, from its stored pauses and approved extensions."""
+    calendar = calendar or workday_calendar()
+    saved = application.pk is not None
+    pauses = [
+        clock.Pause(p.kind, p.started_on, p.ended_on, str(PauseKind(p.kind).label))
+        for p in (application.pauses.all() if saved else [])
+    ]
+    approved = [e for e in application.extensions.all() if e.approved_on] if saved else []
+    extensions = [e.days for e in approved if e.kind == ExtensionKind.EXTENSION]
+    delays = [e.days for e in approved if e.kind == ExtensionKind.DELAY]
+    return clock.reply_deadline(
+        calendar,
+        received_on=application.received_on,
+        pauses=pauses,
+        extension_days=extensions,
+        delay_days=delays,
+        fee_wait_excluded=fee_wait_excluded(),
+    )
+
+
+def _recompute_due(application: Application) -> None:
+    deadline = application_deadline(application) if application.is_open else None
+    application.due_on = deadline.date if deadline else None
+    application.due_verified = deadline.verified if deadline else True
+    application.alert_state = ""
+
+
+def _open_pause(application: Application, kind: str) -> ClockPause | None:
+    return application.pauses.filter(kind=kind, ended_on__isnull=True).first()
+
+
+def _save_clock(actor, application: Application, verb: str, before: dict, note: str = "") -> None:
+    _recompute_due(application)
+    application.save()
+    audit_record(
+        actor=actor, verb=verb, obj=application, agency=application.agency_id, before=before,
+        after=snapshot(application, AUDIT_FIELDS), note=note,
+    )  # fmt: skip

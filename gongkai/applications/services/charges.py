@@ -1,0 +1,114 @@
+"""Processing fees (国办函〔2020〕109号): the quote, the notice and the payment."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongkai.applications import clock, fees
+from gongkai.applications.models import (
+    Application,
+    ClockPause,
+    Fee,
+    FeeMethod,
+    LetterKind,
+    PauseKind,
+    Status,
+)
+from gongkai.applications.services.base import (
+    AUDIT_FIELDS,
+    _check_date,
+    _check_handle,
+    _locked,
+    _move,
+    _open_pause,
+    _save_clock,
+    fee_wait_excluded,
+)
+from gongkai.applications.services.correspondence import _issue_letter
+from gongkai.audit.services import snapshot
+from gongkai.core.errors import IllegalTransition
+from gongkai.workdays.selectors import workday_calendar
+
+
+# ------------------------------------------------------------------------------------------ fees
+def prior_items_this_month(application: Application) -> int:
+    """Items the same applicant asked this agency for earlier in the same calendar month (按件, cumulative)."""
+    person = application.applicant
+    identity = {"applicant__id_number": person.id_number} if person.id_number else {}
+    if person.credit_code:
+        identity = {"applicant__credit_code": person.credit_code}
+    if not identity:
+        return 0
+    first = application.received_on.replace(day=1)
+    return (
+        Application.objects.filter(
+            agency=application.agency, received_on__gte=first, received_on__lt=application.received_on, **identity
+        ).count()
+        + Application.objects.filter(
+            agency=application.agency, received_on=application.received_on, pk__lt=application.pk, **identity
+        ).count()
+    )
+
+
+def fee_quote(application: Application, *, method: str, quantity: int) -> tuple[fees.FeeQuote, int]:
+    if method == FeeMethod.PER_ITEM:
+        prior = prior_items_this_month(application)
+        return fees.per_item_fee(items=quantity, prior_items=prior), prior
+    if method == FeeMethod.PER_PAGE:
+        return fees.per_page_fee(pages=quantity), 0
+    raise ValidationError({"method": _("请选择计收方式（按件或按量，二者只能选一种）。")})
+
+
+@transaction.atomic
+def application_notify_fee(*, actor, application: Application, on: dt.date, method: str, quantity: int) -> Fee:
+    """国办函〔2020〕109号: one standard per application; 20 working days to pay from the day after the notice."""
+    application = _locked(application)
+    _check_handle(actor, application)
+    _check_date(on, "on", not_before=application.received_on)
+    if application.fees.exists():
+        raise ValidationError({"method": _("本申请已经发出过收费通知；同一申请只能按一种标准收费一次。")})
+    if quantity < 1:
+        raise ValidationError({"quantity": _("件数或页数应为正整数。")})
+    quote, prior = fee_quote(application, method=method, quantity=quantity)
+    if quote.amount <= 0:
+        raise ValidationError({"quantity": _("按此标准计算不需要收费（未超过免费额度）。")})
+    before = snapshot(application, AUDIT_FIELDS)
+    _move(application, Status.AWAITING_FEE)
+    pay_by = workday_calendar().add_working_days(on, clock.FEE_PAYMENT_DAYS).date
+    fee = Fee.objects.create(
+        application=application, method=method, quantity=quantity, prior_items=prior, amount=quote.amount,
+        working=quote.explain(), notified_on=on, pay_by=pay_by,
+    )  # fmt: skip
+    ClockPause.objects.create(
+        application=application, kind=PauseKind.FEE, started_on=on, respond_by=pay_by,
+        counted=not fee_wait_excluded(), request_text=quote.explain(), created_by=actor,
+    )  # fmt: skip
+    _issue_letter(
+        application, LetterKind.FEE, on, amount=quote.amount, working=quote.explain(), pay_by=f"{pay_by:%Y年%m月%d日}"
+    )
+    _save_clock(actor, application, "application.fee_notify", before, note=f"{quote.amount}元")
+    return fee
+
+
+@transaction.atomic
+def application_record_payment(*, actor, application: Application, on: dt.date, receipt_number: str) -> Fee:
+    application = _locked(application)
+    _check_handle(actor, application)
+    fee = application.fees.filter(paid_on__isnull=True).first()
+    pause = _open_pause(application, PauseKind.FEE)
+    if fee is None or pause is None:
+        raise IllegalTransition(_("本申请没有待缴的信息处理费。"))
+    _check_date(on, "on", not_before=fee.notified_on)
+    if not receipt_number.strip():
+        raise ValidationError({"receipt_number": _("请填写财政票据号。")})
+    before = snapshot(application, AUDIT_FIELDS)
+    _move(application, Status.IN_PROGRESS)
+    fee.paid_on = on
+    fee.receipt_number = receipt_number
+    fee.save(update_fields=["paid_on", "receipt_number"])
+    pause.ended_on = on
+    pause.save(update_fields=["ended_on"])
+    _save_clock(actor, application, "application.fee_paid", before, note=f"{fee.amount}元 {receipt_number}")
+    return fee

@@ -1,0 +1,161 @@
+"""Endings: the reply with its outcome, lapses, withdrawal; and the due-soon / overdue scan."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongkai.applications import clock
+from gongkai.applications.letters import OUTCOME_REASONS, outcome_group
+from gongkai.applications.models import (
+    OUTCOME_TABLE,
+    Application,
+    LetterKind,
+    Outcome,
+    PauseKind,
+    Status,
+)
+from gongkai.applications.services.base import (
+    AUDIT_FIELDS,
+    _check_date,
+    _check_handle,
+    _day,
+    _locked,
+    _move,
+    _open_pause,
+)
+from gongkai.applications.services.correspondence import _issue_letter
+from gongkai.applications.services.intake import topic_get_or_create
+from gongkai.audit.services import audit_record, snapshot
+from gongkai.core.errors import IllegalTransition
+from gongkai.workdays.selectors import workday_calendar
+
+
+# ------------------------------------------------------------------------------------------ endings
+def _close(actor, application: Application, *, outcome: str, detail: str, on: dt.date, verb: str) -> Application:
+    before = snapshot(application, AUDIT_FIELDS)
+    _move(application, Status.CLOSED)
+    for pause in application.pauses.filter(ended_on__isnull=True):
+        pause.ended_on = on
+        pause.save(update_fields=["ended_on"])
+    application.outcome = outcome
+    application.outcome_detail = detail
+    application.closed_on = on
+    application.due_on = None
+    application.alert_state = ""
+    application.save()
+    reason = OUTCOME_REASONS.get(outcome, "")
+    _issue_letter(
+        application, LetterKind.REPLY, on, outcome_group(outcome), basis=OUTCOME_TABLE[outcome][1],
+        outcome_reason=reason, detail=detail,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, verb=verb, obj=application, agency=application.agency_id, before=before,
+        after=snapshot(application, AUDIT_FIELDS), note=detail,
+    )  # fmt: skip
+    return application
+
+
+# Outcomes a reply may choose; the three 其他处理 endings have their own services below.
+REPLY_OUTCOMES = [o for o in Outcome.values if not o.startswith("other")]
+
+
+@transaction.atomic
+def application_reply(
+    *, actor, application: Application, outcome: str, detail: str, on: dt.date, topics: list[str] | None = None
+) -> Application:
+    """答复 (条例 第三十六条): one outcome from the 2021 table, with its legal basis and the applicant's remedies."""
+    application = _locked(application)
+    _check_handle(actor, application)
+    if outcome not in REPLY_OUTCOMES:
+        raise ValidationError({"outcome": _("请选择办理结果。")})
+    if application.status != Status.IN_PROGRESS:
+        raise IllegalTransition(
+            _("申请当前状态为“%(v1)s”，须先结束补正、征求意见或缴费等待后才能答复。")
+            % {"v1": Status(application.status).label}
+        )
+    _check_date(on, "on", not_before=application.received_on)
+    if outcome != Outcome.DISCLOSED and not detail.strip():
+        raise ValidationError({"detail": _("除予以公开外，答复须写明理由。")})
+    if outcome == Outcome.UNAVAILABLE_UNCLEAR and not application.pauses.filter(kind=PauseKind.CORRECTION).exists():
+        raise ValidationError({"outcome": _("“补正后申请内容仍不明确”只适用于已经补正过的申请。")})
+    if topics is not None:
+        application.topics.set(topic_get_or_create(name) for name in topics if name.strip())
+    return _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
+
+
+@transaction.atomic
+def application_close_without_correction(*, actor, application: Application, on: dt.date) -> Application:
+    """条例 第三十条: no correction within the period and no good reason; the application is deemed abandoned."""
+    application = _locked(application)
+    _check_handle(actor, application)
+    pause = _open_pause(application, PauseKind.CORRECTION)
+    if pause is None:
+        raise IllegalTransition(_("本申请没有等待中的补正。"))
+    _check_date(on, "on")
+    if pause.respond_by and on <= pause.respond_by:
+        raise ValidationError(
+            {"on": _("补正期限到%(v1)s为止，期限届满后才能终止办理。") % {"v1": _day(pause.respond_by)}}
+        )
+    return _close(
+        actor, application, outcome=Outcome.OTHER_NO_CORRECTION, on=on, verb="application.correction_lapse",
+        detail=f"本机关于{pause.started_on:%Y年%m月%d日}告知补正，补正期限至{pause.respond_by:%Y年%m月%d日}，申请人逾期未补正。",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def application_close_fee_unpaid(*, actor, application: Application, on: dt.date) -> Application:
+    """国办函〔2020〕109号: not paid within 20 working days; the application is deemed abandoned."""
+    application = _locked(application)
+    _check_handle(actor, application)
+    fee = application.fees.filter(paid_on__isnull=True).first()
+    if fee is None or application.status != Status.AWAITING_FEE:
+        raise IllegalTransition(_("本申请没有待缴的信息处理费。"))
+    _check_date(on, "on")
+    if on <= fee.pay_by:
+        raise ValidationError({"on": _("缴费期限到%(v1)s为止，期限届满后才能终止办理。") % {"v1": _day(fee.pay_by)}})
+    return _close(
+        actor, application, outcome=Outcome.OTHER_FEE_UNPAID, on=on, verb="application.fee_lapse",
+        detail=f"本机关于{fee.notified_on:%Y年%m月%d日}发出收费通知，申请人逾期未缴纳{fee.amount}元。",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application: Application, on: dt.date, reason: str) -> Application:
+    """The applicant withdrew: 其他处理 / 其他 (spec §2.5)."""
+    application = _locked(application)
+    _check_handle(actor, application)
+    _check_date(on, "on", not_before=application.received_on)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明撤回的方式和日期（如：申请人来电撤回）。")})
+    return _close(
+        actor,
+        application,
+        outcome=Outcome.OTHER,
+        on=on,
+        verb="application.withdraw",
+        detail=f"申请人撤回申请：{reason}",
+    )
+
+
+# ------------------------------------------------------------------------------------------ alerts
+def application_alerts_scan(*, today: dt.date) -> list[tuple[Application, str]]:
+    """Mark due-soon and overdue cases; returns only the cases whose state changed (so a rerun notifies nobody).
+
+    Compare-and-set: a case moves only if it still holds the state read, so two runs at once cannot both notify.
+    """
+    calendar = workday_calendar()
+    changed = []
+    open_cases = Application.objects.exclude(status=Status.CLOSED).filter(due_on__isnull=False)
+    for application in open_cases.select_related("agency", "handler"):
+        state = clock.alert_state(calendar, application.due_on, today)
+        if state == application.alert_state:
+            continue
+        moved = Application.objects.filter(pk=application.pk, alert_state=application.alert_state).update(
+            alert_state=state
+        )
+        if moved and state:
+            application.alert_state = state
+            changed.append((application, state))
+    return changed
