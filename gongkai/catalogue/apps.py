@@ -38,6 +38,7 @@ class CatalogueConfig(AppConfig):
                 "catalogue.review_chain_set": _("设置审核流程"),
                 "catalogue.settings_update": _("修改索引号模板"),
                 "catalogue.guide_save": _("修改政府信息公开指南"),
+                "catalogue.rescan": _("重新检查已发布条目"),
             }
         )
         registrations.register()

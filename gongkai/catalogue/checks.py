@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from gongkai.core.identifiers import is_valid_resident_id, mask_phone, mask_resident_id
+from gongkai.core.identifiers import is_valid_resident_id, mask_phone, mask_resident_id, resident_id_birth_date
 
 CONTEXT_CHARS = 15
 
 ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![0-9])")
 # 16–19 digits, optionally in groups of four separated by one space or hyphen.
-CARD_RE = re.compile(r"(?<![0-9])([3-6]\d{3}(?:[- ]?\d{4}){3}(?:[- ]?\d{1,3})?)(?![0-9])")
+CARD_RE = re.compile(r"(?<![0-9])([3-6]\d{3}(?:[- ]?\d{4}){3})([- ]?\d{1,3})?(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,14 @@ def _excerpt(text: str, start: int, end: int, replacement: str) -> str:
     return f"…{before}【{replacement}】{after}…".replace("\n", " ")
 
 
+def _looks_like_resident_id(digits: str, today: dt.date | None) -> bool:
+    """18 digits with a real birth date in place: an identity number (perhaps mistyped), not a card."""
+    if len(digits) != 18:
+        return False
+    birth = resident_id_birth_date(digits)
+    return birth is not None and birth.year >= 1900 and (today is None or birth <= today)
+
+
 def find_personal_data(text: str, location: str, *, today: dt.date | None = None) -> list[FoundProblem]:
     """Unmasked resident ID numbers, mobile numbers and bank card numbers in `text`."""
     found: list[FoundProblem] = []
@@ -77,13 +85,17 @@ def find_personal_data(text: str, location: str, *, today: dt.date | None = None
     for match in CARD_RE.finditer(text):
         if any(s <= match.start(1) < e for s, e in taken):
             continue
-        digits = re.sub(r"\D", "", match.group(1))
-        if 16 <= len(digits) <= 19 and luhn_valid(digits) and not is_valid_resident_id(digits, today=today):
-            masked = mask_bank_card(digits)
-            found.append(
-                FoundProblem("bank_card", location, digits, _excerpt(text, *match.span(1), masked), f"遮盖为 {masked}")
-            )
-            taken.append(match.span(1))
+        # With its tail (19 digits) or without it (16 digits followed by, say, an amount).
+        for end in ([match.end(2)] if match.group(2) else []) + [match.end(1)]:
+            digits = re.sub(r"\D", "", text[match.start(1) : end])
+            if luhn_valid(digits) and not _looks_like_resident_id(digits, today):
+                masked = mask_bank_card(digits)
+                span = (match.start(1), end)
+                found.append(
+                    FoundProblem("bank_card", location, digits, _excerpt(text, *span, masked), f"遮盖为 {masked}")
+                )
+                taken.append(span)
+                break
     for match in MOBILE_RE.finditer(text):
         if any(s <= match.start(1) < e for s, e in taken):
             continue

@@ -18,8 +18,11 @@ Only this module knows the backends apart; the index is written by services in t
 the item (never by signals).
 """
 
+import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -29,27 +32,23 @@ BREAK = "0"
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):  # the check is much cheaper than normalising
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
+
+
+RUN_RE = re.compile(r"[^\W_]+")  # letters and digits of any script
 
 
 def runs(text: str) -> list[str]:
     """The maximal runs of letters and digits in normalised text."""
-    out: list[str] = []
-    current: list[str] = []
-    for ch in normalise(text):
-        if ch.isalnum():
-            current.append(ch)
-        elif current:
-            out.append("".join(current))
-            current = []
-    if current:
-        out.append("".join(current))
-    return out
+    return RUN_RE.findall(normalise(text))
 
 
 def bigram_runs(text: str) -> list[list[str]]:
     """Per run of two or more characters, its bigrams."""
-    return [[run[i : i + 2] for i in range(len(run) - 1)] for run in runs(text) if len(run) >= 2]
+    return [list(map(str.__add__, run, run[1:])) for run in runs(text) if len(run) >= 2]
 
 
 def document_tokens(title: str, body: str) -> list[list[str]]:
@@ -113,9 +112,13 @@ def _pg_chunks(phrases: list[list[str]]) -> list[str]:
 
 
 def index_remove(item_ids: Iterable[int]) -> None:
+    from gongkai.catalogue.models import SearchEntry
+
     ids = list(item_ids)
     if not ids:
         return
+    for start in range(0, len(ids), 500):
+        SearchEntry.objects.filter(item_id__in=ids[start : start + 500]).delete()
     column = "rowid" if connection.vendor == "sqlite" else "item_id"
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
@@ -126,11 +129,39 @@ def index_remove(item_ids: Iterable[int]) -> None:
             )
 
 
+def index_clear() -> None:
+    from gongkai.catalogue.models import SearchEntry
+
+    SearchEntry.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalogue_search")
+
+
 def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True) -> int:
     """(item id, title, plain body) rows into the index; `replace` removes their old entries first."""
+    from gongkai.catalogue.models import Item, SearchEntry
+
     rows = list(rows)
     if replace:
         index_remove(r[0] for r in rows)
+    entries = []
+    for start in range(0, len(rows), 500):
+        meta = Item.objects.filter(pk__in=[r[0] for r in rows[start : start + 500]]).values_list(
+            "pk", "agency_id", "category_id", "published_at", "document_type", "validity", "title"
+        )
+        entries += [
+            SearchEntry(
+                item_id=pk,
+                agency_id_value=agency_id,
+                category_id_value=category_id,
+                published_at=published_at,
+                document_type=document_type,
+                validity=validity,
+                title=title,
+            )
+            for pk, agency_id, category_id, published_at, document_type, validity, title in meta
+        ]
+    SearchEntry.objects.bulk_create(entries, batch_size=1000)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.executemany(
@@ -149,7 +180,90 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True) -
     return len(rows)
 
 
+def index_set_validity(item_ids: Iterable[int], validity: str) -> None:
+    from gongkai.catalogue.models import SearchEntry
+
+    SearchEntry.objects.filter(item_id__in=list(item_ids)).update(validity=validity)
+
+
 # --- reading ---
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    agency_ids: list[int] | None = None  # None: every active agency
+    excluded_agency_ids: list[int] = field(default_factory=list)  # inactive agencies
+    category_ids: list[int] | None = None
+    published_from: dt.datetime | None = None
+    published_before: dt.datetime | None = None
+    document_type: str | None = None
+    validity: str | None = None
+
+
+def _where(filters: SearchFilters) -> tuple[list[str], list]:
+    clauses, params = [], []
+
+    def within(column: str, values: list[int]) -> None:
+        clauses.append(f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
+        params.extend(values)
+
+    if filters.agency_ids is not None:
+        within("m.agency_id", filters.agency_ids)
+    if filters.excluded_agency_ids:
+        clauses.append(f"m.agency_id NOT IN ({', '.join(['%s'] * len(filters.excluded_agency_ids))})")
+        params.extend(filters.excluded_agency_ids)
+    if filters.category_ids is not None:
+        within("m.category_id", filters.category_ids)
+    if filters.published_from is not None:
+        clauses.append("m.published_at >= %s")
+        params.append(filters.published_from)
+    if filters.published_before is not None:
+        clauses.append("m.published_at < %s")
+        params.append(filters.published_before)
+    if filters.document_type:
+        clauses.append("m.document_type = %s")
+        params.append(filters.document_type)
+    if filters.validity:
+        clauses.append("m.validity = %s")
+        params.append(filters.validity)
+    return clauses, params
+
+
+def search_page(
+    phrases: list[list[str]], title_runs: list[str], filters: SearchFilters, *, limit: int, offset: int
+) -> tuple[list[int], int]:
+    """(ids of one page, total) of indexed items matching every phrase, title hits first, then newest.
+
+    The full-text match drives the query: on SQLite the FTS5 table is the outer loop (CROSS JOIN fixes the
+    order) and each candidate reads one narrow catalogue_searchentry row; on PostgreSQL the GIN index gives
+    the candidates as a semi-join.
+    """
+    match_sql, match_params = match_subquery(phrases)
+    clauses, params = _where(filters)
+    if connection.vendor == "sqlite":
+        source = "catalogue_search s CROSS JOIN catalogue_searchentry m ON m.item_id = s.rowid"
+        clauses.insert(0, "catalogue_search MATCH %s")
+        params = match_params + params
+        contains = "instr(lower(m.title), %s) > 0"
+    else:
+        source = "catalogue_searchentry m"
+        clauses.insert(0, f"m.item_id IN ({match_sql})")
+        params = match_params + params
+        contains = "strpos(lower(m.title), %s) > 0"
+    where = " AND ".join(clauses)
+    title_hit = " AND ".join([contains] * len(title_runs)) or "1 = 0"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)  # noqa: S608 - fixed SQL parts
+        total = cursor.fetchone()[0]
+        if not total or offset >= total:
+            return [], total
+        cursor.execute(
+            f"SELECT m.item_id FROM {source} WHERE {where} "  # noqa: S608 - fixed SQL parts, bound values
+            f"ORDER BY CASE WHEN {title_hit} THEN 1 ELSE 0 END DESC, m.published_at DESC, m.item_id DESC "
+            "LIMIT %s OFFSET %s",
+            params + list(title_runs) + [limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()], total
 
 
 def match_subquery(phrases: list[list[str]]) -> tuple[str, list[str]]:
@@ -162,7 +276,6 @@ def match_subquery(phrases: list[list[str]]) -> tuple[str, list[str]]:
 
 
 def index_count() -> int:
-    column = "rowid" if connection.vendor == "sqlite" else "DISTINCT item_id"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT({column}) FROM catalogue_search")  # noqa: S608
-        return cursor.fetchone()[0]
+    from gongkai.catalogue.models import SearchEntry
+
+    return SearchEntry.objects.count()

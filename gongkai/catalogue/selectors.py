@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -219,29 +219,46 @@ def _highlight(text: str, query_runs: list[str], width: int | None = None) -> Sa
     return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - every piece above is escaped
 
 
-def _filtered(
-    items: QuerySet[Item],
-    *,
-    agencies: Iterable | None,
-    category: Category | None,
-    year: int | None,
-    document_type: str | None,
-    validity: str | None,
-) -> QuerySet[Item]:
-    if agencies is not None:
-        items = items.filter(agency_id__in=_agency_ids(agencies))
-    if category is not None:
-        items = items.filter(category_id__in=category_with_descendants(category))
+def _search_filters(
+    *, agencies, category: Category | None, year: int | None, document_type: str | None, validity: str | None
+) -> search.SearchFilters:
+    from gongkai.agencies.models import Agency
+
+    published_from = published_before = None
     if year:
-        items = items.filter(published_at__year=year)
-    if document_type:
-        items = items.filter(document_type=document_type)
-    if validity:
-        items = items.filter(validity=validity)
-    return items
+        published_from = timezone.make_aware(dt.datetime(year, 1, 1))  # noqa: DTZ001 - made aware here
+        published_before = timezone.make_aware(dt.datetime(year + 1, 1, 1))  # noqa: DTZ001
+    return search.SearchFilters(
+        agency_ids=_agency_ids(agencies) if agencies is not None else None,
+        excluded_agency_ids=list(Agency.objects.filter(is_active=False).values_list("pk", flat=True)),
+        category_ids=category_with_descendants(category) if category is not None else None,
+        published_from=published_from,
+        published_before=published_before,
+        document_type=document_type or None,
+        validity=validity or None,
+    )
 
 
-def catalogue_search_queryset(
+def _substring_scan(query: str, filters: search.SearchFilters) -> QuerySet[Item]:
+    """For a query without any bigram (a single character): a plain scan, bounded by the filters."""
+    items = items_published().filter(Q(title__icontains=query) | Q(body_text__icontains=query))
+    if filters.agency_ids is not None:
+        items = items.filter(agency_id__in=filters.agency_ids)
+    if filters.category_ids is not None:
+        items = items.filter(category_id__in=filters.category_ids)
+    if filters.published_from is not None:
+        items = items.filter(published_at__gte=filters.published_from, published_at__lt=filters.published_before)
+    if filters.document_type:
+        items = items.filter(document_type=filters.document_type)
+    if filters.validity:
+        items = items.filter(validity=filters.validity)
+    in_title = When(title__icontains=query, then=Value(1))
+    return items.annotate(title_hit=Case(in_title, default=Value(0), output_field=IntegerField())).order_by(
+        "-title_hit", "-published_at", "-pk"
+    )
+
+
+def catalogue_search_ids(
     *,
     query: str,
     agencies: Iterable | None = None,
@@ -249,32 +266,38 @@ def catalogue_search_queryset(
     year: int | None = None,
     document_type: str | None = None,
     validity: str | None = None,
-) -> QuerySet[Item]:
-    """Published items containing the query, best first (title hits, then the newest). Same on both databases."""
-    items = _filtered(
-        items_published(),
-        agencies=agencies,
-        category=category,
-        year=year,
-        document_type=document_type,
-        validity=validity,
+    limit: int = PER_PAGE,
+    offset: int = 0,
+) -> tuple[list[int], int]:
+    """The ids of published items containing the query, best first (title hits, then the newest), and the total.
+
+    Same results on SQLite and PostgreSQL; see search.py for the bigram index behind it.
+    """
+    query = (query or "").strip()[: search.MAX_QUERY_CHARS]
+    if not query:
+        return [], 0
+    filters = _search_filters(
+        agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
     )
-    query = (query or "").strip()
     phrases = search.query_phrases(query)
     if phrases:
-        sql, params = search.match_subquery(phrases)
-        items = items.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - parameters are bound, not formatted
-    elif query:
-        # No run of two letters or digits (a single character): a plain substring scan, bounded by filters.
-        items = items.filter(Q(title__icontains=query) | Q(body_text__icontains=query))
-    runs = search.runs(query)
-    in_title = Q()
-    for run in runs:
-        in_title &= Q(title__icontains=run)
-    title_hit = When(in_title, then=Value(1)) if runs else When(pk__isnull=True, then=Value(1))
-    return items.annotate(title_hit=Case(title_hit, default=Value(0), output_field=IntegerField())).order_by(
-        "-title_hit", "-published_at", "-pk"
-    )
+        return search.search_page(phrases, search.runs(query), filters, limit=limit, offset=offset)
+    items = _substring_scan(query, filters)
+    return list(items.values_list("pk", flat=True)[offset : offset + limit]), items.count()
+
+
+def catalogue_search_queryset(**kwargs) -> QuerySet[Item]:
+    """Every published item matching (unordered queryset), for callers that want to filter further."""
+    ids, _total = catalogue_search_ids(limit=10**9, **kwargs)
+    return Item.objects.filter(pk__in=ids)
+
+
+def _snippet_source(item: Item, runs: list[str]) -> str:
+    """The body where the query occurs, else the summary where it does, else the start of the body."""
+    for text in (item.body_text, item.summary):
+        if any(run in text.lower() for run in runs):
+            return text
+    return item.body_text or item.summary
 
 
 def catalogue_search(
@@ -294,23 +317,35 @@ def catalogue_search(
     document number, keywords or attachment text contains it (see search.py for the bigram index).
     """
     query = (query or "").strip()[: search.MAX_QUERY_CHARS]
-    if len(query) < 1:
+    if not query:
         return SearchPage(query, [], 0, 1, 0)
-    items = catalogue_search_queryset(
-        query=query, agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
+    page = max(1, page)
+    ids, total = catalogue_search_ids(
+        query=query,
+        agencies=agencies,
+        category=category,
+        year=year,
+        document_type=document_type,
+        validity=validity,
+        limit=per_page,
+        offset=(page - 1) * per_page,
     )
-    total = items.count()
     pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = list(items.select_related("agency", "category").defer("body")[(page - 1) * per_page : page * per_page])
+    if page > pages:
+        return catalogue_search(
+            query=query, agencies=agencies, category=category, year=year, document_type=document_type,
+            validity=validity, page=pages, per_page=per_page,
+        )  # fmt: skip
+    by_id = Item.objects.select_related("agency", "category").defer("body").in_bulk(ids)
     runs = search.runs(query) or [query.lower()]
     hits = [
         SearchHit(
-            item,
-            _highlight(item.title, runs),
-            _highlight(" ".join((item.summary + " " + item.body_text).split()), runs, width=120),
+            by_id[pk],
+            _highlight(by_id[pk].title, runs),
+            _highlight(" ".join(_snippet_source(by_id[pk], runs).split()), runs, width=120),
         )
-        for item in rows
+        for pk in ids
+        if pk in by_id
     ]
     return SearchPage(query, hits, total, page, pages)
 

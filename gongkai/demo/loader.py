@@ -13,6 +13,7 @@ from gongkai.agencies.models import Agency
 from gongkai.agencies.services import agency_create, agency_update
 from gongkai.demo import agencies as data
 from gongkai.demo import applications as demo_applications
+from gongkai.demo import catalogue as catalogue_demo
 from gongkai.demo import supervision
 
 # The demo is for trying the platform on a laptop; a real deployment never runs demo_load.
@@ -143,4 +144,5 @@ class DemoLoader:
         self.load_users()
         supervision.load(self)
         demo_applications.load(self)
+        catalogue_demo.load(self)
         return self.created

@@ -25,6 +25,7 @@ from gongkai.catalogue.services.items import (
     item_correct,
     item_create,
     item_update,
+    items_rescan,
 )
 from gongkai.catalogue.services.review import (
     item_approve,
@@ -59,6 +60,7 @@ __all__ = [
     "item_update",
     "item_withdraw",
     "items_expire_due",
+    "items_rescan",
     "review_chain_set",
     "word_entry_add",
     "word_entry_delete",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -315,11 +316,16 @@ def internal_link_ok(link: str) -> bool | None:
     return True
 
 
-def problems_of(item: Item, *, today: dt.date | None = None) -> list[checks.FoundProblem]:
-    """Everything the automatic checks find in an item's text and its attachments' text."""
-    words = list(WordListEntry.objects.filter(agency__isnull=True).values_list("kind", "word", "suggestion")) + list(
-        WordListEntry.objects.filter(agency=item.agency).values_list("kind", "word", "suggestion")
+def word_lists_for(agency) -> list[tuple[str, str, str]]:
+    """(kind, word, suggestion) of the site-wide lists and the agency's own."""
+    return list(WordListEntry.objects.filter(agency__isnull=True).values_list("kind", "word", "suggestion")) + list(
+        WordListEntry.objects.filter(agency=agency).values_list("kind", "word", "suggestion")
     )
+
+
+def problems_of(item: Item, *, today: dt.date | None = None, words=None) -> list[checks.FoundProblem]:
+    """Everything the automatic checks find in an item's text and its attachments' text."""
+    words = word_lists_for(item.agency) if words is None else words
     sensitive = [(w, s) for k, w, s in words if k == WordListKind.SENSITIVE]
     typos = [(w, s) for k, w, s in words if k == WordListKind.TYPO]
     texts = [("标题", item.title), ("内容概述", item.summary), ("正文", item.body_text)]
@@ -344,9 +350,9 @@ def problems_of(item: Item, *, today: dt.date | None = None) -> list[checks.Foun
     return found
 
 
-def item_check(*, actor, item: Item, record: bool = True) -> list[Finding]:
+def item_check(*, actor, item: Item, record: bool = True, words=None) -> list[Finding]:
     """Run the checks and replace the item's findings; an override survives while the same problem remains."""
-    problems = problems_of(item, today=timezone.localdate())
+    problems = problems_of(item, today=timezone.localdate(), words=words)
     by_fingerprint = {p.fingerprint: p for p in problems}
     with transaction.atomic():
         existing = {f.fingerprint: f for f in Finding.objects.filter(item=item)}
@@ -409,3 +415,57 @@ def finding_override(*, actor, finding: Finding, reason: str) -> Finding:
 
 def open_findings(item: Item) -> list[Finding]:
     return list(Finding.objects.filter(item=item, overridden_at__isnull=True))
+
+
+def items_rescan(*, actor, agency, batch: int = 500) -> dict:
+    """常态化监测: check every published item of `agency` again with today's rules and word lists.
+
+    Returns a summary (items scanned, items with open findings, open findings by kind); one audit event per
+    agency records it. Each item's findings are replaced in its own transaction, so a long scan can be
+    interrupted and run again.
+    """
+    words = word_lists_for(agency)
+    scanned = 0
+    pks = list(Item.objects.filter(agency=agency, status=ItemStatus.PUBLISHED).values_list("pk", flat=True))
+    for start in range(0, len(pks), batch):
+        items = Item.objects.filter(pk__in=pks[start : start + batch]).select_related("agency")
+        for item in items.prefetch_related("attachments"):
+            item_check(actor=None, item=item, record=False, words=words)
+            scanned += 1
+    open_findings_qs = Finding.objects.filter(
+        item__agency=agency, item__status=ItemStatus.PUBLISHED, overridden_at__isnull=True
+    )
+    by_kind = dict(open_findings_qs.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    summary = {
+        "scanned": scanned,
+        "items_with_findings": open_findings_qs.values("item").distinct().count(),
+        "personal_data_items": Item.objects.filter(
+            agency=agency, status=ItemStatus.PUBLISHED, personal_data_found=True
+        ).count(),
+        "by_kind": {str(FindingKind(k).label): v for k, v in by_kind.items()},
+    }
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb="catalogue.rescan",
+            object_type="agencies.agency",
+            object_id=str(agency.pk),
+            object_repr=str(agency),
+            agency=agency,
+            after=summary,
+        )
+    return summary
+
+
+def searchable_rows(pks) -> list[tuple[int, str, str]]:
+    """(id, title, text) of items for the search index: summary, body, document number, keywords, attachments."""
+    attachments: dict[int, list[str]] = {}
+    for item_id, text in Attachment.objects.filter(item_id__in=pks).values_list("item_id", "extracted_text"):
+        attachments.setdefault(item_id, []).append(text)
+    rows = Item.objects.filter(pk__in=pks).values_list(
+        "pk", "title", "summary", "body_text", "document_number", "keywords"
+    )
+    return [
+        (pk, title, "\n".join(t for t in (summary, body, number, keywords, *attachments.get(pk, [])) if t))
+        for pk, title, summary, body, number, keywords in rows
+    ]

@@ -288,6 +288,7 @@ def _set_validity(*, actor, item: Item, validity: str, day: dt.date | None, reas
     else:
         item.repealed_on = None
     item.save(update_fields=["validity", "repealed_on", "expires_on", "updated_at"])
+    search.index_set_validity([item.pk], item.validity)
     audit_record(
         actor=actor,
         verb="catalogue.item_validity",
@@ -325,6 +326,7 @@ def items_expire_due(*, today: dt.date) -> int:
         with transaction.atomic():
             changed = Item.objects.filter(pk=pk, validity=Validity.IN_FORCE).update(validity=Validity.EXPIRED)
             if changed:
+                search.index_set_validity([pk], Validity.EXPIRED)
                 item = Item.objects.select_related("agency").get(pk=pk)
                 audit_record(
                     actor=None,

@@ -40,3 +40,25 @@ def test_the_demo_has_a_user_for_every_role(db):
     held = set(RoleAssignment.objects.values_list("role", flat=True))
     assert held == set(Role.values)
     assert User.objects.filter(is_superuser=True).exists()
+
+
+def test_the_demo_catalogue_reproduces_section_two_of_the_seed(db):
+    import json
+    from pathlib import Path
+
+    from gongkai.agencies.models import Agency
+    from gongkai.catalogue.models import Item
+    from gongkai.catalogue.selectors import catalogue_article20_1, catalogue_items_published, catalogue_search
+    from gongkai.demo.loader import DemoLoader
+
+    DemoLoader().load()
+    seed = json.loads((Path(__file__).resolve().parents[3] / "tests/data/seed_2024.json").read_text())
+    agencies = list(Agency.objects.filter(slug__in=["qdn", "qdn-office"]))
+    cells = catalogue_article20_1(agencies=agencies, year=2024)
+    assert {k: v.value for k, v in cells.items()} == {k: seed["section2"][k] for k in cells}
+    assert catalogue_items_published(agencies=agencies, year=2024).value >= 12_500
+    assert Item.objects.filter(published_at__year=2024, interprets__isnull=False).count() == 32
+    assert catalogue_search(query="乡村振兴").total > 0
+    count = Item.objects.count()
+    DemoLoader().load()
+    assert Item.objects.count() == count

@@ -1,9 +1,6 @@
-"""The catalogue of proactively disclosed information (政府信息公开目录) and its review before publishing.
-
-条例 第十九条 to 第二十六条: what an agency publishes of its own accord, and how fast (第二十六条: within
-20 working days of the information being formed or changed). Models hold fields, constraints and pure methods;
-every change goes through services.py.
-"""
+"""Catalogue items (条例 第十九条 to 第二十六条): settings, categories, the item and its versions,
+attachments, and the narrow search entry. Models hold fields, constraints and pure methods; every change goes
+through services."""
 
 import datetime as dt
 import re
@@ -163,43 +160,23 @@ def check_item_transition(current: str, target: str) -> None:
         )
 
 
-# The default 三审 chain (spec §4.4): 初审 by an editor, 复审 by a section head, 终审 by the leader in charge.
-DEFAULT_REVIEW_CHAIN: tuple[tuple[str, str], ...] = (
-    ("初审", "reviewer"),
-    ("复审", "reviewer"),
-    ("终审", "approver"),
-)
+DOCUMENT_NUMBER_RE = re.compile(r"^(?P<issuer>[^\s〔\[(（]+)[〔\[(（](?P<year>\d{4})[〕\])）]第?(?P<seq>\d+)号$")
 
 
-class ReviewStep(models.Model):
-    """One step of an agency's configured review chain; an agency without steps uses DEFAULT_REVIEW_CHAIN."""
-
-    agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="review_steps"
-    )
-    position = models.PositiveSmallIntegerField(_("顺序"))
-    name = models.CharField(_("步骤名称"), max_length=20)
-    role = models.CharField(_("审核角色"), max_length=20)
-
-    class Meta:
-        verbose_name = _("审核步骤")
-        verbose_name_plural = _("审核步骤")
-        ordering = ["agency", "position"]
-        constraints = [models.UniqueConstraint(fields=["agency", "position"], name="catalogue_review_step_unique")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-DOCUMENT_NUMBER_RE = re.compile(r"^(?P<issuer>[^\s〔\[(（]+)[〔\[(（](?P<year>\d{4})[〕\])）](?P<seq>[1-9]\d*)号$")
+# Government rules are numbered as orders: 黔东南州人民政府令第3号.
+ORDER_NUMBER_RE = re.compile(r"^(?P<issuer>[^\s]+令)第(?P<seq>[1-9]\d*)号$")
 
 
 def normalise_document_number(value: str) -> str:
-    """A 文号 in the GB/T 9704 form 黔东南府发〔2024〕3号, accepting [] () （） brackets; '' if not one."""
-    match = DOCUMENT_NUMBER_RE.match((value or "").strip().replace(" ", ""))
-    if not match:
-        return ""
-    return f"{match['issuer']}〔{match['year']}〕{match['seq']}号"
+    """A 文号 in the GB/T 9704 form 黔东南府发〔2024〕3号, accepting [] () （） brackets, or an order number
+    (…令第3号); '' if it is neither."""
+    value = (value or "").strip().replace(" ", "")
+    match = DOCUMENT_NUMBER_RE.match(value)
+    if match and int(match["seq"]) > 0:
+        # GB/T 9704-2012 §7.2.5: no 第 and no leading zeros in the sequence.
+        return f"{match['issuer']}〔{match['year']}〕{int(match['seq'])}号"
+    order = ORDER_NUMBER_RE.match(value)
+    return f"{order['issuer']}第{order['seq']}号" if order else ""
 
 
 class Item(models.Model):
@@ -371,37 +348,6 @@ class ItemVersion(models.Model):
         return f"{self.item_id} v{self.number}"
 
 
-class ReviewDecision(models.TextChoices):
-    SUBMIT = "submit", _("提交审核")
-    APPROVE = "approve", _("通过")
-    REJECT = "reject", _("退回")
-    OVERRIDE = "override", _("忽略检查结果")
-
-
-class ReviewRecord(models.Model):
-    """One act in the review of an item: who, at which step, what decision, with comments and sign-off."""
-
-    item = models.ForeignKey(Item, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="reviews")
-    version_number = models.PositiveIntegerField(_("版本号"))
-    step_position = models.PositiveSmallIntegerField(_("步骤"), default=0)
-    step_name = models.CharField(_("步骤名称"), max_length=20, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.PROTECT, related_name="+"
-    )
-    decision = models.CharField(_("审核结果"), max_length=20, choices=ReviewDecision.choices)
-    comment = models.TextField(_("审核意见"), blank=True)
-    proofread = models.BooleanField(_("已校对"), default=False)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("审核记录")
-        verbose_name_plural = _("审核记录")
-        ordering = ["item", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.step_name} {self.get_decision_display()}"
-
-
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -435,137 +381,26 @@ class Attachment(models.Model):
         return self.name
 
 
-class FindingKind(models.TextChoices):
-    RESIDENT_ID = "resident_id", _("身份证号码")
-    MOBILE = "mobile", _("手机号码")
-    BANK_CARD = "bank_card", _("银行卡号")
-    SENSITIVE_WORD = "sensitive_word", _("敏感词")
-    TYPO = "typo", _("错别字")
-    BROKEN_LINK = "broken_link", _("失效的站内链接")
-    MISSING_METADATA = "missing_metadata", _("缺少元数据")
+class SearchEntry(models.Model):
+    """What search filters and ranks on, one narrow row per published item, beside the full-text index.
 
+    Written only by gongkai.catalogue.search in the item's own transaction. Kept apart from Item so a search
+    reads small rows (not the item's body) for every candidate it filters and orders.
+    """
 
-PERSONAL_DATA_KINDS = frozenset({FindingKind.RESIDENT_ID, FindingKind.MOBILE, FindingKind.BANK_CARD})
-
-
-class Finding(models.Model):
-    """One problem the automatic checks found in an item; it blocks review until fixed or overridden."""
-
-    item = models.ForeignKey(Item, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="findings")
-    kind = models.CharField(_("问题类型"), max_length=20, choices=FindingKind.choices)
-    location = models.CharField(_("位置"), max_length=200)  # 标题 / 正文 / 附件 name
-    fingerprint = models.CharField(max_length=64)  # kind + what matched, so an override survives rescans
-    excerpt = models.CharField(_("上下文"), max_length=300)  # context, with personal data already masked
-    suggestion = models.CharField(_("建议"), max_length=300, blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("忽略人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    override_reason = models.TextField(_("忽略理由"), blank=True)
-    overridden_at = models.DateTimeField(_("忽略时间"), null=True, blank=True)
-    found_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    item = models.OneToOneField(Item, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    agency_id_value = models.IntegerField(db_column="agency_id")
+    category_id_value = models.IntegerField(db_column="category_id", null=True)
+    published_at = models.DateTimeField()
+    document_type = models.CharField(max_length=20)
+    validity = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
 
     class Meta:
-        verbose_name = _("检查发现")
-        verbose_name_plural = _("检查发现")
-        ordering = ["item", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["item", "fingerprint"], name="catalogue_finding_unique_per_item")
+        indexes = [
+            models.Index(fields=["published_at"], name="catalogue_search_published"),
+            models.Index(fields=["agency_id_value", "published_at"], name="catalogue_search_agency"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.excerpt}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.overridden_at is None
-
-
-class WordListKind(models.TextChoices):
-    SENSITIVE = "sensitive", _("敏感词")
-    TYPO = "typo", _("错别字")
-
-
-class WordListEntry(models.Model):
-    """A sensitive word, or a known wrong form with its correction. Entries without an agency apply everywhere."""
-
-    agency = models.ForeignKey(
-        "agencies.Agency",
-        verbose_name=_("机关"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="catalogue_words",
-    )
-    kind = models.CharField(_("类型"), max_length=20, choices=WordListKind.choices)
-    word = models.CharField(_("词语"), max_length=50)
-    suggestion = models.CharField(_("建议改为"), max_length=50, blank=True)
-
-    class Meta:
-        verbose_name = _("词表条目")
-        verbose_name_plural = _("词表条目")
-        ordering = ["kind", "word"]
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "kind", "word"], name="catalogue_word_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.word
-
-
-class DisclosureGuide(models.Model):
-    """政府信息公开指南: an agency's own text; without one the portal shows a default generated from its data."""
-
-    agency = models.OneToOneField(
-        "agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="disclosure_guide"
-    )
-    body = models.TextField(_("指南正文"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("政府信息公开指南")
-        verbose_name_plural = _("政府信息公开指南")
-
-    def __str__(self) -> str:
-        return str(self.agency)
-
-
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("等待处理")
-    RUNNING = "running", _("正在导入")
-    FAILED = "failed", _("有错误，未导入")
-    DONE = "done", _("已导入")
-
-
-class ImportJob(models.Model):
-    """A bulk import of items from an older system: all rows go in, or none do."""
-
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(_("导入文件"), upload_to="catalogue/imports/", max_length=255)
-    file_format = models.CharField(_("格式"), max_length=10)
-    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    total = models.PositiveIntegerField(_("总行数"), default=0)
-    processed = models.PositiveIntegerField(_("已处理"), default=0)
-    errors = models.JSONField(_("错误"), default=list)  # [{"row": n, "field": name, "message": text}]
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("批量导入")
-        verbose_name_plural = _("批量导入")
-        ordering = ["-id"]
-
-    def __str__(self) -> str:
-        return f"{self.file_format} #{self.pk}"
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.processed / self.total) if self.total else 0
+        return self.title

@@ -1,0 +1,352 @@
+"""Bulk import of already-published items from an older system (CSV, XLSX, JSON): all rows or none.
+
+The import runs in steps so the back office can show progress: each step validates the next chunk of rows
+and records row-level errors; when every row has been validated, the last step either stops (errors: nothing
+is imported, the report lists each bad row and field) or writes all rows in one transaction, with their index
+numbers, first versions, check findings and search index entries, and one audit event.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.access import user_has_role
+from gongkai.audit.services import audit_record
+from gongkai.catalogue import checks, search
+from gongkai.catalogue.extract import html_to_text, sanitise_html
+from gongkai.catalogue.models import (
+    PERSONAL_DATA_KINDS,
+    CatalogueSettings,
+    Category,
+    DocumentType,
+    Finding,
+    Genre,
+    ImportJob,
+    ImportStatus,
+    IndexSequence,
+    Item,
+    ItemStatus,
+    ItemVersion,
+    Validity,
+    format_index_number,
+    normalise_document_number,
+)
+from gongkai.core.errors import AccessDenied
+
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+STEP_ROWS = 2000
+
+# Column names: the field name, or the Chinese label older systems export.
+COLUMNS = {
+    "title": ("title", "标题", "名称", "信息名称"),
+    "summary": ("summary", "内容概述", "摘要"),
+    "body": ("body", "正文", "内容"),
+    "category": ("category", "主题分类", "分类"),
+    "genre": ("genre", "体裁分类", "体裁"),
+    "document_type": ("document_type", "文件类型"),
+    "issuer": ("issuer", "发文机关", "发布机构"),
+    "document_number": ("document_number", "文号", "发文字号"),
+    "date_written": ("date_written", "成文日期", "生成日期"),
+    "published_at": ("published_at", "发布日期", "公开日期"),
+    "index_number": ("index_number", "索引号"),
+    "validity": ("validity", "有效性"),
+    "keywords": ("keywords", "主题词"),
+}
+LABELS = {
+    "title": "标题",
+    "summary": "内容概述",
+    "body": "正文",
+    "category": "主题分类",
+    "genre": "体裁分类",
+    "document_type": "文件类型",
+    "issuer": "发文机关",
+    "document_number": "文号",
+    "date_written": "成文日期",
+    "published_at": "发布日期",
+    "index_number": "索引号",
+    "validity": "有效性",
+    "keywords": "主题词",
+}
+
+
+def _by_label(choices_class) -> dict[str, str]:
+    """Values of a TextChoices by value and by Chinese label (built once per class, in Chinese whatever the
+    language of the request, since files exported by older systems carry the Chinese labels)."""
+    if choices_class not in _LABEL_MAPS:
+        with translation.override("zh-hans"):
+            mapping = {}
+            for value, label in choices_class.choices:
+                mapping[str(value)] = value
+                mapping[str(label)] = value
+        _LABEL_MAPS[choices_class] = mapping
+    return _LABEL_MAPS[choices_class]
+
+
+_LABEL_MAPS: dict[type, dict[str, str]] = {}
+
+
+def read_rows(file_format: str, data: bytes) -> list[dict]:
+    """The file's rows as dicts keyed by field name (unknown columns are ignored)."""
+    if file_format == "csv":
+        text = data.decode("utf-8-sig")
+        raw = list(csv.DictReader(io.StringIO(text)))
+    elif file_format == "json":
+        loaded = json.loads(data.decode("utf-8-sig"))
+        raw = loaded.get("items", []) if isinstance(loaded, dict) else loaded
+        if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+            raise ValueError("JSON must be a list of objects")
+    else:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [str(h or "").strip() for h in next(rows, [])]
+        raw = [dict(zip(header, row, strict=False)) for row in rows if any(v not in (None, "") for v in row)]
+        workbook.close()
+    lookup = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
+    return [{lookup[k.strip()]: v for k, v in row.items() if k and k.strip() in lookup} for row in raw]
+
+
+def _date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    for pattern in ("%Y-%m-%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time zone
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def validate_row(row: dict, number: int, context: dict) -> tuple[dict, list[dict]]:
+    """Clean one row; returns (values, errors) where each error names the row, field and problem."""
+    errors: list[dict] = []
+
+    def error(field: str, message: str) -> None:
+        errors.append({"row": number, "field": LABELS[field], "message": message})
+
+    text = {k: ("" if v is None else str(v).strip()) for k, v in row.items()}
+    values: dict = {"title": text.get("title", "")}
+    if not values["title"]:
+        error("title", _("标题不能为空。"))
+    elif len(values["title"]) > 200:
+        error("title", _("标题不能超过200个字。"))
+    values["summary"] = text.get("summary", "")
+    values["body"] = sanitise_html(text.get("body", ""))
+    values["keywords"] = text.get("keywords", "")[:200]
+    values["issuer"] = text.get("issuer", "")[:100] or context["agency"].name
+    category = text.get("category", "")
+    values["category_id"] = context["categories"].get(category) if category else None
+    if category and values["category_id"] is None:
+        error("category", _("本机关没有“%(name)s”这个分类。") % {"name": category})
+    for field, choices, default in (
+        ("genre", Genre, Genre.OTHER),
+        ("document_type", DocumentType, DocumentType.OTHER),
+        ("validity", Validity, Validity.IN_FORCE),
+    ):
+        raw = text.get(field, "")
+        values[field] = _by_label(choices).get(raw, default if not raw else None)
+        if values[field] is None:
+            error(field, _("无法识别“%(value)s”。") % {"value": raw})
+    number_text = text.get("document_number", "")
+    values["document_number"] = normalise_document_number(number_text) if number_text else ""
+    if number_text and not values["document_number"]:
+        error("document_number", _("文号格式应为“发文机关代字〔年份〕序号号”。"))
+    for field in ("date_written", "published_at"):
+        try:
+            values[field] = _date(row.get(field))
+        except ValueError:
+            error(field, _("日期“%(value)s”无法识别，请使用 2024-03-01 的格式。") % {"value": text.get(field)})
+            values[field] = None
+    if values.get("published_at") is None and not any(e["field"] == LABELS["published_at"] for e in errors):
+        error("published_at", _("导入的条目必须有发布日期。"))
+    index_number = text.get("index_number", "")[:60]
+    values["index_number"] = index_number
+    if index_number:
+        if index_number in context["seen_index_numbers"] or index_number in context["existing_index_numbers"]:
+            error("index_number", _("索引号“%(value)s”重复。") % {"value": index_number})
+        context["seen_index_numbers"].add(index_number)
+    return values, errors
+
+
+def _context(agency) -> dict:
+    categories = {}
+    for pk, code, name in Category.objects.filter(agency=agency).values_list("pk", "code", "name"):
+        categories[code] = pk
+        categories[name] = pk
+    existing = set(Item.objects.filter(agency=agency).exclude(index_number="").values_list("index_number", flat=True))
+    return {"agency": agency, "categories": categories, "seen_index_numbers": set(), "existing_index_numbers": existing}
+
+
+def _require(actor, agency) -> None:
+    if actor is not None and not user_has_role(actor, agency, "agency_admin", "approver"):
+        raise AccessDenied(_("只有机关管理员或终审可以批量导入已发布的条目。"))
+
+
+def import_job_create(*, actor, agency, upload) -> ImportJob:
+    _require(actor, agency)
+    name = os.path.basename(upload.name or "")
+    file_format = FORMATS.get(os.path.splitext(name)[1].lower())
+    if file_format is None:
+        raise ValidationError({"file": _("只能导入 CSV、XLSX 或 JSON 文件。")})
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError({"file": _("导入文件不能超过200MB。")})
+    try:
+        rows = read_rows(file_format, upload.read())
+    except (ValueError, UnicodeDecodeError, KeyError, OSError):
+        raise ValidationError({"file": _("无法读取该文件，请确认格式和编码（UTF-8）正确。")}) from None
+    if not rows:
+        raise ValidationError({"file": _("文件中没有数据行，或第一行没有可识别的字段名（如“标题”“发布日期”）。")})
+    upload.seek(0)
+    with transaction.atomic():
+        job = ImportJob(agency=agency, created_by=actor, file_format=file_format, total=len(rows))
+        job.file.save(name, upload, save=False)
+        job.save()
+    return job
+
+
+def import_job_step(*, actor, job: ImportJob, rows: list[dict] | None = None) -> ImportJob:
+    """Validate the next STEP_ROWS rows; after the last, import everything or nothing."""
+    _require(actor, job.agency)
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return job
+    if rows is None:
+        with job.file.open("rb") as handle:
+            rows = read_rows(job.file_format, handle.read())
+    if job.processed < job.total:
+        context = _context(job.agency)
+        # Duplicates against rows validated in earlier steps.
+        for row in rows[: job.processed]:
+            if row.get("index_number"):
+                context["seen_index_numbers"].add(str(row["index_number"]).strip())
+        errors = list(job.errors)
+        end = min(job.total, job.processed + STEP_ROWS)
+        for n in range(job.processed, end):
+            errors += validate_row(rows[n], n + 2, context)[1]  # row 1 is the header
+        ImportJob.objects.filter(pk=job.pk).update(processed=end, errors=errors[:1000], status=ImportStatus.RUNNING)
+        job.refresh_from_db()
+        return job
+    if job.errors:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now())
+        job.refresh_from_db()
+        return job
+    items_import(actor=actor, agency=job.agency, rows=rows, job=job)
+    job.refresh_from_db()
+    return job
+
+
+def items_import(*, actor, agency, rows: list[dict], job: ImportJob | None = None) -> list[int]:
+    """Validate and write all rows in one transaction; raises ValidationError (nothing written) on any bad row."""
+    _require(actor, agency)
+    context = _context(agency)
+    cleaned, errors = [], []
+    for n, row in enumerate(rows):
+        values, row_errors = validate_row(row, n + 2, context)
+        cleaned.append(values)
+        errors += row_errors
+    if errors:
+        raise ValidationError([f"第{e['row']}行 {e['field']}：{e['message']}" for e in errors[:50]])
+    template = (
+        CatalogueSettings.objects.filter(agency=agency).values_list("index_template", flat=True).first()
+        or CatalogueSettings._meta.get_field("index_template").default
+    )
+    today = timezone.localdate()
+    with transaction.atomic():
+        sequences: dict[int, IndexSequence] = {}
+        items = []
+        for values in cleaned:
+            published_day = values.pop("published_at")
+            published_at = timezone.make_aware(dt.datetime.combine(published_day, dt.time(9, 0)))
+            if not values["index_number"]:
+                year = published_day.year
+                if year not in sequences:
+                    IndexSequence.objects.get_or_create(agency=agency, year=year)
+                    sequences[year] = IndexSequence.objects.select_for_update().get(agency=agency, year=year)
+                sequence = sequences[year]
+                while True:
+                    sequence.last += 1
+                    number = format_index_number(
+                        template, credit_code=agency.credit_code, when=published_day, seq=sequence.last
+                    )
+                    if number not in context["existing_index_numbers"] and number not in context["seen_index_numbers"]:
+                        break
+                values["index_number"] = number
+            body_text = html_to_text(values["body"])
+            items.append(
+                Item(
+                    agency=agency,
+                    status=ItemStatus.PUBLISHED,
+                    published_at=published_at,
+                    body_text=body_text,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                    last_checked_at=timezone.now(),
+                    repealed_on=published_day if values["validity"] == Validity.REPEALED else None,
+                    **values,
+                )
+            )
+        for sequence in sequences.values():
+            sequence.save()
+        Item.objects.bulk_create(items, batch_size=1000)
+        if items and items[0].pk is None:  # backends that don't return ids (not SQLite 3.35+ or PostgreSQL)
+            raise RuntimeError("bulk_create did not set primary keys")
+        ItemVersion.objects.bulk_create(
+            [
+                ItemVersion(
+                    item=i, number=1, title=i.title, summary=i.summary, body=i.body, metadata={"imported": True}
+                )
+                for i in items
+            ],
+            batch_size=1000,
+        )
+        findings, flagged = [], []
+        for item in items:
+            for location, text in (("标题", item.title), ("内容概述", item.summary), ("正文", item.body_text)):
+                for problem in checks.find_personal_data(text, location, today=today):
+                    findings.append(
+                        Finding(
+                            item=item,
+                            kind=problem.kind,
+                            location=location,
+                            fingerprint=problem.fingerprint,
+                            excerpt=problem.excerpt[:300],
+                            suggestion=problem.suggestion[:300],
+                        )
+                    )
+                    if problem.kind in PERSONAL_DATA_KINDS:
+                        flagged.append(item.pk)
+        Finding.objects.bulk_create(findings, batch_size=1000, ignore_conflicts=True)
+        if flagged:
+            Item.objects.filter(pk__in=flagged).update(personal_data_found=True)
+        for start in range(0, len(items), 1000):
+            part = items[start : start + 1000]
+            search.index_write(
+                [(i.pk, i.title, "\n".join([i.summary, i.body_text, i.document_number, i.keywords])) for i in part],
+                replace=False,
+            )
+        ids = [i.pk for i in items]
+        audit_record(
+            actor=actor,
+            verb="catalogue.item_import",
+            object_type="agencies.agency",
+            object_id=str(agency.pk),
+            object_repr=str(agency),
+            agency=agency,
+            after={"count": len(ids), "first_id": ids[0] if ids else None, "last_id": ids[-1] if ids else None},
+            note=f"ImportJob #{job.pk}" if job else "",
+        )
+        if job is not None:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, finished_at=timezone.now())
+    return ids

@@ -1,0 +1,195 @@
+"""The public catalogue: browse, item pages, print view, search, the disclosure guide, Atom feeds, sitemap.
+
+Public pages show only published items (access.items_published); nothing here needs an account.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from gongkai.agencies.models import Agency
+from gongkai.agencies.selectors import agency_ancestors, agency_by_slug, agency_roots
+from gongkai.catalogue.access import item_get_published, items_published
+from gongkai.catalogue.forms import SearchForm
+from gongkai.catalogue.models import Category
+from gongkai.catalogue.selectors import (
+    catalogue_search,
+    category_tree,
+    disclosure_guide_text,
+    items_browse,
+    items_for_feed,
+    published_years,
+)
+from gongkai.core.registry import portal_nav_items
+
+
+def portal_context(agency: Agency | None, section: str) -> dict:
+    """What the portal's base template needs: the agency, its navigation and the footer's site identity.
+
+    The catalogue sits below the portal app, so it cannot ask the portal; the footer shows the nearest agency
+    up the tree that has a 政府网站标识码, as the portal's own pages do.
+    """
+    site = None
+    if agency is not None:
+        site = next((a for a in [agency, *reversed(agency_ancestors(agency))] if a.site_code), None)
+    return {
+        "agency": agency,
+        "nav_items": portal_nav_items(agency, section),
+        "ancestors": agency_ancestors(agency) if agency else [],
+        "site_agency": site or agency_roots().first(),
+    }
+
+
+def _agency_or_404(slug: str) -> Agency:
+    agency = agency_by_slug(slug)
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def browse(request, slug: str, category: str = ""):
+    agency = _agency_or_404(slug)
+    chosen = get_object_or_404(Category, agency=agency, code=category, is_active=True) if category else None
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError:
+        year = None
+    items = items_browse(agency=agency, category=chosen, year=year)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    context = {
+        **portal_context(agency, "catalogue"),
+        "tree": category_tree(agency),
+        "chosen": chosen,
+        "year": year,
+        "years": published_years(agency),
+        "page": page,
+        "querystring_prefix": f"year={year}&" if year else "",
+    }
+    return render(request, "catalogue/browse.html", context)
+
+
+def item_detail(request, pk: int, printable: bool = False):
+    item = item_get_published(pk)
+    context = {
+        **portal_context(item.agency, "catalogue"),
+        "item": item,
+        "attachments": list(item.attachments.all()),
+        "corrections": list(item.versions.exclude(correction_note="").order_by("number")),
+        "interpretations": list(items_published().filter(interprets=item).order_by("published_at")),
+        "repealed_by": items_published().filter(repeals=item).first(),
+        "amended_by": list(items_published().filter(amends=item)),
+    }
+    template = "catalogue/item_print.html" if printable else "catalogue/item.html"
+    return render(request, template, context)
+
+
+def item_print(request, pk: int):
+    return item_detail(request, pk, printable=True)
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    agency = None
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["agency"]:
+            agency = _agency_or_404(data["agency"])
+        category = None
+        if data["category"] and agency is not None:
+            category = Category.objects.filter(agency=agency, pk=data["category"]).first()
+        if data["q"]:
+            results = catalogue_search(
+                query=data["q"],
+                agencies=[agency] if agency else None,
+                category=category,
+                year=data["year"],
+                document_type=data["document_type"] or None,
+                validity=data["validity"] or None,
+                page=data["page"] or 1,
+            )
+    params = {k: v for k, v in (form.cleaned_data.items() if form.is_valid() else []) if v and k != "page"}
+    home = agency or agency_roots().first()
+    context = {
+        **portal_context(home, "search"),
+        "form": form,
+        "results": results,
+        "search_agency": agency,
+        "querystring": urlencode(params),
+    }
+    return render(request, "catalogue/search.html", context)
+
+
+def guide(request, slug: str):
+    agency = _agency_or_404(slug)
+    text, custom = disclosure_guide_text(agency)
+    return render(request, "catalogue/guide.html", {**portal_context(agency, "guide"), "paragraphs": text.split("\n")})
+
+
+class CategoryFeed(Feed):
+    """Atom feed of the newest published items of an agency, or of one category and its children."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug: str, category: str = ""):
+        agency = _agency_or_404(slug)
+        chosen = get_object_or_404(Category, agency=agency, code=category) if category else None
+        return agency, chosen
+
+    def title(self, obj):
+        agency, category = obj
+        return f"{agency.name} · {category.name if category else _('政府信息公开目录')}"
+
+    def link(self, obj):
+        agency, category = obj
+        if category:
+            return reverse("catalogue:browse_category", args=[agency.slug, category.code])
+        return reverse("catalogue:browse", args=[agency.slug])
+
+    def subtitle(self, obj):
+        return _("主动公开的政府信息")
+
+    def items(self, obj):
+        agency, category = obj
+        return items_for_feed(agency=agency, category=category)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or item.title
+
+    def item_link(self, item):
+        return reverse("catalogue:item", args=[item.pk])
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+def sitemap(request):
+    """sitemap.xml: the portal's agency, catalogue and item pages (at most 50,000 URLs, the protocol's limit)."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    urls = [base + reverse("portal:home")]
+    for agency in Agency.objects.filter(is_active=True).order_by("path"):
+        urls.append(base + reverse("catalogue:browse", args=[agency.slug]))
+        urls.append(base + reverse("catalogue:guide", args=[agency.slug]))
+    rows = items_published().order_by("-published_at").values_list("pk", "updated_at")[: 50_000 - len(urls)]
+    entries = [f"<url><loc>{u}</loc></url>" for u in urls]
+    entries += [
+        f"<url><loc>{base}{reverse('catalogue:item', args=[pk])}</loc><lastmod>{updated:%Y-%m-%d}</lastmod></url>"
+        for pk, updated in rows
+    ]
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(entries)
+        + "\n</urlset>\n"
+    )
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
