@@ -366,6 +366,7 @@ def problem_list(request):
         request,
         "supervision/problem_list.html",
         {"page": page, "status": status, "overdue": overdue, "statuses": ProblemStatus.choices,
+         "agency_id": agency_id if agency_id.isdigit() else "",
          "today": timezone.localdate()},
     )  # fmt: skip
 
