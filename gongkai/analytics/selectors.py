@@ -97,3 +97,18 @@ def analytics_visits_by_agency(*, agencies, start: dt.date, end: dt.date) -> lis
         .annotate(visits=Sum("visits"), page_views=Sum("page_views"))
         .order_by("-visits", "agency__name")
     )
+
+
+def analytics_daily(*, agencies, start: dt.date, end: dt.date) -> list[dict]:
+    """Per day: visits, page views, unique visitors and new visitors of the sections, oldest first."""
+    return list(
+        DailyCount.objects.filter(agency_id__in=_ids(agencies), day__range=(start, end))
+        .values("day")
+        .annotate(
+            visits=Sum("visits"),
+            page_views=Sum("page_views"),
+            visitors=Sum("visitors"),
+            new_visitors=Sum("new_visitors"),
+        )
+        .order_by("day")
+    )

@@ -6,6 +6,7 @@ page view would swamp the legal history. The roll-up and the pruning are audited
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections import Counter
 
@@ -70,10 +71,19 @@ def hit_record(
             day=day,
             agency_id=agency_id,
             path=path[:300],
-            search_term=search_term.strip()[:100],
+            search_term=search_term_clean(search_term),
             visitor=visitor,
             is_new_visitor=is_new_visitor,
         )
+
+
+# Visitors sometimes type their own identity or phone number into the search box; a search term is kept for
+# the top-searches list, so any run of six or more digits is masked before it is stored.
+_LONG_NUMBER = re.compile(r"\d{6,}[\dXx]?")
+
+
+def search_term_clean(term: str) -> str:
+    return _LONG_NUMBER.sub(lambda m: "*" * len(m.group()), " ".join(term.split()))[:100]
 
 
 def _visits(times_by_visitor: list[tuple[str, dt.datetime]]) -> int:
@@ -97,7 +107,10 @@ def day_rollup(*, day: dt.date) -> int | None:
             if RolledUpDay.objects.filter(day=day).exists():
                 return None
             hits = Hit.objects.filter(day=day)
-            agency_ids = sorted(set(hits.values_list("agency_id", flat=True)))
+            # A section whose day was imported from the previous counter keeps the imported figures: the two
+            # counters' definitions differ, and adding one to the other would count some visitors twice.
+            imported = set(DailyCount.objects.filter(day=day, imported=True).values_list("agency_id", flat=True))
+            agency_ids = sorted(set(hits.values_list("agency_id", flat=True)) - imported)
             DailyCount.objects.filter(day=day, agency_id__in=agency_ids, imported=False).delete()
             DailyPageCount.objects.filter(day=day, agency_id__in=agency_ids).delete()
             DailySearchCount.objects.filter(day=day, agency_id__in=agency_ids).delete()

@@ -10,12 +10,19 @@ from gongkai.accounts.staff import staff_view
 from gongkai.agencies.selectors import agency_subtree
 from gongkai.analytics.forms import AnalyticsFilterForm
 from gongkai.analytics.selectors import (
+    analytics_daily,
     analytics_monthly,
     analytics_top_pages,
     analytics_top_searches,
     analytics_totals,
     days_counted,
 )
+
+
+def column_chart(days: list[dict], key: str) -> list[dict]:
+    """Days with `height` (share of the busiest day, 0-100) and `y` for a server-rendered SVG column chart."""
+    top = max((d[key] for d in days), default=0) or 1
+    return [{**d, "height": round(100 * d[key] / top, 1), "y": round(100 - 100 * d[key] / top, 1)} for d in days]
 
 
 def bar_rows(rows: list[dict], key: str) -> list[dict]:
@@ -40,6 +47,7 @@ def overview(request):
         )
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         totals = analytics_totals(agencies=agencies, start=start, end=end)
+        daily = analytics_daily(agencies=agencies, start=start, end=end)
         days = days_counted(year)
         context.update(
             agency=agency,
@@ -47,6 +55,8 @@ def overview(request):
             agencies=agencies,
             totals=totals,
             daily_visitors=round(totals["visitors"] / days) if days else 0,
+            daily=column_chart(daily, "visitors"),
+            recent_days=list(reversed(daily[-14:])),
             months=bar_rows(analytics_monthly(agencies=agencies, start=start, end=end), "visits"),
             pages=bar_rows(analytics_top_pages(agencies=agencies, start=start, end=end), "page_views"),
             searches=bar_rows(analytics_top_searches(agencies=agencies, start=start, end=end), "searches"),

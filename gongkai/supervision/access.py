@@ -40,6 +40,13 @@ def training_sessions_visible_to(user) -> QuerySet[TrainingSession]:
     return TrainingSession.objects.filter(agency__in=agencies_visible_to(user))
 
 
+def training_session_get_for_user(user, pk) -> TrainingSession:
+    session = training_sessions_visible_to(user).filter(pk=pk).select_related("agency").first()
+    if session is None:
+        raise Http404
+    return session
+
+
 def inspections_visible_to(user) -> QuerySet[Inspection]:
     visible = agencies_visible_to(user)
     return Inspection.objects.filter(Q(agency__in=visible) | Q(problems__responsible_agency__in=visible)).distinct()

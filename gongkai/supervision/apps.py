@@ -26,6 +26,7 @@ class SupervisionConfig(AppConfig):
                 "new_media_account.update": _("修改政务新媒体账号"),
                 "follower_count.record": _("记录关注数"),
                 "training_session.create": _("登记培训"),
+                "training_session.update": _("修改培训记录"),
                 "inspection.create": _("登记检查"),
                 "inspection_problem.record": _("登记检查发现的问题"),
                 "inspection_problem.verify": _("核实问题"),

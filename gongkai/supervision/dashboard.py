@@ -18,6 +18,7 @@ from gongkai.supervision.access import (
     new_media_accounts_visible_to,
     training_sessions_visible_to,
 )
+from gongkai.supervision.annual_reports import annual_reports_not_published_in_time
 from gongkai.supervision.selectors import (
     problems_by_status,
     problems_open,
@@ -109,6 +110,7 @@ def supervision_overview(*, agencies, user, today: dt.date) -> dict:
         "applications_due_soon": applications_alerted(state="due_soon", agencies=agencies, user=user).count(),
         "applications_overdue": applications_alerted(state="overdue", agencies=agencies, user=user).count(),
         "application_rows": applications_alert_rows(agencies=agencies, user=user)[:10],
+        "reports_not_in_time": len(annual_reports_not_published_in_time(agencies=agencies, today=today)),
         "review_backlog": catalogue_review_backlog(agencies=agencies).value,
         "personal_data": catalogue_published_with_personal_data(agencies=agencies).value,
         "visit_rows": with_pct(analytics_visits_by_agency(agencies=agencies, start=start, end=today)[:10], "visits"),

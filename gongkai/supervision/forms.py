@@ -31,6 +31,11 @@ class NewMediaAccountForm(forms.ModelForm):
         fields = ["platform", "name", "handle", "url"]
 
 
+class NewMediaAccountEditForm(NewMediaAccountForm):
+    class Meta(NewMediaAccountForm.Meta):
+        fields = ["platform", "name", "handle", "url", "is_active"]
+
+
 class FollowerCountForm(forms.ModelForm):
     class Meta:
         model = FollowerCount

@@ -168,6 +168,26 @@ def training_session_create(
     return session
 
 
+def training_session_update(
+    *, actor, session: TrainingSession, held_on: dt.date, topic: str, audience: str, trained_count: int
+) -> TrainingSession:
+    """Correct a recorded session (a typo, the number trained)."""
+    _require_recorder(actor, session.agency)
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("只登记已经举办的培训，举办日期不能晚于今天。")})
+    with transaction.atomic():
+        before = snapshot(session)
+        session.held_on, session.topic, session.audience = held_on, topic.strip(), audience.strip()
+        session.trained_count = trained_count
+        _full_clean(session)
+        session.save()
+        old, new = changed_fields(before, snapshot(session))
+        audit_record(
+            actor=actor, verb="training_session.update", obj=session, agency=session.agency_id, before=old, after=new
+        )
+    return session
+
+
 # ------------------------------------------------------------------------------------------ inspections
 def inspection_create(*, actor, agency: Agency, title: str, inspected_on: dt.date, scope: str = "") -> Inspection:
     _require_recorder(actor, agency)

@@ -15,6 +15,7 @@ from gongkai.agencies.selectors import agency_subtree
 from gongkai.core.errors import IllegalTransition
 from gongkai.supervision import dashboard as dashboard_selectors
 from gongkai.supervision.access import (
+    agencies_where_user_can_record,
     agency_can_record,
     inspection_can_manage,
     inspection_get_for_user,
@@ -24,13 +25,16 @@ from gongkai.supervision.access import (
     new_media_account_get_for_user,
     new_media_accounts_visible_to,
     problem_can_rectify,
+    training_session_get_for_user,
     training_sessions_visible_to,
 )
+from gongkai.supervision.annual_reports import annual_reports_not_published_in_time
 from gongkai.supervision.forms import (
     FollowerCountForm,
     FollowerImportForm,
     InspectionForm,
     InspectionProblemForm,
+    NewMediaAccountEditForm,
     NewMediaAccountForm,
     ProblemMoveForm,
     TrainingSessionForm,
@@ -50,7 +54,9 @@ from gongkai.supervision.services import (
     inspection_problem_move,
     inspection_problem_record,
     new_media_account_create,
+    new_media_account_update,
     training_session_create,
+    training_session_update,
 )
 
 
@@ -116,6 +122,13 @@ def application_alerts(request, state: str):
         "supervision/application_alerts.html",
         {"state": state, "rows": rows.select_related("agency")[:500], "agency": request.agency},
     )
+
+
+@staff_view
+def annual_reports(request):
+    """Drill-down from the dashboard: annual reports missing or published after the Article 49 deadline."""
+    checks = annual_reports_not_published_in_time(agencies=_scope(request), today=timezone.localdate())
+    return render(request, "supervision/annual_reports.html", {"checks": checks, "agency": request.agency})
 
 
 # --------------------------------------------------------------------------------------------- new media
@@ -189,6 +202,25 @@ def account_detail(request, pk: int):
 
 
 @staff_view
+def account_edit(request, pk: int):
+    account = new_media_account_get_for_user(request.user, pk)
+    if not agency_can_record(request.user, account.agency):
+        raise PermissionDenied
+    form = NewMediaAccountEditForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_media_account_update(
+                actor=request.user, account=new_media_account_get_for_user(request.user, pk), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("账号信息已保存。"))
+            return redirect("supervision:account", pk=account.pk)
+    return render(request, "supervision/form.html", {"form": form, "title": _("修改政务新媒体账号")})
+
+
+@staff_view
 def account_import(request):
     _require_recorder(request)
     form = FollowerImportForm(request.POST or None, request.FILES or None)
@@ -210,11 +242,12 @@ def training_list(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         sessions = sessions.filter(held_on__year=int(year))
+    editable = set(agencies_where_user_can_record(request.user).values_list("pk", flat=True))
     return render(
         request,
         "supervision/training_list.html",
         {
-            "sessions": sessions,
+            "sessions": [(s, s.agency_id in editable) for s in sessions],
             "year": year,
             "can_record": request.agency is not None and agency_can_record(request.user, request.agency),
         },
@@ -234,6 +267,25 @@ def training_new(request):
             messages.success(request, _("培训已登记。"))
             return redirect("supervision:training")
     return render(request, "supervision/form.html", {"form": form, "title": _("登记培训")})
+
+
+@staff_view
+def training_edit(request, pk: int):
+    session = training_session_get_for_user(request.user, pk)
+    if not agency_can_record(request.user, session.agency):
+        raise PermissionDenied
+    form = TrainingSessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training_session_update(
+                actor=request.user, session=training_session_get_for_user(request.user, pk), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("培训记录已保存。"))
+            return redirect("supervision:training")
+    return render(request, "supervision/form.html", {"form": form, "title": _("修改培训记录")})
 
 
 # ------------------------------------------------------------------------------------------- inspections
@@ -314,6 +366,7 @@ def problem_list(request):
         request,
         "supervision/problem_list.html",
         {"page": page, "status": status, "overdue": overdue, "statuses": ProblemStatus.choices,
+         "agency_id": agency_id if agency_id.isdigit() else "",
          "today": timezone.localdate()},
     )  # fmt: skip
 

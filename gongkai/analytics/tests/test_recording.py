@@ -82,3 +82,19 @@ def test_staff_pages_missing_pages_and_logged_in_staff_are_not_counted(client, t
     login(alice)
     visit(client, "/")
     assert not Hit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("征地拆迁", "征地拆迁"),
+        ("  征地   拆迁 ", "征地 拆迁"),
+        ("522601199001011234 低保", "****************** 低保"),
+        ("52260119900101123X", "******************"),
+        ("电话13985512345", "电话***********"),
+        ("2024年预算", "2024年预算"),
+    ],
+)
+def test_numbers_that_could_identify_a_searcher_are_masked_before_storing(client, tree, typed, stored):
+    visit(client, "/", data={"q": typed})
+    assert Hit.objects.get().search_term == stored

@@ -114,3 +114,12 @@ def test_the_rollup_forgets_the_salts_of_past_days(tree):
     services.daily_salt(timezone.localdate())
     services.analytics_rollup()
     assert list(DailySalt.objects.values_list("day", flat=True)) == [timezone.localdate()]
+
+
+def test_a_day_with_imported_figures_keeps_them_and_still_counts_as_rolled_up(march_hits):
+    qdn = march_hits["prefecture"]
+    DailyCount.objects.create(day=DAY, agency=qdn, visits=1000, page_views=2000, visitors=900, imported=True)
+    services.analytics_rollup()
+    assert DailyCount.objects.get(day=DAY, agency=qdn).visits == 1000
+    assert DailyCount.objects.get(day=DAY, agency=march_hits["finance"]).page_views == 1
+    assert RolledUpDay.objects.filter(day=DAY).exists()

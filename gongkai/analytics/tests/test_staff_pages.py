@@ -33,6 +33,12 @@ def test_the_supervisor_sees_a_sections_year_with_and_without_its_subtree(login,
     assert own.context["daily_visitors"] == round(900 / 366)
     page = own.content.decode()
     assert "/agencies/" in page and "征地拆迁" in page and "2024-02" in page and "style=" not in page
+    # Unique visitors per day: the column chart (the busiest day full height) and the table of the last days.
+    assert [(d["day"], d["visitors"], d["height"]) for d in own.context["daily"]] == [
+        (dt.date(2024, 1, 10), 450, 100.0),
+        (dt.date(2024, 2, 10), 450, 100.0),
+    ]
+    assert '<rect x="1" y="0.0" width="0.8" height="100.0"><title>2024-02-10：450</title>' in page
     subtree = client.get(f"/staff/analytics/?agency={qdn}&year=2024&include_subtree=on")
     assert subtree.context["totals"]["visits"] == 1400
 

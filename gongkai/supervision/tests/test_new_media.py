@@ -142,3 +142,33 @@ def test_an_import_with_the_wrong_header_is_refused(login, alice, wechat):
         login(alice).post("/staff/supervision/accounts/import/", {"file": _csv("a,b,c,d\n1,2,3,4\n")}).content.decode()
     )
     assert "首行标题应为" in page and not FollowerCount.objects.exists()
+
+
+def test_an_account_taken_out_of_operation_is_no_longer_flagged(login, alice, wechat):
+    assert wechat.is_stale(TODAY)
+    response = login(alice).post(
+        f"/staff/supervision/accounts/{wechat.pk}/edit/", {"platform": "wechat", "name": "黔东南州人民政府"}
+    )
+    assert response.status_code == 302
+    wechat.refresh_from_db()
+    assert not wechat.is_active and not wechat.is_stale(TODAY)
+    assert AuditEvent.objects.filter(verb="new_media_account.update", object_id=str(wechat.pk)).exists()
+
+
+def test_renaming_an_account_to_an_existing_name_is_refused_with_the_input_kept(login, alice, wechat, tree):
+    other = new_media_account_create(actor=None, agency=tree["prefecture"], platform="wechat", name="州政府办")
+    page = (
+        login(alice)
+        .post(
+            f"/staff/supervision/accounts/{other.pk}/edit/",
+            {"platform": "wechat", "name": "黔东南州人民政府", "is_active": "on"},
+        )
+        .content.decode()
+    )
+    assert "form-errors" in page and 'value="黔东南州人民政府"' in page
+    other.refresh_from_db()
+    assert other.name == "州政府办"
+
+
+def test_a_supervisor_cannot_edit_an_account(login, sue, county_account):
+    assert login(sue).get(f"/staff/supervision/accounts/{county_account.pk}/edit/").status_code == 403

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from gongkai.audit.models import AuditEvent
 from gongkai.supervision.models import TrainingSession
 from gongkai.supervision.selectors import training_count
 from gongkai.supervision.services import training_session_create
@@ -59,3 +60,27 @@ def test_a_supervisor_sees_training_but_cannot_record_it(login, sue, tree):
     client = login(sue)
     assert "凯里培训" in client.get("/staff/supervision/training/").content.decode()
     assert client.get("/staff/supervision/training/new/").status_code == 403
+
+
+def test_a_clerk_corrects_a_session_and_the_change_is_audited(login, alice, tree):
+    session = training_session_create(actor=None, agency=tree["prefecture"], held_on=dt.date(2024, 5, 16),
+                                      topic="培训", audience="工作人员", trained_count=20)  # fmt: skip
+    client = login(alice)
+    assert (
+        f"/staff/supervision/training/{session.pk}/edit/" in client.get("/staff/supervision/training/").content.decode()
+    )
+    response = client.post(
+        f"/staff/supervision/training/{session.pk}/edit/",
+        {"held_on": "2024-05-16", "topic": "全州政务公开业务培训", "audience": "工作人员", "trained_count": "126"},
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.topic, session.trained_count) == ("全州政务公开业务培训", 126)
+    event = AuditEvent.objects.get(verb="training_session.update", object_id=str(session.pk))
+    assert event.before == {"topic": "培训", "trained_count": 20}
+
+
+def test_a_clerk_of_another_agency_cannot_correct_a_session(login, kim, tree):
+    session = training_session_create(actor=None, agency=tree["prefecture"], held_on=dt.date(2024, 5, 16),
+                                      topic="培训", audience="工作人员", trained_count=20)  # fmt: skip
+    assert login(kim).get(f"/staff/supervision/training/{session.pk}/edit/").status_code == 404
