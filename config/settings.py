@@ -55,20 +55,21 @@ CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     # Bottom layer: everything else may depend on these.
     "gongkai.core",
+    "gongkai.audit",
+    "gongkai.workdays",
     "gongkai.agencies",
     "gongkai.accounts",
-    "gongkai.appeals",
+    # Domain apps (the middle layer): see docs/architecture.md for which may read which.
     "gongkai.applications",
+    "gongkai.appeals",
     "gongkai.catalogue",
     "gongkai.participation",
     "gongkai.gazette",
     "gongkai.enforcement",
     "gongkai.analytics",
     "gongkai.supervision",
+    # Top layer: the annual report, the portal and back-office shells, and the demo read the domain apps.
     "gongkai.annual_reports",
-    "gongkai.audit",
-    "gongkai.workdays",
-    # Top layer: the portal and the back office read the domain apps through their selectors.
     "gongkai.portal",
     "gongkai.backoffice",
     "gongkai.demo",

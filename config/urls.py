@@ -8,22 +8,24 @@ from gongkai.catalogue import views as catalogue_views
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
-    path("staff/appeals/", include("gongkai.appeals.urls")),
-    path("staff/analytics/", include("gongkai.analytics.urls")),
-    path("staff/supervision/", include("gongkai.supervision.urls")),
+    # The back office.
     path("staff/applications/", include("gongkai.applications.staff_urls")),
-    path("staff/", include("gongkai.backoffice.urls")),
-    path("applications/", include("gongkai.applications.urls")),
+    path("staff/appeals/", include("gongkai.appeals.urls")),
     path("staff/catalogue/", include("gongkai.catalogue.staff_urls")),
     path("staff/participation/", include("gongkai.participation.staff_urls")),
     path("staff/gazette/", include("gongkai.gazette.staff_urls")),
     path("staff/enforcement/", include("gongkai.enforcement.staff_urls")),
+    path("staff/analytics/", include("gongkai.analytics.urls")),
+    path("staff/supervision/", include("gongkai.supervision.urls")),
+    path("staff/annual-reports/", include("gongkai.annual_reports.urls")),
+    path("staff/", include("gongkai.backoffice.urls")),
+    # The public portal.
+    path("applications/", include("gongkai.applications.urls")),
+    path("catalogue/", include("gongkai.catalogue.urls")),
     path("participation/", include("gongkai.participation.urls")),
     path("gazette/", include("gongkai.gazette.urls")),
     path("enforcement/", include("gongkai.enforcement.urls")),
-    path("catalogue/", include("gongkai.catalogue.urls")),
-    path("sitemap.xml", catalogue_views.sitemap, name="sitemap"),
-    path("staff/annual-reports/", include("gongkai.annual_reports.urls")),
     path("agencies/", include(annual_report_pages)),
+    path("sitemap.xml", catalogue_views.sitemap, name="sitemap"),
     path("", include("gongkai.portal.urls")),
 ]

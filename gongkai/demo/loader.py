@@ -17,7 +17,6 @@ from gongkai.demo import appeals as demo_appeals
 from gongkai.demo import applications as demo_applications
 from gongkai.demo import catalogue as catalogue_demo
 from gongkai.demo import participation, supervision
-from gongkai.demo import supervision
 
 # The demo is for trying the platform on a laptop; a real deployment never runs demo_load.
 DEMO_PASSWORD = "Gongkai@2024demo"  # noqa: S105
