@@ -44,11 +44,15 @@ def _load_2024(government: Agency, clerk) -> None:
         actor=clerk, case=upheld, result=AppealResult.UPHELD, decided_on=dt.date(2024, 8, 2),
         summary="经审查，被申请人已尽合理检索义务，答复认定事实清楚、程序合法，决定维持。",
     )  # fmt: skip
-    services.lawsuit_register(
+    lawsuit = services.lawsuit_register(
         actor=clerk, agency=government, plaintiff=upheld.applicant_name, court="凯里市人民法院",
         case_number="（2024）黔2601行初215号", subject="请求撤销政府信息公开申请答复并责令重新答复",
         filed_on=dt.date(2024, 8, 26), served_on=dt.date(2024, 8, 30), reconsideration=upheld,
     )  # fmt: skip
+    # The defence went in on time; the first-instance judgment was still awaited at the end of 2024.
+    services.lawsuit_update(
+        actor=clerk, case=lawsuit, defence_sent_on=dt.date(2024, 9, 10), hearing_on=dt.date(2024, 11, 20)
+    )
     second = _answered_2024(government, Outcome.PARTLY_DISCLOSED, 0)
     pending = services.reconsideration_register(
         actor=clerk, agency=government, applicant_name=second.applicant.name if second else "王某",
