@@ -27,14 +27,7 @@ from gongkai.applications.models import LetterKind, PauseKind, Status
 from gongkai.applications.selectors import application_queue
 from gongkai.applications.views import letter_file_response
 from gongkai.core.errors import IllegalTransition
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from gongkai.core.forms import apply_service_errors
 
 
 @staff_view
@@ -101,7 +94,7 @@ def register(request):
                 attachments=form.cleaned_data["attachments"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("申请已登记，编号 %(number)s。") % {"number": application.number})
             return redirect("applications_staff:detail", pk=application.pk)
@@ -271,7 +264,7 @@ def action(request, pk: int, name: str):
         try:
             _run(name, request, application, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except IllegalTransition as exc:
             form.add_error(None, str(exc))
         else:
@@ -331,7 +324,7 @@ def letter_template_edit(request, kind: str, group: str = ""):
                 actor=request.user, agency=agency, kind=kind, outcome_group=group, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("模板已保存，此后出具的文书使用新模板。"))
             return redirect("applications_staff:templates")

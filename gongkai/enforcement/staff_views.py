@@ -12,19 +12,12 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.forms import apply_service_errors
 from gongkai.enforcement import access, services
 from gongkai.enforcement.forms import DecisionForm, FeeRecordForm, ImportForm
 from gongkai.enforcement.imports import DECISION_COLUMNS, FEE_COLUMNS
 from gongkai.enforcement.models import DecisionKind
 from gongkai.enforcement.tables import read_table
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _require_edit(request):
@@ -79,7 +72,7 @@ def decision_new(request):
         try:
             decision = services.decision_create(actor=request.user, agency=request.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已录入行政决定。"))
             return redirect("enforcement_staff:decision", pk=decision.pk)
@@ -94,7 +87,7 @@ def fee_new(request):
         try:
             services.fee_record_create(actor=request.user, agency=request.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已录入收费记录。"))
             return redirect("enforcement_staff:fees")
@@ -111,7 +104,7 @@ def decision_edit(request, pk: int):
         try:
             services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except IllegalTransition as exc:
             form.add_error(None, str(exc))
         else:
@@ -130,7 +123,7 @@ def fee_edit(request, pk: int):
         try:
             services.fee_record_update(actor=request.user, record=record, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("enforcement_staff:fees")
@@ -183,7 +176,7 @@ def records_import(request, what: str):
             row_errors = exc.row_errors
             form.add_error(None, exc.messages[0])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已导入%(n)d条记录。") % {"n": len(created)})
             return redirect("enforcement_staff:decisions" if what == "decisions" else "enforcement_staff:fees")

@@ -9,18 +9,11 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.forms import apply_service_errors
 from gongkai.gazette import access, services
 from gongkai.gazette.forms import AddDocumentForm, GazetteIssueForm
 from gongkai.gazette.models import GazetteEntry
 from gongkai.gazette.selectors import gazette_candidate_items, gazette_issue_documents
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @staff_view
@@ -41,7 +34,7 @@ def issue_new(request):
         try:
             issue = services.gazette_issue_create(actor=request.user, agency=request.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已新建公报。"))
             return redirect("gazette_staff:issue", pk=issue.pk)
@@ -58,7 +51,7 @@ def issue_edit(request, pk: int):
         try:
             services.gazette_issue_update(actor=request.user, issue=issue, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except IllegalTransition as exc:
             form.add_error(None, str(exc))
         else:
@@ -79,7 +72,7 @@ def issue_detail(request, pk: int):
             try:
                 services.gazette_issue_add_document(actor=request.user, issue=issue, item=form.cleaned_data["item"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             except IllegalTransition as exc:
                 form.add_error(None, str(exc))
             else:

@@ -22,6 +22,7 @@ from gongkai.catalogue.access import item_can_edit, item_can_review
 from gongkai.catalogue.models import Category, ItemStatus
 from gongkai.catalogue.services import item_approve, item_reject, item_submit
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.forms import apply_service_errors
 from gongkai.participation import access, services
 from gongkai.participation.forms import (
     ConcernForm,
@@ -86,14 +87,6 @@ def _kind(key: str) -> Kind:
     return KINDS[key]
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @staff_view
 def record_list(request, kind: str = "concerns"):
     k = _kind(kind)
@@ -122,7 +115,7 @@ def record_new(request, kind: str):
         try:
             obj = k.create(actor=request.user, agency=request.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存草稿。"))
             return redirect("participation_staff:detail", kind=kind, pk=obj.pk)
@@ -140,7 +133,7 @@ def record_edit(request, kind: str, pk: int):
         try:
             k.update(actor=request.user, **{k.field: obj}, **form.cleaned_data)
         except (ValidationError, IllegalTransition) as exc:
-            _apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            apply_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
             messages.success(request, _("已保存。"))
             return redirect("participation_staff:detail", kind=kind, pk=obj.pk)
@@ -217,7 +210,7 @@ def consultation_feedback(request, pk: int):
                 actor=request.user, consultation=consultation, feedback=form.cleaned_data["feedback"]
             )
         except (ValidationError, IllegalTransition) as exc:
-            _apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            apply_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
             messages.success(request, _("意见采纳情况已发布。"))
             return redirect("participation_staff:detail", kind="consultations", pk=consultation.pk)
@@ -242,7 +235,7 @@ def survey_question_add(request, pk: int):
                 choices=data["choices"].splitlines(),
             )
         except (ValidationError, IllegalTransition) as exc:
-            _apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            apply_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
             messages.success(request, _("已添加题目。"))
             return redirect("participation_staff:detail", kind="surveys", pk=survey.pk)
@@ -315,7 +308,7 @@ def interpretation_new(request):
         try:
             item = services.interpretation_create(actor=request.user, agency=request.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存解读草稿。"))
             return redirect("participation_staff:interpretation", pk=item.pk)
@@ -352,7 +345,7 @@ def interpretation_edit(request, pk: int):
         try:
             services.interpretation_update(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("participation_staff:interpretation", pk=item.pk)

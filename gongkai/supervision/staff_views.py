@@ -13,6 +13,7 @@ from gongkai.accounts.access import agencies_visible_to
 from gongkai.accounts.staff import staff_view
 from gongkai.agencies.selectors import agency_subtree
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.forms import apply_service_errors
 from gongkai.supervision import dashboard as dashboard_selectors
 from gongkai.supervision.access import (
     agencies_where_user_can_record,
@@ -58,15 +59,6 @@ from gongkai.supervision.services import (
     training_session_create,
     training_session_update,
 )
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form, field by field, so the page names what to fix."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _scope(request):
@@ -163,7 +155,7 @@ def account_new(request):
         try:
             account = new_media_account_create(actor=request.user, agency=request.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已登记账号：%(name)s") % {"name": account.name})
             return redirect("supervision:account", pk=account.pk)
@@ -182,7 +174,7 @@ def account_detail(request, pk: int):
             try:
                 follower_count_record(actor=request.user, account=account, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("关注数已记录。"))
                 return redirect("supervision:account", pk=account.pk)
@@ -213,7 +205,7 @@ def account_edit(request, pk: int):
                 actor=request.user, account=new_media_account_get_for_user(request.user, pk), **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("账号信息已保存。"))
             return redirect("supervision:account", pk=account.pk)
@@ -228,7 +220,7 @@ def account_import(request):
         try:
             count = follower_counts_import(actor=request.user, agency=request.agency, rows=form.cleaned_data["rows"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已导入 %(count)d 条关注数记录。") % {"count": count})
             return redirect("supervision:accounts")
@@ -262,7 +254,7 @@ def training_new(request):
         try:
             training_session_create(actor=request.user, agency=request.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("培训已登记。"))
             return redirect("supervision:training")
@@ -281,7 +273,7 @@ def training_edit(request, pk: int):
                 actor=request.user, session=training_session_get_for_user(request.user, pk), **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("培训记录已保存。"))
             return redirect("supervision:training")
@@ -310,7 +302,7 @@ def inspection_new(request):
         try:
             inspection = inspection_create(actor=request.user, agency=request.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("检查已登记，请登记发现的问题。"))
             return redirect("supervision:inspection", pk=inspection.pk)
@@ -330,7 +322,7 @@ def inspection_detail(request, pk: int):
             try:
                 inspection_problem_record(actor=request.user, inspection=inspection, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("问题已登记。"))
                 return redirect("supervision:inspection", pk=inspection.pk)
@@ -397,7 +389,7 @@ def problem_move(request, pk: int):
         except IllegalTransition as exc:
             form.add_error("status", str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("问题状态已更新。"))
             return redirect("supervision:problem", pk=problem.pk)
