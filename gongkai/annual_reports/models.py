@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.agencies.models import AgencyKind
 from gongkai.annual_reports.structure import SECTION1_PARTS
+from gongkai.supervision.annual_reports import report_deadline
 
 
 class ReportScope(models.TextChoices):
@@ -80,9 +80,11 @@ class AnnualReport(models.Model):
         return status in REPORT_TRANSITIONS[ReportStatus(self.status)]
 
     def publication_deadline(self) -> dt.date:
-        """条例 第四十九条: departments publish by 31 January, a government's report by 31 March."""
-        month = 3 if self.agency.kind in (AgencyKind.GOVERNMENT, AgencyKind.TOWNSHIP) else 1
-        return dt.date(self.year + 1, month, 31)
+        """条例 第四十九条: departments publish by 31 January, a government's report by 31 March.
+
+        The rule lives once, in supervision (which checks it for every agency below a supervisor).
+        """
+        return report_deadline(self.agency, self.year)
 
 
 class ReportCorrection(models.Model):

@@ -52,6 +52,17 @@ RESULT_COLUMNS = {
 }
 
 
+def deadline_state(due: dt.date | None, done_on: dt.date | None, today: dt.date, due_soon_days: int) -> str:
+    """'done', 'overdue', 'due_soon' or 'open' for one of the agency's own steps with a legal deadline."""
+    if done_on:
+        return "done"
+    if due is None:
+        return "open"
+    if today > due:
+        return "overdue"
+    return "due_soon" if (due - today).days <= due_soon_days else "open"
+
+
 class Reconsideration(models.Model):
     """A reconsideration case in which the agency is the respondent (被申请人)."""
 
@@ -103,14 +114,8 @@ class Reconsideration(models.Model):
         return RESULT_COLUMNS[AppealResult(self.result)]
 
     def answer_state(self, today: dt.date, *, due_soon_days: int = 3) -> str:
-        """'done', 'overdue', 'due_soon' or 'open' for the agency's written answer."""
-        if self.answer_sent_on or self.answer_due is None:
-            return "done" if self.answer_sent_on else "open"
-        if today > self.answer_due:
-            return "overdue"
-        if (self.answer_due - today).days <= due_soon_days:
-            return "due_soon"
-        return "open"
+        """The state of the agency's written answer: 'done', 'overdue', 'due_soon' or 'open'."""
+        return deadline_state(self.answer_due, self.answer_sent_on, today, due_soon_days)
 
 
 class DefendantRole(models.TextChoices):
@@ -195,13 +200,8 @@ class Lawsuit(models.Model):
         return RESULT_COLUMNS[AppealResult(self.result)]
 
     def defence_state(self, today: dt.date, *, due_soon_days: int = 3) -> str:
-        if self.defence_sent_on or self.defence_due is None:
-            return "done" if self.defence_sent_on else "open"
-        if today > self.defence_due:
-            return "overdue"
-        if (self.defence_due - today).days <= due_soon_days:
-            return "due_soon"
-        return "open"
+        """The state of the agency's defence in court: 'done', 'overdue', 'due_soon' or 'open'."""
+        return deadline_state(self.defence_due, self.defence_sent_on, today, due_soon_days)
 
 
 class AppealDocument(models.Model):
