@@ -6,39 +6,69 @@ plain-text body are normalised (NFKC, lower case) and cut into overlapping pairs
 of other characters (punctuation, spaces) is a break, so a phrase never matches across it. A query becomes the
 bigrams of each of its letter/digit runs, each run a phrase (all bigrams, adjacent, in order), the runs ANDed.
 
-- SQLite: an FTS5 table `catalogue_search(text)` whose rowid is the item id; the tokens are the space-separated
-  bigrams with the 1-character token "0" marking a break (no bigram is one character long, so a phrase
-  cannot span it); FTS5 phrase queries do the rest.
-- PostgreSQL: a table `catalogue_search(item_id, chunk, vec tsvector)` with a GIN index; the vector is written
-  as a tsvector literal (positions explicit, a break skips a position) so no text-search parser or locale is
-  involved; queries are `'ab' <-> 'bc'` tsquery literals. tsvector positions stop at 16383, so long texts
-  are cut into chunks of CHUNK_BIGRAMS overlapping by MAX_QUERY_CHARS.
+Order and paging. Results come title hits first (every run of the query is in the title), then the rest, each
+newest first. "Newest" is the item's *sort key*: its publication day in the high 32 bits and its id in the low
+32 (later-created first within a day), so one integer orders the whole catalogue and a year is a range of it.
+A search never needs every match to show a page: it reads the matches in sort-key order and stops when the
+page is full, so a query found in every item costs about as much as a rare one. Totals are exact up to
+COUNT_CAP and reported as "more than COUNT_CAP" beyond (the page then offers the first COUNT_CAP results and
+the filters to narrow them); `search_all_ids` returns every match, uncapped, for callers that need all.
+
+- SQLite: an FTS5 table `catalogue_search(title, body, facets)` whose rowid is the sort key, so FTS5 walks its
+  document lists newest first (ORDER BY rowid DESC) and stops at the LIMIT; a year is a rowid range. The
+  columns hold `bigram_string`s: the bigrams space-separated, with one-character tokens at each break, so a
+  phrase cannot span a break; FTS5's `ascii` tokenizer splits on the spaces and keeps every other character.
+  The filters are tokens too (`facets`: agency, category, document type, validity), so FTS5 intersects them
+  with the text by skipping through its document lists.
+- PostgreSQL: a table `catalogue_search(item_id, sort_key, title, body, vec, tvec)`: `vec` holds the distinct
+  bigrams of the title and text, `tvec` those of the title, both without positions and both with the filter
+  lexemes (agency, category, document type, validity, month of publication), each with a GIN index. Vectors
+  are written as tsvector literals, so no text-search parser or locale is involved. GIN answers an AND of
+  lexemes exactly without reading the rows, but hands matches over unordered and cannot check adjacency, so
+  a query's bigrams and filters give candidates, month windows newest first give the order (see
+  `_Postgres`), and the normalised text in `body`/`title` verifies each candidate (`strpos`) only as far as
+  the page and the capped total need.
 
 Only this module knows the backends apart; the index is written by services in the transaction that changes
-the item (never by signals).
+the item (never by signals), so it is always consistent with the items.
 """
 
 import datetime as dt
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gongkai.core.bulk import copy_rows
 
 MAX_QUERY_CHARS = 64
-CHUNK_BIGRAMS = 16000
-BREAK = "0"
+COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop there
+ID_BITS = 32
+ID_MASK = (1 << ID_BITS) - 1
+VALIDITIES = ("in_force", "expired", "repealed")  # Validity's values (models import this module's callers)
+
+# Full-width punctuation common in Chinese text, replaced as NFKC replaces it, so that most text is already
+# NFKC-normalised afterwards and skips the costly normalisation (the check is much cheaper than normalising).
+_COMMON_WIDE = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，；：（）！？％\u3000")
 
 
 def normalise(text: str) -> str:
     text = text or ""
-    if not unicodedata.is_normalized("NFKC", text):  # the check is much cheaper than normalising
+    for wide, narrow in _COMMON_WIDE:
+        text = text.replace(wide, narrow)
+    if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return text.lower()
 
 
 RUN_RE = re.compile(r"[^\W_]+")  # letters and digits of any script
+NON_RUN_RE = re.compile(r"[\W_]+")  # everything else: a break
+_SPACES = array("I", [ord(" ")])
 
 
 def runs(text: str) -> list[str]:
@@ -51,8 +81,25 @@ def bigram_runs(text: str) -> list[list[str]]:
     return [list(map(str.__add__, run, run[1:])) for run in runs(text) if len(run) >= 2]
 
 
-def document_tokens(title: str, body: str) -> list[list[str]]:
-    return bigram_runs(title) + bigram_runs(body)
+def bigram_string(text: str) -> str:
+    """Every adjacent pair of characters of the normalised text, space-separated, breaks turned into spaces.
+
+    Within a run of letters and digits this is the run's bigrams ("政府信息" → "政府 府信 信息"); at a break it
+    gives the one-character tokens on either side ("府，信" → "府 信"), which no query token equals (a query is
+    bigrams) and which keep a phrase from matching across the break. Built with array slicing, not a Python
+    loop per character: it is the import's hottest step.
+    """
+    text = NON_RUN_RE.sub(" ", normalise(text))
+    if len(text) < 2:
+        return ""
+    chars = array("I")
+    chars.frombytes(text.encode("utf-32-le"))
+    pairs = len(chars) - 1
+    out = array("I", bytes(12 * pairs))
+    out[0::3] = chars[:-1]
+    out[1::3] = chars[1:]
+    out[2::3] = _SPACES * pairs
+    return out.tobytes().decode("utf-32-le")
 
 
 def query_phrases(query: str) -> list[list[str]]:
@@ -60,18 +107,62 @@ def query_phrases(query: str) -> list[list[str]]:
     return bigram_runs(query[:MAX_QUERY_CHARS])
 
 
-# --- schema (called from the migration) ---
+def phrase_text(phrase: list[str]) -> str:
+    """The run a phrase was cut from."""
+    return phrase[0] + "".join(gram[1] for gram in phrase[1:])
+
+
+def day_key(day: dt.date) -> int:
+    """The smallest sort key of a publication day."""
+    return day.toordinal() << ID_BITS
+
+
+def sort_key(published_at: dt.datetime | dt.date, item_id: int) -> int:
+    """Newest first = largest first: the publication day (local time), then the item id."""
+    if isinstance(published_at, dt.datetime):
+        published_at = timezone.localdate(published_at) if timezone.is_aware(published_at) else published_at.date()
+    return day_key(published_at) | (item_id & ID_MASK)
+
+
+def _token(value) -> str:
+    return re.sub(r"[^0-9a-z]", "", str(value).lower())
+
+
+def facet_tokens(agency_id: int, category_id: int | None, document_type: str, validity: str) -> str:
+    """The filter lexemes of an item: never two characters long, so never a bigram."""
+    tokens = [f"ag{agency_id}", f"dt{_token(document_type)}", f"vl{_token(validity)}"]
+    if category_id is not None:
+        tokens.append(f"ct{category_id}")
+    return " ".join(tokens)
+
+
+def time_tokens(key: int) -> list[str]:
+    """The year and month lexemes of a sort key (PostgreSQL reads the newest matches a window at a time)."""
+    day = dt.date.fromordinal(key >> ID_BITS)
+    return [f"yr{day.year}", f"mo{day.year}{day.month:02d}"]
+
+
+# --- schema (called from the migrations) ---
 
 
 def create_schema(schema_editor) -> None:
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("CREATE VIRTUAL TABLE catalogue_search USING fts5(text, tokenize='unicode61')")
-    else:
         schema_editor.execute(
-            "CREATE TABLE catalogue_search (item_id bigint NOT NULL, chunk integer NOT NULL, vec tsvector NOT NULL,"
-            " PRIMARY KEY (item_id, chunk))"
+            "CREATE VIRTUAL TABLE catalogue_search USING fts5(title, body, facets, tokenize='ascii', columnsize=0)"
         )
+    else:
+        # body: the normalised title and text, read only to verify candidates; vec/tvec: bigrams without
+        # positions plus filter lexemes, read only through their GIN indexes (never rechecked), so they are
+        # kept out of line and the rows the index scans visit stay narrow.
+        schema_editor.execute(
+            "CREATE TABLE catalogue_search (item_id bigint PRIMARY KEY, sort_key bigint NOT NULL,"
+            " title text NOT NULL, body text NOT NULL, vec tsvector NOT NULL, tvec tsvector NOT NULL)"
+        )
+        for column in ("body", "vec", "tvec"):
+            schema_editor.execute(f"ALTER TABLE catalogue_search ALTER COLUMN {column} SET STORAGE EXTERNAL")
         schema_editor.execute("CREATE INDEX catalogue_search_vec ON catalogue_search USING gin (vec)")
+        schema_editor.execute("CREATE INDEX catalogue_search_tvec ON catalogue_search USING gin (tvec)")
+        schema_editor.execute("CREATE INDEX catalogue_search_key ON catalogue_search (sort_key)")
 
 
 def drop_schema(schema_editor) -> None:
@@ -81,34 +172,14 @@ def drop_schema(schema_editor) -> None:
 # --- writing ---
 
 
-def _sqlite_text(phrases: list[list[str]]) -> str:
-    return f" {BREAK} ".join(" ".join(p) for p in phrases)
+def _entries(item_ids: list[int]) -> list[tuple[int, int]]:
+    """(item id, sort key) of indexed items."""
+    from gongkai.catalogue.models import SearchEntry
 
-
-def _pg_chunks(phrases: list[list[str]]) -> list[str]:
-    """tsvector literals of at most CHUNK_BIGRAMS positions each, overlapping so no phrase is lost at a cut."""
-    positioned: list[tuple[int, str]] = []
-    position = 0
-    for phrase in phrases:
-        for gram in phrase:
-            position += 1
-            positioned.append((position, gram))
-        position += 1  # a break: the next run does not follow this one
-    chunks = []
-    start = 0
-    while True:
-        part = positioned[start : start + CHUNK_BIGRAMS]
-        if not part and chunks:
-            break
-        base = part[0][0] - 1 if part else 0
-        lexemes: dict[str, list[int]] = {}
-        for pos, gram in part:
-            lexemes.setdefault(gram, []).append(pos - base)
-        chunks.append(" ".join(f"'{gram}':{','.join(map(str, sorted(p)))}" for gram, p in lexemes.items()))
-        if start + CHUNK_BIGRAMS >= len(positioned):
-            break
-        start += CHUNK_BIGRAMS - MAX_QUERY_CHARS
-    return chunks
+    out = []
+    for start in range(0, len(item_ids), 500):
+        out += SearchEntry.objects.filter(item_id__in=item_ids[start : start + 500]).values_list("item_id", "sort_key")
+    return out
 
 
 def index_remove(item_ids: Iterable[int]) -> None:
@@ -117,16 +188,20 @@ def index_remove(item_ids: Iterable[int]) -> None:
     ids = list(item_ids)
     if not ids:
         return
-    for start in range(0, len(ids), 500):
-        SearchEntry.objects.filter(item_id__in=ids[start : start + 500]).delete()
-    column = "rowid" if connection.vendor == "sqlite" else "item_id"
+    keys = [key for _pk, key in _entries(ids)]
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            cursor.execute(
-                f"DELETE FROM catalogue_search WHERE {column} IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
-                part,
-            )
+            SearchEntry.objects.filter(item_id__in=part).delete()
+            if connection.vendor != "sqlite":
+                cursor.execute("DELETE FROM catalogue_search WHERE item_id = ANY(%s::bigint[])", [part])
+        if connection.vendor == "sqlite":
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                cursor.execute(
+                    f"DELETE FROM catalogue_search WHERE rowid IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                    part,
+                )
 
 
 def index_clear() -> None:
@@ -137,53 +212,96 @@ def index_clear() -> None:
         cursor.execute("DELETE FROM catalogue_search")
 
 
-def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True) -> int:
-    """(item id, title, plain body) rows into the index; `replace` removes their old entries first."""
-    from gongkai.catalogue.models import Item, SearchEntry
+def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, meta: dict | None = None) -> int:
+    """(item id, title, plain body) rows into the index; `replace` removes their old entries first.
+
+    `meta` maps an item id to (agency id, category id, published_at, document type, validity) when the caller
+    has them at hand (the import); otherwise they are read from the items.
+    """
+    from gongkai.catalogue.models import Item
 
     rows = list(rows)
     if replace:
         index_remove(r[0] for r in rows)
-    entries = []
-    for start in range(0, len(rows), 500):
-        meta = Item.objects.filter(pk__in=[r[0] for r in rows[start : start + 500]]).values_list(
-            "pk", "agency_id", "category_id", "published_at", "document_type", "validity", "title"
-        )
-        entries += [
-            SearchEntry(
-                item_id=pk,
-                agency_id_value=agency_id,
-                category_id_value=category_id,
-                published_at=published_at,
-                document_type=document_type,
-                validity=validity,
-                title=title,
-            )
-            for pk, agency_id, category_id, published_at, document_type, validity, title in meta
-        ]
-    SearchEntry.objects.bulk_create(entries, batch_size=1000)
-    with connection.cursor() as cursor:
+    if meta is None:
+        meta = {}
+        for start in range(0, len(rows), 500):
+            for pk, *values in Item.objects.filter(pk__in=[r[0] for r in rows[start : start + 500]]).values_list(
+                "pk", "agency_id", "category_id", "published_at", "document_type", "validity"
+            ):
+                meta[pk] = values
+    entries, fts, pg = [], [], []
+    for pk, title, body in rows:
+        agency_id, category_id, published_at, document_type, validity = meta[pk]
+        key = sort_key(published_at, pk)
+        entries.append((pk, key))
+        title_grams, body_grams = bigram_string(title), bigram_string(body)
+        facets = facet_tokens(agency_id, category_id, document_type, validity)
         if connection.vendor == "sqlite":
-            cursor.executemany(
-                "INSERT INTO catalogue_search(rowid, text) VALUES (%s, %s)",
-                [(pk, _sqlite_text(document_tokens(title, body))) for pk, title, body in rows],
-            )
+            fts.append((key, title_grams, body_grams, facets))
         else:
-            params = [
-                (pk, n, vec)
-                for pk, title, body in rows
-                for n, vec in enumerate(_pg_chunks(document_tokens(title, body)))
-            ]
-            cursor.executemany(
-                "INSERT INTO catalogue_search (item_id, chunk, vec) VALUES (%s, %s, %s::tsvector)", params
+            title_text = normalise(title)
+            pg.append(
+                (
+                    pk,
+                    key,
+                    title_text,
+                    title_text + "\n" + normalise(body),
+                    title_grams,
+                    body_grams,
+                    [*facets.split(), *time_tokens(key)],
+                )
             )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO catalogue_searchentry (item_id, sort_key) VALUES (%s, %s)", entries)
+            cursor.executemany("INSERT INTO catalogue_search(rowid, title, body, facets) VALUES (%s, %s, %s, %s)", fts)
+        return len(rows)
+    # PostgreSQL: COPY into a scratch table, then one INSERT … SELECT makes the distinct bigrams (the
+    # two-character tokens) and the filters into lexemes in the server.
+    copy_rows("catalogue_searchentry", ["item_id", "sort_key"], entries)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS catalogue_search_load (item_id bigint, sort_key bigint,"
+            " title text, body text, title_grams text, body_grams text, facets text[]) ON COMMIT DELETE ROWS"
+        )
+    copy_rows(
+        "catalogue_search_load", ["item_id", "sort_key", "title", "body", "title_grams", "body_grams", "facets"], pg
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO catalogue_search (item_id, sort_key, title, body, vec, tvec) SELECT item_id, sort_key,"
+            " title, body, array_to_tsvector(ARRAY(SELECT w FROM unnest(string_to_array(title_grams || ' ' ||"
+            " body_grams, ' ')) w WHERE length(w) = 2) || facets), array_to_tsvector(ARRAY(SELECT w FROM"
+            " unnest(string_to_array(title_grams, ' ')) w WHERE length(w) = 2) || facets) FROM catalogue_search_load"
+        )
+        cursor.execute("DELETE FROM catalogue_search_load")
     return len(rows)
 
 
 def index_set_validity(item_ids: Iterable[int], validity: str) -> None:
+    ids = list(item_ids)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for _pk, key in _entries(ids):
+                cursor.execute("SELECT facets FROM catalogue_search WHERE rowid = %s", [key])
+                (facets,) = cursor.fetchone()
+                tokens = [t for t in facets.split() if not t.startswith("vl")] + [f"vl{_token(validity)}"]
+                cursor.execute("UPDATE catalogue_search SET facets = %s WHERE rowid = %s", [" ".join(tokens), key])
+        else:
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                cursor.execute(
+                    "UPDATE catalogue_search SET vec = ts_delete(vec, %(old)s::text[]) || %(new)s::tsvector,"
+                    " tvec = ts_delete(tvec, %(old)s::text[]) || %(new)s::tsvector WHERE item_id = ANY(%(ids)s::bigint[])",
+                    {"old": [f"vl{_token(v)}" for v in VALIDITIES], "new": f"vl{_token(validity)}", "ids": part},
+                )
+
+
+def index_count() -> int:
     from gongkai.catalogue.models import SearchEntry
 
-    SearchEntry.objects.filter(item_id__in=list(item_ids)).update(validity=validity)
+    return SearchEntry.objects.count()
 
 
 # --- reading ---
@@ -194,88 +312,237 @@ class SearchFilters:
     agency_ids: list[int] | None = None  # None: every active agency
     excluded_agency_ids: list[int] = field(default_factory=list)  # inactive agencies
     category_ids: list[int] | None = None
-    published_from: dt.datetime | None = None
-    published_before: dt.datetime | None = None
+    published_from: dt.date | None = None  # publication days, inclusive
+    published_before: dt.date | None = None  # exclusive
     document_type: str | None = None
     validity: str | None = None
 
+    def key_range(self) -> tuple[int, int]:
+        low = day_key(self.published_from) if self.published_from else 0
+        high = day_key(self.published_before) if self.published_before else 1 << 62
+        return low, high
 
-def _where(filters: SearchFilters) -> tuple[list[str], list]:
-    clauses, params = [], []
-
-    def within(column: str, values: list[int]) -> None:
-        clauses.append(f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
-        params.extend(values)
-
-    if filters.agency_ids is not None:
-        within("m.agency_id", filters.agency_ids)
-    if filters.excluded_agency_ids:
-        clauses.append(f"m.agency_id NOT IN ({', '.join(['%s'] * len(filters.excluded_agency_ids))})")
-        params.extend(filters.excluded_agency_ids)
-    if filters.category_ids is not None:
-        within("m.category_id", filters.category_ids)
-    if filters.published_from is not None:
-        clauses.append("m.published_at >= %s")
-        params.append(filters.published_from)
-    if filters.published_before is not None:
-        clauses.append("m.published_at < %s")
-        params.append(filters.published_before)
-    if filters.document_type:
-        clauses.append("m.document_type = %s")
-        params.append(filters.document_type)
-    if filters.validity:
-        clauses.append("m.validity = %s")
-        params.append(filters.validity)
-    return clauses, params
-
-
-def search_page(
-    phrases: list[list[str]], title_runs: list[str], filters: SearchFilters, *, limit: int, offset: int
-) -> tuple[list[int], int]:
-    """(ids of one page, total) of indexed items matching every phrase, title hits first, then newest.
-
-    The full-text match drives the query: on SQLite the FTS5 table is the outer loop (CROSS JOIN fixes the
-    order) and each candidate reads one narrow catalogue_searchentry row; on PostgreSQL the GIN index gives
-    the candidates as a semi-join.
-    """
-    match_sql, match_params = match_subquery(phrases)
-    clauses, params = _where(filters)
-    if connection.vendor == "sqlite":
-        source = "catalogue_search s CROSS JOIN catalogue_searchentry m ON m.item_id = s.rowid"
-        clauses.insert(0, "catalogue_search MATCH %s")
-        params = match_params + params
-        contains = "instr(lower(m.title), %s) > 0"
-    else:
-        source = "catalogue_searchentry m"
-        clauses.insert(0, f"m.item_id IN ({match_sql})")
-        params = match_params + params
-        contains = "strpos(lower(m.title), %s) > 0"
-    where = " AND ".join(clauses)
-    title_hit = " AND ".join([contains] * len(title_runs)) or "1 = 0"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)  # noqa: S608 - fixed SQL parts
-        total = cursor.fetchone()[0]
-        if not total or offset >= total:
-            return [], total
-        cursor.execute(
-            f"SELECT m.item_id FROM {source} WHERE {where} "  # noqa: S608 - fixed SQL parts, bound values
-            f"ORDER BY CASE WHEN {title_hit} THEN 1 ELSE 0 END DESC, m.published_at DESC, m.item_id DESC "
-            "LIMIT %s OFFSET %s",
-            params + list(title_runs) + [limit, offset],
+    def is_empty(self) -> bool:
+        return (self.agency_ids is not None and not self.agency_ids) or (
+            self.category_ids is not None and not self.category_ids
         )
-        return [row[0] for row in cursor.fetchall()], total
 
 
-def match_subquery(phrases: list[list[str]]) -> tuple[str, list[str]]:
-    """SQL selecting the ids of indexed items matching every phrase, and its parameters."""
-    if connection.vendor == "sqlite":
-        expression = " AND ".join('"' + " ".join(p) + '"' for p in phrases)
-        return "SELECT rowid FROM catalogue_search WHERE catalogue_search MATCH %s", [expression]
-    expression = " & ".join("(" + " <-> ".join(f"'{g}'" for g in p) + ")" for p in phrases)
-    return "SELECT item_id FROM catalogue_search WHERE vec @@ %s::tsquery", [expression]
+@dataclass(frozen=True)
+class SearchResult:
+    ids: list[int]
+    total: int  # exact when not `more`
+    more: bool = False  # more than COUNT_CAP matches; `total` is then COUNT_CAP
 
 
-def index_count() -> int:
-    from gongkai.catalogue.models import SearchEntry
+def search_page(phrases: list[list[str]], filters: SearchFilters, *, limit: int, offset: int) -> SearchResult:
+    """One page of indexed items matching every phrase, title hits first, then newest, and the total."""
+    if filters.is_empty():
+        return SearchResult([], 0)
+    offset = max(0, min(offset, COUNT_CAP))
+    limit = max(0, min(limit, COUNT_CAP - offset))
+    backend = _SQLite(phrases, filters) if connection.vendor == "sqlite" else _Postgres(phrases, filters)
+    return backend.page(limit, offset)
 
-    return SearchEntry.objects.count()
+
+def search_all_ids(phrases: list[list[str]], filters: SearchFilters) -> list[int]:
+    """Every indexed item matching, uncapped, in the same order as the pages."""
+    if filters.is_empty():
+        return []
+    backend = _SQLite(phrases, filters) if connection.vendor == "sqlite" else _Postgres(phrases, filters)
+    return backend.everything()
+
+
+class _SQLite:
+    """FTS5 does it all: the match, the filters (facet tokens and a rowid range) and the order (rowid DESC)."""
+
+    def __init__(self, phrases: list[list[str]], filters: SearchFilters):
+        text = " AND ".join('"' + " ".join(p) + '"' for p in phrases)
+        facets = []
+        if filters.agency_ids is not None:
+            facets.append(" OR ".join(f"ag{pk}" for pk in filters.agency_ids))
+        if filters.category_ids is not None:
+            facets.append(" OR ".join(f"ct{pk}" for pk in filters.category_ids))
+        if filters.document_type:
+            facets.append(f"dt{_token(filters.document_type)}")
+        if filters.validity:
+            facets.append(f"vl{_token(filters.validity)}")
+        narrowed = "".join(f" AND (facets : ({f}))" for f in facets)
+        if filters.excluded_agency_ids:
+            narrowed += " NOT (facets : (" + " OR ".join(f"ag{pk}" for pk in filters.excluded_agency_ids) + "))"
+        self.any_expr = f"(({{title body}} : ({text})){narrowed})"
+        self.title_expr = f"((title : ({text})){narrowed})"
+        self.rest_expr = f"({self.any_expr} NOT (title : ({text})))"
+        self.low, self.high = filters.key_range()
+
+    def _ids(self, expression: str, limit: int, offset: int = 0) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM catalogue_search WHERE catalogue_search MATCH %s AND rowid >= %s AND rowid < %s"
+                " ORDER BY rowid DESC LIMIT %s OFFSET %s",
+                [expression, self.low, self.high, limit, offset],
+            )
+            return [row[0] & ID_MASK for row in cursor.fetchall()]
+
+    def _count(self, expression: str, cap: int) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM catalogue_search WHERE catalogue_search MATCH %s"
+                " AND rowid >= %s AND rowid < %s LIMIT %s)",
+                [expression, self.low, self.high, cap],
+            )
+            return cursor.fetchone()[0]
+
+    def page(self, limit: int, offset: int) -> SearchResult:
+        total = self._count(self.any_expr, COUNT_CAP + 1)
+        more = total > COUNT_CAP
+        if not total or not limit or offset >= total:
+            return SearchResult([], min(total, COUNT_CAP), more)
+        titles = self._count(self.title_expr, offset + limit)
+        ids = self._ids(self.title_expr, limit, offset) if offset < titles else []
+        if len(ids) < limit:
+            ids += self._ids(self.rest_expr, limit - len(ids), max(0, offset - titles))
+        return SearchResult(ids, min(total, COUNT_CAP), more)
+
+    def everything(self) -> list[int]:
+        return self._ids(self.title_expr, -1) + self._ids(self.rest_expr, -1)
+
+
+class _Postgres:
+    """Title hits, then the other matches, each newest first, from GIN indexes that are never rechecked.
+
+    The vectors hold bigrams without positions, plus filter lexemes, so a GIN lookup is exact for the filters
+    and for a one-bigram query, and a superset for a longer one; candidates are then verified against the
+    stored normalised text (every run of the query is a substring of it), in sort-key order, only as far as
+    the page and the capped total need. GIN hands candidates over unordered, so a stream asks for them one
+    window of months at a time, newest first (`mo` and `yr` lexemes), widening the window by the density it has seen:
+    a common query stops inside the newest month, a rare one asks for everything in its second probe.
+    """
+
+    def __init__(self, phrases: list[list[str]], filters: SearchFilters):
+        self.runs = [phrase_text(p) for p in phrases]
+        grams = sorted({g for p in phrases for g in p})
+        self.verify = len(grams) > 1 or len(phrases) > 1 or len(phrases[0]) > 1
+        terms = [f"'{g}'" for g in grams]
+        if filters.agency_ids is not None:
+            terms.append("(" + " | ".join(f"'ag{pk}'" for pk in filters.agency_ids) + ")")
+        if filters.excluded_agency_ids:
+            terms.append("!(" + " | ".join(f"'ag{pk}'" for pk in filters.excluded_agency_ids) + ")")
+        if filters.category_ids is not None:
+            terms.append("(" + " | ".join(f"'ct{pk}'" for pk in filters.category_ids) + ")")
+        if filters.document_type:
+            terms.append(f"'dt{_token(filters.document_type)}'")
+        if filters.validity:
+            terms.append(f"'vl{_token(filters.validity)}'")
+        self.terms = terms
+        self.low, self.high = filters.key_range()
+
+    def _months(self, cursor) -> list[tuple[int, int]]:
+        """(year, month) of every month from the newest indexed item in range to the oldest, newest first."""
+        cursor.execute(
+            "SELECT max(sort_key), min(sort_key) FROM catalogue_search WHERE sort_key >= %s AND sort_key < %s",
+            [self.low, self.high],
+        )
+        newest, oldest = cursor.fetchone()
+        if newest is None:
+            return []
+        first, last = dt.date.fromordinal(newest >> ID_BITS), dt.date.fromordinal(oldest >> ID_BITS)
+        year, month, months = first.year, first.month, []
+        while (year, month) >= (last.year, last.month):
+            months.append((year, month))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return months
+
+    def _verified(self, cursor, column: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        if not self.verify or not candidates:
+            return candidates
+        tests = " AND ".join([f"strpos({column}, %s) > 0"] * len(self.runs))
+        cursor.execute(
+            f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608 - fixed parts
+            [[pk for _key, pk in candidates], *self.runs],
+        )
+        good = {row[0] for row in cursor.fetchall()}
+        return [c for c in candidates if c[1] in good]
+
+    def _window_terms(self, window: list[tuple[int, int]], per_year: dict[int, int]) -> str:
+        """A window of months as lexemes: a year whose every indexed month is in it as one `yr` lexeme."""
+        counts: dict[int, int] = {}
+        for year, _month in window:
+            counts[year] = counts.get(year, 0) + 1
+        terms = [f"'yr{y}'" for y, n in counts.items() if n == per_year[y]]
+        terms += [f"'mo{y}{m:02d}'" for y, m in window if counts[y] != per_year[y]]
+        return "(" + " | ".join(terms) + ")"
+
+    def _stream(self, cursor, vector: str, text: str, want: int | None) -> tuple[list[tuple[int, int]], bool]:
+        """(sort key, item id) of verified matches newest first: at least `want` (all when None) if there are
+        that many, and whether they are all there are."""
+        months = self._months(cursor)
+        per_year: dict[int, int] = {}
+        for year, _month in months:
+            per_year[year] = per_year.get(year, 0) + 1
+        found: list[tuple[int, int]] = []
+        start, width = 0, 1
+        while start < len(months):
+            window = months[start : start + width]
+            if start + width >= len(months):  # the rest: everything older than the months already read
+                year, month = months[start]
+                after = dt.date(year + month // 12, month % 12 + 1, 1)
+                terms, high = self.terms, min(self.high, day_key(after))
+            else:
+                terms, high = [*self.terms, self._window_terms(window, per_year)], self.high
+            cursor.execute(
+                f"SELECT sort_key, item_id FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
+                " AND sort_key >= %s AND sort_key < %s",
+                [" & ".join(terms), self.low, high],
+            )
+            candidates = sorted(cursor.fetchall(), reverse=True)
+            for part in range(0, len(candidates), 500):
+                found += self._verified(cursor, text, candidates[part : part + 500])
+                if want is not None and len(found) >= want:
+                    return found, False
+            start += width
+            # Widen the next window so that, at the density seen so far, it holds what is still wanted.
+            if want is None or not found:
+                width = len(months)
+            else:
+                width = max(1, min(len(months), -(-start * (want - len(found)) // len(found))))
+        return found, True
+
+    @contextmanager
+    def _cursor(self):
+        """A cursor in a transaction where the planner may not scan the table instead of the GIN indexes.
+
+        Its estimates for a query of many lexemes (a window of months) are far too high, and a sequential scan
+        reads every row's vector out of line; the GIN indexes are always the cheaper way here.
+        """
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+            (previous, _off) = cursor.fetchone()
+            try:
+                yield cursor
+            finally:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+
+    def page(self, limit: int, offset: int) -> SearchResult:
+        with self._cursor() as cursor:
+            matches, complete = self._stream(cursor, "vec", "body", COUNT_CAP + 1)
+            total, more = min(len(matches), COUNT_CAP), len(matches) > COUNT_CAP
+            if not matches or not limit or offset >= total:
+                return SearchResult([], total, more)
+            titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
+        title_ids = [pk for _key, pk in titles]
+        ids = title_ids[offset : offset + limit]
+        if len(ids) < limit:
+            seen = set(title_ids)
+            rest = [pk for _key, pk in matches if pk not in seen]
+            skip = max(0, offset - len(title_ids))
+            ids += rest[skip : skip + limit - len(ids)]
+        return SearchResult(ids, total, more)
+
+    def everything(self) -> list[int]:
+        with self._cursor() as cursor:
+            matches, _complete = self._stream(cursor, "vec", "body", None)
+            titles, _complete = self._stream(cursor, "tvec", "title", None)
+        title_ids = [pk for _key, pk in titles]
+        seen = set(title_ids)
+        return title_ids + [pk for _key, pk in matches if pk not in seen]

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -195,6 +194,7 @@ class SearchPage:
     total: int
     page: int
     pages: int
+    more: bool = False  # more than search.COUNT_CAP matches: `total` is the cap, the pages stop there
 
 
 def _highlight(text: str, query_runs: list[str], width: int | None = None) -> SafeString:
@@ -232,8 +232,7 @@ def _search_filters(
 
     published_from = published_before = None
     if year:
-        published_from = timezone.make_aware(dt.datetime(year, 1, 1))  # noqa: DTZ001 - made aware here
-        published_before = timezone.make_aware(dt.datetime(year + 1, 1, 1))  # noqa: DTZ001
+        published_from, published_before = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     return search.SearchFilters(
         agency_ids=_agency_ids(agencies) if agencies is not None else None,
         excluded_agency_ids=list(Agency.objects.filter(is_active=False).values_list("pk", flat=True)),
@@ -250,10 +249,14 @@ def _substring_scan(query: str, filters: search.SearchFilters) -> QuerySet[Item]
     items = items_published().filter(Q(title__icontains=query) | Q(body_text__icontains=query))
     if filters.agency_ids is not None:
         items = items.filter(agency_id__in=filters.agency_ids)
+    if filters.excluded_agency_ids:
+        items = items.exclude(agency_id__in=filters.excluded_agency_ids)
     if filters.category_ids is not None:
         items = items.filter(category_id__in=filters.category_ids)
     if filters.published_from is not None:
-        items = items.filter(published_at__gte=filters.published_from, published_at__lt=filters.published_before)
+        items = items.filter(
+            published_at__date__gte=filters.published_from, published_at__date__lt=filters.published_before
+        )
     if filters.document_type:
         items = items.filter(document_type=filters.document_type)
     if filters.validity:
@@ -274,28 +277,48 @@ def catalogue_search_ids(
     validity: str | None = None,
     limit: int = PER_PAGE,
     offset: int = 0,
-) -> tuple[list[int], int]:
-    """The ids of published items containing the query, best first (title hits, then the newest), and the total.
+) -> search.SearchResult:
+    """The ids of one page of published items containing the query, best first (title hits, then the
+    newest), and the total, exact up to search.COUNT_CAP.
 
     Same results on SQLite and PostgreSQL; see search.py for the bigram index behind it.
     """
     query = (query or "").strip()[: search.MAX_QUERY_CHARS]
     if not query:
-        return [], 0
+        return search.SearchResult([], 0)
     filters = _search_filters(
         agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
     )
     phrases = search.query_phrases(query)
     if phrases:
-        return search.search_page(phrases, search.runs(query), filters, limit=limit, offset=offset)
+        return search.search_page(phrases, filters, limit=limit, offset=offset)
     items = _substring_scan(query, filters)
-    return list(items.values_list("pk", flat=True)[offset : offset + limit]), items.count()
+    total = items[: search.COUNT_CAP + 1].count()
+    offset = min(offset, search.COUNT_CAP)
+    ids = list(items.values_list("pk", flat=True)[offset : min(offset + limit, search.COUNT_CAP)])
+    return search.SearchResult(ids, min(total, search.COUNT_CAP), total > search.COUNT_CAP)
 
 
-def catalogue_search_queryset(**kwargs) -> QuerySet[Item]:
-    """Every published item matching (unordered queryset), for callers that want to filter further."""
-    ids, _total = catalogue_search_ids(limit=10**9, **kwargs)
-    return Item.objects.filter(pk__in=ids)
+def catalogue_search_queryset(
+    *,
+    query: str,
+    agencies: Iterable | None = None,
+    category: Category | None = None,
+    year: int | None = None,
+    document_type: str | None = None,
+    validity: str | None = None,
+) -> QuerySet[Item]:
+    """Every published item matching, uncapped (unordered queryset), for callers that want them all."""
+    query = (query or "").strip()[: search.MAX_QUERY_CHARS]
+    if not query:
+        return Item.objects.none()
+    filters = _search_filters(
+        agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
+    )
+    phrases = search.query_phrases(query)
+    if not phrases:
+        return _substring_scan(query, filters)
+    return Item.objects.filter(pk__in=search.search_all_ids(phrases, filters))
 
 
 def _snippet_source(item: Item, runs: list[str]) -> str:
@@ -326,7 +349,7 @@ def catalogue_search(
     if not query:
         return SearchPage(query, [], 0, 1, 0)
     page = max(1, page)
-    ids, total = catalogue_search_ids(
+    result = catalogue_search_ids(
         query=query,
         agencies=agencies,
         category=category,
@@ -336,6 +359,7 @@ def catalogue_search(
         limit=per_page,
         offset=(page - 1) * per_page,
     )
+    ids, total = result.ids, result.total
     pages = max(1, -(-total // per_page))
     if page > pages:
         return catalogue_search(
@@ -353,7 +377,7 @@ def catalogue_search(
         for pk in ids
         if pk in by_id
     ]
-    return SearchPage(query, hits, total, page, pages)
+    return SearchPage(query, hits, total, page, pages, result.more)
 
 
 # --- portal: the disclosure guide ---

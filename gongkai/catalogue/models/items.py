@@ -385,25 +385,14 @@ class Attachment(models.Model):
 
 
 class SearchEntry(models.Model):
-    """What search filters and ranks on, one narrow row per published item, beside the full-text index.
+    """Which items are in the full-text index, and under which sort key (see gongkai.catalogue.search).
 
-    Written only by gongkai.catalogue.search in the item's own transaction. Kept apart from Item so a search
-    reads small rows (not the item's body) for every candidate it filters and orders.
+    Written only by gongkai.catalogue.search, in the item's own transaction. On SQLite the sort key is the
+    index row's id, so removing an item from the index starts here.
     """
 
     item = models.OneToOneField(Item, primary_key=True, on_delete=models.CASCADE, related_name="+")
-    agency_id_value = models.IntegerField(db_column="agency_id")
-    category_id_value = models.IntegerField(db_column="category_id", null=True)
-    published_at = models.DateTimeField()
-    document_type = models.CharField(max_length=20)
-    validity = models.CharField(max_length=20)
-    title = models.CharField(max_length=200)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["published_at"], name="catalogue_search_published"),
-            models.Index(fields=["agency_id_value", "published_at"], name="catalogue_search_agency"),
-        ]
+    sort_key = models.BigIntegerField()
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.item_id}@{self.sort_key}"

@@ -27,6 +27,7 @@ from gongkai.catalogue.models import (
     Category,
     DocumentType,
     Finding,
+    FindingKind,
     Genre,
     ImportJob,
     ImportStatus,
@@ -35,9 +36,12 @@ from gongkai.catalogue.models import (
     ItemStatus,
     ItemVersion,
     Validity,
+    WordListKind,
     format_index_number,
     normalise_document_number,
 )
+from gongkai.catalogue.services.items import word_lists_for
+from gongkai.core.bulk import insert_rows
 from gongkai.core.errors import AccessDenied
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
@@ -264,12 +268,17 @@ def items_import(*, actor, agency, rows: list[dict], job: ImportJob | None = Non
         or CatalogueSettings._meta.get_field("index_template").default
     )
     today = timezone.localdate()
+    now = timezone.now()
+    creator = actor.pk if getattr(actor, "pk", None) else None
+    words = word_lists_for(agency)
+    sensitive = [(w, s) for k, w, s in words if k == WordListKind.SENSITIVE]
+    typos = [(w, s) for k, w, s in words if k == WordListKind.TYPO]
     with transaction.atomic():
         sequences: dict[int, IndexSequence] = {}
-        items = []
+        rows_out, published_days = [], []
         for values in cleaned:
             published_day = values.pop("published_at")
-            published_at = timezone.make_aware(dt.datetime.combine(published_day, dt.time(9, 0)))
+            published_days.append(published_day)
             if not values["index_number"]:
                 year = published_day.year
                 if year not in sequences:
@@ -284,40 +293,51 @@ def items_import(*, actor, agency, rows: list[dict], job: ImportJob | None = Non
                     if number not in context["existing_index_numbers"] and number not in context["seen_index_numbers"]:
                         break
                 values["index_number"] = number
-            body_text = html_to_text(values["body"])
-            items.append(
-                Item(
-                    agency=agency,
-                    status=ItemStatus.PUBLISHED,
-                    published_at=published_at,
-                    body_text=body_text,
-                    created_by=actor if getattr(actor, "pk", None) else None,
-                    last_checked_at=timezone.now(),
-                    repealed_on=published_day if values["validity"] == Validity.REPEALED else None,
+            rows_out.append(
+                {
                     **values,
-                )
+                    "agency_id": agency.pk,
+                    "status": ItemStatus.PUBLISHED,
+                    "published_at": timezone.make_aware(dt.datetime.combine(published_day, dt.time(9, 0))),
+                    "body_text": html_to_text(values["body"]),
+                    "created_by_id": creator,
+                    "last_checked_at": now,
+                    "repealed_on": published_day if values["validity"] == Validity.REPEALED else None,
+                }
             )
         for sequence in sequences.values():
             sequence.save()
-        Item.objects.bulk_create(items, batch_size=1000)
-        if items and items[0].pk is None:  # backends that don't return ids (not SQLite 3.35+ or PostgreSQL)
-            raise RuntimeError("bulk_create did not set primary keys")
-        ItemVersion.objects.bulk_create(
+        ids = insert_rows(Item, rows_out, returning=True)
+        if len(ids) != len(rows_out):  # backends that don't return ids (not SQLite 3.35+ or PostgreSQL)
+            raise RuntimeError("the insert did not return the new ids")
+        insert_rows(
+            ItemVersion,
             [
-                ItemVersion(
-                    item=i, number=1, title=i.title, summary=i.summary, body=i.body, metadata={"imported": True}
-                )
-                for i in items
+                {
+                    "item_id": pk,
+                    "number": 1,
+                    "title": row["title"],
+                    "summary": row["summary"],
+                    "body": row["body"],
+                    "metadata": {"imported": True},
+                }
+                for pk, row in zip(ids, rows_out, strict=True)
             ],
-            batch_size=1000,
         )
+        # The same text checks as before review (personal data, sensitive words, known typos), so an imported
+        # item shows its problems like any other; links and metadata are checked by catalogue_rescan.
         findings, flagged = [], []
-        for item in items:
-            for location, text in (("标题", item.title), ("内容概述", item.summary), ("正文", item.body_text)):
-                for problem in checks.find_personal_data(text, location, today=today):
+        for pk, row in zip(ids, rows_out, strict=True):
+            for location, text in (("标题", row["title"]), ("内容概述", row["summary"]), ("正文", row["body_text"])):
+                if not text:
+                    continue
+                problems = checks.find_personal_data(text, location, today=today)
+                problems += checks.find_words(text, location, sensitive, FindingKind.SENSITIVE_WORD)
+                problems += checks.find_words(text, location, typos, FindingKind.TYPO)
+                for problem in problems:
                     findings.append(
                         Finding(
-                            item=item,
+                            item_id=pk,
                             kind=problem.kind,
                             location=location,
                             fingerprint=problem.fingerprint,
@@ -326,17 +346,25 @@ def items_import(*, actor, agency, rows: list[dict], job: ImportJob | None = Non
                         )
                     )
                     if problem.kind in PERSONAL_DATA_KINDS:
-                        flagged.append(item.pk)
+                        flagged.append(pk)
         Finding.objects.bulk_create(findings, batch_size=1000, ignore_conflicts=True)
         if flagged:
             Item.objects.filter(pk__in=flagged).update(personal_data_found=True)
-        for start in range(0, len(items), 1000):
-            part = items[start : start + 1000]
-            search.index_write(
-                [(i.pk, i.title, "\n".join([i.summary, i.body_text, i.document_number, i.keywords])) for i in part],
-                replace=False,
-            )
-        ids = [i.pk for i in items]
+        search.index_write(
+            [
+                (
+                    pk,
+                    row["title"],
+                    "\n".join([row["summary"], row["body_text"], row["document_number"], row["keywords"]]),
+                )
+                for pk, row in zip(ids, rows_out, strict=True)
+            ],
+            replace=False,
+            meta={
+                pk: (agency.pk, row["category_id"], row["published_at"], row["document_type"], row["validity"])
+                for pk, row in zip(ids, rows_out, strict=True)
+            },
+        )
         audit_record(
             actor=actor,
             verb="catalogue.item_import",

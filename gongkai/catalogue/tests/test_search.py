@@ -28,6 +28,27 @@ def test_bigrams_do_not_cross_punctuation():
     assert search.query_phrases("中国家") == [["中国", "国家"]]
     assert search.query_phrases("营商 环境") == [["营商"], ["环境"]]
     assert search.query_phrases("Ａ号") == [["a号"]]
+    assert search.bigram_string("中国。国家").split() == ["中国", "国", "国", "国家"]
+    assert search.bigram_string("营商环境（２０２４）").split() == [
+        "营商",
+        "商环",
+        "环境",
+        "境",
+        "2",
+        "20",
+        "02",
+        "24",
+        "4",
+    ]
+
+
+def test_the_bigram_string_holds_exactly_the_bigrams_of_each_run():
+    rng = random.Random(11)
+    alphabet = "政府信息公开，。（）２０ＡＢab 　㎡①"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        tokens = search.bigram_string(text).split()
+        assert {t for t in tokens if len(t) == 2} == {g for p in search.bigram_runs(text) for g in p}, text
 
 
 def test_search_finds_exactly_what_a_substring_scan_finds(prefecture, alice, reviewers):
@@ -113,3 +134,119 @@ def test_results_come_in_pages_of_twenty(prefecture, alice, reviewers):
     page2 = catalogue_search(query="统计公报", page=2)
     assert (page1.total, page1.pages, len(page1.hits), len(page2.hits)) == (25, 2, 20, 5)
     assert not {h.item.pk for h in page1.hits} & {h.item.pk for h in page2.hits}
+
+
+def _spread_catalogue(agencies, count: int, seed: int) -> list[Item]:
+    """`count` published items over three years, two agencies, all document types, written straight to the
+    index (the review chain is tested elsewhere): enough months that the PostgreSQL month windows widen."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.catalogue.models import Category
+    from gongkai.catalogue.services.items import searchable_rows
+    from gongkai.catalogue.tests.factories import category
+
+    rng = random.Random(seed)
+    categories = {a.pk: [category(a, "normative"), category(a, "plans")] for a in agencies}
+    assert all(isinstance(c, Category) for cs in categories.values() for c in cs)
+    words = ["乡村振兴", "营商环境", "森林防火", "安全生产", "财政预算", "统计公报", "就业创业", "黔东南州"]
+    items = []
+    for n in range(count):
+        agency = agencies[n % len(agencies)]
+        picked = rng.sample(words, 3)
+        rare = "稻渔综合种养" if n % 37 == 0 else ""
+        day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(3 * 365))
+        items.append(
+            Item.objects.create(
+                agency=agency,
+                status=ItemStatus.PUBLISHED,
+                title=f"{picked[0]}{'工作' if n % 3 else ''}通知（{n}）",
+                body_text=f"{picked[1]}，{picked[2]}。{rare}",
+                document_type=rng.choice([DocumentType.NORMATIVE, DocumentType.OTHER, DocumentType.INFORMATION]),
+                category=rng.choice(categories[agency.pk]),
+                index_number=f"t-{seed}-{n}",
+                published_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+            )
+        )
+    search.index_write(searchable_rows([i.pk for i in items]), replace=False)
+    return items
+
+
+def _expected(items, query: str, keep) -> list[int]:
+    """What a plain scan gives, in the promised order: title hits first, then newest (day, then id)."""
+    from django.utils import timezone
+
+    hits = [i for i in items if keep(i) and query in (i.title + "\n" + i.body_text).lower()]
+    return [
+        i.pk
+        for i in sorted(
+            hits, key=lambda i: (query in i.title.lower(), timezone.localdate(i.published_at), i.pk), reverse=True
+        )
+    ]
+
+
+def test_pages_and_capped_totals_follow_a_plain_scan_under_every_filter(prefecture, finance, monkeypatch):
+    from gongkai.catalogue.selectors import catalogue_search_ids
+
+    monkeypatch.setattr(search, "COUNT_CAP", 30)
+    items = _spread_catalogue([prefecture, finance], 160, seed=3)
+    normative = [i for i in items if i.category.code == "normative"]
+    cases = [
+        ({}, lambda i: True),
+        ({"agencies": [finance]}, lambda i: i.agency_id == finance.pk),
+        ({"year": 2023}, lambda i: i.published_at.year == 2023),
+        ({"document_type": DocumentType.OTHER}, lambda i: i.document_type == DocumentType.OTHER),
+        ({"category": normative[0].category}, lambda i: i.category_id == normative[0].category_id),
+        (
+            {"agencies": [prefecture], "year": 2022, "document_type": DocumentType.NORMATIVE},
+            lambda i: (
+                i.agency_id == prefecture.pk
+                and i.published_at.year == 2022
+                and i.document_type == DocumentType.NORMATIVE
+            ),
+        ),
+    ]
+    for query in ["工作", "乡村振兴", "稻渔综合种养", "防火", "黔东南州", "不存在"]:
+        for kwargs, keep in cases:
+            expected = _expected(items, query, keep)
+            first = catalogue_search_ids(query=query, limit=7, offset=0, **kwargs)
+            assert first.total == min(len(expected), 30), (query, kwargs)
+            assert first.more == (len(expected) > 30), (query, kwargs)
+            shown = []
+            for offset in range(0, first.total, 7):
+                shown += catalogue_search_ids(query=query, limit=7, offset=offset, **kwargs).ids
+            assert shown == expected[:30], (query, kwargs)
+            everything = catalogue_search_queryset(query=query, **kwargs).values_list("pk", flat=True)
+            assert sorted(everything) == sorted(expected), (query, kwargs)
+
+
+def test_a_changed_validity_moves_the_item_between_validity_filters(prefecture, alice, reviewers, ann):
+    import datetime as dt
+
+    from gongkai.catalogue.models import Validity
+    from gongkai.catalogue.services import item_set_validity
+
+    item = publish(alice, prefecture, reviewers, title="关于河长制管理的办法")
+    assert catalogue_search(query="河长制", validity=Validity.IN_FORCE).total == 1
+    item_set_validity(actor=ann, item=item, validity=Validity.REPEALED, day=dt.date(2024, 6, 1), reason="已被取代")
+    assert catalogue_search(query="河长制", validity=Validity.IN_FORCE).total == 0
+    assert [h.item.pk for h in catalogue_search(query="河长制", validity=Validity.REPEALED).hits] == [item.pk]
+
+
+def test_inactive_agencies_are_left_out(prefecture, finance):
+    items = _spread_catalogue([prefecture, finance], 20, seed=5)
+    finance.is_active = False
+    finance.save(update_fields=["is_active"])
+    found = set(catalogue_search_queryset(query="通知").values_list("pk", flat=True))
+    assert found == {i.pk for i in items if i.agency_id == prefecture.pk}
+    assert catalogue_search(query="通知").total == len(found)
+
+
+def test_the_search_page_says_when_there_are_more_results_than_it_lists(client, prefecture, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    _spread_catalogue([prefecture], 25, seed=9)
+    response = client.get("/catalogue/search/", {"q": "通知"})
+    text = response.content.decode()
+    assert "超过 10 条" in text
+    assert "第 1 / 1 页" not in text and "/ 1 页" not in text

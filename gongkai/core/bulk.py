@@ -1,0 +1,103 @@
+"""Bulk inserts for imports of tens of thousands of rows, without building a model instance per row.
+
+`bulk_create` builds a model instance per row and prepares every field of every row through the field's
+`get_db_prep_save`; for a 1,000-row batch of a 30-field model that preparation costs more than the database's
+own work. Here the columns the rows leave out are prepared once per call, and only the given values are
+prepared per row, through the same field methods, so what is stored is what `bulk_create` would store. The
+caller validates first, as it would before `bulk_create`; no `save()`, signals or `auto_now` run per row (the
+auto timestamps are filled once per call).
+
+On PostgreSQL the rows go through COPY (new ids drawn from the table's sequence first), which is several times
+faster than multi-row INSERTs whose thousands of placeholders the driver must parse; on SQLite, multi-row
+INSERT … RETURNING.
+"""
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+BATCH_ROWS = 500
+
+
+def _plan(model: type[Model], given: set[str]):
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in given)]
+    constants: dict[str, object] = {}
+    prepared: list = []
+    for f in fields:
+        if f.attname in given:
+            # Text and integers go to the driver as they are; everything else (dates, JSON, decimals,
+            # booleans) through the field, as bulk_create would.
+            plain = f.get_internal_type() in {"CharField", "TextField", "IntegerField", "BigIntegerField",
+                                              "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField",
+                                              "ForeignKey", "OneToOneField", "BigAutoField", "AutoField"}  # fmt: skip
+            prepared.append((f.attname, None if plain else f))
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        else:
+            value = f.get_default()
+        constants[f.attname] = f.get_db_prep_save(value, connection=connection)
+    return fields, constants, prepared
+
+
+def copy_rows(table: str, columns: list[str], rows) -> None:
+    """PostgreSQL: COPY value tuples into `table` (values already as the driver takes them)."""
+    with connection.cursor() as cursor:
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _new_ids(model: type[Model], count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_rows(model: type[Model], rows: list[dict], *, returning: bool = False) -> list[int]:
+    """Insert `rows` (dicts keyed by field attname, all with the same keys); with `returning`, the new primary
+    keys in row order."""
+    if not rows:
+        return []
+    fields, constants, prepared = _plan(model, set(rows[0]))
+    order = [f.attname for f in fields]
+
+    def values_of(row: dict) -> list:
+        values = dict(constants)
+        for attname, field in prepared:
+            value = row[attname]
+            values[attname] = value if field is None else field.get_db_prep_save(value, connection=connection)
+        return [values[name] for name in order]
+
+    if connection.vendor == "postgresql":
+        ids = _new_ids(model, len(rows)) if returning else []
+        pk = model._meta.pk
+        columns = [f.column for f in fields] + ([pk.column] if returning and pk not in fields else [])
+        copy_rows(
+            model._meta.db_table,
+            columns,
+            (values_of(row) + ([ids[n]] if returning and pk not in fields else []) for n, row in enumerate(rows)),
+        )
+        return ids
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    pk_column = connection.ops.quote_name(model._meta.pk.column)
+    ids = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_ROWS):
+            batch = rows[start : start + BATCH_ROWS]
+            params: list = []
+            for row in batch:
+                params.extend(values_of(row))
+            placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES {', '.join([placeholders] * len(batch))}"  # noqa: S608
+            if returning:
+                cursor.execute(sql + f" RETURNING {pk_column}", params)
+                ids += [row[0] for row in cursor.fetchall()]
+            else:
+                cursor.execute(sql, params)
+    return ids
