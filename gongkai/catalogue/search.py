@@ -172,6 +172,14 @@ def drop_schema(schema_editor) -> None:
 # --- writing ---
 
 
+def _vector_literal(grams: str, facets: str) -> str:
+    """A tsvector literal of the distinct bigrams of a bigram string and the filter lexemes (which, like the
+    bigrams, are letters and digits only, so need no escaping inside the quotes)."""
+    lexemes = {token for token in set(grams.split()) if len(token) == 2}
+    lexemes.update(facets.split())
+    return "'" + "' '".join(lexemes) + "'"
+
+
 def _entries(item_ids: list[int]) -> list[tuple[int, int]]:
     """(item id, sort key) of indexed items."""
     from gongkai.catalogue.models import SearchEntry
@@ -241,15 +249,15 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, m
             fts.append((key, title_grams, body_grams, facets))
         else:
             title_text = normalise(title)
+            facets = " ".join([facets, *time_tokens(key)])
             pg.append(
                 (
                     pk,
                     key,
                     title_text,
                     title_text + "\n" + normalise(body),
-                    title_grams,
-                    body_grams,
-                    [*facets.split(), *time_tokens(key)],
+                    _vector_literal(title_grams + " " + body_grams, facets),
+                    _vector_literal(title_grams, facets),
                 )
             )
     if connection.vendor == "sqlite":
@@ -257,25 +265,10 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, m
             cursor.executemany("INSERT INTO catalogue_searchentry (item_id, sort_key) VALUES (%s, %s)", entries)
             cursor.executemany("INSERT INTO catalogue_search(rowid, title, body, facets) VALUES (%s, %s, %s, %s)", fts)
         return len(rows)
-    # PostgreSQL: COPY into a scratch table, then one INSERT … SELECT makes the distinct bigrams (the
-    # two-character tokens) and the filters into lexemes in the server.
+    # PostgreSQL: vectors as tsvector literals of the distinct bigrams (the two-character tokens) and the
+    # filter lexemes, COPYed with the rest.
     copy_rows("catalogue_searchentry", ["item_id", "sort_key"], entries)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS catalogue_search_load (item_id bigint, sort_key bigint,"
-            " title text, body text, title_grams text, body_grams text, facets text[]) ON COMMIT DELETE ROWS"
-        )
-    copy_rows(
-        "catalogue_search_load", ["item_id", "sort_key", "title", "body", "title_grams", "body_grams", "facets"], pg
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO catalogue_search (item_id, sort_key, title, body, vec, tvec) SELECT item_id, sort_key,"
-            " title, body, array_to_tsvector(ARRAY(SELECT w FROM unnest(string_to_array(title_grams || ' ' ||"
-            " body_grams, ' ')) w WHERE length(w) = 2) || facets), array_to_tsvector(ARRAY(SELECT w FROM"
-            " unnest(string_to_array(title_grams, ' ')) w WHERE length(w) = 2) || facets) FROM catalogue_search_load"
-        )
-        cursor.execute("DELETE FROM catalogue_search_load")
+    copy_rows("catalogue_search", ["item_id", "sort_key", "title", "body", "vec", "tvec"], pg)
     return len(rows)
 
 
