@@ -7,15 +7,20 @@ Run it against a scratch database, never the demo one:
 
 It migrates the database, imports N items of realistic Chinese government text (about 1,000 characters each,
 built from a fixed vocabulary of real phrases) through the same all-or-nothing import service staff use, in
-files of 10,000 rows, then times:
+files of 10,000 rows spread over --agencies agencies, then times:
 
-- import rate (items/s, including validation, personal-data checks, index numbers, versions and the index);
-- the search selector for queries of 2–8 characters with filters (p50 / p95 / max, ms);
-- the whole search page through Django's test client, as a ratio to the bare selector;
-- a plain substring scan (LIKE '%q%' over title and body) for the same queries, as a ratio;
+- import rate (items/s, including validation, the text checks, index numbers, versions and the index), per
+  file and, with --more N, for N more items imported into the full-size catalogue;
+- the bare index query (`search.search_page`: the page's ids and the capped total), the search selector (plus
+  items, highlighted titles and snippets) and the whole search page through Django's test client, for 24
+  queries of 2–8 characters × 6 filter combinations (none, agency, year, document type, year + type,
+  agency + year) (p50 / p95 / max, ms), and the page's ratio to the bare index query;
+- a plain substring scan over title, summary and body for some of the queries, as a ratio to the search page,
+  and a check that the index (uncapped) misses none of the items the scan finds;
 - peak memory of this process and the database size.
 
-It prints one line per measurement; copy the lines into docs/benchmarks.md.
+A second run against the same database reuses the items. It prints one line per measurement; copy the lines
+into docs/benchmarks.md.
 """
 
 import argparse
@@ -42,9 +47,10 @@ from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from gongkai.agencies.models import Agency  # noqa: E402
+from gongkai.catalogue import search  # noqa: E402
 from gongkai.catalogue.access import items_published  # noqa: E402
 from gongkai.catalogue.models import Item  # noqa: E402
-from gongkai.catalogue.selectors import catalogue_search, catalogue_search_queryset  # noqa: E402
+from gongkai.catalogue.selectors import _search_filters, catalogue_search, catalogue_search_queryset  # noqa: E402
 from gongkai.catalogue.services import category_tree_ensure_default  # noqa: E402
 from gongkai.catalogue.services.imports import items_import  # noqa: E402
 
@@ -160,6 +166,10 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3, help="timed runs of each query/filter combination")
     parser.add_argument("--scan-queries", type=int, default=6)
+    parser.add_argument(
+        "--more", type=int, default=0, help="then import this many more items into the full-size catalogue, timed"
+    )
+    parser.add_argument("--no-queries", action="store_true")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -179,7 +189,18 @@ def main() -> None:
         imported += count
         rates.append(count / seconds)
         print(f"  imported {have + imported} items ({count / seconds:,.0f}/s)", file=sys.stderr, flush=True)
-    if connection.vendor == "postgresql" and imported:
+    if args.more:
+        started = time.perf_counter()
+        for start in range(0, args.more, args.batch):
+            count = min(args.batch, args.more - start)
+            items_import(
+                actor=None, agency=agencies[start // args.batch % len(agencies)], rows=rows(rng, count, 10**7 + start)
+            )
+        seconds = time.perf_counter() - started
+        print(
+            f"import into the full-size catalogue: {args.more:,} items in {seconds:.1f} s = {args.more / seconds:,.0f} items/s"
+        )
+    if connection.vendor == "postgresql" and (imported or args.more):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
     total = Item.objects.filter(agency__in=agencies).count()
@@ -191,6 +212,9 @@ def main() -> None:
             " last tenth (the catalogue at full size); validation, checks, versions and index included"
         )
 
+    if args.no_queries:
+        print(f"memory: peak RSS of this process {peak_mb():.0f} MB; database size {database_mb():,.0f} MB")
+        return
     client = Client(HTTP_HOST="127.0.0.1")
     one = agencies[len(agencies) // 2]
     filters = [
@@ -201,11 +225,19 @@ def main() -> None:
         ({"year": 2023, "document_type": "information"}, {"year": 2023, "document_type": "information"}),
         ({"agencies": [one], "year": 2018}, {"agency": one.slug, "year": 2018}),
     ]
-    bare, page, hits, slowest = [], [], [], []
+    bare, index, page, hits, slowest = [], [], [], [], []
     for q in QUERIES:
         for selector_filters, page_filters in filters:
             catalogue_search(query=q, **selector_filters)  # warm the caches once
+            phrases = search.query_phrases(q)
+            index_filters = _search_filters(
+                agencies=selector_filters.get("agencies"), category=None, year=selector_filters.get("year"),
+                document_type=selector_filters.get("document_type"), validity=None,
+            )  # fmt: skip
             for _ in range(args.rounds):
+                started = time.perf_counter()
+                search.search_page(phrases, index_filters, limit=20, offset=0)
+                index.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
                 result = catalogue_search(query=q, **selector_filters)
                 elapsed = (time.perf_counter() - started) * 1000
@@ -220,10 +252,15 @@ def main() -> None:
         f"search selector (capped total + page of 20 with snippets), {len(bare)} runs: p50 {percentile(bare, 50):.1f} ms, "
         f"p95 {percentile(bare, 95):.1f} ms, max {max(bare):.1f} ms; hits shown per query median {statistics.median(hits):,.0f}"
     )
+    print(
+        f"bare index query (search.search_page: ids of the page + capped total): p50 {percentile(index, 50):.1f} ms,"
+        f" p95 {percentile(index, 95):.1f} ms, max {max(index):.1f} ms"
+    )
     print("  slowest:", ", ".join(f"{q} {f} {ms:.0f} ms" for ms, q, f in sorted(slowest, reverse=True)[:5]))
     print(
         f"search page end-to-end: p50 {percentile(page, 50):.1f} ms, p95 {percentile(page, 95):.1f} ms; "
-        f"page/selector ratio p50 {percentile(page, 50) / percentile(bare, 50):.2f}, p95 {percentile(page, 95) / percentile(bare, 95):.2f}"
+        f"page/selector ratio p50 {percentile(page, 50) / percentile(bare, 50):.2f}, p95 {percentile(page, 95) / percentile(bare, 95):.2f}; "
+        f"page/bare index p50 {percentile(page, 50) / percentile(index, 50):.2f}, p95 {percentile(page, 95) / percentile(index, 95):.2f}"
     )
     scan_ratios = []
     for q in rng.sample(QUERIES, args.scan_queries):

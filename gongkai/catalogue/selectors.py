@@ -366,7 +366,13 @@ def catalogue_search(
             query=query, agencies=agencies, category=category, year=year, document_type=document_type,
             validity=validity, page=pages, per_page=per_page,
         )  # fmt: skip
-    by_id = Item.objects.select_related("agency", "category").defer("body").in_bulk(ids)
+    # Only what a hit shows; no ordering (the ids carry it).
+    by_id = (
+        Item.objects.select_related("agency", "category")
+        .only("title", "summary", "body_text", "document_number", "published_at", "agency__name", "category__name")
+        .order_by()
+        .in_bulk(ids)
+    )
     runs = search.runs(query) or [query.lower()]
     hits = [
         SearchHit(

@@ -107,3 +107,50 @@ def test_the_import_command(tmp_path, prefecture, categories):
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("catalogue_import", prefecture.slug, str(bad))
     assert Item.objects.count() == 2
+
+
+def test_the_bulk_insert_stores_what_bulk_create_would(prefecture, categories):
+    """core.bulk.insert_rows (COPY on PostgreSQL, multi-row INSERT on SQLite) against the ORM's bulk_create."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.catalogue.models import Category, ItemVersion
+    from gongkai.core.bulk import insert_rows
+
+    values = {
+        "agency_id": prefecture.pk,
+        "status": ItemStatus.PUBLISHED,
+        "title": "关于“引号”和\\反斜杠\t制表符的通知",
+        "summary": "多行\n摘要",
+        "body": "<p>正文</p>",
+        "body_text": "正文",
+        "category_id": Category.objects.filter(agency=prefecture).first().pk,
+        "date_written": dt.date(2019, 2, 1),
+        "published_at": timezone.make_aware(dt.datetime(2019, 2, 10, 9, 0)),
+        "personal_data_found": True,
+        "index_number": "bulk-1",
+    }
+    (pk,) = insert_rows(Item, [values], returning=True)
+    orm = Item.objects.bulk_create([Item(**{**values, "index_number": "bulk-2"})])[0]
+    ours, theirs = Item.objects.get(pk=pk), Item.objects.get(pk=orm.pk)
+    for field in Item._meta.concrete_fields:
+        if field.attname in ("id", "index_number", "created_at", "updated_at"):
+            continue
+        assert getattr(ours, field.attname) == getattr(theirs, field.attname), field.attname
+    assert ours.created_at is not None and ours.updated_at is not None
+    insert_rows(
+        ItemVersion,
+        [
+            {
+                "item_id": pk,
+                "number": 1,
+                "title": "t",
+                "summary": "",
+                "body": "",
+                "metadata": {"imported": True, "列": [1, "二"]},
+            }
+        ],
+    )
+    assert ItemVersion.objects.get(item_id=pk).metadata == {"imported": True, "列": [1, "二"]}
+    assert insert_rows(Item, []) == []
