@@ -483,12 +483,27 @@ class _Postgres:
                 terms, high = self.terms, min(self.high, day_key(after))
             else:
                 terms, high = [*self.terms, self._window_terms(window, per_year)], self.high
-            cursor.execute(
+            sql = (
                 f"SELECT sort_key, item_id FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
-                " AND sort_key >= %s AND sort_key < %s",
-                [" & ".join(terms), self.low, high],
+                " AND sort_key >= %s AND sort_key < %s ORDER BY sort_key DESC"
             )
-            candidates = sorted(cursor.fetchall(), reverse=True)
+            params = [" & ".join(terms), self.low, high]
+            # Ask the server for the newest few it needs (with room for candidates that fail verification),
+            # rather than every candidate of the window; only if those are not enough, for the rest.
+            limit = None
+            if want is not None:
+                need = want - len(found)
+                limit = need + need // 2 + 50 if self.verify else need
+                cursor.execute(sql + " LIMIT %s", [*params, limit])
+            else:
+                cursor.execute(sql, params)
+            candidates = cursor.fetchall()
+            if limit is not None and len(candidates) == limit:
+                found += self._verified(cursor, text, candidates)
+                if len(found) >= want:
+                    return found, False
+                cursor.execute(sql + " OFFSET %s", [*params, limit])
+                candidates = cursor.fetchall()
             for part in range(0, len(candidates), 500):
                 found += self._verified(cursor, text, candidates[part : part + 500])
                 if want is not None and len(found) >= want:

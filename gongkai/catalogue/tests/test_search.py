@@ -250,3 +250,34 @@ def test_the_search_page_says_when_there_are_more_results_than_it_lists(client, 
     text = response.content.decode()
     assert "超过 10 条" in text
     assert "第 1 / 1 页" not in text and "/ 1 页" not in text
+
+
+def test_items_with_every_bigram_but_not_the_phrase_are_not_found(prefecture, monkeypatch):
+    """On PostgreSQL the index gives candidates by bigrams alone; a hundred newer look-alikes that have every
+    bigram of the query, but never adjacent, must not crowd out or pad the ten real hits."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.catalogue.services.items import searchable_rows
+
+    monkeypatch.setattr(search, "COUNT_CAP", 12)
+    made = []
+    for n in range(110):
+        real = n < 10
+        made.append(
+            Item.objects.create(
+                agency=prefecture,
+                status=ItemStatus.PUBLISHED,
+                title=f"通知{n}",
+                body_text="加强森林防火工作" if real else "森林防火。火工。工作",
+                index_number=f"fp-{n}",
+                published_at=timezone.make_aware(dt.datetime(2024, 1, 1, 9) + dt.timedelta(hours=n)),  # one month
+            )
+        )
+    search.index_write(searchable_rows([i.pk for i in made]), replace=False)
+    real = [i.pk for i in reversed(made[:10])]
+    page = catalogue_search(query="防火工作")
+    assert (page.total, page.more) == (10, False)
+    assert [h.item.pk for h in page.hits] == real
+    assert sorted(catalogue_search_queryset(query="防火工作").values_list("pk", flat=True)) == sorted(real)
