@@ -14,7 +14,8 @@ page is full, so a query found in every item costs about as much as a rare one. 
 COUNT_CAP and reported as "more than COUNT_CAP" beyond (the page then offers the first COUNT_CAP results and
 the filters to narrow them); `search_all_ids` returns every match, uncapped, for callers that need all.
 
-- SQLite: an FTS5 table `catalogue_search(title, body, facets)` whose rowid is the sort key, so FTS5 walks its
+- SQLite: an FTS5 table `catalogue_search(title, body, facets)`, and `catalogue_search_title(title, facets)` for
+  the title tier, whose rowid is the sort key, so FTS5 walks its
   document lists newest first (ORDER BY rowid DESC) and stops at the LIMIT; a year is a rowid range. The
   columns hold `bigram_string`s: the bigrams space-separated, with one-character tokens at each break, so a
   phrase cannot span a break; FTS5's `ascii` tokenizer splits on the spaces and keeps every other character.
@@ -50,6 +51,7 @@ MAX_QUERY_CHARS = 64
 COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop there
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
+SQLITE_TABLES = ("catalogue_search", "catalogue_search_title")
 VALIDITIES = ("in_force", "expired", "repealed")  # Validity's values (models import this module's callers)
 
 # Full-width punctuation common in Chinese text, replaced as NFKC replaces it, so that most text is already
@@ -150,6 +152,9 @@ def create_schema(schema_editor) -> None:
         schema_editor.execute(
             "CREATE VIRTUAL TABLE catalogue_search USING fts5(title, body, facets, tokenize='ascii', columnsize=0)"
         )
+        schema_editor.execute(
+            "CREATE VIRTUAL TABLE catalogue_search_title USING fts5(title, facets, tokenize='ascii', columnsize=0)"
+        )
     else:
         # body: the normalised title and text, read only to verify candidates; vec/tvec: bigrams without
         # positions plus filter lexemes, read only through their GIN indexes (never rechecked), so they are
@@ -167,6 +172,7 @@ def create_schema(schema_editor) -> None:
 
 def drop_schema(schema_editor) -> None:
     schema_editor.execute("DROP TABLE IF EXISTS catalogue_search")
+    schema_editor.execute("DROP TABLE IF EXISTS catalogue_search_title")
 
 
 # --- writing ---
@@ -206,10 +212,11 @@ def index_remove(item_ids: Iterable[int]) -> None:
         if connection.vendor == "sqlite":
             for start in range(0, len(keys), 500):
                 part = keys[start : start + 500]
-                cursor.execute(
-                    f"DELETE FROM catalogue_search WHERE rowid IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
-                    part,
-                )
+                for table in SQLITE_TABLES:
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE rowid IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                        part,
+                    )
 
 
 def index_clear() -> None:
@@ -217,7 +224,8 @@ def index_clear() -> None:
 
     SearchEntry.objects.all().delete()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM catalogue_search")
+        for table in SQLITE_TABLES if connection.vendor == "sqlite" else ("catalogue_search",):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
 
 
 def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, meta: dict | None = None) -> int:
@@ -264,6 +272,10 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, m
         with connection.cursor() as cursor:
             cursor.executemany("INSERT INTO catalogue_searchentry (item_id, sort_key) VALUES (%s, %s)", entries)
             cursor.executemany("INSERT INTO catalogue_search(rowid, title, body, facets) VALUES (%s, %s, %s, %s)", fts)
+            cursor.executemany(
+                "INSERT INTO catalogue_search_title(rowid, title, facets) VALUES (%s, %s, %s)",
+                [(key, title, facets) for key, title, _body, facets in fts],
+            )
         return len(rows)
     # PostgreSQL: vectors as tsvector literals of the distinct bigrams (the two-character tokens) and the
     # filter lexemes, COPYed with the rest.
@@ -280,7 +292,8 @@ def index_set_validity(item_ids: Iterable[int], validity: str) -> None:
                 cursor.execute("SELECT facets FROM catalogue_search WHERE rowid = %s", [key])
                 (facets,) = cursor.fetchone()
                 tokens = [t for t in facets.split() if not t.startswith("vl")] + [f"vl{_token(validity)}"]
-                cursor.execute("UPDATE catalogue_search SET facets = %s WHERE rowid = %s", [" ".join(tokens), key])
+                for table in SQLITE_TABLES:
+                    cursor.execute(f"UPDATE {table} SET facets = %s WHERE rowid = %s", [" ".join(tokens), key])  # noqa: S608
         else:
             for start in range(0, len(ids), 500):
                 part = ids[start : start + 500]
@@ -338,6 +351,15 @@ def search_page(phrases: list[list[str]], filters: SearchFilters, *, limit: int,
     return backend.page(limit, offset)
 
 
+def match_subquery(phrases: list[list[str]], filters: SearchFilters) -> tuple[str, list]:
+    """SQL selecting the ids of every indexed item matching (unordered, uncapped), and its parameters: for a
+    `pk__in=RawSQL(...)` filter, which a list of a million ids could not be."""
+    if filters.is_empty():
+        return "SELECT 0 WHERE 1 = 0", []
+    backend = _SQLite(phrases, filters) if connection.vendor == "sqlite" else _Postgres(phrases, filters)
+    return backend.subquery()
+
+
 def search_all_ids(phrases: list[list[str]], filters: SearchFilters) -> list[int]:
     """Every indexed item matching, uncapped, in the same order as the pages."""
     if filters.is_empty():
@@ -347,7 +369,11 @@ def search_all_ids(phrases: list[list[str]], filters: SearchFilters) -> list[int
 
 
 class _SQLite:
-    """FTS5 does it all: the match, the filters (facet tokens and a rowid range) and the order (rowid DESC)."""
+    """FTS5 does it all: the match, the filters (facet tokens and a rowid range) and the order (rowid DESC).
+
+    The title tier reads its own small table: a column filter on the big one would still walk the text's
+    document lists, so a phrase common in bodies but rare in titles would cost a pass over its every match.
+    """
 
     def __init__(self, phrases: list[list[str]], filters: SearchFilters):
         text = " AND ".join('"' + " ".join(p) + '"' for p in phrases)
@@ -365,40 +391,52 @@ class _SQLite:
             narrowed += " NOT (facets : (" + " OR ".join(f"ag{pk}" for pk in filters.excluded_agency_ids) + "))"
         self.any_expr = f"(({{title body}} : ({text})){narrowed})"
         self.title_expr = f"((title : ({text})){narrowed})"
-        self.rest_expr = f"({self.any_expr} NOT (title : ({text})))"
         self.low, self.high = filters.key_range()
 
-    def _ids(self, expression: str, limit: int, offset: int = 0) -> list[int]:
+    def _ids(self, table: str, expression: str, limit: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid FROM catalogue_search WHERE catalogue_search MATCH %s AND rowid >= %s AND rowid < %s"
-                " ORDER BY rowid DESC LIMIT %s OFFSET %s",
-                [expression, self.low, self.high, limit, offset],
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid >= %s AND rowid < %s"  # noqa: S608
+                " ORDER BY rowid DESC LIMIT %s",
+                [expression, self.low, self.high, limit],
             )
             return [row[0] & ID_MASK for row in cursor.fetchall()]
 
-    def _count(self, expression: str, cap: int) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM catalogue_search WHERE catalogue_search MATCH %s"
-                " AND rowid >= %s AND rowid < %s LIMIT %s)",
-                [expression, self.low, self.high, cap],
-            )
-            return cursor.fetchone()[0]
-
     def page(self, limit: int, offset: int) -> SearchResult:
-        total = self._count(self.any_expr, COUNT_CAP + 1)
-        more = total > COUNT_CAP
+        matches = self._ids("catalogue_search", self.any_expr, COUNT_CAP + 1)
+        total, more = min(len(matches), COUNT_CAP), len(matches) > COUNT_CAP
         if not total or not limit or offset >= total:
-            return SearchResult([], min(total, COUNT_CAP), more)
-        titles = self._count(self.title_expr, offset + limit)
-        ids = self._ids(self.title_expr, limit, offset) if offset < titles else []
-        if len(ids) < limit:
-            ids += self._ids(self.rest_expr, limit - len(ids), max(0, offset - titles))
-        return SearchResult(ids, min(total, COUNT_CAP), more)
+            return SearchResult([], total, more)
+        titles = self._ids("catalogue_search_title", self.title_expr, offset + limit)
+        return SearchResult(_title_hits_first(titles, matches, limit, offset), total, more)
+
+    def subquery(self) -> tuple[str, list]:
+        return (
+            f"SELECT rowid & {ID_MASK} FROM catalogue_search WHERE catalogue_search MATCH %s"  # noqa: S608 - a constant
+            " AND rowid >= %s AND rowid < %s",
+            [self.any_expr, self.low, self.high],
+        )
 
     def everything(self) -> list[int]:
-        return self._ids(self.title_expr, -1) + self._ids(self.rest_expr, -1)
+        titles = self._ids("catalogue_search_title", self.title_expr, -1)
+        seen = set(titles)
+        return titles + [pk for pk in self._ids("catalogue_search", self.any_expr, -1) if pk not in seen]
+
+
+def _title_hits_first(titles: list[int], matches: list[int], limit: int, offset: int) -> list[int]:
+    """One page of the title hits (newest first) followed by the other matches (newest first).
+
+    `titles` holds at least offset + limit title hits, or all of them; `matches` the first COUNT_CAP + 1
+    matches, which always reach far enough: the n-th non-title match on the page stands at most at position
+    offset + limit in the matches.
+    """
+    ids = titles[offset : offset + limit]
+    if len(ids) < limit:
+        seen = set(titles)
+        rest = [pk for pk in matches if pk not in seen]
+        skip = max(0, offset - len(titles))
+        ids += rest[skip : skip + limit - len(ids)]
+    return ids
 
 
 class _Postgres:
@@ -538,14 +576,16 @@ class _Postgres:
             if not matches or not limit or offset >= total:
                 return SearchResult([], total, more)
             titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
-        title_ids = [pk for _key, pk in titles]
-        ids = title_ids[offset : offset + limit]
-        if len(ids) < limit:
-            seen = set(title_ids)
-            rest = [pk for _key, pk in matches if pk not in seen]
-            skip = max(0, offset - len(title_ids))
-            ids += rest[skip : skip + limit - len(ids)]
+        ids = _title_hits_first([pk for _key, pk in titles], [pk for _key, pk in matches], limit, offset)
         return SearchResult(ids, total, more)
+
+    def subquery(self) -> tuple[str, list]:
+        tests = "".join(" AND strpos(body, %s) > 0" for _run in self.runs) if self.verify else ""
+        return (
+            "SELECT item_id FROM catalogue_search WHERE vec @@ %s::tsquery AND sort_key >= %s AND sort_key < %s"  # noqa: S608
+            + tests,  # fixed parts; every value is a parameter
+            [" & ".join(self.terms), self.low, self.high, *(self.runs if self.verify else [])],
+        )
 
     def everything(self) -> list[int]:
         with self._cursor() as cursor:

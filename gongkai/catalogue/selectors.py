@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -318,7 +319,8 @@ def catalogue_search_queryset(
     phrases = search.query_phrases(query)
     if not phrases:
         return _substring_scan(query, filters)
-    return Item.objects.filter(pk__in=search.search_all_ids(phrases, filters))
+    sql, params = search.match_subquery(phrases, filters)
+    return Item.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, values as parameters
 
 
 def _snippet_source(item: Item, runs: list[str]) -> str:
