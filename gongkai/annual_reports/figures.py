@@ -14,18 +14,22 @@ from gongkai.annual_reports.structure import (
     TABLE2_ROW_CODES,
     TABLE3_CODES,
 )
-from gongkai.core.stats import Cell
+from gongkai.core.stats import Cell, where_from_json, where_to_json
 
 
 def cell_to_json(cell: Cell) -> dict:
+    """A cell as the snapshot keeps it: a cell counted by a filter keeps the filter, not millions of ids."""
     value = str(cell.value) if isinstance(cell.value, Decimal) else cell.value
+    if cell.where is not None:
+        return {"value": value, "model": cell.model, "where": where_to_json(cell.where), "source": cell.source}
     return {"value": value, "model": cell.model, "ids": list(cell.ids), "source": cell.source}
 
 
 def cell_from_json(data: dict) -> Cell:
     value = data["value"]
     value = Decimal(value) if isinstance(value, str) else value
-    return Cell(value, data.get("model", ""), tuple(data.get("ids", ())), data.get("source", ""))
+    where = where_from_json(data["where"]) if data.get("where") else None
+    return Cell(value, data.get("model", ""), tuple(data.get("ids", ())), data.get("source", ""), where)
 
 
 @dataclass
