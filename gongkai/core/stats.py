@@ -91,26 +91,44 @@ def empty_cell(model: str = "", source: str = "") -> Cell:
     return Cell(0, model, (), source)
 
 
-def where_to_json(where: Q) -> dict:
-    """A cell's filter as JSON, so a frozen report keeps it: lookups with numbers, strings, dates, lists."""
+# A list longer than this in a filter is kept once per snapshot (see where_to_json).
+SHARED_LIST_LENGTH = 20
+
+
+def where_to_json(where: Q, shared: list | None = None) -> dict:
+    """A cell's filter as JSON, so a frozen report keeps it: lookups with numbers, strings, dates, lists.
+
+    With `shared`, a long list (a roll-up's thousands of agency ids, the same in every cell) is appended to it
+    once and referred to as {"list": index}.
+    """
     children = []
     for child in where.children:
         if isinstance(child, Q):
-            children.append(where_to_json(child))
+            children.append(where_to_json(child, shared))
             continue
         lookup, value = child
         if isinstance(value, QuerySet):  # a subquery of ids (a subtree): frozen as the ids it gave
             value = [row["pk"] if isinstance(row, dict) else getattr(row, "pk", row) for row in value]
-        elif isinstance(value, list | tuple):
+        if isinstance(value, list | tuple):
             value = [v.isoformat() if isinstance(v, dt.date) else v for v in value]
+            if shared is not None and len(value) > SHARED_LIST_LENGTH:
+                if value not in shared:
+                    shared.append(value)
+                value = {"list": shared.index(value)}
         elif isinstance(value, dt.date):
             value = value.isoformat()  # the field turns the ISO date back into a date when filtering
         children.append([lookup, value])
     return {"connector": where.connector, "negated": where.negated, "children": children}
 
 
-def where_from_json(data: dict) -> Q:
-    children = [where_from_json(c) if isinstance(c, dict) else (c[0], c[1]) for c in data["children"]]
+def where_from_json(data: dict, shared: list | tuple = ()) -> Q:
+    children = []
+    for child in data["children"]:
+        if isinstance(child, dict):
+            children.append(where_from_json(child, shared))
+        else:
+            lookup, value = child
+            children.append((lookup, shared[value["list"]] if isinstance(value, dict) else value))
     return Q(*children, _connector=data["connector"], _negated=data["negated"])
 
 

@@ -73,9 +73,13 @@ def test_every_cell_counted_by_a_filter_lists_as_many_records_as_its_number(demo
 
 
 def test_a_frozen_roll_up_keeps_each_cells_filter_and_lists_the_same_records(demo, db):
-    figures = report_figures_compile(agency=Agency.objects.get(slug="qdn"), year=2024, scope=ReportScope.ROLLUP)
-    snapshot = json.loads(json.dumps(figures.to_json()))  # as the JSON field stores it
+    agency = Agency.objects.get(slug="qdn")
+    figures = report_figures_compile(agency=agency, year=2024, scope=ReportScope.ROLLUP)
+    text = json.dumps(figures.to_json())
+    snapshot = json.loads(text)  # as the JSON field stores it
     assert "where" in snapshot["section3"]["R1"]["total"] and "ids" not in snapshot["section3"]["R1"]["total"]
+    members = sorted(a.pk for a in report_agencies(agency, ReportScope.ROLLUP))
+    assert len(members) > 20 and [sorted(ids) for ids in snapshot["lists"]] == [members]  # once, not per cell
     assert "where" in snapshot["section1"]["items_published"]
     frozen = ReportFigures.from_json(snapshot)
     assert frozen.values() == figures.values()
