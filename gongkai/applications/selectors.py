@@ -120,8 +120,10 @@ def application_report_table(*, agencies, year: int) -> dict[str, dict[str, Cell
             col: cell_where(
                 MODEL,
                 counts[row][col],
-                mine & row_filters[row] & COLUMN_FILTERS[col],
-                ROW_SOURCES.get(row, "closed in the year with this outcome"),
+                mine,
+                row_filters[row],
+                COLUMN_FILTERS[col],
+                source=ROW_SOURCES.get(row, "closed in the year with this outcome"),
             )
             for col in COLUMNS
         }

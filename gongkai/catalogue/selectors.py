@@ -61,7 +61,9 @@ def catalogue_article20_1(*, agencies, year: int) -> dict[str, Cell]:
     for key, kind in (("rules", DocumentType.RULES), ("normative", DocumentType.NORMATIVE)):
         for name, (condition, source) in conditions.items():
             value = counts.get(kind, {}).get(name, 0)
-            cells[f"{key}.{name}"] = cell_where(ITEM_MODEL, value, base & Q(document_type=kind) & condition, source)
+            cells[f"{key}.{name}"] = cell_where(
+                ITEM_MODEL, value, base, Q(document_type=kind), condition, source=source
+            )
     return cells
 
 
@@ -88,7 +90,7 @@ def catalogue_items_published(*, agencies, year: int) -> Cell:
         .order_by()
         .count()
     )
-    return cell_where(ITEM_MODEL, count, Q(agency_id__in=ids, published_at__year=year), "发布日期在本年")
+    return cell_where(ITEM_MODEL, count, Q(agency_id__in=ids, published_at__year=year), source="发布日期在本年")
 
 
 def catalogue_review_backlog(*, agencies) -> Cell:
