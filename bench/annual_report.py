@@ -7,8 +7,9 @@ Builds (once; reused on later runs) a separate database — var/bench-report/gon
 database `gk_bench_report` — with a province of agencies, applications over two years and catalogue items,
 then measures:
 
-1. the bare aggregate queries one agency's report needs (GROUP BY counts, no record ids), median of 5;
-2. compiling that agency's report through the real selectors (every cell with the ids it counts), median of 5;
+1. the bare aggregate queries one agency's report needs (GROUP BY counts, no record ids, no cells), and
+2. compiling that agency's report through the real selectors (every cell with the records it counts), each the
+   median of 9 runs taken in turn;
 3. the roll-up of the whole province (all agencies in one report), once;
 and prints the ratios and peak memory. Results go in docs/benchmarks.md.
 """
@@ -424,12 +425,19 @@ def bare_queries(agency_ids: list[int], year: int) -> dict:
 
 
 def timed(fn, repeat: int) -> float:
-    times = []
+    return timed_pair(fn, None, repeat)[0]
+
+
+def timed_pair(first, second, repeat: int) -> tuple[float, float]:
+    """Medians of `repeat` runs of each, taken in turn, so that a neighbour's load falls on both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for fn, out in ((first, times[0]), (second, times[1])):
+            if fn is not None:
+                t0 = time.perf_counter()
+                fn()
+                out.append(time.perf_counter() - t0)
+    return statistics.median(times[0]), statistics.median(times[1]) if times[1] else 0.0
 
 
 def main() -> None:
@@ -452,8 +460,9 @@ def main() -> None:
 
     county = Agency.objects.filter(kind="government", depth=2).order_by("id")[3]
     members = [a.pk for a in report_agencies(county, ReportScope.AGENCY)]
-    bare = timed(lambda: bare_queries(members, 2024), 5)
-    compiled = timed(lambda: report_figures_compile(agency=county, year=2024), 5)
+    bare, compiled = timed_pair(
+        lambda: bare_queries(members, 2024), lambda: report_figures_compile(agency=county, year=2024), 9
+    )
     figures = report_figures_compile(agency=county, year=2024)
     print(f"one agency ({county.name}): bare aggregates {bare * 1000:.1f} ms, compile {compiled * 1000:.1f} ms, "
           f"ratio {compiled / bare:.2f}; R1 total {figures.t2('R1', 'total').value}")  # fmt: skip
