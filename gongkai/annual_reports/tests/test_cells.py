@@ -17,6 +17,7 @@ from gongkai.annual_reports.models import AnnualReport, ReportScope
 from gongkai.annual_reports.selectors import report_agencies, report_figures_compile
 from gongkai.annual_reports.structure import TABLE2_COLUMN_CODES, TABLE2_ROW_CODES
 from gongkai.applications.models import Application
+from gongkai.catalogue.models import DocumentType, Item, ItemStatus
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,24 @@ def test_every_table_three_cell_lists_the_cases_the_models_rules_put_there(demo,
             assert cell.where is not None and cell.model == "applications.application"
             assert set(cell.ids) == expected.get((row, column), set()), (row, column)
             assert cell.value == len(cell.ids), (row, column)
+
+
+@pytest.mark.parametrize("scope", [ReportScope.AGENCY, ReportScope.ROLLUP])
+def test_the_article_20_cells_list_the_documents_item_in_force_on_counts(demo, db, scope):
+    agency = Agency.objects.get(slug="qdn")
+    figures = report_figures_compile(agency=agency, year=2024, scope=scope)
+    year_end = dt.date(2024, 12, 31)
+    published = Item.objects.filter(agency__in=report_agencies(agency, scope), status=ItemStatus.PUBLISHED)
+    for key, kind in (("rules", DocumentType.RULES), ("normative", DocumentType.NORMATIVE)):
+        documents = list(published.filter(document_type=kind))
+        expected = {
+            "issued": {d.pk for d in documents if d.date_written and d.date_written.year == 2024},
+            "repealed": {d.pk for d in documents if d.repealed_on and d.repealed_on.year == 2024},
+            "in_force": {d.pk for d in documents if d.date_written and d.date_written <= year_end and d.in_force_on(year_end)},
+        }  # fmt: skip
+        for name, pks in expected.items():
+            assert set(figures.s2(f"{key}.{name}").ids) == pks, (key, name)
+    assert figures.s2("normative.in_force").value > 0
 
 
 @pytest.mark.parametrize("scope", [ReportScope.AGENCY, ReportScope.ROLLUP])
