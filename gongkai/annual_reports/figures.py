@@ -14,18 +14,26 @@ from gongkai.annual_reports.structure import (
     TABLE2_ROW_CODES,
     TABLE3_CODES,
 )
-from gongkai.core.stats import Cell
+from gongkai.core.stats import Cell, where_from_json, where_to_json
 
 
-def cell_to_json(cell: Cell) -> dict:
+def cell_to_json(cell: Cell, shared: list | None = None) -> dict:
+    """A cell as the snapshot keeps it: a cell counted by a filter keeps the filter, not millions of ids.
+
+    Long lists in filters go once into `shared` (the snapshot's "lists"), not into every cell.
+    """
     value = str(cell.value) if isinstance(cell.value, Decimal) else cell.value
+    if cell.where is not None:
+        where = where_to_json(cell.where, shared)
+        return {"value": value, "model": cell.model, "where": where, "source": cell.source}
     return {"value": value, "model": cell.model, "ids": list(cell.ids), "source": cell.source}
 
 
-def cell_from_json(data: dict) -> Cell:
+def cell_from_json(data: dict, shared: list | tuple = ()) -> Cell:
     value = data["value"]
     value = Decimal(value) if isinstance(value, str) else value
-    return Cell(value, data.get("model", ""), tuple(data.get("ids", ())), data.get("source", ""))
+    where = where_from_json(data["where"], shared) if data.get("where") else None
+    return Cell(value, data.get("model", ""), tuple(data.get("ids", ())), data.get("source", ""), where)
 
 
 @dataclass
@@ -52,28 +60,38 @@ class ReportFigures:
         return self.section4.get(code, Cell(0))
 
     def to_json(self) -> dict:
-        return {
-            "section1": {code: cell_to_json(self.s1(code)) for code in SECTION1_CODES},
-            "section2": {code: cell_to_json(self.s2(code)) for code in SECTION2_CODES},
+        shared: list = []
+
+        def cell(c: Cell) -> dict:
+            return cell_to_json(c, shared)
+
+        data = {
+            "section1": {code: cell(self.s1(code)) for code in SECTION1_CODES},
+            "section2": {code: cell(self.s2(code)) for code in SECTION2_CODES},
             "section3": {
-                row: {col: cell_to_json(self.t2(row, col)) for col in TABLE2_COLUMN_CODES} for row in TABLE2_ROW_CODES
+                row: {col: cell(self.t2(row, col)) for col in TABLE2_COLUMN_CODES} for row in TABLE2_ROW_CODES
             },
-            "section4": {code: cell_to_json(self.t3(code)) for code in TABLE3_CODES},
-            "fees_charged": cell_to_json(self.fees_charged),
+            "section4": {code: cell(self.t3(code)) for code in TABLE3_CODES},
+            "fees_charged": cell(self.fees_charged),
             "topics": [[topic, count] for topic, count in self.topics],
         }
+        if shared:
+            data["lists"] = shared
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> "ReportFigures":
+        shared = data.get("lists", [])
+
+        def cell(d: dict) -> Cell:
+            return cell_from_json(d, shared)
+
         return cls(
-            section1={k: cell_from_json(v) for k, v in data.get("section1", {}).items()},
-            section2={k: cell_from_json(v) for k, v in data.get("section2", {}).items()},
-            section3={
-                row: {col: cell_from_json(v) for col, v in cols.items()}
-                for row, cols in data.get("section3", {}).items()
-            },
-            section4={k: cell_from_json(v) for k, v in data.get("section4", {}).items()},
-            fees_charged=cell_from_json(data["fees_charged"]) if "fees_charged" in data else Cell(Decimal("0")),
+            section1={k: cell(v) for k, v in data.get("section1", {}).items()},
+            section2={k: cell(v) for k, v in data.get("section2", {}).items()},
+            section3={row: {col: cell(v) for col, v in cols.items()} for row, cols in data.get("section3", {}).items()},
+            section4={k: cell(v) for k, v in data.get("section4", {}).items()},
+            fees_charged=cell(data["fees_charged"]) if "fees_charged" in data else Cell(Decimal("0")),
             topics=[(t, c) for t, c in data.get("topics", [])],
         )
 

@@ -1,6 +1,5 @@
 """Back office: list, create, edit, check, review, approve, publish, correct, drill down, export, roll-up status."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -157,10 +156,10 @@ def report_cell_records(request, pk: int, address: str):
     if cell is None:
         raise Http404
     records = []
-    if cell.model and cell.ids:
-        model = apps.get_model(cell.model)
-        queryset = model.objects.filter(pk__in=cell.ids)
-        if any(f.name == "agency" for f in model._meta.get_fields()):
+    if cell.has_records:
+        # By the cell's filter when it has one (a roll-up's cells count millions), else by its ids.
+        queryset = cell.records()
+        if any(f.name == "agency" for f in queryset.model._meta.get_fields()):
             queryset = queryset.filter(agency__in=agencies_visible_to(request.user))
         records = [
             {"object": obj, "history": reverse("backoffice:history", args=[cell.model, obj.pk])}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.catalogue.access import items_published
 from gongkai.catalogue.models import DocumentType, Item, ItemStatus
-from gongkai.core.stats import Cell, cell_of
+from gongkai.core.stats import Cell, NotIndexed, cell_of
 from gongkai.participation.models import (
     Answer,
     Comment,
@@ -180,10 +180,14 @@ def catalogue_item_url(item: Item) -> str:
 def interpretation_count(*, agencies, year: int) -> Cell:
     """Section 一: policy interpretations published in the year (still published; withdrawn ones are not)."""
     ids = _agency_ids(agencies)
-    return cell_of(
-        "catalogue.item",
-        Item.objects.filter(
-            agency_id__in=ids, status=ItemStatus.PUBLISHED, interprets__isnull=False, published_at__year=year
-        ).values_list("pk", flat=True),
-        "政策解读：本年发布的解读条目",
+    interpretations = (
+        Item.objects.filter(agency_id__in=ids, status=ItemStatus.PUBLISHED, interprets__isnull=False)
+        # Found through the link's index: interpretations are few, a province's items of the year millions
+        # (a table read each). `> 0` selects the same rows (ids start at 1) but, unlike IS NOT NULL, lets
+        # SQLite search that index; the date is then checked row by row (see NotIndexed).
+        .filter(interprets__gt=0)
+        .alias(published=NotIndexed("published_at"))
+        .filter(published__year=year)
+        .order_by()
     )
+    return cell_of("catalogue.item", interpretations.values_list("pk", flat=True), "政策解读：本年发布的解读条目")
