@@ -216,16 +216,9 @@ class SearchPage:
     more: bool = False  # more than search.COUNT_CAP matches: `total` is the cap, the pages stop there
 
 
-def _highlight(text: str, query_runs: list[str], width: int | None = None) -> SafeString:
-    """Escape text and wrap the query's runs in <mark>; with `width`, cut a window around the first hit."""
+def _highlight(text: str, query_runs: list[str]) -> SafeString:
+    """Escape text and wrap the query's runs in <mark>."""
     lower = text.lower()
-    if width is not None:
-        first = min((p for p in (lower.find(r) for r in query_runs) if p >= 0), default=0)
-        start = max(0, first - width // 3)
-        text, lower = text[start : start + width], lower[start : start + width]
-        prefix, suffix = ("…" if start > 0 else ""), ("…" if start + width < len(text) + start else "")
-    else:
-        prefix = suffix = ""
     spans: list[tuple[int, int]] = []
     for run in query_runs:
         position = lower.find(run)
@@ -241,7 +234,7 @@ def _highlight(text: str, query_runs: list[str], width: int | None = None) -> Sa
         out.append(f"<mark>{escape(text[start:end])}</mark>")
         cursor = end
     out.append(escape(text[cursor:]))
-    return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - every piece above is escaped
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
 def _search_filters(
@@ -341,12 +334,22 @@ def catalogue_search_queryset(
     return Item.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, values as parameters
 
 
-def _snippet_source(item: Item, runs: list[str]) -> str:
-    """The body where the query occurs, else the summary where it does, else the start of the body."""
+def _snippet(item: Item, runs: list[str], width: int = 120) -> SafeString:
+    """A window of the body where the query occurs (else of the summary where it does, else the start of the
+    body), whitespace collapsed, with the query marked."""
     for text in (item.body_text, item.summary):
-        if any(run in text.lower() for run in runs):
-            return text
-    return item.body_text or item.summary
+        lower = text.lower()
+        found = [p for p in (lower.find(run) for run in runs) if p >= 0]
+        if found:
+            first = min(found)
+            break
+    else:
+        text, first = item.body_text or item.summary, 0
+    start = max(0, first - width // 3)
+    window = " ".join(text[start : start + width + width // 2].split())
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if len(window) > width or start + width + width // 2 < len(text) else ""
+    return mark_safe(prefix + _highlight(window[:width], runs) + suffix)  # noqa: S308 - _highlight escapes
 
 
 def catalogue_search(
@@ -406,7 +409,7 @@ def catalogue_search(
             SearchHit(
                 item,
                 _highlight(item.title, runs),
-                _highlight(" ".join(_snippet_source(item, runs).split()), runs, width=120),
+                _snippet(item, runs),
                 f"{item_url}{pk}/",
                 " · ".join(m for m in meta if m),
             )
