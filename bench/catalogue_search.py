@@ -24,6 +24,7 @@ into docs/benchmarks.md.
 """
 
 import argparse
+import datetime as dt
 import os
 import random
 import resource
@@ -106,7 +107,8 @@ def text(rng: random.Random, chars: int, subjects: list[str]) -> str:
 def rows(rng: random.Random, count: int, offset: int) -> list[dict]:
     out = []
     for n in range(count):
-        year = 2015 + (offset + n) % 10
+        day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3653))  # 2015–2024, evenly
+        year = day.year
         kind = ("其他信息", "其他文件", "行政规范性文件")[(offset + n) % 3]
         subjects = rng.sample(SUBJECTS, 3)
         title = f"关于{rng.choice(PLACES)}{subjects[0]}{rng.choice(ACTIONS)}的通知"
@@ -117,8 +119,8 @@ def rows(rng: random.Random, count: int, offset: int) -> list[dict]:
                 "body": text(rng, 1000, subjects),
                 "category": ("统计信息", "财政预决算", "行政规范性文件", "乡村振兴")[(offset + n) % 4],
                 "document_type": kind,
-                "published_at": f"{year}-{1 + n % 12:02d}-{1 + n % 28:02d}",
-                "date_written": f"{year}-{1 + n % 12:02d}-01",
+                "published_at": day.isoformat(),
+                "date_written": day.replace(day=1).isoformat(),
                 "document_number": f"黔东南府发〔{year}〕{offset + n + 1}号" if kind == "行政规范性文件" else "",
             }
         )

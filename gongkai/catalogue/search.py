@@ -23,10 +23,11 @@ the filters to narrow them); `search_all_ids` returns every match, uncapped, for
   with the text by skipping through its document lists.
 - PostgreSQL: a table `catalogue_search(item_id, sort_key, title, body, vec, tvec)`: `vec` holds the distinct
   bigrams of the title and text, `tvec` those of the title, both without positions and both with the filter
-  lexemes (agency, category, document type, validity, month of publication), each with a GIN index. Vectors
+  lexemes (agency, category, document type, validity, year, month and day of publication) and the trigrams
+  of runs of ASCII letters and digits, each with a GIN index. Vectors
   are written as tsvector literals, so no text-search parser or locale is involved. GIN answers an AND of
   lexemes exactly without reading the rows, but hands matches over unordered and cannot check adjacency, so
-  a query's bigrams and filters give candidates, month windows newest first give the order (see
+  a query's bigrams and filters give candidates, windows of days newest first give the order (see
   `_Postgres`), and the normalised text in `body`/`title` verifies each candidate (`strpos`) only as far as
   the page and the capped total need.
 
@@ -139,9 +140,9 @@ def facet_tokens(agency_id: int, category_id: int | None, document_type: str, va
 
 
 def time_tokens(key: int) -> list[str]:
-    """The year and month lexemes of a sort key (PostgreSQL reads the newest matches a window at a time)."""
+    """The year, month and day lexemes of a sort key (PostgreSQL reads the newest matches a window at a time)."""
     day = dt.date.fromordinal(key >> ID_BITS)
-    return [f"yr{day.year}", f"mo{day.year}{day.month:02d}"]
+    return [f"yr{day.year}", f"mo{day:%Y%m}", f"dy{day:%Y%m%d}"]
 
 
 # --- schema (called from the migrations) ---
@@ -178,11 +179,29 @@ def drop_schema(schema_editor) -> None:
 # --- writing ---
 
 
-def _vector_literal(grams: str, facets: str) -> str:
-    """A tsvector literal of the distinct bigrams of a bigram string and the filter lexemes (which, like the
-    bigrams, are letters and digits only, so need no escaping inside the quotes)."""
+ASCII_RUN_RE = re.compile(r"[0-9a-z]{3,}")
+
+
+def ascii_trigrams(*texts: str) -> set[str]:
+    """PostgreSQL: the trigrams of runs of ASCII digits and letters in normalised text, as `~abc` lexemes.
+
+    Ten digits make only a hundred bigrams, so a number's bigrams are in nearly every item ("2021" → 20, 02,
+    21) and would leave thousands of candidates to verify; its trigrams are as selective as Chinese bigrams.
+    The `~` keeps them apart from the filter lexemes.
+    """
+    out = set()
+    for text in texts:
+        for run in ASCII_RUN_RE.findall(text):
+            out.update("~" + run[i : i + 3] for i in range(len(run) - 2))
+    return out
+
+
+def _vector_literal(grams: str, facets: str, trigrams: set[str] = frozenset()) -> str:
+    """A tsvector literal of the distinct bigrams of a bigram string, the filter lexemes and the ASCII trigrams
+    (all letters, digits and `~`, so they need no escaping inside the quotes)."""
     lexemes = {token for token in set(grams.split()) if len(token) == 2}
     lexemes.update(facets.split())
+    lexemes.update(trigrams)
     return "'" + "' '".join(lexemes) + "'"
 
 
@@ -256,16 +275,16 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, m
         if connection.vendor == "sqlite":
             fts.append((key, title_grams, body_grams, facets))
         else:
-            title_text = normalise(title)
+            title_text, body_text = normalise(title), normalise(body)
             facets = " ".join([facets, *time_tokens(key)])
             pg.append(
                 (
                     pk,
                     key,
                     title_text,
-                    title_text + "\n" + normalise(body),
-                    _vector_literal(title_grams + " " + body_grams, facets),
-                    _vector_literal(title_grams, facets),
+                    title_text + "\n" + body_text,
+                    _vector_literal(title_grams + " " + body_grams, facets, ascii_trigrams(body_text, title_text)),
+                    _vector_literal(title_grams, facets, ascii_trigrams(title_text)),
                 )
             )
     if connection.vendor == "sqlite":
@@ -446,15 +465,15 @@ class _Postgres:
     and for a one-bigram query, and a superset for a longer one; candidates are then verified against the
     stored normalised text (every run of the query is a substring of it), in sort-key order, only as far as
     the page and the capped total need. GIN hands candidates over unordered, so a stream asks for them one
-    window of months at a time, newest first (`mo` and `yr` lexemes), widening the window by the density it has seen:
-    a common query stops inside the newest month, a rare one asks for everything in its second probe.
+    window of days at a time, newest first (`dy`, `mo` and `yr` lexemes), widening the window by the density it has seen:
+    a common query stops within the newest days, a rare one asks for everything in its second probe.
     """
 
     def __init__(self, phrases: list[list[str]], filters: SearchFilters):
         self.runs = [phrase_text(p) for p in phrases]
         grams = sorted({g for p in phrases for g in p})
         self.verify = len(grams) > 1 or len(phrases) > 1 or len(phrases[0]) > 1
-        terms = [f"'{g}'" for g in grams]
+        terms = [f"'{g}'" for g in grams] + [f"'{t}'" for t in sorted(ascii_trigrams(*self.runs))]
         if filters.agency_ids is not None:
             terms.append("(" + " | ".join(f"'ag{pk}'" for pk in filters.agency_ids) + ")")
         if filters.excluded_agency_ids:
@@ -467,22 +486,22 @@ class _Postgres:
             terms.append(f"'vl{_token(filters.validity)}'")
         self.terms = terms
         self.low, self.high = filters.key_range()
+        self.timeline: list[dt.date] | None = None
 
-    def _months(self, cursor) -> list[tuple[int, int]]:
-        """(year, month) of every month from the newest indexed item in range to the oldest, newest first."""
-        cursor.execute(
-            "SELECT max(sort_key), min(sort_key) FROM catalogue_search WHERE sort_key >= %s AND sort_key < %s",
-            [self.low, self.high],
-        )
-        newest, oldest = cursor.fetchone()
-        if newest is None:
-            return []
-        first, last = dt.date.fromordinal(newest >> ID_BITS), dt.date.fromordinal(oldest >> ID_BITS)
-        year, month, months = first.year, first.month, []
-        while (year, month) >= (last.year, last.month):
-            months.append((year, month))
-            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        return months
+    def _days(self, cursor) -> list[dt.date]:
+        """Every day from the newest indexed item in range to the oldest, newest first."""
+        if self.timeline is None:
+            cursor.execute(
+                "SELECT max(sort_key), min(sort_key) FROM catalogue_search WHERE sort_key >= %s AND sort_key < %s",
+                [self.low, self.high],
+            )
+            newest, oldest = cursor.fetchone()
+            self.timeline = []
+            if newest is not None:
+                first, last = newest >> ID_BITS, oldest >> ID_BITS
+                self.timeline = [dt.date.fromordinal(n) for n in range(first, last - 1, -1)]
+            self.timeline_counts = self._day_counts(self.timeline)
+        return self.timeline
 
     def _verified(self, cursor, column: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if not self.verify or not candidates:
@@ -495,32 +514,43 @@ class _Postgres:
         good = {row[0] for row in cursor.fetchall()}
         return [c for c in candidates if c[1] in good]
 
-    def _window_terms(self, window: list[tuple[int, int]], per_year: dict[int, int]) -> str:
-        """A window of months as lexemes: a year whose every indexed month is in it as one `yr` lexeme."""
-        counts: dict[int, int] = {}
-        for year, _month in window:
-            counts[year] = counts.get(year, 0) + 1
-        terms = [f"'yr{y}'" for y, n in counts.items() if n == per_year[y]]
-        terms += [f"'mo{y}{m:02d}'" for y, m in window if counts[y] != per_year[y]]
+    @staticmethod
+    def _day_counts(days: list[dt.date]) -> dict:
+        """How many of `days` fall in each year and in each (year, month)."""
+        counts: dict = {}
+        for day in days:
+            counts[day.year] = counts.get(day.year, 0) + 1
+            counts[(day.year, day.month)] = counts.get((day.year, day.month), 0) + 1
+        return counts
+
+    def _window_terms(self, window: list[dt.date]) -> str:
+        """A window of days as lexemes: a year, or a month, whose every day on the timeline is in the window as
+        one `yr` or `mo` lexeme, the other days as `dy` lexemes."""
+        on_timeline, in_window = self.timeline_counts, self._day_counts(window)
+        terms: list[str] = []
+        for day in window:
+            if in_window[day.year] == on_timeline[day.year]:
+                term = f"'yr{day.year}'"
+            elif in_window[(day.year, day.month)] == on_timeline[(day.year, day.month)]:
+                term = f"'mo{day.year}{day.month:02d}'"
+            else:
+                term = f"'dy{day:%Y%m%d}'"
+            if not terms or terms[-1] != term:
+                terms.append(term)
         return "(" + " | ".join(terms) + ")"
 
     def _stream(self, cursor, vector: str, text: str, want: int | None) -> tuple[list[tuple[int, int]], bool]:
         """(sort key, item id) of verified matches newest first: at least `want` (all when None) if there are
         that many, and whether they are all there are."""
-        months = self._months(cursor)
-        per_year: dict[int, int] = {}
-        for year, _month in months:
-            per_year[year] = per_year.get(year, 0) + 1
+        days = self._days(cursor)
         found: list[tuple[int, int]] = []
         start, width = 0, 1
-        while start < len(months):
-            window = months[start : start + width]
-            if start + width >= len(months):  # the rest: everything older than the months already read
-                year, month = months[start]
-                after = dt.date(year + month // 12, month % 12 + 1, 1)
-                terms, high = self.terms, min(self.high, day_key(after))
+        while start < len(days):
+            window = days[start : start + width]
+            if start + width >= len(days):  # the rest: everything older than the days already read
+                terms, high = self.terms, min(self.high, day_key(days[start] + dt.timedelta(days=1)))
             else:
-                terms, high = [*self.terms, self._window_terms(window, per_year)], self.high
+                terms, high = [*self.terms, self._window_terms(window)], self.high
             sql = (
                 f"SELECT sort_key, item_id FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
                 " AND sort_key >= %s AND sort_key < %s ORDER BY sort_key DESC"
@@ -549,16 +579,16 @@ class _Postgres:
             start += width
             # Widen the next window so that, at the density seen so far, it holds what is still wanted.
             if want is None or not found:
-                width = len(months)
+                width = len(days)
             else:
-                width = max(1, min(len(months), -(-start * (want - len(found)) // len(found))))
+                width = max(1, min(len(days), -(-start * (want - len(found)) // len(found))))
         return found, True
 
     @contextmanager
     def _cursor(self):
         """A cursor in a transaction where the planner may not scan the table instead of the GIN indexes.
 
-        Its estimates for a query of many lexemes (a window of months) are far too high, and a sequential scan
+        Its estimates for a query of many lexemes (a window of days) are far too high, and a sequential scan
         reads every row's vector out of line; the GIN indexes are always the cheaper way here.
         """
         with transaction.atomic(), connection.cursor() as cursor:

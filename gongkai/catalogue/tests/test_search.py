@@ -281,3 +281,30 @@ def test_items_with_every_bigram_but_not_the_phrase_are_not_found(prefecture, mo
     assert (page.total, page.more) == (10, False)
     assert [h.item.pk for h in page.hits] == real
     assert sorted(catalogue_search_queryset(query="防火工作").values_list("pk", flat=True)) == sorted(real)
+
+
+def test_numbers_are_found_exactly(prefecture, alice, reviewers):
+    """Digits make few distinct bigrams, so "2021" shares 20, 02 and 21 with "2020年第21期"; only the item
+    holding the number itself is found (on PostgreSQL its trigrams narrow the candidates before verification)."""
+    wanted = publish(
+        alice, prefecture, reviewers, title="关于印发实施方案的通知", document_number="黔东南府发〔2021〕3号"
+    )
+    publish(
+        alice,
+        prefecture,
+        reviewers,
+        title="2020年第21期工作简报",
+        document_type=DocumentType.INFORMATION,
+        document_number="",
+    )
+    publish(
+        alice,
+        prefecture,
+        reviewers,
+        title="编号A2021B的项目公示",
+        document_type=DocumentType.INFORMATION,
+        document_number="",
+    )
+    found = sorted(catalogue_search_queryset(query="2021").values_list("title", flat=True))
+    assert found == sorted([wanted.title, "编号A2021B的项目公示"])
+    assert catalogue_search(query="021b").total == 1
