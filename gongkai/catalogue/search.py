@@ -461,12 +461,13 @@ def _title_hits_first(titles: list[int], matches: list[int], limit: int, offset:
 class _Postgres:
     """Title hits, then the other matches, each newest first, from GIN indexes that are never rechecked.
 
-    The vectors hold bigrams without positions, plus filter lexemes, so a GIN lookup is exact for the filters
-    and for a one-bigram query, and a superset for a longer one; candidates are then verified against the
-    stored normalised text (every run of the query is a substring of it), in sort-key order, only as far as
-    the page and the capped total need. GIN hands candidates over unordered, so a stream asks for them one
-    window of days at a time, newest first (`dy`, `mo` and `yr` lexemes), widening the window by the density it has seen:
-    a common query stops within the newest days, a rare one asks for everything in its second probe.
+    The vectors hold bigrams without positions (and ASCII trigrams), plus filter lexemes, so a GIN lookup is
+    exact for the filters and for a one-bigram query, and a superset for a longer one; candidates are then
+    verified against the stored normalised text (every run of the query is a substring of it), in sort-key
+    order, only as far as the page and the capped total need. GIN hands candidates over unordered, so a
+    stream asks for them one window of days at a time, newest first (`dy`, `mo` and `yr` lexemes), widening
+    the window by the density it has seen: a common query stops within the newest days, a rare one asks for
+    everything in its second probe.
     """
 
     def __init__(self, phrases: list[list[str]], filters: SearchFilters):
