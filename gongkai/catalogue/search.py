@@ -465,9 +465,9 @@ class _Postgres:
     exact for the filters and for a one-bigram query, and a superset for a longer one; candidates are then
     verified against the stored normalised text (every run of the query is a substring of it), in sort-key
     order, only as far as the page and the capped total need. GIN hands candidates over unordered, so a
-    stream asks for them one window of days at a time, newest first (`dy`, `mo` and `yr` lexemes), widening
-    the window by the density it has seen: a common query stops within the newest days, a rare one asks for
-    everything in its second probe.
+    stream asks for them one calendar window at a time, newest first (`dy`, `mo` and `yr` lexemes), while the
+    density it has seen says the rest holds many more than it still wants: a common query stops within the
+    newest days, a rare one asks for everything after its first window.
     """
 
     def __init__(self, phrases: list[list[str]], filters: SearchFilters):
@@ -485,24 +485,26 @@ class _Postgres:
             terms.append(f"'dt{_token(filters.document_type)}'")
         if filters.validity:
             terms.append(f"'vl{_token(filters.validity)}'")
+        start, end = filters.published_from, filters.published_before
+        if start and end and (start.month, start.day, end.month, end.day) == (1, 1, 1, 1):
+            # Whole years: GIN narrows to them too, not only the sort-key range after it.
+            terms.append("(" + " | ".join(f"'yr{y}'" for y in range(start.year, end.year)) + ")")
         self.terms = terms
         self.low, self.high = filters.key_range()
-        self.timeline: list[dt.date] | None = None
+        self.timeline: tuple | None = None
 
-    def _days(self, cursor) -> list[dt.date]:
-        """Every day from the newest indexed item in range to the oldest, newest first."""
+    def _span(self, cursor) -> tuple[dt.date, dt.date] | None:
+        """The newest and the oldest publication day indexed within the filters' range."""
         if self.timeline is None:
             cursor.execute(
                 "SELECT max(sort_key), min(sort_key) FROM catalogue_search WHERE sort_key >= %s AND sort_key < %s",
                 [self.low, self.high],
             )
             newest, oldest = cursor.fetchone()
-            self.timeline = []
-            if newest is not None:
-                first, last = newest >> ID_BITS, oldest >> ID_BITS
-                self.timeline = [dt.date.fromordinal(n) for n in range(first, last - 1, -1)]
-            self.timeline_counts = self._day_counts(self.timeline)
-        return self.timeline
+            self.timeline = () if newest is None else (
+                dt.date.fromordinal(newest >> ID_BITS), dt.date.fromordinal(oldest >> ID_BITS)
+            )  # fmt: skip
+        return self.timeline or None
 
     def _verified(self, cursor, column: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if not self.verify or not candidates:
@@ -516,74 +518,88 @@ class _Postgres:
         return [c for c in candidates if c[1] in good]
 
     @staticmethod
-    def _day_counts(days: list[dt.date]) -> dict:
-        """How many of `days` fall in each year and in each (year, month)."""
-        counts: dict = {}
-        for day in days:
-            counts[day.year] = counts.get(day.year, 0) + 1
-            counts[(day.year, day.month)] = counts.get((day.year, day.month), 0) + 1
-        return counts
-
-    def _window_terms(self, window: list[dt.date]) -> str:
-        """A window of days as lexemes: a year, or a month, whose every day on the timeline is in the window as
-        one `yr` or `mo` lexeme, the other days as `dy` lexemes."""
-        on_timeline, in_window = self.timeline_counts, self._day_counts(window)
-        terms: list[str] = []
-        for day in window:
-            if in_window[day.year] == on_timeline[day.year]:
-                term = f"'yr{day.year}'"
-            elif in_window[(day.year, day.month)] == on_timeline[(day.year, day.month)]:
-                term = f"'mo{day.year}{day.month:02d}'"
-            else:
-                term = f"'dy{day:%Y%m%d}'"
-            if not terms or terms[-1] != term:
-                terms.append(term)
-        return "(" + " | ".join(terms) + ")"
+    def _windows(newest: dt.date, oldest: dt.date):
+        """Calendar windows, newest first, as (lexemes, first day, day after): the newest day, the six before it,
+        the rest of its month, the month before, the rest of its year, then one year at a time. Each names at
+        most six lexemes: GIN checks every OR'd lexeme against every candidate of the query's own lexemes, so
+        a window of a hundred days cost more than reading all the candidates."""
+        one = dt.timedelta(days=1)
+        week = [newest - n * one for n in range(7)]
+        yield [f"dy{newest:%Y%m%d}"], newest, newest + one
+        yield [f"dy{d:%Y%m%d}" for d in week[1:]], week[-1], newest
+        month = newest.replace(day=1)
+        yield [f"mo{month:%Y%m}"], month, min(week[-1], newest)
+        previous = (month - one).replace(day=1)
+        yield [f"mo{previous:%Y%m}"], previous, month
+        year = newest.replace(month=1, day=1)
+        yield [f"yr{year.year}"], year, previous
+        for y in range(year.year - 1, oldest.year - 1, -1):
+            yield [f"yr{y}"], dt.date(y, 1, 1), dt.date(y + 1, 1, 1)
 
     def _stream(self, cursor, vector: str, text: str, want: int | None) -> tuple[list[tuple[int, int]], bool]:
         """(sort key, item id) of verified matches newest first: at least `want` (all when None) if there are
-        that many, and whether they are all there are."""
-        days = self._days(cursor)
+        that many, and whether they are all there are.
+
+        Window by window (see `_windows`) while the density seen so far says the rest holds many more than are
+        still wanted; then everything older at once, bounded by the sort key alone.
+        """
+        span = self._span(cursor)
+        if span is None:
+            return [], True
+        newest, oldest = span
         found: list[tuple[int, int]] = []
-        start, width = 0, 1
-        while start < len(days):
-            window = days[start : start + width]
-            if start + width >= len(days):  # the rest: everything older than the days already read
-                terms, high = self.terms, min(self.high, day_key(days[start] + dt.timedelta(days=1)))
+        windows = self._windows(newest, oldest)
+        read_from = newest + dt.timedelta(days=1)  # windows so far cover [read_from, newest]
+        while read_from > oldest:
+            rest_days = (read_from - oldest).days
+            read_days = (newest - read_from).days + 1
+            # One more than found: no match in a day's sample does not make a query rare.
+            expected_rest = (len(found) + 1) * rest_days / read_days if read_days > 0 else float("inf")
+            window = next(windows, None) if want is not None and (not read_days or expected_rest > 3 * want) else None
+            if window is not None:
+                lexemes, first, after = window
+                first, after = max(first, oldest), min(after, read_from)
+                if first >= after:
+                    continue
+                terms = [*self.terms, "(" + " | ".join(f"'{x}'" for x in lexemes) + ")"]
             else:
-                terms, high = [*self.terms, self._window_terms(window)], self.high
-            sql = (
-                f"SELECT sort_key, item_id FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
-                " AND sort_key >= %s AND sort_key < %s ORDER BY sort_key DESC"
-            )
-            params = [" & ".join(terms), self.low, high]
-            # Ask the server for the newest few it needs (with room for candidates that fail verification),
-            # rather than every candidate of the window; only if those are not enough, for the rest.
-            limit = None
-            if want is not None:
-                need = want - len(found)
-                limit = need + need // 2 + 50 if self.verify else need
-                cursor.execute(sql + " LIMIT %s", [*params, limit])
-            else:
-                cursor.execute(sql, params)
+                terms, first, after = self.terms, oldest, read_from  # everything older
+            found += self._read(cursor, vector, text, terms, first, after, None if want is None else want - len(found))
+            read_from = first
+            if want is not None and len(found) >= want:
+                return found, False
+        return found, True
+
+    def _read(self, cursor, vector, text, terms, first, after, need) -> list[tuple[int, int]]:
+        """Verified candidates of one window, newest first: at least `need` if there are (all when None)."""
+        # `sort_key + 0`: never an index on the sort key here, whose walk in order would read and test every
+        # row's vector; the candidates come from GIN and are sorted (top-N) after.
+        sql = (
+            f"SELECT sort_key, item_id FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
+            " AND sort_key + 0 >= %s AND sort_key + 0 < %s ORDER BY sort_key + 0 DESC"
+        )
+        params = [" & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
+        found: list[tuple[int, int]] = []
+        if need is None:
+            cursor.execute(sql, params)
             candidates = cursor.fetchall()
-            if limit is not None and len(candidates) == limit:
-                found += self._verified(cursor, text, candidates)
-                if len(found) >= want:
-                    return found, False
+        else:
+            # Ask for the newest few needed (with room for candidates that fail verification) rather than
+            # every candidate of the window; only if those are not enough, for the rest.
+            limit = need + need // 2 + 50 if self.verify else need
+            cursor.execute(sql + " LIMIT %s", [*params, limit])
+            candidates = cursor.fetchall()
+            if len(candidates) == limit:
+                found = self._verified(cursor, text, candidates)
+                if len(found) >= need:
+                    return found
                 cursor.execute(sql + " OFFSET %s", [*params, limit])
                 candidates = cursor.fetchall()
-            for part in range(0, len(candidates), 500):
-                found += self._verified(cursor, text, candidates[part : part + 500])
-                if want is not None and len(found) >= want:
-                    return found, False
-            start += width
-            # Widen the next window so that, at the density seen so far, it holds what is still wanted.
-            if want is None or not found:
-                width = len(days)
-            else:
-                width = max(1, min(len(days), -(-start * (want - len(found)) // len(found))))
-        return found, True
+        for part in range(0, len(candidates), 500):
+            found += self._verified(cursor, text, candidates[part : part + 500])
+            if need is not None and len(found) >= need:
+                break
+        return found
 
     @contextmanager
     def _cursor(self):
@@ -606,9 +622,22 @@ class _Postgres:
             total, more = min(len(matches), COUNT_CAP), len(matches) > COUNT_CAP
             if not matches or not limit or offset >= total:
                 return SearchResult([], total, more)
-            titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
+            # The title hits among the newest matches are the newest title hits: if they are all the matches, or
+            # enough for the page, the title index need not be asked.
+            titles = self._title_hits(cursor, matches)
+            if not complete and len(titles) < offset + limit:
+                titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
         ids = _title_hits_first([pk for _key, pk in titles], [pk for _key, pk in matches], limit, offset)
         return SearchResult(ids, total, more)
+
+    def _title_hits(self, cursor, matches: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        tests = " AND ".join(["strpos(title, %s) > 0"] * len(self.runs))
+        cursor.execute(
+            f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608 - fixed parts
+            [[pk for _key, pk in matches], *self.runs],
+        )
+        hits = {row[0] for row in cursor.fetchall()}
+        return [m for m in matches if m[1] in hits]
 
     def subquery(self) -> tuple[str, list]:
         tests = "".join(" AND strpos(body, %s) > 0" for _run in self.runs) if self.verify else ""
