@@ -51,58 +51,10 @@ def _ensure_pg_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def rows_for(model, values_list: list[dict]) -> tuple[list[str], list[tuple]]:
-    """Columns and value tuples for a raw insert: each concrete field from the dict or its default.
-
-    Defaults are prepared once per field; only the values given per row are converted per row.
-    """
-    from django.utils import timezone
-
-    connection = _connection()
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.name in values_list[0]]
-    given = set(values_list[0])
-    constants = {}
-    for f in fields:
-        if f.name in given or f.attname in given:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        else:
-            value = f.get_default()  # the field's default, "" for text, None otherwise
-        constants[f.attname] = f.get_db_prep_save(value, connection=connection)
-    plan = [(f, f.name if f.name in given else f.attname if f.attname in given else None) for f in fields]
-    out = []
-    for values in values_list:
-        out.append(
-            tuple(
-                f.get_db_prep_save(values[key], connection=connection) if key else constants[f.attname]
-                for f, key in plan
-            )
-        )
-    return [f.column for f in fields], out
-
-
 def _connection():
     from django.db import connection
 
     return connection
-
-
-def insert(model, values_list: list[dict]) -> None:
-    if not values_list:
-        return
-    connection = _connection()
-    columns, rows = rows_for(model, values_list)
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 # Pseudo-random numbers computed in SQL from the row number g, the same on both databases: a quadratic
@@ -249,6 +201,7 @@ def generate(n_agencies: int, n_applications: int, n_items: int) -> None:
 
     from gongkai.agencies.models import Agency
     from gongkai.catalogue.models import Item
+    from gongkai.core.bulk import insert_rows
     from gongkai.demo.agencies import demo_credit_code
 
     if Item.objects.exists():
@@ -286,7 +239,7 @@ def generate(n_agencies: int, n_applications: int, n_items: int) -> None:
     while len(agencies) < n_agencies:
         add(province, "department", f"省第{len(agencies)}厅")
     with transaction.atomic():
-        insert(Agency, agencies)
+        insert_rows(Agency, agencies)  # COPY on PostgreSQL, multi-row INSERT on SQLite
     ids = [a["id"] for a in agencies]
     print(f"{len(ids)} agencies in {time.perf_counter() - t0:.1f}s")
     connection = _connection()

@@ -12,7 +12,7 @@ newest first. "Newest" is the item's *sort key*: its publication day in the high
 A search never needs every match to show a page: it reads the matches in sort-key order and stops when the
 page is full, so a query found in every item costs about as much as a rare one. Totals are exact up to
 COUNT_CAP and reported as "more than COUNT_CAP" beyond (the page then offers the first COUNT_CAP results and
-the filters to narrow them); `search_all_ids` returns every match, uncapped, for callers that need all.
+the filters to narrow them); `match_subquery` selects every match, uncapped, for callers that need all.
 
 - SQLite: an FTS5 table `catalogue_search(title, body, facets)`, and `catalogue_search_title(title, facets)` for
   the title tier, whose rowid is the sort key, so FTS5 walks its
@@ -53,7 +53,6 @@ COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop t
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
 SQLITE_TABLES = ("catalogue_search", "catalogue_search_title")
-VALIDITIES = ("in_force", "expired", "repealed")  # Validity's values (models import this module's callers)
 
 # Full-width punctuation common in Chinese text, replaced as NFKC replaces it, so that most text is already
 # NFKC-normalised afterwards and skips the costly normalisation (the check is much cheaper than normalising).
@@ -304,6 +303,8 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, m
 
 
 def index_set_validity(item_ids: Iterable[int], validity: str) -> None:
+    from gongkai.catalogue.models import Validity
+
     ids = list(item_ids)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -319,7 +320,7 @@ def index_set_validity(item_ids: Iterable[int], validity: str) -> None:
                 cursor.execute(
                     "UPDATE catalogue_search SET vec = ts_delete(vec, %(old)s::text[]) || %(new)s::tsvector,"
                     " tvec = ts_delete(tvec, %(old)s::text[]) || %(new)s::tsvector WHERE item_id = ANY(%(ids)s::bigint[])",
-                    {"old": [f"vl{_token(v)}" for v in VALIDITIES], "new": f"vl{_token(validity)}", "ids": part},
+                    {"old": [f"vl{_token(v)}" for v in Validity.values], "new": f"vl{_token(validity)}", "ids": part},
                 )
 
 
@@ -379,14 +380,6 @@ def match_subquery(phrases: list[list[str]], filters: SearchFilters) -> tuple[st
     return backend.subquery()
 
 
-def search_all_ids(phrases: list[list[str]], filters: SearchFilters) -> list[int]:
-    """Every indexed item matching, uncapped, in the same order as the pages."""
-    if filters.is_empty():
-        return []
-    backend = _SQLite(phrases, filters) if connection.vendor == "sqlite" else _Postgres(phrases, filters)
-    return backend.everything()
-
-
 class _SQLite:
     """FTS5 does it all: the match, the filters (facet tokens and a rowid range) and the order (rowid DESC).
 
@@ -435,11 +428,6 @@ class _SQLite:
             " AND rowid >= %s AND rowid < %s",
             [self.any_expr, self.low, self.high],
         )
-
-    def everything(self) -> list[int]:
-        titles = self._ids("catalogue_search_title", self.title_expr, -1)
-        seen = set(titles)
-        return titles + [pk for pk in self._ids("catalogue_search", self.any_expr, -1) if pk not in seen]
 
 
 def _title_hits_first(titles: list[int], matches: list[int], limit: int, offset: int) -> list[int]:
@@ -507,8 +495,12 @@ class _Postgres:
         return self.timeline or None
 
     def _verified(self, cursor, column: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        if not self.verify or not candidates:
-            return candidates
+        """The candidates whose `column` holds every run of the query (all of them when the lookup was exact)."""
+        return self._containing(cursor, column, candidates) if self.verify else candidates
+
+    def _containing(self, cursor, column: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        if not candidates:
+            return []
         tests = " AND ".join([f"strpos({column}, %s) > 0"] * len(self.runs))
         cursor.execute(
             f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608 - fixed parts
@@ -536,9 +528,9 @@ class _Postgres:
         for y in range(year.year - 1, oldest.year - 1, -1):
             yield [f"yr{y}"], dt.date(y, 1, 1), dt.date(y + 1, 1, 1)
 
-    def _stream(self, cursor, vector: str, text: str, want: int | None) -> tuple[list[tuple[int, int]], bool]:
-        """(sort key, item id) of verified matches newest first: at least `want` (all when None) if there are
-        that many, and whether they are all there are.
+    def _stream(self, cursor, vector: str, text: str, want: int) -> tuple[list[tuple[int, int]], bool]:
+        """(sort key, item id) of verified matches newest first: at least `want` if there are that many, and
+        whether they are all there are.
 
         Window by window (see `_windows`) while the density seen so far says the rest holds many more than are
         still wanted; then everything older at once, bounded by the sort key alone.
@@ -555,7 +547,7 @@ class _Postgres:
             read_days = (newest - read_from).days + 1
             # One more than found: no match in a day's sample does not make a query rare.
             expected_rest = (len(found) + 1) * rest_days / read_days if read_days > 0 else float("inf")
-            window = next(windows, None) if want is not None and (not read_days or expected_rest > 3 * want) else None
+            window = next(windows, None) if not read_days or expected_rest > 3 * want else None
             if window is not None:
                 lexemes, first, after = window
                 first, after = max(first, oldest), min(after, read_from)
@@ -564,14 +556,14 @@ class _Postgres:
                 terms = [*self.terms, "(" + " | ".join(f"'{x}'" for x in lexemes) + ")"]
             else:
                 terms, first, after = self.terms, oldest, read_from  # everything older
-            found += self._read(cursor, vector, text, terms, first, after, None if want is None else want - len(found))
+            found += self._read(cursor, vector, text, terms, first, after, want - len(found))
             read_from = first
-            if want is not None and len(found) >= want:
+            if len(found) >= want:
                 return found, False
         return found, True
 
-    def _read(self, cursor, vector, text, terms, first, after, need) -> list[tuple[int, int]]:
-        """Verified candidates of one window, newest first: at least `need` if there are (all when None)."""
+    def _read(self, cursor, vector, text, terms, first, after, need: int) -> list[tuple[int, int]]:
+        """Verified candidates of one window, newest first: at least `need` if there are that many."""
         # `sort_key + 0`: never an index on the sort key here, whose walk in order would read and test every
         # row's vector; the candidates come from GIN and are sorted (top-N) after.
         sql = (
@@ -580,24 +572,20 @@ class _Postgres:
         )
         params = [" & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
         found: list[tuple[int, int]] = []
-        if need is None:
-            cursor.execute(sql, params)
+        # Ask for the newest few needed (with room for candidates that fail verification) rather than every
+        # candidate of the window; only if those are not enough, for the rest.
+        limit = need + need // 2 + 50 if self.verify else need
+        cursor.execute(sql + " LIMIT %s", [*params, limit])
+        candidates = cursor.fetchall()
+        if len(candidates) == limit:
+            found = self._verified(cursor, text, candidates)
+            if len(found) >= need:
+                return found
+            cursor.execute(sql + " OFFSET %s", [*params, limit])
             candidates = cursor.fetchall()
-        else:
-            # Ask for the newest few needed (with room for candidates that fail verification) rather than
-            # every candidate of the window; only if those are not enough, for the rest.
-            limit = need + need // 2 + 50 if self.verify else need
-            cursor.execute(sql + " LIMIT %s", [*params, limit])
-            candidates = cursor.fetchall()
-            if len(candidates) == limit:
-                found = self._verified(cursor, text, candidates)
-                if len(found) >= need:
-                    return found
-                cursor.execute(sql + " OFFSET %s", [*params, limit])
-                candidates = cursor.fetchall()
         for part in range(0, len(candidates), 500):
             found += self._verified(cursor, text, candidates[part : part + 500])
-            if need is not None and len(found) >= need:
+            if len(found) >= need:
                 break
         return found
 
@@ -624,20 +612,11 @@ class _Postgres:
                 return SearchResult([], total, more)
             # The title hits among the newest matches are the newest title hits: if they are all the matches, or
             # enough for the page, the title index need not be asked.
-            titles = self._title_hits(cursor, matches)
+            titles = self._containing(cursor, "title", matches)
             if not complete and len(titles) < offset + limit:
                 titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
         ids = _title_hits_first([pk for _key, pk in titles], [pk for _key, pk in matches], limit, offset)
         return SearchResult(ids, total, more)
-
-    def _title_hits(self, cursor, matches: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        tests = " AND ".join(["strpos(title, %s) > 0"] * len(self.runs))
-        cursor.execute(
-            f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608 - fixed parts
-            [[pk for _key, pk in matches], *self.runs],
-        )
-        hits = {row[0] for row in cursor.fetchall()}
-        return [m for m in matches if m[1] in hits]
 
     def subquery(self) -> tuple[str, list]:
         tests = "".join(" AND strpos(body, %s) > 0" for _run in self.runs) if self.verify else ""
@@ -646,11 +625,3 @@ class _Postgres:
             + tests,  # fixed parts; every value is a parameter
             [" & ".join(self.terms), self.low, self.high, *(self.runs if self.verify else [])],
         )
-
-    def everything(self) -> list[int]:
-        with self._cursor() as cursor:
-            matches, _complete = self._stream(cursor, "vec", "body", None)
-            titles, _complete = self._stream(cursor, "tvec", "title", None)
-        title_ids = [pk for _key, pk in titles]
-        seen = set(title_ids)
-        return title_ids + [pk for _key, pk in matches if pk not in seen]

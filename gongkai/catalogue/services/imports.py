@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.access import user_has_role
 from gongkai.audit.services import audit_record
-from gongkai.catalogue import checks, search
+from gongkai.catalogue import search
 from gongkai.catalogue.extract import html_to_text, sanitise_html
 from gongkai.catalogue.models import (
     PERSONAL_DATA_KINDS,
@@ -27,7 +27,6 @@ from gongkai.catalogue.models import (
     Category,
     DocumentType,
     Finding,
-    FindingKind,
     Genre,
     ImportJob,
     ImportStatus,
@@ -36,11 +35,10 @@ from gongkai.catalogue.models import (
     ItemStatus,
     ItemVersion,
     Validity,
-    WordListKind,
     format_index_number,
     normalise_document_number,
 )
-from gongkai.catalogue.services.items import word_lists_for
+from gongkai.catalogue.services.items import text_problems, word_lists_for
 from gongkai.core.bulk import insert_rows
 from gongkai.core.errors import AccessDenied
 
@@ -271,8 +269,6 @@ def items_import(*, actor, agency, rows: list[dict], job: ImportJob | None = Non
     now = timezone.now()
     creator = actor.pk if getattr(actor, "pk", None) else None
     words = word_lists_for(agency)
-    sensitive = [(w, s) for k, w, s in words if k == WordListKind.SENSITIVE]
-    typos = [(w, s) for k, w, s in words if k == WordListKind.TYPO]
     with transaction.atomic():
         sequences: dict[int, IndexSequence] = {}
         rows_out, published_days = [], []
@@ -328,25 +324,20 @@ def items_import(*, actor, agency, rows: list[dict], job: ImportJob | None = Non
         # item shows its problems like any other; links and metadata are checked by catalogue_rescan.
         findings, flagged = [], []
         for pk, row in zip(ids, rows_out, strict=True):
-            for location, text in (("标题", row["title"]), ("内容概述", row["summary"]), ("正文", row["body_text"])):
-                if not text:
-                    continue
-                problems = checks.find_personal_data(text, location, today=today)
-                problems += checks.find_words(text, location, sensitive, FindingKind.SENSITIVE_WORD)
-                problems += checks.find_words(text, location, typos, FindingKind.TYPO)
-                for problem in problems:
-                    findings.append(
-                        Finding(
-                            item_id=pk,
-                            kind=problem.kind,
-                            location=location,
-                            fingerprint=problem.fingerprint,
-                            excerpt=problem.excerpt[:300],
-                            suggestion=problem.suggestion[:300],
-                        )
+            texts = (("标题", row["title"]), ("内容概述", row["summary"]), ("正文", row["body_text"]))
+            for problem in text_problems(texts, words=words, today=today):
+                findings.append(
+                    Finding(
+                        item_id=pk,
+                        kind=problem.kind,
+                        location=problem.location,
+                        fingerprint=problem.fingerprint,
+                        excerpt=problem.excerpt[:300],
+                        suggestion=problem.suggestion[:300],
                     )
-                    if problem.kind in PERSONAL_DATA_KINDS:
-                        flagged.append(pk)
+                )
+                if problem.kind in PERSONAL_DATA_KINDS:
+                    flagged.append(pk)
         Finding.objects.bulk_create(findings, batch_size=1000, ignore_conflicts=True)
         if flagged:
             Item.objects.filter(pk__in=flagged).update(personal_data_found=True)
