@@ -3,6 +3,7 @@ list, version diffs, the disclosure guide, and the numbers the annual report and
 
 import datetime as dt
 import difflib
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -10,7 +11,6 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.catalogue import search
@@ -217,7 +217,11 @@ class SearchPage:
 
 
 def _highlight(text: str, query_runs: list[str]) -> SafeString:
-    """Escape text and wrap the query's runs in <mark>."""
+    """Escape text and wrap the query's runs in <mark>.
+
+    The standard library's `html.escape` (which Django's `escape` calls) directly: a page of hits calls it a few
+    hundred times, and Django's wrapper for lazy strings cost a third of the highlighting.
+    """
     lower = text.lower()
     spans: list[tuple[int, int]] = []
     for run in query_runs:
@@ -230,10 +234,10 @@ def _highlight(text: str, query_runs: list[str]) -> SafeString:
     for start, end in spans:
         if start < cursor:
             continue
-        out.append(escape(text[cursor:start]))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        out.append(html.escape(text[cursor:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
         cursor = end
-    out.append(escape(text[cursor:]))
+    out.append(html.escape(text[cursor:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 

@@ -118,6 +118,11 @@ def search(request):
     context = {
         **portal_context(home, "search"),
         "form": form,
+        "chosen": {
+            name: request.GET.get(name, "") for name in ("q", "agency", "category", "year", "document_type", "validity")
+        },
+        "document_types": form.fields["document_type"].choices,
+        "validities": form.fields["validity"].choices,
         "results": results,
         "search_agency": agency,
         "querystring": urlencode(params),
