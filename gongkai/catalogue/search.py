@@ -24,12 +24,12 @@ the filters to narrow them); `match_subquery` selects every match, uncapped, for
 - PostgreSQL: a table `catalogue_search(item_id, sort_key, title, body, vec, tvec)`: `vec` holds the distinct
   bigrams of the title and text, `tvec` those of the title, both without positions and both with the filter
   lexemes (agency, category, document type, validity, year, month and day of publication) and the trigrams
-  of runs of ASCII letters and digits, each with a GIN index. Vectors
-  are written as tsvector literals, so no text-search parser or locale is involved. GIN answers an AND of
-  lexemes exactly without reading the rows, but hands matches over unordered and cannot check adjacency, so
-  a query's bigrams and filters give candidates, windows of days newest first give the order (see
-  `_Postgres`), and the normalised text in `body`/`title` verifies each candidate (`strpos`) only as far as
-  the page and the capped total need.
+  and four-grams of runs of ASCII letters and digits, each with a GIN index. Vectors are written as tsvector
+  literals, so no text-search parser or locale is involved. GIN answers an AND of lexemes exactly without
+  reading the rows, but hands matches over unordered and cannot check adjacency, so a query's lexemes and
+  filters give candidates, windows of days newest first give the order (see `_Postgres`), and the normalised
+  `title` and `body`, kept compressed in the row, verify each candidate (`strpos`) only as far as the page and
+  the capped total need.
 
 Only this module knows the backends apart; the index is written by services in the transaction that changes
 the item (never by signals), so it is always consistent with the items.
@@ -37,6 +37,7 @@ the item (never by signals), so it is always consistent with the items.
 
 import datetime as dt
 import re
+import time
 import unicodedata
 from array import array
 from collections.abc import Iterable
@@ -50,6 +51,7 @@ from gongkai.core.bulk import copy_rows
 
 MAX_QUERY_CHARS = 64
 COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop there
+PROBE_ROWS = 2000  # PostgreSQL: most matches a window longer than a month is read for at once (see _stream)
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
 SQLITE_TABLES = ("catalogue_search", "catalogue_search_title")
@@ -156,18 +158,49 @@ def create_schema(schema_editor) -> None:
             "CREATE VIRTUAL TABLE catalogue_search_title USING fts5(title, facets, tokenize='ascii', columnsize=0)"
         )
     else:
-        # body: the normalised title and text, read only to verify candidates; vec/tvec: bigrams without
-        # positions plus filter lexemes, read only through their GIN indexes (never rechecked), so they are
-        # kept out of line and the rows the index scans visit stay narrow.
-        schema_editor.execute(
-            "CREATE TABLE catalogue_search (item_id bigint PRIMARY KEY, sort_key bigint NOT NULL,"
-            " title text NOT NULL, body text NOT NULL, vec tsvector NOT NULL, tvec tsvector NOT NULL)"
-        )
-        for column in ("body", "vec", "tvec"):
-            schema_editor.execute(f"ALTER TABLE catalogue_search ALTER COLUMN {column} SET STORAGE EXTERNAL")
-        schema_editor.execute("CREATE INDEX catalogue_search_vec ON catalogue_search USING gin (vec)")
-        schema_editor.execute("CREATE INDEX catalogue_search_tvec ON catalogue_search USING gin (tvec)")
-        schema_editor.execute("CREATE INDEX catalogue_search_key ON catalogue_search (sort_key)")
+        _pg_create_table(schema_editor, "catalogue_search")
+        _pg_create_indexes(schema_editor)
+
+
+def _pg_create_table(schema_editor, name: str) -> None:
+    """vec/tvec: bigrams without positions plus filter lexemes, read only through their GIN indexes (never
+    rechecked), so kept out of line. title and body: the normalised title, and title and text, that verify
+    candidates, kept in the row (compressed, with lz4 where the server has it): the scan that fetches a
+    candidate's sort key then checks its text on the same page, where an out-of-line value cost an index
+    descent and another page read each. (PostgreSQL would otherwise move the title out of line too, once the
+    vectors are out and the row is still over its 2 KB target.)"""
+    schema_editor.execute(
+        f"CREATE TABLE {name} (item_id bigint PRIMARY KEY, sort_key bigint NOT NULL,"
+        " title text NOT NULL, body text NOT NULL, vec tsvector NOT NULL, tvec tsvector NOT NULL)"
+    )
+    for column in ("vec", "tvec"):
+        schema_editor.execute(f"ALTER TABLE {name} ALTER COLUMN {column} SET STORAGE EXTERNAL")
+    for column in ("title", "body"):  # MAIN: never moved out of line while the row fits in a page
+        schema_editor.execute(f"ALTER TABLE {name} ALTER COLUMN {column} SET STORAGE MAIN")
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        row = cursor.fetchone()
+    if row and row[0]:
+        schema_editor.execute(f"ALTER TABLE {name} ALTER COLUMN body SET COMPRESSION lz4")
+
+
+def _pg_create_indexes(schema_editor) -> None:
+    schema_editor.execute("CREATE INDEX catalogue_search_vec ON catalogue_search USING gin (vec)")
+    schema_editor.execute("CREATE INDEX catalogue_search_tvec ON catalogue_search USING gin (tvec)")
+    schema_editor.execute("CREATE INDEX catalogue_search_key ON catalogue_search (sort_key)")
+
+
+def pg_rebuild(schema_editor, pks: list[int], rows_of) -> None:
+    """PostgreSQL: rebuild the index of the items `pks` from `rows_of(pks)` (searchable rows), into a table
+    made anew and indexed after it is filled, which is much faster than a GIN insertion per row (migration
+    0006: the text kept in the row, ASCII four-grams)."""
+    schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    schema_editor.execute("DELETE FROM catalogue_searchentry")
+    schema_editor.execute("DROP TABLE IF EXISTS catalogue_search")
+    _pg_create_table(schema_editor, "catalogue_search")
+    for start in range(0, len(pks), 2000):
+        index_write(rows_of(pks[start : start + 2000]), replace=False)
+    _pg_create_indexes(schema_editor)
 
 
 def drop_schema(schema_editor) -> None:
@@ -181,26 +214,41 @@ def drop_schema(schema_editor) -> None:
 ASCII_RUN_RE = re.compile(r"[0-9a-z]{3,}")
 
 
-def ascii_trigrams(*texts: str) -> set[str]:
-    """PostgreSQL: the trigrams of runs of ASCII digits and letters in normalised text, as `~abc` lexemes.
+def ascii_grams(*texts: str) -> set[str]:
+    """PostgreSQL: the trigrams and four-grams of runs of ASCII digits and letters in normalised text, as `~abc`
+    and `~abcd` lexemes.
 
     Ten digits make only a hundred bigrams, so a number's bigrams are in nearly every item ("2021" → 20, 02,
-    21) and would leave thousands of candidates to verify; its trigrams are as selective as Chinese bigrams.
-    The `~` keeps them apart from the filter lexemes.
+    21) and would leave thousands of candidates to verify; its trigrams are as selective as Chinese bigrams,
+    and a four-gram is a whole year or the like, exact without verification. The `~` keeps them apart from
+    the filter lexemes.
     """
     out = set()
     for text in texts:
         for run in ASCII_RUN_RE.findall(text):
             out.update("~" + run[i : i + 3] for i in range(len(run) - 2))
+            out.update("~" + run[i : i + 4] for i in range(len(run) - 3))
     return out
 
 
-def _vector_literal(grams: str, facets: str, trigrams: set[str] = frozenset()) -> str:
-    """A tsvector literal of the distinct bigrams of a bigram string, the filter lexemes and the ASCII trigrams
-    (all letters, digits and `~`, so they need no escaping inside the quotes)."""
+def ascii_query_grams(*runs: str) -> tuple[set[str], set[str]]:
+    """PostgreSQL: the lexemes a query's runs of ASCII digits and letters are looked up by (a run of three by its
+    trigram, a longer one by its four-grams, which imply its trigrams), and the bigrams they imply."""
+    grams, implied = set(), set()
+    for run in runs:
+        for part in ASCII_RUN_RE.findall(run):
+            size = 3 if len(part) == 3 else 4
+            grams.update("~" + part[i : i + size] for i in range(len(part) - size + 1))
+            implied.update(part[i : i + 2] for i in range(len(part) - 1))
+    return grams, implied
+
+
+def _vector_literal(grams: str, facets: str, ascii_lexemes: set[str] = frozenset()) -> str:
+    """A tsvector literal of the distinct bigrams of a bigram string, the filter lexemes and the ASCII lexemes (all
+    letters, digits and `~`, so they need no escaping inside the quotes)."""
     lexemes = {token for token in set(grams.split()) if len(token) == 2}
     lexemes.update(facets.split())
-    lexemes.update(trigrams)
+    lexemes.update(ascii_lexemes)
     return "'" + "' '".join(lexemes) + "'"
 
 
@@ -282,8 +330,8 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, m
                     key,
                     title_text,
                     title_text + "\n" + body_text,
-                    _vector_literal(title_grams + " " + body_grams, facets, ascii_trigrams(body_text, title_text)),
-                    _vector_literal(title_grams, facets, ascii_trigrams(title_text)),
+                    _vector_literal(title_grams + " " + body_grams, facets, ascii_grams(body_text, title_text)),
+                    _vector_literal(title_grams, facets, ascii_grams(title_text)),
                 )
             )
     if connection.vendor == "sqlite":
@@ -446,23 +494,62 @@ def _title_hits_first(titles: list[int], matches: list[int], limit: int, offset:
     return ids
 
 
+COMMON_SHARE = 0.3  # PostgreSQL: a lexeme in more than this share of the items is "common"
+COMMON_TTL = 600  # seconds a process keeps the list of common lexemes
+MOST_LEXEMES = 3  # PostgreSQL: the query's rarest lexemes that GIN is asked for, when candidates are verified
+_common: tuple[float, dict[str, float]] = (0.0, {})
+
+
+def _common_lexemes() -> dict[str, float]:
+    """The lexemes of `catalogue_search.vec` in more than COMMON_SHARE of its rows, with their shares, from the
+    statistics that ANALYZE (or autovacuum) keeps for the column; empty before the first ANALYZE."""
+    global _common
+    now = time.monotonic()
+    if now - _common[0] < COMMON_TTL:
+        return _common[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE tablename = 'catalogue_search' AND attname = 'vec' AND schemaname = current_schema()"
+        )
+        row = cursor.fetchone()
+    common = {}
+    if row and row[0]:
+        lexemes, shares = row
+        common = {x: share for x, share in zip(lexemes, shares, strict=False) if share > COMMON_SHARE}
+    _common = (now, common)
+    return common
+
+
 class _Postgres:
     """Title hits, then the other matches, each newest first, from GIN indexes that are never rechecked.
 
-    The vectors hold bigrams without positions (and ASCII trigrams), plus filter lexemes, so a GIN lookup is
-    exact for the filters and for a one-bigram query, and a superset for a longer one; candidates are then
-    verified against the stored normalised text (every run of the query is a substring of it), in sort-key
-    order, only as far as the page and the capped total need. GIN hands candidates over unordered, so a
-    stream asks for them one calendar window at a time, newest first (`dy`, `mo` and `yr` lexemes), while the
-    density it has seen says the rest holds many more than it still wants: a common query stops within the
-    newest days, a rare one asks for everything after its first window.
+    The vectors hold bigrams without positions (and ASCII trigrams and four-grams), plus filter lexemes, so a
+    GIN lookup is exact for the filters and for a query that is one lexeme, and a superset for a longer one;
+    candidates are then verified against the stored normalised text (every run of the query is a substring
+    of it), newest first, only as far as the page and the capped total need. GIN hands candidates over
+    unordered, so a stream asks for them one calendar window at a time, newest first (`dy`, `mo` and `yr`
+    lexemes), guided by the density of matches it has seen: a common query stops within the newest days, a
+    rare one asks for everything older after a few windows (see `_stream`).
     """
 
     def __init__(self, phrases: list[list[str]], filters: SearchFilters):
         self.runs = [phrase_text(p) for p in phrases]
-        grams = sorted({g for p in phrases for g in p})
-        self.verify = len(grams) > 1 or len(phrases) > 1 or len(phrases[0]) > 1
-        terms = [f"'{g}'" for g in grams] + [f"'{t}'" for t in sorted(ascii_trigrams(*self.runs))]
+        ascii_lexemes, implied = ascii_query_grams(*self.runs)
+        # A bigram inside a run of three or more ASCII letters and digits is implied by that run's trigrams or
+        # four-grams, and digits' bigrams are in nearly every item: asking GIN for them only slows the lookup.
+        text_lexemes = sorted({g for p in phrases for g in p} - implied) + sorted(ascii_lexemes)
+        # One bigram, trigram or four-gram that is the run itself: GIN's answer is then exact.
+        self.verify = len(phrases) > 1 or len(text_lexemes) > 1
+        # Candidates are verified against the text anyway, so a lexeme found in most items (工作, 20) narrows
+        # them little and is left out of the lookup, where walking its posting list costs more than the rest;
+        # when every one is common, the rarest alone.
+        # Of the rest, the MOST_LEXEMES rarest are enough to narrow them (each more costs GIN a posting list).
+        common = _common_lexemes()
+        if self.verify:
+            by_share = sorted(text_lexemes, key=lambda x: common.get(x, 0.0))
+            text_lexemes = [x for x in by_share if x not in common][:MOST_LEXEMES] or by_share[:1]
+        terms = [f"'{x}'" for x in text_lexemes]
         if filters.agency_ids is not None:
             terms.append("(" + " | ".join(f"'ag{pk}'" for pk in filters.agency_ids) + ")")
         if filters.excluded_agency_ids:
@@ -473,11 +560,11 @@ class _Postgres:
             terms.append(f"'dt{_token(filters.document_type)}'")
         if filters.validity:
             terms.append(f"'vl{_token(filters.validity)}'")
-        start, end = filters.published_from, filters.published_before
-        if start and end and (start.month, start.day, end.month, end.day) == (1, 1, 1, 1):
-            # Whole years: GIN narrows to them too, not only the sort-key range after it.
-            terms.append("(" + " | ".join(f"'yr{y}'" for y in range(start.year, end.year)) + ")")
         self.terms = terms
+        start, end = filters.published_from, filters.published_before
+        self.year_terms = []  # whole years: GIN narrows to them too, where a window names no day, month or year
+        if start and end and (start.month, start.day, end.month, end.day) == (1, 1, 1, 1):
+            self.year_terms = ["(" + " | ".join(f"'yr{y}'" for y in range(start.year, end.year)) + ")"]
         self.low, self.high = filters.key_range()
         self.timeline: tuple | None = None
 
@@ -493,21 +580,6 @@ class _Postgres:
                 dt.date.fromordinal(newest >> ID_BITS), dt.date.fromordinal(oldest >> ID_BITS)
             )  # fmt: skip
         return self.timeline or None
-
-    def _verified(self, cursor, column: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The candidates whose `column` holds every run of the query (all of them when the lookup was exact)."""
-        return self._containing(cursor, column, candidates) if self.verify else candidates
-
-    def _containing(self, cursor, column: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        if not candidates:
-            return []
-        tests = " AND ".join([f"strpos({column}, %s) > 0"] * len(self.runs))
-        cursor.execute(
-            f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608 - fixed parts
-            [[pk for _key, pk in candidates], *self.runs],
-        )
-        good = {row[0] for row in cursor.fetchall()}
-        return [c for c in candidates if c[1] in good]
 
     @staticmethod
     def _windows(newest: dt.date, oldest: dt.date):
@@ -528,65 +600,143 @@ class _Postgres:
         for y in range(year.year - 1, oldest.year - 1, -1):
             yield [f"yr{y}"], dt.date(y, 1, 1), dt.date(y + 1, 1, 1)
 
-    def _stream(self, cursor, vector: str, text: str, want: int) -> tuple[list[tuple[int, int]], bool]:
-        """(sort key, item id) of verified matches newest first: at least `want` if there are that many, and
-        whether they are all there are.
+    @staticmethod
+    def _split(lexemes: list[str], first: dt.date, after: dt.date, months: int = 1):
+        """A window too dense to read at once, as smaller windows newest first: everything older (no lexeme) as
+        its years, a year as runs of `months` months (at most six lexemes each)."""
+        if not lexemes:
+            return [([f"yr{y}"], dt.date(y, 1, 1), dt.date(y + 1, 1, 1)) for y in range(after.year, first.year - 1, -1)]
+        year = int(lexemes[0][2:])
+        starts = [dt.date(year, m, 1) for m in range(12, 0, -1)]
+        ends = [dt.date(year + 1, 1, 1), *starts[:-1]]
+        months = max(1, min(6, months))
+        return [
+            ([f"mo{d:%Y%m}" for d in starts[n : n + months]], starts[min(n + months, 12) - 1], ends[n])
+            for n in range(0, 12, months)
+        ]
 
-        Window by window (see `_windows`) while the density seen so far says the rest holds many more than are
-        still wanted; then everything older at once, bounded by the sort key alone.
+    def _stream(self, cursor, vector: str, text: str, want: int) -> tuple[list[tuple[int, int, bool]], bool]:
+        """(sort key, item id, in title) of verified matches newest first: at least `want` if there are that
+        many, and whether they are all there are.
+
+        Window by window (see `_windows`), guided by the density of matches seen so far: while the rest of the
+        catalogue should hold many more than are still wanted, the next window; once it should hold few,
+        everything older at once, bounded by the sort key alone. A window longer than a month (a year, or
+        everything older) is read unordered and only up to a bound (`_probe`), so that matches bunched in one
+        old stretch (a year's number, a campaign's name) are never all read and sorted to show the newest few:
+        one that holds more, or that the density says would, is read in parts, newest first (everything
+        older as its years, a year as runs of months sized to what is still wanted).
         """
         span = self._span(cursor)
         if span is None:
             return [], True
         newest, oldest = span
-        found: list[tuple[int, int]] = []
+        found: list[tuple[int, int, bool]] = []
         windows = self._windows(newest, oldest)
+        parts: list[tuple[list[str], dt.date, dt.date]] = []  # a dense window's parts, newest first
+        bound = min(PROBE_ROWS, want + want // 4 + 50)
         read_from = newest + dt.timedelta(days=1)  # windows so far cover [read_from, newest]
         while read_from > oldest:
-            rest_days = (read_from - oldest).days
             read_days = (newest - read_from).days + 1
-            # One more than found: no match in a day's sample does not make a query rare.
-            expected_rest = (len(found) + 1) * rest_days / read_days if read_days > 0 else float("inf")
-            window = next(windows, None) if not read_days or expected_rest > 3 * want else None
-            if window is not None:
-                lexemes, first, after = window
-                first, after = max(first, oldest), min(after, read_from)
-                if first >= after:
-                    continue
-                terms = [*self.terms, "(" + " | ".join(f"'{x}'" for x in lexemes) + ")"]
+            # Matches per day so far, counting one more than found: none in a day's sample is not rarity.
+            rate = (len(found) + 1) / read_days if read_days > 0 else float("inf")
+            if parts:
+                window = parts.pop(0)
+            elif rate * (read_from - oldest).days <= bound / 2:
+                window = [], oldest, read_from  # everything older
             else:
-                terms, first, after = self.terms, oldest, read_from  # everything older
-            found += self._read(cursor, vector, text, terms, first, after, want - len(found))
+                window = next(windows, None) or ([], oldest, read_from)
+            lexemes, first, after = window
+            first, after = max(first, oldest), min(after, read_from)
+            if first >= after:
+                continue
+            if not lexemes or lexemes[0].startswith("yr"):
+                if rate * (after - first).days > bound:
+                    still = want - len(found)
+                    parts = self._split(lexemes, first, after, months=-(-still // max(1, int(rate * 30)))) + parts
+                    continue
+                got = self._probe(cursor, vector, text, self._terms(lexemes), first, after, bound, want - len(found))
+                if got is None:
+                    parts = self._split(lexemes, first, after) + parts
+                    continue
+            else:
+                got = self._read(cursor, vector, text, self._terms(lexemes), first, after, want - len(found))
+            found += got
             read_from = first
             if len(found) >= want:
                 return found, False
         return found, True
 
-    def _read(self, cursor, vector, text, terms, first, after, need: int) -> list[tuple[int, int]]:
-        """Verified candidates of one window, newest first: at least `need` if there are that many."""
-        # `sort_key + 0`: never an index on the sort key here, whose walk in order would read and test every
-        # row's vector; the candidates come from GIN and are sorted (top-N) after.
+    def _terms(self, lexemes: list[str]) -> list[str]:
+        """The query's terms and a window's lexemes (or the filter's whole years, for a window with none)."""
+        if not lexemes:
+            return self.terms + self.year_terms
+        return [*self.terms, "(" + " | ".join(f"'{x}'" for x in lexemes) + ")"]
+
+    def _window_sql(self, vector: str, text: str, terms: list[str], first: dt.date, after: dt.date):
+        """The SQL and parameters selecting (sort key, item id, in title) of a window's candidates, unordered;
+        "in title" says whether the title holds every run of the query.
+
+        `sort_key + 0`: never an index on the sort key here, whose walk in order would read and test every
+        row's vector; the candidates come from GIN. The title is in the row (see `_pg_create_table`), so it
+        is checked on the page the scan reads anyway: for the title stream that is the verification."""
+        in_title = " AND ".join(["strpos(title, %s) > 0"] * len(self.runs))
         sql = (
-            f"SELECT sort_key, item_id FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
-            " AND sort_key + 0 >= %s AND sort_key + 0 < %s ORDER BY sort_key + 0 DESC"
+            f"SELECT sort_key, item_id, {in_title} FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
+            " AND sort_key + 0 >= %s AND sort_key + 0 < %s"
         )
-        params = [" & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
-        found: list[tuple[int, int]] = []
-        # Ask for the newest few needed (with room for candidates that fail verification) rather than every
-        # candidate of the window; only if those are not enough, for the rest.
-        limit = need + need // 2 + 50 if self.verify else need
-        cursor.execute(sql + " LIMIT %s", [*params, limit])
-        candidates = cursor.fetchall()
-        if len(candidates) == limit:
-            found = self._verified(cursor, text, candidates)
-            if len(found) >= need:
-                return found
-            cursor.execute(sql + " OFFSET %s", [*params, limit])
-            candidates = cursor.fetchall()
-        for part in range(0, len(candidates), 500):
-            found += self._verified(cursor, text, candidates[part : part + 500])
+        params = [*self.runs, " & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
+        if self.verify and text == "title":
+            sql += "".join(" AND strpos(title, %s) > 0" for _run in self.runs)
+            params += self.runs
+        return sql, params
+
+    def _checked(self, cursor, text: str, candidates: list, need: int) -> list[tuple[int, int, bool]]:
+        """The candidates (newest first) whose text holds every run of the query, checked in that order only
+        until `need` pass: the body is decompressed for the check, which costs more than finding the
+        candidate, so a window's candidates beyond what the page and the capped total need are never checked."""
+        if not (self.verify and text == "body"):
+            return candidates
+        tests = " AND ".join(["strpos(body, %s) > 0"] * len(self.runs))
+        found: list[tuple[int, int, bool]] = []
+        for part in range(0, len(candidates), max(need + need // 4 + 20, 100)):
+            chunk = candidates[part : part + max(need + need // 4 + 20, 100)]
+            cursor.execute(
+                f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608
+                [[c[1] for c in chunk], *self.runs],
+            )
+            good = {row[0] for row in cursor.fetchall()}
+            found += [c for c in chunk if c[1] in good]
             if len(found) >= need:
                 break
+        return found
+
+    def _probe(self, cursor, vector, text, terms, first, after, bound: int, need: int):
+        """The matches of a long window, newest first (at least `need` if it holds that many), or None when it
+        holds more than `bound` candidates: the scan then stops there instead of reading them all to sort
+        them."""
+        sql, params = self._window_sql(vector, text, terms, first, after)
+        cursor.execute(sql + " LIMIT %s", [*params, bound + 1])
+        candidates = cursor.fetchall()
+        if len(candidates) > bound:
+            return None
+        return self._checked(cursor, text, sorted(candidates, reverse=True), need)
+
+    def _read(self, cursor, vector, text, terms, first, after, need: int) -> list[tuple[int, int, bool]]:
+        """The newest `need` matches of a window of at most a few months (fewer if it holds fewer)."""
+        sql, params = self._window_sql(vector, text, terms, first, after)
+        sql += " ORDER BY sort_key + 0 DESC"
+        if not (self.verify and text == "body"):
+            cursor.execute(sql + " LIMIT %s", [*params, need])
+            return cursor.fetchall()
+        # The newest candidates with room for some that fail the check; only if too many fail, the rest.
+        limit = need + need // 4 + 20
+        cursor.execute(sql + " LIMIT %s", [*params, limit])
+        candidates = cursor.fetchall()
+        found = self._checked(cursor, text, candidates, need)
+        if len(found) < need and len(candidates) == limit:
+            cursor.execute(sql + " OFFSET %s", [*params, limit])
+            found += self._checked(cursor, text, cursor.fetchall(), need - len(found))
         return found
 
     @contextmanager
@@ -612,10 +762,10 @@ class _Postgres:
                 return SearchResult([], total, more)
             # The title hits among the newest matches are the newest title hits: if they are all the matches, or
             # enough for the page, the title index need not be asked.
-            titles = self._containing(cursor, "title", matches)
+            titles = [match for match in matches if match[2]]
             if not complete and len(titles) < offset + limit:
                 titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
-        ids = _title_hits_first([pk for _key, pk in titles], [pk for _key, pk in matches], limit, offset)
+        ids = _title_hits_first([m[1] for m in titles], [m[1] for m in matches], limit, offset)
         return SearchResult(ids, total, more)
 
     def subquery(self) -> tuple[str, list]:
@@ -623,5 +773,5 @@ class _Postgres:
         return (
             "SELECT item_id FROM catalogue_search WHERE vec @@ %s::tsquery AND sort_key >= %s AND sort_key < %s"  # noqa: S608
             + tests,  # fixed parts; every value is a parameter
-            [" & ".join(self.terms), self.low, self.high, *(self.runs if self.verify else [])],
+            [" & ".join(self.terms + self.year_terms), self.low, self.high, *(self.runs if self.verify else [])],
         )

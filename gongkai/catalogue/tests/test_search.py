@@ -221,6 +221,55 @@ def test_pages_and_capped_totals_follow_a_plain_scan_under_every_filter(prefectu
             assert sorted(everything) == sorted(expected), (query, kwargs)
 
 
+@pytest.mark.parametrize("probe_rows", [3, 2000])
+def test_matches_bunched_in_an_old_stretch_come_newest_first(prefecture, finance, monkeypatch, probe_rows):
+    """A phrase found only in one old year (a year's number, a campaign's name) and a few newer items: on
+    PostgreSQL a long window holding more candidates than the probe allows is read as its years, a year as
+    its months; the pages and totals must still be a plain scan's, whatever the probe's bound."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.catalogue.selectors import catalogue_search_ids
+    from gongkai.catalogue.services.items import searchable_rows
+
+    monkeypatch.setattr(search, "COUNT_CAP", 25)
+    monkeypatch.setattr(search, "PROBE_ROWS", probe_rows)
+    items = _spread_catalogue([prefecture, finance], 60, seed=5)
+    bunched = []
+    for n in range(40):
+        day = dt.date(2022, 3, 1) + dt.timedelta(days=(n * 7) % 200)
+        late = n >= 37  # three in the newest weeks
+        bunched.append(
+            Item.objects.create(
+                agency=prefecture if n % 2 else finance,
+                status=ItemStatus.PUBLISHED,
+                title=f"关于疫情防控工作的通知（{n}）" if n % 4 == 0 else f"工作通知（{n}）",
+                body_text="做好疫情防控常态化工作。" if n % 5 else "疫情防控",
+                index_number=f"bunch-{n}",
+                published_at=timezone.make_aware(
+                    dt.datetime.combine(dt.date(2024, 12, 20) - dt.timedelta(days=n - 37) if late else day, dt.time(9))
+                ),
+            )
+        )
+    search.index_write(searchable_rows([i.pk for i in bunched]), replace=False)
+    everything = items + bunched
+    for query, kwargs, keep in [
+        ("疫情防控", {}, lambda i: True),
+        ("疫情防控常态化", {"agencies": [prefecture]}, lambda i: i.agency_id == prefecture.pk),
+        ("疫情防控", {"year": 2022}, lambda i: i.published_at.year == 2022),
+    ]:
+        expected = _expected(everything, query, keep)
+        assert expected, query
+        shown, offset = [], 0
+        first = catalogue_search_ids(query=query, limit=6, offset=0, **kwargs)
+        assert (first.total, first.more) == (min(len(expected), 25), len(expected) > 25), (query, kwargs)
+        while offset < first.total:
+            shown += catalogue_search_ids(query=query, limit=6, offset=offset, **kwargs).ids
+            offset += 6
+        assert shown == expected[:25], (query, kwargs)
+
+
 def test_a_changed_validity_moves_the_item_between_validity_filters(prefecture, alice, reviewers, ann):
     import datetime as dt
 
@@ -308,3 +357,38 @@ def test_numbers_are_found_exactly(prefecture, alice, reviewers):
     found = sorted(catalogue_search_queryset(query="2021").values_list("title", flat=True))
     assert found == sorted([wanted.title, "编号A2021B的项目公示"])
     assert catalogue_search(query="021b").total == 1
+
+
+def test_runs_of_ascii_letters_and_digits_are_looked_up_by_trigrams_and_four_grams():
+    grams, implied = search.ascii_query_grams("2021", "abc", "黔府发2021年3号", "20210315")
+    assert grams >= {"~2021", "~abc", "~0210", "~2103", "~1031", "~0315"}
+    assert "~202" not in grams  # implied by the four-gram
+    assert {"20", "02", "21", "ab", "bc"} <= implied
+    assert search.ascii_grams("文号2021，abc") == {"~202", "~021", "~2021", "~abc"}
+
+
+def test_numbers_of_three_four_and_more_digits_match_a_plain_scan(prefecture):
+    """A year is one exact four-gram on PostgreSQL; longer numbers are four-grams checked against the text."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.catalogue.services.items import searchable_rows
+
+    texts = ["2021年工作总结", "12021号", "20210315会议", "2012年", "202号文件", "电话0855-8227803", "第2021号"]
+    made = [
+        Item.objects.create(
+            agency=prefecture,
+            status=ItemStatus.PUBLISHED,
+            title=f"通知{n}",
+            body_text=text,
+            index_number=f"num-{n}",
+            published_at=timezone.make_aware(dt.datetime(2024, 3, 1 + n, 9)),
+        )
+        for n, text in enumerate(texts)
+    ]
+    search.index_write(searchable_rows([i.pk for i in made]), replace=False)
+    for query in ["2021", "202", "20210315", "8227803", "0855", "021"]:
+        expected = _expected(made, query, lambda i: True)
+        assert catalogue_search(query=query).total == len(expected), query
+        assert [h.item.pk for h in catalogue_search(query=query).hits] == expected, query
