@@ -15,8 +15,9 @@ files of 10,000 rows spread over --agencies agencies, then times:
   items, highlighted titles and snippets) and the whole search page through Django's test client, for 24
   queries of 2–8 characters × 6 filter combinations (none, agency, year, document type, year + type,
   agency + year) (p50 / p95 / max, ms), and the page's ratio to the bare index query;
-- a plain substring scan over what the index holds (title, summary, body, document number, keywords) for some of the queries, as a ratio to the search page,
-  and a check that the index (uncapped) misses none of the items the scan finds;
+- a plain substring scan over what the index holds (title, summary, body, document number, keywords) for some
+  of the queries (the faster of two runs), as a ratio to the search selector (median of three), and a check
+  that the index (uncapped) misses none of the items the scan finds;
 - peak memory of this process and the database size.
 
 A second run against the same database reuses the items. It prints one line per measurement; copy the lines
@@ -266,23 +267,31 @@ def main() -> None:
     )
     scan_ratios = []
     for q in rng.sample(QUERIES, args.scan_queries):
-        started = time.perf_counter()
-        scan = set(
-            items_published()
-            .filter(agency__in=agencies)
-            .filter(
-                Q(title__contains=q)
-                | Q(summary__contains=q)
-                | Q(body_text__contains=q)
-                | Q(document_number__contains=q)
-                | Q(keywords__contains=q)
+        # Each timed like the rest: the scan at its faster of two runs (the ratio's conservative side), the
+        # search at its median of three after it (one run right after a scan of gigabytes measures the cache).
+        scan_times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            scan = set(
+                items_published()
+                .filter(agency__in=agencies)
+                .filter(
+                    Q(title__contains=q)
+                    | Q(summary__contains=q)
+                    | Q(body_text__contains=q)
+                    | Q(document_number__contains=q)
+                    | Q(keywords__contains=q)
+                )
+                .values_list("pk", flat=True)
             )
-            .values_list("pk", flat=True)
-        )
-        scan_ms = (time.perf_counter() - started) * 1000
-        started = time.perf_counter()
-        shown = catalogue_search(query=q)
-        index_ms = (time.perf_counter() - started) * 1000
+            scan_times.append((time.perf_counter() - started) * 1000)
+        scan_ms = min(scan_times)
+        search_times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            shown = catalogue_search(query=q)
+            search_times.append((time.perf_counter() - started) * 1000)
+        index_ms = statistics.median(search_times)
         scan_ratios.append(scan_ms / index_ms)
         found = set(catalogue_search_queryset(query=q).values_list("pk", flat=True))
         missed = scan - found

@@ -607,12 +607,13 @@ class _Postgres:
         if not lexemes:
             return [([f"yr{y}"], dt.date(y, 1, 1), dt.date(y + 1, 1, 1)) for y in range(after.year, first.year - 1, -1)]
         year = int(lexemes[0][2:])
-        starts = [dt.date(year, m, 1) for m in range(12, 0, -1)]
-        ends = [dt.date(year + 1, 1, 1), *starts[:-1]]
+        # The year's months that overlap [first, after), newest first, with the day after each.
+        spans = [(dt.date(year, m, 1), dt.date(year + m // 12, m % 12 + 1, 1)) for m in range(12, 0, -1)]
+        spans = [(start, end) for start, end in spans if start < after and end > first]
         months = max(1, min(6, months))
         return [
-            ([f"mo{d:%Y%m}" for d in starts[n : n + months]], starts[min(n + months, 12) - 1], ends[n])
-            for n in range(0, 12, months)
+            ([f"mo{start:%Y%m}" for start, _end in spans[n : n + months]], spans[n : n + months][-1][0], spans[n][1])
+            for n in range(0, len(spans), months)
         ]
 
     def _stream(self, cursor, vector: str, text: str, want: int) -> tuple[list[tuple[int, int, bool]], bool]:
