@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -117,6 +118,9 @@ def read_rows(file_format: str, data: bytes) -> list[dict]:
     return [{lookup[k.strip()]: v for k, v in row.items() if k and k.strip() in lookup} for row in raw]
 
 
+ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(value) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -125,6 +129,13 @@ def _date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip().replace("/", "-").replace(".", "-")
+    if ISO_DATE_RE.fullmatch(text):
+        # The usual form, read ten times faster than by strptime; an impossible date (2019-13-45) falls through
+        # to the patterns below, which reject it as before.
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
         try:
             return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time zone
