@@ -357,13 +357,15 @@ def index_insert(item_ids: list[int], prepared: list[tuple]) -> int:
     entries = list(zip(item_ids, keys, strict=True))
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO catalogue_searchentry (item_id, sort_key) VALUES (%s, %s)", entries)
-            cursor.executemany(
-                "INSERT INTO catalogue_search(rowid, title, body, facets) VALUES (%s, %s, %s, %s)",
+            _insert_many(cursor, "catalogue_searchentry (item_id, sort_key)", entries)
+            _insert_many(
+                cursor,
+                "catalogue_search(rowid, title, body, facets)",
                 [(key, title, body, facets) for key, (_day, title, body, facets) in zip(keys, prepared, strict=True)],
             )
-            cursor.executemany(
-                "INSERT INTO catalogue_search_title(rowid, title, facets) VALUES (%s, %s, %s)",
+            _insert_many(
+                cursor,
+                "catalogue_search_title(rowid, title, facets)",
                 [(key, title, facets) for key, (_day, title, _body, facets) in zip(keys, prepared, strict=True)],
             )
         return len(keys)
@@ -376,6 +378,16 @@ def index_insert(item_ids: list[int], prepared: list[tuple]) -> int:
         ((pk, key, *row[1:]) for pk, key, row in zip(item_ids, keys, prepared, strict=True)),
     )
     return len(keys)
+
+
+def _insert_many(cursor, into: str, rows: list[tuple], per_statement: int = 250) -> None:
+    """SQLite: multi-row INSERTs rather than executemany, which steps the statement once per row and releases
+    and re-takes the GIL around each step; while the import's worker thread holds the GIL, each re-take waits
+    for it. One statement per few hundred rows is one wait."""
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        row = "(" + ", ".join(["%s"] * len(part[0])) + ")"
+        cursor.execute(f"INSERT INTO {into} VALUES {', '.join([row] * len(part))}", [v for r in part for v in r])  # noqa: S608
 
 
 def index_set_validity(item_ids: Iterable[int], validity: str) -> None:
