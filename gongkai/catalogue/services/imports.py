@@ -304,8 +304,8 @@ def _prepare(rows: list[dict], first: int, context: dict, setup: dict, *, valida
             cleaned.append(values)
         if validate_only or chunk.errors:
             return chunk
-        agency_id, creator, now, words, today = (
-            setup["agency_id"], setup["creator"], setup["now"], setup["words"], setup["today"]
+        agency_id, creator, now, words, today, tz = (
+            setup["agency_id"], setup["creator"], setup["now"], setup["words"], setup["today"], setup["tz"]
         )  # fmt: skip
         nine = dt.time(9, 0)
         for values in cleaned:
@@ -328,7 +328,7 @@ def _prepare(rows: list[dict], first: int, context: dict, setup: dict, *, valida
                 **values,
                 "agency_id": agency_id,
                 "status": ItemStatus.PUBLISHED,
-                "published_at": timezone.make_aware(dt.datetime.combine(published_day, nine)),
+                "published_at": timezone.make_aware(dt.datetime.combine(published_day, nine), tz),
                 "body_text": body_text,
                 "created_by_id": creator,
                 "last_checked_at": now,
