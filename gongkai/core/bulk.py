@@ -82,11 +82,12 @@ def insert_rows(model: type[Model], rows: list[dict], *, returning: bool = False
     if connection.vendor == "postgresql":
         ids = _new_ids(model, len(rows)) if returning else []
         pk = model._meta.pk
-        columns = [f.column for f in fields] + ([pk.column] if returning and pk not in fields else [])
+        with_ids = returning and pk not in fields  # once: `in` compares fields one by one
+        columns = [f.column for f in fields] + ([pk.column] if with_ids else [])
         copy_rows(
             model._meta.db_table,
             columns,
-            (values_of(row) + ([ids[n]] if returning and pk not in fields else []) for n, row in enumerate(rows)),
+            (values_of(row) + [ids[n]] if with_ids else values_of(row) for n, row in enumerate(rows)),
         )
         return ids
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
