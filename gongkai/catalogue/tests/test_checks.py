@@ -198,3 +198,22 @@ def test_the_quick_number_hint_is_in_every_text_the_personal_data_patterns_match
             matched += 1
             assert checks.NUMBER_HINT_RE.search(text), text
     assert matched > 100
+
+
+def test_listed_words_are_found_whether_the_lists_come_prepared_or_plain():
+    from gongkai.catalogue.services.items import WordLists, text_problems
+
+    words = [
+        (WordListKind.SENSITIVE, "a.b(c)", ""),
+        (WordListKind.TYPO, "布署", "部署"),
+        (WordListKind.TYPO, "", ""),
+        (WordListKind.TYPO, "署", ""),
+    ]
+    texts = [("标题", "加强布署，a.b(c)"), ("正文", "axb(c) 没有列出的词"), ("内容概述", "")]
+    found = text_problems(texts, words=WordLists(words))
+    assert found == text_problems(texts, words=words)
+    assert sorted((p.kind, p.location, p.matched) for p in found) == [
+        (FindingKind.SENSITIVE_WORD, "标题", "a.b(c)@5"),
+        (FindingKind.TYPO, "标题", "布署@2"),
+        (FindingKind.TYPO, "标题", "署@3"),
+    ]
