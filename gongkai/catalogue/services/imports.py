@@ -203,7 +203,11 @@ def _context(agency) -> dict:
     for pk, code, name in Category.objects.filter(agency=agency).values_list("pk", "code", "name"):
         categories[code] = pk
         categories[name] = pk
-    existing = set(Item.objects.filter(agency=agency).exclude(index_number="").values_list("index_number", flat=True))
+    # No ORDER BY (Item's default ordering): without it the agency's numbers come from the covering partial unique
+    # index alone, with it from every item row, sorted; at 100,000 items an agency, seconds per import.
+    existing = set(
+        Item.objects.filter(agency=agency).exclude(index_number="").order_by().values_list("index_number", flat=True)
+    )
     return {"agency": agency, "categories": categories, "seen_index_numbers": set(), "existing_index_numbers": existing}
 
 
