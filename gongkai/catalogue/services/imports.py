@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import json
 import os
 import re
@@ -445,21 +446,25 @@ def items_import(*, actor, agency, rows: list[dict], job: ImportJob | None = Non
         "tz": timezone.get_current_timezone(),
     }
     numbers = _IndexNumbers(agency, template, context["existing_index_numbers"] | _explicit_index_numbers(rows))
-    starts = range(0, len(rows), CHUNK_ROWS)
+    # The first chunk is a quarter of the others: nothing is written while the worker prepares it.
+    bounds = [0, min(len(rows), max(1, CHUNK_ROWS // 4))]
+    while bounds[-1] < len(rows):
+        bounds.append(min(len(rows), bounds[-1] + CHUNK_ROWS))
+    chunks = list(itertools.pairwise(bounds)) if rows else []
     errors: list[dict] = []
     ids: list[int] = []
     with transaction.atomic():
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="items-import") as worker:
 
-            def submit(start: int):
-                part = rows[start : start + CHUNK_ROWS]
-                return worker.submit(_prepare, part, start, context, setup, validate_only=bool(errors))
+            def submit(n: int):
+                start, end = chunks[n]
+                return worker.submit(_prepare, rows[start:end], start, context, setup, validate_only=bool(errors))
 
-            pending = submit(0) if rows else None
-            for start in starts:
+            pending = submit(0) if chunks else None
+            for n in range(len(chunks)):
                 chunk = pending.result()  # re-raises the worker's exception here, inside the transaction
                 errors += chunk.errors
-                pending = submit(start + CHUNK_ROWS) if start + CHUNK_ROWS < len(rows) else None
+                pending = submit(n + 1) if n + 1 < len(chunks) else None
                 if not errors:
                     ids += _write(chunk, numbers)
         if errors:

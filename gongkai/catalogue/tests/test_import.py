@@ -317,7 +317,7 @@ def test_an_exception_in_the_worker_thread_propagates_and_writes_nothing(monkeyp
 
     def failing(texts, **kwargs):
         threads.add(threading.current_thread().name)
-        if texts[0][1] == "重复索引号之前":  # a row of the third chunk, after two were written
+        if texts[0][1] == "重复索引号之前":  # a row of the last chunk, after three were written
             raise RuntimeError("the checks broke")
         return text_problems(texts, **kwargs)
 
