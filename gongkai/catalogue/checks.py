@@ -21,6 +21,9 @@ ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![0-9])")
 # 16–19 digits, optionally in groups of four separated by one space or hyphen.
 CARD_RE = re.compile(r"(?<![0-9])([3-6]\d{3}(?:[- ]?\d{4}){3})([- ]?\d{1,3})?(?![0-9])")
+# Seven digits with at most one separator after the third: in every match of the three patterns above, so a
+# text without it has none of them; one cheap pass instead of three (most texts have no such number).
+NUMBER_HINT_RE = re.compile(r"\d{3}[- ]?\d{4}")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def _looks_like_resident_id(digits: str, today: dt.date | None) -> bool:
 
 def find_personal_data(text: str, location: str, *, today: dt.date | None = None) -> list[FoundProblem]:
     """Unmasked resident ID numbers, mobile numbers and bank card numbers in `text`."""
+    if not NUMBER_HINT_RE.search(text):
+        return []
     found: list[FoundProblem] = []
     taken: list[tuple[int, int]] = []
     for match in ID_RE.finditer(text):

@@ -298,7 +298,8 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, m
     """(item id, title, plain body) rows into the index; `replace` removes their old entries first.
 
     `meta` maps an item id to (agency id, category id, published_at, document type, validity) when the caller
-    has them at hand (the import); otherwise they are read from the items.
+    has them at hand; otherwise they are read from the items. (The import prepares its rows with `index_prepare`
+    in a worker thread and writes them with `index_insert`, the two halves of this.)
     """
     from gongkai.catalogue.models import Item
 
@@ -312,42 +313,81 @@ def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, m
                 "pk", "agency_id", "category_id", "published_at", "document_type", "validity"
             ):
                 meta[pk] = values
-    entries, fts, pg = [], [], []
-    for pk, title, body in rows:
-        agency_id, category_id, published_at, document_type, validity = meta[pk]
-        key = sort_key(published_at, pk)
-        entries.append((pk, key))
+    prepared = index_prepare([(title, body, meta[pk]) for pk, title, body in rows], vendor=connection.vendor)
+    return index_insert([r[0] for r in rows], prepared)
+
+
+def index_prepare(rows: Iterable[tuple[str, str, tuple]], *, vendor: str) -> list[tuple]:
+    """The index rows of (title, plain body, meta) rows, `meta` as in `index_write`, for the `vendor`'s index,
+    without their item ids: for `index_insert`.
+
+    Pure computation (no database, no connection, not even to ask its vendor), so a worker thread may run it
+    while the database writes other rows; the publication day is the local date in the active time zone.
+    """
+    out = []
+    for title, body, (agency_id, category_id, published_at, document_type, validity) in rows:
+        if isinstance(published_at, dt.datetime):
+            day = timezone.localdate(published_at) if timezone.is_aware(published_at) else published_at.date()
+        else:
+            day = published_at
         title_grams, body_grams = bigram_string(title), bigram_string(body)
         facets = facet_tokens(agency_id, category_id, document_type, validity)
-        if connection.vendor == "sqlite":
-            fts.append((key, title_grams, body_grams, facets))
-        else:
-            title_text, body_text = normalise(title), normalise(body)
-            facets = " ".join([facets, *time_tokens(key)])
-            pg.append(
-                (
-                    pk,
-                    key,
-                    title_text,
-                    title_text + "\n" + body_text,
-                    _vector_literal(title_grams + " " + body_grams, facets, ascii_grams(body_text, title_text)),
-                    _vector_literal(title_grams, facets, ascii_grams(title_text)),
-                )
+        if vendor == "sqlite":
+            out.append((day, title_grams, body_grams, facets))
+            continue
+        title_text, body_text = normalise(title), normalise(body)
+        facets = " ".join([facets, *time_tokens(day_key(day))])
+        out.append(
+            (
+                day,
+                title_text,
+                title_text + "\n" + body_text,
+                _vector_literal(title_grams + " " + body_grams, facets, ascii_grams(body_text, title_text)),
+                _vector_literal(title_grams, facets, ascii_grams(title_text)),
             )
+        )
+    return out
+
+
+def index_insert(item_ids: list[int], prepared: list[tuple]) -> int:
+    """Write `index_prepare`'s rows for these items (in the same order); no old entries are removed."""
+    if len(item_ids) != len(prepared):
+        raise ValueError("one item id per prepared index row")
+    keys = [sort_key(row[0], pk) for pk, row in zip(item_ids, prepared, strict=True)]
+    entries = list(zip(item_ids, keys, strict=True))
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO catalogue_searchentry (item_id, sort_key) VALUES (%s, %s)", entries)
-            cursor.executemany("INSERT INTO catalogue_search(rowid, title, body, facets) VALUES (%s, %s, %s, %s)", fts)
-            cursor.executemany(
-                "INSERT INTO catalogue_search_title(rowid, title, facets) VALUES (%s, %s, %s)",
-                [(key, title, facets) for key, title, _body, facets in fts],
+            _insert_many(cursor, "catalogue_searchentry (item_id, sort_key)", entries)
+            _insert_many(
+                cursor,
+                "catalogue_search(rowid, title, body, facets)",
+                [(key, title, body, facets) for key, (_day, title, body, facets) in zip(keys, prepared, strict=True)],
             )
-        return len(rows)
+            _insert_many(
+                cursor,
+                "catalogue_search_title(rowid, title, facets)",
+                [(key, title, facets) for key, (_day, title, _body, facets) in zip(keys, prepared, strict=True)],
+            )
+        return len(keys)
     # PostgreSQL: vectors as tsvector literals of the distinct bigrams (the two-character tokens) and the
     # filter lexemes, COPYed with the rest.
     copy_rows("catalogue_searchentry", ["item_id", "sort_key"], entries)
-    copy_rows("catalogue_search", ["item_id", "sort_key", "title", "body", "vec", "tvec"], pg)
-    return len(rows)
+    copy_rows(
+        "catalogue_search",
+        ["item_id", "sort_key", "title", "body", "vec", "tvec"],
+        ((pk, key, *row[1:]) for pk, key, row in zip(item_ids, keys, prepared, strict=True)),
+    )
+    return len(keys)
+
+
+def _insert_many(cursor, into: str, rows: list[tuple], per_statement: int = 250) -> None:
+    """SQLite: multi-row INSERTs rather than executemany, which steps the statement once per row and releases
+    and re-takes the GIL around each step; while the import's worker thread holds the GIL, each re-take waits
+    for it. One statement per few hundred rows is one wait."""
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        row = "(" + ", ".join(["%s"] * len(part[0])) + ")"
+        cursor.execute(f"INSERT INTO {into} VALUES {', '.join([row] * len(part))}", [v for r in part for v in r])  # noqa: S608
 
 
 def index_set_validity(item_ids: Iterable[int], validity: str) -> None:

@@ -12,14 +12,14 @@ faster than multi-row INSERTs whose thousands of placeholders the driver must pa
 INSERT … RETURNING.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.utils import timezone
 
 BATCH_ROWS = 500
 
 
-def _plan(model: type[Model], given: set[str]):
+def _plan(model: type[Model], given: set[str], db):
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in given)]
     constants: dict[str, object] = {}
@@ -37,7 +37,7 @@ def _plan(model: type[Model], given: set[str]):
             value = now
         else:
             value = f.get_default()
-        constants[f.attname] = f.get_db_prep_save(value, connection=connection)
+        constants[f.attname] = f.get_db_prep_save(value, connection=db)
     return fields, constants, prepared
 
 
@@ -64,24 +64,30 @@ def insert_rows(model: type[Model], rows: list[dict], *, returning: bool = False
     keys in row order."""
     if not rows:
         return []
-    fields, constants, prepared = _plan(model, set(rows[0]))
+    # The connection itself, not the `connection` proxy, whose every attribute is a thread-local look-up: the
+    # fields ask it for the backend's adapters once per value.
+    db = connections[DEFAULT_DB_ALIAS]
+    fields, constants, prepared = _plan(model, set(rows[0]), db)
     order = [f.attname for f in fields]
+    template = [constants.get(name) for name in order]
+    slots = [(order.index(attname), attname, field) for attname, field in prepared]
 
     def values_of(row: dict) -> list:
-        values = dict(constants)
-        for attname, field in prepared:
+        values = template.copy()
+        for index, attname, field in slots:
             value = row[attname]
-            values[attname] = value if field is None else field.get_db_prep_save(value, connection=connection)
-        return [values[name] for name in order]
+            values[index] = value if field is None else field.get_db_prep_save(value, connection=db)
+        return values
 
     if connection.vendor == "postgresql":
         ids = _new_ids(model, len(rows)) if returning else []
         pk = model._meta.pk
-        columns = [f.column for f in fields] + ([pk.column] if returning and pk not in fields else [])
+        with_ids = returning and pk not in fields  # once: `in` compares fields one by one
+        columns = [f.column for f in fields] + ([pk.column] if with_ids else [])
         copy_rows(
             model._meta.db_table,
             columns,
-            (values_of(row) + ([ids[n]] if returning and pk not in fields else []) for n, row in enumerate(rows)),
+            (values_of(row) + [ids[n]] if with_ids else values_of(row) for n, row in enumerate(rows)),
         )
         return ids
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)

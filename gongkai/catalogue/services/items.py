@@ -1,7 +1,9 @@
 """Drafting items, keeping versions, attachments, and the automatic checks with their overrides."""
 
 import datetime as dt
+import functools
 import os
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -316,10 +318,28 @@ def internal_link_ok(link: str) -> bool | None:
     return True
 
 
-def word_lists_for(agency) -> list[tuple[str, str, str]]:
+class WordLists(list):
+    """word_lists_for's (kind, word, suggestion) entries, with what text_problems needs from them worked out once
+    per list rather than once per text (an import checks tens of thousands of texts against the same lists)."""
+
+    @functools.cached_property
+    def prepared(self) -> tuple[list, list, re.Pattern | None]:
+        return _prepared_words(self)
+
+
+def _prepared_words(words) -> tuple[list, list, re.Pattern | None]:
+    """(sensitive words, typos, a pattern matching any listed word or None when there are none)."""
+    sensitive = [(w, s) for k, w, s in words if k == WordListKind.SENSITIVE]
+    typos = [(w, s) for k, w, s in words if k == WordListKind.TYPO]
+    listed = sorted({w for w, _s in sensitive + typos if w})
+    return sensitive, typos, re.compile("|".join(map(re.escape, listed))) if listed else None
+
+
+def word_lists_for(agency) -> WordLists:
     """(kind, word, suggestion) of the site-wide lists and the agency's own."""
-    return list(WordListEntry.objects.filter(agency__isnull=True).values_list("kind", "word", "suggestion")) + list(
-        WordListEntry.objects.filter(agency=agency).values_list("kind", "word", "suggestion")
+    return WordLists(
+        list(WordListEntry.objects.filter(agency__isnull=True).values_list("kind", "word", "suggestion"))
+        + list(WordListEntry.objects.filter(agency=agency).values_list("kind", "word", "suggestion"))
     )
 
 
@@ -330,15 +350,16 @@ def text_problems(texts, *, words, today: dt.date | None = None) -> list[checks.
     mobile and bank card numbers are found before publishing (and in imports); typos and sensitive words are
     the routine monitoring of government websites (spec §4.3).
     """
-    sensitive = [(w, s) for k, w, s in words if k == WordListKind.SENSITIVE]
-    typos = [(w, s) for k, w, s in words if k == WordListKind.TYPO]
+    sensitive, typos, any_word = words.prepared if isinstance(words, WordLists) else _prepared_words(words)
     found: list[checks.FoundProblem] = []
     for location, text in texts:
         if not text:
             continue
         found += checks.find_personal_data(text, location, today=today)
-        found += checks.find_words(text, location, sensitive, FindingKind.SENSITIVE_WORD)
-        found += checks.find_words(text, location, typos, FindingKind.TYPO)
+        # One pass for "is any listed word here at all" instead of a search per word: most texts have none.
+        if any_word is not None and any_word.search(text):
+            found += checks.find_words(text, location, sensitive, FindingKind.SENSITIVE_WORD)
+            found += checks.find_words(text, location, typos, FindingKind.TYPO)
     return found
 
 

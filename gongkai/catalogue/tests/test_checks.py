@@ -182,3 +182,38 @@ def test_the_personal_data_detector_on_the_labelled_set_keeps_its_measured_quali
     floors = {"resident_id": (0.99, 0.95), "mobile": (0.99, 0.95), "bank_card": (0.75, 0.99), "all": (0.93, 0.96)}
     for kind, (precision, recall) in floors.items():
         assert result[kind][0] >= precision and result[kind][1] >= recall, kind
+
+
+def test_the_quick_number_hint_is_in_every_text_the_personal_data_patterns_match():
+    import random
+
+    from gongkai.catalogue import checks
+
+    rng = random.Random(3)
+    alphabet = "0123456789" * 4 + "１２３ -X号，"
+    matched = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(7, 30)))
+        if any(p.search(text) for p in (checks.ID_RE, checks.CARD_RE, checks.MOBILE_RE)):
+            matched += 1
+            assert checks.NUMBER_HINT_RE.search(text), text
+    assert matched > 100
+
+
+def test_listed_words_are_found_whether_the_lists_come_prepared_or_plain():
+    from gongkai.catalogue.services.items import WordLists, text_problems
+
+    words = [
+        (WordListKind.SENSITIVE, "a.b(c)", ""),
+        (WordListKind.TYPO, "布署", "部署"),
+        (WordListKind.TYPO, "", ""),
+        (WordListKind.TYPO, "署", ""),
+    ]
+    texts = [("标题", "加强布署，a.b(c)"), ("正文", "axb(c) 没有列出的词"), ("内容概述", "")]
+    found = text_problems(texts, words=WordLists(words))
+    assert found == text_problems(texts, words=words)
+    assert sorted((p.kind, p.location, p.matched) for p in found) == [
+        (FindingKind.SENSITIVE_WORD, "标题", "a.b(c)@5"),
+        (FindingKind.TYPO, "标题", "布署@2"),
+        (FindingKind.TYPO, "标题", "署@3"),
+    ]

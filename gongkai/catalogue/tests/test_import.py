@@ -154,3 +154,178 @@ def test_the_bulk_insert_stores_what_bulk_create_would(prefecture, categories):
     )
     assert ItemVersion.objects.get(item_id=pk).metadata == {"imported": True, "列": [1, "二"]}
     assert insert_rows(Item, []) == []
+
+
+# --- items_import in chunks: a worker thread prepares the next chunk while the main thread writes the last ---
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _mixed_rows(agency) -> list[dict]:
+    """Two years, given and generated index numbers (a later row gives the number the first row would be
+    generated), personal data, a typo, a repealed item, a category, document numbers and keywords."""
+    return [
+        {"title": "关于2019年部门预算的说明", "published_at": "2019-02-10", "body": "<p>联系电话13812345678。</p>"},
+        {"title": "统计公报", "published_at": "2019/03/05", "category": "统计信息", "index_number": "OLD-1"},
+        {"title": "旧办法", "published_at": "2019-04-01", "validity": "废止", "document_type": "行政规范性文件",
+         "document_number": "黔东南府发〔2019〕3号", "body": "<p>身分证明材料</p>"},
+        {"title": "2020年工作要点", "published_at": "2020-01-06", "keywords": "工作要点", "summary": "要点"},
+        {"title": "公示名单", "published_at": "2020-05-06", "body": "<p>账号 6222 0202 0000 1234 562</p>"},
+        {"title": "重复索引号之前", "published_at": "2019-06-01", "index_number": f"{agency.credit_code}/2019-00001"},
+        {"title": "最后一条", "published_at": "2020-12-31", "date_written": "2020-12-01", "summary": "结束"},
+    ]  # fmt: skip
+
+
+def _written(ids: list[int]) -> dict:
+    """What an import wrote, with item ids replaced by row positions and the import's clock left out."""
+    from django.db import connection
+
+    from gongkai.audit.models import AuditEvent
+    from gongkai.catalogue import search
+    from gongkai.catalogue.models import Finding, IndexSequence, ItemVersion, SearchEntry
+
+    at = {pk: n for n, pk in enumerate(ids)}
+    clock = {"id", "created_at", "updated_at", "last_checked_at", "found_at"}
+
+    def key(value: int) -> tuple[int, int]:
+        return value >> search.ID_BITS, at[value & search.ID_MASK]
+
+    def fields(obj) -> dict:
+        out = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in clock}
+        if "item_id" in out:
+            out["item_id"] = at[out["item_id"]]
+        if "sort_key" in out:
+            out["sort_key"] = key(out["sort_key"])
+        return out
+
+    index = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for table in search.SQLITE_TABLES:
+                cursor.execute(f"SELECT rowid, * FROM {table}")  # noqa: S608 - fixed names
+                index += [(table, key(rowid), *rest) for rowid, *rest in cursor.fetchall()]
+        else:
+            cursor.execute("SELECT * FROM catalogue_search")
+            names = [c.name for c in cursor.description]
+            for row in cursor.fetchall():
+                values = dict(zip(names, row, strict=True))
+                values["item_id"], values["sort_key"] = at[values["item_id"]], key(values["sort_key"])
+                index.append(tuple(sorted(values.items())))
+    event = AuditEvent.objects.filter(verb="catalogue.item_import").get()
+    return {
+        "items": [fields(item) for item in Item.objects.filter(pk__in=ids).order_by("pk")],
+        "versions": sorted(map(fields, ItemVersion.objects.filter(item_id__in=ids)), key=repr),
+        "findings": sorted(map(fields, Finding.objects.filter(item_id__in=ids)), key=repr),
+        "entries": sorted(map(fields, SearchEntry.objects.filter(item_id__in=ids)), key=repr),
+        "index": sorted(index, key=repr),
+        "sequences": sorted(IndexSequence.objects.values_list("agency_id", "year", "last")),
+        "audit": (event.after["count"], event.after["first_id"] == ids[0], event.after["last_id"] == ids[-1]),
+    }
+
+
+def _spy_on_cursors(monkeypatch) -> set[str]:
+    """The names of the threads that open database cursors from now on."""
+    import threading
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    threads, cursor = set(), BaseDatabaseWrapper._cursor
+
+    def spy(self, *args, **kwargs):
+        threads.add(threading.current_thread().name)
+        return cursor(self, *args, **kwargs)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "_cursor", spy)
+    return threads
+
+
+def test_an_import_in_many_chunks_writes_exactly_what_one_chunk_writes(monkeypatch, prefecture, adam, categories):
+    import threading
+
+    from django.db import transaction
+
+    from gongkai.catalogue.models import WordListEntry, WordListKind
+
+    WordListEntry.objects.create(agency=None, kind=WordListKind.TYPO, word="身分证", suggestion="身份证")
+    rows = _mixed_rows(prefecture)
+    monkeypatch.setattr(imports_service, "CHUNK_ROWS", 100)
+    with pytest.raises(_RolledBack), transaction.atomic():
+        one_chunk = _written(imports_service.items_import(actor=adam, agency=prefecture, rows=rows))
+        raise _RolledBack
+    assert Item.objects.count() == 0
+    monkeypatch.setattr(imports_service, "CHUNK_ROWS", 2)
+    threads = _spy_on_cursors(monkeypatch)
+    ids = imports_service.items_import(actor=adam, agency=prefecture, rows=rows)
+    assert threads == {threading.current_thread().name}  # the worker never touched the database
+    assert ids == sorted(ids) and len(ids) == len(rows)
+    assert _written(ids) == one_chunk
+    # The first row's generated number skips the one a row of a later chunk gives.
+    assert Item.objects.get(pk=ids[0]).index_number == f"{prefecture.credit_code}/2019-00002"
+    assert one_chunk["items"][0]["personal_data_found"] and one_chunk["items"][2]["repealed_on"] is not None
+    assert {f["kind"] for f in one_chunk["findings"]} == {"mobile", "bank_card", "typo"}
+    assert len(one_chunk["index"]) >= len(rows)
+    assert catalogue_search(query="最后一条").total == 1
+
+
+def test_a_bad_row_in_the_last_chunk_rolls_back_the_chunks_already_written(monkeypatch, prefecture, adam, categories):
+    from django.core.exceptions import ValidationError
+
+    from gongkai.audit.models import AuditEvent
+    from gongkai.catalogue.models import Finding, IndexSequence, ItemVersion, SearchEntry
+
+    rows = _mixed_rows(prefecture)
+    rows[-1] = {**rows[-1], "category": "不存在的分类"}
+    monkeypatch.setattr(imports_service, "CHUNK_ROWS", 2)
+    written, write = [], imports_service._write
+    monkeypatch.setattr(imports_service, "_write", lambda chunk, numbers: written.append(1) or write(chunk, numbers))
+    with pytest.raises(ValidationError) as raised:
+        imports_service.items_import(actor=adam, agency=prefecture, rows=rows)
+    assert len(written) == 3  # the first three chunks were written before the last one was validated...
+    assert raised.value.messages == ["第8行 主题分类：本机关没有“不存在的分类”这个分类。"]
+    for model in (Item, ItemVersion, Finding, SearchEntry, IndexSequence):  # ... and are gone
+        assert not model.objects.exists(), model
+    assert not AuditEvent.objects.filter(verb="catalogue.item_import").exists()
+    assert catalogue_search(query="统计公报").total == 0
+
+
+def test_the_error_report_lists_the_bad_rows_of_every_chunk_in_the_callers_language(monkeypatch, prefecture, adam):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    rows = [{"title": f"第{n}条", "published_at": "2021-01-04"} for n in range(7)]
+    rows[1]["title"] = ""
+    rows[4]["published_at"] = "2021-13-45"
+    rows[6]["title"] = ""
+    monkeypatch.setattr(imports_service, "CHUNK_ROWS", 2)
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        imports_service.items_import(actor=adam, agency=prefecture, rows=rows)
+    messages = raised.value.messages
+    assert [m.split(" ")[0] for m in messages] == ["第3行", "第6行", "第8行"]
+    assert "The title must not be empty." in messages[0] and "The title must not be empty." in messages[2]
+    assert Item.objects.count() == 0
+
+
+def test_an_exception_in_the_worker_thread_propagates_and_writes_nothing(monkeypatch, prefecture, adam, categories):
+    import threading
+
+    from gongkai.audit.models import AuditEvent
+    from gongkai.catalogue.models import Finding, IndexSequence, ItemVersion, SearchEntry
+
+    threads, text_problems = set(), imports_service.text_problems
+
+    def failing(texts, **kwargs):
+        threads.add(threading.current_thread().name)
+        if texts[0][1] == "重复索引号之前":  # a row of the last chunk, after three were written
+            raise RuntimeError("the checks broke")
+        return text_problems(texts, **kwargs)
+
+    monkeypatch.setattr(imports_service, "text_problems", failing)
+    monkeypatch.setattr(imports_service, "CHUNK_ROWS", 2)
+    with pytest.raises(RuntimeError, match="the checks broke"):
+        imports_service.items_import(actor=adam, agency=prefecture, rows=_mixed_rows(prefecture))
+    assert threads and threading.current_thread().name not in threads
+    for model in (Item, ItemVersion, Finding, SearchEntry, IndexSequence):
+        assert not model.objects.exists(), model
+    assert not AuditEvent.objects.filter(verb="catalogue.item_import").exists()
