@@ -1,6 +1,7 @@
 """A citizen applies online, a clerk asks for a correction and replies, the citizen reads and downloads the reply."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from gongkai.applications.models import Application
@@ -16,7 +17,8 @@ def test_a_case_goes_from_the_online_form_to_the_reply_letter(tree, alice, plain
     page.goto(live_server.url + "/agencies/qdn/")
     page.get_by_role("link", name="依申请公开").click()
     assert page.locator("h1").inner_text() == "政府信息公开申请"
-    assert not page.locator("#id_credit_code").is_visible()
+    # The page's script hides them once it runs; expect() waits for that, is_visible() would not.
+    expect(page.locator("#id_credit_code")).to_be_hidden()
     page.fill("#id_name", "杨晓燕")
     page.fill("#id_phone", "13985512345")
     page.select_option("#id_id_type", "resident_id")

@@ -1,6 +1,7 @@
 """A clerk logs in, works in the right agency and uses the calendar; a citizen reads the portal."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from gongkai.accounts.models import Role, RoleAssignment
@@ -43,5 +44,5 @@ def test_a_wrong_password_keeps_the_username_and_says_why(tree, alice, page, liv
     page.fill("#id_username", "alice")
     page.fill("#id_password", "not-the-password")
     page.get_by_role("button", name="登录").click()
+    expect(page.locator(".form-errors")).to_be_visible()  # waits for the answer page, as is_visible() would not
     assert page.input_value("#id_username") == "alice"
-    assert page.locator(".form-errors").is_visible()
