@@ -51,7 +51,7 @@ from gongkai.core.bulk import copy_rows
 
 MAX_QUERY_CHARS = 64
 COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop there
-PROBE_ROWS = 2000  # PostgreSQL: most matches a window longer than a month is read for at once (see _stream)
+PROBE_ROWS = 2000  # PostgreSQL: most matches a window of a year or more is read for at once (see _stream)
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
 SQLITE_TABLES = ("catalogue_search", "catalogue_search_title")
@@ -623,18 +623,17 @@ class _Postgres:
 
     @staticmethod
     def _windows(newest: dt.date, oldest: dt.date):
-        """Calendar windows, newest first, as (lexemes, first day, day after): the newest day, the six before it,
-        the rest of its month, the month before, the rest of its year, then one year at a time. Each names at
-        most six lexemes: GIN checks every OR'd lexeme against every candidate of the query's own lexemes, so
-        a window of a hundred days cost more than reading all the candidates."""
+        """Calendar windows, newest first, as (lexemes, first day, day after): the newest week, the rest of its
+        month with the month before, the rest of its year, then one year at a time. Each names a few lexemes:
+        GIN checks every OR'd lexeme against every candidate of the query's own lexemes, so a window of a
+        hundred days cost more than reading all the candidates; and each window is a lookup of its own, so
+        there are few small ones."""
         one = dt.timedelta(days=1)
         week = [newest - n * one for n in range(7)]
-        yield [f"dy{newest:%Y%m%d}"], newest, newest + one
-        yield [f"dy{d:%Y%m%d}" for d in week[1:]], week[-1], newest
+        yield [f"dy{d:%Y%m%d}" for d in week], week[-1], newest + one
         month = newest.replace(day=1)
-        yield [f"mo{month:%Y%m}"], month, min(week[-1], newest)
         previous = (month - one).replace(day=1)
-        yield [f"mo{previous:%Y%m}"], previous, month
+        yield [f"mo{month:%Y%m}", f"mo{previous:%Y%m}"], previous, week[-1]
         year = newest.replace(month=1, day=1)
         yield [f"yr{year.year}"], year, previous
         for y in range(year.year - 1, oldest.year - 1, -1):
@@ -662,7 +661,7 @@ class _Postgres:
 
         Window by window (see `_windows`), guided by the density of matches seen so far: while the rest of the
         catalogue should hold many more than are still wanted, the next window; once it should hold few,
-        everything older at once, bounded by the sort key alone. A window longer than a month (a year, or
+        everything older at once, bounded by the sort key alone. A window of a year or more (a year, or
         everything older) is read unordered and only up to a bound (`_probe`), so that matches bunched in one
         old stretch (a year's number, a campaign's name) are never all read and sorted to show the newest few:
         one that holds more, or that the density says would, is read in parts, newest first (everything
