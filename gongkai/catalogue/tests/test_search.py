@@ -392,3 +392,14 @@ def test_numbers_of_three_four_and_more_digits_match_a_plain_scan(prefecture):
         expected = _expected(made, query, lambda i: True)
         assert catalogue_search(query=query).total == len(expected), query
         assert [h.item.pk for h in catalogue_search(query=query).hits] == expected, query
+
+
+def test_sqlite_merges_the_index_eight_segments_at_a_time(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("an FTS5 setting")
+    with connection.cursor() as cursor:
+        for table in search.SQLITE_TABLES:
+            cursor.execute(f"SELECT v FROM {table}_config WHERE k = 'automerge'")  # noqa: S608 - fixed names
+            assert cursor.fetchone() == (search.SQLITE_AUTOMERGE,)
