@@ -751,8 +751,9 @@ class _Postgres:
             return candidates
         tests = " AND ".join(["strpos(body, %s) > 0"] * len(self.runs))
         found: list[tuple[int, int, bool]] = []
-        for part in range(0, len(candidates), max(need + need // 4 + 20, 100)):
-            chunk = candidates[part : part + max(need + need // 4 + 20, 100)]
+        size = max(need + need // 4 + 20, 100)  # room for some that fail
+        for part in range(0, len(candidates), size):
+            chunk = candidates[part : part + size]
             cursor.execute(
                 f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608
                 [[c[1] for c in chunk], *self.runs],
