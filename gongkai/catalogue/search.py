@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from gongkai.core.bulk import copy_rows
+from gongkai.core.bulk import copy_rows, insert_values
 
 MAX_QUERY_CHARS = 64
 COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop there
@@ -121,11 +121,16 @@ def day_key(day: dt.date) -> int:
     return day.toordinal() << ID_BITS
 
 
+def publication_day(published_at: dt.datetime | dt.date) -> dt.date:
+    """The local (active time zone) day of a publication time."""
+    if isinstance(published_at, dt.datetime):
+        return timezone.localdate(published_at) if timezone.is_aware(published_at) else published_at.date()
+    return published_at
+
+
 def sort_key(published_at: dt.datetime | dt.date, item_id: int) -> int:
     """Newest first = largest first: the publication day (local time), then the item id."""
-    if isinstance(published_at, dt.datetime):
-        published_at = timezone.localdate(published_at) if timezone.is_aware(published_at) else published_at.date()
-    return day_key(published_at) | (item_id & ID_MASK)
+    return day_key(publication_day(published_at)) | (item_id & ID_MASK)
 
 
 def _token(value) -> str:
@@ -338,10 +343,7 @@ def index_prepare(rows: Iterable[tuple[str, str, tuple]], *, vendor: str) -> lis
     """
     out = []
     for title, body, (agency_id, category_id, published_at, document_type, validity) in rows:
-        if isinstance(published_at, dt.datetime):
-            day = timezone.localdate(published_at) if timezone.is_aware(published_at) else published_at.date()
-        else:
-            day = published_at
+        day = publication_day(published_at)
         title_grams, body_grams = bigram_string(title), bigram_string(body)
         facets = facet_tokens(agency_id, category_id, document_type, validity)
         if vendor == "sqlite":
@@ -369,13 +371,13 @@ def index_insert(item_ids: list[int], prepared: list[tuple]) -> int:
     entries = list(zip(item_ids, keys, strict=True))
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            _insert_many(cursor, "catalogue_searchentry (item_id, sort_key)", entries)
-            _insert_many(
+            insert_values(cursor, "catalogue_searchentry (item_id, sort_key)", entries)
+            insert_values(
                 cursor,
                 "catalogue_search(rowid, title, body, facets)",
                 [(key, title, body, facets) for key, (_day, title, body, facets) in zip(keys, prepared, strict=True)],
             )
-            _insert_many(
+            insert_values(
                 cursor,
                 "catalogue_search_title(rowid, title, facets)",
                 [(key, title, facets) for key, (_day, title, _body, facets) in zip(keys, prepared, strict=True)],
@@ -390,16 +392,6 @@ def index_insert(item_ids: list[int], prepared: list[tuple]) -> int:
         ((pk, key, *row[1:]) for pk, key, row in zip(item_ids, keys, prepared, strict=True)),
     )
     return len(keys)
-
-
-def _insert_many(cursor, into: str, rows: list[tuple], per_statement: int = 250) -> None:
-    """SQLite: multi-row INSERTs rather than executemany, which steps the statement once per row and releases
-    and re-takes the GIL around each step; while the import's worker thread holds the GIL, each re-take waits
-    for it. One statement per few hundred rows is one wait."""
-    for start in range(0, len(rows), per_statement):
-        part = rows[start : start + per_statement]
-        row = "(" + ", ".join(["%s"] * len(part[0])) + ")"
-        cursor.execute(f"INSERT INTO {into} VALUES {', '.join([row] * len(part))}", [v for r in part for v in r])  # noqa: S608
 
 
 def index_set_validity(item_ids: Iterable[int], validity: str) -> None:

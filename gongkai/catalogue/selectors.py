@@ -283,6 +283,18 @@ def _substring_scan(query: str, filters: search.SearchFilters) -> QuerySet[Item]
     )
 
 
+def _search_input(query, agencies, category, year, document_type, validity):
+    """The trimmed query, the index's filters and the query's phrases, as both id selectors read them (no
+    filters are built for an empty query)."""
+    query = (query or "").strip()[: search.MAX_QUERY_CHARS]
+    if not query:
+        return query, None, []
+    filters = _search_filters(
+        agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
+    )
+    return query, filters, search.query_phrases(query)
+
+
 def catalogue_search_ids(
     *,
     query: str,
@@ -299,13 +311,9 @@ def catalogue_search_ids(
 
     Same results on SQLite and PostgreSQL; see search.py for the bigram index behind it.
     """
-    query = (query or "").strip()[: search.MAX_QUERY_CHARS]
+    query, filters, phrases = _search_input(query, agencies, category, year, document_type, validity)
     if not query:
         return search.SearchResult([], 0)
-    filters = _search_filters(
-        agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
-    )
-    phrases = search.query_phrases(query)
     if phrases:
         return search.search_page(phrases, filters, limit=limit, offset=offset)
     items = _substring_scan(query, filters)
@@ -325,13 +333,9 @@ def catalogue_search_queryset(
     validity: str | None = None,
 ) -> QuerySet[Item]:
     """Every published item matching, uncapped (unordered queryset), for callers that want them all."""
-    query = (query or "").strip()[: search.MAX_QUERY_CHARS]
+    query, filters, phrases = _search_input(query, agencies, category, year, document_type, validity)
     if not query:
         return Item.objects.none()
-    filters = _search_filters(
-        agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
-    )
-    phrases = search.query_phrases(query)
     if not phrases:
         return _substring_scan(query, filters)
     sql, params = search.match_subquery(phrases, filters)

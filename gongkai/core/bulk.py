@@ -9,7 +9,7 @@ auto timestamps are filled once per call).
 
 On PostgreSQL the rows go through COPY (new ids drawn from the table's sequence first), which is several times
 faster than multi-row INSERTs whose thousands of placeholders the driver must parse; on SQLite, multi-row
-INSERT … RETURNING.
+INSERT … RETURNING (`insert_values`).
 """
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -48,6 +48,24 @@ def copy_rows(table: str, columns: list[str], rows) -> None:
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def insert_values(cursor, into: str, rows: list[tuple], *, per_statement: int = 250, returning: str = "") -> list:
+    """SQLite: `rows` into `into` ("table (col, …)") as multi-row INSERTs of `per_statement` rows; with
+    `returning` (a column), the values it returns, in row order.
+
+    Not executemany, which steps the statement once per row and releases and re-takes the GIL around each
+    step; while an import's worker thread holds the GIL, each re-take waits for it. One statement per few
+    hundred rows is one wait."""
+    out: list = []
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        row = "(" + ", ".join(["%s"] * len(part[0])) + ")"
+        sql = f"INSERT INTO {into} VALUES {', '.join([row] * len(part))}"  # noqa: S608 - callers' fixed names
+        cursor.execute(sql + (f" RETURNING {returning}" if returning else ""), [v for r in part for v in r])
+        if returning:
+            out += [r[0] for r in cursor.fetchall()]
+    return out
 
 
 def _new_ids(model: type[Model], count: int) -> list[int]:
@@ -91,19 +109,11 @@ def insert_rows(model: type[Model], rows: list[dict], *, returning: bool = False
         )
         return ids
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    pk_column = connection.ops.quote_name(model._meta.pk.column)
-    ids = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_ROWS):
-            batch = rows[start : start + BATCH_ROWS]
-            params: list = []
-            for row in batch:
-                params.extend(values_of(row))
-            placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES {', '.join([placeholders] * len(batch))}"  # noqa: S608
-            if returning:
-                cursor.execute(sql + f" RETURNING {pk_column}", params)
-                ids += [row[0] for row in cursor.fetchall()]
-            else:
-                cursor.execute(sql, params)
-    return ids
+        return insert_values(
+            cursor,
+            f"{model._meta.db_table} ({columns})",
+            [values_of(row) for row in rows],
+            per_statement=BATCH_ROWS,
+            returning=connection.ops.quote_name(model._meta.pk.column) if returning else "",
+        )
