@@ -213,7 +213,7 @@ class SearchPage:
     total: int
     page: int
     pages: int
-    more: bool = False  # more than search.COUNT_CAP matches: `total` is the cap, the pages stop there
+    more: bool = False  # more than search.results.COUNT_CAP matches: `total` is the cap, the pages stop there
 
 
 def _highlight(text: str, query_runs: list[str]) -> SafeString:
@@ -307,7 +307,7 @@ def catalogue_search_ids(
     offset: int = 0,
 ) -> search.SearchResult:
     """The ids of one page of published items containing the query, best first (title hits, then the
-    newest), and the total, exact up to search.COUNT_CAP.
+    newest), and the total, exact up to search.results.COUNT_CAP.
 
     Same results on SQLite and PostgreSQL; see search.py for the bigram index behind it.
     """
@@ -317,10 +317,10 @@ def catalogue_search_ids(
     if phrases:
         return search.search_page(phrases, filters, limit=limit, offset=offset)
     items = _substring_scan(query, filters)
-    total = items[: search.COUNT_CAP + 1].count()
-    offset = min(offset, search.COUNT_CAP)
-    ids = list(items.values_list("pk", flat=True)[offset : min(offset + limit, search.COUNT_CAP)])
-    return search.SearchResult(ids, min(total, search.COUNT_CAP), total > search.COUNT_CAP)
+    total = items[: search.results.COUNT_CAP + 1].count()
+    offset = min(offset, search.results.COUNT_CAP)
+    ids = list(items.values_list("pk", flat=True)[offset : min(offset + limit, search.results.COUNT_CAP)])
+    return search.SearchResult(ids, min(total, search.results.COUNT_CAP), total > search.results.COUNT_CAP)
 
 
 def catalogue_search_queryset(

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 def rebuild(apps, schema_editor):
     from gongkai.catalogue import search
-    from gongkai.catalogue.services.items import searchable_rows
+    from gongkai.catalogue.search import searchable_rows
 
     search.drop_schema(schema_editor)
     search.create_schema(schema_editor)

@@ -10,11 +10,11 @@ def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     from gongkai.catalogue import search
-    from gongkai.catalogue.services.items import searchable_rows
+    from gongkai.catalogue.search import searchable_rows
 
     Item = apps.get_model("catalogue", "Item")
     pks = list(Item.objects.filter(status="published").order_by("pk").values_list("pk", flat=True))
-    search.pg_rebuild(schema_editor, pks, searchable_rows)
+    search.schema.pg_rebuild(schema_editor, pks, searchable_rows)
 
 
 class Migration(migrations.Migration):

@@ -8,7 +8,7 @@ def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         from gongkai.catalogue import search
 
-        search.sqlite_tune(schema_editor)
+        search.schema.sqlite_tune(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -235,14 +235,8 @@ def _edit(*, actor, item: Item, fields: dict, verb: str, correction_note: str = 
         )
         item_check(actor=None, item=item, record=False)
         if item.status == ItemStatus.PUBLISHED:
-            search.index_write([(item.pk, item.title, _searchable_text(item))])
+            search.index_write([(item.pk, item.title, search.searchable_text(item))])
     return item
-
-
-def _searchable_text(item: Item) -> str:
-    texts = [item.summary, item.body_text, item.document_number, item.keywords]
-    texts += list(item.attachments.values_list("extracted_text", flat=True))
-    return "\n".join(t for t in texts if t)
 
 
 def attachment_add(*, actor, item: Item, upload) -> Attachment:
@@ -487,17 +481,3 @@ def items_rescan(*, actor, agency, batch: int = 500) -> dict:
             after=summary,
         )
     return summary
-
-
-def searchable_rows(pks) -> list[tuple[int, str, str]]:
-    """(id, title, text) of items for the search index: summary, body, document number, keywords, attachments."""
-    attachments: dict[int, list[str]] = {}
-    for item_id, text in Attachment.objects.filter(item_id__in=pks).values_list("item_id", "extracted_text"):
-        attachments.setdefault(item_id, []).append(text)
-    rows = Item.objects.filter(pk__in=pks).values_list(
-        "pk", "title", "summary", "body_text", "document_number", "keywords"
-    )
-    return [
-        (pk, title, "\n".join(t for t in (summary, body, number, keywords, *attachments.get(pk, [])) if t))
-        for pk, title, summary, body, number, keywords in rows
-    ]
