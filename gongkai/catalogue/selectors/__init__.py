@@ -4,7 +4,8 @@
 - search.py: the portal's full-text search (the index itself is `gongkai.catalogue.search`);
 - guide.py: the disclosure guide (政府信息公开指南);
 - report.py: the annual report's cells (条例 第二十条第（一）项) and the dashboards' counts;
-- review.py: the back office's Article 26 at-risk list and version diffs.
+- review.py: the back office's Article 26 at-risk list and version diffs;
+- checks.py: what the automatic checks find in an item (the word lists, `problems_of`).
 
 Other apps import these names from `gongkai.catalogue.selectors`.
 """
@@ -18,6 +19,7 @@ from gongkai.catalogue.selectors.browse import (
     published_years,
     validity_choices_for_filter,
 )
+from gongkai.catalogue.selectors.checks import open_findings, problems_of, word_lists_for
 from gongkai.catalogue.selectors.guide import default_guide_text, disclosure_guide_text
 from gongkai.catalogue.selectors.report import (
     ITEM_MODEL,
@@ -57,7 +59,10 @@ __all__ = [
     "items_at_risk",
     "items_browse",
     "items_for_feed",
+    "open_findings",
+    "problems_of",
     "published_years",
     "validity_choices_for_filter",
     "version_diff",
+    "word_lists_for",
 ]

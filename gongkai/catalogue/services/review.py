@@ -30,7 +30,7 @@ from gongkai.catalogue.models import (
     check_item_transition,
     format_index_number,
 )
-from gongkai.catalogue.services.items import item_check
+from gongkai.catalogue.services.checks import item_check
 from gongkai.core.errors import AccessDenied
 
 
