@@ -64,18 +64,3 @@ def _pg_create_indexes(schema_editor) -> None:
 def drop_schema(schema_editor) -> None:
     schema_editor.execute("DROP TABLE IF EXISTS catalogue_search")
     schema_editor.execute("DROP TABLE IF EXISTS catalogue_search_title")
-
-
-def pg_rebuild(schema_editor, pks: list[int], rows_of) -> None:
-    """PostgreSQL: rebuild the index of the items `pks` from `rows_of(pks)` (searchable rows), into a table
-    made anew and indexed after it is filled, which is much faster than a GIN insertion per row (migration
-    0006: the text kept in the row, ASCII four-grams)."""
-    from gongkai.catalogue.search.index import index_write
-
-    schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    schema_editor.execute("DELETE FROM catalogue_searchentry")
-    schema_editor.execute("DROP TABLE IF EXISTS catalogue_search")
-    _pg_create_table(schema_editor, "catalogue_search")
-    for start in range(0, len(pks), 2000):
-        index_write(rows_of(pks[start : start + 2000]), replace=False)
-    _pg_create_indexes(schema_editor)
