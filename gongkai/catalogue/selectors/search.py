@@ -132,7 +132,7 @@ def catalogue_search_ids(
     """The ids of one page of published items containing the query, best first (title hits, then the
     newest), and the total, exact up to search.results.COUNT_CAP.
 
-    Same results on SQLite and PostgreSQL; see search.py for the bigram index behind it.
+    Same results on SQLite and PostgreSQL; see the package gongkai/catalogue/search/ for the bigram index behind it.
     """
     query, filters, phrases = _search_input(query, agencies, category, year, document_type, validity)
     if not query:
@@ -197,7 +197,7 @@ def catalogue_search(
     """The portal's full-text search: a page of hits with highlighted title and snippet.
 
     Any query of two or more letters or digits finds every published item whose title, summary, body,
-    document number, keywords or attachment text contains it (see search.py for the bigram index).
+    document number, keywords or attachment text contains it (see gongkai/catalogue/search/ for the bigram index).
     """
     query = (query or "").strip()[: search.MAX_QUERY_CHARS]
     if not query:
