@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.audit.middleware.AuditContextMiddleware",
     "gongkai.analytics.middleware.VisitRecorderMiddleware",
+    # Inside the visit recorder, so that a page served from the cache is counted like any other.
+    "gongkai.portal.pagecache.PublicPageCacheMiddleware",
     # django-axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -170,9 +172,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production with Redis sets GONGKAI_REDIS_URL.
 REDIS_URL = env_str("GONGKAI_REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongkai_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 50_000)},
+        },
+    }
+
+# The portal's anonymous pages served from the "pages" cache, invalidated by every change that can alter them
+# (gongkai/portal/pagecache.py, docs/deploy.md "Caching").
+GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
+GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 24 * 3600)
+GONGKAI_PAGE_CACHE_SEARCH_SECONDS = env_int("GONGKAI_PAGE_CACHE_SEARCH_SECONDS", 300)
+GONGKAI_PROXY_CACHE_SECONDS = env_int("GONGKAI_PROXY_CACHE_SECONDS", 0)
 
 # --- Accounts, sessions and login security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
