@@ -11,6 +11,7 @@ from gongkai.catalogue.models import (
     Item,
     ItemStatus,
     Validity,
+    WordListEntry,
     WordListKind,
 )
 
@@ -161,6 +162,16 @@ class WordForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=WordListKind.choices)
     word = forms.CharField(label=_("词语"), max_length=50)
     suggestion = forms.CharField(label=_("建议改为"), max_length=50, required=False)
+
+
+class WordDeleteForm(forms.Form):
+    """Which entry of a word list to delete (the page's button carries its id)."""
+
+    entry = forms.ModelChoiceField(queryset=WordListEntry.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
 
 
 class ReviewChainForm(forms.Form):
