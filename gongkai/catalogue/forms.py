@@ -128,6 +128,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class OverrideForm(forms.Form):
+    """Why a finding is not a problem (one line, in the row of the findings table)."""
+
+    reason = forms.CharField(
+        label=_("忽略理由"), required=False, widget=forms.TextInput(attrs={"placeholder": _("忽略理由")})
+    )
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("附件"), help_text=_("PDF、DOCX、XLSX、PNG 或 JPG，不超过20MB"))
 

@@ -39,6 +39,7 @@ from gongkai.catalogue.forms import (
     GuideForm,
     ItemFilterForm,
     ItemForm,
+    OverrideForm,
     ReasonForm,
     RejectForm,
     ReviewChainForm,
@@ -195,89 +196,66 @@ def _own_ids(name):
     return lambda obj: {"auto_id": f"id_{name}_%s"}
 
 
+def _item_action(name, label, service, *fields, url_name, form=None, **kwargs):
+    """An item page button: `service(actor=…, item=…, <fields of its form>)`, posted to its own URL."""
+    kwargs.setdefault("form_kwargs", _own_ids(name))
+    return Action(
+        name=name,
+        label=label,
+        perform=lambda request, item, data: service(actor=request.user, item=item, **{f: data[f] for f in fields}),
+        form=form,
+        url=_item_url(url_name),
+        **kwargs,
+    )
+
+
+def _approver(user, item) -> bool:
+    return user_has_role(user, item.agency, Role.APPROVER, Role.AGENCY_ADMIN)
+
+
+def _in(*statuses):
+    return lambda item: item.status in statuses
+
+
+# The item's way through the review chain (条例 第二十条 and 第二十六条: publish within 20 working days).
 ITEM_ACTIONS = ActionSet(
     [
-        Action(
-            name="submit",
-            label=gettext_lazy("提交审核"),
-            perform=lambda request, item, data: services.item_submit(actor=request.user, item=item),
-            allowed=_may_edit_agency,
-            possible=lambda item: item.status == ItemStatus.DRAFT,
-            success=gettext_lazy("已提交审核。"),
-            url=_item_url("item_submit"),
+        _item_action(
+            "submit", gettext_lazy("提交审核"), services.item_submit, url_name="item_submit",
+            allowed=_may_edit_agency, possible=_in(ItemStatus.DRAFT), success=gettext_lazy("已提交审核。"),
         ),
-        Action(
-            name="approve",
-            label=gettext_lazy("通过"),
-            perform=lambda request, item, data: services.item_approve(
-                actor=request.user, item=item, proofread=data["proofread"], comment=data["comment"]
-            ),
-            form=ApproveForm,
-            form_kwargs=_own_ids("approve"),
-            allowed=item_can_review,
-            possible=lambda item: item.status == ItemStatus.IN_REVIEW,
+        _item_action(
+            "approve", gettext_lazy("通过"), services.item_approve, "proofread", "comment", url_name="item_approve",
+            form=ApproveForm, allowed=item_can_review, possible=_in(ItemStatus.IN_REVIEW),
             success=gettext_lazy("审核通过。"),
-            url=_item_url("item_approve"),
         ),
-        Action(
-            name="reject",
-            label=gettext_lazy("退回"),
-            perform=lambda request, item, data: services.item_reject(
-                actor=request.user, item=item, comment=data["comment"]
-            ),
-            form=RejectForm,
-            form_kwargs=_own_ids("reject"),
-            allowed=item_can_review,
-            possible=lambda item: item.status == ItemStatus.IN_REVIEW,
-            success=gettext_lazy("已退回起草人修改。"),
-            url=_item_url("item_reject"),
-            style="danger",
+        _item_action(
+            "reject", gettext_lazy("退回"), services.item_reject, "comment", url_name="item_reject",
+            form=RejectForm, allowed=item_can_review, possible=_in(ItemStatus.IN_REVIEW),
+            success=gettext_lazy("已退回起草人修改。"), style="danger",
         ),
-        Action(
-            name="withdraw",
-            label=gettext_lazy("撤回"),
-            perform=lambda request, item, data: services.item_withdraw(
-                actor=request.user, item=item, reason=data["reason"]
-            ),
-            form=ReasonForm,
-            form_kwargs=_own_ids("withdraw"),
-            allowed=lambda user, item: user_has_role(user, item.agency, Role.APPROVER, Role.AGENCY_ADMIN),
-            possible=lambda item: item.status in (ItemStatus.PUBLISHED, ItemStatus.SCHEDULED),
-            success=gettext_lazy("条目已撤回，门户网站不再显示。"),
-            url=_item_url("item_withdraw"),
-            style="danger",
+        _item_action(
+            "withdraw", gettext_lazy("撤回"), services.item_withdraw, "reason", url_name="item_withdraw",
+            form=ReasonForm, allowed=_approver, possible=_in(ItemStatus.PUBLISHED, ItemStatus.SCHEDULED),
+            success=gettext_lazy("条目已撤回，门户网站不再显示。"), style="danger",
         ),
-        Action(
-            name="reopen",
-            label=gettext_lazy("恢复为草稿"),
-            perform=lambda request, item, data: services.item_reopen(actor=request.user, item=item),
-            allowed=_may_edit_agency,
-            possible=lambda item: item.status == ItemStatus.WITHDRAWN,
-            success=gettext_lazy("条目已恢复为草稿。"),
-            url=_item_url("item_reopen"),
+        _item_action(
+            "reopen", gettext_lazy("恢复为草稿"), services.item_reopen, url_name="item_reopen",
+            allowed=_may_edit_agency, possible=_in(ItemStatus.WITHDRAWN), success=gettext_lazy("条目已恢复为草稿。"),
             style="secondary",
         ),
-        Action(
-            name="validity",
-            label=gettext_lazy("保存有效性"),
-            perform=lambda request, item, data: services.item_set_validity(
-                actor=request.user, item=item, validity=data["validity"], day=data["day"], reason=data["reason"]
-            ),
-            form=ValidityForm,
+        # 失效 and 废止 apply to rules and normative documents (and other documents that declare a validity).
+        _item_action(
+            "validity", gettext_lazy("保存有效性"), services.item_set_validity, "validity", "day", "reason",
+            url_name="item_validity", form=ValidityForm,
             form_kwargs=lambda item: {"initial": {"validity": item.validity}, "auto_id": "id_validity_%s"},
-            allowed=lambda user, item: user_has_role(user, item.agency, Role.APPROVER, Role.AGENCY_ADMIN),
+            allowed=_approver,
             possible=lambda item: item.is_published and item.document_type in ("rules", "normative", "other"),
             success=gettext_lazy("有效性已更新。"),
-            url=_item_url("item_validity"),
         ),
-        Action(
-            name="recheck",
-            label=gettext_lazy("重新检查"),
-            perform=lambda request, item, data: services.item_check(actor=request.user, item=item),
-            allowed=_may_edit_agency,
-            success=gettext_lazy("已重新检查。"),
-            url=_item_url("item_recheck"),
-            style="secondary",
+        _item_action(
+            "recheck", gettext_lazy("重新检查"), services.item_check, url_name="item_recheck",
+            allowed=_may_edit_agency, success=gettext_lazy("已重新检查。"), style="secondary",
         ),
         Action(
             name="attach",
@@ -291,7 +269,7 @@ ITEM_ACTIONS = ActionSet(
             url=_item_url("attachment_upload"),
         ),
     ]
-)
+)  # fmt: skip
 
 FINDING_ACTIONS = ActionSet(
     [
@@ -301,7 +279,7 @@ FINDING_ACTIONS = ActionSet(
             perform=lambda request, finding, data: services.finding_override(
                 actor=request.user, finding=finding, reason=data["reason"]
             ),
-            form=ReasonForm,
+            form=OverrideForm,
             form_kwargs=lambda finding: {"auto_id": f"id_finding{finding.pk}_%s"},
             allowed=lambda user, finding: finding_can_override(user, finding.item),
             possible=lambda finding: finding.is_open and finding.kind != FindingKind.MISSING_METADATA,
@@ -453,8 +431,29 @@ def _settings_initial(agency) -> dict:
     return {"initial": {"index_template": row.index_template if row else DEFAULT_INDEX_TEMPLATE}}
 
 
-def _delete_word(request, data):
-    services.word_entry_delete(actor=request.user, entry=data["entry"])
+def _word_list_actions(name, *, agency_of, allowed, **form_kwargs):
+    """Add to and delete from a word list: the agency's own, or (agency_of → None) the site-wide one."""
+    return [
+        Action(
+            name=name,
+            label=gettext_lazy("添加"),
+            perform=lambda request, agency, data: services.word_entry_add(
+                actor=request.user, agency=agency_of(agency), **data
+            ),
+            form=WordForm,
+            form_kwargs=lambda agency: {"auto_id": f"id_{name}_%s", **form_kwargs},
+            allowed=allowed,
+            style="small",
+        ),
+        Action(
+            name=f"{name}_delete",
+            label=gettext_lazy("删除"),
+            perform=lambda request, agency, data: services.word_entry_delete(actor=request.user, entry=data["entry"]),
+            form=WordDeleteForm,
+            form_kwargs=lambda agency: {"entries": WordListEntry.objects.filter(agency=agency_of(agency))},
+            allowed=allowed,
+        ),
+    ]
 
 
 # One action per form of the settings page; each posts `action=<name>` to the page itself.
@@ -500,40 +499,8 @@ SETTINGS_ACTIONS = ActionSet(
             allowed=_configures,
             style="small",
         ),
-        Action(
-            name="word",
-            label=gettext_lazy("添加"),
-            perform=lambda request, agency, data: services.word_entry_add(actor=request.user, agency=agency, **data),
-            form=WordForm,
-            form_kwargs=lambda agency: {"auto_id": "id_word_%s"},
-            allowed=_configures,
-            style="small",
-        ),
-        Action(
-            name="word_delete",
-            label=gettext_lazy("删除"),
-            perform=lambda request, agency, data: _delete_word(request, data),
-            form=WordDeleteForm,
-            form_kwargs=lambda agency: {"entries": WordListEntry.objects.filter(agency=agency)},
-            allowed=_configures,
-        ),
-        Action(
-            name="global_word",
-            label=gettext_lazy("添加"),
-            perform=lambda request, agency, data: services.word_entry_add(actor=request.user, agency=None, **data),
-            form=WordForm,
-            form_kwargs=lambda agency: {"prefix": "global"},
-            allowed=_site_admin,
-            style="small",
-        ),
-        Action(
-            name="global_word_delete",
-            label=gettext_lazy("删除"),
-            perform=lambda request, agency, data: _delete_word(request, data),
-            form=WordDeleteForm,
-            form_kwargs=lambda agency: {"entries": WordListEntry.objects.filter(agency__isnull=True)},
-            allowed=_site_admin,
-        ),
+        *_word_list_actions("word", agency_of=lambda agency: agency, allowed=_configures),
+        *_word_list_actions("global_word", agency_of=lambda agency: None, allowed=_site_admin, prefix="global"),
     ]
 )
 
