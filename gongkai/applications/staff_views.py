@@ -125,10 +125,6 @@ def _prefixed(name, more=None):
     return lambda application: {"prefix": name, **(more(application) if more else {})}
 
 
-def _open_without(kind):
-    return lambda application: not application.pauses.filter(kind=kind).exists()
-
-
 def _pending_extension(application):
     return application.extensions.filter(approved_on__isnull=True).first()
 
@@ -138,6 +134,13 @@ def _approve_extension(request, application, data):
     if extension is None:
         raise IllegalTransition(_("没有待批准的延期申请。"))
     return services.application_approve_extension(actor=request.user, extension=extension, on=data["on"])
+
+
+def _calls(service, *fields):
+    """An action's `perform`: the service, called by the user on the application with these fields of the form."""
+    return lambda request, application, data: service(
+        actor=request.user, application=application, **{name: data[name] for name in fields}
+    )
 
 
 def _in(*statuses):
@@ -167,9 +170,7 @@ ACTIONS = ActionSet(
         _action(
             "assign",
             gettext_lazy("指定承办人"),
-            lambda request, a, data: services.application_assign(
-                actor=request.user, application=a, handler=data["handler"]
-            ),
+            _calls(services.application_assign, "handler"),
             form=forms.AssignForm,
             more=lambda a: {"staff": _staff_of(a), "initial": {"handler": a.handler_id}},
         ),
@@ -195,91 +196,66 @@ ACTIONS = ActionSet(
         _action(
             "correction_request",
             gettext_lazy("发出补正通知"),
-            lambda request, a, data: services.application_request_correction(
-                actor=request.user, application=a, on=data["on"], text=data["text"], period_days=data["period_days"]
-            ),
+            _calls(services.application_request_correction, "on", "text", "period_days"),
             form=forms.CorrectionRequestForm,
-            possible=lambda a: a.status == Status.IN_PROGRESS and _open_without(PauseKind.CORRECTION)(a),
+            # 条例 第三十条: a correction is asked for once.
+            possible=lambda a: (
+                a.status == Status.IN_PROGRESS and not a.pauses.filter(kind=PauseKind.CORRECTION).exists()
+            ),
         ),
         _action(
             "correction_receive",
             gettext_lazy("登记收到补正"),
-            lambda request, a, data: services.application_receive_correction(
-                actor=request.user, application=a, on=data["on"], text=data["text"]
-            ),
+            _calls(services.application_receive_correction, "on", "text"),
             form=forms.CorrectionReceiveForm,
             possible=_in(Status.AWAITING_CORRECTION),
         ),
         _action(
             "correction_lapse",
             gettext_lazy("逾期不补正，终止办理"),
-            lambda request, a, data: services.application_close_without_correction(
-                actor=request.user, application=a, on=data["on"]
-            ),
+            _calls(services.application_close_without_correction, "on"),
             possible=_in(Status.AWAITING_CORRECTION),
             style="secondary",
         ),
         _action(
             "consultation_start",
             gettext_lazy("征求意见"),
-            lambda request, a, data: services.application_start_consultation(
-                actor=request.user,
-                application=a,
-                on=data["on"],
-                kind=data["kind"],
-                party=data["party"],
-                text=data["text"],
-            ),
+            _calls(services.application_start_consultation, "on", "kind", "party", "text"),
             form=forms.ConsultationStartForm,
             possible=_in(Status.IN_PROGRESS),
         ),
         _action(
             "consultation_end",
             gettext_lazy("登记征求意见结果"),
-            lambda request, a, data: services.application_end_consultation(
-                actor=request.user, application=a, on=data["on"], result=data["result"]
-            ),
+            _calls(services.application_end_consultation, "on", "result"),
             form=forms.ConsultationEndForm,
             possible=_in(Status.CONSULTING),
         ),
         _action(
             "extension_request",
             gettext_lazy("申请延期答复"),
-            lambda request, a, data: services.application_request_extension(
-                actor=request.user,
-                application=a,
-                on=data["on"],
-                days=data["days"],
-                reason=data["reason"],
-                kind=data["kind"],
-            ),
+            _calls(services.application_request_extension, "on", "days", "reason", "kind"),
             form=forms.ExtensionRequestForm,
             possible=_in(Status.IN_PROGRESS, Status.CONSULTING),
         ),
         _action(
             "fee_notify",
             gettext_lazy("计算并发出收费通知"),
-            lambda request, a, data: services.application_notify_fee(
-                actor=request.user, application=a, on=data["on"], method=data["method"], quantity=data["quantity"]
-            ),
+            _calls(services.application_notify_fee, "on", "method", "quantity"),
             form=forms.FeeNotifyForm,
             possible=lambda a: a.status == Status.IN_PROGRESS and not a.fees.exists(),
         ),
         _action(
             "fee_paid",
             gettext_lazy("登记已缴费"),
-            lambda request, a, data: services.application_record_payment(
-                actor=request.user, application=a, on=data["on"], receipt_number=data["receipt_number"]
-            ),
+            _calls(services.application_record_payment, "on", "receipt_number"),
             form=forms.PaymentForm,
             possible=_in(Status.AWAITING_FEE),
         ),
         _action(
             "fee_lapse",
             gettext_lazy("逾期未缴费，终止办理"),
-            lambda request, a, data: services.application_close_fee_unpaid(
-                actor=request.user, application=a, on=data["on"]
-            ),
+            _calls(services.application_close_fee_unpaid, "on"),
             possible=_in(Status.AWAITING_FEE),
             style="secondary",
         ),
@@ -300,9 +276,7 @@ ACTIONS = ActionSet(
         _action(
             "withdraw",
             gettext_lazy("申请人撤回"),
-            lambda request, a, data: services.application_withdraw(
-                actor=request.user, application=a, on=data["on"], reason=data["reason"]
-            ),
+            _calls(services.application_withdraw, "on", "reason"),
             form=forms.WithdrawForm,
             possible=_in(*_WITHDRAWABLE),
             style="secondary",

@@ -310,47 +310,49 @@ def comment_moderate(request, pk: int, comment_pk: int):
     )
 
 
-class ConsultationFeedback(ServiceFormView):
-    form_class = FeedbackForm
-    template_name = "participation/staff_feedback.html"
-    success_message = gettext_lazy("意见采纳情况已发布。")
+class _RecordPart(ServiceFormView):
+    """A page that adds to one record (its feedback, a question) and returns to the record's page."""
+
+    get_for_user = staticmethod(access.concern_get_for_user)
+    may = staticmethod(access.participation_can_edit)
 
     def load(self, pk):
-        self.object = access.consultation_get_for_user(self.request.user, pk)
+        self.object = self.get_for_user(self.request.user, pk)
 
     def check_access(self):
-        if not access.participation_can_publish(self.request.user, self.object.agency):
+        if not self.may(self.request.user, self.object.agency):
             raise PermissionDenied
-
-    def get_initial(self):
-        return {"feedback": self.object.feedback}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
+
+    def get_success_url(self):
+        return _detail_url(self.object)
+
+
+class ConsultationFeedback(_RecordPart):
+    """意见采纳情况 of a closed consultation, published by a reviewer or approver."""
+
+    form_class = FeedbackForm
+    template_name = "participation/staff_feedback.html"
+    success_message = gettext_lazy("意见采纳情况已发布。")
+    get_for_user = staticmethod(access.consultation_get_for_user)
+    may = staticmethod(access.participation_can_publish)
+
+    def get_initial(self):
+        return {"feedback": self.object.feedback}
 
     def perform(self, form):
         return services.consultation_publish_feedback(
             actor=self.request.user, consultation=self.object, feedback=form.cleaned_data["feedback"]
         )
 
-    def get_success_url(self):
-        return _detail_url(self.object)
 
-
-class SurveyQuestionAdd(ServiceFormView):
+class SurveyQuestionAdd(_RecordPart):
     form_class = QuestionForm
     template_name = "participation/staff_question.html"
     success_message = gettext_lazy("已添加题目。")
-
-    def load(self, pk):
-        self.object = access.survey_get_for_user(self.request.user, pk)
-
-    def check_access(self):
-        if not access.participation_can_edit(self.request.user, self.object.agency):
-            raise PermissionDenied
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
+    get_for_user = staticmethod(access.survey_get_for_user)
 
     def perform(self, form):
         data = form.cleaned_data
@@ -362,9 +364,6 @@ class SurveyQuestionAdd(ServiceFormView):
             required=data["required"],
             choices=data["choices"].splitlines(),
         )
-
-    def get_success_url(self):
-        return _detail_url(self.object)
 
 
 consultation_feedback = staff_view(ConsultationFeedback.as_view())
