@@ -3,7 +3,7 @@ to `item_action`, which runs the `Action` the URL names."""
 
 from django.urls import path
 
-from gongkai.catalogue import imports_views, staff_views
+from gongkai.catalogue import imports_views, settings_views, staff_views
 
 app_name = "catalogue_staff"
 
@@ -24,9 +24,9 @@ urlpatterns = [
     path("<int:pk>/findings/<int:finding_pk>/override/", staff_views.finding_override, name="finding_override"),
     path("<int:pk>/versions/<int:number>/", staff_views.version_compare, name="version_diff"),
     path("monitoring/", staff_views.monitoring, name="monitoring"),
-    path("settings/", staff_views.settings_page, name="settings"),
-    path("settings/categories/<int:pk>/", staff_views.category_edit, name="category_edit"),
-    path("guide/", staff_views.guide_edit, name="guide"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/categories/<int:pk>/", settings_views.category_edit, name="category_edit"),
+    path("guide/", settings_views.guide_edit, name="guide"),
     path("import/", imports_views.import_start, name="import"),
     path("import/<int:pk>/", imports_views.import_progress, name="import_progress"),
     path("import/<int:pk>/step/", imports_views.import_step, name="import_step"),
