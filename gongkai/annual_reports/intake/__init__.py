@@ -30,12 +30,17 @@ def read_report(name: str, data: bytes, limits: Limits | None = None) -> ParsedR
 
 def read_upload(name: str, data: bytes, limits: Limits | None = None) -> list[tuple[str, ParsedReport]]:
     """(file name, report) for a file, or for every file in a zip."""
+    return [(member, parsed) for member, _content, parsed in read_upload_files(name, data, limits)]
+
+
+def read_upload_files(name: str, data: bytes, limits: Limits | None = None) -> list[tuple[str, bytes, ParsedReport]]:
+    """(file name, its bytes, report) for a file, or for every file in a zip (a DOCX is one file, not a zip)."""
     limits = limits or Limits.from_settings()
     if data[:2] == b"PK" and not name.lower().endswith(".docx"):
         try:
             members = expand_archive(data, limits)
         except Unreadable as exc:
-            return [(name, ParsedReport(kind="zip", text="", unreadable=str(exc)))]
+            return [(name, data, ParsedReport(kind="zip", text="", unreadable=str(exc)))]
         if not any(m.endswith("word/document.xml") for m, _d in members):
-            return [(f"{name}/{member}", read_report(member, content, limits)) for member, content in members]
-    return [(name, read_report(name, data, limits))]
+            return [(f"{name}/{member}", content, read_report(member, content, limits)) for member, content in members]
+    return [(name, data, read_report(name, data, limits))]

@@ -104,3 +104,52 @@ class ParsedReport:
             section4={code: cell(f"4.{code}") for code in TABLE3_CODES},
             fees_charged=Cell(None, source="imported"),  # type: ignore[arg-type]
         )
+
+
+def parsed_to_json(report: ParsedReport) -> dict:
+    """What a stored version keeps of the reading (the text is stored beside it)."""
+    return {
+        "kind": report.kind,
+        "title": report.title,
+        "agency": report.agency,
+        "year": report.year,
+        "format": report.format,
+        "cells": {address: cell.to_json() | {"raw": cell.raw} for address, cell in report.cells.items()},
+        "sections": {
+            n: {"found": s.found, "span": list(s.span) if s.span else None, "heading": s.heading}
+            for n, s in report.sections.items()
+        },
+        "section1": report.section1,
+        "section1_text": report.section1_text,
+        "problems": report.problems,
+        "other": report.other,
+        "preamble": report.preamble,
+        "unreadable": report.unreadable,
+    }
+
+
+def parsed_from_json(data: dict, text: str = "") -> ParsedReport:
+    report = ParsedReport(
+        kind=data.get("kind", ""),
+        text=text,
+        title=data.get("title", ""),
+        agency=data.get("agency", ""),
+        year=data.get("year"),
+        format=data.get("format"),
+        section1=data.get("section1", {}),
+        section1_text=data.get("section1_text", ""),
+        problems=data.get("problems", ""),
+        other=data.get("other", ""),
+        preamble=data.get("preamble", ""),
+        unreadable=data.get("unreadable", ""),
+    )
+    for address, cell in data.get("cells", {}).items():
+        value = cell.get("value")
+        if isinstance(value, str):
+            value = Decimal(value)
+        span = tuple(cell["span"]) if cell.get("span") else None
+        report.cells[address] = ReadCell(address, value, cell["state"], span, cell.get("raw", ""), cell.get("note", ""))  # type: ignore[arg-type]
+    for number, section in data.get("sections", {}).items():
+        span = tuple(section["span"]) if section.get("span") else None
+        report.sections[number] = SectionRead(number, section["found"], span, section.get("heading", ""))  # type: ignore[arg-type]
+    return report
