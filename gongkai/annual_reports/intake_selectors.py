@@ -120,3 +120,110 @@ def audit_overview(*, agency: Agency, years: list[int]) -> list[tuple[Agency, li
 def audit_years(today: dt.date, count: int = 5) -> list[int]:
     """The report years a supervisor looks at: the last `count` full years, newest first."""
     return [today.year - i for i in range(1, count + 1)]
+
+
+# ------------------------------------------------------------------------------------------ comparison
+@dataclass
+class YearSource:
+    """One year's report for comparison: made here, or imported (its latest version)."""
+
+    year: int
+    figures: ReportFigures | None
+    section1: str
+    label: str
+    url: str = ""
+
+
+def year_source(*, agency: Agency, year: int) -> YearSource:
+    from django.urls import reverse
+
+    from gongkai.annual_reports.selectors import report_figures
+
+    report = AnnualReport.objects.filter(agency=agency, year=year, scope=ReportScope.AGENCY).first()
+    if report is not None:
+        text = "\n".join(report.section1_texts().values())
+        return YearSource(
+            year, report_figures(report), text, "平台编制", reverse("annual_reports:detail", args=[report.pk])
+        )
+    version = (
+        ImportedReportVersion.objects.filter(report__agency=agency, report__year=year, report__confirmed=True)
+        .order_by("-number")
+        .first()
+    )
+    if version is not None and not version.unreadable:
+        parsed = version_parsed(version)
+        return YearSource(
+            year,
+            parsed.figures(),
+            parsed.section1_text,
+            f"导入（第{version.number}版）",
+            reverse("annual_reports:import_detail", args=[version.report_id]),
+        )
+    return YearSource(year, None, "", "缺报告")
+
+
+KEY_FIGURES = [
+    ("3.R1.total", "本年新收申请"),
+    ("3.R2.total", "上年结转"),
+    ("3.R3.1.total", "予以公开"),
+    ("3.R3.2.total", "部分公开"),
+    ("3.R3.3", "不予公开"),
+    ("3.R3.4", "无法提供"),
+    ("3.R3.5", "不予处理"),
+    ("3.R3.6", "其他处理"),
+    ("3.R3.7.total", "办理结果总计"),
+    ("3.R4.total", "结转下年度"),
+    ("4.C5", "行政复议总计"),
+    ("4.C10", "直接起诉总计"),
+    ("4.C15", "复议后起诉总计"),
+    ("2.normative.issued", "本年制发行政规范性文件"),
+    ("2.licensing", "行政许可决定"),
+    ("2.penalty", "行政处罚决定"),
+]
+
+
+def key_figure(figures: ReportFigures | None, address: str):
+    """A key figure: a cell, or a group of 表三 rows (`3.R3.3` = all （三）不予公开 rows), `None` if unknown."""
+    if figures is None:
+        return None
+    if address.count(".") == 1 and address.startswith("3."):
+        prefix = address[2:] + "."
+        rows = [r for r in figures.section3 if r.startswith(prefix) or r == address[2:]]
+        values = [figures.section3[r]["total"].value for r in rows if "total" in figures.section3[r]]
+        return None if not values or any(v is None for v in values) else sum(values)
+    section, _, rest = address.partition(".")
+    if section == "3":
+        row, _, col = rest.rpartition(".")
+        return figures.t2(row, col).value if row in figures.section3 else None
+    if section == "4":
+        return figures.t3(rest).value if rest in figures.section4 else None
+    return figures.s2(rest).value if rest in figures.section2 else None
+
+
+def compare_years(*, agency: Agency, year_a: int, year_b: int) -> dict:
+    """Key figures of two years with their change, and section 一's paragraphs added, removed and changed."""
+    import difflib
+
+    a, b = year_source(agency=agency, year=year_a), year_source(agency=agency, year=year_b)
+    rows = []
+    for address, label in KEY_FIGURES:
+        va, vb = key_figure(a.figures, address), key_figure(b.figures, address)
+        change = vb - va if va is not None and vb is not None else None
+        rows.append({"label": label, "a": va, "b": vb, "change": change})
+    paragraphs_a = [p.strip() for p in a.section1.split("\n") if p.strip()]
+    paragraphs_b = [p.strip() for p in b.section1.split("\n") if p.strip()]
+    diff = []
+    matcher = difflib.SequenceMatcher(a=paragraphs_a, b=paragraphs_b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace":
+            for k in range(max(i2 - i1, j2 - j1)):
+                old = paragraphs_a[i1 + k] if i1 + k < i2 else ""
+                new = paragraphs_b[j1 + k] if j1 + k < j2 else ""
+                diff.append({"kind": "changed" if old and new else ("removed" if old else "added"), "a": old, "b": new})
+        elif op == "delete":
+            diff += [{"kind": "removed", "a": p, "b": ""} for p in paragraphs_a[i1:i2]]
+        else:
+            diff += [{"kind": "added", "a": "", "b": p} for p in paragraphs_b[j1:j2]]
+    return {"a": a, "b": b, "rows": rows, "paragraphs": diff}
