@@ -34,9 +34,18 @@ CJK = "\u4e00-\u9fff"
 _GAP = r"[\s|]*"
 
 
-def loose(word: str) -> str:
+def loose(word: str, gap: str = _GAP) -> str:
     """A regex for `word` that also matches it broken over lines or cells (`本年新\\n收`)."""
-    return _GAP.join(re.escape(ch) if ch not in "()" else "\\" + ch for ch in word)
+    return gap.join(re.escape(ch) if ch not in "()" else "\\" + ch for ch in word)
+
+
+# A row label in PDF text can be broken by the row's own numbers ("（一）予以 3 0 0 0 0 0 3\n公开"): row keys
+# allow digits between their characters, and a row's numbers are read from the start of its key.
+_ROW_GAP = r"[\s|\d.]*"
+
+
+def row_key(word: str) -> str:
+    return loose(word, _ROW_GAP)
 
 
 # ------------------------------------------------------------------------------------------ sections
@@ -225,52 +234,52 @@ class RowSpec:
 
 _T2 = tuple(TABLE2_COLUMN_CODES)
 TABLE2_ROW_SPECS = [
-    RowSpec("R1", loose("本年新收"), _T2),
-    RowSpec("R2", loose("上年结转"), _T2),
-    RowSpec("R3.1", loose("予以公开"), _T2),
-    RowSpec("R3.2", loose("部分公开"), _T2),
-    RowSpec("R3.3.1", loose("国家秘密"), _T2),
-    RowSpec("R3.3.2", loose("禁止公开"), _T2),
-    RowSpec("R3.3.3", loose("危及"), _T2),
-    RowSpec("R3.3.4", loose("第三方"), _T2),
-    RowSpec("R3.3.5", loose("三类内"), _T2),
-    RowSpec("R3.3.6", loose("过程性"), _T2),
-    RowSpec("R3.3.7", loose("执法案卷"), _T2),
-    RowSpec("R3.3.8", loose("行政查询"), _T2),
-    RowSpec("R3.4.1", loose("不掌握"), _T2),
-    RowSpec("R3.4.2", loose("另行制作"), _T2),
-    RowSpec("R3.4.3", loose("仍不明确"), _T2),
-    RowSpec("R3.5.1", loose("信访"), _T2),
-    RowSpec("R3.5.2", loose("重复申请"), _T2),
-    RowSpec("R3.5.3", loose("出版物"), _T2),
-    RowSpec("R3.5.4", loose("大量反复"), _T2),
-    RowSpec("R3.5.5", loose("重新出具"), _T2),
-    RowSpec("R3.6.1", loose("逾期不补正"), _T2),
-    RowSpec("R3.6.2", loose("缴纳费用"), _T2),
-    RowSpec("R3.6.3", r"(?<![" + CJK + r"])3" + _GAP + r"[.、]?" + _GAP + loose("其他"), _T2),
-    RowSpec("R3.7", r"\(" + _GAP + "七" + _GAP + r"\)" + _GAP + loose("总计"), _T2),
-    RowSpec("R4", loose("结转下年度"), _T2),
+    RowSpec("R1", row_key("本年新收"), _T2),
+    RowSpec("R2", row_key("上年结转"), _T2),
+    RowSpec("R3.1", row_key("予以公开"), _T2),
+    RowSpec("R3.2", row_key("部分公开"), _T2),
+    RowSpec("R3.3.1", row_key("国家秘密"), _T2),
+    RowSpec("R3.3.2", row_key("禁止公开"), _T2),
+    RowSpec("R3.3.3", row_key("危及"), _T2),
+    RowSpec("R3.3.4", row_key("第三方"), _T2),
+    RowSpec("R3.3.5", row_key("三类内"), _T2),
+    RowSpec("R3.3.6", row_key("过程性"), _T2),
+    RowSpec("R3.3.7", row_key("执法案卷"), _T2),
+    RowSpec("R3.3.8", row_key("行政查询"), _T2),
+    RowSpec("R3.4.1", row_key("不掌握"), _T2),
+    RowSpec("R3.4.2", row_key("另行制作"), _T2),
+    RowSpec("R3.4.3", row_key("仍不明确"), _T2),
+    RowSpec("R3.5.1", row_key("信访"), _T2),
+    RowSpec("R3.5.2", row_key("重复申请"), _T2),
+    RowSpec("R3.5.3", row_key("出版物"), _T2),
+    RowSpec("R3.5.4", row_key("大量反复"), _T2),
+    RowSpec("R3.5.5", row_key("重新出具"), _T2),
+    RowSpec("R3.6.1", row_key("逾期不补正"), _T2),
+    RowSpec("R3.6.2", row_key("缴纳费用"), _T2),
+    RowSpec("R3.6.3", r"(?<![" + CJK + r"])3" + _GAP + r"[.、]?" + _GAP + row_key("其他"), _T2),
+    RowSpec("R3.7", r"\(" + _GAP + "七" + _GAP + r"\)" + _GAP + row_key("总计"), _T2),
+    RowSpec("R4", row_key("结转下年度"), _T2),
 ]
 # The 2019 trial format has one （六）其他处理 row instead of three.
-ROW_2019_OTHER = RowSpec("R3.6", loose("其他处理"), _T2)
+ROW_2019_OTHER = RowSpec("R3.6", row_key("其他处理"), _T2)
 
 SECTION2_ROWS_2021 = [
-    RowSpec("rules", loose("规章"), ("issued", "repealed", "in_force")),
-    RowSpec("normative", loose("规范性文件"), ("issued", "repealed", "in_force")),
-    RowSpec("licensing", loose("行政许可"), ("",)),
-    RowSpec("penalty", loose("行政处罚"), ("",)),
-    RowSpec("coercive", loose("行政强制"), ("",)),
-    RowSpec("fees_10k_yuan", loose("行政事业性收费"), ("",)),
+    RowSpec("rules", row_key("规章"), ("issued", "repealed", "in_force")),
+    RowSpec("normative", row_key("规范性文件"), ("issued", "repealed", "in_force")),
+    RowSpec("licensing", row_key("行政许可"), ("",)),
+    RowSpec("penalty", row_key("行政处罚"), ("",)),
+    RowSpec("coercive", row_key("行政强制"), ("",)),
+    RowSpec("fees_10k_yuan", row_key("行政事业性收费"), ("",)),
 ]
 SECTION2_ROWS_2019 = [
-    RowSpec("rules", loose("规章"), ("made", "published", "total")),
-    RowSpec("normative", loose("规范性文件"), ("made", "published", "total")),
-    RowSpec("licensing", loose("行政许可"), ("previous", "change", "decisions")),
-    RowSpec("other_services", loose("其他对外管理服务事项"), ("previous", "change", "decisions")),
-    RowSpec("penalty", loose("行政处罚"), ("previous", "change", "decisions")),
-    RowSpec("coercive", loose("行政强制"), ("previous", "change", "decisions")),
-    RowSpec("fees", loose("行政事业性收费"), ("previous", "change")),
-    RowSpec("procurement", loose("政府集中采购"), ("count", "amount")),
+    RowSpec("rules", row_key("规章"), ("made", "published", "total")),
+    RowSpec("normative", row_key("规范性文件"), ("made", "published", "total")),
+    RowSpec("licensing", row_key("行政许可"), ("previous", "change", "decisions")),
+    RowSpec("other_services", row_key("其他对外管理服务事项"), ("previous", "change", "decisions")),
+    RowSpec("penalty", row_key("行政处罚"), ("previous", "change", "decisions")),
+    RowSpec("coercive", row_key("行政强制"), ("previous", "change", "decisions")),
+    RowSpec("fees", row_key("行政事业性收费"), ("previous", "change")),
+    RowSpec("procurement", row_key("政府集中采购"), ("count", "amount")),
 ]
 SECTION2_2019_CODES = [f"{row.code}.{col}" for row in SECTION2_ROWS_2019 for col in row.columns]
 
@@ -278,6 +287,9 @@ _MARKERS_2019 = [loose(w) for w in ("本年新制作数量", "对外公开总数
 _MARKERS_2021 = [loose(w) for w in ("本年制发件数", "现行有效件数", "本年处理决定数量", "本年收费金额")]
 # A list prefix just before a label (`1.`, `(三)`) belongs to the label, not to the row above.
 _PREFIX_BEFORE = re.compile(r"(?:\(\s*[一二三四五六七八九十]\s*\)|\d{1,2}\s*[.、])[\s|]*$")
+
+
+_LABEL_START = re.compile(r"(?m)^[ \t|]*(?:\d{1,2}\s*[.、](?=\s*[" + CJK + r"])|\(\s*[一二三四五六七八九十]|[一二三四]\s*、)")
 
 
 def _anchor_start(text: str, key_start: int) -> int:
@@ -299,16 +311,49 @@ def read_rows(
         else:
             anchors.append((spec, None, None))
     located = [(spec, s, e) for spec, s, e in anchors if s is not None]
-    out: dict[str, tuple[Fitted, tuple[int, int] | None]] = {}
+    # PDF text may print a row's numbers on the first line of a label whose key is on a later line: they then
+    # sit in the row above's region, after the start of the next label (a line opening with "2." or "（三）").
+    # Such a lead goes to the next row when that row has no numbers of its own.
+    own: list[list[Token]] = []
+    lead: list[list[Token]] = []
     for index, (spec, key_start, key_end) in enumerate(located):
         following = located[index + 1][1] if index + 1 < len(located) else end
         region_end = _anchor_start(text, following) if index + 1 < len(located) else end
-        fitted = fit(tokens(text, key_end, region_end), len(spec.columns), valid_row)
-        out[spec.code] = (fitted, (key_start, key_end))
+        found = tokens(text, key_start, region_end)
+        marker = _LABEL_START.search(text, key_end, region_end) if index + 1 < len(located) else None
+        cut = marker.start() if marker else region_end
+        own.append([t for t in found if t.start < cut])
+        lead.append([t for t in found if t.start >= cut])
+    found_rows: list[list[Token]] = []
+    for index in range(len(located)):
+        mine = own[index]
+        before = lead[index - 1] if index else []
+        if before and any(t.kind != "text" for t in before) and not any(t.kind != "text" for t in mine):
+            mine = before + mine
+        elif index:
+            found_rows[index - 1] = found_rows[index - 1] + before
+        found_rows.append(mine)
+    if located:
+        found_rows[-1] = found_rows[-1] + lead[-1]
+    out: dict[str, tuple[Fitted, tuple[int, int] | None]] = {}
+    for index, (spec, key_start, key_end) in enumerate(located):
+        out[spec.code] = (fit(found_rows[index], len(spec.columns), valid_row), (key_start, key_end))
     for spec, s, _e in anchors:
         if s is None:
             out[spec.code] = (Fitted([(UNREADABLE, None, None, "")] * len(spec.columns), "文本中没有找到该行"), None)
     return out
+
+
+def _runs(found: list[Token]) -> list[list[Token]]:
+    """Runs of cells not interrupted by text."""
+    runs: list[list[Token]] = [[]]
+    for token in found:
+        if token.kind == "text":
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(token)
+    return [run for run in runs if run]
 
 
 def _row_total_valid(parts: list[int]) -> bool:
@@ -520,16 +565,8 @@ def _read_section4(report: ParsedReport, norm: NormalText, sections) -> None:
         header = _TABLE3_HEADER.search(text, start, end)
         fitted = Fitted([(UNREADABLE, None, None, "")] * 15, "文本中没有第四部分的表格")
         if header:
-            found = tokens(text, header.start(), end)
             # Runs of cells not interrupted by text; the table's row is the first run long enough.
-            runs: list[list[Token]] = [[]]
-            for token in found:
-                if token.kind == "text":
-                    if runs[-1]:
-                        runs.append([])
-                else:
-                    runs[-1].append(token)
-            runs = [run for run in runs if run]
+            runs = _runs(tokens(text, header.start(), end))
             chosen = next((run for run in runs if sum(t.kind != BLANK for t in run) >= 15), None)
             if chosen is not None:
                 fitted = fit(chosen[:15] if len(chosen) > 15 and chosen[14].kind != BLANK else chosen, 15)
