@@ -289,7 +289,9 @@ _MARKERS_2021 = [loose(w) for w in ("本年制发件数", "现行有效件数", 
 _PREFIX_BEFORE = re.compile(r"(?:\(\s*[一二三四五六七八九十]\s*\)|\d{1,2}\s*[.、])[\s|]*$")
 
 
-_LABEL_START = re.compile(r"(?m)^[ \t|]*(?:\d{1,2}\s*[.、](?=\s*[" + CJK + r"])|\(\s*[一二三四五六七八九十]|[一二三四]\s*、)")
+_LABEL_START = re.compile(
+    r"(?m)^[ \t|]*(?:\d{1,2}\s*[.、](?=\s*[" + CJK + r"])|\(\s*[一二三四五六七八九十]|[一二三四]\s*、)"
+)
 
 
 def _anchor_start(text: str, key_start: int) -> int:
@@ -316,7 +318,7 @@ def read_rows(
     # Such a lead goes to the next row when that row has no numbers of its own.
     own: list[list[Token]] = []
     lead: list[list[Token]] = []
-    for index, (spec, key_start, key_end) in enumerate(located):
+    for index, (_spec, key_start, key_end) in enumerate(located):
         following = located[index + 1][1] if index + 1 < len(located) else end
         region_end = _anchor_start(text, following) if index + 1 < len(located) else end
         found = tokens(text, key_start, region_end)

@@ -269,7 +269,7 @@ def _render(layout: str, rows: list[tuple[str, list[str]]]) -> list[str]:
                 lines.append(text[:12] + " " + " ".join(v if v else "" for v in values))
                 lines.append(text[12:])
             else:
-                lines.append(" ".join([text, *[v for v in values]]).rstrip())
+                lines.append(" ".join([text, *values]).rstrip())
     return lines
 
 
@@ -343,7 +343,14 @@ def generate(rng: random.Random, layout: str, plant: str | None) -> Sample:
     lines += _render(table_layout, section3)
     lines.append("四、政府信息公开行政复议、行政诉讼情况")
     if layout == "pdf-text":
-        lines += ["行政复议 行政诉讼", "未经复议直接起诉 复议后起诉", "结 结 其 尚", "果 果 他 未 总", "维 纠 结 审 计", "持 正 果 结"]
+        lines += [
+            "行政复议 行政诉讼",
+            "未经复议直接起诉 复议后起诉",
+            "结 结 其 尚",
+            "果 果 他 未 总",
+            "维 纠 结 审 计",
+            "持 正 果 结",
+        ]
         lines.append(" ".join(str(cells[f"4.{c}"]) for c in TABLE3_CODES))
     elif table_layout == "inline":
         lines += [p + " |" for h in TABLE3_HEADER for p in h.split(" | ")]
@@ -353,7 +360,12 @@ def generate(rng: random.Random, layout: str, plant: str | None) -> Sample:
         lines += [str(cells[f"4.{c}"]) for c in TABLE3_CODES]
     else:
         lines += TABLE3_HEADER + [" | ".join(str(cells[f"4.{c}"]) for c in TABLE3_CODES)]
-    lines += ["五、存在的主要问题及改进情况", "（一）存在的主要问题。公开内容不够丰富。", "六、其他需要报告的事项", "本年度未收取信息处理费。"]
+    lines += [
+        "五、存在的主要问题及改进情况",
+        "（一）存在的主要问题。公开内容不够丰富。",
+        "六、其他需要报告的事项",
+        "本年度未收取信息处理费。",
+    ]
     text = "\n".join(lines) + "\n"
     if layout == "traditional":
         text = _traditional(text)
