@@ -9,6 +9,7 @@ the page can highlight the very characters a number was read from.
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -28,7 +29,7 @@ def _traditional_to_simplified() -> dict[str, str]:
 @dataclass(frozen=True)
 class NormalText:
     text: str
-    origin: tuple[int, ...]  # origin[i] = index in the source text of normalised character i
+    origin: Sequence[int]  # origin[i] = index in the source text of normalised character i
     source_length: int
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
@@ -39,30 +40,43 @@ class NormalText:
         return (self.origin[start], last)
 
 
+def _convert(ch: str, t2s: dict[str, str]) -> str:
+    if ch in _INVISIBLE:
+        return ""
+    out = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+    return "".join(t2s.get(o, o) for o in out)
+
+
 def normalise(source: str) -> NormalText:
     t2s = _traditional_to_simplified()
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(source):
-        if ch in _INVISIBLE:
-            continue
-        if ch == "\r":
-            # \r\n becomes \n; a lone \r (old Mac files) is a line break too.
-            if i + 1 < len(source) and source[i + 1] == "\n":
+    source_chars = set(source)
+    mapping = {ch: _convert(ch, t2s) for ch in source_chars}
+    if "\r" not in source_chars and all(len(v) == 1 for v in mapping.values()):
+        # The common case: every character maps to one character, so positions do not move.
+        text = source.translate({ord(k): v for k, v in mapping.items() if k != v})
+        origin: list[int] | range = range(len(source))
+    else:
+        chars: list[str] = []
+        positions: list[int] = []
+        for i, ch in enumerate(source):
+            if ch == "\r":
+                # \r\n becomes \n; a lone \r (old Mac files) is a line break too.
+                if i + 1 < len(source) and source[i + 1] == "\n":
+                    continue
+                chars.append("\n")
+                positions.append(i)
                 continue
-            ch = "\n"
-        out = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
-        for o in out:
-            chars.append(t2s.get(o, o))
-            origin.append(i)
-    text = "".join(chars)
+            for o in mapping[ch]:
+                chars.append(o)
+                positions.append(i)
+        text = "".join(chars)
+        origin = positions
     # Pinyin glosses inserted by mirror sites: drop them (and their positions).
-    if "(" in text:
+    if "(" in text and _PINYIN.search(text):
         keep = [True] * len(text)
         for m in _PINYIN.finditer(text):
             for j in range(m.start(), m.end()):
                 keep[j] = False
-        if not all(keep):
-            text = "".join(c for c, k in zip(text, keep, strict=True) if k)
-            origin = [o for o, k in zip(origin, keep, strict=True) if k]
-    return NormalText(text, tuple(origin), len(source))
+        text = "".join(c for c, k in zip(text, keep, strict=True) if k)
+        origin = [o for o, k in zip(origin, keep, strict=True) if k]
+    return NormalText(text, origin, len(source))
