@@ -40,7 +40,7 @@ class AnnualReportsConfig(AppConfig):
             StaffNavItem("annual_reports", _("年度报告"), "annual_reports:list", everyone, order=80)
         )
         register_staff_nav_item(
-            StaffNavItem("annual_report_audit", _("年报审查"), "annual_reports:audit", everyone, order=81)
+            StaffNavItem("annual_report_audit", _("年报审查"), "annual_reports:audit_overview", everyone, order=81)
         )
         register_portal_section(
             PortalSection(
