@@ -21,9 +21,7 @@ def read_report(name: str, data: bytes, limits: Limits | None = None) -> ParsedR
         extracted = extract(name, data, limits, deadline)
         if extracted.kind == "json":
             return parse_export(extracted.data or {})
-        report = parse_text(extracted.text, extracted.kind)
-        deadline.check()
-        return report
+        return parse_text(extracted.text, extracted.kind, deadline)
     except Unreadable as exc:
         return ParsedReport(kind="", text="", unreadable=str(exc))
 

@@ -434,9 +434,18 @@ def split_section1(body: str) -> dict[str, str]:
     return parts
 
 
-def parse_text(source: str, kind: str = "text") -> ParsedReport:
-    """Read a report's sections and tables out of its text (see the module docstring)."""
+def parse_text(source: str, kind: str = "text", deadline=None) -> ParsedReport:
+    """Read a report's sections and tables out of its text (see the module docstring).
+
+    `deadline` (formats.Deadline) is checked between the stages, so a huge text stops at the time limit.
+    """
+
+    def check() -> None:
+        if deadline is not None:
+            deadline.check()
+
     norm = normalise(source)
+    check()
     text = norm.text
     report = ParsedReport(kind=kind, text=source)
     title, agency, title_year = guess_title(text)
@@ -460,8 +469,11 @@ def parse_text(source: str, kind: str = "text") -> ParsedReport:
     if "6" in sections:
         report.other = text[sections["6"][1] : sections["6"][2]].strip()
 
+    check()
     _read_section2(report, norm, sections)
+    check()
     _read_section3(report, norm, sections)
+    check()
     _read_section4(report, norm, sections)
     return report
 

@@ -237,3 +237,11 @@ def test_gbk_text_is_decoded():
 def test_json_that_is_not_our_export_is_unreadable():
     report = read_report("x.json", json.dumps({"hello": 1}).encode(), LIMITS)
     assert "schema" in report.unreadable
+
+
+def test_reading_stops_at_the_time_limit():
+    slow = Limits(
+        max_bytes=LIMITS.max_bytes, max_pages=20, max_archive_files=40, max_archive_bytes=10**7, max_seconds=0
+    )
+    report = read_report("001.txt", corpus_text("001.txt").encode(), slow)
+    assert not report.readable and "时间限制" in report.unreadable
