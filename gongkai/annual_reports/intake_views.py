@@ -196,6 +196,7 @@ def import_detail(request, pk: int):
         "marked_labels": [cell_address_label(a) for a in sorted(marked)],
         "pieces": _highlighted_text(version.text, version.parsed.get("cells", {}), marked),
         "table2": _table_rows(parsed, marked),
+        "table3_readable": any(c.state != "unreadable" for a, c in parsed.cells.items() if a.startswith("4.")),
         "table2_readable": any(c.state != "unreadable" for a, c in parsed.cells.items() if a.startswith("3.")),
         "table2_columns": [label for _c, label in TABLE2_COLUMNS],
         "table3": [
