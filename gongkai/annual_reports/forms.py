@@ -66,6 +66,19 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
 
+    def clean_files(self):
+        from django.conf import settings
+
+        limit = settings.ANNUAL_REPORT_INTAKE_MAX_MB
+        files = self.cleaned_data.get("files") or []
+        too_big = [f.name for f in files if f.size > limit * 1024 * 1024]
+        if too_big:
+            # Refused before reading: an upload never costs more memory than the limit.
+            raise forms.ValidationError(
+                _("%(names)s 超过大小上限%(limit)s MB。") % {"names": "、".join(too_big), "limit": limit}
+            )
+        return files
+
     def clean(self):
         data = super().clean()
         if not data.get("files") and not (data.get("text") or "").strip():

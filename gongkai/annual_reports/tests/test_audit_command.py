@@ -117,3 +117,30 @@ def test_reading_from_standard_input(db, capsys, monkeypatch):
     call_command("annual_report", "audit", "-", "--json")
     (record,) = _lines(capsys)
     assert record["report"]["section4"]["C15"]["value"] == 0 and record["year"] == 2020
+
+
+def test_a_2019_layout_report_keeps_its_own_rows_in_the_json(db, tmp_path, capsys):
+    import random
+
+    from gongkai.annual_reports.tests.generator import generate
+
+    sample = generate(random.Random(2019), "pipe", None)
+    while sample.format != "2019":
+        sample = generate(random.Random(sample.year + len(sample.text)), "pipe", None)
+    path = tmp_path / "old.txt"
+    path.write_text(sample.text, encoding="utf-8")
+    call_command("annual_report", "audit", str(path), "--json")
+    (record,) = _lines(capsys)
+    assert record["format"] == "2019"
+    rows = record["report"]["section3"]["rows"]
+    assert "R3.6" in rows and "R3.6.1" not in rows and list(rows).index("R3.6") == list(rows).index("R3.7") - 1
+    assert rows["R3.6"]["values"][-1] == sample.cells["3.R3.6.total"]
+    assert record["report"]["section2_2019"]["procurement.amount"] == str(sample.cells["2.2019.procurement.amount"])
+    assert all(f["severity"] == "info" for f in record["findings"])
+    # The record's report is our export schema: it reads back as a report of its own.
+    json_path = tmp_path / "old.json"
+    json_path.write_text(json.dumps(record["report"], ensure_ascii=False), encoding="utf-8")
+    call_command("annual_report", "audit", str(json_path), "--json")
+    (again,) = _lines(capsys)
+    assert again["kind"] == "json" and again["format"] == "2019"
+    assert again["report"]["section3"]["rows"]["R3.6"] == rows["R3.6"]

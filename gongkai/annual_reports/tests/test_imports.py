@@ -190,3 +190,11 @@ def test_the_comparison_page_shows_key_figures_their_change_and_changed_paragrap
     page = client.get("/staff/annual-reports/compare/", {"a": 2023, "b": 2024}).content.decode()
     assert "本年新收申请" in page and "+4" in page
     assert "<del>" in page and "网络问政200件" in page
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(alice, login, settings):
+    settings.ANNUAL_REPORT_INTAKE_MAX_MB = 1
+    client = login(alice)
+    response = _upload(client, "huge.txt", b"0" * (1024 * 1024 + 1))
+    assert response.status_code == 200 and "huge.txt 超过大小上限1 MB" in response.content.decode()
+    assert ImportedReportVersion.objects.count() == 0
