@@ -46,7 +46,9 @@ def import_list(request):
     reports = (
         imported_reports_visible_to(request.user).prefetch_related("versions").order_by("confirmed", "-created_at")
     )
-    rows = [(report, imported_latest_version(report)) for report in reports[:300]]
+    # The versions are prefetched: the newest is picked in Python, not with a query per report.
+    latest = [(report, max(report.versions.all(), key=lambda v: v.number, default=None)) for report in reports[:300]]
+    rows = [(report, version) for report, version in latest if version is not None]
     return render(request, "annual_reports/staff/imports.html", {"rows": rows, "status_labels": STATUS_LABELS})
 
 

@@ -133,7 +133,9 @@ def test_the_portal_page_and_every_export_of_the_demo_report_read_back_cell_for_
     assert page.status_code == 200
     sources = [("page.html", page.content)]
     doc = report_document(report)
-    sources += [(f"r.{fmt}", fn(doc)) for fmt, fn in (("docx", export_docx), ("pdf", export_pdf), ("json", export_json))]
+    sources += [
+        (f"r.{fmt}", fn(doc)) for fmt, fn in (("docx", export_docx), ("pdf", export_pdf), ("json", export_json))
+    ]
     seed = seed_json()
     for name, data in sources:
         parsed = read_report(name, data)
