@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.access import agencies_visible_to
 from gongkai.agencies.models import Agency
@@ -53,12 +54,13 @@ def imported_figures(*, agency: Agency, year: int) -> ReportFigures | None:
 # ------------------------------------------------------------------------------------------ overview
 STATUS_MISSING = "missing"
 STATUS_LABELS = {
-    "missing": "缺报告",
-    "unreadable": "无法读取",
-    "error": "有错误",
-    "warning": "有警告",
-    "imported": "已导入（无问题）",
-    "compiled": "平台编制",
+    "missing": _("缺报告"),
+    "unreadable": _("无法读取"),
+    "error": _("有错误"),
+    "warning": _("有警告"),
+    "imported": _("已导入（无问题）"),
+    "compiled": _("平台编制"),
+    "merged": _("合并报告"),
 }
 
 
@@ -111,6 +113,9 @@ def audit_overview(*, agency: Agency, years: list[int]) -> list[tuple[Agency, li
                 )
             elif (member.pk, year) in compiled:
                 cells.append(AuditCell(member, year, "compiled", compiled=compiled[(member.pk, year)]))
+            elif member.reports_with_id:
+                # A general office reporting with its government has no report of its own to miss.
+                cells.append(AuditCell(member, year, "merged"))
             else:
                 cells.append(AuditCell(member, year, STATUS_MISSING))
         rows.append((member, cells))
@@ -156,29 +161,29 @@ def year_source(*, agency: Agency, year: int) -> YearSource:
             year,
             parsed.figures(),
             parsed.section1_text,
-            f"导入（第{version.number}版）",
+            str(_("导入（第%(n)s版）") % {"n": version.number}),
             reverse("annual_reports:import_detail", args=[version.report_id]),
         )
-    return YearSource(year, None, "", "缺报告")
+    return YearSource(year, None, "", str(_("缺报告")))
 
 
 KEY_FIGURES = [
-    ("3.R1.total", "本年新收申请"),
-    ("3.R2.total", "上年结转"),
-    ("3.R3.1.total", "予以公开"),
-    ("3.R3.2.total", "部分公开"),
-    ("3.R3.3", "不予公开"),
-    ("3.R3.4", "无法提供"),
-    ("3.R3.5", "不予处理"),
-    ("3.R3.6", "其他处理"),
-    ("3.R3.7.total", "办理结果总计"),
-    ("3.R4.total", "结转下年度"),
-    ("4.C5", "行政复议总计"),
-    ("4.C10", "直接起诉总计"),
-    ("4.C15", "复议后起诉总计"),
-    ("2.normative.issued", "本年制发行政规范性文件"),
-    ("2.licensing", "行政许可决定"),
-    ("2.penalty", "行政处罚决定"),
+    ("3.R1.total", _("本年新收申请")),
+    ("3.R2.total", _("上年结转")),
+    ("3.R3.1.total", _("予以公开")),
+    ("3.R3.2.total", _("部分公开")),
+    ("3.R3.3", _("不予公开")),
+    ("3.R3.4", _("无法提供")),
+    ("3.R3.5", _("不予处理")),
+    ("3.R3.6", _("其他处理")),
+    ("3.R3.7.total", _("办理结果总计")),
+    ("3.R4.total", _("结转下年度")),
+    ("4.C5", _("行政复议总计")),
+    ("4.C10", _("直接起诉总计")),
+    ("4.C15", _("复议后起诉总计")),
+    ("2.normative.issued", _("本年制发行政规范性文件")),
+    ("2.licensing", _("行政许可决定")),
+    ("2.penalty", _("行政处罚决定")),
 ]
 
 

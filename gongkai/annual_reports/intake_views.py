@@ -253,8 +253,8 @@ def _findings_xlsx(request, agency, rows) -> HttpResponse:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "审查发现"
-    header = ["机关", "年度", "状态", "规则", "严重程度", "单元格", "说明", "链接"]
+    sheet.title = _("审查发现")
+    header = [_("机关"), _("年度"), _("状态"), _("规则"), _("严重程度"), _("单元格"), _("说明"), _("链接")]
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -42,6 +42,8 @@ def test_a_supervisor_audits_a_zip_of_reports_and_opens_a_finding(tree, sue, pla
     page.goto(live_server.url + "/staff/annual-reports/audit/?year=2022")
     cell = page.locator("table.data tr", has_text="黔东南州财政局")
     assert "有警告" in cell.inner_text()
+    assert "合并报告" in page.locator("table.data tr", has_text="黔东南州人民政府办公室").inner_text()
+    assert "缺报告" in page.locator("table.data tr", has_text="凯里市教育局").inner_text()
     shots = os.environ.get("SCREENSHOT_DIR")
     if shots:
         page.screenshot(path=f"{shots}/audit-1280.png", full_page=True)
