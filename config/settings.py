@@ -276,6 +276,13 @@ DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 PORTAL_AGENCY = env_str("GONGKAI_PORTAL_AGENCY", "")
 # Applications: whether the wait for a fee payment is left out of the answer deadline (spec §3, unverified).
 APPLICATIONS_FEE_WAIT_EXCLUDED = env_bool("GONGKAI_FEE_WAIT_EXCLUDED", True)
+
+# Report intake (年报审查): what one uploaded report file may cost the server (docs/annual-report.md).
+ANNUAL_REPORT_INTAKE_MAX_MB = env_int("GONGKAI_REPORT_INTAKE_MAX_MB", 20)
+ANNUAL_REPORT_INTAKE_MAX_PAGES = env_int("GONGKAI_REPORT_INTAKE_MAX_PAGES", 200)
+ANNUAL_REPORT_INTAKE_MAX_ARCHIVE_FILES = env_int("GONGKAI_REPORT_INTAKE_MAX_ARCHIVE_FILES", 500)
+ANNUAL_REPORT_INTAKE_MAX_ARCHIVE_MB = env_int("GONGKAI_REPORT_INTAKE_MAX_ARCHIVE_MB", 200)
+ANNUAL_REPORT_INTAKE_MAX_SECONDS = env_int("GONGKAI_REPORT_INTAKE_MAX_SECONDS", 30)
 # Applications: per-address limit of online submissions and tracking-code look-ups (django-ratelimit syntax).
 APPLICATIONS_RATE = env_str("GONGKAI_APPLICATION_RATE", "10/h")
 
