@@ -19,7 +19,9 @@ class ApiConfig(AppConfig):
                 "api_key.revoke": _("吊销接口密钥"),
             }
         )
-        register_staff_nav_item(StaffNavItem("api_keys", _("接口密钥"), "api_staff:keys", frozenset({"site_admin"}), 95))
+        register_staff_nav_item(
+            StaffNavItem("api_keys", _("接口密钥"), "api_staff:keys", frozenset({"site_admin"}), 95)
+        )
         register_portal_section(PortalSection("opendata", _("数据下载"), lambda a: _downloads_url(a), 90))
 
 

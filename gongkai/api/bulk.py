@@ -24,7 +24,6 @@ from django.utils import timezone
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_subtree
 from gongkai.annual_reports.exports import export_json
-from gongkai.annual_reports.models import ReportScope
 from gongkai.annual_reports.selectors import report_document, reports_published
 from gongkai.annual_reports.structure import TABLE2_ROWS, TABLE3_LABELS
 from gongkai.api.models import BulkFile, BulkFormat, BulkKind
@@ -219,7 +218,9 @@ def bulk_reports_write(*, agency: Agency, year: int) -> BulkFile | None:
         for report, flat in rows:
             published = timezone.localtime(report.published_at).strftime("%Y-%m-%d") if report.published_at else ""
             values = [_cell(flat.get(a)) for a in addresses]
-            sheet.append([report.agency.name, report.year, report.get_scope_display(), report.title, published, *values])
+            sheet.append(
+                [report.agency.name, report.year, report.get_scope_display(), report.title, published, *values]
+            )
         fd, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
         try:
@@ -258,11 +259,7 @@ def bulk_regenerate(*, agencies=None, years=None, log=None) -> list[BulkFile]:
                 log(f"{agency.slug} {year}: {written[-2].rows} items")
         if agency_subtree(agency, include_self=False).exists():
             report_years = sorted(
-                set(
-                    reports_published()
-                    .filter(agency__in=agency_subtree(agency))
-                    .values_list("year", flat=True)
-                )
+                set(reports_published().filter(agency__in=agency_subtree(agency)).values_list("year", flat=True))
             )
             for year in report_years:
                 if years and year not in years:

@@ -18,6 +18,7 @@ from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agencies_public, agency_by_slug, agency_subtree
@@ -96,7 +97,14 @@ class GongkaiAPI(NinjaAPI):
         return schema
 
 
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese as characters, not \\u escapes (a third of the size, and readable in a terminal)."""
+
+    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012
+
+
 api = GongkaiAPI(
+    renderer=ChineseJSONRenderer(),
     title="公开 Gongkai 开放数据接口",
     version="1.0.0",
     description=DESCRIPTION,
@@ -232,7 +240,9 @@ def agency_list(request):
     return [_agency_out(a, slugs) for a in rows]
 
 
-@agencies.get("/agencies/{slug}", response=s.AgencyDetailOut, url_name="agency", summary="机关及政府信息公开工作机构联系方式")
+@agencies.get(
+    "/agencies/{slug}", response=s.AgencyDetailOut, url_name="agency", summary="机关及政府信息公开工作机构联系方式"
+)
 def agency_detail(request, slug: str = SlugPath):
     agency = _agency(slug)
     parent = agency_by_slug(agency.parent.slug) if agency.parent_id else None
@@ -259,7 +269,9 @@ def agency_detail(request, slug: str = SlugPath):
     return data
 
 
-@agencies.get("/agencies/{slug}/guide", response=s.GuideOut, url_name="guide", summary="政府信息公开指南（条例第十二条）")
+@agencies.get(
+    "/agencies/{slug}/guide", response=s.GuideOut, url_name="guide", summary="政府信息公开指南（条例第十二条）"
+)
 def agency_guide(request, slug: str = SlugPath):
     agency = _agency(slug)
     text, custom = disclosure_guide_text(agency)
@@ -328,7 +340,9 @@ def item_list(
     return {"items": [_item_summary(request, i) for i in page.rows], "next_cursor": page.next_cursor}
 
 
-@catalogue.get("/items/{item_id}", response=s.ItemDetailOut, url_name="item", summary="目录条目详情：元数据、文件关系、附件")
+@catalogue.get(
+    "/items/{item_id}", response=s.ItemDetailOut, url_name="item", summary="目录条目详情：元数据、文件关系、附件"
+)
 def item_detail(request, response: HttpResponse, item_id: int = IdPath):
     item = item_get_published(item_id)
     published = items_published().select_related("agency")
@@ -349,7 +363,9 @@ def item_detail(request, response: HttpResponse, item_id: int = IdPath):
         interprets=linked(item.interprets_id),
         amends=linked(item.amends_id),
         repeals=linked(item.repeals_id),
-        interpretations=[_item_ref(request, i) for i in published.filter(interprets=item).order_by("published_at", "pk")],
+        interpretations=[
+            _item_ref(request, i) for i in published.filter(interprets=item).order_by("published_at", "pk")
+        ],
         amended_by=[_item_ref(request, i) for i in published.filter(amends=item).order_by("published_at", "pk")],
         repealed_by=[_item_ref(request, i) for i in published.filter(repeals=item).order_by("published_at", "pk")],
         attachments=[
@@ -418,7 +434,9 @@ def _consultation(c) -> dict:
     }  # fmt: skip
 
 
-@participation.get("/agencies/{slug}/consultations", response=s.ConsultationPage, url_name="consultations", summary="网上征集")
+@participation.get(
+    "/agencies/{slug}/consultations", response=s.ConsultationPage, url_name="consultations", summary="网上征集"
+)
 def consultation_list(request, slug: str = SlugPath, cursor: str | None = Cursor, limit: int = Limit):
     agency = _agency(slug)
     page = keyset_page(
