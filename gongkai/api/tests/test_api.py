@@ -221,6 +221,9 @@ def test_statistics_are_the_reports_table_and_never_a_case(world, client):
 
 def test_the_catalogue_feed_and_sitemap_link_to_the_api(world, client):
     feed = client.get("/catalogue/qdn/feed.atom").content.decode()
-    assert f'<link href="http://testserver/api/v1/items/{world["doc"].pk}" rel="alternate" type="application/json"/>' in feed
+    assert (
+        f'<link href="http://testserver/api/v1/items/{world["doc"].pk}" rel="alternate" type="application/json"/>'
+        in feed
+    )
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/api/v1/agencies" in sitemap and "http://testserver/data/" in sitemap
