@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +51,7 @@ logger = logging.getLogger(__name__)
 SLUG = r"^[-a-zA-Z0-9_]{1,50}$"
 MAX_ID = 2**53  # larger ids are refused before they reach the database (SQLite integers stop at 2**63)
 YEAR_MIN, YEAR_MAX = 1990, 2100
+COMPILED_SECONDS = 3600  # figures counted from the records (no published report) are kept this long
 ERROR_STATUSES = {
     "400": "请求参数有误（problem details）",
     "404": "没有这条公开记录（problem details）",
@@ -658,8 +660,14 @@ def annual_report_rollup(request, slug: str = SlugPath, year: int = Path(..., ge
     else:
         if year > timezone.localdate().year:
             raise Http404
-        figures = report_figures_compile(agency=agency, year=year, scope=ReportScope.ROLLUP)
-        body = _figures_json(agency, year, figures)
+        # Compiling a province's subtree reads millions of records: kept for an hour per (agency, year).
+        body = cache.get_or_set(
+            f"api:rollup:{agency.pk}:{year}",
+            lambda: _figures_json(
+                agency, year, report_figures_compile(agency=agency, year=year, scope=ReportScope.ROLLUP)
+            ),
+            COMPILED_SECONDS,
+        )
         source = "compiled"
     return {
         "agency": _ref(agency), "year": year, "source": source,
@@ -693,14 +701,20 @@ def application_statistics(request, slug: str = SlugPath, year: int = Path(..., 
             raise Http404
         from gongkai.agencies.selectors import agency_report_members
 
-        figures = compile_applications_table(agencies=agency_report_members(agency), year=year)
-        section = {
-            "columns": TABLE2_COLUMN_CODES,
-            "rows": {
-                row.code: {"label": row.label, "values": [figures.t2(row.code, c).value for c in TABLE2_COLUMN_CODES]}
-                for row in TABLE2_ROWS
-            },
-        }
+        def table() -> dict:
+            figures = compile_applications_table(agencies=agency_report_members(agency), year=year)
+            return {
+                "columns": TABLE2_COLUMN_CODES,
+                "rows": {
+                    row.code: {
+                        "label": row.label,
+                        "values": [figures.t2(row.code, c).value for c in TABLE2_COLUMN_CODES],
+                    }
+                    for row in TABLE2_ROWS
+                },
+            }
+
+        section = cache.get_or_set(f"api:statistics:{agency.pk}:{year}", table, COMPILED_SECONDS)
         source = "records"
     return {"agency": _ref(agency), "year": year, "source": source, **section}
 

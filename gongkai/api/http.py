@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,7 +128,7 @@ class ApiHttpMiddleware:
         if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.streaming:
             response = self._conditional(request, response)
         response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        response["Vary"] = "Accept-Encoding, X-API-Key"
+        patch_vary_headers(response, ("Accept-Encoding", KEY_HEADER))
         return response
 
     @staticmethod
