@@ -227,3 +227,21 @@ def test_the_catalogue_feed_and_sitemap_link_to_the_api(world, client):
     )
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/api/v1/agencies" in sitemap and "http://testserver/data/" in sitemap
+
+
+def test_item_detail_gives_each_attachments_public_url(world, client, alice, rob, ann):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.catalogue.services import attachment_add, item_approve, item_submit
+    from gongkai.catalogue.tests.factories import draft, second_reviewer
+
+    p = world["tree"]["prefecture"]
+    item = draft(alice, p, title="森林防火图解", document_type="other", document_number="")
+    attachment_add(actor=alice, item=item, upload=SimpleUploadedFile("tujie.png", b"\x89PNG\r\n\x1a\n"))
+    item = item_submit(actor=alice, item=item)
+    for reviewer in (rob, second_reviewer(p), ann):
+        item = item_approve(actor=reviewer, item=item, proofread=True)
+    data = _json(client.get(f"/api/v1/items/{item.pk}"))
+    (attachment,) = data["attachments"]
+    assert attachment["name"] == "tujie.png" and attachment["content_type"] == "image/png"
+    assert attachment["url"].startswith("http://testserver/media/catalogue/") and attachment["size"] == 8
