@@ -1,6 +1,7 @@
 """Root URLs: the public portal at /, the back office at /staff/."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from gongkai.annual_reports.urls import public_urlpatterns as annual_report_pages
@@ -31,6 +32,7 @@ urlpatterns = [
     path("enforcement/", include("gongkai.enforcement.urls")),
     path("agencies/", include(annual_report_pages)),
     # Open data: the public JSON API and the bulk downloads (数据下载).
+    path("api/v1/", RedirectView.as_view(pattern_name="api-v1:openapi-view"), name="api_home"),
     path("api/v1/", api_urls),
     path("data/", include(opendata_pages)),
     path("sitemap.xml", catalogue_views.sitemap, name="sitemap"),

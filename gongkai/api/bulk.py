@@ -7,7 +7,6 @@ mark so Excel opens it as UTF-8 (Chinese intact); the JSON Lines file has one it
 """
 
 import csv
-import datetime as dt
 import hashlib
 import json
 import os
@@ -27,7 +26,6 @@ from gongkai.annual_reports.exports import export_json
 from gongkai.annual_reports.selectors import report_document, reports_published
 from gongkai.annual_reports.structure import TABLE2_ROWS, TABLE3_LABELS
 from gongkai.api.models import BulkFile, BulkFormat, BulkKind
-from gongkai.catalogue.models import Item
 from gongkai.catalogue.selectors import items_browse
 
 CHUNK = 2000
@@ -268,6 +266,3 @@ def bulk_regenerate(*, agencies=None, years=None, log=None) -> list[BulkFile]:
                 if bulk is not None:
                     written.append(bulk)
     return written
-
-
-__all__ = ["bulk_catalogue_write", "bulk_regenerate", "bulk_reports_write", "catalogue_rows", "dt", "Item"]

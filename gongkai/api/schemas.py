@@ -277,13 +277,6 @@ class FeesOut(Schema):
     items: list[FeeItemOut]
 
 
-class ReportExportLinks(Schema):
-    json_: str = Field(alias="json", serialization_alias="json")
-    xlsx: str
-    docx: str
-    pdf: str
-
-
 class AnnualReportSummaryOut(Schema):
     id: int
     agency: AgencyRef

@@ -245,3 +245,8 @@ def test_item_detail_gives_each_attachments_public_url(world, client, alice, rob
     (attachment,) = data["attachments"]
     assert attachment["name"] == "tujie.png" and attachment["content_type"] == "image/png"
     assert attachment["url"].startswith("http://testserver/media/catalogue/") and attachment["size"] == 8
+
+
+def test_the_api_root_leads_to_its_reference(client, db):
+    response = client.get("/api/v1/")
+    assert response.status_code == 302 and response["Location"] == "/api/v1/docs/"
