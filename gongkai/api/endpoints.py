@@ -318,7 +318,12 @@ def item_list(
             limit=limit,
             offset=offset,
         )
-        by_id = items_published().select_related("agency", "category").defer("body", "body_text").in_bulk(result.ids)
+        # The selector returns only published items of active agencies (its contract, the index holds no
+        # other); they are loaded by primary key as the portal's search page loads them. (Through
+        # items_published() SQLite would walk the status index instead: 0.3 s a page at 200,000 items.)
+        by_id = (
+            Item.objects.select_related("agency", "category").defer("body", "body_text").order_by().in_bulk(result.ids)
+        )
         rows = [by_id[pk] for pk in result.ids if pk in by_id]
         more = offset + limit < result.total
         set_last_modified(response, _newest(rows))

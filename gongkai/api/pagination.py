@@ -63,10 +63,12 @@ def keyset_page(
             pk = _parse_key(pk, "int")
         except (TypeError, ValueError) as exc:
             raise BadCursor(cursor) from exc
+        # "Up to the key, but not the rows of that key already given": a range on the key the database can
+        # start reading its index at, rather than an OR it must check row by row from the top.
         if descending:
-            queryset = queryset.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk}))
+            queryset = queryset.filter(Q(**{f"{key}__lte": value}) & ~Q(**{key: value, "pk__gte": pk}))
         else:
-            queryset = queryset.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
+            queryset = queryset.filter(Q(**{f"{key}__gte": value}) & ~Q(**{key: value, "pk__lte": pk}))
     sign = "-" if descending else ""
     rows = list(queryset.order_by(f"{sign}{key}", f"{sign}pk")[: limit + 1])
     more = len(rows) > limit
