@@ -3,6 +3,7 @@ reports' exports. No account is needed; only published records of active agencie
 
 import mimetypes
 
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -81,7 +82,13 @@ def report_export(request, slug: str, year: int, scope: str, fmt: str):
     if report is None:
         raise Http404
     render_export, content_type = REPORT_EXPORTS[fmt]
-    response = HttpResponse(render_export(report_document(report)), content_type=content_type)
+    # A PDF subsets two CJK fonts (seconds): each export is kept until the report changes (a correction).
+    key = f"opendata:report:{report.pk}:{report.updated_at.timestamp()}:{fmt}"
+    data = cache.get(key)
+    if data is None:
+        data = render_export(report_document(report))
+        cache.set(key, data, timeout=7 * 86400)
+    response = HttpResponse(data, content_type=content_type)
     suffix = "" if scope == ReportScope.AGENCY else "-rollup"
     response["Content-Disposition"] = f'attachment; filename="annual-report-{slug}-{year}{suffix}.{fmt}"'
     return response
