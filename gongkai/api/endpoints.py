@@ -22,10 +22,15 @@ from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agencies_public, agency_by_slug, agency_subtree
+from gongkai.agencies.selectors import agencies_public, agency_by_slug
 from gongkai.annual_reports.exports import export_json
 from gongkai.annual_reports.models import ReportScope
-from gongkai.annual_reports.selectors import report_document, report_figures_compile, reports_published
+from gongkai.annual_reports.selectors import (
+    report_agencies,
+    report_document,
+    report_figures_compile,
+    reports_published,
+)
 from gongkai.annual_reports.sources import compile_applications_table
 from gongkai.annual_reports.structure import TABLE2_COLUMN_CODES, TABLE2_ROWS
 from gongkai.api import schemas as s
@@ -658,7 +663,7 @@ def annual_report_rollup(request, slug: str = SlugPath, year: int = Path(..., ge
     """The published roll-up report when the agency has one; otherwise the figures compiled from the records
     of the subtree by the annual report's own selector (the same one a roll-up report is drafted from)."""
     agency = _agency(slug)
-    members = [a for a in agency_subtree(agency) if a.is_active]
+    members = report_agencies(agency, ReportScope.ROLLUP)  # whose records a roll-up counts
     report = reports_published().filter(agency=agency, year=year, scope=ReportScope.ROLLUP).first()
     if report is not None:
         body, source = _report_json(report), "published_report"
