@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,11 +21,26 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting: one of TRUE_WORDS or FALSE_WORDS in any case, or unset/empty for the default. Anything
+    else stops the start with the variable's name, rather than reading a typo (`GONGKAI_HTTPS=ture`) as no."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"环境变量 {name} 的值 {value!r} 无法识别：开启请写 {'、'.join(TRUE_WORDS)}，关闭请写 {'、'.join(FALSE_WORDS)}"
+        f"（不区分大小写），留空则使用默认值。"
+        f" ({name}={value!r} is not a yes/no value; accepted: {', '.join(TRUE_WORDS + FALSE_WORDS)}, or empty.)"
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -97,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.audit.middleware.AuditContextMiddleware",
     "gongkai.analytics.middleware.VisitRecorderMiddleware",
+    # Inside the visit recorder, so that a page served from the cache is counted like any other.
+    "gongkai.portal.pagecache.PublicPageCacheMiddleware",
     # Under /api/ only: rate limits, problem-details errors, ETag and conditional requests.
     "gongkai.api.http.ApiHttpMiddleware",
     # django-axes must come last so that it sees the outcome of authentication.
@@ -158,9 +176,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production with Redis sets GONGKAI_REDIS_URL.
 REDIS_URL = env_str("GONGKAI_REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongkai_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 50_000)},
+        },
+    }
+
+# The portal's anonymous pages served from the "pages" cache, invalidated by every change that can alter them
+# (gongkai/portal/pagecache.py, docs/deploy.md "Caching").
+GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
+GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 24 * 3600)
+GONGKAI_PAGE_CACHE_SEARCH_SECONDS = env_int("GONGKAI_PAGE_CACHE_SEARCH_SECONDS", 300)
+GONGKAI_PROXY_CACHE_SECONDS = env_int("GONGKAI_PROXY_CACHE_SECONDS", 0)
 
 # --- Accounts, sessions and login security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
