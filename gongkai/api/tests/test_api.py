@@ -10,6 +10,7 @@ from django.utils.http import http_date
 
 from gongkai.api.models import ApiKey
 from gongkai.api.tests.conftest import SECRET_MARKERS
+from gongkai.audit.models import AuditEvent
 from gongkai.catalogue.models import Item
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +180,10 @@ def test_an_api_key_lifts_the_limit_and_a_revoked_key_does_not(world, client, se
         client.get("/api/v1/agencies", HTTP_X_API_KEY=raw, REMOTE_ADDR="10.0.0.9").status_code for _ in range(2)
     ]
     assert statuses == [200, 429] or statuses == [429, 429]
+    # Issuing and revoking are in the audit trail, which never holds the key itself.
+    verbs = AuditEvent.objects.filter(object_id=str(key.pk), verb__startswith="api_key.").values_list("verb", flat=True)
+    assert sorted(verbs) == ["api_key.issue", "api_key.revoke"]
+    assert raw not in str(list(AuditEvent.objects.values()))
 
 
 def test_only_the_site_administrator_issues_keys(world, client, adam, login):
