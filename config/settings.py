@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "gongkai.annual_reports",
     "gongkai.portal",
     "gongkai.backoffice",
+    "gongkai.api",
     "gongkai.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # only for its vendored Swagger UI files (static/ninja/), so the API reference needs no CDN
 ]
 
 MIDDLEWARE = [
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     "gongkai.analytics.middleware.VisitRecorderMiddleware",
     # Inside the visit recorder, so that a page served from the cache is counted like any other.
     "gongkai.portal.pagecache.PublicPageCacheMiddleware",
+    # Under /api/ only: rate limits, problem-details errors, ETag and conditional requests.
+    "gongkai.api.http.ApiHttpMiddleware",
     # django-axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -285,6 +289,12 @@ ANNUAL_REPORT_INTAKE_MAX_ARCHIVE_MB = env_int("GONGKAI_REPORT_INTAKE_MAX_ARCHIVE
 ANNUAL_REPORT_INTAKE_MAX_SECONDS = env_int("GONGKAI_REPORT_INTAKE_MAX_SECONDS", 30)
 # Applications: per-address limit of online submissions and tracking-code look-ups (django-ratelimit syntax).
 APPLICATIONS_RATE = env_str("GONGKAI_APPLICATION_RATE", "10/h")
+
+# Open data (gongkai.api): the public API's rate limit per client address, and per API key (0 = no limit).
+API_RATE_PER_MINUTE = env_int("GONGKAI_API_RATE_PER_MINUTE", 120)
+API_KEY_RATE_PER_MINUTE = env_int("GONGKAI_API_KEY_RATE_PER_MINUTE", 0)
+# The site's public address, written into the bulk files' item links (they are made outside any request).
+SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -87,3 +87,8 @@ def agency_tree_rows(agencies) -> list[tuple[int, Agency]]:
 
     walk(agency_tree(agencies), 0)
     return rows
+
+
+def agencies_public() -> QuerySet[Agency]:
+    """The agencies the portal shows (active ones), in tree order: what the public directory and API list."""
+    return Agency.objects.filter(is_active=True).order_by("path")

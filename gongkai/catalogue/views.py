@@ -3,11 +3,13 @@
 Public pages show only published items (access.items_published); nothing here needs an account.
 """
 
+from urllib.parse import urljoin
+
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -136,10 +138,28 @@ def guide(request, slug: str):
     return render(request, "catalogue/guide.html", {**portal_context(agency, "guide"), "paragraphs": text.split("\n")})
 
 
+def _url_if_mounted(name: str, *args) -> str:
+    """A URL of the open-data layer (above this app, so only named, never imported), or "" without it."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+class AtomWithJsonLinks(Atom1Feed):
+    """Atom, with each entry also linking to its record in the JSON API (rel="alternate", application/json)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("json_link"):
+            href = urljoin(self.feed["link"], item["json_link"])  # the feed's own link is absolute
+            handler.addQuickElement("link", "", {"rel": "alternate", "type": "application/json", "href": href})
+
+
 class CategoryFeed(Feed):
     """Atom feed of the newest published items of an agency, or of one category and its children."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomWithJsonLinks
 
     def get_object(self, request, slug: str, category: str = ""):
         agency = _agency_or_404(slug)
@@ -178,11 +198,18 @@ class CategoryFeed(Feed):
     def item_updateddate(self, item):
         return item.updated_at
 
+    def item_extra_kwargs(self, item):
+        path = _url_if_mounted("api-v1:item", item.pk)
+        return {"json_link": path} if path else {}
+
 
 def sitemap(request):
     """sitemap.xml: the portal's agency, catalogue and item pages (at most 50,000 URLs, the protocol's limit)."""
     base = request.build_absolute_uri("/").rstrip("/")
     urls = [base + reverse("portal:home")]
+    # The open-data layer: the bulk downloads and the API's agency and item lists (JSON).
+    urls += [base + u for u in (_url_if_mounted("opendata:downloads"), _url_if_mounted("api-v1:agencies")) if u]
+    urls += [base + u for u in (_url_if_mounted("api-v1:items"),) if u]
     for agency in Agency.objects.filter(is_active=True).order_by("path"):
         urls.append(base + reverse("catalogue:browse", args=[agency.slug]))
         urls.append(base + reverse("catalogue:guide", args=[agency.slug]))

@@ -275,6 +275,12 @@ class Item(models.Model):
             # Section 二's first block reads the rules and normative documents of many agencies at once (a
             # province's roll-up): a few percent of the items, found through this index instead of a scan.
             models.Index(fields=["document_type", "status"], name="catalogue_item_doctype"),
+            # The open-data API lists the whole catalogue newest first and, for harvesting, by last change: the
+            # status, then the date (then the id, which every index ends with), so a page of the newest is
+            # read straight off the index instead of sorting every published item (SQLite: 1.3-5 s at
+            # 200,000 items without them).
+            models.Index(fields=["status", "published_at", "id"], name="catalogue_item_status_pub"),
+            models.Index(fields=["status", "updated_at", "id"], name="catalogue_item_status_upd"),
         ]
 
     def __str__(self) -> str:
