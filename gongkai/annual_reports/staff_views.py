@@ -1,12 +1,11 @@
 """Back office: list, create, edit, check, review, approve, publish, correct, drill down, export, roll-up status."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.access import agencies_visible_to, user_has_role
@@ -27,7 +26,9 @@ from gongkai.annual_reports.selectors import (
     reports_visible_to,
     rollup_status,
 )
-from gongkai.core.errors import IllegalTransition
+from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.forms import initial_from
+from gongkai.core.views import ServiceFormView
 
 EXPORTS = {
     "docx": (export_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -37,58 +38,124 @@ EXPORTS = {
 }
 
 
-@staff_view
-def report_list(request):
+def _has_role(*roles):
+    return lambda user, report: user_has_role(user, report.agency, *roles)
+
+
+def _in(*statuses):
+    return lambda report: report.status in statuses
+
+
+def _transition_url(name):
+    return lambda report: reverse("annual_reports:transition", args=[report.pk, name])
+
+
+def _detail_url(report) -> str:
+    return reverse("annual_reports:detail", args=[report.pk])
+
+
+# The workflow of a report (条例 第四十九条): a reviewer confirms the draft, the approver freezes the figures and
+# publishes; a reviewed or approved report can go back to draft with a reason; a published one is corrected.
+REPORT_ACTIONS = ActionSet(
+    [
+        Action(
+            name="review",
+            label=_("审核通过"),
+            perform=lambda request, report, data: services.annual_report_review(actor=request.user, report=report),
+            allowed=_has_role(Role.REVIEWER),
+            possible=_in(ReportStatus.DRAFT),
+            success=_("已完成：审核。"),
+            url=_transition_url("review"),
+        ),
+        Action(
+            name="approve",
+            label=_("批准并冻结数据"),
+            perform=lambda request, report, data: services.annual_report_approve(actor=request.user, report=report),
+            allowed=_has_role(Role.APPROVER),
+            possible=_in(ReportStatus.REVIEWED),
+            success=_("已完成：批准，数据已冻结。"),
+            url=_transition_url("approve"),
+        ),
+        Action(
+            name="publish",
+            label=_("发布到门户网站"),
+            perform=lambda request, report, data: services.annual_report_publish(actor=request.user, report=report),
+            allowed=_has_role(Role.APPROVER, Role.AGENCY_ADMIN),
+            possible=_in(ReportStatus.APPROVED),
+            success=_("已完成：发布。"),
+            url=_transition_url("publish"),
+        ),
+        Action(
+            name="return",
+            label=_("退回"),
+            perform=lambda request, report, data: services.annual_report_return(
+                actor=request.user, report=report, reason=data["reason"]
+            ),
+            form=ReasonForm,
+            allowed=_has_role(Role.REVIEWER, Role.APPROVER),
+            possible=_in(ReportStatus.REVIEWED, ReportStatus.APPROVED),
+            success=_("已退回草稿。"),
+            url=_transition_url("return"),
+            style="danger",
+        ),
+        Action(
+            name="correct",
+            label=_("更正并重新发布"),
+            perform=lambda request, report, data: services.annual_report_correct(
+                actor=request.user, report=report, note=data["note"]
+            ),
+            form=CorrectionForm,
+            allowed=_has_role(Role.APPROVER),
+            possible=_in(ReportStatus.PUBLISHED),
+            success=_("已更正并重新发布。"),
+            url=_transition_url("correct"),
+        ),
+    ]
+)
+
+
+def _list_context(request) -> dict:
     reports = reports_visible_to(request.user)
     if request.agency is not None and request.GET.get("scope") != "all":
         reports = reports.filter(agency=request.agency)
+    return {"reports": reports}
+
+
+@staff_view
+def report_list(request):
     form = ReportCreateForm(initial={"year": timezone.localdate().year - 1})
-    return render(request, "annual_reports/staff/list.html", {"reports": reports, "form": form})
+    return render(request, "annual_reports/staff/list.html", {**_list_context(request), "form": form})
 
 
-@require_POST
-@staff_view
-def report_create(request):
-    form = ReportCreateForm(request.POST)
-    if request.agency is None:
-        raise Http404
-    if form.is_valid():
-        try:
-            report = services.annual_report_create(
-                actor=request.user,
-                agency=request.agency,
-                year=form.cleaned_data["year"],
-                scope=form.cleaned_data["scope"],
-            )
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        else:
-            messages.success(request, _("已生成年度报告草稿，请核对数据并修改正文。"))
-            return redirect("annual_reports:detail", pk=report.pk)
-    else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}：{'；'.join(errors)}")
-    return redirect("annual_reports:list")
+class ReportCreate(ServiceFormView):
+    """Posted from the list page; a refused or invalid request shows the list again with the form's errors."""
+
+    form_class = ReportCreateForm
+    template_name = "annual_reports/staff/list.html"
+    success_message = _("已生成年度报告草稿，请核对数据并修改正文。")
+
+    def check_access(self) -> None:
+        if self.request.agency is None:
+            raise Http404
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**_list_context(self.request), **kwargs)
+
+    def perform(self, form):
+        return services.annual_report_create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return _detail_url(self.result)
 
 
-@staff_view
-def report_detail(request, pk: int):
-    report = report_get_for_user(request.user, pk)
+report_create = require_POST(staff_view(ReportCreate.as_view()))
+
+
+def _report_page(request, report, *, bound=None, status=200):
     figures = report_figures(report)
     findings = report_check(report, figures)
     flagged = {address for finding in findings if finding.severity != "info" for address in finding.cells}
-    can = {
-        "edit": report.status == ReportStatus.DRAFT and user_has_role(request.user, report.agency),
-        "review": report.status == ReportStatus.DRAFT and user_has_role(request.user, report.agency, Role.REVIEWER),
-        "approve": report.status == ReportStatus.REVIEWED and user_has_role(request.user, report.agency, Role.APPROVER),
-        "return": report.status in (ReportStatus.REVIEWED, ReportStatus.APPROVED)
-        and user_has_role(request.user, report.agency, Role.REVIEWER, Role.APPROVER),
-        "publish": report.status == ReportStatus.APPROVED
-        and user_has_role(request.user, report.agency, Role.APPROVER, Role.AGENCY_ADMIN),
-        "correct": report.status == ReportStatus.PUBLISHED
-        and user_has_role(request.user, report.agency, Role.APPROVER),
-    }
+    actions = REPORT_ACTIONS.available(request.user, report, bound=bound)
     return render(
         request,
         "annual_reports/staff/detail.html",
@@ -99,53 +166,52 @@ def report_detail(request, pk: int):
             "flagged": flagged,
             "differences": report_differences(report),
             "cell_url": reverse("annual_reports:cell", args=[report.pk, "ADDRESS"]),
-            "can": can,
-            "reason_form": ReasonForm(),
-            "correction_form": CorrectionForm(),
+            "can_edit": report.status == ReportStatus.DRAFT and user_has_role(request.user, report.agency),
+            "buttons": [a for a in actions if not a.has_fields],
+            "forms": [a for a in actions if a.has_fields],
         },
+        status=status,
     )
 
 
 @staff_view
-def report_edit(request, pk: int):
-    report = report_get_for_user(request.user, pk)
-    if not user_has_role(request.user, report.agency):
-        raise PermissionDenied
-    form = ReportTextForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.annual_report_update_text(actor=request.user, report=report, **form.cleaned_data)
-        except IllegalTransition as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("正文已保存。"))
-            return redirect("annual_reports:detail", pk=report.pk)
-    return render(request, "annual_reports/staff/edit.html", {"report": report, "form": form})
+def report_detail(request, pk: int):
+    return _report_page(request, report_get_for_user(request.user, pk))
+
+
+class ReportEdit(ServiceFormView):
+    form_class = ReportTextForm
+    template_name = "annual_reports/staff/edit.html"
+    success_message = _("正文已保存。")
+
+    def load(self, pk: int) -> None:
+        self.report = report_get_for_user(self.request.user, pk)
+
+    def check_access(self) -> None:
+        if not user_has_role(self.request.user, self.report.agency):
+            raise PermissionDenied
+
+    def get_initial(self):
+        return initial_from(self.report, self.form_class)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+    def perform(self, form):
+        return services.annual_report_update_text(actor=self.request.user, report=self.report, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return _detail_url(self.report)
+
+
+report_edit = staff_view(ReportEdit.as_view())
 
 
 @require_POST
 @staff_view
 def report_transition(request, pk: int, action: str):
     report = report_get_for_user(request.user, pk)
-    try:
-        if action == "review":
-            services.annual_report_review(actor=request.user, report=report)
-        elif action == "approve":
-            services.annual_report_approve(actor=request.user, report=report)
-        elif action == "publish":
-            services.annual_report_publish(actor=request.user, report=report)
-        elif action == "return":
-            services.annual_report_return(actor=request.user, report=report, reason=request.POST.get("reason", ""))
-        elif action == "correct":
-            services.annual_report_correct(actor=request.user, report=report, note=request.POST.get("note", ""))
-        else:
-            raise Http404
-    except (ValidationError, IllegalTransition) as exc:
-        for error in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, error)
-    else:
-        messages.success(request, _("已完成：%(status)s。") % {"status": report.get_status_display()})
-    return redirect("annual_reports:detail", pk=report.pk)
+    return run_action(request, REPORT_ACTIONS, action, report, page=_report_page, success_url=_detail_url)
 
 
 @staff_view
