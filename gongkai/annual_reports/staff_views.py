@@ -27,8 +27,7 @@ from gongkai.annual_reports.selectors import (
     rollup_status,
 )
 from gongkai.core.actions import Action, ActionSet, run_action
-from gongkai.core.forms import initial_from
-from gongkai.core.views import ServiceFormView
+from gongkai.core.views import RecordFormView, ServiceFormView
 
 EXPORTS = {
     "docx": (export_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -179,29 +178,25 @@ def report_detail(request, pk: int):
     return _report_page(request, report_get_for_user(request.user, pk))
 
 
-class ReportEdit(ServiceFormView):
+class ReportEdit(RecordFormView):
     form_class = ReportTextForm
     template_name = "annual_reports/staff/edit.html"
     success_message = _("正文已保存。")
 
-    def load(self, pk: int) -> None:
-        self.report = report_get_for_user(self.request.user, pk)
+    def get_record(self, pk: int):
+        return report_get_for_user(self.request.user, pk)
 
-    def check_access(self) -> None:
-        if not user_has_role(self.request.user, self.report.agency):
-            raise PermissionDenied
-
-    def get_initial(self):
-        return initial_from(self.report, self.form_class)
+    def may_edit(self, user, agency) -> bool:
+        return user_has_role(user, agency)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(report=self.report, **kwargs)
+        return super().get_context_data(report=self.record, **kwargs)
 
     def perform(self, form):
-        return services.annual_report_update_text(actor=self.request.user, report=self.report, **form.cleaned_data)
+        return services.annual_report_update_text(actor=self.request.user, report=self.record, **form.cleaned_data)
 
     def get_success_url(self) -> str:
-        return _detail_url(self.report)
+        return _detail_url(self.record)
 
 
 report_edit = staff_view(ReportEdit.as_view())

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
 from gongkai.core.actions import Action, ActionSet, run_action
-from gongkai.core.forms import initial_from
-from gongkai.core.views import ServiceFormView
+from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.enforcement import access, services
 from gongkai.enforcement.forms import DecisionForm, FeeRecordForm, ImportForm
 from gongkai.enforcement.imports import DECISION_COLUMNS, FEE_COLUMNS
@@ -65,34 +64,16 @@ def fee_list(request):
     )
 
 
-class RecordFormView(ServiceFormView):
-    """A create or edit page of a decision or a fee record. On an edit page `record` is the stored one, fetched
-    once through its access function; the form starts from its values (`initial=`), never wrapping it."""
+class EnforcementFormView(RecordFormView):
+    """A create or edit page of a decision or a fee record (see core.views.RecordFormView)."""
 
     template_name = "enforcement/staff_form.html"
-    title = ""
-    record = None
 
-    def load(self, pk: int | None = None) -> None:
-        if pk is not None:
-            self.record = self.get_record(pk)
-
-    def get_record(self, pk: int):
-        raise NotImplementedError
-
-    def check_access(self) -> None:
-        agency = self.record.agency if self.record is not None else self.request.agency
-        if agency is None or not access.enforcement_can_edit(self.request.user, agency):
-            raise PermissionDenied
-
-    def get_initial(self):
-        return initial_from(self.record, self.form_class) if self.record is not None else {}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, **kwargs)
+    def may_edit(self, user, agency) -> bool:
+        return access.enforcement_can_edit(user, agency)
 
 
-class DecisionNew(RecordFormView):
+class DecisionNew(EnforcementFormView):
     form_class = DecisionForm
     title = _("录入行政决定")
     success_message = _("已录入行政决定。")
@@ -115,7 +96,7 @@ class DecisionEdit(DecisionNew):
         return services.decision_update(actor=self.request.user, decision=self.record, **form.cleaned_data)
 
 
-class FeeNew(RecordFormView):
+class FeeNew(EnforcementFormView):
     form_class = FeeRecordForm
     title = _("录入收费记录")
     success_message = _("已录入收费记录。")

@@ -1,6 +1,5 @@
 """Back office: compile gazette issues, choose the documents they carry, submit and publish them."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,8 +8,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
 from gongkai.core.actions import Action, ActionSet, run_action
-from gongkai.core.forms import initial_from
-from gongkai.core.views import ServiceFormView
+from gongkai.core.views import RecordFormView
 from gongkai.gazette import access, services
 from gongkai.gazette.forms import AddDocumentForm, GazetteIssueForm
 from gongkai.gazette.models import GazetteEntry, IssueStatus
@@ -116,13 +114,15 @@ def issue_list(request):
     return render(request, "gazette/staff_list.html", {"issues": issues, "can_edit": can_edit})
 
 
-class IssueFormView(ServiceFormView):
+class IssueFormView(RecordFormView):
     form_class = GazetteIssueForm
     template_name = "gazette/staff_form.html"
-    issue = None
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.issue, **kwargs)
+    def get_record(self, pk: int):
+        return access.gazette_issue_get_for_user(self.request.user, pk)
+
+    def may_edit(self, user, agency) -> bool:
+        return access.gazette_can_edit(user, agency)
 
     def get_success_url(self) -> str:
         return _issue_url(self.result)
@@ -131,10 +131,6 @@ class IssueFormView(ServiceFormView):
 class IssueNew(IssueFormView):
     success_message = _("已新建公报。")
 
-    def check_access(self) -> None:
-        if self.request.agency is None or not access.gazette_can_edit(self.request.user, self.request.agency):
-            raise PermissionDenied
-
     def perform(self, form):
         return services.gazette_issue_create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
 
@@ -142,18 +138,8 @@ class IssueNew(IssueFormView):
 class IssueEdit(IssueFormView):
     success_message = _("已保存。")
 
-    def load(self, pk: int) -> None:
-        self.issue = access.gazette_issue_get_for_user(self.request.user, pk)
-
-    def check_access(self) -> None:
-        if not _can_edit(self.request.user, self.issue):
-            raise PermissionDenied
-
-    def get_initial(self):
-        return initial_from(self.issue, self.form_class)
-
     def perform(self, form):
-        return services.gazette_issue_update(actor=self.request.user, issue=self.issue, **form.cleaned_data)
+        return services.gazette_issue_update(actor=self.request.user, issue=self.record, **form.cleaned_data)
 
 
 issue_new = staff_view(IssueNew.as_view())
