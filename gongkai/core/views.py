@@ -70,8 +70,8 @@ class ServiceFormView(FormView):
         except IllegalTransition as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.get_success_message())
+        if message := self.get_success_message():
+            messages.success(self.request, message)
         return redirect(self.get_success_url())
 
     def get_success_message(self) -> str:
