@@ -26,7 +26,7 @@ from gongkai.annual_reports.selectors import (
     reports_visible_to,
     rollup_status,
 )
-from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
 from gongkai.core.views import RecordFormView, ServiceFormView
 
 EXPORTS = {
@@ -45,72 +45,34 @@ def _in(*statuses):
     return lambda report: report.status in statuses
 
 
-def _transition_url(name):
-    return lambda report: reverse("annual_reports:transition", args=[report.pk, name])
-
-
 def _detail_url(report) -> str:
     return reverse("annual_reports:detail", args=[report.pk])
+
+
+def _step(name, label, service, roles, statuses, success, **more):
+    return Action(
+        name, label, call_service(service, "report"), allowed=_has_role(*roles), possible=_in(*statuses),
+        success=success, **more,
+    )  # fmt: skip
 
 
 # The workflow of a report (条例 第四十九条): a reviewer confirms the draft, the approver freezes the figures and
 # publishes; a reviewed or approved report can go back to draft with a reason; a published one is corrected.
 REPORT_ACTIONS = ActionSet(
     [
-        Action(
-            name="review",
-            label=_("审核通过"),
-            perform=lambda request, report, data: services.annual_report_review(actor=request.user, report=report),
-            allowed=_has_role(Role.REVIEWER),
-            possible=_in(ReportStatus.DRAFT),
-            success=_("已完成：审核。"),
-            url=_transition_url("review"),
-        ),
-        Action(
-            name="approve",
-            label=_("批准并冻结数据"),
-            perform=lambda request, report, data: services.annual_report_approve(actor=request.user, report=report),
-            allowed=_has_role(Role.APPROVER),
-            possible=_in(ReportStatus.REVIEWED),
-            success=_("已完成：批准，数据已冻结。"),
-            url=_transition_url("approve"),
-        ),
-        Action(
-            name="publish",
-            label=_("发布到门户网站"),
-            perform=lambda request, report, data: services.annual_report_publish(actor=request.user, report=report),
-            allowed=_has_role(Role.APPROVER, Role.AGENCY_ADMIN),
-            possible=_in(ReportStatus.APPROVED),
-            success=_("已完成：发布。"),
-            url=_transition_url("publish"),
-        ),
-        Action(
-            name="return",
-            label=_("退回"),
-            perform=lambda request, report, data: services.annual_report_return(
-                actor=request.user, report=report, reason=data["reason"]
-            ),
-            form=ReasonForm,
-            allowed=_has_role(Role.REVIEWER, Role.APPROVER),
-            possible=_in(ReportStatus.REVIEWED, ReportStatus.APPROVED),
-            success=_("已退回草稿。"),
-            url=_transition_url("return"),
-            style="danger",
-        ),
-        Action(
-            name="correct",
-            label=_("更正并重新发布"),
-            perform=lambda request, report, data: services.annual_report_correct(
-                actor=request.user, report=report, note=data["note"]
-            ),
-            form=CorrectionForm,
-            allowed=_has_role(Role.APPROVER),
-            possible=_in(ReportStatus.PUBLISHED),
-            success=_("已更正并重新发布。"),
-            url=_transition_url("correct"),
-        ),
-    ]
-)
+        _step("review", _("审核通过"), services.annual_report_review, [Role.REVIEWER], [ReportStatus.DRAFT],
+              _("已完成：审核。")),
+        _step("approve", _("批准并冻结数据"), services.annual_report_approve, [Role.APPROVER], [ReportStatus.REVIEWED],
+              _("已完成：批准，数据已冻结。")),
+        _step("publish", _("发布到门户网站"), services.annual_report_publish, [Role.APPROVER, Role.AGENCY_ADMIN],
+              [ReportStatus.APPROVED], _("已完成：发布。")),
+        _step("return", _("退回"), services.annual_report_return, [Role.REVIEWER, Role.APPROVER],
+              [ReportStatus.REVIEWED, ReportStatus.APPROVED], _("已退回草稿。"), form=ReasonForm, style="danger"),
+        _step("correct", _("更正并重新发布"), services.annual_report_correct, [Role.APPROVER], [ReportStatus.PUBLISHED],
+              _("已更正并重新发布。"), form=CorrectionForm),
+    ],
+    url_name="annual_reports:transition",
+)  # fmt: skip
 
 
 def _list_context(request) -> dict:

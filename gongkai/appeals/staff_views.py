@@ -29,7 +29,7 @@ from gongkai.appeals.selectors import (
     reconsiderations_visible_to,
 )
 from gongkai.applications.access import applications_visible_to
-from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
 from gongkai.core.forms import initial_from
 from gongkai.core.views import ServiceFormView
 
@@ -121,91 +121,62 @@ def _may_act(user, case) -> bool:
 
 # A case file's documents (复议决定书, 起诉状, 判决书 ...), on both kinds of case.
 DOCUMENT_ACTION = Action(
-    name="document",
-    label=_("上传"),
-    perform=lambda request, case, data: services.appeal_document_add(actor=request.user, case=case, **data),
-    form=DocumentForm,
-    form_kwargs=lambda case: {"prefix": "doc"},
-    allowed=_may_act,
-    success=_("文书已上传。"),
-)
+    "document", _("上传"), call_service(services.appeal_document_add, "case"), form=DocumentForm,
+    form_kwargs=lambda case: {"prefix": "doc"}, allowed=_may_act, success=_("文书已上传。"),
+)  # fmt: skip
 
 # 行政复议法 第四十八条: the agency answers in writing within ten days; then the organ decides.
 RECONSIDERATION_ACTIONS = ActionSet(
     [
-        Action(
-            name="answer",
-            label=_("保存"),
-            perform=lambda request, case, data: services.reconsideration_record_answer(
-                actor=request.user, case=case, **data
-            ),
-            form=AnswerForm,
-            form_kwargs=lambda case: {"prefix": "answer"},
-            allowed=_may_act,
-            possible=lambda case: not case.answer_sent_on,
-            success=_("书面答复已登记。"),
-        ),
-        Action(
-            name="decide",
-            label=_("保存"),
-            perform=lambda request, case, data: services.reconsideration_decide(actor=request.user, case=case, **data),
-            form=DecisionForm,
-            form_kwargs=lambda case: {"prefix": "decide"},
-            allowed=_may_act,
-            possible=lambda case: case.result == AppealResult.PENDING,
-            success=_("复议结果已登记。"),
-        ),
+        Action("answer", _("保存"), call_service(services.reconsideration_record_answer, "case"), form=AnswerForm,
+               form_kwargs=lambda case: {"prefix": "answer"}, allowed=_may_act,
+               possible=lambda case: not case.answer_sent_on, success=_("书面答复已登记。")),
+        Action("decide", _("保存"), call_service(services.reconsideration_decide, "case"), form=DecisionForm,
+               form_kwargs=lambda case: {"prefix": "decide"}, allowed=_may_act,
+               possible=lambda case: case.result == AppealResult.PENDING, success=_("复议结果已登记。")),
         DOCUMENT_ACTION,
     ]
-)
+)  # fmt: skip
 
 LAWSUIT_ACTIONS = ActionSet(
     [
-        Action(
-            name="progress",
-            label=_("保存"),
-            perform=lambda request, case, data: services.lawsuit_update(actor=request.user, case=case, **data),
-            form=LawsuitProgressForm,
-            form_kwargs=lambda case: {"prefix": "p", "initial": initial_from(case, LawsuitProgressForm)},
-            allowed=_may_act,
-            success=_("案件进展已保存。"),
-        ),
+        Action("progress", _("保存"), call_service(services.lawsuit_update, "case"), form=LawsuitProgressForm,
+               form_kwargs=lambda case: {"prefix": "p", "initial": initial_from(case, LawsuitProgressForm)},
+               allowed=_may_act, success=_("案件进展已保存。")),
         DOCUMENT_ACTION,
     ]
+)  # fmt: skip
+
+
+def _case_page(template, actions, **context):
+    """The page of one kind of case: its facts, the links to its application, and its forms."""
+
+    def page(request, case, *, bound=None, status=200):
+        return render(
+            request,
+            template,
+            {
+                "case": case,
+                "can_act": _may_act(request.user, case),
+                "actions": {a.name: a for a in actions.available(request.user, case, bound=bound)},
+                **{name: state(case, timezone.localdate()) for name, state in context.items()},
+                **appeal_application_links(case),
+            },
+            status=status,
+        )
+
+    return page
+
+
+_reconsideration_page = _case_page(
+    "appeals/reconsideration.html", RECONSIDERATION_ACTIONS, answer_state=lambda case, today: case.answer_state(today)
+)
+_lawsuit_page = _case_page(
+    "appeals/lawsuit.html", LAWSUIT_ACTIONS, defence_state=lambda case, today: case.defence_state(today)
 )
 
 
-def _reconsideration_page(request, case, *, bound=None, status=200):
-    return render(
-        request,
-        "appeals/reconsideration.html",
-        {
-            "case": case,
-            "can_act": _may_act(request.user, case),
-            "actions": {a.name: a for a in RECONSIDERATION_ACTIONS.available(request.user, case, bound=bound)},
-            "answer_state": case.answer_state(timezone.localdate()),
-            **appeal_application_links(case),
-        },
-        status=status,
-    )
-
-
-def _lawsuit_page(request, case, *, bound=None, status=200):
-    return render(
-        request,
-        "appeals/lawsuit.html",
-        {
-            "case": case,
-            "can_act": _may_act(request.user, case),
-            "actions": {a.name: a for a in LAWSUIT_ACTIONS.available(request.user, case, bound=bound)},
-            "defence_state": case.defence_state(timezone.localdate()),
-            **appeal_application_links(case),
-        },
-        status=status,
-    )
-
-
-def _case_page(actions, page, url_name):
+def _case_view(actions, page, url_name):
     """The page of one kind of case: GET shows it, a POST runs the action its button names."""
 
     def view(request, case):
@@ -217,8 +188,8 @@ def _case_page(actions, page, url_name):
     return view
 
 
-_show_reconsideration = _case_page(RECONSIDERATION_ACTIONS, _reconsideration_page, "appeals:reconsideration")
-_show_lawsuit = _case_page(LAWSUIT_ACTIONS, _lawsuit_page, "appeals:lawsuit")
+_show_reconsideration = _case_view(RECONSIDERATION_ACTIONS, _reconsideration_page, "appeals:reconsideration")
+_show_lawsuit = _case_view(LAWSUIT_ACTIONS, _lawsuit_page, "appeals:lawsuit")
 
 
 @staff_view

@@ -40,7 +40,7 @@ from gongkai.backoffice.forms import (
     RevokeRoleForm,
     WorkdayOverrideForm,
 )
-from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
 from gongkai.core.registry import dashboard_panels_for
 from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.workdays.models import HolidayNotice, WorkdayOverride
@@ -171,29 +171,16 @@ def _may_manage_roles(user, agency) -> bool:
 # Granting and revoking roles in an agency (its administrator or a site administrator).
 ROLE_ACTIONS = ActionSet(
     [
-        Action(
-            name="grant",
-            label=_lazy("授予"),
-            perform=lambda request, agency, data: role_grant(
-                actor=request.user, user=data["user"], agency=agency, role=data["role"]
-            ),
-            form=GrantRoleForm,
-            form_kwargs=lambda agency: {"prefix": "grant"},
-            allowed=_may_manage_roles,
-            success=_lazy("已授予角色。"),
-        ),
-        Action(
-            name="revoke",
-            label=_lazy("撤销"),
-            perform=lambda request, agency, data: role_revoke(actor=request.user, assignment=data["assignment"]),
-            form=RevokeRoleForm,
-            form_kwargs=lambda agency: {"agency": agency},
-            allowed=_may_manage_roles,
-            success=_lazy("已撤销角色。"),
-            style="danger",
-        ),
+        Action("grant", _lazy("授予"),
+               lambda request, agency, data: role_grant(
+                   actor=request.user, user=data["user"], agency=agency, role=data["role"]),
+               form=GrantRoleForm, form_kwargs=lambda agency: {"prefix": "grant"}, allowed=_may_manage_roles,
+               success=_lazy("已授予角色。")),
+        Action("revoke", _lazy("撤销"), call_service(role_revoke), form=RevokeRoleForm,
+               form_kwargs=lambda agency: {"agency": agency}, allowed=_may_manage_roles, success=_lazy("已撤销角色。"),
+               style="danger"),
     ]
-)
+)  # fmt: skip
 
 
 def _people_context(request, agency, *, bound=None) -> dict:
@@ -310,35 +297,14 @@ def _is_site_admin(user, obj) -> bool:
 # The official holiday notices and the days they make holidays or working days (site administrators only).
 CALENDAR_ACTIONS = ActionSet(
     [
-        Action(
-            name="notice",
-            label=_lazy("登记通知"),
-            perform=lambda request, obj, data: holiday_notice_create(actor=request.user, **data),
-            form=HolidayNoticeForm,
-            form_kwargs=lambda obj: {"prefix": "n"},
-            allowed=_is_site_admin,
-            success=_lazy("已登记节假日安排通知。"),
-        ),
-        Action(
-            name="override",
-            label=_lazy("保存"),
-            perform=lambda request, obj, data: workday_override_set(actor=request.user, **data),
-            form=WorkdayOverrideForm,
-            form_kwargs=lambda obj: {"prefix": "o"},
-            allowed=_is_site_admin,
-            success=_lazy("已保存工作日调整。"),
-        ),
-        Action(
-            name="delete",
-            label=_lazy("删除"),
-            perform=lambda request, obj, data: workday_override_delete(actor=request.user, override=data["override"]),
-            form=DeleteOverrideForm,
-            allowed=_is_site_admin,
-            success=_lazy("已删除工作日调整。"),
-            style="danger",
-        ),
+        Action("notice", _lazy("登记通知"), call_service(holiday_notice_create), form=HolidayNoticeForm,
+               form_kwargs=lambda obj: {"prefix": "n"}, allowed=_is_site_admin, success=_lazy("已登记节假日安排通知。")),
+        Action("override", _lazy("保存"), call_service(workday_override_set), form=WorkdayOverrideForm,
+               form_kwargs=lambda obj: {"prefix": "o"}, allowed=_is_site_admin, success=_lazy("已保存工作日调整。")),
+        Action("delete", _lazy("删除"), call_service(workday_override_delete), form=DeleteOverrideForm,
+               allowed=_is_site_admin, success=_lazy("已删除工作日调整。"), style="danger"),
     ]
-)
+)  # fmt: skip
 
 
 def _calendar_maintenance_page(request, obj, *, bound=None, status=200):

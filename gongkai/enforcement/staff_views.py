@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
-from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
 from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.enforcement import access, services
 from gongkai.enforcement.forms import DecisionForm, FeeRecordForm, ImportForm
@@ -131,34 +131,17 @@ def _may_publish(user, decision) -> bool:
     return access.enforcement_can_publish(user, decision.agency)
 
 
-def _publication_url(name):
-    return lambda decision: reverse("enforcement_staff:decision_publication", args=[decision.pk, name])
-
-
 # 条例 第二十条（六）: a penalty decision with social impact is published on the portal, and can be withdrawn.
 PUBLICATION_ACTIONS = ActionSet(
     [
-        Action(
-            name="publish",
-            label=_("在门户公开"),
-            perform=lambda request, decision, data: services.decision_publish(actor=request.user, decision=decision),
-            allowed=_may_publish,
-            possible=lambda decision: decision.can_be_published() and not decision.published_on,
-            success=_("已公开。"),
-            url=_publication_url("publish"),
-        ),
-        Action(
-            name="unpublish",
-            label=_("撤回公开"),
-            perform=lambda request, decision, data: services.decision_unpublish(actor=request.user, decision=decision),
-            allowed=_may_publish,
-            possible=lambda decision: bool(decision.published_on),
-            success=_("已撤回公开。"),
-            url=_publication_url("unpublish"),
-            style="danger",
-        ),
-    ]
-)
+        Action("publish", _("在门户公开"), call_service(services.decision_publish, "decision"), allowed=_may_publish,
+               possible=lambda decision: decision.can_be_published() and not decision.published_on,
+               success=_("已公开。")),
+        Action("unpublish", _("撤回公开"), call_service(services.decision_unpublish, "decision"), allowed=_may_publish,
+               possible=lambda decision: bool(decision.published_on), success=_("已撤回公开。"), style="danger"),
+    ],
+    url_name="enforcement_staff:decision_publication",
+)  # fmt: skip
 
 
 def _decision_page(request, decision, *, bound=None, status=200):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
-from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
 from gongkai.core.views import RecordFormView
 from gongkai.gazette import access, services
 from gongkai.gazette.forms import AddDocumentForm, GazetteIssueForm
@@ -27,43 +27,18 @@ def _is(status):
     return lambda issue: issue.status == status
 
 
-def _issue_action_url(name):
-    return lambda issue: reverse("gazette_staff:issue_action", args=[issue.pk, name])
-
-
 # The status buttons of an issue: a clerk submits a draft, a reviewer or approver publishes or returns it.
 ISSUE_ACTIONS = ActionSet(
     [
-        Action(
-            name="submit",
-            label=_("提交审核"),
-            perform=lambda request, issue, data: services.gazette_issue_submit(actor=request.user, issue=issue),
-            allowed=_can_edit,
-            possible=_is(IssueStatus.DRAFT),
-            success=_("已提交审核。"),
-            url=_issue_action_url("submit"),
-        ),
-        Action(
-            name="publish",
-            label=_("审核通过并出版"),
-            perform=lambda request, issue, data: services.gazette_issue_publish(actor=request.user, issue=issue),
-            allowed=_can_publish,
-            possible=_is(IssueStatus.SUBMITTED),
-            success=_("公报已出版。"),
-            url=_issue_action_url("publish"),
-        ),
-        Action(
-            name="return",
-            label=_("退回修改"),
-            perform=lambda request, issue, data: services.gazette_issue_return(actor=request.user, issue=issue),
-            allowed=_can_publish,
-            possible=_is(IssueStatus.SUBMITTED),
-            success=_("已退回修改。"),
-            url=_issue_action_url("return"),
-            style="secondary",
-        ),
-    ]
-)
+        Action("submit", _("提交审核"), call_service(services.gazette_issue_submit, "issue"),
+               allowed=_can_edit, possible=_is(IssueStatus.DRAFT), success=_("已提交审核。")),
+        Action("publish", _("审核通过并出版"), call_service(services.gazette_issue_publish, "issue"),
+               allowed=_can_publish, possible=_is(IssueStatus.SUBMITTED), success=_("公报已出版。")),
+        Action("return", _("退回修改"), call_service(services.gazette_issue_return, "issue"),
+               allowed=_can_publish, possible=_is(IssueStatus.SUBMITTED), success=_("已退回修改。"), style="secondary"),
+    ],
+    url_name="gazette_staff:issue_action",
+)  # fmt: skip
 
 # The contents of a draft issue: add a document by its reference (posted to the issue's page), remove one.
 DOCUMENT_ACTIONS = ActionSet(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from gongkai.accounts.access import agencies_visible_to
 from gongkai.accounts.staff import staff_view
 from gongkai.agencies.selectors import agency_subtree
-from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
 from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.supervision import dashboard as dashboard_selectors
 from gongkai.supervision.access import (
@@ -378,19 +378,12 @@ def _may_move(user, problem) -> bool:
 # moves the transition table allows from the current status; the service checks who may make each one.
 PROBLEM_ACTIONS = ActionSet(
     [
-        Action(
-            name="move",
-            label=_("提交"),
-            perform=lambda request, problem, data: inspection_problem_move(actor=request.user, problem=problem, **data),
-            form=ProblemMoveForm,
-            form_kwargs=lambda problem: {"problem": problem},
-            allowed=_may_move,
-            possible=lambda problem: bool(PROBLEM_TRANSITIONS[problem.status]),
-            success=_("问题状态已更新。"),
-            url=lambda problem: reverse("supervision:problem_move", args=[problem.pk]),
-        )
+        Action("move", _("提交"), call_service(inspection_problem_move, "problem"), form=ProblemMoveForm,
+               form_kwargs=lambda problem: {"problem": problem}, allowed=_may_move,
+               possible=lambda problem: bool(PROBLEM_TRANSITIONS[problem.status]), success=_("问题状态已更新。"),
+               url=lambda problem: reverse("supervision:problem_move", args=[problem.pk])),
     ]
-)
+)  # fmt: skip
 
 
 def _problem_page(request, problem, *, bound=None, status=200):
