@@ -12,8 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.access import (
@@ -171,13 +170,13 @@ def _may_manage_roles(user, agency) -> bool:
 # Granting and revoking roles in an agency (its administrator or a site administrator).
 ROLE_ACTIONS = ActionSet(
     [
-        Action("grant", _lazy("授予"),
+        Action("grant", _("授予"),
                lambda request, agency, data: role_grant(
                    actor=request.user, user=data["user"], agency=agency, role=data["role"]),
                form=GrantRoleForm, form_kwargs=lambda agency: {"prefix": "grant"}, allowed=_may_manage_roles,
-               success=_lazy("已授予角色。")),
-        Action("revoke", _lazy("撤销"), call_service(role_revoke), form=RevokeRoleForm,
-               form_kwargs=lambda agency: {"agency": agency}, allowed=_may_manage_roles, success=_lazy("已撤销角色。"),
+               success=_("已授予角色。")),
+        Action("revoke", _("撤销"), call_service(role_revoke), form=RevokeRoleForm,
+               form_kwargs=lambda agency: {"agency": agency}, allowed=_may_manage_roles, success=_("已撤销角色。"),
                style="danger"),
     ]
 )  # fmt: skip
@@ -297,12 +296,12 @@ def _is_site_admin(user, obj) -> bool:
 # The official holiday notices and the days they make holidays or working days (site administrators only).
 CALENDAR_ACTIONS = ActionSet(
     [
-        Action("notice", _lazy("登记通知"), call_service(holiday_notice_create), form=HolidayNoticeForm,
-               form_kwargs=lambda obj: {"prefix": "n"}, allowed=_is_site_admin, success=_lazy("已登记节假日安排通知。")),
-        Action("override", _lazy("保存"), call_service(workday_override_set), form=WorkdayOverrideForm,
-               form_kwargs=lambda obj: {"prefix": "o"}, allowed=_is_site_admin, success=_lazy("已保存工作日调整。")),
-        Action("delete", _lazy("删除"), call_service(workday_override_delete), form=DeleteOverrideForm,
-               allowed=_is_site_admin, success=_lazy("已删除工作日调整。"), style="danger"),
+        Action("notice", _("登记通知"), call_service(holiday_notice_create), form=HolidayNoticeForm,
+               form_kwargs=lambda obj: {"prefix": "n"}, allowed=_is_site_admin, success=_("已登记节假日安排通知。")),
+        Action("override", _("保存"), call_service(workday_override_set), form=WorkdayOverrideForm,
+               form_kwargs=lambda obj: {"prefix": "o"}, allowed=_is_site_admin, success=_("已保存工作日调整。")),
+        Action("delete", _("删除"), call_service(workday_override_delete), form=DeleteOverrideForm,
+               allowed=_is_site_admin, success=_("已删除工作日调整。"), style="danger"),
     ]
 )  # fmt: skip
 
