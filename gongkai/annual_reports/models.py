@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.annual_reports.structure import SECTION1_PARTS
+from gongkai.core.workflow import Transitions
 from gongkai.supervision.annual_reports import report_deadline
 
 
@@ -24,12 +25,16 @@ class ReportStatus(models.TextChoices):
 
 # The allowed moves. Approving freezes the figures; publishing shows the report on the portal; a published
 # report is changed only by a correction, which republishes it with a visible note.
-REPORT_TRANSITIONS = {
-    ReportStatus.DRAFT: {ReportStatus.REVIEWED},
-    ReportStatus.REVIEWED: {ReportStatus.APPROVED, ReportStatus.DRAFT},
-    ReportStatus.APPROVED: {ReportStatus.PUBLISHED, ReportStatus.DRAFT},
-    ReportStatus.PUBLISHED: set(),
-}
+REPORT_TRANSITIONS = Transitions(
+    {
+        ReportStatus.DRAFT: {ReportStatus.REVIEWED},
+        ReportStatus.REVIEWED: {ReportStatus.APPROVED, ReportStatus.DRAFT},
+        ReportStatus.APPROVED: {ReportStatus.PUBLISHED, ReportStatus.DRAFT},
+        ReportStatus.PUBLISHED: set(),
+    },
+    ReportStatus,
+    describe=lambda report: report.title,
+)
 
 
 class AnnualReport(models.Model):
@@ -75,9 +80,6 @@ class AnnualReport(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.snapshot is not None
-
-    def can_move_to(self, status: str) -> bool:
-        return status in REPORT_TRANSITIONS[ReportStatus(self.status)]
 
     def publication_deadline(self) -> dt.date:
         """条例 第四十九条: departments publish by 31 January, a government's report by 31 March.

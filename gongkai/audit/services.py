@@ -101,7 +101,8 @@ def audited_update(
     meta = obj._meta
     names = list(dict.fromkeys([*changes, *(fields or [])]))
     attnames = [meta.get_field(name).attname for name in names]
-    before = snapshot(obj, attnames)
+    # `snapshot(obj, [])` would take every field: with nothing named there is nothing to compare.
+    before = snapshot(obj, attnames) if attnames else {}
     for name, value in changes.items():
         setattr(obj, name, value)
     if callable(validate):
@@ -110,7 +111,7 @@ def audited_update(
         obj.full_clean()
     auto_now = [f.name for f in meta.concrete_fields if getattr(f, "auto_now", False)]
     obj.save(update_fields=list(dict.fromkeys([*names, *auto_now])))
-    after = snapshot(obj, attnames)
+    after = snapshot(obj, attnames) if attnames else {}
     old, new = changed_fields(before, after)
     if new or always:
         audit_record(
