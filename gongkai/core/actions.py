@@ -151,7 +151,7 @@ class ActionSet:
         """The actions this user can run on this object now, in order; the bound one keeps its errors."""
         offered = []
         for action in self.actions:
-            if bound is not None and bound.action is action and bound.url == _url_of(action, obj):
+            if bound is not None and bound.action is action and bound.url == self.url_for(action, obj):
                 # The action that was just posted for this object (a page listing several objects, such as
                 # the rows of a table, shows its errors on the row it came from only).
                 offered.append(bound)

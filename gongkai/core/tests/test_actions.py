@@ -170,6 +170,8 @@ def test_a_success_message_can_name_the_new_state_of_the_object():
     request = _request({"comment": "请核对"})
     run_action(request, ROW_ACTIONS, "return", Thing(), page=_page, success_url="/")
     assert [str(m) for m in request._messages] == ["已退回，共 1 次。"]
+
+
 def _record_service(*, actor, thing, comment):
     thing.calls.append((actor, comment))
 
