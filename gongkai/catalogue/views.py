@@ -68,7 +68,6 @@ def browse(request, slug: str, category: str = ""):
         "year": year,
         "years": published_years(agency),
         "page": page,
-        "querystring_prefix": f"year={year}&" if year else "",
     }
     return render(request, "catalogue/browse.html", context)
 
