@@ -38,3 +38,9 @@ urlpatterns = [
     path("sitemap.xml", catalogue_views.sitemap, name="sitemap"),
     path("", include("gongkai.portal.urls")),
 ]
+
+# Error pages in the portal's layout and in Chinese (gongkai/portal/errors.py); CSRF_FAILURE_VIEW is in settings.
+handler400 = "gongkai.portal.errors.bad_request"
+handler403 = "gongkai.portal.errors.permission_denied"
+handler404 = "gongkai.portal.errors.page_not_found"
+handler500 = "gongkai.portal.errors.server_error"

@@ -25,6 +25,7 @@ public_urlpatterns = (
     [
         path("<slug:slug>/annual-reports/", views.report_index, name="index"),
         path("<slug:slug>/annual-reports/<int:year>/", views.report_page, name="report"),
+        path("<slug:slug>/annual-reports/<int:year>/download.<str:fmt>", views.report_download, name="download"),
     ],
     "annual_reports_public",
 )

@@ -220,7 +220,17 @@ class ImportForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("关键词"), max_length=64, required=False)
+    # The limit is said, never applied silently: a longer query is refused with a message naming it.
+    q = forms.CharField(
+        label=_("关键词"),
+        max_length=64,
+        required=False,
+        error_messages={
+            "max_length": _(
+                "关键词最多 %(limit_value)d 个字，您输入了 %(show_value)d 个字。请删减后再检索，例如只保留文件名称中的几个关键字。"
+            )
+        },
+    )
     agency = forms.CharField(required=False, widget=forms.HiddenInput)
     year = forms.IntegerField(label=_("年份"), required=False, min_value=1990, max_value=2100)
     document_type = forms.ChoiceField(
@@ -228,4 +238,5 @@ class SearchForm(forms.Form):
     )
     validity = forms.ChoiceField(label=_("有效性"), choices=[("", _("全部"))] + list(Validity.choices), required=False)
     category = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(label=_("排序"), choices=[("", _("按相关度")), ("date", _("按发布日期"))], required=False)
