@@ -69,6 +69,7 @@ def apply(request, slug: str):
                 request=form.request_data(),
                 submission_key=form.cleaned_data["submission_key"],
                 attachments=form.cleaned_data["attachments"],
+                notify=tuple(form.cleaned_data["notify"]),
             )
         except ValidationError as exc:
             for field, errors in exc.error_dict.items():

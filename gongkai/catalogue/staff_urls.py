@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/reject/", staff_views.item_reject, name="item_reject"),
     path("<int:pk>/withdraw/", staff_views.item_withdraw, name="item_withdraw"),
     path("<int:pk>/reopen/", staff_views.item_reopen, name="item_reopen"),
+    path("<int:pk>/restore/", staff_views.item_restore, name="item_restore"),
     path("<int:pk>/validity/", staff_views.item_validity, name="item_validity"),
     path("<int:pk>/recheck/", staff_views.item_recheck, name="item_recheck"),
     path("<int:pk>/attachments/", staff_views.attachment_upload, name="attachment_upload"),

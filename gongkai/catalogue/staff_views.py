@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from gongkai.catalogue.access import (
     finding_can_override,
     item_can_correct,
     item_can_edit,
+    item_can_restore,
     item_can_review,
     item_can_withdraw,
     item_get_for_user,
@@ -177,6 +179,7 @@ def item_detail(request, pk: int):
         "can_correct": item_can_correct(request.user, item),
         "can_review": item_can_review(request.user, item),
         "can_withdraw": item_can_withdraw(request.user, item),
+        "can_restore": item_can_restore(request.user, item),
         "can_override": finding_can_override(request.user, item),
         "can_submit": item.status == ItemStatus.DRAFT and user_has_role(request.user, item.agency, *EDITOR_ROLES),
         "can_reopen": item.status == ItemStatus.WITHDRAWN and user_has_role(request.user, item.agency, *EDITOR_ROLES),
@@ -271,6 +274,18 @@ def item_validity(request, pk: int):
         ),
         form_class=ValidityForm,
         success=_("有效性已更新。"),
+    )
+
+
+@require_POST
+@staff_view
+def item_restore(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda item, data: services.item_restore(actor=request.user, item=item, reason=data["reason"]),
+        form_class=ReasonForm,
+        success=_("条目已恢复发布。"),
     )
 
 
@@ -479,11 +494,11 @@ def guide_edit(request):
 
 @staff_view
 def monitoring(request):
-    """常态化监测 report: published items whose latest check left open findings, for the agency and supervisors."""
+    """常态化监测 report: published items whose latest check left open findings, and the items the re-scan
+    withdrew for personal data, for the agency and supervisors."""
+    monitored = Q(status=ItemStatus.PUBLISHED) | Q(status=ItemStatus.WITHDRAWN, withdrawn_by_rescan=True)
     findings = (
-        Finding.objects.filter(
-            item__in=items_visible_to(request.user).filter(status=ItemStatus.PUBLISHED), overridden_at__isnull=True
-        )
+        Finding.objects.filter(item__in=items_visible_to(request.user).filter(monitored), overridden_at__isnull=True)
         .select_related("item", "item__agency")
         .order_by("item__agency__path", "-item__published_at", "pk")
     )

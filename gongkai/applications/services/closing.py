@@ -16,6 +16,7 @@ from gongkai.applications.models import (
     PauseKind,
     Status,
 )
+from gongkai.applications.notify import applicant_notify, letter_url
 from gongkai.applications.services.base import (
     AUDIT_FIELDS,
     _check_date,
@@ -46,7 +47,7 @@ def _close(actor, application: Application, *, outcome: str, detail: str, on: dt
     application.alert_state = ""
     application.save()
     reason = OUTCOME_REASONS.get(outcome, "")
-    _issue_letter(
+    letter = _issue_letter(
         application, LetterKind.REPLY, on, outcome_group(outcome), basis=OUTCOME_TABLE[outcome][1],
         outcome_reason=reason, detail=detail,
     )  # fmt: skip
@@ -54,6 +55,9 @@ def _close(actor, application: Application, *, outcome: str, detail: str, on: dt
         actor=actor, verb=verb, obj=application, agency=application.agency_id, before=before,
         after=snapshot(application, AUDIT_FIELDS), note=detail,
     )  # fmt: skip
+    applicant_notify(
+        application, "application.reply", outcome=Outcome(outcome).label, letter_url=letter_url(application, letter)
+    )
     return application
 
 

@@ -18,8 +18,10 @@ from gongkai.catalogue import search
 from gongkai.catalogue.access import EDITOR_ROLES, item_can_review, item_can_withdraw
 from gongkai.catalogue.models import (
     DEFAULT_REVIEW_CHAIN,
+    PERSONAL_DATA_KINDS,
     CatalogueSettings,
     DocumentType,
+    Finding,
     IndexSequence,
     Item,
     ItemStatus,
@@ -250,6 +252,71 @@ def item_withdraw(*, actor, item: Item, reason: str) -> Item:
     return item
 
 
+def item_withdraw_by_rescan(*, item: Item, findings: list) -> Item | None:
+    """常态化监测: take a published item with personal data off the portal and the search at once.
+
+    The system withdraws it (no actor); the reason names what was found, the audit event records it, and the
+    agency's approvers see it in their to-do list until they restore it (item_restore) or reopen it to fix it.
+    Returns None when the item is no longer published (another run or a person got there first).
+    """
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status != ItemStatus.PUBLISHED:
+            return None
+        kinds = "、".join(sorted({str(f.get_kind_display()) for f in findings})) or _("个人信息")
+        item.status = ItemStatus.WITHDRAWN
+        item.withdrawn_by_rescan = True
+        item.withdrawn_reason = _("常态化监测发现未遮盖的个人信息（%(kinds)s），系统已自动撤回。") % {"kinds": kinds}
+        item.save()
+        search.index_remove([item.pk])
+        audit_record(
+            actor=None,
+            verb="catalogue.item_withdraw_rescan",
+            obj=item,
+            agency=item.agency,
+            before={"status": ItemStatus.PUBLISHED},
+            after={"status": item.status, "findings": [f.excerpt for f in findings][:10]},
+            note=item.withdrawn_reason,
+        )
+    return item
+
+
+def item_restore(*, actor, item: Item, reason: str) -> Item:
+    """Put an item the re-scan withdrew back on the portal, once no personal-data finding is left open.
+
+    The approver either had the finding fixed in a corrected text (reopen, edit, review) or judged it a false
+    alarm and overrode it (finding_override, with a reason); the restore itself is recorded with its reason.
+    """
+    if actor is not None and not user_has_role(actor, item.agency, "approver", "agency_admin"):
+        raise AccessDenied(_("只有终审或机关管理员可以恢复发布被撤回的条目。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写恢复发布的理由。")})
+    with transaction.atomic():
+        item = _locked(item)
+        if not item.withdrawn_by_rescan:
+            raise ValidationError({"reason": _("只有因常态化监测撤回的条目可以直接恢复发布。")})
+        check_item_transition(item.status, ItemStatus.PUBLISHED)
+        if Finding.objects.filter(item=item, kind__in=PERSONAL_DATA_KINDS, overridden_at__isnull=True).exists():
+            raise ValidationError(
+                {"reason": _("该条目仍有未处理的个人信息问题：请先遮盖（恢复为草稿后修改）或核实为误报并忽略。")}
+            )
+        item.status = ItemStatus.PUBLISHED
+        item.withdrawn_by_rescan = False
+        item.withdrawn_reason = ""
+        item.save()
+        search.index_write([(item.pk, item.title, _searchable_text(item))])
+        audit_record(
+            actor=actor,
+            verb="catalogue.item_restore",
+            obj=item,
+            agency=item.agency,
+            before={"status": ItemStatus.WITHDRAWN},
+            after={"status": item.status},
+            note=reason.strip(),
+        )
+    return item
+
+
 def item_reopen(*, actor, item: Item) -> Item:
     """A withdrawn item back to draft, to be fixed and reviewed again."""
     if actor is not None and not user_has_role(actor, item.agency, *EDITOR_ROLES):
@@ -258,6 +325,7 @@ def item_reopen(*, actor, item: Item) -> Item:
         item = _locked(item)
         check_item_transition(item.status, ItemStatus.DRAFT)
         item.status = ItemStatus.DRAFT
+        item.withdrawn_by_rescan = False
         item.save()
         audit_record(
             actor=actor, verb="catalogue.item_reopen", obj=item, agency=item.agency, after={"status": item.status}
