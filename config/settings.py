@@ -255,7 +255,8 @@ SITE_URL = env_str("GONGKAI_SITE_URL", "").rstrip("/")
 # `make run` needs nothing else; with GONGKAI_REDIS_URL set the queue is in Redis, shared by every worker.
 HUEY = {
     "name": env_str("GONGKAI_JOBS_QUEUE", "gongkai"),
-    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    # RedisExpireHuey keeps locks as expiring keys (any Redis version), so a killed worker's lock runs out.
+    "huey_class": "huey.RedisExpireHuey" if REDIS_URL else "huey.SqliteHuey",
     **({"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")}),
     # Immediate mode runs a task in the calling process at once (tests; a machine without a worker).
     "immediate": env_bool("GONGKAI_JOBS_IMMEDIATE", False),
@@ -267,6 +268,8 @@ HUEY = {
         "worker_type": "thread",
         "periodic": True,
         "check_worker_health": True,
+        # SQLite locks cannot expire: the worker clears stale job locks when it starts (one worker per file).
+        "flush_locks": not REDIS_URL,
     },
 }
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from gongkai.core.locks import lock_register
+
 
 @dataclass(frozen=True)
 class Job:
@@ -57,6 +59,7 @@ def periodic_job(name: str, label: str, cron: str, **options):
 
         job = Job(**{**job.__dict__, "task": run})
         JOBS[name] = job
+        lock_register(name)
         return job
 
     return decorator

@@ -6,10 +6,10 @@ import traceback
 
 from django.db import transaction
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskLockedException
 
 from gongkai.accounts.models import User
+from gongkai.core.locks import job_lock
 from gongkai.jobs.models import JobRun, RunState
 from gongkai.jobs.registry import Job
 from gongkai.notices.services import notice_queue
@@ -38,7 +38,7 @@ def job_run(*, job: Job, task=None, trigger: str = "") -> JobRun:
         trigger=trigger or ("retry" if attempt > 1 else ("schedule" if task is not None else "command")),
     )
     try:
-        with HUEY.lock_task(job.name, ttl=job.lock_ttl):
+        with job_lock(job.name, ttl=job.lock_ttl):
             summary = job.func()
     except TaskLockedException:
         _finish(run, RunState.SKIPPED, summary="上一次运行尚未结束")

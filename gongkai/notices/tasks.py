@@ -1,20 +1,22 @@
 """The worker's delivery task, enqueued after a transaction that queued notices commits."""
 
 from django.db import connection, transaction
-from huey.contrib.djhuey import HUEY, db_task
+from huey.contrib.djhuey import db_task
 from huey.exceptions import TaskLockedException
 
+from gongkai.core.locks import job_lock, lock_register
 from gongkai.notices.services import notices_deliver
 
 # The minute job (gongkai.jobs) takes the same lock, so two drains never race for one batch; when it is taken,
 # the running drain picks the new notices up itself, or the next minute does.
 DELIVERY_LOCK = "notices_deliver"
+lock_register(DELIVERY_LOCK)
 
 
 @db_task(name="notices_deliver_soon")
 def notices_deliver_soon() -> dict | None:
     try:
-        with HUEY.lock_task(DELIVERY_LOCK, ttl=600):
+        with job_lock(DELIVERY_LOCK, ttl=600):
             return notices_deliver()
     except TaskLockedException:
         return None

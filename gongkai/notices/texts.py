@@ -57,7 +57,7 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("application.receipt", "sms"): (
         "",
-        _T + "已收到您的政府信息公开申请，编号{number}，查询码{tracking_code}，{due}前答复。",
+        _T + "申请已受理，编号{number}，查询码{tracking_code}，{due}前答复。",
     ),
     ("application.correction", "email"): (
         "请补正政府信息公开申请：{number}",
