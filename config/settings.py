@@ -287,5 +287,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("GONGKAI_LOG_LEVEL", "INFO")},
     # fontTools (used by fpdf2 to subset fonts) logs every glyph at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # huey's consumer adds its own handler to the "huey" logger; not propagating keeps each line printed once.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "huey": {"level": "INFO", "propagate": False},
+    },
 }

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.identifiers import mask_phone
+from gongkai.notices.texts import EVENTS
 
 
 class NoticeChannel(models.TextChoices):
@@ -81,6 +82,10 @@ class Notice(models.Model):
         if self.channel == NoticeChannel.SMS:
             return mask_phone(self.recipient)
         return mask_email(self.recipient)
+
+    @property
+    def event_label(self) -> str:
+        return str(EVENTS.get(self.event, self.event))
 
     @property
     def message_id(self) -> str:

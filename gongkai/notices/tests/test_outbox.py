@@ -196,3 +196,13 @@ def test_every_default_sms_fits_one_message_for_a_typical_case():
               "amount": "100.00"}  # fmt: skip
     lengths = {e: len(texts.render(body, values)) for (e, c), (_s, body) in texts.DEFAULTS.items() if c == "sms"}
     assert lengths and all(n <= texts.SMS_SEGMENT for n in lengths.values()), lengths
+
+
+def test_the_notices_page_lists_the_agencys_notices_masked_and_filters_failed_ones(client, login, prefecture, adam):
+    apply_online(client, prefecture, notify=["email"])
+    Notice.objects.update(state=NoticeState.FAILED, last_error="SMTPRecipientsRefused")
+    staff = login(adam)
+    page = staff.get("/staff/notices/?state=failed").content.decode()
+    assert "申请受理回执" in page and "y***@example.cn" in page and "SMTPRecipientsRefused" in page
+    assert "yang@example.cn" not in page
+    assert "y***@example.cn" not in staff.get("/staff/notices/?state=sent").content.decode()
