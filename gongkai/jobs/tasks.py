@@ -4,7 +4,9 @@ Each job calls the same functions as the operators' management commands, and ret
 kept in its JobRun. docs/jobs.md lists them all (tests/test_docs checks that).
 """
 
+from django.db import connections
 from django.utils import timezone
+from huey.contrib.djhuey import on_shutdown
 
 from gongkai.agencies.models import Agency
 from gongkai.analytics.services import analytics_rollup, hits_prune
@@ -17,6 +19,12 @@ from gongkai.jobs.services import job_runs_prune
 from gongkai.notices.services import notices_deliver
 from gongkai.notices.tasks import DELIVERY_LOCK
 from gongkai.supervision.site_checks import site_check_run
+
+
+@on_shutdown()
+def close_database_connections() -> None:
+    """Each worker thread closes its database connections when the worker stops."""
+    connections.close_all()
 
 
 class AuditChainBroken(RuntimeError):
