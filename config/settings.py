@@ -247,6 +247,9 @@ SMS_BACKEND = env_str("GONGKAI_SMS_BACKEND", "gongkai.notices.sms.ConsoleBackend
 SMS_FILE_PATH = Path(env_str("GONGKAI_SMS_FILE_PATH", str(VAR_DIR / "sms")))
 # Delivery attempts before a notice is marked failed; the wait doubles after each failure, up to an hour.
 NOTICES_MAX_ATTEMPTS = env_int("GONGKAI_NOTICE_MAX_ATTEMPTS", 10)
+# How long a delivery run holds the batch it claimed (100 notices); a worker killed mid-batch leaves the unsent
+# rest to be taken again after this. Longer than a batch can take, so a slow run is never overtaken.
+NOTICES_LEASE_SECONDS = env_int("GONGKAI_NOTICE_LEASE_SECONDS", 300)
 # The public address of the portal, for links in notices (the tracking page); empty: no link.
 SITE_URL = env_str("GONGKAI_SITE_URL", "").rstrip("/")
 

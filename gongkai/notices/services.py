@@ -33,7 +33,6 @@ logger = logging.getLogger(__name__)
 
 _ID_CANDIDATE = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 BACKOFF_CAP = dt.timedelta(hours=1)
-LEASE = dt.timedelta(minutes=10)
 
 
 def contains_identity_number(text: str) -> bool:
@@ -127,7 +126,8 @@ def _claim(token: str, now: dt.datetime, batch: int) -> list[Notice]:
     if not ids:
         return []
     # Compare-and-set: only rows still due are taken; a second worker taking the same rows finds none left.
-    due.filter(pk__in=ids).update(claim=token, next_attempt_at=now + LEASE)
+    lease = dt.timedelta(seconds=settings.NOTICES_LEASE_SECONDS)
+    due.filter(pk__in=ids).update(claim=token, next_attempt_at=now + lease)
     return list(Notice.objects.filter(claim=token, state=NoticeState.QUEUED).order_by("pk"))
 
 

@@ -33,6 +33,7 @@ from gongkai.catalogue.models import (
     format_index_number,
 )
 from gongkai.catalogue.services.items import _searchable_text, item_check
+from gongkai.catalogue.tasks import publish_at_its_time
 from gongkai.core.errors import AccessDenied
 
 
@@ -149,6 +150,9 @@ def item_approve(*, actor, item: Item, proofread: bool, comment: str = "") -> It
                 agency=item.agency,
                 after={"status": item.status, "publish_at": item.publish_at},
             )
+            # The worker publishes it at its second (docs/jobs.md); the minute job is the safety net.
+            when = item.publish_at
+            transaction.on_commit(lambda: publish_at_its_time(when))
             return item
         return _publish(actor=actor, item=item, when=timezone.now())
 

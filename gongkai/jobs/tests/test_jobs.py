@@ -146,3 +146,17 @@ def test_an_agency_that_published_its_report_is_not_reminded(tree, adam):
     adam.save()
     AnnualReport.objects.create(agency=tree["prefecture"], year=2025, title="2025年报", status=ReportStatus.PUBLISHED)
     assert reminders.annual_report_reminders_send(today=dt.date(2026, 3, 20)) == 0
+
+
+def test_scheduling_an_item_asks_the_worker_to_publish_it_at_its_second(
+    prefecture, alice, rob, ann, django_capture_on_commit_callbacks
+):
+    when = (timezone.now() + dt.timedelta(hours=1)).replace(microsecond=0)
+    rita = second_reviewer(prefecture)
+    item = item_submit(actor=alice, item=draft(alice, prefecture, publish_at=when))
+    for reviewer in (rob, rita):
+        item = item_approve(actor=reviewer, item=item, proofread=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        item_approve(actor=ann, item=item, proofread=True)
+    etas = [t.eta for t in HUEY.scheduled() if t.name == "catalogue_publish_scheduled"]
+    assert etas == [timezone.make_naive(when)]

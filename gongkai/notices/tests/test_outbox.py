@@ -206,3 +206,31 @@ def test_the_notices_page_lists_the_agencys_notices_masked_and_filters_failed_on
     assert "申请受理回执" in page and "y***@example.cn" in page and "SMTPRecipientsRefused" in page
     assert "yang@example.cn" not in page
     assert "y***@example.cn" not in staff.get("/staff/notices/?state=sent").content.decode()
+
+
+def _queue(prefecture, n):
+    notice_queue(event="jobs.failed", channel="email", recipient=f"a{n}@example.cn", values={"job": n},
+                 agency=prefecture, key=f"many:{n}")  # fmt: skip
+
+
+def test_a_transaction_queueing_many_notices_asks_for_one_delivery(prefecture, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(50):
+            _queue(prefecture, n)
+    assert len(callbacks) == 1 and Notice.objects.count() == 50
+
+
+def test_a_rolled_back_savepoint_does_not_lose_the_delivery_of_later_notices(
+    prefecture, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                _queue(prefecture, 100)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        _queue(prefecture, 101)
+        _queue(prefecture, 102)
+    assert len(callbacks) == 1
+    assert sorted(Notice.objects.values_list("key", flat=True)) == ["many:101", "many:102"]
