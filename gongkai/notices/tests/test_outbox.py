@@ -204,6 +204,8 @@ def test_the_notices_page_lists_the_agencys_notices_masked_and_filters_failed_on
     staff = login(adam)
     page = staff.get("/staff/notices/?state=failed").content.decode()
     assert "申请受理回执" in page and "y***@example.cn" in page and "SMTPRecipientsRefused" in page
+    application = Application.objects.get()
+    assert f'href="/staff/applications/{application.pk}/">{application.number}</a>' in page
     assert "yang@example.cn" not in page
     assert "y***@example.cn" not in staff.get("/staff/notices/?state=sent").content.decode()
 
@@ -234,3 +236,21 @@ def test_a_rolled_back_savepoint_does_not_lose_the_delivery_of_later_notices(
         _queue(prefecture, 102)
     assert len(callbacks) == 1
     assert sorted(Notice.objects.values_list("key", flat=True)) == ["many:101", "many:102"]
+
+
+def test_a_failed_notice_can_be_queued_again_once_and_only_by_the_agencys_staff(client, prefecture, adam, kim):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from gongkai.audit.models import AuditEvent
+    from gongkai.notices.services import notice_retry
+
+    apply_online(client, prefecture, notify=["email"])
+    notice = Notice.objects.get()
+    with pytest.raises(ValidationError):
+        notice_retry(actor=adam, notice=notice)  # still queued: nothing to retry
+    Notice.objects.update(state=NoticeState.FAILED, attempts=10)
+    with pytest.raises(PermissionDenied):
+        notice_retry(actor=kim, notice=notice)
+    notice = notice_retry(actor=adam, notice=notice)
+    assert notice.state == NoticeState.QUEUED and AuditEvent.objects.filter(verb="notices.retry").count() == 1
+    assert notices_deliver() == {"sent": 1, "failed": 0}
