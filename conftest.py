@@ -182,3 +182,21 @@ def _fresh_page_cache(request):
     empty()
     yield
     empty()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_process(settings):
+    """Huey runs tasks at once, in the test's own process (immediate mode, an in-memory queue); SMS goes to a list.
+
+    The worker tests (gongkai/jobs/tests/test_worker.py) run a real consumer on a real queue instead.
+    """
+    from huey.contrib.djhuey import HUEY
+
+    from gongkai.notices import sms
+
+    settings.SMS_BACKEND = "gongkai.notices.sms.LocmemBackend"
+    sms.outbox.clear()
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = was

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "gongkai.workdays",
     "gongkai.agencies",
     "gongkai.accounts",
+    # The outbox of e-mail and SMS notices: below the domain apps, which write notices in their transactions.
+    "gongkai.notices",
     # Domain apps (the middle layer): see docs/architecture.md for which may read which.
     "gongkai.applications",
     "gongkai.appeals",
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
     "gongkai.supervision",
     # Top layer: the annual report, the portal and back-office shells, and the demo read the domain apps.
     "gongkai.annual_reports",
+    "gongkai.jobs",
+    "gongkai.inbox",
     "gongkai.portal",
     "gongkai.backoffice",
     "gongkai.api",
@@ -98,6 +102,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",  # only for its vendored Swagger UI files (static/ninja/), so the API reference needs no CDN
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongkai.core.context_processors.staff_nav",
+                "gongkai.inbox.context_processors.inbox",
             ],
         },
     },
@@ -277,6 +283,44 @@ EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("GONGKAI_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 
+# --- Notices (docs/notifications.md) ---------------------------------------------------------------------
+# `make run` sets GONGKAI_EMAIL_BACKEND to the file backend, so the notices it sends land in var/mail/.
+EMAIL_FILE_PATH = Path(env_str("GONGKAI_EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
+EMAIL_TIMEOUT = env_int("GONGKAI_EMAIL_TIMEOUT", 30)
+# SMS goes through a backend class of the same shape as Django's e-mail backends (gongkai.notices.sms).
+SMS_BACKEND = env_str("GONGKAI_SMS_BACKEND", "gongkai.notices.sms.ConsoleBackend")
+SMS_FILE_PATH = Path(env_str("GONGKAI_SMS_FILE_PATH", str(VAR_DIR / "sms")))
+# Delivery attempts before a notice is marked failed; the wait doubles after each failure, up to an hour.
+NOTICES_MAX_ATTEMPTS = env_int("GONGKAI_NOTICE_MAX_ATTEMPTS", 10)
+# How long a delivery run holds the batch it claimed (100 notices); a worker killed mid-batch leaves the unsent
+# rest to be taken again after this. Longer than a batch can take, so a slow run is never overtaken.
+NOTICES_LEASE_SECONDS = env_int("GONGKAI_NOTICE_LEASE_SECONDS", 300)
+# The public address of the portal, for links in notices (the tracking page); empty: no link.
+SITE_URL = env_str("GONGKAI_SITE_URL", "").rstrip("/")
+
+# --- Jobs (docs/jobs.md) ------------------------------------------------------------------------------
+# Huey runs the periodic jobs and delivers notices. Its queue is a SQLite file in var/ by default, so
+# `make run` needs nothing else; with GONGKAI_REDIS_URL set the queue is in Redis, shared by every worker.
+HUEY = {
+    "name": env_str("GONGKAI_JOBS_QUEUE", "gongkai"),
+    # RedisExpireHuey keeps locks as expiring keys (any Redis version), so a killed worker's lock runs out.
+    "huey_class": "huey.RedisExpireHuey" if REDIS_URL else "huey.SqliteHuey",
+    **({"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")}),
+    # Immediate mode runs a task in the calling process at once (tests; a machine without a worker).
+    "immediate": env_bool("GONGKAI_JOBS_IMMEDIATE", False),
+    "results": False,
+    # Schedules (crontab) are read in the site's time zone (TIME_ZONE, Asia/Shanghai), as docs/jobs.md lists them.
+    "utc": False,
+    "consumer": {
+        "workers": env_int("GONGKAI_JOBS_WORKERS", 2),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+        # SQLite locks cannot expire: the worker clears stale job locks when it starts (one worker per file).
+        "flush_locks": not REDIS_URL,
+    },
+}
+
 # --- Gongkai itself -------------------------------------------------------------------------------------
 # The agency whose portal is served at "/" (its short code); empty means the root of the agency tree.
 PORTAL_AGENCY = env_str("GONGKAI_PORTAL_AGENCY", "")
@@ -304,5 +348,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("GONGKAI_LOG_LEVEL", "INFO")},
     # fontTools (used by fpdf2 to subset fonts) logs every glyph at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # huey's consumer adds its own handler to the "huey" logger; not propagating keeps each line printed once.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "huey": {"level": "INFO", "propagate": False},
+    },
 }

@@ -23,6 +23,9 @@ urlpatterns = [
     path("staff/supervision/", include("gongkai.supervision.urls")),
     path("staff/annual-reports/", include("gongkai.annual_reports.urls")),
     path("staff/api-keys/", include(api_staff_pages)),
+    path("staff/notices/", include("gongkai.notices.urls")),
+    path("staff/jobs/", include("gongkai.jobs.urls")),
+    path("staff/inbox/", include("gongkai.inbox.urls")),
     path("staff/", include("gongkai.backoffice.urls")),
     # The public portal.
     path("applications/", include("gongkai.applications.urls")),

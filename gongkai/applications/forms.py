@@ -97,6 +97,13 @@ class ApplicationForm(forms.Form):
 
 
 class OnlineApplicationForm(ApplicationForm):
+    notify = forms.MultipleChoiceField(
+        label=_("接收办理进度通知"),
+        choices=[("email", _("电子邮件")), ("sms", _("短信"))],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("受理回执（含申请编号、查询码和答复期限）、补正、延期、收费和答复等通知；都不选则不发送。"),
+    )
     attachments = MultipleFileField(
         label=_("身份证明等附件"),
         required=False,
@@ -109,6 +116,12 @@ class OnlineApplicationForm(ApplicationForm):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     submission_key = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if "email" in (data.get("notify") or []) and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", _("选择邮件通知时请填写电子邮箱。"))
+        return data
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

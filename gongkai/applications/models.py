@@ -226,6 +226,9 @@ class Application(models.Model):
     outcome = models.CharField(_("办理结果"), max_length=40, choices=Outcome.choices, blank=True)
     outcome_detail = models.TextField(_("答复理由"), blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True, db_index=True)
+    # How the applicant chose to hear about the case (online form): e-mail, SMS, both or neither.
+    notify_email = models.BooleanField(_("邮件通知"), default=False)
+    notify_sms = models.BooleanField(_("短信通知"), default=False)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:

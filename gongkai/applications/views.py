@@ -83,6 +83,7 @@ class Apply(ServiceFormView):
             request=form.request_data(),
             submission_key=form.cleaned_data["submission_key"],
             attachments=form.cleaned_data["attachments"],
+            notify=tuple(form.cleaned_data["notify"]),
         )
         self.request.session[SESSION_KEY] = application.pk
         return application

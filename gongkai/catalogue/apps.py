@@ -27,6 +27,8 @@ class CatalogueConfig(AppConfig):
                 "catalogue.item_publish": _("发布条目"),
                 "catalogue.item_withdraw": _("撤回条目"),
                 "catalogue.item_reopen": _("重新编辑撤回的条目"),
+                "catalogue.item_withdraw_rescan": _("常态化监测自动撤回条目"),
+                "catalogue.item_restore": _("恢复发布被自动撤回的条目"),
                 "catalogue.item_validity": _("变更文件有效性"),
                 "catalogue.item_import": _("批量导入条目"),
                 "catalogue.category_tree_default": _("建立默认目录分类"),

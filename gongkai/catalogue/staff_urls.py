@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/reject/", staff_views.item_action, {"name": "reject"}, name="item_reject"),
     path("<int:pk>/withdraw/", staff_views.item_action, {"name": "withdraw"}, name="item_withdraw"),
     path("<int:pk>/reopen/", staff_views.item_action, {"name": "reopen"}, name="item_reopen"),
+    path("<int:pk>/restore/", staff_views.item_action, {"name": "restore"}, name="item_restore"),
     path("<int:pk>/validity/", staff_views.item_action, {"name": "validity"}, name="item_validity"),
     path("<int:pk>/recheck/", staff_views.item_action, {"name": "recheck"}, name="item_recheck"),
     path("<int:pk>/attachments/", staff_views.item_action, {"name": "attach"}, name="attachment_upload"),

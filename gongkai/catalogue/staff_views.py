@@ -7,6 +7,7 @@ for the rows of its tables), run by `core.actions.run_action`. Create and edit p
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -227,6 +228,13 @@ ITEM_ACTIONS = ActionSet(
             form=ReasonForm, allowed=_approver, possible=_in(ItemStatus.PUBLISHED, ItemStatus.SCHEDULED),
             success=gettext_lazy("条目已撤回，门户网站不再显示。"), style="danger",
         ),
+        # 常态化监测: an item the re-scan withdrew goes back on the portal once its finding is fixed or overridden.
+        _item_action(
+            "restore", gettext_lazy("恢复发布"), services.item_restore, "reason", url_name="item_restore",
+            form=ReasonForm, allowed=_approver,
+            possible=lambda item: item.status == ItemStatus.WITHDRAWN and item.withdrawn_by_rescan,
+            success=gettext_lazy("条目已恢复发布。"),
+        ),
         _item_action(
             "reopen", gettext_lazy("恢复为草稿"), services.item_reopen, url_name="item_reopen",
             allowed=_may_edit_agency, possible=_in(ItemStatus.WITHDRAWN), success=gettext_lazy("条目已恢复为草稿。"),
@@ -390,11 +398,11 @@ def version_compare(request, pk: int, number: int):
 
 @staff_view
 def monitoring(request):
-    """常态化监测 report: published items whose latest check left open findings, for the agency and supervisors."""
+    """常态化监测 report: published items whose latest check left open findings, and the items the re-scan
+    withdrew for personal data, for the agency and supervisors."""
+    monitored = Q(status=ItemStatus.PUBLISHED) | Q(status=ItemStatus.WITHDRAWN, withdrawn_by_rescan=True)
     findings = (
-        Finding.objects.filter(
-            item__in=items_visible_to(request.user).filter(status=ItemStatus.PUBLISHED), overridden_at__isnull=True
-        )
+        Finding.objects.filter(item__in=items_visible_to(request.user).filter(monitored), overridden_at__isnull=True)
         .select_related("item", "item__agency")
         .order_by("item__agency__path", "-item__published_at", "pk")
     )

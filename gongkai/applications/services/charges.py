@@ -16,6 +16,7 @@ from gongkai.applications.models import (
     PauseKind,
     Status,
 )
+from gongkai.applications.notify import applicant_notify
 from gongkai.applications.services.base import (
     _check_date,
     _check_handle,
@@ -86,6 +87,7 @@ def application_notify_fee(*, actor, application: Application, on: dt.date, meth
         application, LetterKind.FEE, on, amount=quote.amount, working=quote.explain(), pay_by=f"{pay_by:%Y年%m月%d日}"
     )
     _save_clock(actor, application, "application.fee_notify", to=Status.AWAITING_FEE, note=f"{quote.amount}元")
+    applicant_notify(application, "application.fee", amount=quote.amount, pay_by=f"{pay_by:%Y年%m月%d日}")
     return fee
 
 

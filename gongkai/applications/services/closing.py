@@ -16,6 +16,7 @@ from gongkai.applications.models import (
     PauseKind,
     Status,
 )
+from gongkai.applications.notify import applicant_notify, letter_url
 from gongkai.applications.services.base import (
     _check_date,
     _check_handle,
@@ -42,10 +43,13 @@ def _close(actor, application: Application, *, outcome: str, detail: str, on: dt
         also={"outcome": outcome, "outcome_detail": detail, "closed_on": on},
     )  # fmt: skip
     reason = OUTCOME_REASONS.get(outcome, "")
-    _issue_letter(
+    letter = _issue_letter(
         application, LetterKind.REPLY, on, outcome_group(outcome), basis=OUTCOME_TABLE[outcome][1],
         outcome_reason=reason, detail=detail,
     )  # fmt: skip
+    applicant_notify(
+        application, "application.reply", outcome=Outcome(outcome).label, letter_url=letter_url(application, letter)
+    )
     return application
 
 

@@ -22,6 +22,7 @@ from gongkai.applications.models import (
     FormWanted,
     Topic,
 )
+from gongkai.applications.notify import applicant_notify
 from gongkai.applications.services.base import (
     APPLICANT_FIELDS,
     AUDIT_FIELDS,
@@ -106,6 +107,7 @@ def _create(
     topics: list[str],
     attachments: list,
     verb: str,
+    notify: tuple[str, ...] = (),
 ) -> Application:
     validate_applicant(applicant)
     if not (request.get("title") or "").strip():
@@ -116,6 +118,8 @@ def _create(
         raise ValidationError({"delivery_method": _("请选择获取信息方式。")})
     if not agency.is_active:
         raise ValidationError({"agency": _("该机关已停用，不能受理申请。")})
+    if "email" in notify and not (applicant.get("email") or "").strip():
+        raise ValidationError({"email": _("选择邮件通知时请填写电子邮箱。")})
     person = Applicant.objects.create(**_clean_applicant(applicant))
     application = Application(
         agency=agency,
@@ -125,6 +129,8 @@ def _create(
         submission_key=submission_key or None,
         channel=channel,
         received_on=received_on,
+        notify_email="email" in notify,
+        notify_sms="sms" in notify,
         **{name: (request.get(name) or "") for name in REQUEST_FIELDS},
     )
     _recompute_due(application)
@@ -140,6 +146,8 @@ def _create(
         agency=agency,
         after={**snapshot(application, AUDIT_FIELDS + ["number", "channel"]), "applicant": person.name},
     )
+    # 条例 第三十一条: the receipt, with the case number, tracking code and answer deadline.
+    applicant_notify(application, "application.receipt")
     return application
 
 
@@ -155,8 +163,11 @@ def application_submit_online(
     request: dict,
     submission_key: str,
     attachments: list = (),
+    notify: tuple[str, ...] = (),
 ) -> tuple[Application, bool]:
     """A citizen's online application. Returns (application, created); a repeated submission_key returns the first.
+
+    `notify` holds the channels the applicant chose for notices ("email", "sms"); the receipt goes out on them.
 
     条例 第三十一条: online, the receipt date is the day both sides confirm. The platform confirms at once by
     issuing the case number and tracking code, so the receipt date is the submission date.
@@ -179,6 +190,7 @@ def application_submit_online(
                 topics=[],
                 attachments=list(attachments),
                 verb="application.submit",
+                notify=tuple(notify),
             )
     except IntegrityError:
         # Two identical submissions raced; the other one won and holds the key.

@@ -19,6 +19,7 @@ from gongkai.applications.models import (
     PauseKind,
     Status,
 )
+from gongkai.applications.notify import applicant_notify
 from gongkai.applications.services.base import (
     _check_date,
     _check_handle,
@@ -66,6 +67,7 @@ def application_request_correction(
     )  # fmt: skip
     _issue_letter(application, LetterKind.CORRECTION, on, respond_by=f"{respond_by:%Y年%m月%d日}", text=text)
     _save_clock(actor, application, "application.correction_request", to=Status.AWAITING_CORRECTION, note=text)
+    applicant_notify(application, "application.correction", respond_by=f"{respond_by:%Y年%m月%d日}", text=text)
     return pause
 
 
@@ -108,6 +110,10 @@ def application_start_consultation(
         application, LetterKind.CONSULTATION, on, party=party, text=text, respond_by=f"{respond_by:%Y年%m月%d日}"
     )
     _save_clock(actor, application, "application.consultation_start", to=Status.CONSULTING, note=party)
+    # The applicant learns that the clock stopped, never who is consulted.
+    applicant_notify(
+        application, "application.consultation", key=str(pause.pk), respond_by=f"{respond_by:%Y年%m月%d日}"
+    )
     return pause
 
 
@@ -185,4 +191,5 @@ def application_approve_extension(*, actor, extension: Extension, on: dt.date) -
     letter = LetterKind.DELAY if extension.kind == ExtensionKind.DELAY else LetterKind.EXTENSION
     _issue_letter(application, letter, on, days=extension.days, text=extension.reason, due=due)
     _save_clock(actor, application, "application.extension_approve", note=extension.reason)
+    applicant_notify(application, "application.extension", key=str(extension.pk), days=extension.days, due=due)
     return extension

@@ -147,7 +147,8 @@ ITEM_TRANSITIONS = Transitions(
         ItemStatus.IN_REVIEW: {ItemStatus.IN_REVIEW, ItemStatus.DRAFT, ItemStatus.PUBLISHED, ItemStatus.SCHEDULED},
         ItemStatus.SCHEDULED: {ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN},
         ItemStatus.PUBLISHED: {ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN},
-        ItemStatus.WITHDRAWN: {ItemStatus.DRAFT},
+        # Back to draft to be fixed; straight back to published only when the re-scan withdrew it (item_restore).
+        ItemStatus.WITHDRAWN: {ItemStatus.DRAFT, ItemStatus.PUBLISHED},
     },
     ItemStatus,
 )
@@ -241,6 +242,9 @@ class Item(models.Model):
     published_at = models.DateTimeField(_("发布日期"), null=True, blank=True, db_index=True)
     publish_due = models.DateField(_("应公开期限"), null=True, blank=True, db_index=True)
     withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
+    # Withdrawn by the nightly re-scan (常态化监测) because it found personal data: an approver restores it
+    # (item_restore) or reopens it to fix it; until then it is on the approvers' to-do list.
+    withdrawn_by_rescan = models.BooleanField(_("因常态化监测撤回"), default=False, db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     # The latest automatic check.

@@ -19,8 +19,10 @@ from gongkai.catalogue.access import EDITOR_ROLES, item_can_review, item_can_wit
 from gongkai.catalogue.models import (
     DEFAULT_REVIEW_CHAIN,
     ITEM_TRANSITIONS,
+    PERSONAL_DATA_KINDS,
     CatalogueSettings,
     DocumentType,
+    Finding,
     IndexSequence,
     Item,
     ItemStatus,
@@ -32,6 +34,7 @@ from gongkai.catalogue.models import (
     format_index_number,
 )
 from gongkai.catalogue.services.checks import item_check
+from gongkai.catalogue.tasks import publish_at_its_time
 from gongkai.core.errors import AccessDenied
 from gongkai.core.workflow import move
 
@@ -142,7 +145,11 @@ def item_approve(*, actor, item: Item, proofread: bool, comment: str = "") -> It
         )
         if item.publish_at and item.publish_at > timezone.now():
             check_item_transition(item.status, ItemStatus.SCHEDULED)
-            return _move(item, ItemStatus.SCHEDULED, actor=actor, verb="catalogue.item_schedule")
+            _move(item, ItemStatus.SCHEDULED, actor=actor, verb="catalogue.item_schedule")
+            # The worker publishes it at its second (docs/jobs.md); the minute job is the safety net.
+            when = item.publish_at
+            transaction.on_commit(lambda: publish_at_its_time(when))
+            return item
         return _publish(actor=actor, item=item, when=timezone.now())
 
 
@@ -235,6 +242,54 @@ def item_withdraw(*, actor, item: Item, reason: str) -> Item:
     return item
 
 
+def item_withdraw_by_rescan(*, item: Item, findings: list) -> Item | None:
+    """常态化监测: take a published item with personal data off the portal and the search at once.
+
+    The system withdraws it (no actor); the reason names what was found, the audit event records it, and the
+    agency's approvers see it in their to-do list until they restore it (item_restore) or reopen it to fix it.
+    Returns None when the item is no longer published (another run or a person got there first).
+    """
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status != ItemStatus.PUBLISHED:
+            return None
+        kinds = "、".join(sorted({str(f.get_kind_display()) for f in findings})) or _("个人信息")
+        reason = _("常态化监测发现未遮盖的个人信息（%(kinds)s），系统已自动撤回。") % {"kinds": kinds}
+        _move(
+            item, ItemStatus.WITHDRAWN, actor=None, verb="catalogue.item_withdraw_rescan",
+            also={"withdrawn_by_rescan": True, "withdrawn_reason": reason}, note=reason,
+        )  # fmt: skip
+        search.index_remove([item.pk])
+    return item
+
+
+def item_restore(*, actor, item: Item, reason: str) -> Item:
+    """Put an item the re-scan withdrew back on the portal, once no personal-data finding is left open.
+
+    The approver either had the finding fixed in a corrected text (reopen, edit, review) or judged it a false
+    alarm and overrode it (finding_override, with a reason); the restore itself is recorded with its reason.
+    """
+    if actor is not None and not user_has_role(actor, item.agency, "approver", "agency_admin"):
+        raise AccessDenied(_("只有终审或机关管理员可以恢复发布被撤回的条目。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写恢复发布的理由。")})
+    with transaction.atomic():
+        item = _locked(item)
+        if not item.withdrawn_by_rescan:
+            raise ValidationError({"reason": _("只有因常态化监测撤回的条目可以直接恢复发布。")})
+        check_item_transition(item.status, ItemStatus.PUBLISHED)
+        if Finding.objects.filter(item=item, kind__in=PERSONAL_DATA_KINDS, overridden_at__isnull=True).exists():
+            raise ValidationError(
+                {"reason": _("该条目仍有未处理的个人信息问题：请先遮盖（恢复为草稿后修改）或核实为误报并忽略。")}
+            )
+        _move(
+            item, ItemStatus.PUBLISHED, actor=actor, verb="catalogue.item_restore",
+            also={"withdrawn_by_rescan": False, "withdrawn_reason": ""}, note=reason.strip(),
+        )  # fmt: skip
+        search.index_write([(item.pk, item.title, search.searchable_text(item))])
+    return item
+
+
 def item_reopen(*, actor, item: Item) -> Item:
     """A withdrawn item back to draft, to be fixed and reviewed again."""
     if actor is not None and not user_has_role(actor, item.agency, *EDITOR_ROLES):
@@ -242,7 +297,7 @@ def item_reopen(*, actor, item: Item) -> Item:
     with transaction.atomic():
         item = _locked(item)
         check_item_transition(item.status, ItemStatus.DRAFT)
-        _move(item, ItemStatus.DRAFT, actor=actor, verb="catalogue.item_reopen")
+        _move(item, ItemStatus.DRAFT, actor=actor, verb="catalogue.item_reopen", also={"withdrawn_by_rescan": False})
     return item
 
 
