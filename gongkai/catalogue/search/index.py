@@ -12,6 +12,7 @@ from django.db import connection
 from gongkai.catalogue.search import postgres, results, sqlite
 from gongkai.catalogue.search.keys import entries, facet_tokens, publication_day, sort_key
 from gongkai.catalogue.search.results import SearchFilters, SearchResult
+from gongkai.catalogue.search.syntax import ParsedQuery, from_phrases
 
 
 def backend(vendor: str | None = None) -> ModuleType:
@@ -102,20 +103,29 @@ def index_count() -> int:
 # --- reading ---
 
 
-def search_page(phrases: list[list[str]], filters: SearchFilters, *, limit: int, offset: int) -> SearchResult:
-    """One page of indexed items matching every phrase, title hits first, then newest, and the total (exact up
-    to `results.COUNT_CAP`, read here at each call and handed to the backend)."""
-    if filters.is_empty():
+def _parsed(query: ParsedQuery | list[list[str]]) -> ParsedQuery:
+    return query if isinstance(query, ParsedQuery) else from_phrases(query)
+
+
+def search_page(
+    query: ParsedQuery | list[list[str]], filters: SearchFilters, *, limit: int, offset: int
+) -> SearchResult:
+    """One page of indexed items matching the query (syntax.parse's, or a list of bigram phrases all to be
+    found), title hits first, then newest, and the total (exact up to `results.COUNT_CAP`, read here at each
+    call and handed to the backend)."""
+    query = _parsed(query)
+    if filters.is_empty() or not query:
         return SearchResult([], 0)
     cap = results.COUNT_CAP
     offset = max(0, min(offset, cap))
     limit = max(0, min(limit, cap - offset))
-    return backend().Query(phrases, filters).page(limit, offset, cap)
+    return backend().Query(query, filters).page(limit, offset, cap)
 
 
-def match_subquery(phrases: list[list[str]], filters: SearchFilters) -> tuple[str, list]:
+def match_subquery(query: ParsedQuery | list[list[str]], filters: SearchFilters) -> tuple[str, list]:
     """SQL selecting the ids of every indexed item matching (unordered, uncapped), and its parameters: for a
     `pk__in=RawSQL(...)` filter, which a list of a million ids could not be."""
-    if filters.is_empty():
+    query = _parsed(query)
+    if filters.is_empty() or not query:
         return "SELECT 0 WHERE 1 = 0", []
-    return backend().Query(phrases, filters).subquery()
+    return backend().Query(query, filters).subquery()

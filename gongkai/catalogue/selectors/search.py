@@ -83,9 +83,25 @@ def _search_filters(
     )
 
 
-def _substring_scan(query: str, filters: search.SearchFilters) -> QuerySet[Item]:
-    """For a query without any bigram (a single character): a plain scan, bounded by the filters."""
-    items = items_published().filter(Q(title__icontains=query) | Q(body_text__icontains=query))
+def _term_q(term: search.Term) -> Q:
+    """A scan's test of one term: each run in the title or the body (a phrase: its runs, one by one)."""
+    q = Q()
+    for run in term.runs:
+        q &= Q(title__icontains=run) | Q(body_text__icontains=run)
+    return q
+
+
+def _substring_scan(parsed: search.ParsedQuery, filters: search.SearchFilters) -> QuerySet[Item]:
+    """For a query without any bigram (single characters): a plain scan, bounded by the filters. A quoted
+    phrase of single characters is scanned for its characters, not their order."""
+    items = items_published()
+    for group in parsed.groups:
+        alternatives = Q()
+        for term in group:
+            alternatives |= _term_q(term)
+        items = items.filter(alternatives)
+    for term in parsed.excluded:
+        items = items.exclude(_term_q(term))
     if filters.agency_ids is not None:
         items = items.filter(agency_id__in=filters.agency_ids)
     if filters.excluded_agency_ids:
@@ -100,22 +116,34 @@ def _substring_scan(query: str, filters: search.SearchFilters) -> QuerySet[Item]
         items = items.filter(document_type=filters.document_type)
     if filters.validity:
         items = items.filter(validity=filters.validity)
-    in_title = When(title__icontains=query, then=Value(1))
-    return items.annotate(title_hit=Case(in_title, default=Value(0), output_field=IntegerField())).order_by(
-        "-title_hit", "-published_at", "-pk"
-    )
+    in_title = Q()
+    for group in parsed.groups:
+        alternatives = Q()
+        for term in group:
+            for run in term.runs:
+                alternatives |= Q(title__icontains=run)
+        in_title &= alternatives
+    return items.annotate(
+        title_hit=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).order_by("-title_hit", "-published_at", "-pk")
 
 
 def _search_input(query, agencies, category, year, document_type, validity):
-    """The trimmed query, the index's filters and the query's phrases, as both id selectors read them (no
-    filters are built for an empty query)."""
+    """The trimmed query, the index's filters and the parsed query (syntax.py: OR, -word, "phrases"), as both id
+    selectors read them (no filters are built for an empty query). The parsed query is empty when no word has
+    two characters: `_scan_query` is then what a scan looks for."""
     query = (query or "").strip()[: search.MAX_QUERY_CHARS]
     if not query:
-        return query, None, []
+        return query, None, search.ParsedQuery()
     filters = _search_filters(
         agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
     )
-    return query, filters, search.query_phrases(query)
+    return query, filters, search.parse(query)
+
+
+def _scan_query(query: str) -> search.ParsedQuery:
+    """A query of single characters as a scan reads it: every term kept."""
+    return search.parse(query, index_only=False)
 
 
 def catalogue_search_ids(
@@ -134,12 +162,15 @@ def catalogue_search_ids(
 
     Same results on SQLite and PostgreSQL; see the package gongkai/catalogue/search/ for the bigram index behind it.
     """
-    query, filters, phrases = _search_input(query, agencies, category, year, document_type, validity)
+    query, filters, parsed = _search_input(query, agencies, category, year, document_type, validity)
     if not query:
         return search.SearchResult([], 0)
-    if phrases:
-        return search.search_page(phrases, filters, limit=limit, offset=offset)
-    items = _substring_scan(query, filters)
+    if parsed:
+        return search.search_page(parsed, filters, limit=limit, offset=offset)
+    scan = _scan_query(query)
+    if not scan:
+        return search.SearchResult([], 0)
+    items = _substring_scan(scan, filters)
     total = items[: search.results.COUNT_CAP + 1].count()
     offset = min(offset, search.results.COUNT_CAP)
     ids = list(items.values_list("pk", flat=True)[offset : min(offset + limit, search.results.COUNT_CAP)])
@@ -156,12 +187,13 @@ def catalogue_search_queryset(
     validity: str | None = None,
 ) -> QuerySet[Item]:
     """Every published item matching, uncapped (unordered queryset), for callers that want them all."""
-    query, filters, phrases = _search_input(query, agencies, category, year, document_type, validity)
+    query, filters, parsed = _search_input(query, agencies, category, year, document_type, validity)
     if not query:
         return Item.objects.none()
-    if not phrases:
-        return _substring_scan(query, filters)
-    sql, params = search.match_subquery(phrases, filters)
+    if not parsed:
+        scan = _scan_query(query)
+        return _substring_scan(scan, filters) if scan else Item.objects.none()
+    sql, params = search.match_subquery(parsed, filters)
     return Item.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, values as parameters
 
 
@@ -227,7 +259,7 @@ def catalogue_search(
         .order_by()
         .in_bulk(ids)
     )
-    runs = search.runs(query) or [query.lower()]
+    runs = _scan_query(query).highlight_runs() or [query.lower()]
     item_url = reverse("catalogue:item", args=[0])[:-2]  # "…/0/" without the id, to add each hit's id
     hits = []
     for pk in ids:
