@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gongkai.catalogue import imports_views, staff_views
+from gongkai.catalogue import imports_views, staff_views, synonyms_views
 
 app_name = "catalogue_staff"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("settings/", staff_views.settings_page, name="settings"),
     path("settings/categories/<int:pk>/", staff_views.category_edit, name="category_edit"),
     path("guide/", staff_views.guide_edit, name="guide"),
+    path("synonyms/", synonyms_views.synonym_list, name="synonyms"),
+    path("synonyms/<int:pk>/delete/", synonyms_views.synonym_delete, name="synonym_delete"),
     path("import/", imports_views.import_start, name="import"),
     path("import/<int:pk>/", imports_views.import_progress, name="import_progress"),
     path("import/<int:pk>/step/", imports_views.import_step, name="import_step"),

@@ -138,7 +138,43 @@ def _search_input(query, agencies, category, year, document_type, validity):
     filters = _search_filters(
         agencies=agencies, category=category, year=year, document_type=document_type, validity=validity
     )
-    return query, filters, search.parse(query)
+    return query, filters, with_synonyms(search.parse(query))
+
+
+MAX_ALTERNATIVES = 8  # a word and at most seven synonyms: each is a lookup of its own
+
+
+def search_synonyms() -> dict[str, list[str]]:
+    """Each word of the deployment's synonym list (normalised, runs joined by a space) with its synonyms."""
+    from gongkai.catalogue.models import SearchSynonym
+
+    out: dict[str, list[str]] = {}
+    for word, synonym in SearchSynonym.objects.values_list("word", "synonym"):
+        out.setdefault(word, []).append(synonym)
+        out.setdefault(synonym, []).append(word)
+    return out
+
+
+def with_synonyms(parsed: search.ParsedQuery, synonyms: dict[str, list[str]] | None = None) -> search.ParsedQuery:
+    """The query with every word that is on the synonym list turned into an OR of it and its synonyms (an
+    excluded word excludes its synonyms too). Whole words only: 低保 expands, 低保金 does not. Read at each
+    search, so a pair the site administrator adds applies to the next search without a re-index."""
+    if not parsed.groups and not parsed.excluded:
+        return parsed
+    synonyms = search_synonyms() if synonyms is None else synonyms
+    if not synonyms:
+        return parsed
+
+    def expand(term: search.Term) -> list[search.Term]:
+        alternatives = [term]
+        for other in synonyms.get(term.text, ()):
+            parts = tuple(other.split(" "))
+            alternative = search.Term(parts, phrase=len(parts) > 1)
+            if alternative.indexed:
+                alternatives.append(alternative)
+        return alternatives[:MAX_ALTERNATIVES]
+
+    return parsed.map_terms(expand)
 
 
 def _scan_query(query: str) -> search.ParsedQuery:
@@ -259,7 +295,7 @@ def catalogue_search(
         .order_by()
         .in_bulk(ids)
     )
-    runs = _scan_query(query).highlight_runs() or [query.lower()]
+    runs = with_synonyms(_scan_query(query)).highlight_runs() or [query.lower()]
     item_url = reverse("catalogue:item", args=[0])[:-2]  # "…/0/" without the id, to add each hit's id
     hits = []
     for pk in ids:
