@@ -108,18 +108,27 @@ def _parsed(query: ParsedQuery | list[list[str]]) -> ParsedQuery:
 
 
 def search_page(
-    query: ParsedQuery | list[list[str]], filters: SearchFilters, *, limit: int, offset: int
+    query: ParsedQuery | list[list[str]],
+    filters: SearchFilters,
+    *,
+    limit: int,
+    offset: int,
+    order: str = results.ORDER_TITLE,
 ) -> SearchResult:
     """One page of indexed items matching the query (syntax.parse's, or a list of bigram phrases all to be
-    found), title hits first, then newest, and the total (exact up to `results.COUNT_CAP`, read here at each
-    call and handed to the backend)."""
+    found), in `order` (results.ORDERS: title hits then newest, the default; title hits then relevance then
+    newest; newest alone), and the total (exact up to `results.COUNT_CAP`, read here at each call and handed to
+    the backend). Relevance ranks the newest COUNT_CAP + 1 matches (and title hits), the ones the pages can list.
+    """
+    if order not in results.ORDERS:
+        raise ValueError(f"unknown order {order!r}")
     query = _parsed(query)
     if filters.is_empty() or not query:
         return SearchResult([], 0)
     cap = results.COUNT_CAP
     offset = max(0, min(offset, cap))
     limit = max(0, min(limit, cap - offset))
-    return backend().Query(query, filters).page(limit, offset, cap)
+    return backend().Query(query, filters).page(limit, offset, cap, order)
 
 
 def match_subquery(query: ParsedQuery | list[list[str]], filters: SearchFilters) -> tuple[str, list]:

@@ -20,7 +20,15 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from gongkai.catalogue.search.keys import ID_BITS, day_key, time_tokens, token
-from gongkai.catalogue.search.results import SearchFilters, SearchResult, title_hits_first
+from gongkai.catalogue.search.results import (
+    ORDER_NEWEST,
+    ORDER_RELEVANCE,
+    ORDER_TITLE,
+    SearchFilters,
+    SearchResult,
+    bm25_scores,
+    title_hits_first,
+)
 from gongkai.catalogue.search.syntax import ParsedQuery, Term, pg_phrase_pattern
 from gongkai.catalogue.search.text import ascii_grams, ascii_query_grams, bigram_string, normalise
 from gongkai.core.bulk import copy_rows
@@ -390,19 +398,47 @@ class Query:
             finally:
                 cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
-    def page(self, limit: int, offset: int, cap: int) -> SearchResult:
+    def page(self, limit: int, offset: int, cap: int, order: str = ORDER_TITLE) -> SearchResult:
         with self._cursor() as cursor:
             matches, complete = self._stream(cursor, "vec", "body", cap + 1)
             total, more = min(len(matches), cap), len(matches) > cap
             if not matches or not limit or offset >= total:
                 return SearchResult([], total, more)
+            if order == ORDER_NEWEST:
+                return SearchResult([m[1] for m in matches[offset : offset + limit]], total, more)
             # The title hits among the newest matches are the newest title hits: if they are all the matches, or
-            # enough for the page, the title index need not be asked.
+            # enough for the page (for relevance: all the page may list), the title index need not be asked.
             titles = [match for match in matches if match[2]]
-            if not complete and len(titles) < offset + limit:
-                titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
+            want = cap + 1 if order == ORDER_RELEVANCE else offset + limit
+            if not complete and len(titles) < want:
+                titles, _all = self._stream(cursor, "tvec", "title", want)
+            if order == ORDER_RELEVANCE:
+                scores = self._scores(cursor, {m[1] for m in matches} | {m[1] for m in titles})
+                matches = sorted(matches, key=lambda m: (-scores.get(m[1], 0.0), -m[0]))
+                titles = sorted(titles, key=lambda m: (-scores.get(m[1], 0.0), -m[0]))
         ids = title_hits_first([m[1] for m in titles], [m[1] for m in matches], limit, offset)
         return SearchResult(ids, total, more)
+
+    def _scores(self, cursor, item_ids: set[int]) -> dict[int, float]:
+        """A BM25 score per item, from the stored normalised title and text: each run of the query's words (and
+        their synonyms) counted in the text, against the text's length; a run's rarity (IDF) from how many of
+        the items read hold it, out of the index's estimated size. (ts_rank needs positions, which the
+        vectors do not keep.) Computed for the items a page can list only."""
+        query_runs = sorted({run for term in self.query.terms() for run in term.lookup_runs})
+        if not item_ids or not query_runs:
+            return {}
+        counts = ", ".join(
+            ["(char_length(body) - char_length(replace(body, %s::text, ''))) / char_length(%s::text)"] * len(query_runs)
+        )
+        cursor.execute(
+            f"SELECT item_id, char_length(body), {counts} FROM catalogue_search"  # noqa: S608 - fixed parts
+            " WHERE item_id = ANY(%s::bigint[])",
+            [x for run in query_runs for x in (run, run)] + [list(item_ids)],
+        )
+        rows = cursor.fetchall()
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'catalogue_search'::regclass")
+        size = max(float(cursor.fetchone()[0] or 0), len(rows), 1.0)
+        return bm25_scores([(pk, length, list(tfs)) for pk, length, *tfs in rows], size)
 
     def subquery(self) -> tuple[str, list]:
         tests, values = matches_sql(self.query, "body", excluded_column="body") if self.verify else ("", [])

@@ -8,11 +8,18 @@ the filters to narrow them).
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from gongkai.catalogue.search.keys import day_key
 
 COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop there
+
+# The orders a page can come in (`search_page(..., order=...)`):
+ORDER_TITLE = "title"  # title hits first, then the rest, each newest first (the order before relevance existed)
+ORDER_RELEVANCE = "relevance"  # title hits first, then by relevance score (BM25), then newest
+ORDER_NEWEST = "newest"  # newest first by publication day alone
+ORDERS = (ORDER_TITLE, ORDER_RELEVANCE, ORDER_NEWEST)
 
 
 @dataclass(frozen=True)
@@ -57,3 +64,24 @@ def title_hits_first(titles: list[int], matches: list[int], limit: int, offset: 
         skip = max(0, offset - len(titles))
         ids += rest[skip : skip + limit - len(ids)]
     return ids
+
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def bm25_scores(rows: list[tuple[int, int, list[int]]], size: float) -> dict[int, float]:
+    """Okapi BM25 (higher is better) of (item id, text length, occurrences of each query run) rows, the
+    documents' average length and each run's document frequency taken from these rows, out of `size` items.
+    PostgreSQL's relevance (SQLite has FTS5's own bm25())."""
+    if not rows:
+        return {}
+    average = sum(length for _pk, length, _tfs in rows) / len(rows) or 1.0
+    runs = len(rows[0][2])
+    frequency = [sum(1 for _pk, _length, tfs in rows if tfs[n] > 0) for n in range(runs)]
+    idf = [math.log(1 + (size - f + 0.5) / (f + 0.5)) for f in frequency]
+    out = {}
+    for pk, length, tfs in rows:
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+        out[pk] = sum(idf[n] * tf * (BM25_K1 + 1) / (tf + norm) for n, tf in enumerate(tfs) if tf > 0)
+    return out

@@ -11,7 +11,14 @@ The same functions as postgres.py, chosen by index.py: `prepare`, `insert`, `rem
 from django.db import connection
 
 from gongkai.catalogue.search.keys import ID_MASK, entries, token
-from gongkai.catalogue.search.results import SearchFilters, SearchResult, title_hits_first
+from gongkai.catalogue.search.results import (
+    ORDER_NEWEST,
+    ORDER_RELEVANCE,
+    ORDER_TITLE,
+    SearchFilters,
+    SearchResult,
+    title_hits_first,
+)
 from gongkai.catalogue.search.schema import SQLITE_TABLES
 from gongkai.catalogue.search.syntax import ParsedQuery, Term
 from gongkai.catalogue.search.text import bigram_string
@@ -116,12 +123,34 @@ class Query:
             )
             return [row[0] & ID_MASK for row in cursor.fetchall()]
 
-    def page(self, limit: int, offset: int, cap: int) -> SearchResult:
-        matches = self._ids("catalogue_search", self.any_expr, cap + 1)
+    def _ranked(self, table: str, expression: str, limit: int, weights: str) -> list[int]:
+        """The newest `limit` matches, most relevant first (FTS5's bm25, lower is better), then newest. bm25 is
+        computed for the rows read only, so the read still stops at the LIMIT."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25({table}, {weights}) FROM {table} WHERE {table} MATCH %s"  # noqa: S608
+                " AND rowid >= %s AND rowid < %s ORDER BY rowid DESC LIMIT %s",
+                [expression, self.low, self.high, limit],
+            )
+            rows = cursor.fetchall()
+        return [key & ID_MASK for key, _score in sorted(rows, key=lambda row: (row[1], -row[0]))]
+
+    def page(self, limit: int, offset: int, cap: int, order: str = ORDER_TITLE) -> SearchResult:
+        if order == ORDER_RELEVANCE:
+            # Title words weigh ten times body words; the filter tokens not at all.
+            matches = self._ranked("catalogue_search", self.any_expr, cap + 1, "10.0, 1.0, 0.0")
+        else:
+            matches = self._ids("catalogue_search", self.any_expr, cap + 1)
         total, more = min(len(matches), cap), len(matches) > cap
         if not total or not limit or offset >= total:
             return SearchResult([], total, more)
-        titles = self._ids(self.title_table, self.title_expr, offset + limit)
+        if order == ORDER_NEWEST:
+            return SearchResult(matches[offset : offset + limit], total, more)
+        if order == ORDER_RELEVANCE:
+            weights = "1.0, 0.0" if self.title_table == "catalogue_search_title" else "1.0, 0.0, 0.0"
+            titles = self._ranked(self.title_table, self.title_expr, cap + 1, weights)
+        else:
+            titles = self._ids(self.title_table, self.title_expr, offset + limit)
         return SearchResult(title_hits_first(titles, matches, limit, offset), total, more)
 
     def subquery(self) -> tuple[str, list]:

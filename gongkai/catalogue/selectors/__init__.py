@@ -30,6 +30,9 @@ from gongkai.catalogue.selectors.report import (
 )
 from gongkai.catalogue.selectors.review import DiffLine, items_at_risk, version_diff
 from gongkai.catalogue.selectors.search import (
+    ORDER_NEWEST,
+    ORDER_RELEVANCE,
+    ORDER_TITLE,
     PER_PAGE,
     SearchHit,
     SearchPage,
@@ -40,6 +43,9 @@ from gongkai.catalogue.selectors.search import (
 
 __all__ = [
     "ITEM_MODEL",
+    "ORDER_NEWEST",
+    "ORDER_RELEVANCE",
+    "ORDER_TITLE",
     "PER_PAGE",
     "DiffLine",
     "SearchHit",

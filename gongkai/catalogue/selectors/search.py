@@ -18,6 +18,10 @@ from gongkai.catalogue.models import Category, Item
 from gongkai.catalogue.selectors.browse import agency_ids, category_with_descendants
 
 PER_PAGE = 20
+# The orders of a page of results (`order=`); the portal offers relevance and newest first.
+ORDER_TITLE = search.results.ORDER_TITLE  # title hits, then newest (the default, as before relevance existed)
+ORDER_RELEVANCE = search.results.ORDER_RELEVANCE  # title hits, then relevance (BM25), then newest
+ORDER_NEWEST = search.results.ORDER_NEWEST  # newest first by publication date alone
 
 
 @dataclass(frozen=True)
@@ -192,9 +196,13 @@ def catalogue_search_ids(
     validity: str | None = None,
     limit: int = PER_PAGE,
     offset: int = 0,
+    order: str = ORDER_TITLE,
 ) -> search.SearchResult:
-    """The ids of one page of published items containing the query, best first (title hits, then the
-    newest), and the total, exact up to search.results.COUNT_CAP.
+    """The ids of one page of published items containing the query, in `order`, and the total, exact up to
+    search.results.COUNT_CAP.
+
+    `order`: ORDER_TITLE ("title", the default: title hits, then the newest), ORDER_RELEVANCE ("relevance":
+    title hits, then the relevance score, then the newest) or ORDER_NEWEST ("newest": by publication date alone).
 
     Same results on SQLite and PostgreSQL; see the package gongkai/catalogue/search/ for the bigram index behind it.
     """
@@ -202,11 +210,13 @@ def catalogue_search_ids(
     if not query:
         return search.SearchResult([], 0)
     if parsed:
-        return search.search_page(parsed, filters, limit=limit, offset=offset)
+        return search.search_page(parsed, filters, limit=limit, offset=offset, order=order)
     scan = _scan_query(query)
     if not scan:
         return search.SearchResult([], 0)
     items = _substring_scan(scan, filters)
+    if order == ORDER_NEWEST:  # a scan has no score: relevance is the title order there
+        items = items.order_by("-published_at", "-pk")
     total = items[: search.results.COUNT_CAP + 1].count()
     offset = min(offset, search.results.COUNT_CAP)
     ids = list(items.values_list("pk", flat=True)[offset : min(offset + limit, search.results.COUNT_CAP)])
@@ -261,6 +271,7 @@ def catalogue_search(
     validity: str | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
+    order: str = ORDER_TITLE,
 ) -> SearchPage:
     """The portal's full-text search: a page of hits with highlighted title and snippet.
 
@@ -280,13 +291,14 @@ def catalogue_search(
         validity=validity,
         limit=per_page,
         offset=(page - 1) * per_page,
+        order=order,
     )
     ids, total = result.ids, result.total
     pages = max(1, -(-total // per_page))
     if page > pages:
         return catalogue_search(
             query=query, agencies=agencies, category=category, year=year, document_type=document_type,
-            validity=validity, page=pages, per_page=per_page,
+            validity=validity, page=pages, per_page=per_page, order=order,
         )  # fmt: skip
     # Only what a hit shows; no ordering (the ids carry it).
     by_id = (
