@@ -36,9 +36,11 @@ from gongkai.catalogue.selectors.search import (
     PER_PAGE,
     SearchHit,
     SearchPage,
+    SearchSuggestion,
     catalogue_search,
     catalogue_search_ids,
     catalogue_search_queryset,
+    catalogue_search_suggestion,
 )
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "DiffLine",
     "SearchHit",
     "SearchPage",
+    "SearchSuggestion",
     "agency_ids",
     "catalogue_article20_1",
     "catalogue_items_published",
@@ -58,6 +61,7 @@ __all__ = [
     "catalogue_search",
     "catalogue_search_ids",
     "catalogue_search_queryset",
+    "catalogue_search_suggestion",
     "category_tree",
     "category_with_descendants",
     "default_guide_text",

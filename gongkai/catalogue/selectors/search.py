@@ -326,3 +326,116 @@ def catalogue_search(
             )
         )
     return SearchPage(query, hits, total, page, pages, result.more)
+
+
+# --- "did you mean": a suggestion when nothing is found ---
+
+
+@dataclass(frozen=True)
+class SearchSuggestion:
+    """A query that finds something, offered when the one typed found nothing (您是不是要找 …)."""
+
+    query: str
+    total: int
+    more: bool = False  # more than search.results.COUNT_CAP
+
+
+SUGGESTION_TRIES = 8  # most searches tried, beside the original one, for a suggestion
+SPLIT_RUNS = (4, 16)  # a run of this many characters (at least, at most) may be split in two
+
+
+def _term_text(term: search.Term) -> str:
+    return f'"{term.text}"' if term.phrase else term.text
+
+
+def _query_text(groups, excluded=()) -> str:
+    words = [" OR ".join(_term_text(t) for t in group) for group in groups]
+    return " ".join(words + [f"-{_term_text(t)}" for t in excluded])
+
+
+def _synonym_forms(parsed: search.ParsedQuery, synonyms: dict[str, list[str]]) -> list[str]:
+    """The query with a word on the synonym list that stands inside a longer word replaced by its synonym
+    (低保金 → 最低生活保障金): whole words are expanded by the search already."""
+    out = []
+    for n, group in enumerate(parsed.groups):
+        for term in group:
+            if term.phrase or len(term.runs) != 1:
+                continue
+            for word, others in synonyms.items():
+                if " " in word or word == term.text or word not in term.text:
+                    continue
+                for other in others:
+                    changed = search.Term((term.text.replace(word, other.replace(" ", "")),))
+                    groups = [*parsed.groups[:n], (changed,), *parsed.groups[n + 1 :]]
+                    out.append(_query_text(groups, parsed.excluded))
+    return out
+
+
+def _fewer_words(parsed: search.ParsedQuery) -> list[str]:
+    """The query without one of its words (its excluded words are kept)."""
+    out = []
+    if len(parsed.groups) > 1:
+        out += [
+            _query_text(parsed.groups[:n] + parsed.groups[n + 1 :], parsed.excluded) for n in range(len(parsed.groups))
+        ]
+    return out
+
+
+def _split_words(parsed: search.ParsedQuery) -> list[str]:
+    """A query of one long run (黔东南州森林防火) as two words, the most even cut first: the run may be several
+    words that are never written together."""
+    if len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
+        return []
+    term = parsed.groups[0][0]
+    if term.phrase or len(term.runs) != 1 or not SPLIT_RUNS[0] <= len(term.text) <= SPLIT_RUNS[1]:
+        return []
+    text = term.text
+    cuts = sorted(range(2, len(text) - 1), key=lambda cut: (abs(len(text) - 2 * cut), cut))
+    return [
+        _query_text([(search.Term((text[:cut],)),), (search.Term((text[cut:],)),)], parsed.excluded) for cut in cuts
+    ]
+
+
+def catalogue_search_suggestion(
+    *,
+    query: str,
+    agencies: Iterable | None = None,
+    category: Category | None = None,
+    year: int | None = None,
+    document_type: str | None = None,
+    validity: str | None = None,
+) -> SearchSuggestion | None:
+    """For a query that finds nothing under these filters, a query that finds something, or None.
+
+    Tried in this order, the first kind that finds anything wins: a synonym's form inside a longer word
+    (低保金 → 最低生活保障金); dropping one word (the variant that finds most); cutting one long word in two
+    (the most even cut that finds anything). At most SUGGESTION_TRIES searches beside the query itself, each
+    a capped count like the page's own. None when the query finds something, or has no word of two
+    characters, or nothing is found.
+    """
+    filters = {
+        "agencies": agencies, "category": category, "year": year, "document_type": document_type, "validity": validity
+    }  # fmt: skip
+    query = (query or "").strip()[: search.MAX_QUERY_CHARS]
+    parsed = search.parse(query)
+    if not parsed or catalogue_search_ids(query=query, limit=0, **filters).total:
+        return None
+    tries = SUGGESTION_TRIES
+    for kind, best_of_all in (
+        (_synonym_forms(parsed, search_synonyms()), False),
+        (_fewer_words(parsed), True),
+        (_split_words(parsed), False),
+    ):
+        best = None
+        for candidate in kind:
+            if tries <= 0:
+                return best
+            tries -= 1
+            result = catalogue_search_ids(query=candidate, limit=0, **filters)
+            if result.total and (best is None or (result.more, result.total) > (best.more, best.total)):
+                best = SearchSuggestion(candidate, result.total, result.more)
+                if not best_of_all:
+                    return best
+        if best is not None:
+            return best
+    return None
