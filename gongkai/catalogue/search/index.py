@@ -4,13 +4,14 @@ The index is written by services in the transaction that changes the item (never
 consistent with the items. `SearchEntry` maps each indexed item to its sort key on both databases.
 """
 
+import dataclasses
 from collections.abc import Iterable
 from types import ModuleType
 
 from django.db import connection
 
 from gongkai.catalogue.search import postgres, results, sqlite
-from gongkai.catalogue.search.keys import entries, facet_tokens, publication_day, sort_key
+from gongkai.catalogue.search.keys import ID_BITS, entries, facet_tokens, publication_day, sort_key
 from gongkai.catalogue.search.results import SearchFilters, SearchResult
 from gongkai.catalogue.search.syntax import ParsedQuery, from_phrases
 
@@ -128,7 +129,29 @@ def search_page(
     cap = results.COUNT_CAP
     offset = max(0, min(offset, cap))
     limit = max(0, min(limit, cap - offset))
-    return backend().Query(query, filters).page(limit, offset, cap, order)
+    found = backend().Query(query, filters)
+    result = found.page(limit, offset, cap, order)
+    if not result.more:
+        return result
+    count, exact = _count(found, filters)
+    return dataclasses.replace(result, count=count, count_exact=exact)
+
+
+def _count(found, filters: SearchFilters) -> tuple[int, bool]:
+    """Past the pages' cap: the matches counted newest first up to COUNT_EXACT, and beyond it an estimate from
+    their density per day over the filters' span of the index (`results.estimate`)."""
+    from django.db.models import Max, Min
+
+    from gongkai.catalogue.models import SearchEntry
+
+    limit = results.COUNT_EXACT
+    read, oldest_read_key = found.count(limit + 1)
+    if read <= limit:
+        return read, True
+    low, high = filters.key_range()
+    span = SearchEntry.objects.filter(sort_key__gte=low, sort_key__lt=high).aggregate(Max("sort_key"), Min("sort_key"))
+    newest, oldest = span["sort_key__max"], span["sort_key__min"]
+    return results.estimate(read, newest >> ID_BITS, oldest_read_key >> ID_BITS, oldest >> ID_BITS), False
 
 
 def match_subquery(query: ParsedQuery | list[list[str]], filters: SearchFilters) -> tuple[str, list]:

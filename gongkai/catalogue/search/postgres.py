@@ -440,6 +440,13 @@ class Query:
         size = max(float(cursor.fetchone()[0] or 0), len(rows), 1.0)
         return bm25_scores([(pk, length, list(tfs)) for pk, length, *tfs in rows], size)
 
+    def count(self, limit: int) -> tuple[int, int]:
+        """How many match, counted newest first up to `limit` (the same stream as a page's), and the sort key of
+        the oldest counted."""
+        with self._cursor() as cursor:
+            matches, _complete = self._stream(cursor, "vec", "body", limit)
+        return len(matches), (min(m[0] for m in matches) if matches else 0)
+
     def subquery(self) -> tuple[str, list]:
         tests, values = matches_sql(self.query, "body", excluded_column="body") if self.verify else ("", [])
         return (

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from gongkai.catalogue.search.keys import day_key
 
-COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop there
+COUNT_CAP = 1000  # the pages stop here: `total` is exact up to it, `more` beyond
+COUNT_EXACT = 10_000  # `count` is exact up to this, an estimate (约) beyond
 
 # The orders a page can come in (`search_page(..., order=...)`):
 ORDER_TITLE = "title"  # title hits first, then the rest, each newest first (the order before relevance existed)
@@ -48,6 +49,24 @@ class SearchResult:
     ids: list[int]
     total: int  # exact when not `more`
     more: bool = False  # more than COUNT_CAP matches; `total` is then COUNT_CAP
+    # How many match: exact up to COUNT_EXACT (`count_exact`), above it an estimate to two significant
+    # figures (shown with 约). Without `more` it is `total`.
+    count: int = -1
+    count_exact: bool = True
+
+    def __post_init__(self):
+        if self.count < 0:
+            object.__setattr__(self, "count", self.total)
+
+
+def estimate(read: int, newest_day: int, oldest_read_day: int, oldest_day: int) -> int:
+    """The matches of the whole range, from `read` matches found newest first back to `oldest_read_day`, by
+    their density per day (days as ordinals), to two significant figures."""
+    days_read = max(1, newest_day - oldest_read_day + 1)
+    days_all = max(days_read, newest_day - oldest_day + 1)
+    value = read * days_all / days_read
+    digits = max(0, len(str(int(value))) - 2)
+    return max(read, int(round(value, -digits)))
 
 
 def title_hits_first(titles: list[int], matches: list[int], limit: int, offset: int) -> list[int]:

@@ -153,6 +153,17 @@ class Query:
             titles = self._ids(self.title_table, self.title_expr, offset + limit)
         return SearchResult(title_hits_first(titles, matches, limit, offset), total, more)
 
+    def count(self, limit: int) -> tuple[int, int]:
+        """How many match, counted newest first up to `limit`, and the sort key of the oldest counted."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), min(rowid) FROM (SELECT rowid FROM catalogue_search WHERE catalogue_search MATCH %s"
+                " AND rowid >= %s AND rowid < %s ORDER BY rowid DESC LIMIT %s)",
+                [self.any_expr, self.low, self.high, limit],
+            )
+            read, oldest = cursor.fetchone()
+        return read, oldest or 0
+
     def subquery(self) -> tuple[str, list]:
         return (
             f"SELECT rowid & {ID_MASK} FROM catalogue_search WHERE catalogue_search MATCH %s"  # noqa: S608 - a constant

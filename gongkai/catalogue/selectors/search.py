@@ -41,6 +41,13 @@ class SearchPage:
     page: int
     pages: int
     more: bool = False  # more than search.results.COUNT_CAP matches: `total` is the cap, the pages stop there
+    # How many match (with `more`): exact up to search.results.COUNT_EXACT, else an estimate, shown as 约 N.
+    count: int = -1
+    count_exact: bool = True
+
+    def __post_init__(self):
+        if self.count < 0:
+            object.__setattr__(self, "count", self.total)
 
 
 def _highlight(text: str, query_runs: list[str]) -> SafeString:
@@ -325,7 +332,7 @@ def catalogue_search(
                 " · ".join(m for m in meta if m),
             )
         )
-    return SearchPage(query, hits, total, page, pages, result.more)
+    return SearchPage(query, hits, total, page, pages, result.more, result.count, result.count_exact)
 
 
 # --- "did you mean": a suggestion when nothing is found ---
