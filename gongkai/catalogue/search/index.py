@@ -115,11 +115,14 @@ def search_page(
     limit: int,
     offset: int,
     order: str = results.ORDER_TITLE,
+    count: bool = False,
 ) -> SearchResult:
     """One page of indexed items matching the query (syntax.parse's, or a list of bigram phrases all to be
     found), in `order` (results.ORDERS: title hits then newest, the default; title hits then relevance then
     newest; newest alone), and the total (exact up to `results.COUNT_CAP`, read here at each call and handed to
     the backend). Relevance ranks the newest COUNT_CAP + 1 matches (and title hits), the ones the pages can list.
+    With `count`, a result with `more` also says how many match (`count`, exact up to COUNT_EXACT, else an
+    estimate): it costs reading up to COUNT_EXACT + 1 matches, so only callers that show it ask.
     """
     if order not in results.ORDERS:
         raise ValueError(f"unknown order {order!r}")
@@ -131,10 +134,10 @@ def search_page(
     limit = max(0, min(limit, cap - offset))
     found = backend().Query(query, filters)
     result = found.page(limit, offset, cap, order)
-    if not result.more:
-        return result
-    count, exact = _count(found, filters)
-    return dataclasses.replace(result, count=count, count_exact=exact)
+    if not (count and result.more):
+        return dataclasses.replace(result, count_exact=not result.more)
+    counted, exact = _count(found, filters)
+    return dataclasses.replace(result, count=counted, count_exact=exact)
 
 
 def _count(found, filters: SearchFilters) -> tuple[int, bool]:

@@ -50,7 +50,8 @@ class SearchResult:
     total: int  # exact when not `more`
     more: bool = False  # more than COUNT_CAP matches; `total` is then COUNT_CAP
     # How many match: exact up to COUNT_EXACT (`count_exact`), above it an estimate to two significant
-    # figures (shown with 约). Without `more` it is `total`.
+    # figures (shown with 约). Without `more` it is `total`; with `more` but not counted (search_page's
+    # `count=False`), `total` again with `count_exact` false ("more than").
     count: int = -1
     count_exact: bool = True
 

@@ -204,12 +204,14 @@ def catalogue_search_ids(
     limit: int = PER_PAGE,
     offset: int = 0,
     order: str = ORDER_TITLE,
+    count: bool = False,
 ) -> search.SearchResult:
     """The ids of one page of published items containing the query, in `order`, and the total, exact up to
     search.results.COUNT_CAP.
 
     `order`: ORDER_TITLE ("title", the default: title hits, then the newest), ORDER_RELEVANCE ("relevance":
     title hits, then the relevance score, then the newest) or ORDER_NEWEST ("newest": by publication date alone).
+    `count`: past the cap, also count the matches (exact to COUNT_EXACT, else an estimate; see search_page).
 
     Same results on SQLite and PostgreSQL; see the package gongkai/catalogue/search/ for the bigram index behind it.
     """
@@ -217,7 +219,7 @@ def catalogue_search_ids(
     if not query:
         return search.SearchResult([], 0)
     if parsed:
-        return search.search_page(parsed, filters, limit=limit, offset=offset, order=order)
+        return search.search_page(parsed, filters, limit=limit, offset=offset, order=order, count=count)
     scan = _scan_query(query)
     if not scan:
         return search.SearchResult([], 0)
@@ -279,6 +281,7 @@ def catalogue_search(
     page: int = 1,
     per_page: int = PER_PAGE,
     order: str = ORDER_TITLE,
+    count: bool = False,
 ) -> SearchPage:
     """The portal's full-text search: a page of hits with highlighted title and snippet.
 
@@ -299,13 +302,14 @@ def catalogue_search(
         limit=per_page,
         offset=(page - 1) * per_page,
         order=order,
+        count=count,
     )
     ids, total = result.ids, result.total
     pages = max(1, -(-total // per_page))
     if page > pages:
         return catalogue_search(
             query=query, agencies=agencies, category=category, year=year, document_type=document_type,
-            validity=validity, page=pages, per_page=per_page, order=order,
+            validity=validity, page=pages, per_page=per_page, order=order, count=count,
         )  # fmt: skip
     # Only what a hit shows; no ordering (the ids carry it).
     by_id = (

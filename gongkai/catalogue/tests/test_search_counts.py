@@ -23,11 +23,13 @@ def test_counts_are_exact_up_to_the_exact_limit_while_the_pages_stop_at_the_cap(
         parsed = search.parse(query)
         expected = [i for i in items if keep(i) and parsed.matches(search.normalise(i.title + "\n" + i.body_text))]
         assert len(expected) > 10, query
-        result = catalogue_search_ids(query=query, **kwargs)
+        result = catalogue_search_ids(query=query, count=True, **kwargs)
         assert (result.total, result.more, result.count, result.count_exact) == (10, True, len(expected), True)
-    page = catalogue_search(query="通知")
+    page = catalogue_search(query="通知", count=True)
     assert (page.total, page.more, page.count, page.count_exact) == (10, True, 80, True)
-    few = catalogue_search(query="稻渔综合种养")
+    uncounted = catalogue_search(query="通知")  # not asked: "more than" the cap, as before
+    assert (uncounted.total, uncounted.more, uncounted.count, uncounted.count_exact) == (10, True, 10, False)
+    few = catalogue_search(query="稻渔综合种养", count=True)
     assert (few.total, few.more, few.count, few.count_exact) == (3, False, 3, True)
 
 
@@ -35,9 +37,9 @@ def test_above_the_exact_limit_the_count_is_an_estimate_from_the_density_of_the_
     monkeypatch.setattr(search.results, "COUNT_CAP", 5)
     monkeypatch.setattr(search.results, "COUNT_EXACT", 20)
     items = _spread_catalogue([prefecture], 150, seed=22)
-    result = catalogue_search_ids(query="通知")
+    result = catalogue_search_ids(query="通知", count=True)
     assert (result.total, result.more, result.count_exact) == (5, True, False)
-    assert 20 < result.count and 150 / 3 <= result.count <= 150 * 3  # an estimate, within a factor of three
+    assert result.count > 20 and 150 / 3 <= result.count <= 150 * 3  # an estimate, within a factor of three
     days = sorted((timezone.localdate(i.published_at) for i in items), reverse=True)
     newest, oldest, cut = days[0].toordinal(), days[-1].toordinal(), days[20].toordinal()
     assert result.count >= search.results.estimate(21, newest, cut, oldest) // 2
