@@ -33,6 +33,7 @@ def main() -> None:
     orders = search.results.ORDERS
     times: dict[str, list[float]] = {order: [] for order in orders}
     counted: list[float] = []
+    estimates: list[str] = []
     counts = {"exact to the cap": 0, "exact past the cap": 0, "estimated": 0}
     for q in QUERIES:
         parsed = search.parse(q)
@@ -53,6 +54,12 @@ def main() -> None:
                 counted.append((time.perf_counter() - started) * 1000)
             key = "exact to the cap" if not result.more else "exact past the cap" if result.count_exact else "estimated"
             counts[key] += 1
+            if key == "estimated":
+                sql, params = search.match_subquery(parsed, index_filters)
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)  # noqa: S608 - the index's own SQL
+                    (true,) = cursor.fetchone()
+                estimates.append(f"{q} {f}: 约 {result.count:,} for {true:,}")
     items = Item.objects.filter(agency__in=agencies).count()
     print(f"backend={connection.vendor} items={items}: bare index query, first page of 20, {len(counted)} runs each")
     for order in orders:
@@ -71,6 +78,7 @@ def main() -> None:
         f" p95 {percentile(relevance, 95) / percentile(title, 95):.2f}"
     )
     print("  cases: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    print("  estimates: " + "; ".join(estimates))
 
 
 if __name__ == "__main__":
