@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "gongkai.annual_reports",
     "gongkai.portal",
     "gongkai.backoffice",
+    "gongkai.api",
     "gongkai.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # only for its vendored Swagger UI files (static/ninja/), so the API reference needs no CDN
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.audit.middleware.AuditContextMiddleware",
     "gongkai.analytics.middleware.VisitRecorderMiddleware",
+    # Inside the visit recorder, so that a page served from the cache is counted like any other.
+    "gongkai.portal.pagecache.PublicPageCacheMiddleware",
+    # Under /api/ only: rate limits, problem-details errors, ETag and conditional requests.
+    "gongkai.api.http.ApiHttpMiddleware",
     # django-axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -170,9 +176,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production with Redis sets GONGKAI_REDIS_URL.
 REDIS_URL = env_str("GONGKAI_REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongkai_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 50_000)},
+        },
+    }
+
+# The portal's anonymous pages served from the "pages" cache, invalidated by every change that can alter them
+# (gongkai/portal/pagecache.py, docs/deploy.md "Caching").
+GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
+GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 24 * 3600)
+GONGKAI_PAGE_CACHE_SEARCH_SECONDS = env_int("GONGKAI_PAGE_CACHE_SEARCH_SECONDS", 300)
+GONGKAI_PROXY_CACHE_SECONDS = env_int("GONGKAI_PROXY_CACHE_SECONDS", 0)
 
 # --- Accounts, sessions and login security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -209,6 +236,8 @@ HTTPS = env_bool("GONGKAI_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
+# A failed CSRF check gets a Chinese page in the site's layout with what the visitor typed, never Django's hint.
+CSRF_FAILURE_VIEW = "gongkai.portal.errors.csrf_failure"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_SSL_REDIRECT = HTTPS and env_bool("GONGKAI_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -253,8 +282,21 @@ DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 PORTAL_AGENCY = env_str("GONGKAI_PORTAL_AGENCY", "")
 # Applications: whether the wait for a fee payment is left out of the answer deadline (spec §3, unverified).
 APPLICATIONS_FEE_WAIT_EXCLUDED = env_bool("GONGKAI_FEE_WAIT_EXCLUDED", True)
+
+# Report intake (年报审查): what one uploaded report file may cost the server (docs/annual-report.md).
+ANNUAL_REPORT_INTAKE_MAX_MB = env_int("GONGKAI_REPORT_INTAKE_MAX_MB", 20)
+ANNUAL_REPORT_INTAKE_MAX_PAGES = env_int("GONGKAI_REPORT_INTAKE_MAX_PAGES", 200)
+ANNUAL_REPORT_INTAKE_MAX_ARCHIVE_FILES = env_int("GONGKAI_REPORT_INTAKE_MAX_ARCHIVE_FILES", 500)
+ANNUAL_REPORT_INTAKE_MAX_ARCHIVE_MB = env_int("GONGKAI_REPORT_INTAKE_MAX_ARCHIVE_MB", 200)
+ANNUAL_REPORT_INTAKE_MAX_SECONDS = env_int("GONGKAI_REPORT_INTAKE_MAX_SECONDS", 30)
 # Applications: per-address limit of online submissions and tracking-code look-ups (django-ratelimit syntax).
 APPLICATIONS_RATE = env_str("GONGKAI_APPLICATION_RATE", "10/h")
+
+# Open data (gongkai.api): the public API's rate limit per client address, and per API key (0 = no limit).
+API_RATE_PER_MINUTE = env_int("GONGKAI_API_RATE_PER_MINUTE", 120)
+API_KEY_RATE_PER_MINUTE = env_int("GONGKAI_API_KEY_RATE_PER_MINUTE", 0)
+# The site's public address, written into the bulk files' item links (they are made outside any request).
+SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gongkai.audit.context import current_client_address
 from gongkai.audit.models import AuditChainHead, AuditEvent, object_type_of
+from gongkai.core.pagecache import note_change
 
 
 def jsonable(value: Any) -> Any:
@@ -69,6 +70,8 @@ def audit_record(
         event.hash = event.compute_hash()
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, event_count=models.F("event_count") + 1)
+    # Every change that can alter a public page is audited, so this is where the portal's cache hears of it.
+    note_change(event.agency_id, verb)
     return event
 
 
@@ -98,7 +101,8 @@ def audited_update(
     meta = obj._meta
     names = list(dict.fromkeys([*changes, *(fields or [])]))
     attnames = [meta.get_field(name).attname for name in names]
-    before = snapshot(obj, attnames)
+    # `snapshot(obj, [])` would take every field: with nothing named there is nothing to compare.
+    before = snapshot(obj, attnames) if attnames else {}
     for name, value in changes.items():
         setattr(obj, name, value)
     if callable(validate):
@@ -107,7 +111,7 @@ def audited_update(
         obj.full_clean()
     auto_now = [f.name for f in meta.concrete_fields if getattr(f, "auto_now", False)]
     obj.save(update_fields=list(dict.fromkeys([*names, *auto_now])))
-    after = snapshot(obj, attnames)
+    after = snapshot(obj, attnames) if attnames else {}
     old, new = changed_fields(before, after)
     if new or always:
         audit_record(

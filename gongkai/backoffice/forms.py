@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.accounts.models import Role, User
+from gongkai.accounts.models import Role, RoleAssignment, User
 from gongkai.agencies.models import Agency
 from gongkai.workdays.models import HolidayNotice, WorkdayOverride
 
@@ -24,6 +24,11 @@ class AgencyForm(forms.ModelForm):
             self.fields["parent"].queryset = parent_choices
             self.fields["reports_with"].queryset = parent_choices
 
+    def validate_unique(self):
+        # The form is filled with initial= and never wraps the stored agency, so it cannot tell the agency's own
+        # slug and credit code from another's: agency_create and agency_update check uniqueness and name the field.
+        pass
+
 
 class GrantRoleForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
@@ -36,6 +41,20 @@ class GrantRoleForm(forms.Form):
             raise forms.ValidationError(_("用户名“%(name)s”不存在或已停用。"), params={"name": username})
         self.cleaned_data["user"] = user
         return username
+
+
+class RevokeRoleForm(forms.Form):
+    """The role assignment a row's 撤销 button names (hidden): only the agency's own assignments."""
+
+    assignment = forms.ModelChoiceField(queryset=RoleAssignment.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = RoleAssignment.objects.filter(agency=agency)
+
+
+class DeleteOverrideForm(forms.Form):
+    override = forms.ModelChoiceField(queryset=WorkdayOverride.objects.all(), widget=forms.HiddenInput)
 
 
 class NewUserForm(forms.Form):

@@ -44,3 +44,4 @@ class CatalogueConfig(AppConfig):
             }
         )
         registrations.register()
+        registrations.register_page_scopes()

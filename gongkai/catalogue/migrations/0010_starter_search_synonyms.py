@@ -47,6 +47,6 @@ def remove_starter_synonyms(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0008_search_synonyms")]
+    dependencies = [("catalogue", "0009_search_synonyms")]
 
     operations = [migrations.RunPython(load_starter_synonyms, remove_starter_synonyms)]

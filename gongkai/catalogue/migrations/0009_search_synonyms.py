@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0007_search_sqlite_automerge"),
+        ("catalogue", "0008_item_status_date_indexes_for_the_api"),
     ]
 
     operations = [
