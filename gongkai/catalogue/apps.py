@@ -37,6 +37,8 @@ class CatalogueConfig(AppConfig):
                 "catalogue.category_delete": _("删除目录分类"),
                 "catalogue.word_add": _("添加词表条目"),
                 "catalogue.word_delete": _("删除词表条目"),
+                "catalogue.synonym_add": _("添加检索同义词"),
+                "catalogue.synonym_delete": _("删除检索同义词"),
                 "catalogue.review_chain_set": _("设置审核流程"),
                 "catalogue.settings_update": _("修改索引号模板"),
                 "catalogue.guide_save": _("修改政府信息公开指南"),

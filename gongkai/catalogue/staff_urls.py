@@ -3,7 +3,7 @@ to `item_action`, which runs the `Action` the URL names."""
 
 from django.urls import path
 
-from gongkai.catalogue import imports_views, settings_views, staff_views
+from gongkai.catalogue import imports_views, settings_views, staff_views, synonyms_views
 
 app_name = "catalogue_staff"
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/categories/<int:pk>/", settings_views.category_edit, name="category_edit"),
     path("guide/", settings_views.guide_edit, name="guide"),
+    path("synonyms/", synonyms_views.synonym_list, name="synonyms"),
+    path("synonyms/<int:pk>/delete/", synonyms_views.synonym_delete, name="synonym_delete"),
     path("import/", imports_views.import_start, name="import"),
     path("import/<int:pk>/", imports_views.import_progress, name="import_progress"),
     path("import/<int:pk>/step/", imports_views.import_step, name="import_step"),

@@ -15,6 +15,8 @@ from gongkai.catalogue.services.configuration import (
     category_update,
     disclosure_guide_save,
     review_chain_set,
+    synonym_add,
+    synonym_delete,
     word_entry_add,
     word_entry_delete,
 )
@@ -64,6 +66,8 @@ __all__ = [
     "items_expire_due",
     "items_rescan",
     "review_chain_set",
+    "synonym_add",
+    "synonym_delete",
     "word_entry_add",
     "word_entry_delete",
 ]

@@ -1,6 +1,8 @@
-"""An agency's catalogue configuration: category tree, word lists, review chain, index template, guide.
+"""An agency's catalogue configuration: category tree, word lists, review chain, index template, guide; and the
+deployment's search synonyms.
 
-All of it is the agency administrator's (or a site administrator's) to change.
+All of it is the agency administrator's (or a site administrator's) to change; the synonyms are the site
+administrator's.
 """
 
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Role
 from gongkai.audit.services import audit_record, audited_update, snapshot
+from gongkai.catalogue import search
 from gongkai.catalogue.access import catalogue_can_configure
 from gongkai.catalogue.models import (
     DEFAULT_INDEX_TEMPLATE,
@@ -17,6 +20,7 @@ from gongkai.catalogue.models import (
     Category,
     DisclosureGuide,
     ReviewStep,
+    SearchSynonym,
     WordListEntry,
     WordListKind,
     format_index_number,
@@ -266,3 +270,46 @@ def disclosure_guide_save(*, actor, agency, body: str) -> DisclosureGuide:
             actor=actor, verb="catalogue.guide_save", obj=guide, agency=agency, before=before, after=snapshot(guide)
         )
     return guide
+
+
+# --- the search's synonyms (one list for the deployment, kept by the site administrator) ---
+
+
+def _synonym_word(value: str) -> str:
+    """A synonym as the search compares it: normalised like a query word, its runs joined by a space."""
+    return " ".join(search.runs(value or ""))
+
+
+def synonym_add(*, actor, word: str, synonym: str) -> SearchSynonym:
+    """Add a pair of words the portal's search treats as one; applied to the next search, no re-index."""
+    if actor is None or not actor.is_site_admin:
+        raise AccessDenied(_("只有系统管理员可以修改检索同义词。"))
+    word, synonym = _synonym_word(word), _synonym_word(synonym)
+    errors = {}
+    for field, value in (("word", word), ("synonym", synonym)):
+        if not value:
+            errors[field] = _("请填写词语（须含文字或数字）。")
+        elif not any(len(run) >= 2 for run in value.split(" ")):
+            errors[field] = _("检索按两个字以上的词进行，单个字不能设为同义词。")
+        elif len(value) > SearchSynonym._meta.get_field(field).max_length:
+            errors[field] = _("词语太长，最多40个字。")
+    if not errors and word == synonym:
+        errors["synonym"] = _("同义词须与词语不同。")
+    if errors:
+        raise ValidationError(errors)
+    word, synonym = sorted((word, synonym))
+    if SearchSynonym.objects.filter(word=word, synonym=synonym).exists():
+        raise ValidationError({"synonym": _("这对同义词已在列表中。")})
+    with transaction.atomic():
+        entry = SearchSynonym.objects.create(word=word, synonym=synonym)
+        audit_record(actor=actor, verb="catalogue.synonym_add", obj=entry, after=snapshot(entry))
+    return entry
+
+
+def synonym_delete(*, actor, entry: SearchSynonym) -> None:
+    if actor is None or not actor.is_site_admin:
+        raise AccessDenied(_("只有系统管理员可以修改检索同义词。"))
+    with transaction.atomic():
+        before = snapshot(entry)
+        audit_record(actor=actor, verb="catalogue.synonym_delete", obj=entry, before=before)
+        entry.delete()
