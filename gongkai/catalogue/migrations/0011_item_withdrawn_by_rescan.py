@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0008_item_status_date_indexes_for_the_api'),
+        ('catalogue', '0010_starter_search_synonyms'),
     ]
 
     operations = [
