@@ -183,7 +183,11 @@ AXES_COOLOFF_TIME = env_int("GONGKAI_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "backoffice/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0)
+# Trusted reverse proxies in front of the app; the client's address is then read from X-Forwarded-For by
+# gongkai.core.client, the only code that reads it, for lockouts, rate limits, the audit trail and statistics.
+PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.client.client_address_or_unknown"
+RATELIMIT_IP_META_KEY = "gongkai.core.client.client_address_or_unknown"
 AXES_VERBOSE = False
 
 # --- HTTPS and security headers -------------------------------------------------------------------------
