@@ -1,6 +1,7 @@
 """Writing to the audit trail. Every service of every app records what it changed through audit_record."""
 
 import json
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -69,3 +70,53 @@ def audit_record(
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, event_count=models.F("event_count") + 1)
     return event
+
+
+_AGENCY_OF_OBJECT = object()
+
+
+def audited_update(
+    obj: models.Model,
+    *,
+    actor,
+    verb: str,
+    changes: Mapping[str, Any],
+    fields: Iterable[str] | None = None,
+    agency: Any = _AGENCY_OF_OBJECT,
+    note: str = "",
+    validate: bool | Callable[[models.Model], None] = True,
+    always: bool = False,
+) -> bool:
+    """Change fields of a stored object and record what changed, in one step.
+
+    The sequence every service used to write by hand: snapshot the fields, set the new values, validate
+    (`full_clean`, or the callable given), save only those fields (and any `auto_now` field), and append an audit
+    event with the fields whose value changed. `fields` names further fields to compare (ones the object's own
+    `clean()` or `save()` may change). Returns whether anything changed; no event is written when nothing did,
+    unless `always`. Call it inside the service's transaction.
+    """
+    meta = obj._meta
+    names = list(dict.fromkeys([*changes, *(fields or [])]))
+    attnames = [meta.get_field(name).attname for name in names]
+    before = snapshot(obj, attnames)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    if callable(validate):
+        validate(obj)
+    elif validate:
+        obj.full_clean()
+    auto_now = [f.name for f in meta.concrete_fields if getattr(f, "auto_now", False)]
+    obj.save(update_fields=list(dict.fromkeys([*names, *auto_now])))
+    after = snapshot(obj, attnames)
+    old, new = changed_fields(before, after)
+    if new or always:
+        audit_record(
+            actor=actor,
+            verb=verb,
+            obj=obj,
+            agency=getattr(obj, "agency_id", None) if agency is _AGENCY_OF_OBJECT else agency,
+            before=old if new else before,
+            after=new if new else after,
+            note=note,
+        )
+    return bool(new)

@@ -1,0 +1,137 @@
+"""The action runner and the service form view answer the same way for every app."""
+
+import pytest
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
+
+from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.errors import IllegalTransition
+from gongkai.core.views import ServiceFormView
+
+
+class Thing:
+    def __init__(self, status="draft"):
+        self.status = status
+        self.calls = []
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label="意见")
+
+
+def _perform(request, thing, data):
+    if data.get("comment") == "bad":
+        raise ValidationError({"comment": "意见不能写 bad"})
+    if thing.status == "done":
+        raise IllegalTransition("已办结的事项不能再退回。")
+    thing.calls.append(data)
+
+
+ACTIONS = ActionSet(
+    [
+        Action(
+            name="return",
+            label="退回",
+            perform=_perform,
+            form=CommentForm,
+            allowed=lambda user, thing: getattr(user, "may", False),
+            possible=lambda thing: thing.status == "draft",
+            success="已退回。",
+        ),
+        Action(name="noop", label="无", perform=lambda request, thing, data: thing.calls.append("noop")),
+    ]
+)
+
+
+def _request(data, may=True):
+    request = RequestFactory().post("/x/", data)
+    request.user = AnonymousUser()
+    request.user.may = may
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def _page(request, thing, *, bound, status):
+    errors = bound.form.errors.as_text() if bound else ""
+    typed = bound.form.data.get("comment", "") if bound else ""
+    return HttpResponse(f"page {errors} typed={typed}", status=status)
+
+
+def test_a_valid_action_calls_the_service_and_redirects():
+    thing = Thing()
+    response = run_action(_request({"comment": "请核对"}), ACTIONS, "return", thing, page=_page, success_url="/done/")
+    assert response.status_code == 302 and response["Location"] == "/done/"
+    assert thing.calls == [{"comment": "请核对"}]
+
+
+def test_a_refused_user_gets_403_and_the_service_is_not_called():
+    thing = Thing()
+    with pytest.raises(PermissionDenied):
+        run_action(_request({"comment": "x"}, may=False), ACTIONS, "return", thing, page=_page, success_url="/")
+    assert thing.calls == []
+
+
+def test_an_invalid_form_shows_the_page_again_with_400_and_what_was_typed():
+    response = run_action(_request({"comment": ""}), ACTIONS, "return", Thing(), page=_page, success_url="/")
+    assert response.status_code == 400 and "comment" in response.content.decode()
+
+
+def test_a_service_validation_error_lands_on_the_field_and_keeps_the_input():
+    response = run_action(_request({"comment": "bad"}), ACTIONS, "return", Thing(), page=_page, success_url="/")
+    page = response.content.decode()
+    assert response.status_code == 400 and "bad" in page and "typed=bad" in page
+
+
+def test_an_illegal_transition_is_the_forms_error_not_a_500():
+    response = run_action(_request({"comment": "ok"}), ACTIONS, "return", Thing("done"), page=_page, success_url="/")
+    assert response.status_code == 400 and "已办结的事项不能再退回" in response.content.decode()
+
+
+def test_an_unknown_action_is_404():
+    with pytest.raises(Http404):
+        run_action(_request({}), ACTIONS, "explode", Thing(), page=_page, success_url="/")
+
+
+def test_a_page_offers_only_the_actions_the_runner_would_accept():
+    user = AnonymousUser()
+    user.may = True
+    assert [a.name for a in ACTIONS.available(user, Thing())] == ["return", "noop"]
+    assert [a.name for a in ACTIONS.available(user, Thing("done"))] == ["noop"]
+    user.may = False
+    assert [a.name for a in ACTIONS.available(user, Thing())] == ["noop"]
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(label="名称")
+
+
+class RenameView(ServiceFormView):
+    form_class = NameForm
+    template_name = "core/action.html"  # any template renders; the test reads the status and the form
+    success_url = "/renamed/"
+    success_message = "已保存。"
+
+    def perform(self, form):
+        if form.cleaned_data["name"] == "重名":
+            raise ValidationError({"name": "名称已被使用"})
+        return form.cleaned_data["name"]
+
+    def render_to_response(self, context, **kwargs):
+        form = context["form"]
+        return HttpResponse(f"{form.errors.as_text()} {form.data.get('name', '')}", status=kwargs.get("status", 200))
+
+
+def test_the_service_form_view_redirects_after_the_service_succeeds():
+    response = RenameView.as_view()(_request({"name": "新名称"}))
+    assert response.status_code == 302 and response["Location"] == "/renamed/"
+
+
+def test_the_service_form_view_hands_the_services_errors_back_to_the_form():
+    response = RenameView.as_view()(_request({"name": "重名"}))
+    body = response.content.decode()
+    assert response.status_code == 200 and "名称已被使用" in body and "重名" in body

@@ -1,0 +1,81 @@
+"""The one create/edit view of the back office: a FormView whose `form_valid` calls the service.
+
+A page that creates or edits something subclasses `ServiceFormView`, says who may open it (`check_access`),
+builds its form from plain `initial=` values (never a ModelForm over an instance the service will change, so the
+service's before-snapshot sees the stored values), and calls the service in `perform`. A `ValidationError`
+from the service goes back onto the form, field by field, and the page is shown again with everything the user
+typed; an `IllegalTransition` becomes the form's error; a refusal (`PermissionDenied`) is a 403. No view outside
+`core` catches `ValidationError` itself.
+
+Wrap the view with the app's access decorator in its module, e.g. `item_new = staff_view(ItemNew.as_view())`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.generic.edit import FormView
+
+from gongkai.core.errors import IllegalTransition
+from gongkai.core.forms import apply_service_errors
+
+
+class ServiceFormView(FormView):
+    """Show a form; on a valid POST call `perform`; on a service error show the form again with the errors."""
+
+    success_message: str = ""
+    invalid_status: int = 200
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load(**kwargs)
+        self.check_access()
+        return super().dispatch(request, *args, **kwargs)
+
+    # --- hooks a page fills in
+
+    def load(self, **kwargs: Any) -> None:
+        """Fetch the objects the page works on (through their access functions) from the URL's arguments."""
+
+    def check_access(self) -> None:
+        """Raise `PermissionDenied` when the user may not use this page."""
+
+    def perform(self, form: Any) -> Any:
+        """Call the service with the form's cleaned data; return what it returns (kept as `self.result`)."""
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        return super().get_success_url()
+
+    # --- the flow
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.update(self.get_extra_form_kwargs())
+        return kwargs
+
+    def get_extra_form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.result = self.perform(form)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        except IllegalTransition as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return str(self.success_message)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=self.invalid_status)
