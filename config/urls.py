@@ -6,6 +6,9 @@ from django.views.i18n import set_language
 from gongkai.annual_reports.urls import public_urlpatterns as annual_report_pages
 from gongkai.catalogue import views as catalogue_views
 
+# A BadRequest (an out-of-range query value, gongkai.core.params) answers 400 with its message in Chinese.
+handler400 = "gongkai.core.params.bad_request"
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # The back office.

@@ -28,6 +28,7 @@ from gongkai.annual_reports.selectors import (
     rollup_status,
 )
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.params import query_year
 
 EXPORTS = {
     "docx": (export_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -190,10 +191,7 @@ def report_rollup_status(request):
         raise Http404
     if not (user_has_role(request.user, request.agency) or Role.SUPERVISOR in request.roles):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year - 1))
-    except ValueError:
-        year = timezone.localdate().year - 1
+    year = query_year(request, default=timezone.localdate().year - 1)
     rows = rollup_status(agency=request.agency, year=year, today=timezone.localdate())
     rollup = reports_visible_to(request.user).filter(agency=request.agency, year=year, scope=ReportScope.ROLLUP).first()
     return render(

@@ -25,6 +25,7 @@ from gongkai.catalogue.selectors import (
     items_for_feed,
     published_years,
 )
+from gongkai.core.params import query_year
 from gongkai.core.registry import portal_nav_items
 
 
@@ -55,10 +56,7 @@ def _agency_or_404(slug: str) -> Agency:
 def browse(request, slug: str, category: str = ""):
     agency = _agency_or_404(slug)
     chosen = get_object_or_404(Category, agency=agency, code=category, is_active=True) if category else None
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
+    year = query_year(request) or None
     items = items_browse(agency=agency, category=chosen, year=year)
     page = Paginator(items, 20).get_page(request.GET.get("page"))
     context = {

@@ -14,6 +14,7 @@ from gongkai.accounts.staff import staff_view
 from gongkai.agencies.selectors import agency_subtree
 from gongkai.core.errors import IllegalTransition
 from gongkai.core.forms import apply_service_errors
+from gongkai.core.params import query_id
 from gongkai.supervision import dashboard as dashboard_selectors
 from gongkai.supervision.access import (
     agencies_where_user_can_record,
@@ -346,7 +347,7 @@ def problem_list(request):
     if status in ProblemStatus.values:
         problems = problems.filter(status=status)
     if (agency_id := request.GET.get("agency", "")).isdigit():
-        problems = problems.filter(responsible_agency_id=int(agency_id))
+        problems = problems.filter(responsible_agency_id=query_id(request, "agency", label=_("责任机关")))
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         problems = problems_overdue(problems)
