@@ -223,8 +223,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("GONGKAI_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("GONGKAI_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Applicants' papers and appeal documents: a separate root that no web-server rule serves (gongkai.core.storage).
+PRIVATE_MEDIA_ROOT = Path(env_str("GONGKAI_PRIVATE_ROOT", str(VAR_DIR / "private")))
+# With nginx in front, the app checks access and nginx sends the file from an internal location under this
+# prefix (X-Accel-Redirect, docs/deploy.md); empty: the app sends files itself.
+FILES_ACCEL_REDIRECT_PREFIX = env_str("GONGKAI_ACCEL_REDIRECT_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "gongkai.core.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,9 +1,11 @@
 """Back office: register reconsideration and litigation cases, follow their deadlines and record their results."""
 
+import os
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,7 @@ from gongkai.appeals.selectors import (
 from gongkai.applications.access import applications_visible_to
 from gongkai.core.errors import IllegalTransition
 from gongkai.core.forms import apply_service_errors
+from gongkai.core.storage import file_response
 
 ACTING = (Role.CLERK, Role.AGENCY_ADMIN, Role.APPROVER)
 
@@ -184,3 +187,23 @@ def lawsuit_detail(request, pk: int):
             **appeal_application_links(case),
         },
     )
+
+
+@staff_view
+def reconsideration_document(request, pk: int, document_id: int):
+    """A case document, sent only to staff who may see the case (the file lives in the private root)."""
+    case = reconsideration_get_for_user(request.user, pk)
+    document = get_object_or_404(case.documents, pk=document_id)
+    return file_response(document.file, filename=_document_filename(document))
+
+
+@staff_view
+def lawsuit_document(request, pk: int, document_id: int):
+    case = lawsuit_get_for_user(request.user, pk)
+    document = get_object_or_404(case.documents, pk=document_id)
+    return file_response(document.file, filename=_document_filename(document))
+
+
+def _document_filename(document) -> str:
+    extension = os.path.splitext(document.file.name)[1]
+    return f"{document.title}{extension}"

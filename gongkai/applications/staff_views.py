@@ -4,7 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from gongkai.applications.selectors import application_queue
 from gongkai.applications.views import letter_file_response
 from gongkai.core.errors import IllegalTransition
 from gongkai.core.forms import apply_service_errors
+from gongkai.core.storage import file_response
 
 
 @staff_view
@@ -288,7 +289,7 @@ def attachment_download(request, pk: int, attachment_id: int):
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return file_response(attachment.file, filename=attachment.name)
 
 
 @staff_view

@@ -27,6 +27,7 @@ from gongkai.catalogue.selectors import (
 )
 from gongkai.core.params import query_year
 from gongkai.core.registry import portal_nav_items
+from gongkai.core.storage import file_response
 
 
 def portal_context(agency: Agency | None, section: str) -> dict:
@@ -88,6 +89,13 @@ def item_detail(request, pk: int, printable: bool = False):
 
 def item_print(request, pk: int):
     return item_detail(request, pk, printable=True)
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An attachment of a published item; a draft's or a withdrawn item's attachments are not found (404)."""
+    item = item_get_published(pk)
+    attachment = get_object_or_404(item.attachments, pk=attachment_pk)
+    return file_response(attachment.file, filename=attachment.name, as_attachment=False)
 
 
 def search(request):
