@@ -47,7 +47,27 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _audit_key() -> str:
+    """The audit chain's HMAC key: from the environment, or var/audit_key, created like the secret key.
+
+    It must live outside the database: whoever can write the database but not read this key cannot recompute
+    the chain after changing an event (docs/audit.md).
+    """
+    if key := os.environ.get("GONGKAI_AUDIT_KEY"):
+        return key
+    key_file = VAR_DIR / "audit_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 SECRET_KEY = _secret_key()
+AUDIT_KEY = _audit_key()
+# Keys of earlier years, after a rotation: events keyed with them still verify. Comma-separated.
+AUDIT_OLD_KEYS = env_list("GONGKAI_AUDIT_OLD_KEYS", "")
+# The append-only file where `audit_verify --checkpoint` writes the chain's length and newest hash.
+AUDIT_CHECKPOINT_FILE = Path(env_str("GONGKAI_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")))
 DEBUG = env_bool("GONGKAI_DEBUG", False)
 ALLOWED_HOSTS = env_list("GONGKAI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", "")
