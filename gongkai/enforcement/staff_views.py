@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from gongkai.accounts.staff import staff_view
 from gongkai.core.errors import IllegalTransition
 from gongkai.core.forms import apply_service_errors
+from gongkai.core.params import query_year
 from gongkai.enforcement import access, services
 from gongkai.enforcement.forms import DecisionForm, FeeRecordForm, ImportForm
 from gongkai.enforcement.imports import DECISION_COLUMNS, FEE_COLUMNS
@@ -35,7 +36,7 @@ def decision_list(request):
         decisions = decisions.filter(kind=kind)
     year = request.GET.get("year", "")
     if year.isdigit():
-        decisions = decisions.filter(decided_on__year=int(year))
+        decisions = decisions.filter(decided_on__year=query_year(request))
     return render(
         request,
         "enforcement/staff_decisions.html",

@@ -14,7 +14,7 @@ from gongkai.accounts.staff import staff_view
 from gongkai.agencies.selectors import agency_subtree
 from gongkai.core.errors import IllegalTransition
 from gongkai.core.forms import apply_service_errors
-from gongkai.core.params import query_id
+from gongkai.core.params import query_id, query_year
 from gongkai.supervision import dashboard as dashboard_selectors
 from gongkai.supervision.access import (
     agencies_where_user_can_record,
@@ -234,7 +234,7 @@ def training_list(request):
     sessions = training_sessions_visible_to(request.user).filter(agency__in=_scope(request)).select_related("agency")
     year = request.GET.get("year", "")
     if year.isdigit():
-        sessions = sessions.filter(held_on__year=int(year))
+        sessions = sessions.filter(held_on__year=query_year(request))
     editable = set(agencies_where_user_can_record(request.user).values_list("pk", flat=True))
     return render(
         request,
