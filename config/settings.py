@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,11 +21,26 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting: one of TRUE_WORDS or FALSE_WORDS in any case, or unset/empty for the default. Anything
+    else stops the start with the variable's name, rather than reading a typo (`GONGKAI_HTTPS=ture`) as no."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"环境变量 {name} 的值 {value!r} 无法识别：开启请写 {'、'.join(TRUE_WORDS)}，关闭请写 {'、'.join(FALSE_WORDS)}"
+        f"（不区分大小写），留空则使用默认值。"
+        f" ({name}={value!r} is not a yes/no value; accepted: {', '.join(TRUE_WORDS + FALSE_WORDS)}, or empty.)"
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -115,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.audit.middleware.AuditContextMiddleware",
     "gongkai.analytics.middleware.VisitRecorderMiddleware",
+    # Inside the visit recorder, so that a page served from the cache is counted like any other.
+    "gongkai.portal.pagecache.PublicPageCacheMiddleware",
     # django-axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -174,17 +192,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production with Redis sets GONGKAI_REDIS_URL.
 REDIS_URL = env_str("GONGKAI_REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    # Django's default of 300 entries would cull live rate-limit counters once more than 300 addresses are counted
-    # within the hour, and django-ratelimit refuses a request whose counter vanished (429 for a legitimate visitor).
     CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
+else:
+    CACHES = {
+        # Django's default of 300 entries would cull live rate-limit counters once more than 300 addresses are
+        # counted within the hour, and django-ratelimit refuses a request whose counter vanished (a 429 for a
+        # visitor within the limit).
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "gongkai_cache",
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongkai_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 50_000)},
+        },
     }
+
+# The portal's anonymous pages served from the "pages" cache, invalidated by every change that can alter them
+# (gongkai/portal/pagecache.py, docs/deploy.md "Caching").
+GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
+GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 24 * 3600)
+GONGKAI_PAGE_CACHE_SEARCH_SECONDS = env_int("GONGKAI_PAGE_CACHE_SEARCH_SECONDS", 300)
+GONGKAI_PROXY_CACHE_SECONDS = env_int("GONGKAI_PROXY_CACHE_SECONDS", 0)
 
 # --- Accounts, sessions and login security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

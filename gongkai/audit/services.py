@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gongkai.audit.context import current_client_address
 from gongkai.audit.models import AuditChainHead, AuditEvent, key_fingerprint, object_type_of
+from gongkai.core.pagecache import note_change
 
 
 def jsonable(value: Any) -> Any:
@@ -72,6 +73,8 @@ def audit_record(
         event.hash = event.compute_hash(settings.AUDIT_KEY)
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, event_count=models.F("event_count") + 1)
+    # Every change that can alter a public page is audited, so this is where the portal's cache hears of it.
+    note_change(event.agency_id, verb)
     return event
 
 

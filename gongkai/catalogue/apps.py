@@ -42,3 +42,4 @@ class CatalogueConfig(AppConfig):
             }
         )
         registrations.register()
+        registrations.register_page_scopes()

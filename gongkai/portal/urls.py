@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("agencies/", views.directory, name="directory"),
     path("agencies/<slug:slug>/", views.agency_detail, name="agency"),
+    path("language/<str:code>/", views.switch_language, name="language"),
 ]

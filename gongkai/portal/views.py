@@ -1,7 +1,9 @@
 """The public portal: no account needed, nothing but published information."""
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_by_slug, agency_tree
@@ -48,3 +50,20 @@ def directory(request):
             "nav_items": portal_nav_items(home_agency, "directory"),
         },
     )
+
+
+def switch_language(request, code: str):
+    """The language switch is a plain link, so that the pages that carry it hold no CSRF token and can be shared
+    from the cache. It only sets the visitor's language cookie and goes back where they were."""
+    if code not in {c for c, _name in settings.LANGUAGES}:
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure()
+    )
+    return response
