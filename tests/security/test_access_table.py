@@ -52,6 +52,7 @@ ROUTES: dict[str, Route] = {
     "portal:home": R(PUBLIC),
     "portal:directory": R(PUBLIC),
     "portal:agency": R(PUBLIC, slug="slug"),
+    "portal:language": R(ACCOUNT),  # the language switch (a redirect setting a cookie)
     "applications:track": R(PUBLIC),
     "applications:letter": R(PUBLIC, code="tracking_code", letter_id="letter", fmt="=pdf"),
     "applications:submitted": R(PUBLIC, ok=(302,)),  # without a submission in the session: back to the home page
