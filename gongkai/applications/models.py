@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.identifiers import mask_phone, mask_resident_id
 from gongkai.core.storage import private_storage
+from gongkai.core.workflow import Transitions
 
 
 class ApplicantKind(models.TextChoices):
@@ -101,13 +102,17 @@ class Status(models.TextChoices):
 
 
 # Only services move statuses, and only along these arrows.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.IN_PROGRESS: frozenset({Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE, Status.CLOSED}),
-    Status.AWAITING_CORRECTION: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
-    Status.CONSULTING: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
-    Status.AWAITING_FEE: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
-    Status.CLOSED: frozenset(),
-}
+TRANSITIONS = Transitions(
+    {
+        Status.IN_PROGRESS: {Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE, Status.CLOSED},
+        Status.AWAITING_CORRECTION: {Status.IN_PROGRESS, Status.CLOSED},
+        Status.CONSULTING: {Status.IN_PROGRESS, Status.CLOSED},
+        Status.AWAITING_FEE: {Status.IN_PROGRESS, Status.CLOSED},
+        Status.CLOSED: set(),
+    },
+    Status,
+    describe=lambda application: _("申请%(number)s") % {"number": application.number},
+)
 
 
 class AlertState(models.TextChoices):

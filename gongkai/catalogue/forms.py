@@ -11,6 +11,7 @@ from gongkai.catalogue.models import (
     Item,
     ItemStatus,
     Validity,
+    WordListEntry,
     WordListKind,
 )
 
@@ -127,6 +128,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class OverrideForm(forms.Form):
+    """Why a finding is not a problem (one line, in the row of the findings table)."""
+
+    reason = forms.CharField(
+        label=_("忽略理由"), required=False, widget=forms.TextInput(attrs={"placeholder": _("忽略理由")})
+    )
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("附件"), help_text=_("PDF、DOCX、XLSX、PNG 或 JPG，不超过20MB"))
 
@@ -161,6 +170,16 @@ class WordForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=WordListKind.choices)
     word = forms.CharField(label=_("词语"), max_length=50)
     suggestion = forms.CharField(label=_("建议改为"), max_length=50, required=False)
+
+
+class WordDeleteForm(forms.Form):
+    """Which entry of a word list to delete (the page's button carries its id)."""
+
+    entry = forms.ModelChoiceField(queryset=WordListEntry.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
 
 
 class ReviewChainForm(forms.Form):

@@ -54,7 +54,8 @@ class Action:
     `perform(request, obj, data)` calls the service with the form's cleaned data and returns what it returns.
     `allowed(user, obj)` says who may (a role check; false → 403); `possible(obj)` says whether the object's
     state offers the step now (false → the page does not show the button; the service still has the last word
-    and raises `IllegalTransition` if a stale page posts it anyway).
+    and raises `IllegalTransition` if a stale page posts it anyway). `success` is the message after it ran, or a
+    function of the object that returns it (e.g. to name the new status).
     """
 
     name: str
@@ -64,7 +65,7 @@ class Action:
     form_kwargs: Callable[[Any], dict] | None = None
     allowed: Callable[[Any, Any], bool] = always
     possible: Callable[[Any], bool] = in_any_state
-    success: str = _("已保存。")
+    success: str | Callable[[Any], str] = _("已保存。")
     url: Callable[[Any], str] | None = None
     style: str = ""
     confirm: str = ""
@@ -133,7 +134,9 @@ class ActionSet:
         """The actions this user can run on this object now, in order; the bound one keeps its errors."""
         offered = []
         for action in self.actions:
-            if bound is not None and bound.action.name == action.name:
+            if bound is not None and bound.action is action and bound.url == _url_of(action, obj):
+                # The action that was just posted for this object (a page listing several objects, such as
+                # the rows of a table, shows its errors on the row it came from only).
                 offered.append(bound)
             elif action.offered_to(user, obj):
                 offered.append(BoundAction(action, action.make_form(obj), _url_of(action, obj)))
@@ -173,8 +176,9 @@ def run_action(
     except IllegalTransition as exc:
         form.add_error(None, str(exc))
     else:
-        if action.success:
-            messages.success(request, action.success)
+        text = action.success(obj) if callable(action.success) else action.success
+        if text:
+            messages.success(request, text)
         return redirect(success_url(obj) if callable(success_url) else success_url)
     # The service ran in a transaction that rolled back; the instance may still hold what it set in memory.
     if hasattr(obj, "refresh_from_db"):

@@ -32,7 +32,7 @@ from gongkai.applications.services.base import (
     _recompute_due,
     _today,
 )
-from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.core.errors import AccessDenied
 from gongkai.core.identifiers import is_valid_credit_code, is_valid_resident_id
 
@@ -236,12 +236,9 @@ def application_assign(*, actor, application: Application, handler) -> Applicati
     _check_handle(actor, application)
     if handler is not None and not application_can_handle(handler, application):
         raise ValidationError({"handler": _("承办人须是本机关的工作人员。")})
-    before = snapshot(application, ["handler_id"])
-    application.handler = handler
-    application.save(update_fields=["handler"])
-    audit_record(
-        actor=actor, verb="application.assign", obj=application, agency=application.agency_id, before=before,
-        after=snapshot(application, ["handler_id"]),
+    audited_update(
+        application, actor=actor, verb="application.assign", changes={"handler": handler},
+        agency=application.agency_id, validate=False, always=True,
     )  # fmt: skip
     return application
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.workflow import Transitions
 
 # 条例 第二十六条: 属于主动公开范围的政府信息，应当自该政府信息形成或者变更之日起20个工作日内及时公开。
 PUBLISH_WITHIN_WORKING_DAYS = 20
@@ -138,24 +139,25 @@ class ItemStatus(models.TextChoices):
 
 
 # Only services move an item, and only along these arrows.
-ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
-    ItemStatus.DRAFT: frozenset({ItemStatus.IN_REVIEW}),
-    # Inside review the item moves step by step (status unchanged); rejection sends it back to draft;
-    # the last step publishes it or schedules it.
-    ItemStatus.IN_REVIEW: frozenset(
-        {ItemStatus.IN_REVIEW, ItemStatus.DRAFT, ItemStatus.PUBLISHED, ItemStatus.SCHEDULED}
-    ),
-    ItemStatus.SCHEDULED: frozenset({ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN}),
-    ItemStatus.PUBLISHED: frozenset({ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN}),
-    ItemStatus.WITHDRAWN: frozenset({ItemStatus.DRAFT}),
-}
+ITEM_TRANSITIONS = Transitions(
+    {
+        ItemStatus.DRAFT: {ItemStatus.IN_REVIEW},
+        # Inside review the item moves step by step (status unchanged); rejection sends it back to draft;
+        # the last step publishes it or schedules it.
+        ItemStatus.IN_REVIEW: {ItemStatus.IN_REVIEW, ItemStatus.DRAFT, ItemStatus.PUBLISHED, ItemStatus.SCHEDULED},
+        ItemStatus.SCHEDULED: {ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN},
+        ItemStatus.PUBLISHED: {ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN},
+        ItemStatus.WITHDRAWN: {ItemStatus.DRAFT},
+    },
+    ItemStatus,
+)
 
 
 def check_item_transition(current: str, target: str) -> None:
-    if target not in ITEM_TRANSITIONS.get(current, frozenset()):
+    if not ITEM_TRANSITIONS.allows(current, target):
         raise IllegalTransition(
             _("条目当前状态为“{current}”，不能变为“{target}”。").format(
-                current=ItemStatus(current).label, target=ItemStatus(target).label
+                current=ITEM_TRANSITIONS.label(current), target=ITEM_TRANSITIONS.label(target)
             )
         )
 

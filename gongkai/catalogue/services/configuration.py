@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Role
-from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.catalogue.access import catalogue_can_configure
 from gongkai.catalogue.models import (
     DEFAULT_INDEX_TEMPLATE,
@@ -124,17 +124,20 @@ def category_update(*, actor, category: Category, name: str, code: str, parent=N
     code = slugify(code or "")
     _validate_category(agency=category.agency, parent=parent, name=name, code=code, instance=category)
     with transaction.atomic():
-        before = snapshot(category)
-        category.name, category.code, category.parent = name.strip(), code, parent
-        category.sort_order, category.is_active = sort_order, is_active
-        category.save()
-        audit_record(
+        audited_update(
+            category,
             actor=actor,
             verb="catalogue.category_update",
-            obj=category,
+            changes={
+                "name": name.strip(),
+                "code": code,
+                "parent": parent,
+                "sort_order": sort_order,
+                "is_active": is_active,
+            },
             agency=category.agency,
-            before=before,
-            after=snapshot(category),
+            validate=False,
+            always=True,
         )
     return category
 
@@ -234,16 +237,14 @@ def catalogue_settings_update(*, actor, agency, index_template: str) -> Catalogu
         raise ValidationError({"index_template": _("索引号模板必须包含序号 {seq}，否则无法保证唯一。")})
     with transaction.atomic():
         settings_row, _created = CatalogueSettings.objects.get_or_create(agency=agency)
-        before = snapshot(settings_row)
-        settings_row.index_template = template
-        settings_row.save()
-        audit_record(
+        audited_update(
+            settings_row,
             actor=actor,
             verb="catalogue.settings_update",
-            obj=settings_row,
+            changes={"index_template": template},
             agency=agency,
-            before=before,
-            after=snapshot(settings_row),
+            validate=False,
+            always=True,
         )
     return settings_row
 

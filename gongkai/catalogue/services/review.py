@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.access import user_has_role
-from gongkai.audit.services import audit_record
+from gongkai.audit.services import audit_record, audited_update
 from gongkai.catalogue import search
 from gongkai.catalogue.access import EDITOR_ROLES, item_can_review, item_can_withdraw
 from gongkai.catalogue.models import (
     DEFAULT_REVIEW_CHAIN,
+    ITEM_TRANSITIONS,
     CatalogueSettings,
     DocumentType,
     IndexSequence,
@@ -32,11 +33,18 @@ from gongkai.catalogue.models import (
 )
 from gongkai.catalogue.services.checks import item_check
 from gongkai.core.errors import AccessDenied
+from gongkai.core.workflow import move
 
 
 def review_chain_of(agency) -> list[list[str]]:
     steps = list(ReviewStep.objects.filter(agency=agency).order_by("position").values_list("name", "role"))
     return [list(s) for s in steps] or [list(s) for s in DEFAULT_REVIEW_CHAIN]
+
+
+def _move(item: Item, to: str, *, actor, verb: str, also=None, note: str = "") -> Item:
+    """Move the item along ITEM_TRANSITIONS, saving the status (and `also`) with one audit event."""
+    move(item, to, transitions=ITEM_TRANSITIONS, actor=actor, verb=verb, also=also, agency=item.agency, note=note)
+    return item
 
 
 def _locked(item: Item) -> Item:
@@ -72,19 +80,15 @@ def item_submit(*, actor, item: Item) -> Item:
         item = _locked(item)
         check_item_transition(item.status, ItemStatus.IN_REVIEW)
         _block_on_findings(item)
-        item.status = ItemStatus.IN_REVIEW
-        item.review_chain = review_chain_of(item.agency)
-        item.review_position = 0
-        item.save()
-        ReviewRecord.objects.create(
-            item=item, version_number=item.version, reviewer=actor, decision=ReviewDecision.SUBMIT, step_name=_("提交")
-        )
-        audit_record(
+        _move(
+            item,
+            ItemStatus.IN_REVIEW,
             actor=actor,
             verb="catalogue.item_submit",
-            obj=item,
-            agency=item.agency,
-            after={"status": item.status, "step": item.review_chain[0][0]},
+            also={"review_chain": review_chain_of(item.agency), "review_position": 0},
+        )
+        ReviewRecord.objects.create(
+            item=item, version_number=item.version, reviewer=actor, decision=ReviewDecision.SUBMIT, step_name=_("提交")
         )
     return item
 
@@ -138,16 +142,7 @@ def item_approve(*, actor, item: Item, proofread: bool, comment: str = "") -> It
         )
         if item.publish_at and item.publish_at > timezone.now():
             check_item_transition(item.status, ItemStatus.SCHEDULED)
-            item.status = ItemStatus.SCHEDULED
-            item.save()
-            audit_record(
-                actor=actor,
-                verb="catalogue.item_schedule",
-                obj=item,
-                agency=item.agency,
-                after={"status": item.status, "publish_at": item.publish_at},
-            )
-            return item
+            return _move(item, ItemStatus.SCHEDULED, actor=actor, verb="catalogue.item_schedule")
         return _publish(actor=actor, item=item, when=timezone.now())
 
 
@@ -170,19 +165,15 @@ def _next_index_number(item: Item, when: dt.datetime) -> str:
 
 def _publish(*, actor, item: Item, when: dt.datetime) -> Item:
     check_item_transition(item.status, ItemStatus.PUBLISHED)
-    item.status = ItemStatus.PUBLISHED
-    item.published_at = when
-    if not item.index_number:
-        item.index_number = _next_index_number(item, when)
-    item.save()
-    search.index_write([(item.pk, item.title, search.searchable_text(item))])
-    audit_record(
+    index_number = item.index_number or _next_index_number(item, when)
+    _move(
+        item,
+        ItemStatus.PUBLISHED,
         actor=actor,
         verb="catalogue.item_publish",
-        obj=item,
-        agency=item.agency,
-        after={"status": item.status, "index_number": item.index_number, "published_at": when},
+        also={"published_at": when, "index_number": index_number},
     )
+    search.index_write([(item.pk, item.title, search.searchable_text(item))])
     # A published document that repeals another ends the other's validity (its 废止 date is this one's
     # effective date, or the publication date).
     if item.repeals_id:
@@ -212,15 +203,12 @@ def item_reject(*, actor, item: Item, comment: str) -> Item:
             decision=ReviewDecision.REJECT,
             comment=comment.strip(),
         )
-        item.status = ItemStatus.DRAFT
-        item.review_position = 0
-        item.save()
-        audit_record(
+        _move(
+            item,
+            ItemStatus.DRAFT,
             actor=actor,
             verb="catalogue.item_reject",
-            obj=item,
-            agency=item.agency,
-            after={"status": item.status, "step": step[0]},
+            also={"review_position": 0},
             note=comment.strip(),
         )
     return item
@@ -235,18 +223,15 @@ def item_withdraw(*, actor, item: Item, reason: str) -> Item:
     with transaction.atomic():
         item = _locked(item)
         check_item_transition(item.status, ItemStatus.WITHDRAWN)
-        item.status = ItemStatus.WITHDRAWN
-        item.withdrawn_reason = reason.strip()
-        item.save()
-        search.index_remove([item.pk])
-        audit_record(
+        _move(
+            item,
+            ItemStatus.WITHDRAWN,
             actor=actor,
             verb="catalogue.item_withdraw",
-            obj=item,
-            agency=item.agency,
-            after={"status": item.status},
-            note=item.withdrawn_reason,
+            also={"withdrawn_reason": reason.strip()},
+            note=reason.strip(),
         )
+        search.index_remove([item.pk])
     return item
 
 
@@ -257,11 +242,7 @@ def item_reopen(*, actor, item: Item) -> Item:
     with transaction.atomic():
         item = _locked(item)
         check_item_transition(item.status, ItemStatus.DRAFT)
-        item.status = ItemStatus.DRAFT
-        item.save()
-        audit_record(
-            actor=actor, verb="catalogue.item_reopen", obj=item, agency=item.agency, after={"status": item.status}
-        )
+        _move(item, ItemStatus.DRAFT, actor=actor, verb="catalogue.item_reopen")
     return item
 
 
@@ -279,25 +260,25 @@ def item_publish_due(*, now: dt.datetime | None = None) -> list[Item]:
 
 
 def _set_validity(*, actor, item: Item, validity: str, day: dt.date | None, reason: str = "") -> Item:
-    before = {"validity": item.validity, "expires_on": item.expires_on, "repealed_on": item.repealed_on}
-    item.validity = validity
+    changes = {"validity": validity}
     if validity == Validity.REPEALED:
-        item.repealed_on = day
+        changes["repealed_on"] = day
     elif validity == Validity.EXPIRED:
-        item.expires_on = day
+        changes["expires_on"] = day
     else:
-        item.repealed_on = None
-    item.save(update_fields=["validity", "repealed_on", "expires_on", "updated_at"])
-    search.index_set_validity([item.pk], item.validity)
-    audit_record(
+        changes["repealed_on"] = None
+    audited_update(
+        item,
         actor=actor,
         verb="catalogue.item_validity",
-        obj=item,
+        changes=changes,
+        fields=["validity", "expires_on", "repealed_on"],
         agency=item.agency,
-        before=before,
-        after={"validity": item.validity, "expires_on": item.expires_on, "repealed_on": item.repealed_on},
         note=reason,
+        validate=False,
+        always=True,
     )
+    search.index_set_validity([item.pk], item.validity)
     return item
 
 

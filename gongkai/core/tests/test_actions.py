@@ -135,3 +135,38 @@ def test_the_service_form_view_hands_the_services_errors_back_to_the_form():
     response = RenameView.as_view()(_request({"name": "重名"}))
     body = response.content.decode()
     assert response.status_code == 200 and "名称已被使用" in body and "重名" in body
+
+
+ROW_ACTIONS = ActionSet(
+    [
+        Action(
+            name="return",
+            label="退回",
+            perform=_perform,
+            form=CommentForm,
+            url=lambda thing: f"/things/{id(thing)}/return/",
+            success=lambda thing: f"已退回，共 {len(thing.calls)} 次。",
+        ),
+    ]
+)
+
+
+def test_a_failed_action_keeps_its_errors_on_its_own_row_only():
+    posted, other = Thing(), Thing()
+    seen = {}
+
+    def page(request, thing, *, bound, status):
+        seen["posted"] = ROW_ACTIONS.available(request.user, posted, bound=bound)[0]
+        seen["other"] = ROW_ACTIONS.available(request.user, other, bound=bound)[0]
+        return HttpResponse(status=status)
+
+    response = run_action(_request({"comment": "bad"}), ROW_ACTIONS, "return", posted, page=page, success_url="/")
+    assert response.status_code == 400
+    assert seen["posted"].form.errors and seen["posted"].form.data["comment"] == "bad"
+    assert not seen["other"].form.is_bound
+
+
+def test_a_success_message_can_name_the_new_state_of_the_object():
+    request = _request({"comment": "请核对"})
+    run_action(request, ROW_ACTIONS, "return", Thing(), page=_page, success_url="/")
+    assert [str(m) for m in request._messages] == ["已退回，共 1 次。"]
