@@ -63,7 +63,27 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _audit_key() -> str:
+    """The audit chain's HMAC key: from the environment, or var/audit_key, created like the secret key.
+
+    It must live outside the database: whoever can write the database but not read this key cannot recompute
+    the chain after changing an event (docs/audit.md).
+    """
+    if key := os.environ.get("GONGKAI_AUDIT_KEY"):
+        return key
+    key_file = VAR_DIR / "audit_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 SECRET_KEY = _secret_key()
+AUDIT_KEY = _audit_key()
+# Keys of earlier years, after a rotation: events keyed with them still verify. Comma-separated.
+AUDIT_OLD_KEYS = env_list("GONGKAI_AUDIT_OLD_KEYS", "")
+# The append-only file where `audit_verify --checkpoint` writes the chain's length and newest hash.
+AUDIT_CHECKPOINT_FILE = Path(env_str("GONGKAI_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")))
 DEBUG = env_bool("GONGKAI_DEBUG", False)
 ALLOWED_HOSTS = env_list("GONGKAI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", "")
@@ -192,7 +212,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"},
+        # Django's default of 300 entries would cull live rate-limit counters once more than 300 addresses are
+        # counted within the hour, and django-ratelimit refuses a request whose counter vanished (a 429 for a
+        # visitor within the limit).
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongkai_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
         "pages": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "gongkai_page_cache",
@@ -232,7 +259,11 @@ AXES_COOLOFF_TIME = env_int("GONGKAI_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "backoffice/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0)
+# Trusted reverse proxies in front of the app; the client's address is then read from X-Forwarded-For by
+# gongkai.core.client, the only code that reads it, for lockouts, rate limits, the audit trail and statistics.
+PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.client.client_address_or_unknown"
+RATELIMIT_IP_META_KEY = "gongkai.core.client.client_address_or_unknown"
 AXES_VERBOSE = False
 
 # --- HTTPS and security headers -------------------------------------------------------------------------
@@ -270,8 +301,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("GONGKAI_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("GONGKAI_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Applicants' papers and appeal documents: a separate root that no web-server rule serves (gongkai.core.storage).
+PRIVATE_MEDIA_ROOT = Path(env_str("GONGKAI_PRIVATE_ROOT", str(VAR_DIR / "private")))
+# With nginx in front, the app checks access and nginx sends the file from an internal location under this
+# prefix (X-Accel-Redirect, docs/deploy.md); empty: the app sends files itself.
+FILES_ACCEL_REDIRECT_PREFIX = env_str("GONGKAI_ACCEL_REDIRECT_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "gongkai.core.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

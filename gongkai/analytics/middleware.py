@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_id_for_slug, agency_roots, forget_agency_slugs
 from gongkai.analytics.services import hit_record
-from gongkai.audit.middleware import client_address
+from gongkai.core.client import client_address
 
 logger = logging.getLogger(__name__)
 

@@ -27,6 +27,7 @@ from gongkai.annual_reports.selectors import (
     rollup_status,
 )
 from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.params import query_year
 from gongkai.core.views import RecordFormView, ServiceFormView
 
 EXPORTS = {
@@ -213,10 +214,7 @@ def report_rollup_status(request):
         raise Http404
     if not (user_has_role(request.user, request.agency) or Role.SUPERVISOR in request.roles):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year - 1))
-    except ValueError:
-        year = timezone.localdate().year - 1
+    year = query_year(request, default=timezone.localdate().year - 1)
     rows = rollup_status(agency=request.agency, year=year, today=timezone.localdate())
     rollup = reports_visible_to(request.user).filter(agency=request.agency, year=year, scope=ReportScope.ROLLUP).first()
     return render(

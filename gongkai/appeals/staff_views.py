@@ -1,8 +1,10 @@
 """Back office: register reconsideration and litigation cases, follow their deadlines and record their results."""
 
+import os
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,7 @@ from gongkai.appeals.selectors import (
 from gongkai.applications.access import applications_visible_to
 from gongkai.core.actions import Action, ActionSet, call_service, run_action
 from gongkai.core.forms import initial_from
+from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
 
 ACTING = (Role.CLERK, Role.AGENCY_ADMIN, Role.APPROVER)
@@ -200,3 +203,23 @@ def reconsideration_detail(request, pk: int):
 @staff_view
 def lawsuit_detail(request, pk: int):
     return _show_lawsuit(request, lawsuit_get_for_user(request.user, pk))
+
+
+@staff_view
+def reconsideration_document(request, pk: int, document_id: int):
+    """A case document, sent only to staff who may see the case (the file lives in the private root)."""
+    case = reconsideration_get_for_user(request.user, pk)
+    document = get_object_or_404(case.documents, pk=document_id)
+    return file_response(document.file, filename=_document_filename(document))
+
+
+@staff_view
+def lawsuit_document(request, pk: int, document_id: int):
+    case = lawsuit_get_for_user(request.user, pk)
+    document = get_object_or_404(case.documents, pk=document_id)
+    return file_response(document.file, filename=_document_filename(document))
+
+
+def _document_filename(document) -> str:
+    extension = os.path.splitext(document.file.name)[1]
+    return f"{document.title}{extension}"

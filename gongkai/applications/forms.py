@@ -51,6 +51,10 @@ def blank_choice(choices):
     return [("", "---------"), *choices]
 
 
+DESCRIPTION_MAX_LENGTH = 5000
+SUBMISSION_KEY_MAX_LENGTH = 64  # Application.submission_key's column
+
+
 class ApplicationForm(forms.Form):
     """条例 第二十九条: who applies, what information, in what form and how to receive it."""
 
@@ -74,7 +78,10 @@ class ApplicationForm(forms.Form):
     )
     title = forms.CharField(label=_("所需信息名称"), max_length=200)
     document_number = forms.CharField(label=_("文号"), max_length=100, required=False)
-    description = forms.CharField(label=_("所需信息的其他特征描述"), widget=forms.Textarea, required=False)
+    # A description is a few paragraphs; the bound keeps one visitor from storing megabytes per submission.
+    description = forms.CharField(
+        label=_("所需信息的其他特征描述"), widget=forms.Textarea, required=False, max_length=DESCRIPTION_MAX_LENGTH
+    )
     form_wanted = forms.ChoiceField(label=_("信息提供形式"), choices=FormWanted.choices)
     delivery_method = forms.ChoiceField(label=_("获取信息方式"), choices=DeliveryMethod.choices)
 
@@ -115,7 +122,7 @@ class OnlineApplicationForm(ApplicationForm):
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    submission_key = forms.CharField(widget=forms.HiddenInput)
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=SUBMISSION_KEY_MAX_LENGTH)
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.identifiers import mask_phone, mask_resident_id
+from gongkai.core.storage import private_storage
 from gongkai.core.workflow import Transitions
 
 
@@ -410,7 +411,8 @@ class Attachment(models.Model):
     """身份证明 and other files sent with an application (types and size checked by the form)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("文件"), upload_to=attachment_path)
+    # Identity papers: the private root, sent only by the access-checked staff view (gongkai.core.storage).
+    file = models.FileField(_("文件"), upload_to=attachment_path, storage=private_storage)
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
 

@@ -3,7 +3,7 @@
 import csv
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -29,6 +29,7 @@ from gongkai.applications.selectors import application_queue
 from gongkai.applications.views import letter_file_response
 from gongkai.core.actions import Action, ActionSet, run_action
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
 
 
@@ -349,7 +350,7 @@ def attachment_download(request, pk: int, attachment_id: int):
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return file_response(attachment.file, filename=attachment.name)
 
 
 @staff_view

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.models import Role, RoleAssignment, User
 from gongkai.agencies.models import Agency
+from gongkai.core.params import YEAR_MAX, YEAR_MIN, date_in_range
 from gongkai.workdays.models import HolidayNotice, WorkdayOverride
 
 
@@ -70,6 +71,14 @@ class NewUserForm(forms.Form):
 class DeadlineForm(forms.Form):
     start = forms.DateField(label=_("起算日期"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("工作日数"), min_value=0, max_value=400, initial=20)
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if not date_in_range(start):
+            raise forms.ValidationError(
+                _("起算日期须在%(min)s年至%(max)s年之间。") % {"min": YEAR_MIN, "max": YEAR_MAX}
+            )
+        return start
 
 
 class HolidayNoticeForm(forms.ModelForm):

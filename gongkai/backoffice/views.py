@@ -24,7 +24,7 @@ from gongkai.accounts.access import (
 )
 from gongkai.accounts.models import RoleAssignment
 from gongkai.accounts.services import role_grant, role_revoke, user_create
-from gongkai.accounts.staff import SESSION_KEY, staff_view
+from gongkai.accounts.staff import SESSION_KEY, read_only_post, staff_view
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_report_name, agency_tree_rows
 from gongkai.agencies.services import agency_create, agency_update
@@ -40,6 +40,7 @@ from gongkai.backoffice.forms import (
     WorkdayOverrideForm,
 )
 from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.params import check_year
 from gongkai.core.registry import dashboard_panels_for
 from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.workdays.models import HolidayNotice, WorkdayOverride
@@ -64,6 +65,7 @@ def dashboard(request):
 
 @require_POST
 @staff_view
+@read_only_post
 def switch_agency(request):
     try:
         agency_id = int(request.POST.get("agency", ""))
@@ -248,9 +250,11 @@ def user_list(request):
 def _parse_month(value: str | None, today: dt.date) -> dt.date:
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
+        first = dt.date(year, month, 1)
     except ValueError:
         return today.replace(day=1)
+    check_year(first.year, _("月份"))
+    return first
 
 
 @staff_view

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/validity/", staff_views.item_action, {"name": "validity"}, name="item_validity"),
     path("<int:pk>/recheck/", staff_views.item_action, {"name": "recheck"}, name="item_recheck"),
     path("<int:pk>/attachments/", staff_views.item_action, {"name": "attach"}, name="attachment_upload"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", staff_views.attachment_download, name="attachment"),
     path("<int:pk>/attachments/<int:attachment_pk>/delete/", staff_views.attachment_remove, name="attachment_delete"),
     path("<int:pk>/findings/<int:finding_pk>/override/", staff_views.finding_override, name="finding_override"),
     path("<int:pk>/versions/<int:number>/", staff_views.version_compare, name="version_diff"),

@@ -51,6 +51,7 @@ from gongkai.catalogue.models import (
 from gongkai.catalogue.selectors import items_at_risk, version_diff
 from gongkai.catalogue.services.review import review_chain_of
 from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
 
 
@@ -408,3 +409,11 @@ def monitoring(request):
     )
     page = Paginator(findings, 50).get_page(request.GET.get("page"))
     return render(request, "catalogue/staff/monitoring.html", {"page": page, "total": findings.count()})
+
+
+@staff_view
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An attachment of an item the staff member may see, in any state (drafts included)."""
+    item = item_get_for_user(request.user, pk)
+    attachment = get_object_or_404(item.attachments, pk=attachment_pk)
+    return file_response(attachment.file, filename=attachment.name)

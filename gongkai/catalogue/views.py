@@ -34,6 +34,7 @@ from gongkai.catalogue.selectors import (
 from gongkai.catalogue.selectors.search_by_date import catalogue_search_by_date
 from gongkai.core.params import query_year
 from gongkai.core.registry import portal_nav_items
+from gongkai.core.storage import file_response
 
 
 def portal_context(agency: Agency | None, section: str) -> dict:
@@ -63,7 +64,7 @@ def _agency_or_404(slug: str) -> Agency:
 def browse(request, slug: str, category: str = ""):
     agency = _agency_or_404(slug)
     chosen = get_object_or_404(Category, agency=agency, code=category, is_active=True) if category else None
-    year = query_year(request)
+    year = query_year(request) or None
     items = items_browse(agency=agency, category=chosen, year=year)
     page = Paginator(items, 20).get_page(request.GET.get("page"))
     context = {
@@ -107,6 +108,13 @@ def _popular_searches(limit: int = 10) -> list[str]:
         limit=limit,
     )
     return [row["term"] for row in rows if row["term"]]
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An attachment of a published item; a draft's or a withdrawn item's attachments are not found (404)."""
+    item = item_get_published(pk)
+    attachment = get_object_or_404(item.attachments, pk=attachment_pk)
+    return file_response(attachment.file, filename=attachment.name, as_attachment=False)
 
 
 def search(request):

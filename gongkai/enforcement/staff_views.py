@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
 from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.params import query_year
 from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.enforcement import access, services
 from gongkai.enforcement.forms import DecisionForm, FeeRecordForm, ImportForm
@@ -35,7 +36,7 @@ def decision_list(request):
         decisions = decisions.filter(kind=kind)
     year = request.GET.get("year", "")
     if year.isdigit():
-        decisions = decisions.filter(decided_on__year=int(year))
+        decisions = decisions.filter(decided_on__year=query_year(request))
     return render(
         request,
         "enforcement/staff_decisions.html",

@@ -7,6 +7,7 @@ it reads from the database is optional.
 
 import logging
 
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -58,11 +59,13 @@ def _render(request, status: int, title: str, message: str, *, database: bool = 
 
 
 def bad_request(request, exception=None):
+    """A BadRequest raised by gongkai.core.params names the field in Chinese; say that, else the general text."""
+    named = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
     return _render(
         request,
         400,
         _("请求有误"),
-        _("网址中的参数不正确（例如年份、页码或日期超出范围），本站无法处理。请检查网址，或从首页重新进入。"),
+        named or _("网址中的参数不正确（例如年份、页码或日期超出范围），本站无法处理。请检查网址，或从首页重新进入。"),
     )
 
 

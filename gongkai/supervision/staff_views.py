@@ -13,6 +13,7 @@ from gongkai.accounts.access import agencies_visible_to
 from gongkai.accounts.staff import staff_view
 from gongkai.agencies.selectors import agency_subtree
 from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.params import query_id, query_year
 from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.supervision import dashboard as dashboard_selectors
 from gongkai.supervision.access import (
@@ -242,7 +243,7 @@ def training_list(request):
     sessions = training_sessions_visible_to(request.user).filter(agency__in=_scope(request)).select_related("agency")
     year = request.GET.get("year", "")
     if year.isdigit():
-        sessions = sessions.filter(held_on__year=int(year))
+        sessions = sessions.filter(held_on__year=query_year(request))
     editable = set(agencies_where_user_can_record(request.user).values_list("pk", flat=True))
     return render(
         request,
@@ -353,7 +354,7 @@ def problem_list(request):
     if status in ProblemStatus.values:
         problems = problems.filter(status=status)
     if (agency_id := request.GET.get("agency", "")).isdigit():
-        problems = problems.filter(responsible_agency_id=int(agency_id))
+        problems = problems.filter(responsible_agency_id=query_id(request, "agency", label=_("责任机关")))
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         problems = problems_overdue(problems)

@@ -37,6 +37,9 @@ from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.core.errors import AccessDenied
 from gongkai.core.identifiers import is_valid_credit_code, is_valid_resident_id
 
+# The day the Regulations took effect (2008-05-01): the earliest receipt date a paper registration may carry.
+REGULATIONS_IN_FORCE = dt.date(2008, 5, 1)
+
 
 # ------------------------------------------------------------------------------------------ validation
 def validate_applicant(data: dict) -> None:
@@ -172,8 +175,8 @@ def application_submit_online(
     条例 第三十一条: online, the receipt date is the day both sides confirm. The platform confirms at once by
     issuing the case number and tracking code, so the receipt date is the submission date.
     """
-    if not submission_key:
-        raise ValidationError({"submission_key": _("提交标识缺失，请刷新页面后重新提交。")})
+    if not submission_key or len(submission_key) > Application._meta.get_field("submission_key").max_length:
+        raise ValidationError({"submission_key": _("提交标识缺失或无效，请刷新页面后重新提交。")})
     existing = Application.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
@@ -223,7 +226,8 @@ def application_register(
         raise AccessDenied(_("无权为该机关登记申请。"))
     if channel not in Channel.values:
         raise ValidationError({"channel": _("请选择申请方式。")})
-    _check_date(received_on, "received_on")
+    # No application under the Regulations can predate them (条例 施行 2008年5月1日).
+    _check_date(received_on, "received_on", not_before=REGULATIONS_IN_FORCE)
     return _create(
         actor=actor,
         agency=agency,
