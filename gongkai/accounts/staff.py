@@ -38,6 +38,14 @@ def read_only_post(view):
     return view
 
 
+def supervision_post(view):
+    """Marks a staff view whose POST records a supervisor's own oversight work (年报审查: taking in and auditing
+    the annual reports of the agencies below), which changes none of those agencies' records; open to
+    supervisors. The view's service still checks that the agency audited is in the supervisor's subtree."""
+    view.read_only_post = True
+    return view
+
+
 def acts_in_current_agency(request) -> bool:
     """Whether the user may change things where they work: a site administrator, or an acting role there.
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.accounts.access import agencies_visible_to
-from gongkai.accounts.staff import staff_view
+from gongkai.accounts.staff import staff_view, supervision_post
 from gongkai.agencies.selectors import agency_subtree
 from gongkai.annual_reports.checks import SEVERITY_LABELS
 from gongkai.annual_reports.figures import cell_address_label
@@ -321,5 +321,6 @@ def compare_page(request):
     )
 
 
-import_upload = staff_view(ImportUpload.as_view())
-import_confirm = staff_view(ImportConfirm.as_view())
+# A supervising office audits its subordinates' reports: uploading and confirming them is its own work.
+import_upload = staff_view(supervision_post(ImportUpload.as_view()))
+import_confirm = staff_view(supervision_post(ImportConfirm.as_view()))
