@@ -339,3 +339,37 @@ def test_an_article_35_delay_is_approved_and_notified_beyond_the_20_day_extensio
     assert case.due_on == workday_calendar().add_working_days(before, 30).date
     assert "第三十五条" in case.letters.get(kind="delay").body
     assert "第三十五条" in application_deadline(case).explain()
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["{title:>50000000}", "{applicant.__class__}", "{title[0]}", "{title!r}", "{}", "{0}"]
+)
+def test_a_template_with_a_format_spec_or_attribute_access_is_refused_with_the_field_named(login, adam, placeholder):
+    client = login(adam)
+    url = "/staff/applications/templates/reply/disclosed/"
+    response = client.post(url, {"body": f"{{applicant}}：本机关同意公开{placeholder}。"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["body"]
+    assert errors[0].startswith("正文模板中的占位符") and placeholder in errors[0] and "不允许" in errors[0]
+    assert response.context["form"]["body"].value() == f"{{applicant}}：本机关同意公开{placeholder}。"
+    assert not LetterTemplate.objects.exists()
+
+
+def test_a_template_saved_before_the_rule_renders_its_format_spec_as_plain_text(login, alice, case):
+    LetterTemplate.objects.create(
+        agency=case.agency, kind="reply", outcome_group="disclosed", body="{applicant}：{title:>50000000}{x.y}"
+    )
+    assert act(login(alice), case, "reply", outcome="disclosed", detail="").status_code == 302
+    assert case.letters.get(kind="reply").body == f"{case.applicant.name}：{{title:>50000000}}{{x.y}}"
+
+
+def test_a_letter_longer_than_the_limit_is_not_issued_and_the_clerk_is_told(login, alice, case, monkeypatch):
+    from gongkai.applications import letters
+
+    monkeypatch.setattr(letters, "MAX_LETTER_CHARS", 400)
+    response = act(login(alice), case, "reply", outcome="disclosed", detail="很长的说明" * 200)
+    assert response.status_code == 400
+    assert "上限" in response.content.decode()
+    assert not case.letters.filter(kind="reply").exists()
+    case.refresh_from_db()
+    assert case.status != "replied"
