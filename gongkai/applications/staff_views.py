@@ -1,9 +1,7 @@
 """The back office: the work queue, registration of paper applications, the case page and its actions, letters."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -29,6 +27,7 @@ from gongkai.applications.selectors import application_queue
 from gongkai.applications.views import letter_file_response
 from gongkai.core.actions import Action, ActionSet, run_action
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.spreadsheets import table_response
 from gongkai.core.views import ServiceFormView
 
 
@@ -56,25 +55,22 @@ def queue(request):
 
 
 @staff_view
-def queue_export(request):
-    """The agency's cases as CSV (Excel opens it); identity numbers and phones stay masked in exports."""
+def queue_export(request, fmt: str = "csv"):
+    """The agency's cases as CSV or XLSX; identity numbers and phones stay masked in exports.
+
+    Titles are typed by applicants: `table_response` quotes any cell that would run as a formula in Excel.
+    """
     agency = request.agency
     mine = applications_visible_to(request.user).filter(agency=agency) if agency else applications_visible_to(None)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="applications.csv"'
-    response.write("\ufeff")  # a byte-order mark, so Excel reads the Chinese as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("申请编号"), _("申请人"), _("证件号码"), _("联系电话"), _("所需信息名称"), _("收到日期"), _("状态"),
-         _("答复期限"), _("办理结果"), _("办结日期")]
+    header = [_("申请编号"), _("申请人"), _("证件号码"), _("联系电话"), _("所需信息名称"), _("收到日期"), _("状态"),
+              _("答复期限"), _("办理结果"), _("办结日期")]  # fmt: skip
+    rows = (
+        [a.number, a.applicant.name, a.applicant.masked_id_number or a.applicant.credit_code,
+         a.applicant.masked_phone, a.title, str(a.received_on), a.get_status_display(), str(a.due_on or ""),
+         a.get_outcome_display(), str(a.closed_on or "")]
+        for a in mine.select_related("applicant").order_by("received_on", "pk")
     )  # fmt: skip
-    for a in mine.select_related("applicant").order_by("received_on", "pk"):
-        writer.writerow(
-            [a.number, a.applicant.name, a.applicant.masked_id_number or a.applicant.credit_code,
-             a.applicant.masked_phone, a.title, a.received_on, a.get_status_display(), a.due_on or "",
-             a.get_outcome_display(), a.closed_on or ""]
-        )  # fmt: skip
-    return response
+    return table_response(header, rows, fmt=fmt, filename="applications", sheet_title=_("依申请公开"))
 
 
 class Register(ServiceFormView):

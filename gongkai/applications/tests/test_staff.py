@@ -319,6 +319,24 @@ def test_the_export_masks_identity_numbers_and_phones(login, alice, prefecture):
     assert "139****5678" in text and "13912345678" not in text and resident_id(9) not in text
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_the_queue_exports_quote_titles_that_would_run_as_formulas(login, alice, prefecture, start):
+    from openpyxl import load_workbook
+
+    title = f'{start}HYPERLINK("http://evil.example","点我")'
+    case = make_application(alice, prefecture, days_ago(2))
+    Application.objects.filter(pk=case.pk).update(title=title)
+    client = login(alice)
+    text = client.get("/staff/applications/export.csv").content.decode("utf-8-sig")
+    assert f"'{start}HYPERLINK" in text and f",{start}HYPERLINK" not in text
+    response = client.get("/staff/applications/export.xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="applications.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:2] == ["申请编号", "申请人"]
+    assert sheet.cell(row=2, column=5).value == "'" + title and sheet.cell(row=2, column=5).data_type == "s"
+    assert sheet.cell(row=2, column=1).value == case.number
+
+
 def test_a_closed_case_cannot_move_again():
     from gongkai.applications.models import TRANSITIONS, Status
 
