@@ -212,6 +212,27 @@ def test_fees_are_computed_with_their_working_paid_and_the_wait_not_counted(logi
     assert application_deadline(case).counted_days == 20 + not_counted
 
 
+def test_per_item_fees_count_the_items_of_the_applicants_earlier_applications_this_month(login, alice, prefecture):
+    same = person(id_number=resident_id(31))
+    first = make_application(alice, prefecture, days_ago(6), same)
+    second = make_application(alice, prefecture, days_ago(5), same)
+    other = make_application(alice, prefecture, days_ago(4), person(id_number=resident_id(32)))
+    if first.received_on.month != second.received_on.month:  # the count restarts each calendar month
+        Application.objects.filter(pk=first.pk).update(received_on=second.received_on)
+    client = login(alice)
+    assert act(client, first, "fee_notify", method="per_item", quantity=15).status_code == 302
+    assert Fee.objects.get(application=first).amount == 500  # items 11-15
+    first.refresh_from_db()
+    assert first.items == 15
+    assert act(client, second, "fee_notify", method="per_item", quantity=5).status_code == 302
+    fee = Fee.objects.get(application=second)
+    assert fee.prior_items == 15 and fee.amount == 500  # items 16-20, not 2-6
+    assert "第16至20件" in fee.working and f"{first.number}（15件）" in fee.working
+    letter = second.letters.get(kind="fee").body
+    assert "第16至20件，共5件 × 100元 = 500元" in letter
+    assert act(client, other, "fee_notify", method="per_item", quantity=5).status_code == 400  # its own month: free
+
+
 def test_a_fee_under_the_free_allowance_is_refused(login, alice, case):
     response = act(login(alice), case, "fee_notify", method="per_page", quantity=30)
     assert response.status_code == 400 and "不需要收费" in response.content.decode()
