@@ -237,6 +237,17 @@ class DeliverForm(ActionForm):
         self.fields["letter"].queryset = letters
 
 
+class RemedyBodiesForm(forms.Form):
+    reconsideration_body = forms.CharField(
+        label=_("行政复议机关"), max_length=100, required=False,
+        help_text=_("例如：黔南布依族苗族自治州人民政府。答复书写明“可以向……申请行政复议”。"),
+    )  # fmt: skip
+    competent_court = forms.CharField(
+        label=_("管辖人民法院"), max_length=100, required=False,
+        help_text=_("例如：都匀市人民法院。答复书写明“可以向……提起行政诉讼”。两项都不填时使用通用表述。"),
+    )  # fmt: skip
+
+
 class LetterTemplateForm(forms.Form):
     body = forms.CharField(label=_("正文模板"), widget=forms.Textarea(attrs={"rows": 16}))
 

@@ -18,6 +18,20 @@ REMEDIES = (
     "或者自收到本告知书之日起六个月内依法向人民法院提起行政诉讼。"
 )
 
+# 条例 第五十一条: where the agency has configured them, the reply names the reconsideration body and the court.
+NAMED_REMEDIES = (
+    "申请人如对本答复不服，可以自收到本告知书之日起六十日内向{reconsideration_body}申请行政复议，"
+    "或者自收到本告知书之日起六个月内向{competent_court}提起行政诉讼。"
+)
+
+
+def remedies_for(reconsideration_body: str, competent_court: str) -> str:
+    """The remedies paragraph: naming the two bodies when both are configured, else the generic sentence."""
+    if reconsideration_body and competent_court:
+        return NAMED_REMEDIES.format(reconsideration_body=reconsideration_body, competent_court=competent_court)
+    return REMEDIES
+
+
 HEADER = "{applicant}：\n"
 
 FOOTER = "\n\n\u3000\u3000{remedies}\n\n联系地址：{office_address}　联系电话：{office_phone}\n\n{agency}\n{date}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", staff_views.queue_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("register/", staff_views.register, name="register"),
     path("templates/", staff_views.letter_templates, name="templates"),
+    path("remedies/", staff_views.remedy_bodies, name="remedies"),
     path("templates/<str:kind>/", staff_views.letter_template_edit, name="template_edit"),
     path("templates/<str:kind>/<str:group>/", staff_views.letter_template_edit, name="template_edit_group"),
     path("<int:pk>/", staff_views.detail, name="detail"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.models import User
 from gongkai.accounts.staff import staff_view
+from gongkai.agencies.services import agency_set_remedy_bodies
 from gongkai.applications import forms, services
 from gongkai.applications.access import (
     HANDLING_ROLES,
@@ -399,3 +400,31 @@ class LetterTemplateEdit(ServiceFormView):
 
 
 letter_template_edit = staff_view(LetterTemplateEdit.as_view())
+
+
+class RemedyBodies(ServiceFormView):
+    """条例 第五十一条: the agency's 复议机关 and competent court, which its reply letters name."""
+
+    form_class = forms.RemedyBodiesForm
+    template_name = "applications/staff/remedies_form.html"
+    success_message = gettext_lazy("已保存，此后出具的答复书写明行政复议机关和管辖人民法院。")
+    success_url = reverse_lazy("applications_staff:templates")
+
+    def load(self):
+        self.agency = self.request.agency
+
+    def check_access(self):
+        if self.agency is None or not letter_templates_can_edit(self.request.user, self.agency):
+            raise PermissionDenied
+
+    def get_initial(self):
+        return {
+            "reconsideration_body": self.agency.reconsideration_body,
+            "competent_court": self.agency.competent_court,
+        }
+
+    def perform(self, form):
+        return agency_set_remedy_bodies(actor=self.request.user, agency=self.agency, **form.cleaned_data)
+
+
+remedy_bodies = staff_view(RemedyBodies.as_view())

@@ -14,6 +14,7 @@ from gongkai.applications.letters import (
     DEFAULT_BODIES,
     MAX_LETTER_CHARS,
     LetterTooLong,
+    remedies_for,
     render_letter,
     template_problems,
 )
@@ -47,6 +48,9 @@ def _letter_values(application: Application, today: dt.date, **extra) -> dict:
         "form": application.get_form_wanted_display(),
         "delivery": application.get_delivery_method_display(),
         "date": f"{today:%Y年%m月%d日}",
+        "reconsideration_body": agency.reconsideration_body,
+        "competent_court": agency.competent_court,
+        "remedies": remedies_for(agency.reconsideration_body, agency.competent_court),
         **extra,
     }
 

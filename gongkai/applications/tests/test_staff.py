@@ -412,3 +412,28 @@ def test_a_letter_longer_than_the_limit_is_not_issued_and_the_clerk_is_told(logi
     assert not case.letters.filter(kind="reply").exists()
     case.refresh_from_db()
     assert case.status != "replied"
+
+
+def test_reply_letters_name_the_agencys_reconsideration_body_and_court(login, adam, alice, case):
+    client = login(adam)
+    url = "/staff/applications/remedies/"
+    assert "通用表述" in client.get("/staff/applications/templates/").content.decode()
+    response = client.post(url, {"reconsideration_body": "黔东南州人民政府", "competent_court": ""})
+    assert response.status_code == 200
+    assert "一并填写" in response.context["form"].errors["competent_court"][0]
+    assert response.context["form"]["reconsideration_body"].value() == "黔东南州人民政府"
+    data = {"reconsideration_body": "黔东南州人民政府", "competent_court": "凯里市人民法院"}
+    assert client.post(url, data).status_code == 302
+    case.agency.refresh_from_db()
+    assert case.agency.competent_court == "凯里市人民法院"
+    assert AuditEvent.objects.filter(verb="agency.update", object_id=str(case.agency.pk)).exists()
+    act(login(alice), case, "reply", outcome="disclosed", detail="")
+    body = case.letters.get(kind="reply").body
+    assert "六十日内向黔东南州人民政府申请行政复议" in body and "六个月内向凯里市人民法院提起行政诉讼" in body
+    assert "依法申请行政复议" not in body
+    assert login(alice).get(url).status_code == 403
+
+
+def test_without_configured_remedy_bodies_the_reply_keeps_the_generic_sentence(login, alice, case):
+    act(login(alice), case, "reply", outcome="disclosed", detail="")
+    assert "六十日内依法申请行政复议" in case.letters.get(kind="reply").body
