@@ -15,6 +15,7 @@ from gongkai.agencies.selectors import agency_ancestors, agency_by_slug
 from gongkai.applications import documents, services
 from gongkai.applications.forms import OnlineApplicationForm, TrackForm
 from gongkai.applications.models import LetterKind, PauseKind
+from gongkai.applications.receipt import receipt_for, receipt_pdf
 from gongkai.applications.selectors import application_by_tracking_code
 from gongkai.core.registry import portal_nav_items
 from gongkai.core.views import ServiceFormView
@@ -96,14 +97,38 @@ apply = require_http_methods(["GET", "POST"])(
 )
 
 
+def _tracking_url(request, application) -> str:
+    return request.build_absolute_uri(reverse("applications:track")) + "?code=" + application.tracking_code
+
+
 def submitted(request):
+    """The receipt (回执) page right after submitting: the facts to keep, the QR code and the PDF download."""
     from gongkai.applications.models import Application
 
     pk = request.session.get(SESSION_KEY)
     application = Application.objects.select_related("agency").filter(pk=pk).first() if pk else None
     if application is None:
         return redirect("portal:home")
-    return render(request, "applications/submitted.html", _portal_context(application.agency, application=application))
+    found = receipt_for(application, _tracking_url(request, application))
+    return render(
+        request,
+        "applications/submitted.html",
+        _portal_context(application.agency, application=application, receipt=found),
+    )
+
+
+@ratelimit(key="ip", rate=_rate, method="GET", block=False)
+def receipt_download(request, code: str):
+    """The PDF receipt, for whoever holds the tracking code (the applicant; the code is the secret)."""
+    if getattr(request, "limited", False):
+        return _limited(request, None)
+    application = application_by_tracking_code(code)
+    if application is None:
+        raise Http404
+    pdf = receipt_pdf(receipt_for(application, _tracking_url(request, application)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.number}-receipt.pdf"'
+    return response
 
 
 @ratelimit(key="ip", rate=_rate, method="GET", block=False)
