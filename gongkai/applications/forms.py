@@ -146,6 +146,23 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=32)
 
 
+class TrackByNumberForm(forms.Form):
+    """Look a case up without the tracking code: its number and the last six characters of a number on it."""
+
+    number = forms.CharField(label=_("申请编号"), max_length=40)
+    suffix = forms.CharField(
+        label=_("手机号码或证件号码后六位"), min_length=6, max_length=6,
+        help_text=_("申请时填写的手机号码或身份证件号码（组织为统一社会信用代码）的最后六位。"),
+        error_messages={"min_length": _("请输入6位。"), "max_length": _("请输入6位。")},
+    )  # fmt: skip
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper()
+
+    def clean_suffix(self):
+        return self.cleaned_data["suffix"].strip().upper()
+
+
 # ------------------------------------------------------------------------------------------ case actions
 def _today():
     return timezone.localdate()

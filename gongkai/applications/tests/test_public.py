@@ -229,3 +229,50 @@ def test_a_receipt_whose_deadline_falls_in_an_unverified_holiday_year_says_so(cl
     monkeypatch.setattr(calendar, "library_covers", lambda year: year < 2025)
     text = _pdf_text(client.get(url).content)
     assert "未经核实" in text and "节假日安排尚未经核实" in text
+
+
+def test_a_case_is_found_by_its_number_and_the_last_six_of_the_phone_or_identity_number(client, prefecture):
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    for suffix in ("512345", resident_id(42)[-6:]):
+        page = client.post("/applications/track/", {"number": application.number.lower(), "suffix": suffix})
+        assert page.status_code == 200 and page.context["application"] == application
+        assert "办理中" in page.content.decode() and "13985512345" not in page.content.decode()
+    wrong = client.post("/applications/track/", {"number": application.number, "suffix": "000000"})
+    assert wrong.context["application"] is None and "不匹配" in wrong.content.decode()
+    short = client.post("/applications/track/", {"number": application.number, "suffix": "2345"})
+    assert short.context["by_number"].errors["suffix"] == ["请输入6位。"]
+    assert short.context["by_number"]["number"].value() == application.number  # what was typed is kept
+
+
+def test_failed_look_ups_of_one_case_number_are_refused_after_ten_while_the_tracking_code_still_works(
+    client, prefecture, settings
+):
+    settings.TRACK_FAILURES_PER_ADDRESS = 1000
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    for n in range(10):  # from ten different addresses: the limit is per case number, not per address
+        wrong = client.post(
+            "/applications/track/", {"number": application.number, "suffix": f"00000{n}"}, REMOTE_ADDR=f"10.0.0.{n}"
+        )
+        assert wrong.status_code == 200
+    eleventh = client.post("/applications/track/", {"number": application.number, "suffix": "999999"})
+    assert eleventh.status_code == 429 and "凭查询码" in eleventh.content.decode()
+    # Refused unchecked, even with the right suffix: guessing on cannot beat the limit ...
+    assert client.post("/applications/track/", {"number": application.number, "suffix": "512345"}).status_code == 429
+    # ... while the tracking code still works, and other cases are not affected.
+    by_code = client.get("/applications/track/", {"code": application.tracking_code})
+    assert by_code.status_code == 200 and by_code.context["application"] == application
+
+
+def test_successful_look_ups_and_downloads_are_not_counted_but_failures_are_per_address(client, prefecture, settings):
+    settings.TRACK_FAILURES_PER_ADDRESS = 3
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    for _n in range(20):  # one office address, many successful look-ups and downloads
+        assert client.get("/applications/track/", {"code": application.tracking_code}).status_code == 200
+        assert client.get(f"/applications/track/{application.tracking_code}/receipt.pdf").status_code == 200
+    for _n in range(3):
+        assert client.get("/applications/track/", {"code": "0000000000000000"}).status_code == 200
+    assert client.get("/applications/track/", {"code": application.tracking_code}).status_code == 429
+    assert client.get("/applications/track/", {"code": "0000000000000000"}, REMOTE_ADDR="10.9.9.9").status_code == 200
