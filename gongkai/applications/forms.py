@@ -229,6 +229,13 @@ class FeeNotifyForm(ActionForm):
     quantity = forms.IntegerField(label=_("件数或页数"), min_value=1)
 
 
+class ItemsForm(forms.Form):
+    items = forms.IntegerField(
+        label=_("申请件数"), min_value=1, max_value=10000,
+        help_text=_("本申请所需政府信息的件数；同一申请人当月在本机关的件数累计计算信息处理费（国办函〔2020〕109号）。"),
+    )  # fmt: skip
+
+
 class PaymentForm(ActionForm):
     receipt_number = forms.CharField(label=_("财政票据号"), max_length=50)
 

@@ -236,6 +236,14 @@ ACTIONS = ActionSet(
             possible=_in(Status.IN_PROGRESS, Status.CONSULTING),
         ),
         _action(
+            "count_items",
+            gettext_lazy("登记申请件数"),
+            _calls(services.application_count_items, "items"),
+            form=forms.ItemsForm,
+            more=lambda a: {"initial": {"items": a.items}},
+            possible=lambda a: a.is_open and not a.fees.filter(method="per_item").exists(),
+        ),
+        _action(
             "fee_notify",
             gettext_lazy("计算并发出收费通知"),
             _calls(services.application_notify_fee, "on", "method", "quantity"),

@@ -27,6 +27,7 @@ from gongkai.applications.services.base import (
     fee_wait_excluded,
 )
 from gongkai.applications.services.correspondence import _issue_letter
+from gongkai.audit.services import audited_update
 from gongkai.core.errors import IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
 
@@ -60,6 +61,26 @@ def earlier_items_this_month(application: Application) -> list[tuple[str, int]]:
 def prior_items_this_month(application: Application) -> int:
     """Items (件, not applications) the same applicant asked this agency for earlier this calendar month."""
     return sum(items for _number, items in earlier_items_this_month(application))
+
+
+@transaction.atomic
+def application_count_items(*, actor, application: Application, items: int) -> Application:
+    """Record how many items (件) the application asks for, for the monthly per-item count (国办函〔2020〕109号).
+
+    An application under the free allowance gets no fee notice, yet its items count towards the applicant's
+    later applications that month; the handler records them here.
+    """
+    application = _locked(application)
+    _check_handle(actor, application)
+    if items < 1:
+        raise ValidationError({"items": _("申请件数应为正整数。")})
+    if application.fees.filter(method=FeeMethod.PER_ITEM).exists():
+        raise ValidationError({"items": _("本申请已按件发出收费通知，件数以收费通知为准，不能再修改。")})
+    audited_update(
+        application, actor=actor, verb="application.count_items", changes={"items": items},
+        agency=application.agency_id, validate=False,
+    )  # fmt: skip
+    return application
 
 
 def fee_quote(application: Application, *, method: str, quantity: int) -> tuple[fees.FeeQuote, int]:

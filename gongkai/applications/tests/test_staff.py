@@ -233,6 +233,28 @@ def test_per_item_fees_count_the_items_of_the_applicants_earlier_applications_th
     assert act(client, other, "fee_notify", method="per_item", quantity=5).status_code == 400  # its own month: free
 
 
+def test_items_of_an_application_under_the_free_allowance_count_towards_the_next_one(login, alice, prefecture):
+    same = person(id_number=resident_id(33))
+    first = make_application(alice, prefecture, days_ago(6), same)
+    second = make_application(alice, prefecture, days_ago(5), same)
+    if first.received_on.month != second.received_on.month:
+        Application.objects.filter(pk=first.pk).update(received_on=second.received_on)
+    client = login(alice)
+    assert "登记申请件数" in client.get(f"/staff/applications/{first.pk}/").content.decode()
+    assert act(client, first, "count_items", items=0).status_code == 400
+    assert act(client, first, "count_items", items=8).status_code == 302
+    first.refresh_from_db()
+    assert first.items == 8
+    assert AuditEvent.objects.filter(verb="application.count_items", object_id=str(first.pk)).exists()
+    assert act(client, second, "fee_notify", method="per_item", quantity=5).status_code == 302
+    fee = Fee.objects.get(application=second)
+    assert fee.prior_items == 8 and fee.amount == 300  # items 9-13: 9 and 10 free, 11-13 at 100
+    # Once a per-item notice has counted them, the items are fixed.
+    assert act(client, second, "count_items", items=2).status_code == 400
+    second.refresh_from_db()
+    assert second.items == 5
+
+
 def test_a_fee_under_the_free_allowance_is_refused(login, alice, case):
     response = act(login(alice), case, "fee_notify", method="per_page", quantity=30)
     assert response.status_code == 400 and "不需要收费" in response.content.decode()
