@@ -372,6 +372,10 @@ ANNUAL_REPORT_INTAKE_MAX_ARCHIVE_MB = env_int("GONGKAI_REPORT_INTAKE_MAX_ARCHIVE
 ANNUAL_REPORT_INTAKE_MAX_SECONDS = env_int("GONGKAI_REPORT_INTAKE_MAX_SECONDS", 30)
 # Applications: per-address limit of online submissions and tracking-code look-ups (django-ratelimit syntax).
 APPLICATIONS_RATE = env_str("GONGKAI_APPLICATION_RATE", "10/h")
+# Tracking look-ups: only failures count, per case number and per client address (gongkai/applications/lookups.py).
+TRACK_FAILURES_PER_CASE = env_int("GONGKAI_TRACK_FAILURES_PER_CASE", 10)
+TRACK_FAILURES_PER_ADDRESS = env_int("GONGKAI_TRACK_FAILURES_PER_ADDRESS", 30)
+TRACK_FAILURE_WINDOW = env_int("GONGKAI_TRACK_FAILURE_WINDOW", 3600)
 
 # Open data (gongkai.api): the public API's rate limit per client address, and per API key (0 = no limit).
 API_RATE_PER_MINUTE = env_int("GONGKAI_API_RATE_PER_MINUTE", 120)

@@ -66,6 +66,12 @@ class Agency(models.Model):
     office_email = models.EmailField(_("电子邮箱"), blank=True)
     office_hours = models.CharField(_("办公时间"), max_length=200, default="工作日 上午9:00-12:00，下午14:30-17:30")
 
+    # 条例 第五十一条: a reply names where the applicant may seek remedy. 行政复议法 第二十四条 (2023): the
+    # reconsideration body is usually the people's government at the same level; the court is the one with
+    # jurisdiction over the agency (行政诉讼法 第十八条).
+    reconsideration_body = models.CharField(_("行政复议机关"), max_length=100, blank=True)
+    competent_court = models.CharField(_("管辖人民法院"), max_length=100, blank=True)
+
     # Site identity shown in the portal footer, as every government site must carry it.
     site_name = models.CharField(_("网站名称"), max_length=100, blank=True)
     site_sponsor = models.CharField(_("主办单位"), max_length=100, blank=True)

@@ -11,7 +11,7 @@ EDITABLE_FIELDS = [
     "name", "short_name", "slug", "kind", "parent_id", "reports_with_id", "credit_code", "region_code",
     "sort_order", "is_active", "office_name", "office_address", "office_postcode", "office_phone", "office_fax",
     "office_email", "office_hours", "site_name", "site_sponsor", "site_phone", "icp_number", "site_code",
-    "police_record",
+    "police_record", "reconsideration_body", "competent_court",
 ]  # fmt: skip
 
 
@@ -51,4 +51,22 @@ def agency_update(*, actor, agency: Agency, **fields) -> Agency:
         for child in Agency.objects.filter(path__startswith=old_path).exclude(pk=agency.pk):
             child_path = agency.path + child.path[len(old_path) :]
             Agency.objects.filter(pk=child.pk).update(path=child_path, depth=child_path.count("/") - 1)
+    return agency
+
+
+@transaction.atomic
+def agency_set_remedy_bodies(*, actor, agency: Agency, reconsideration_body: str, competent_court: str) -> Agency:
+    """条例 第五十一条: the 复议机关 and the competent court the agency's reply letters name.
+
+    Both or neither: a letter naming only one would send the applicant to a generic sentence for the other.
+    """
+    reconsideration_body, competent_court = reconsideration_body.strip(), competent_court.strip()
+    if bool(reconsideration_body) != bool(competent_court):
+        field = "competent_court" if reconsideration_body else "reconsideration_body"
+        raise ValidationError({field: _("行政复议机关和管辖人民法院应当一并填写（或者都不填，使用通用表述）。")})
+    audited_update(
+        agency, actor=actor, verb="agency.update", agency=agency,
+        changes={"reconsideration_body": reconsideration_body, "competent_court": competent_court},
+        validate=lambda obj: obj.full_clean(exclude=["path"]),
+    )  # fmt: skip
     return agency

@@ -1,5 +1,6 @@
 """信息处理费 (国办函〔2020〕109号): per item or per page, progressive over thresholds, never both."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,8 +26,13 @@ def item_rate(k: int) -> int:
     return 100 * (1 + -(-(k - 30) // 10))
 
 
-def per_item_fee(*, items: int, prior_items: int = 0) -> FeeQuote:
-    """按件计收: `items` in this application, `prior_items` already asked for by the applicant this month."""
+def per_item_fee(*, items: int, prior_items: int = 0, earlier: Sequence[tuple[str, int]] = ()) -> FeeQuote:
+    """按件计收: `items` in this application, `prior_items` already asked for by the applicant this month.
+
+    The count is cumulative per applicant per calendar month at the agency: a second application of 5 items
+    after a first of 15 pays for items 16-20. `earlier` names those earlier applications (number, items) so the
+    notice shows where `prior_items` comes from.
+    """
     if items < 1 or prior_items < 0:
         raise ValueError("items must be positive and prior_items not negative")
     bands: dict[int, list[int]] = {}
@@ -35,6 +41,8 @@ def per_item_fee(*, items: int, prior_items: int = 0) -> FeeQuote:
     lines = [
         f"按件计收：本月此前已申请{prior_items}件，本次{items}件，为本月第{prior_items + 1}至{prior_items + items}件。"
     ]
+    if earlier:
+        lines.append("本月此前的申请：" + "；".join(f"{number}（{n}件）" for number, n in earlier) + "。")
     total = 0
     for rate, ks in sorted(bands.items()):
         subtotal = rate * len(ks)

@@ -166,6 +166,23 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=32)
 
 
+class TrackByNumberForm(forms.Form):
+    """Look a case up without the tracking code: its number and the last six characters of a number on it."""
+
+    number = forms.CharField(label=_("申请编号"), max_length=40)
+    suffix = forms.CharField(
+        label=_("手机号码或证件号码后六位"), min_length=6, max_length=6,
+        help_text=_("申请时填写的手机号码或身份证件号码（组织为统一社会信用代码）的最后六位。"),
+        error_messages={"min_length": _("请输入6位。"), "max_length": _("请输入6位。")},
+    )  # fmt: skip
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper()
+
+    def clean_suffix(self):
+        return self.cleaned_data["suffix"].strip().upper()
+
+
 # ------------------------------------------------------------------------------------------ case actions
 def _today():
     return timezone.localdate()
@@ -232,6 +249,13 @@ class FeeNotifyForm(ActionForm):
     quantity = forms.IntegerField(label=_("件数或页数"), min_value=1)
 
 
+class ItemsForm(forms.Form):
+    items = forms.IntegerField(
+        label=_("申请件数"), min_value=1, max_value=10000,
+        help_text=_("本申请所需政府信息的件数；同一申请人当月在本机关的件数累计计算信息处理费（国办函〔2020〕109号）。"),
+    )  # fmt: skip
+
+
 class PaymentForm(ActionForm):
     receipt_number = forms.CharField(label=_("财政票据号"), max_length=50)
 
@@ -255,6 +279,17 @@ class DeliverForm(ActionForm):
     def __init__(self, *args, letters=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["letter"].queryset = letters
+
+
+class RemedyBodiesForm(forms.Form):
+    reconsideration_body = forms.CharField(
+        label=_("行政复议机关"), max_length=100, required=False,
+        help_text=_("例如：黔南布依族苗族自治州人民政府。答复书写明“可以向……申请行政复议”。"),
+    )  # fmt: skip
+    competent_court = forms.CharField(
+        label=_("管辖人民法院"), max_length=100, required=False,
+        help_text=_("例如：都匀市人民法院。答复书写明“可以向……提起行政诉讼”。两项都不填时使用通用表述。"),
+    )  # fmt: skip
 
 
 class LetterTemplateForm(forms.Form):

@@ -1,13 +1,36 @@
 """Letter texts: the defaults shipped here, overridden per agency by LetterTemplate rows that staff edit.
 
 Placeholders are written {name}; unknown names are left as they are, so a typo shows up in the letter rather
-than failing. The remedies paragraph cites 行政复议法 第二十条 (60 days) and 行政诉讼法 第四十六条 (6 months).
+than failing. A placeholder is a bare name and nothing else: a format specification (`{title:>50000000}` would
+pad every later letter to 50 MB), a conversion (`{title!r}`) or attribute/index access (`{x.__class__}`,
+`{x[0]}`) is refused when the template is saved (`template_problems`), and the renderer never evaluates them
+either, so a template stored before this rule renders them as plain text. A rendered letter longer than
+`MAX_LETTER_CHARS` is refused (`LetterTooLong`). The remedies paragraph cites 行政复议法 第二十条 (60 days) and 行政诉讼法 第四十六条 (6 months).
 """
+
+import re
+import string
+
+from django.utils.translation import gettext as _
 
 REMEDIES = (
     "申请人如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
     "或者自收到本告知书之日起六个月内依法向人民法院提起行政诉讼。"
 )
+
+# 条例 第五十一条: where the agency has configured them, the reply names the reconsideration body and the court.
+NAMED_REMEDIES = (
+    "申请人如对本答复不服，可以自收到本告知书之日起六十日内向{reconsideration_body}申请行政复议，"
+    "或者自收到本告知书之日起六个月内向{competent_court}提起行政诉讼。"
+)
+
+
+def remedies_for(reconsideration_body: str, competent_court: str) -> str:
+    """The remedies paragraph: naming the two bodies when both are configured, else the generic sentence."""
+    if reconsideration_body and competent_court:
+        return NAMED_REMEDIES.format(reconsideration_body=reconsideration_body, competent_court=competent_court)
+    return REMEDIES
+
 
 HEADER = "{applicant}：\n"
 
@@ -90,10 +113,69 @@ def outcome_group(outcome: str) -> str:
     return "other"
 
 
-class _Keep(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+#: The longest letter the platform issues (characters). The longest default letter with a long free-text detail
+#: is a few thousand characters; a letter of 100 000 is a template or an input gone wrong.
+MAX_LETTER_CHARS = 100_000
+
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class LetterTooLong(ValueError):
+    """A rendered letter is longer than MAX_LETTER_CHARS."""
+
+
+def template_problems(body: str) -> list[str]:
+    """What is wrong with a template's placeholders, in Chinese; empty when it may be saved.
+
+    Raises nothing: unbalanced braces, format specifications, conversions and attribute/index access are all
+    reported as sentences naming the placeholder.
+    """
+    problems: list[str] = []
+    try:
+        parts = list(string.Formatter().parse(body))
+    except ValueError:
+        return [_("正文模板中的花括号不成对：请把每个“{”与“}”配对，字面的花括号写成“{{”和“}}”。")]
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        shown = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+        if not _PLAIN_NAME.match(name):
+            problems.append(
+                _("正文模板中的占位符“%(p)s”不允许：只能写{名称}，不能取属性、下标或写空名称。") % {"p": shown}
+            )
+        elif spec or conversion:
+            problems.append(
+                _("正文模板中的占位符“%(p)s”不允许：占位符不能带格式说明或转换，请写成“{%(n)s}”。")
+                % {"p": shown, "n": name}
+            )
+    return problems
 
 
 def render_letter(body: str, values: dict) -> str:
-    return body.format_map(_Keep({"remedies": REMEDIES, **values}))
+    """Fill the placeholders with `values` (plus the remedies paragraph) by name only: never `str.format`.
+
+    A placeholder that is not a plain known name (unknown, or with a format specification or attribute access
+    from a template saved before the rule) is left in the letter as written.
+    """
+    values = {"remedies": REMEDIES, **values}
+    out: list[str] = []
+    size = 0
+    try:
+        parts = list(string.Formatter().parse(body))
+    except ValueError:
+        parts = [(body, None, None, None)]
+    for literal, name, spec, conversion in parts:
+        pieces = [literal]
+        if name is not None:
+            if _PLAIN_NAME.match(name) and not spec and not conversion and name in values:
+                pieces.append(str(values[name]))
+            else:
+                pieces.append(
+                    "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+                )
+        for piece in pieces:
+            size += len(piece)
+            if size > MAX_LETTER_CHARS:
+                raise LetterTooLong(MAX_LETTER_CHARS)
+            out.append(piece)
+    return "".join(out)

@@ -207,6 +207,9 @@ class Application(models.Model):
     received_on = models.DateField(_("收到申请日期"), db_index=True)
     title = models.CharField(_("所需信息名称"), max_length=200)
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    # 国办函〔2020〕109号 counts 件 (items of information), not applications: one application may ask for several.
+    # 1 until a clerk counts them (the per-item fee notice records its count here).
+    items = models.PositiveIntegerField(_("申请件数"), default=1)
     description = models.TextField(_("所需信息的其他特征描述"), blank=True)
     form_wanted = models.CharField(_("信息提供形式"), max_length=20, choices=FormWanted.choices)
     delivery_method = models.CharField(_("获取信息方式"), max_length=20, choices=DeliveryMethod.choices)

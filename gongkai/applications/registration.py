@@ -27,6 +27,7 @@ VERBS = {
     "application.consultation_end": _("征求意见结束"),
     "application.extension_request": _("申请延期答复"),
     "application.extension_approve": _("批准延期答复"),
+    "application.count_items": _("登记申请件数"),
     "application.fee_notify": _("发出收费通知"),
     "application.fee_paid": _("登记缴费"),
     "application.fee_lapse": _("逾期未缴费，终止办理"),

@@ -7,6 +7,7 @@ The annual report calls exactly these three:
 """
 
 import datetime as dt
+import hmac
 from decimal import Decimal
 
 from django.db import connection
@@ -159,6 +160,27 @@ def application_queue(applications: QuerySet[Application], *, state: str = "") -
     if state:
         queue = queue.filter(alert_state=state)
     return queue.order_by(F("due_on").asc(nulls_last=True), "received_on", "pk")
+
+
+def application_by_number_and_suffix(number: str, suffix: str) -> Application | None:
+    """The case with this number whose applicant's phone or identity number (or credit code) ends in `suffix`.
+
+    Every candidate is compared in constant time; a suffix shorter than six characters never matches.
+    """
+    number, suffix = (number or "").strip().upper(), (suffix or "").strip().upper()
+    if not number or len(suffix) != 6:
+        return None
+    application = Application.objects.select_related("agency", "applicant").filter(number=number).first()
+    if application is None:
+        return None
+    person = application.applicant
+    candidates = [person.phone, person.id_number, person.credit_code]
+    matched = False
+    for value in candidates:
+        value = (value or "").replace(" ", "").upper()
+        if len(value) >= 6 and hmac.compare_digest(value[-6:].encode(), suffix.encode()):
+            matched = True
+    return application if matched else None
 
 
 def application_by_tracking_code(code: str) -> Application | None:

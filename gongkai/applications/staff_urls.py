@@ -6,9 +6,11 @@ app_name = "applications_staff"
 
 urlpatterns = [
     path("", staff_views.queue, name="queue"),
-    path("export.csv", staff_views.queue_export, name="export"),
+    path("export.csv", staff_views.queue_export, {"fmt": "csv"}, name="export"),
+    path("export.xlsx", staff_views.queue_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("register/", staff_views.register, name="register"),
     path("templates/", staff_views.letter_templates, name="templates"),
+    path("remedies/", staff_views.remedy_bodies, name="remedies"),
     path("templates/<str:kind>/", staff_views.letter_template_edit, name="template_edit"),
     path("templates/<str:kind>/<str:group>/", staff_views.letter_template_edit, name="template_edit_group"),
     path("<int:pk>/", staff_views.detail, name="detail"),

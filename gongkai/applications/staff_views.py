@@ -1,9 +1,7 @@
 """The back office: the work queue, registration of paper applications, the case page and its actions, letters."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.models import User
 from gongkai.accounts.staff import staff_view
+from gongkai.agencies.services import agency_set_remedy_bodies
 from gongkai.applications import forms, services
 from gongkai.applications.access import (
     HANDLING_ROLES,
@@ -29,6 +28,7 @@ from gongkai.applications.selectors import application_queue
 from gongkai.applications.views import letter_file_response
 from gongkai.core.actions import Action, ActionSet, run_action
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.spreadsheets import table_response
 from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
 
@@ -57,25 +57,22 @@ def queue(request):
 
 
 @staff_view
-def queue_export(request):
-    """The agency's cases as CSV (Excel opens it); identity numbers and phones stay masked in exports."""
+def queue_export(request, fmt: str = "csv"):
+    """The agency's cases as CSV or XLSX; identity numbers and phones stay masked in exports.
+
+    Titles are typed by applicants: `table_response` quotes any cell that would run as a formula in Excel.
+    """
     agency = request.agency
     mine = applications_visible_to(request.user).filter(agency=agency) if agency else applications_visible_to(None)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="applications.csv"'
-    response.write("\ufeff")  # a byte-order mark, so Excel reads the Chinese as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("申请编号"), _("申请人"), _("证件号码"), _("联系电话"), _("所需信息名称"), _("收到日期"), _("状态"),
-         _("答复期限"), _("办理结果"), _("办结日期")]
+    header = [_("申请编号"), _("申请人"), _("证件号码"), _("联系电话"), _("所需信息名称"), _("收到日期"), _("状态"),
+              _("答复期限"), _("办理结果"), _("办结日期")]  # fmt: skip
+    rows = (
+        [a.number, a.applicant.name, a.applicant.masked_id_number or a.applicant.credit_code,
+         a.applicant.masked_phone, a.title, str(a.received_on), a.get_status_display(), str(a.due_on or ""),
+         a.get_outcome_display(), str(a.closed_on or "")]
+        for a in mine.select_related("applicant").order_by("received_on", "pk")
     )  # fmt: skip
-    for a in mine.select_related("applicant").order_by("received_on", "pk"):
-        writer.writerow(
-            [a.number, a.applicant.name, a.applicant.masked_id_number or a.applicant.credit_code,
-             a.applicant.masked_phone, a.title, a.received_on, a.get_status_display(), a.due_on or "",
-             a.get_outcome_display(), a.closed_on or ""]
-        )  # fmt: skip
-    return response
+    return table_response(header, rows, fmt=fmt, filename="applications", sheet_title=_("依申请公开"))
 
 
 class Register(ServiceFormView):
@@ -238,6 +235,14 @@ ACTIONS = ActionSet(
             _calls(services.application_request_extension, "on", "days", "reason", "kind"),
             form=forms.ExtensionRequestForm,
             possible=_in(Status.IN_PROGRESS, Status.CONSULTING),
+        ),
+        _action(
+            "count_items",
+            gettext_lazy("登记申请件数"),
+            _calls(services.application_count_items, "items"),
+            form=forms.ItemsForm,
+            more=lambda a: {"initial": {"items": a.items}},
+            possible=lambda a: a.is_open and not a.fees.filter(method="per_item").exists(),
         ),
         _action(
             "fee_notify",
@@ -404,3 +409,31 @@ class LetterTemplateEdit(ServiceFormView):
 
 
 letter_template_edit = staff_view(LetterTemplateEdit.as_view())
+
+
+class RemedyBodies(ServiceFormView):
+    """条例 第五十一条: the agency's 复议机关 and competent court, which its reply letters name."""
+
+    form_class = forms.RemedyBodiesForm
+    template_name = "applications/staff/remedies_form.html"
+    success_message = gettext_lazy("已保存，此后出具的答复书写明行政复议机关和管辖人民法院。")
+    success_url = reverse_lazy("applications_staff:templates")
+
+    def load(self):
+        self.agency = self.request.agency
+
+    def check_access(self):
+        if self.agency is None or not letter_templates_can_edit(self.request.user, self.agency):
+            raise PermissionDenied
+
+    def get_initial(self):
+        return {
+            "reconsideration_body": self.agency.reconsideration_body,
+            "competent_court": self.agency.competent_court,
+        }
+
+    def perform(self, form):
+        return agency_set_remedy_bodies(actor=self.request.user, agency=self.agency, **form.cleaned_data)
+
+
+remedy_bodies = staff_view(RemedyBodies.as_view())

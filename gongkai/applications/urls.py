@@ -7,6 +7,7 @@ app_name = "applications"
 urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/<str:code>/letters/<int:letter_id>.<str:fmt>", views.letter_download, name="letter"),
+    path("track/<str:code>/receipt.pdf", views.receipt_download, name="receipt"),
     path("submitted/", views.submitted, name="submitted"),
     path("<slug:slug>/apply/", views.apply, name="apply"),
 ]

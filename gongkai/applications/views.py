@@ -12,10 +12,11 @@ from django_ratelimit.decorators import ratelimit
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_by_slug
-from gongkai.applications import documents, services
-from gongkai.applications.forms import OnlineApplicationForm, TrackForm
+from gongkai.applications import documents, lookups, services
+from gongkai.applications.forms import OnlineApplicationForm, TrackByNumberForm, TrackForm
 from gongkai.applications.models import LetterKind, PauseKind
-from gongkai.applications.selectors import application_by_tracking_code
+from gongkai.applications.receipt import receipt_for, receipt_pdf
+from gongkai.applications.selectors import application_by_number_and_suffix, application_by_tracking_code
 from gongkai.core.registry import portal_nav_items
 from gongkai.core.views import ServiceFormView
 
@@ -44,8 +45,8 @@ def _portal_context(agency, **extra) -> dict:
     }
 
 
-def _limited(request, agency):
-    return render(request, "applications/limited.html", _portal_context(agency), status=429)
+def _limited(request, agency, **extra):
+    return render(request, "applications/limited.html", _portal_context(agency, **extra), status=429)
 
 
 class Apply(ServiceFormView):
@@ -97,27 +98,65 @@ apply = require_http_methods(["GET", "POST"])(
 )
 
 
+def _tracking_url(request, application) -> str:
+    return request.build_absolute_uri(reverse("applications:track")) + "?code=" + application.tracking_code
+
+
 def submitted(request):
+    """The receipt (回执) page right after submitting: the facts to keep, the QR code and the PDF download."""
     from gongkai.applications.models import Application
 
     pk = request.session.get(SESSION_KEY)
     application = Application.objects.select_related("agency").filter(pk=pk).first() if pk else None
     if application is None:
         return redirect("portal:home")
-    return render(request, "applications/submitted.html", _portal_context(application.agency, application=application))
+    found = receipt_for(application, _tracking_url(request, application))
+    return render(
+        request,
+        "applications/submitted.html",
+        _portal_context(application.agency, application=application, receipt=found),
+    )
 
 
-@ratelimit(key="ip", rate=_rate, method="GET", block=False)
+def receipt_download(request, code: str):
+    """The PDF receipt, for whoever holds the tracking code (the applicant; the code is the secret)."""
+    if lookups.address_limited(request):
+        return _limited(request, None)
+    application = _by_code_or_404(request, code)
+    pdf = receipt_pdf(receipt_for(application, _tracking_url(request, application)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.number}-receipt.pdf"'
+    return response
+
+
 def track(request):
+    """The status page: by tracking code (GET), or by case number + last six of phone/identity number (POST).
+
+    Only failed look-ups count (lookups.py): per client address, and per case number for the number form;
+    a case number at its limit is refused unchecked while its tracking code keeps working.
+    """
     form = TrackForm(request.GET or None)
+    by_number = TrackByNumberForm(request.POST or None)
     application = None
-    if form.is_bound and form.is_valid():
-        if getattr(request, "limited", False):
+    if request.method == "POST":
+        if by_number.is_valid():
+            number, suffix = by_number.cleaned_data["number"], by_number.cleaned_data["suffix"]
+            if lookups.address_limited(request) or lookups.case_limited(number):
+                return _limited(request, None, by_number=True)
+            application = application_by_number_and_suffix(number, suffix)
+            if application is None:
+                lookups.record_failure(request, number)
+                by_number.add_error(None, _("申请编号与手机号码或证件号码后六位不匹配，请核对后重新输入。"))
+    elif form.is_bound and form.is_valid():
+        if lookups.address_limited(request):
             return _limited(request, None)
         application = application_by_tracking_code(form.cleaned_data["code"])
         if application is None:
+            lookups.record_failure(request)
             form.add_error("code", _("没有找到该查询码对应的申请，请核对后重新输入。"))
-    context = _portal_context(application.agency if application else None, form=form, application=application)
+    context = _portal_context(
+        application.agency if application else None, form=form, by_number=by_number, application=application
+    )
     if application is not None:
         context.update(
             letters=application.letters.filter(kind__in=PUBLIC_LETTERS),
@@ -127,13 +166,19 @@ def track(request):
     return render(request, "applications/track.html", context)
 
 
-@ratelimit(key="ip", rate=_rate, method="GET", block=False)
-def letter_download(request, code: str, letter_id: int, fmt: str):
-    if getattr(request, "limited", False):
-        return _limited(request, None)
+def _by_code_or_404(request, code: str):
+    """The case of a tracking code in a download URL; a wrong code counts as a failed look-up."""
     application = application_by_tracking_code(code)
     if application is None:
+        lookups.record_failure(request)
         raise Http404
+    return application
+
+
+def letter_download(request, code: str, letter_id: int, fmt: str):
+    if lookups.address_limited(request):
+        return _limited(request, None)
+    application = _by_code_or_404(request, code)
     letter = application.letters.filter(pk=letter_id, kind__in=PUBLIC_LETTERS).first()
     if letter is None:
         raise Http404

@@ -1,21 +1,19 @@
 """Back office: draft, review and publish concerns, consultations and surveys; moderate comments; export answers."""
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from gongkai.accounts.staff import staff_view
 from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.spreadsheets import table_response
 from gongkai.core.views import ServiceFormView
 from gongkai.participation import access, services
 from gongkai.participation.forms import (
@@ -360,37 +358,9 @@ consultation_feedback = staff_view(ConsultationFeedback.as_view())
 survey_question_add = staff_view(SurveyQuestionAdd.as_view())
 
 
-def _spreadsheet_safe(cell: str) -> str:
-    """Public free text starting with = + - @ would run as a formula in Excel; quote it (CSV injection)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 @staff_view
 def survey_export(request, pk: int, fmt: str):
     survey = access.survey_get_for_user(request.user, pk)
     header, raw = survey_export_rows(survey)
-    rows = [[_spreadsheet_safe(cell) for cell in row] for row in raw]
-    filename = f"survey-{survey.pk}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        # The byte-order mark makes Excel on Chinese Windows read the file as UTF-8.
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("答卷")
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    # Answers are public free text: table_response quotes cells that would run as formulas.
+    return table_response(header, raw, fmt=fmt, filename=f"survey-{survey.pk}", sheet_title=_("答卷"))

@@ -1,5 +1,7 @@
 """A citizen applies online, a clerk asks for a correction and replies, the citizen reads and downloads the reply."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,7 +12,10 @@ from gongkai.applications.tests.factories import resident_id
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_case_goes_from_the_online_form_to_the_reply_letter(tree, alice, plain_static, page, live_server):
+def test_a_case_goes_from_the_online_form_to_the_reply_letter(
+    tree, alice, plain_static, page, live_server, tmp_path_factory
+):
+    screenshots = tmp_path_factory.mktemp("receipt")
     failed = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
     # The citizen applies; the organisation fields are hidden for a natural person.
@@ -34,6 +39,23 @@ def test_a_case_goes_from_the_online_form_to_the_reply_letter(tree, alice, plain
     code = page.locator("#tracking-code").inner_text()
     number = page.locator("#application-number").inner_text()
     assert Application.objects.get().tracking_code == code
+    # The receipt: the QR code, the deadline's working, and the PDF to keep.
+    assert page.locator("img.receipt-qr").is_visible() and "答复期限如何计算" in page.content()
+    page.screenshot(path=str(screenshots / "receipt-desktop.png"), full_page=True)
+    with page.expect_download() as download:
+        page.locator("#receipt-pdf").click()
+    assert download.value.suggested_filename == f"{number}-receipt.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(screenshots / "receipt-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    # Without the code: the case number and the last six digits of the phone.
+    page.goto(live_server.url + "/applications/track/")
+    page.locator("summary").click()
+    page.fill("#id_number", number)
+    page.fill("#id_suffix", "512345")
+    page.locator("#track-by-number button").click()
+    assert page.locator("#application-status").inner_text() == "办理中"
 
     # The clerk finds it in the queue, asks for a correction, records it, and replies.
     page.goto(live_server.url + "/staff/login/")

@@ -93,7 +93,7 @@ def test_the_application_rate_limit_keys_on_the_real_client_not_the_proxy_or_a_f
 
 
 def test_the_tracking_lookup_limit_keys_on_the_real_client(client, prefecture, settings):
-    settings.APPLICATIONS_RATE = "2/h"
+    settings.TRACK_FAILURES_PER_ADDRESS = 2  # failed look-ups (a wrong code) are what the limit counts
     for n in range(2):
         assert (
             client.get("/applications/track/", {"code": "X" * 12}, **via_proxy(f"6.6.6.{n}, 198.51.100.7")).status_code

@@ -13,6 +13,7 @@ from gongkai.applications.services.base import (
     fee_wait_excluded,
 )
 from gongkai.applications.services.charges import (
+    application_count_items,
     application_notify_fee,
     application_record_payment,
     fee_quote,
@@ -56,6 +57,7 @@ __all__ = [
     "application_close_without_correction",
     "application_deadline",
     "application_end_consultation",
+    "application_count_items",
     "application_notify_fee",
     "application_receive_correction",
     "application_record_payment",

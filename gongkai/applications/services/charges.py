@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gongkai.applications import clock, fees
@@ -27,34 +28,67 @@ from gongkai.applications.services.base import (
     fee_wait_excluded,
 )
 from gongkai.applications.services.correspondence import _issue_letter
+from gongkai.audit.services import audited_update
 from gongkai.core.errors import IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
 
 
 # ------------------------------------------------------------------------------------------ fees
-def prior_items_this_month(application: Application) -> int:
-    """Items the same applicant asked this agency for earlier in the same calendar month (按件, cumulative)."""
+def earlier_items_this_month(application: Application) -> list[tuple[str, int]]:
+    """The same applicant's earlier applications to this agency this calendar month, with their items (件).
+
+    国办函〔2020〕109号 counts items cumulatively per applicant per natural month: the applicant is the same
+    person (identity number) or organisation (credit code); "earlier" is received earlier, or the same day and
+    registered earlier.
+    """
     person = application.applicant
     identity = {"applicant__id_number": person.id_number} if person.id_number else {}
     if person.credit_code:
         identity = {"applicant__credit_code": person.credit_code}
     if not identity:
-        return 0
+        return []
     first = application.received_on.replace(day=1)
-    return (
-        Application.objects.filter(
-            agency=application.agency, received_on__gte=first, received_on__lt=application.received_on, **identity
-        ).count()
-        + Application.objects.filter(
-            agency=application.agency, received_on=application.received_on, pk__lt=application.pk, **identity
-        ).count()
+    rows = (
+        Application.objects.filter(agency=application.agency, received_on__gte=first, **identity)
+        .filter(
+            Q(received_on__lt=application.received_on) | Q(received_on=application.received_on, pk__lt=application.pk)
+        )
+        .order_by("received_on", "pk")
+        .values_list("number", "items")
     )
+    return list(rows)
+
+
+def prior_items_this_month(application: Application) -> int:
+    """Items (件, not applications) the same applicant asked this agency for earlier this calendar month."""
+    return sum(items for _number, items in earlier_items_this_month(application))
+
+
+@transaction.atomic
+def application_count_items(*, actor, application: Application, items: int) -> Application:
+    """Record how many items (件) the application asks for, for the monthly per-item count (国办函〔2020〕109号).
+
+    An application under the free allowance gets no fee notice, yet its items count towards the applicant's
+    later applications that month; the handler records them here.
+    """
+    application = _locked(application)
+    _check_handle(actor, application)
+    if items < 1:
+        raise ValidationError({"items": _("申请件数应为正整数。")})
+    if application.fees.filter(method=FeeMethod.PER_ITEM).exists():
+        raise ValidationError({"items": _("本申请已按件发出收费通知，件数以收费通知为准，不能再修改。")})
+    audited_update(
+        application, actor=actor, verb="application.count_items", changes={"items": items},
+        agency=application.agency_id, validate=False,
+    )  # fmt: skip
+    return application
 
 
 def fee_quote(application: Application, *, method: str, quantity: int) -> tuple[fees.FeeQuote, int]:
     if method == FeeMethod.PER_ITEM:
-        prior = prior_items_this_month(application)
-        return fees.per_item_fee(items=quantity, prior_items=prior), prior
+        earlier = earlier_items_this_month(application)
+        prior = sum(items for _number, items in earlier)
+        return fees.per_item_fee(items=quantity, prior_items=prior, earlier=earlier), prior
     if method == FeeMethod.PER_PAGE:
         return fees.per_page_fee(pages=quantity), 0
     raise ValidationError({"method": _("请选择计收方式（按件或按量，二者只能选一种）。")})
@@ -86,7 +120,11 @@ def application_notify_fee(*, actor, application: Application, on: dt.date, meth
     _issue_letter(
         application, LetterKind.FEE, on, amount=quote.amount, working=quote.explain(), pay_by=f"{pay_by:%Y年%m月%d日}"
     )
-    _save_clock(actor, application, "application.fee_notify", to=Status.AWAITING_FEE, note=f"{quote.amount}元")
+    # Per item, the items counted here are this application's 件 for every later per-item notice this month.
+    also = {"items": quantity} if method == FeeMethod.PER_ITEM else None
+    _save_clock(
+        actor, application, "application.fee_notify", to=Status.AWAITING_FEE, note=f"{quote.amount}元", also=also
+    )
     applicant_notify(application, "application.fee", amount=quote.amount, pay_by=f"{pay_by:%Y年%m月%d日}")
     return fee
 

@@ -10,7 +10,14 @@ from gongkai.agencies.models import Agency
 from gongkai.applications.access import (
     letter_templates_can_edit,
 )
-from gongkai.applications.letters import DEFAULT_BODIES, render_letter
+from gongkai.applications.letters import (
+    DEFAULT_BODIES,
+    MAX_LETTER_CHARS,
+    LetterTooLong,
+    remedies_for,
+    render_letter,
+    template_problems,
+)
 from gongkai.applications.models import (
     Application,
     DeliveryMethod,
@@ -41,6 +48,9 @@ def _letter_values(application: Application, today: dt.date, **extra) -> dict:
         "form": application.get_form_wanted_display(),
         "delivery": application.get_delivery_method_display(),
         "date": f"{today:%Y年%m月%d日}",
+        "reconsideration_body": agency.reconsideration_body,
+        "competent_court": agency.competent_court,
+        "remedies": remedies_for(agency.reconsideration_body, agency.competent_court),
         **extra,
     }
 
@@ -56,9 +66,15 @@ def letter_template_body(agency: Agency, kind: str, group: str = "") -> str:
 
 
 def _issue_letter(application: Application, kind: str, on: dt.date, group: str = "", **values) -> Letter:
-    body = render_letter(
-        letter_template_body(application.agency, kind, group), _letter_values(application, on, **values)
-    )
+    try:
+        body = render_letter(
+            letter_template_body(application.agency, kind, group), _letter_values(application, on, **values)
+        )
+    except LetterTooLong as exc:
+        raise ValidationError(
+            _("生成的%(kind)s超过%(n)s字的上限，未出具：请检查该文书的模板和所填的说明。")
+            % {"kind": LetterKind(kind).label, "n": MAX_LETTER_CHARS}
+        ) from exc
     count = application.letters.filter(kind=kind).count() + 1
     return Letter.objects.create(
         application=application,
@@ -91,10 +107,13 @@ def letter_template_save(*, actor, agency: Agency, kind: str, outcome_group: str
         raise AccessDenied(_("无权修改文书模板。"))
     if (kind, outcome_group) not in DEFAULT_BODIES:
         raise ValidationError({"kind": _("没有这种文书。")})
-    try:
-        render_letter(body, {})
-    except (ValueError, IndexError) as exc:
-        raise ValidationError({"body": _("模板中的花括号不成对：%(v1)s") % {"v1": exc}}) from exc
+    # A placeholder is a bare name: no format specification, conversion or attribute/index access, which could
+    # make every later letter enormous or reach into Python objects.
+    if len(body) > MAX_LETTER_CHARS:
+        raise ValidationError({"body": _("正文模板不能超过%(n)s字。") % {"n": MAX_LETTER_CHARS}})
+    problems = template_problems(body)
+    if problems:
+        raise ValidationError({"body": problems})
     template, created = LetterTemplate.objects.get_or_create(
         agency=agency, kind=kind, outcome_group=outcome_group, defaults={"body": body}
     )

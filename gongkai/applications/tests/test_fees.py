@@ -41,3 +41,9 @@ def test_impossible_quantities_are_refused():
         per_page_fee(pages=0)
     with pytest.raises(ValueError):
         per_item_fee(items=0)
+
+
+def test_the_per_item_working_names_the_earlier_applications_it_counts():
+    text = per_item_fee(items=5, prior_items=15, earlier=[("GK-1", 15)]).explain()
+    assert "本月此前已申请15件，本次5件，为本月第16至20件" in text and "GK-1（15件）" in text
+    assert text.endswith("合计500元。")

@@ -175,3 +175,104 @@ def test_a_future_receipt_date_cannot_be_registered(tree, alice):
     with pytest.raises(ValidationError) as error:
         make_application(alice, tree["prefecture"], timezone.localdate() + dt.timedelta(days=1))
     assert "received_on" in error.value.error_dict
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    return "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
+
+
+def test_the_receipt_page_and_pdf_give_the_facts_the_deadline_working_and_a_qr_code_of_the_tracking_link(
+    client, prefecture
+):
+    import io
+
+    import segno
+    from pypdf import PdfReader
+
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    response = client.get("/applications/submitted/")
+    receipt = response.context["receipt"]
+    link = f"http://testserver/applications/track/?code={application.tracking_code}"
+    assert receipt.tracking_url == link
+    page = response.content.decode()
+    assert segno.make(link, error="m").svg_data_uri(scale=4, border=2) in page
+    assert "条例第三十一条" in page and "答复期限如何计算" in page and "接下来会怎样" in page
+    assert prefecture.office_phone in page and prefecture.office_name in page
+    assert receipt.deadline.date == application.due_on
+    pdf_url = f"/applications/track/{application.tracking_code}/receipt.pdf"
+    assert pdf_url in page
+    download = client.get(pdf_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    text = _pdf_text(download.content)
+    for fact in (application.number, application.tracking_code, prefecture.name, prefecture.office_phone):
+        assert fact.replace(" ", "") in text
+    assert "政府信息公开申请回执" in text and "答复期限如何计算" in text and "20个工作日" in text
+    assert f"{application.received_on.year}年{application.received_on.month}月{application.received_on.day}日" in text
+    assert len(PdfReader(io.BytesIO(download.content)).pages[0].images) == 1  # the QR code
+    assert client.get("/applications/track/NOSUCHCODE000000/receipt.pdf").status_code == 404
+
+
+def test_a_receipt_whose_deadline_falls_in_an_unverified_holiday_year_says_so(client, prefecture, alice, monkeypatch):
+    from gongkai.applications.tests.factories import make_application
+    from gongkai.workdays import calendar
+
+    case = make_application(alice, prefecture, dt.date(2025, 3, 3))
+    url = f"/applications/track/{case.tracking_code}/receipt.pdf"
+    assert "未经核实" not in _pdf_text(client.get(url).content)
+    # As if the holiday package did not yet cover 2025 and no administrator had recorded its notice.
+    monkeypatch.setattr(calendar, "library_covers", lambda year: year < 2025)
+    text = _pdf_text(client.get(url).content)
+    assert "未经核实" in text and "节假日安排尚未经核实" in text
+
+
+def test_a_case_is_found_by_its_number_and_the_last_six_of_the_phone_or_identity_number(client, prefecture):
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    for suffix in ("512345", resident_id(42)[-6:]):
+        page = client.post("/applications/track/", {"number": application.number.lower(), "suffix": suffix})
+        assert page.status_code == 200 and page.context["application"] == application
+        assert "办理中" in page.content.decode() and "13985512345" not in page.content.decode()
+    wrong = client.post("/applications/track/", {"number": application.number, "suffix": "000000"})
+    assert wrong.context["application"] is None and "不匹配" in wrong.content.decode()
+    short = client.post("/applications/track/", {"number": application.number, "suffix": "2345"})
+    assert short.context["by_number"].errors["suffix"] == ["请输入6位。"]
+    assert short.context["by_number"]["number"].value() == application.number  # what was typed is kept
+
+
+def test_failed_look_ups_of_one_case_number_are_refused_after_ten_while_the_tracking_code_still_works(
+    client, prefecture, settings
+):
+    settings.TRACK_FAILURES_PER_ADDRESS = 1000
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    for n in range(10):  # from ten different addresses: the limit is per case number, not per address
+        wrong = client.post(
+            "/applications/track/", {"number": application.number, "suffix": f"00000{n}"}, REMOTE_ADDR=f"10.0.0.{n}"
+        )
+        assert wrong.status_code == 200
+    eleventh = client.post("/applications/track/", {"number": application.number, "suffix": "999999"})
+    assert eleventh.status_code == 429 and "凭查询码" in eleventh.content.decode()
+    # Refused unchecked, even with the right suffix: guessing on cannot beat the limit ...
+    assert client.post("/applications/track/", {"number": application.number, "suffix": "512345"}).status_code == 429
+    # ... while the tracking code still works, and other cases are not affected.
+    by_code = client.get("/applications/track/", {"code": application.tracking_code})
+    assert by_code.status_code == 200 and by_code.context["application"] == application
+
+
+def test_successful_look_ups_and_downloads_are_not_counted_but_failures_are_per_address(client, prefecture, settings):
+    settings.TRACK_FAILURES_PER_ADDRESS = 3
+    client.post(apply_url(prefecture), form_data())
+    application = Application.objects.get()
+    for _n in range(20):  # one office address, many successful look-ups and downloads
+        assert client.get("/applications/track/", {"code": application.tracking_code}).status_code == 200
+        assert client.get(f"/applications/track/{application.tracking_code}/receipt.pdf").status_code == 200
+    for _n in range(3):
+        assert client.get("/applications/track/", {"code": "0000000000000000"}).status_code == 200
+    assert client.get("/applications/track/", {"code": application.tracking_code}).status_code == 429
+    assert client.get("/applications/track/", {"code": "0000000000000000"}, REMOTE_ADDR="10.9.9.9").status_code == 200

@@ -213,6 +213,49 @@ def test_fees_are_computed_with_their_working_paid_and_the_wait_not_counted(logi
     assert application_deadline(case).counted_days == 20 + not_counted
 
 
+def test_per_item_fees_count_the_items_of_the_applicants_earlier_applications_this_month(login, alice, prefecture):
+    same = person(id_number=resident_id(31))
+    first = make_application(alice, prefecture, days_ago(6), same)
+    second = make_application(alice, prefecture, days_ago(5), same)
+    other = make_application(alice, prefecture, days_ago(4), person(id_number=resident_id(32)))
+    if first.received_on.month != second.received_on.month:  # the count restarts each calendar month
+        Application.objects.filter(pk=first.pk).update(received_on=second.received_on)
+    client = login(alice)
+    assert act(client, first, "fee_notify", method="per_item", quantity=15).status_code == 302
+    assert Fee.objects.get(application=first).amount == 500  # items 11-15
+    first.refresh_from_db()
+    assert first.items == 15
+    assert act(client, second, "fee_notify", method="per_item", quantity=5).status_code == 302
+    fee = Fee.objects.get(application=second)
+    assert fee.prior_items == 15 and fee.amount == 500  # items 16-20, not 2-6
+    assert "第16至20件" in fee.working and f"{first.number}（15件）" in fee.working
+    letter = second.letters.get(kind="fee").body
+    assert "第16至20件，共5件 × 100元 = 500元" in letter
+    assert act(client, other, "fee_notify", method="per_item", quantity=5).status_code == 400  # its own month: free
+
+
+def test_items_of_an_application_under_the_free_allowance_count_towards_the_next_one(login, alice, prefecture):
+    same = person(id_number=resident_id(33))
+    first = make_application(alice, prefecture, days_ago(6), same)
+    second = make_application(alice, prefecture, days_ago(5), same)
+    if first.received_on.month != second.received_on.month:
+        Application.objects.filter(pk=first.pk).update(received_on=second.received_on)
+    client = login(alice)
+    assert "登记申请件数" in client.get(f"/staff/applications/{first.pk}/").content.decode()
+    assert act(client, first, "count_items", items=0).status_code == 400
+    assert act(client, first, "count_items", items=8).status_code == 302
+    first.refresh_from_db()
+    assert first.items == 8
+    assert AuditEvent.objects.filter(verb="application.count_items", object_id=str(first.pk)).exists()
+    assert act(client, second, "fee_notify", method="per_item", quantity=5).status_code == 302
+    fee = Fee.objects.get(application=second)
+    assert fee.prior_items == 8 and fee.amount == 300  # items 9-13: 9 and 10 free, 11-13 at 100
+    # Once a per-item notice has counted them, the items are fixed.
+    assert act(client, second, "count_items", items=2).status_code == 400
+    second.refresh_from_db()
+    assert second.items == 5
+
+
 def test_a_fee_under_the_free_allowance_is_refused(login, alice, case):
     response = act(login(alice), case, "fee_notify", method="per_page", quantity=30)
     assert response.status_code == 400 and "不需要收费" in response.content.decode()
@@ -326,6 +369,24 @@ def test_the_export_masks_identity_numbers_and_phones(login, alice, prefecture):
     assert "139****5678" in text and "13912345678" not in text and resident_id(9) not in text
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_the_queue_exports_quote_titles_that_would_run_as_formulas(login, alice, prefecture, start):
+    from openpyxl import load_workbook
+
+    title = f'{start}HYPERLINK("http://evil.example","点我")'
+    case = make_application(alice, prefecture, days_ago(2))
+    Application.objects.filter(pk=case.pk).update(title=title)
+    client = login(alice)
+    text = client.get("/staff/applications/export.csv").content.decode("utf-8-sig")
+    assert f"'{start}HYPERLINK" in text and f",{start}HYPERLINK" not in text
+    response = client.get("/staff/applications/export.xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="applications.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:2] == ["申请编号", "申请人"]
+    assert sheet.cell(row=2, column=5).value == "'" + title and sheet.cell(row=2, column=5).data_type == "s"
+    assert sheet.cell(row=2, column=1).value == case.number
+
+
 def test_a_closed_case_cannot_move_again():
     from gongkai.applications.models import TRANSITIONS, Status
 
@@ -346,3 +407,62 @@ def test_an_article_35_delay_is_approved_and_notified_beyond_the_20_day_extensio
     assert case.due_on == workday_calendar().add_working_days(before, 30).date
     assert "第三十五条" in case.letters.get(kind="delay").body
     assert "第三十五条" in application_deadline(case).explain()
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["{title:>50000000}", "{applicant.__class__}", "{title[0]}", "{title!r}", "{}", "{0}"]
+)
+def test_a_template_with_a_format_spec_or_attribute_access_is_refused_with_the_field_named(login, adam, placeholder):
+    client = login(adam)
+    url = "/staff/applications/templates/reply/disclosed/"
+    response = client.post(url, {"body": f"{{applicant}}：本机关同意公开{placeholder}。"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["body"]
+    assert errors[0].startswith("正文模板中的占位符") and placeholder in errors[0] and "不允许" in errors[0]
+    assert response.context["form"]["body"].value() == f"{{applicant}}：本机关同意公开{placeholder}。"
+    assert not LetterTemplate.objects.exists()
+
+
+def test_a_template_saved_before_the_rule_renders_its_format_spec_as_plain_text(login, alice, case):
+    LetterTemplate.objects.create(
+        agency=case.agency, kind="reply", outcome_group="disclosed", body="{applicant}：{title:>50000000}{x.y}"
+    )
+    assert act(login(alice), case, "reply", outcome="disclosed", detail="").status_code == 302
+    assert case.letters.get(kind="reply").body == f"{case.applicant.name}：{{title:>50000000}}{{x.y}}"
+
+
+def test_a_letter_longer_than_the_limit_is_not_issued_and_the_clerk_is_told(login, alice, case, monkeypatch):
+    from gongkai.applications import letters
+
+    monkeypatch.setattr(letters, "MAX_LETTER_CHARS", 400)
+    response = act(login(alice), case, "reply", outcome="disclosed", detail="很长的说明" * 200)
+    assert response.status_code == 400
+    assert "上限" in response.content.decode()
+    assert not case.letters.filter(kind="reply").exists()
+    case.refresh_from_db()
+    assert case.status != "replied"
+
+
+def test_reply_letters_name_the_agencys_reconsideration_body_and_court(login, adam, alice, case):
+    client = login(adam)
+    url = "/staff/applications/remedies/"
+    assert "通用表述" in client.get("/staff/applications/templates/").content.decode()
+    response = client.post(url, {"reconsideration_body": "黔东南州人民政府", "competent_court": ""})
+    assert response.status_code == 200
+    assert "一并填写" in response.context["form"].errors["competent_court"][0]
+    assert response.context["form"]["reconsideration_body"].value() == "黔东南州人民政府"
+    data = {"reconsideration_body": "黔东南州人民政府", "competent_court": "凯里市人民法院"}
+    assert client.post(url, data).status_code == 302
+    case.agency.refresh_from_db()
+    assert case.agency.competent_court == "凯里市人民法院"
+    assert AuditEvent.objects.filter(verb="agency.update", object_id=str(case.agency.pk)).exists()
+    act(login(alice), case, "reply", outcome="disclosed", detail="")
+    body = case.letters.get(kind="reply").body
+    assert "六十日内向黔东南州人民政府申请行政复议" in body and "六个月内向凯里市人民法院提起行政诉讼" in body
+    assert "依法申请行政复议" not in body
+    assert login(alice).get(url).status_code == 403
+
+
+def test_without_configured_remedy_bodies_the_reply_keeps_the_generic_sentence(login, alice, case):
+    act(login(alice), case, "reply", outcome="disclosed", detail="")
+    assert "六十日内依法申请行政复议" in case.letters.get(kind="reply").body
