@@ -97,7 +97,7 @@ def audited_update(
     """
     meta = obj._meta
     names = list(dict.fromkeys([*changes, *(fields or [])]))
-    attnames = [meta.get_field(name).attname for name in names]
+    attnames = [getattr(meta.get_field(name), "attname", name) for name in names]
     before = snapshot(obj, attnames)
     for name, value in changes.items():
         setattr(obj, name, value)

@@ -25,6 +25,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import IllegalTransition
@@ -64,7 +65,7 @@ class Action:
     form_kwargs: Callable[[Any], dict] | None = None
     allowed: Callable[[Any, Any], bool] = always
     possible: Callable[[Any], bool] = in_any_state
-    success: str = _("已保存。")
+    success: str | Promise = _("已保存。")
     url: Callable[[Any], str] | None = None
     style: str = ""
     confirm: str = ""
@@ -174,7 +175,7 @@ def run_action(
         form.add_error(None, str(exc))
     else:
         if action.success:
-            messages.success(request, action.success)
+            messages.success(request, str(action.success))
         return redirect(success_url(obj) if callable(success_url) else success_url)
     # The service ran in a transaction that rolled back; the instance may still hold what it set in memory.
     if hasattr(obj, "refresh_from_db"):
