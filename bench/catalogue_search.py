@@ -52,7 +52,8 @@ from gongkai.agencies.models import Agency  # noqa: E402
 from gongkai.catalogue import search  # noqa: E402
 from gongkai.catalogue.access import items_published  # noqa: E402
 from gongkai.catalogue.models import Item  # noqa: E402
-from gongkai.catalogue.selectors import _search_filters, catalogue_search, catalogue_search_queryset  # noqa: E402
+from gongkai.catalogue.selectors import catalogue_search, catalogue_search_queryset  # noqa: E402
+from gongkai.catalogue.selectors.search import _search_filters  # noqa: E402
 from gongkai.catalogue.services import category_tree_ensure_default  # noqa: E402
 from gongkai.catalogue.services.imports import items_import  # noqa: E402
 

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,11 +21,26 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting: one of TRUE_WORDS or FALSE_WORDS in any case, or unset/empty for the default. Anything
+    else stops the start with the variable's name, rather than reading a typo (`GONGKAI_HTTPS=ture`) as no."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"环境变量 {name} 的值 {value!r} 无法识别：开启请写 {'、'.join(TRUE_WORDS)}，关闭请写 {'、'.join(FALSE_WORDS)}"
+        f"（不区分大小写），留空则使用默认值。"
+        f" ({name}={value!r} is not a yes/no value; accepted: {', '.join(TRUE_WORDS + FALSE_WORDS)}, or empty.)"
+    )
 
 
 def env_int(name: str, default: int) -> int:

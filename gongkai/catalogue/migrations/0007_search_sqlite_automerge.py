@@ -1,14 +1,13 @@
 """SQLite: FTS5 merges the search index's segments eight at a time instead of four, for faster imports into a
-large catalogue (see search.sqlite_tune). PostgreSQL is unchanged."""
+large catalogue (docs/benchmarks.md). PostgreSQL is unchanged. Frozen: the SQL is written out here."""
 
 from django.db import migrations
 
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        from gongkai.catalogue import search
-
-        search.sqlite_tune(schema_editor)
+        for table in ("catalogue_search", "catalogue_search_title"):
+            schema_editor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 8)")  # noqa: S608 - constants
 
 
 class Migration(migrations.Migration):

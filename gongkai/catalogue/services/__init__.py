@@ -1,11 +1,12 @@
 """Every change to the catalogue. Each service checks access, validates, saves and records the audit event
 inside one transaction; the search index is written in that same transaction.
 
-Split by subject: items.py (drafting, versions, attachments, checks), review.py (三审三校, publishing,
+Split by subject: items.py (drafting, versions, attachments), checks.py (findings, overrides, rescans), review.py (三审三校, publishing,
 withdrawal, validity), configuration.py (categories, word lists, review chain, index template, guide),
 imports.py (bulk import).
 """
 
+from gongkai.catalogue.services.checks import finding_override, item_check, items_rescan
 from gongkai.catalogue.services.configuration import (
     catalogue_settings_update,
     category_create,
@@ -20,12 +21,9 @@ from gongkai.catalogue.services.configuration import (
 from gongkai.catalogue.services.items import (
     attachment_add,
     attachment_delete,
-    finding_override,
-    item_check,
     item_correct,
     item_create,
     item_update,
-    items_rescan,
 )
 from gongkai.catalogue.services.review import (
     item_approve,

@@ -42,7 +42,7 @@ from gongkai.catalogue.models import (
     format_index_number,
     normalise_document_number,
 )
-from gongkai.catalogue.services.items import text_problems, word_lists_for
+from gongkai.catalogue.selectors.checks import text_problems, word_lists_for
 from gongkai.core.bulk import insert_rows
 from gongkai.core.errors import AccessDenied
 

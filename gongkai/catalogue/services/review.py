@@ -30,7 +30,7 @@ from gongkai.catalogue.models import (
     check_item_transition,
     format_index_number,
 )
-from gongkai.catalogue.services.items import _searchable_text, item_check
+from gongkai.catalogue.services.checks import item_check
 from gongkai.core.errors import AccessDenied
 
 
@@ -175,7 +175,7 @@ def _publish(*, actor, item: Item, when: dt.datetime) -> Item:
     if not item.index_number:
         item.index_number = _next_index_number(item, when)
     item.save()
-    search.index_write([(item.pk, item.title, _searchable_text(item))])
+    search.index_write([(item.pk, item.title, search.searchable_text(item))])
     audit_record(
         actor=actor,
         verb="catalogue.item_publish",

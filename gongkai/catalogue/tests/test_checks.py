@@ -201,7 +201,7 @@ def test_the_quick_number_hint_is_in_every_text_the_personal_data_patterns_match
 
 
 def test_listed_words_are_found_whether_the_lists_come_prepared_or_plain():
-    from gongkai.catalogue.services.items import WordLists, text_problems
+    from gongkai.catalogue.selectors.checks import WordLists, text_problems
 
     words = [
         (WordListKind.SENSITIVE, "a.b(c)", ""),

@@ -119,8 +119,7 @@ def test_unpublished_items_are_not_found(prefecture, alice, reviewers):
 
 
 def test_results_come_in_pages_of_twenty(prefecture, alice, reviewers):
-    from gongkai.catalogue.search import index_write
-    from gongkai.catalogue.services.items import _searchable_text
+    from gongkai.catalogue.search import index_write, searchable_text
 
     first = publish(alice, prefecture, reviewers, title="统计公报第1期")
     for n in range(2, 26):
@@ -129,7 +128,7 @@ def test_results_come_in_pages_of_twenty(prefecture, alice, reviewers):
         copy.index_number = f"x-{n}"
         copy.title = f"统计公报第{n}期"
         copy.save()
-        index_write([(copy.pk, copy.title, _searchable_text(copy))])
+        index_write([(copy.pk, copy.title, searchable_text(copy))])
     page1 = catalogue_search(query="统计公报")
     page2 = catalogue_search(query="统计公报", page=2)
     assert (page1.total, page1.pages, len(page1.hits), len(page2.hits)) == (25, 2, 20, 5)
@@ -144,7 +143,7 @@ def _spread_catalogue(agencies, count: int, seed: int) -> list[Item]:
     from django.utils import timezone
 
     from gongkai.catalogue.models import Category
-    from gongkai.catalogue.services.items import searchable_rows
+    from gongkai.catalogue.search import searchable_rows
     from gongkai.catalogue.tests.factories import category
 
     rng = random.Random(seed)
@@ -189,7 +188,7 @@ def _expected(items, query: str, keep) -> list[int]:
 def test_pages_and_capped_totals_follow_a_plain_scan_under_every_filter(prefecture, finance, monkeypatch):
     from gongkai.catalogue.selectors import catalogue_search_ids
 
-    monkeypatch.setattr(search, "COUNT_CAP", 30)
+    monkeypatch.setattr(search.results, "COUNT_CAP", 30)
     items = _spread_catalogue([prefecture, finance], 160, seed=3)
     normative = [i for i in items if i.category.code == "normative"]
     cases = [
@@ -230,11 +229,11 @@ def test_matches_bunched_in_an_old_stretch_come_newest_first(prefecture, finance
 
     from django.utils import timezone
 
+    from gongkai.catalogue.search import searchable_rows
     from gongkai.catalogue.selectors import catalogue_search_ids
-    from gongkai.catalogue.services.items import searchable_rows
 
-    monkeypatch.setattr(search, "COUNT_CAP", 25)
-    monkeypatch.setattr(search, "PROBE_ROWS", probe_rows)
+    monkeypatch.setattr(search.results, "COUNT_CAP", 25)
+    monkeypatch.setattr(search.postgres, "PROBE_ROWS", probe_rows)
     items = _spread_catalogue([prefecture, finance], 60, seed=5)
     bunched = []
     for n in range(40):
@@ -293,7 +292,7 @@ def test_inactive_agencies_are_left_out(prefecture, finance):
 
 
 def test_the_search_page_says_when_there_are_more_results_than_it_lists(client, prefecture, monkeypatch):
-    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    monkeypatch.setattr(search.results, "COUNT_CAP", 10)
     _spread_catalogue([prefecture], 25, seed=9)
     response = client.get("/catalogue/search/", {"q": "通知"})
     text = response.content.decode()
@@ -308,9 +307,9 @@ def test_items_with_every_bigram_but_not_the_phrase_are_not_found(prefecture, mo
 
     from django.utils import timezone
 
-    from gongkai.catalogue.services.items import searchable_rows
+    from gongkai.catalogue.search import searchable_rows
 
-    monkeypatch.setattr(search, "COUNT_CAP", 12)
+    monkeypatch.setattr(search.results, "COUNT_CAP", 12)
     made = []
     for n in range(110):
         real = n < 10
@@ -373,7 +372,7 @@ def test_numbers_of_three_four_and_more_digits_match_a_plain_scan(prefecture):
 
     from django.utils import timezone
 
-    from gongkai.catalogue.services.items import searchable_rows
+    from gongkai.catalogue.search import searchable_rows
 
     texts = ["2021年工作总结", "12021号", "20210315会议", "2012年", "202号文件", "电话0855-8227803", "第2021号"]
     made = [

@@ -5,7 +5,6 @@ from django.db import transaction
 
 from gongkai.catalogue import search
 from gongkai.catalogue.access import items_published
-from gongkai.catalogue.services.items import searchable_rows
 
 
 class Command(BaseCommand):
@@ -19,5 +18,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             search.index_clear()
             for start in range(0, len(pks), options["batch"]):
-                search.index_write(searchable_rows(pks[start : start + options["batch"]]), replace=False)
+                search.index_write(search.searchable_rows(pks[start : start + options["batch"]]), replace=False)
         self.stdout.write(f"已为 {len(pks)} 条已发布信息建立检索索引")

@@ -1,0 +1,371 @@
+"""The PostgreSQL backend: a table `catalogue_search(item_id, sort_key, title, body, vec, tvec)` (schema.py).
+
+`vec` holds the distinct bigrams of the title and text, `tvec` those of the title, both without positions and
+both with the filter lexemes (agency, category, document type, validity, year, month and day of publication)
+and the trigrams and four-grams of runs of ASCII letters and digits, each with a GIN index. Vectors are
+written as tsvector literals, so no text-search parser or locale is involved. GIN answers an AND of lexemes
+exactly without reading the rows, but hands matches over unordered and cannot check adjacency, so a query's
+lexemes and filters give candidates, windows of days newest first give the order (see `Query`), and the
+normalised `title` and `body`, kept compressed in the row, verify each candidate (`strpos`) only as far as
+the page and the capped total need.
+
+The same functions as sqlite.py, chosen by index.py: `prepare`, `insert`, `remove`, `clear`,
+`set_validity` and `Query`.
+"""
+
+import datetime as dt
+import time
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+from gongkai.catalogue.search.keys import ID_BITS, day_key, time_tokens, token
+from gongkai.catalogue.search.results import SearchFilters, SearchResult, title_hits_first
+from gongkai.catalogue.search.text import ascii_grams, ascii_query_grams, bigram_string, normalise, phrase_text
+from gongkai.core.bulk import copy_rows
+
+PROBE_ROWS = 2000  # most matches a window of a year or more is read for at once (see Query._stream)
+
+
+def vector_literal(grams: str, facets: str, ascii_lexemes: set[str] = frozenset()) -> str:
+    """A tsvector literal of the distinct bigrams of a bigram string, the filter lexemes and the ASCII lexemes (all
+    letters, digits and `~`, so they need no escaping inside the quotes)."""
+    lexemes = {token for token in set(grams.split()) if len(token) == 2}
+    lexemes.update(facets.split())
+    lexemes.update(ascii_lexemes)
+    return "'" + "' '".join(lexemes) + "'"
+
+
+def prepare(title: str, body: str, day: dt.date, facets: str) -> tuple:
+    """An index row without its item id or sort key; pure computation (see `index.index_prepare`)."""
+    title_grams, body_grams = bigram_string(title), bigram_string(body)
+    title_text, body_text = normalise(title), normalise(body)
+    facets = " ".join([facets, *time_tokens(day_key(day))])
+    return (
+        day,
+        title_text,
+        title_text + "\n" + body_text,
+        vector_literal(title_grams + " " + body_grams, facets, ascii_grams(body_text, title_text)),
+        vector_literal(title_grams, facets, ascii_grams(title_text)),
+    )
+
+
+def insert(item_ids: list[int], keys: list[int], prepared: list[tuple]) -> None:
+    """COPY the entries and the index rows (vectors as tsvector literals)."""
+    copy_rows("catalogue_searchentry", ["item_id", "sort_key"], list(zip(item_ids, keys, strict=True)))
+    copy_rows(
+        "catalogue_search",
+        ["item_id", "sort_key", "title", "body", "vec", "tvec"],
+        ((pk, key, *row[1:]) for pk, key, row in zip(item_ids, keys, prepared, strict=True)),
+    )
+
+
+def remove(item_ids: list[int], keys: list[int]) -> None:
+    """The index rows of these items (their search entries are removed by the caller)."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(item_ids), 500):
+            cursor.execute(
+                "DELETE FROM catalogue_search WHERE item_id = ANY(%s::bigint[])", [item_ids[start : start + 500]]
+            )
+
+
+def clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalogue_search")
+
+
+def set_validity(item_ids: list[int], validity: str) -> None:
+    from gongkai.catalogue.models import Validity
+
+    with connection.cursor() as cursor:
+        for start in range(0, len(item_ids), 500):
+            part = item_ids[start : start + 500]
+            cursor.execute(
+                "UPDATE catalogue_search SET vec = ts_delete(vec, %(old)s::text[]) || %(new)s::tsvector,"
+                " tvec = ts_delete(tvec, %(old)s::text[]) || %(new)s::tsvector WHERE item_id = ANY(%(ids)s::bigint[])",
+                {"old": [f"vl{token(v)}" for v in Validity.values], "new": f"vl{token(validity)}", "ids": part},
+            )
+
+
+COMMON_SHARE = 0.3  # PostgreSQL: a lexeme in more than this share of the items is "common"
+COMMON_TTL = 600  # seconds a process keeps the list of common lexemes
+MOST_LEXEMES = 3  # PostgreSQL: the query's rarest lexemes that GIN is asked for, when candidates are verified
+_common: tuple[float, dict[str, float]] = (0.0, {})
+
+
+def _common_lexemes() -> dict[str, float]:
+    """The lexemes of `catalogue_search.vec` in more than COMMON_SHARE of its rows, with their shares, from the
+    statistics that ANALYZE (or autovacuum) keeps for the column; empty before the first ANALYZE."""
+    global _common
+    now = time.monotonic()
+    if now - _common[0] < COMMON_TTL:
+        return _common[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE tablename = 'catalogue_search' AND attname = 'vec' AND schemaname = current_schema()"
+        )
+        row = cursor.fetchone()
+    common = {}
+    if row and row[0]:
+        lexemes, shares = row
+        common = {x: share for x, share in zip(lexemes, shares, strict=False) if share > COMMON_SHARE}
+    _common = (now, common)
+    return common
+
+
+class Query:
+    """Title hits, then the other matches, each newest first, from GIN indexes that are never rechecked.
+
+    The vectors hold bigrams without positions (and ASCII trigrams and four-grams), plus filter lexemes, so a
+    GIN lookup is exact for the filters and for a query that is one lexeme, and a superset for a longer one;
+    candidates are then verified against the stored normalised text (every run of the query is a substring
+    of it), newest first, only as far as the page and the capped total need. GIN hands candidates over
+    unordered, so a stream asks for them one calendar window at a time, newest first (`dy`, `mo` and `yr`
+    lexemes), guided by the density of matches it has seen: a common query stops within the newest days, a
+    rare one asks for everything older after a few windows (see `_stream`).
+    """
+
+    def __init__(self, phrases: list[list[str]], filters: SearchFilters):
+        self.runs = [phrase_text(p) for p in phrases]
+        ascii_lexemes, implied = ascii_query_grams(*self.runs)
+        # A bigram inside a run of three or more ASCII letters and digits is implied by that run's trigrams or
+        # four-grams, and digits' bigrams are in nearly every item: asking GIN for them only slows the lookup.
+        text_lexemes = sorted({g for p in phrases for g in p} - implied) + sorted(ascii_lexemes)
+        # One bigram, trigram or four-gram that is the run itself: GIN's answer is then exact.
+        self.verify = len(phrases) > 1 or len(text_lexemes) > 1
+        # Candidates are verified against the text anyway, so a lexeme found in most items (工作, 20) narrows
+        # them little and is left out of the lookup, where walking its posting list costs more than the rest;
+        # when every one is common, the rarest alone.
+        # Of the rest, the MOST_LEXEMES rarest are enough to narrow them (each more costs GIN a posting list).
+        common = _common_lexemes()
+        if self.verify:
+            by_share = sorted(text_lexemes, key=lambda x: common.get(x, 0.0))
+            text_lexemes = [x for x in by_share if x not in common][:MOST_LEXEMES] or by_share[:1]
+        terms = [f"'{x}'" for x in text_lexemes]
+        if filters.agency_ids is not None:
+            terms.append("(" + " | ".join(f"'ag{pk}'" for pk in filters.agency_ids) + ")")
+        if filters.excluded_agency_ids:
+            terms.append("!(" + " | ".join(f"'ag{pk}'" for pk in filters.excluded_agency_ids) + ")")
+        if filters.category_ids is not None:
+            terms.append("(" + " | ".join(f"'ct{pk}'" for pk in filters.category_ids) + ")")
+        if filters.document_type:
+            terms.append(f"'dt{token(filters.document_type)}'")
+        if filters.validity:
+            terms.append(f"'vl{token(filters.validity)}'")
+        self.terms = terms
+        start, end = filters.published_from, filters.published_before
+        self.year_terms = []  # whole years: GIN narrows to them too, where a window names no day, month or year
+        if start and end and (start.month, start.day, end.month, end.day) == (1, 1, 1, 1):
+            self.year_terms = ["(" + " | ".join(f"'yr{y}'" for y in range(start.year, end.year)) + ")"]
+        self.low, self.high = filters.key_range()
+        self.timeline: tuple | None = None
+
+    def _span(self, cursor) -> tuple[dt.date, dt.date] | None:
+        """The newest and the oldest publication day indexed within the filters' range."""
+        if self.timeline is None:
+            cursor.execute(
+                "SELECT max(sort_key), min(sort_key) FROM catalogue_search WHERE sort_key >= %s AND sort_key < %s",
+                [self.low, self.high],
+            )
+            newest, oldest = cursor.fetchone()
+            self.timeline = () if newest is None else (
+                dt.date.fromordinal(newest >> ID_BITS), dt.date.fromordinal(oldest >> ID_BITS)
+            )  # fmt: skip
+        return self.timeline or None
+
+    @staticmethod
+    def _windows(newest: dt.date, oldest: dt.date):
+        """Calendar windows, newest first, as (lexemes, first day, day after): the newest week, the rest of its
+        month with the month before, the rest of its year, then one year at a time. Each names a few lexemes:
+        GIN checks every OR'd lexeme against every candidate of the query's own lexemes, so a window of a
+        hundred days cost more than reading all the candidates; and each window is a lookup of its own, so
+        there are few small ones."""
+        one = dt.timedelta(days=1)
+        week = [newest - n * one for n in range(7)]
+        yield [f"dy{d:%Y%m%d}" for d in week], week[-1], newest + one
+        month = newest.replace(day=1)
+        previous = (month - one).replace(day=1)
+        yield [f"mo{month:%Y%m}", f"mo{previous:%Y%m}"], previous, week[-1]
+        year = newest.replace(month=1, day=1)
+        yield [f"yr{year.year}"], year, previous
+        for y in range(year.year - 1, oldest.year - 1, -1):
+            yield [f"yr{y}"], dt.date(y, 1, 1), dt.date(y + 1, 1, 1)
+
+    @staticmethod
+    def _split(lexemes: list[str], first: dt.date, after: dt.date, months: int = 1):
+        """A window too dense to read at once, as smaller windows newest first: everything older (no lexeme) as
+        its years, a year as runs of `months` months (at most six lexemes each)."""
+        if not lexemes:
+            return [([f"yr{y}"], dt.date(y, 1, 1), dt.date(y + 1, 1, 1)) for y in range(after.year, first.year - 1, -1)]
+        year = int(lexemes[0][2:])
+        # The year's months that overlap [first, after), newest first, with the day after each.
+        spans = [(dt.date(year, m, 1), dt.date(year + m // 12, m % 12 + 1, 1)) for m in range(12, 0, -1)]
+        spans = [(start, end) for start, end in spans if start < after and end > first]
+        months = max(1, min(6, months))
+        return [
+            ([f"mo{start:%Y%m}" for start, _end in spans[n : n + months]], spans[n : n + months][-1][0], spans[n][1])
+            for n in range(0, len(spans), months)
+        ]
+
+    def _stream(self, cursor, vector: str, text: str, want: int) -> tuple[list[tuple[int, int, bool]], bool]:
+        """(sort key, item id, in title) of verified matches newest first: at least `want` if there are that
+        many, and whether they are all there are.
+
+        Window by window (see `_windows`), guided by the density of matches seen so far: while the rest of the
+        catalogue should hold many more than are still wanted, the next window; once it should hold few,
+        everything older at once, bounded by the sort key alone. A window of a year or more (a year, or
+        everything older) is read unordered and only up to a bound (`_probe`), so that matches bunched in one
+        old stretch (a year's number, a campaign's name) are never all read and sorted to show the newest few:
+        one that holds more, or that the density says would, is read in parts, newest first (everything
+        older as its years, a year as runs of months sized to what is still wanted).
+        """
+        span = self._span(cursor)
+        if span is None:
+            return [], True
+        newest, oldest = span
+        found: list[tuple[int, int, bool]] = []
+        windows = self._windows(newest, oldest)
+        parts: list[tuple[list[str], dt.date, dt.date]] = []  # a dense window's parts, newest first
+        bound = min(PROBE_ROWS, want + want // 4 + 50)
+        read_from = newest + dt.timedelta(days=1)  # windows so far cover [read_from, newest]
+        while read_from > oldest:
+            read_days = (newest - read_from).days + 1
+            # Matches per day so far, counting one more than found: none in a day's sample is not rarity.
+            rate = (len(found) + 1) / read_days if read_days > 0 else float("inf")
+            if parts:
+                window = parts.pop(0)
+            elif rate * (read_from - oldest).days <= bound / 2:
+                window = [], oldest, read_from  # everything older
+            else:
+                window = next(windows, None) or ([], oldest, read_from)
+            lexemes, first, after = window
+            first, after = max(first, oldest), min(after, read_from)
+            if first >= after:
+                continue
+            if not lexemes or lexemes[0].startswith("yr"):
+                if rate * (after - first).days > bound:
+                    still = want - len(found)
+                    parts = self._split(lexemes, first, after, months=-(-still // max(1, int(rate * 30)))) + parts
+                    continue
+                got = self._probe(cursor, vector, text, self._terms(lexemes), first, after, bound, want - len(found))
+                if got is None:
+                    parts = self._split(lexemes, first, after) + parts
+                    continue
+            else:
+                got = self._read(cursor, vector, text, self._terms(lexemes), first, after, want - len(found))
+            found += got
+            read_from = first
+            if len(found) >= want:
+                return found, False
+        return found, True
+
+    def _terms(self, lexemes: list[str]) -> list[str]:
+        """The query's terms and a window's lexemes (or the filter's whole years, for a window with none)."""
+        if not lexemes:
+            return self.terms + self.year_terms
+        return [*self.terms, "(" + " | ".join(f"'{x}'" for x in lexemes) + ")"]
+
+    def _window_sql(self, vector: str, text: str, terms: list[str], first: dt.date, after: dt.date):
+        """The SQL and parameters selecting (sort key, item id, in title) of a window's candidates, unordered;
+        "in title" says whether the title holds every run of the query.
+
+        `sort_key + 0`: never an index on the sort key here, whose walk in order would read and test every
+        row's vector; the candidates come from GIN. The title is in the row (see `schema._pg_create_table`), so it
+        is checked on the page the scan reads anyway: for the title stream that is the verification."""
+        in_title = " AND ".join(["strpos(title, %s) > 0"] * len(self.runs))
+        sql = (
+            f"SELECT sort_key, item_id, {in_title} FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
+            " AND sort_key + 0 >= %s AND sort_key + 0 < %s"
+        )
+        params = [*self.runs, " & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
+        if self.verify and text == "title":
+            sql += "".join(" AND strpos(title, %s) > 0" for _run in self.runs)
+            params += self.runs
+        return sql, params
+
+    def _checked(self, cursor, text: str, candidates: list, need: int) -> list[tuple[int, int, bool]]:
+        """The candidates (newest first) whose text holds every run of the query, checked in that order only
+        until `need` pass: the body is decompressed for the check, which costs more than finding the
+        candidate, so a window's candidates beyond what the page and the capped total need are never checked."""
+        if not (self.verify and text == "body"):
+            return candidates
+        tests = " AND ".join(["strpos(body, %s) > 0"] * len(self.runs))
+        found: list[tuple[int, int, bool]] = []
+        size = max(need + need // 4 + 20, 100)  # room for some that fail
+        for part in range(0, len(candidates), size):
+            chunk = candidates[part : part + size]
+            cursor.execute(
+                f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608
+                [[c[1] for c in chunk], *self.runs],
+            )
+            good = {row[0] for row in cursor.fetchall()}
+            found += [c for c in chunk if c[1] in good]
+            if len(found) >= need:
+                break
+        return found
+
+    def _probe(self, cursor, vector, text, terms, first, after, bound: int, need: int):
+        """The matches of a long window, newest first (at least `need` if it holds that many), or None when it
+        holds more than `bound` candidates: the scan then stops there instead of reading them all to sort
+        them."""
+        sql, params = self._window_sql(vector, text, terms, first, after)
+        cursor.execute(sql + " LIMIT %s", [*params, bound + 1])
+        candidates = cursor.fetchall()
+        if len(candidates) > bound:
+            return None
+        return self._checked(cursor, text, sorted(candidates, reverse=True), need)
+
+    def _read(self, cursor, vector, text, terms, first, after, need: int) -> list[tuple[int, int, bool]]:
+        """The newest `need` matches of a window of at most a few months (fewer if it holds fewer)."""
+        sql, params = self._window_sql(vector, text, terms, first, after)
+        sql += " ORDER BY sort_key + 0 DESC"
+        if not (self.verify and text == "body"):
+            cursor.execute(sql + " LIMIT %s", [*params, need])
+            return cursor.fetchall()
+        # The newest candidates with room for some that fail the check; only if too many fail, the rest.
+        limit = need + need // 4 + 20
+        cursor.execute(sql + " LIMIT %s", [*params, limit])
+        candidates = cursor.fetchall()
+        found = self._checked(cursor, text, candidates, need)
+        if len(found) < need and len(candidates) == limit:
+            cursor.execute(sql + " OFFSET %s", [*params, limit])
+            found += self._checked(cursor, text, cursor.fetchall(), need - len(found))
+        return found
+
+    @contextmanager
+    def _cursor(self):
+        """A cursor in a transaction where the planner may not scan the table instead of the GIN indexes.
+
+        Its estimates for a query of many lexemes (a window of days) are far too high, and a sequential scan
+        reads every row's vector out of line; the GIN indexes are always the cheaper way here.
+        """
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+            (previous, _off) = cursor.fetchone()
+            try:
+                yield cursor
+            finally:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+
+    def page(self, limit: int, offset: int, cap: int) -> SearchResult:
+        with self._cursor() as cursor:
+            matches, complete = self._stream(cursor, "vec", "body", cap + 1)
+            total, more = min(len(matches), cap), len(matches) > cap
+            if not matches or not limit or offset >= total:
+                return SearchResult([], total, more)
+            # The title hits among the newest matches are the newest title hits: if they are all the matches, or
+            # enough for the page, the title index need not be asked.
+            titles = [match for match in matches if match[2]]
+            if not complete and len(titles) < offset + limit:
+                titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
+        ids = title_hits_first([m[1] for m in titles], [m[1] for m in matches], limit, offset)
+        return SearchResult(ids, total, more)
+
+    def subquery(self) -> tuple[str, list]:
+        tests = "".join(" AND strpos(body, %s) > 0" for _run in self.runs) if self.verify else ""
+        return (
+            "SELECT item_id FROM catalogue_search WHERE vec @@ %s::tsquery AND sort_key >= %s AND sort_key < %s"  # noqa: S608
+            + tests,  # fixed parts; every value is a parameter
+            [" & ".join(self.terms + self.year_terms), self.low, self.high, *(self.runs if self.verify else [])],
+        )

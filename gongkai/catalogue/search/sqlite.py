@@ -1,0 +1,115 @@
+"""The SQLite backend: two FTS5 tables whose rowid is the sort key (schema.py), so FTS5 walks its document
+lists newest first (ORDER BY rowid DESC) and stops at the LIMIT; a year is a rowid range. The columns hold
+`bigram_string`s: the bigrams space-separated, with one-character tokens at each break, so a phrase cannot
+span a break; FTS5's `ascii` tokenizer splits on the spaces and keeps every other character. The filters are
+tokens too (`facets`), so FTS5 intersects them with the text by skipping through its document lists.
+
+The same functions as postgres.py, chosen by index.py: `prepare`, `insert`, `remove`, `clear`,
+`set_validity` and `Query`.
+"""
+
+from django.db import connection
+
+from gongkai.catalogue.search.keys import ID_MASK, entries, token
+from gongkai.catalogue.search.results import SearchFilters, SearchResult, title_hits_first
+from gongkai.catalogue.search.schema import SQLITE_TABLES
+from gongkai.catalogue.search.text import bigram_string
+from gongkai.core.bulk import insert_values
+
+
+def prepare(title: str, body: str, day, facets: str) -> tuple:
+    """An index row without its item id or sort key; pure computation (see `index.index_prepare`)."""
+    return (day, bigram_string(title), bigram_string(body), facets)
+
+
+def insert(item_ids: list[int], keys: list[int], prepared: list[tuple]) -> None:
+    with connection.cursor() as cursor:
+        insert_values(cursor, "catalogue_searchentry (item_id, sort_key)", list(zip(item_ids, keys, strict=True)))
+        insert_values(
+            cursor,
+            "catalogue_search(rowid, title, body, facets)",
+            [(key, title, body, facets) for key, (_day, title, body, facets) in zip(keys, prepared, strict=True)],
+        )
+        insert_values(
+            cursor,
+            "catalogue_search_title(rowid, title, facets)",
+            [(key, title, facets) for key, (_day, title, _body, facets) in zip(keys, prepared, strict=True)],
+        )
+
+
+def remove(item_ids: list[int], keys: list[int]) -> None:
+    """The index rows of these items (their search entries are removed by the caller)."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            for table in SQLITE_TABLES:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                    part,
+                )
+
+
+def clear() -> None:
+    with connection.cursor() as cursor:
+        for table in SQLITE_TABLES:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+
+def set_validity(item_ids: list[int], validity: str) -> None:
+    with connection.cursor() as cursor:
+        for _pk, key in entries(item_ids):
+            cursor.execute("SELECT facets FROM catalogue_search WHERE rowid = %s", [key])
+            (facets,) = cursor.fetchone()
+            tokens = [t for t in facets.split() if not t.startswith("vl")] + [f"vl{token(validity)}"]
+            for table in SQLITE_TABLES:
+                cursor.execute(f"UPDATE {table} SET facets = %s WHERE rowid = %s", [" ".join(tokens), key])  # noqa: S608
+
+
+class Query:
+    """FTS5 does it all: the match, the filters (facet tokens and a rowid range) and the order (rowid DESC).
+
+    The title tier reads its own small table: a column filter on the big one would still walk the text's
+    document lists, so a phrase common in bodies but rare in titles would cost a pass over its every match.
+    """
+
+    def __init__(self, phrases: list[list[str]], filters: SearchFilters):
+        text = " AND ".join('"' + " ".join(p) + '"' for p in phrases)
+        facets = []
+        if filters.agency_ids is not None:
+            facets.append(" OR ".join(f"ag{pk}" for pk in filters.agency_ids))
+        if filters.category_ids is not None:
+            facets.append(" OR ".join(f"ct{pk}" for pk in filters.category_ids))
+        if filters.document_type:
+            facets.append(f"dt{token(filters.document_type)}")
+        if filters.validity:
+            facets.append(f"vl{token(filters.validity)}")
+        narrowed = "".join(f" AND (facets : ({f}))" for f in facets)
+        if filters.excluded_agency_ids:
+            narrowed += " NOT (facets : (" + " OR ".join(f"ag{pk}" for pk in filters.excluded_agency_ids) + "))"
+        self.any_expr = f"(({{title body}} : ({text})){narrowed})"
+        self.title_expr = f"((title : ({text})){narrowed})"
+        self.low, self.high = filters.key_range()
+
+    def _ids(self, table: str, expression: str, limit: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid >= %s AND rowid < %s"  # noqa: S608
+                " ORDER BY rowid DESC LIMIT %s",
+                [expression, self.low, self.high, limit],
+            )
+            return [row[0] & ID_MASK for row in cursor.fetchall()]
+
+    def page(self, limit: int, offset: int, cap: int) -> SearchResult:
+        matches = self._ids("catalogue_search", self.any_expr, cap + 1)
+        total, more = min(len(matches), cap), len(matches) > cap
+        if not total or not limit or offset >= total:
+            return SearchResult([], total, more)
+        titles = self._ids("catalogue_search_title", self.title_expr, offset + limit)
+        return SearchResult(title_hits_first(titles, matches, limit, offset), total, more)
+
+    def subquery(self) -> tuple[str, list]:
+        return (
+            f"SELECT rowid & {ID_MASK} FROM catalogue_search WHERE catalogue_search MATCH %s"  # noqa: S608 - a constant
+            " AND rowid >= %s AND rowid < %s",
+            [self.any_expr, self.low, self.high],
+        )
