@@ -235,7 +235,7 @@ def catalogue_search(
         if item is None:
             continue
         meta = [item.agency.name, item.document_number, f"{timezone.localdate(item.published_at):%Y-%m-%d}"]
-        meta.append(item.category.name if item.category_id else "")
+        meta.append(item.category.name if item.category is not None else "")
         hits.append(
             SearchHit(
                 item,
