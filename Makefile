@@ -9,7 +9,7 @@ PORT ?= 8000
 .PHONY: run test test-pg lint check-migrations serve migrate demo messages clean help
 
 help:
-	@echo "make run    - install, create the database, load the demo and serve http://$(HOST):$(PORT)"
+	@echo "make run    - install, create the database, load the demo, serve http://$(HOST):$(PORT) and run the job worker"
 	@echo "make test   - install the test dependencies and run the whole test suite (SQLite)"
 	@echo "make test-pg - the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)"
 	@echo "make lint   - ruff, the missing-migrations check, the layer contracts (import-linter) and mypy"
@@ -40,8 +40,12 @@ run: migrate
 	@echo ""
 	@echo "门户网站 Portal:      http://$(HOST):$(PORT)/"
 	@echo "后台管理 Back office: http://$(HOST):$(PORT)/staff/"
+	@echo "发出的邮件 Mail sent: var/mail/ (one file per batch)"
 	@echo ""
-	GONGKAI_HTTPS=0 GONGKAI_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config config/gunicorn.py config.wsgi:application
+	PYTHONUNBUFFERED=1 GONGKAI_HTTPS=0 GONGKAI_BIND=$(HOST):$(PORT) GONGKAI_SITE_URL=$${GONGKAI_SITE_URL:-http://$(HOST):$(PORT)} \
+	GONGKAI_EMAIL_BACKEND=$${GONGKAI_EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
+	GONGKAI_SMS_BACKEND=$${GONGKAI_SMS_BACKEND:-gongkai.notices.sms.FileBackend} \
+	$(BIN)/honcho --procfile Procfile start
 
 test: $(VENV)/.test-installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -154,3 +154,49 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     # Real deployments keep Django's slow default hasher; tests create many users and need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(request):
+    """Each test starts with an empty portal page cache and slug map (ids differ from test to test).
+
+    A database cache is rolled back with the test's transaction; but tests that commit (the live server of the
+    browser tests) and the Redis or in-memory backends keep entries across tests, so those are emptied.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    from gongkai.agencies.selectors import forget_agency_slugs
+
+    marker = request.node.get_closest_marker("django_db")
+    commits = bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+    def empty():
+        forget_agency_slugs()
+        cache = caches["pages"]
+        if not isinstance(cache, DatabaseCache) or commits:
+            cache.clear()
+
+    empty()
+    yield
+    empty()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_process(settings):
+    """Huey runs tasks at once, in the test's own process (immediate mode, an in-memory queue); SMS goes to a list.
+
+    The worker tests (gongkai/jobs/tests/test_worker.py) run a real consumer on a real queue instead.
+    """
+    from huey.contrib.djhuey import HUEY
+
+    from gongkai.notices import sms
+
+    settings.SMS_BACKEND = "gongkai.notices.sms.LocmemBackend"
+    sms.outbox.clear()
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = was

@@ -63,7 +63,27 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _audit_key() -> str:
+    """The audit chain's HMAC key: from the environment, or var/audit_key, created like the secret key.
+
+    It must live outside the database: whoever can write the database but not read this key cannot recompute
+    the chain after changing an event (docs/audit.md).
+    """
+    if key := os.environ.get("GONGKAI_AUDIT_KEY"):
+        return key
+    key_file = VAR_DIR / "audit_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 SECRET_KEY = _secret_key()
+AUDIT_KEY = _audit_key()
+# Keys of earlier years, after a rotation: events keyed with them still verify. Comma-separated.
+AUDIT_OLD_KEYS = env_list("GONGKAI_AUDIT_OLD_KEYS", "")
+# The append-only file where `audit_verify --checkpoint` writes the chain's length and newest hash.
+AUDIT_CHECKPOINT_FILE = Path(env_str("GONGKAI_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")))
 DEBUG = env_bool("GONGKAI_DEBUG", False)
 ALLOWED_HOSTS = env_list("GONGKAI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", "")
@@ -75,6 +95,8 @@ INSTALLED_APPS = [
     "gongkai.workdays",
     "gongkai.agencies",
     "gongkai.accounts",
+    # The outbox of e-mail and SMS notices: below the domain apps, which write notices in their transactions.
+    "gongkai.notices",
     # Domain apps (the middle layer): see docs/architecture.md for which may read which.
     "gongkai.applications",
     "gongkai.appeals",
@@ -86,8 +108,11 @@ INSTALLED_APPS = [
     "gongkai.supervision",
     # Top layer: the annual report, the portal and back-office shells, and the demo read the domain apps.
     "gongkai.annual_reports",
+    "gongkai.jobs",
+    "gongkai.inbox",
     "gongkai.portal",
     "gongkai.backoffice",
+    "gongkai.api",
     "gongkai.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,6 +121,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # only for its vendored Swagger UI files (static/ninja/), so the API reference needs no CDN
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +138,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.audit.middleware.AuditContextMiddleware",
     "gongkai.analytics.middleware.VisitRecorderMiddleware",
+    # Inside the visit recorder, so that a page served from the cache is counted like any other.
+    "gongkai.portal.pagecache.PublicPageCacheMiddleware",
+    # Under /api/ only: rate limits, problem-details errors, ETag and conditional requests.
+    "gongkai.api.http.ApiHttpMiddleware",
     # django-axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongkai.core.context_processors.staff_nav",
+                "gongkai.inbox.context_processors.inbox",
             ],
         },
     },
@@ -170,9 +202,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production with Redis sets GONGKAI_REDIS_URL.
 REDIS_URL = env_str("GONGKAI_REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}}
+    CACHES = {
+        # Django's default of 300 entries would cull live rate-limit counters once more than 300 addresses are
+        # counted within the hour, and django-ratelimit refuses a request whose counter vanished (a 429 for a
+        # visitor within the limit).
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongkai_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongkai_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 50_000)},
+        },
+    }
+
+# The portal's anonymous pages served from the "pages" cache, invalidated by every change that can alter them
+# (gongkai/portal/pagecache.py, docs/deploy.md "Caching").
+GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
+GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 24 * 3600)
+GONGKAI_PAGE_CACHE_SEARCH_SECONDS = env_int("GONGKAI_PAGE_CACHE_SEARCH_SECONDS", 300)
+GONGKAI_PROXY_CACHE_SECONDS = env_int("GONGKAI_PROXY_CACHE_SECONDS", 0)
 
 # --- Accounts, sessions and login security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -199,7 +259,11 @@ AXES_COOLOFF_TIME = env_int("GONGKAI_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "backoffice/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0)
+# Trusted reverse proxies in front of the app; the client's address is then read from X-Forwarded-For by
+# gongkai.core.client, the only code that reads it, for lockouts, rate limits, the audit trail and statistics.
+PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.client.client_address_or_unknown"
+RATELIMIT_IP_META_KEY = "gongkai.core.client.client_address_or_unknown"
 AXES_VERBOSE = False
 
 # --- HTTPS and security headers -------------------------------------------------------------------------
@@ -209,6 +273,8 @@ HTTPS = env_bool("GONGKAI_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
+# A failed CSRF check gets a Chinese page in the site's layout with what the visitor typed, never Django's hint.
+CSRF_FAILURE_VIEW = "gongkai.portal.errors.csrf_failure"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_SSL_REDIRECT = HTTPS and env_bool("GONGKAI_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -235,8 +301,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("GONGKAI_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("GONGKAI_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Applicants' papers and appeal documents: a separate root that no web-server rule serves (gongkai.core.storage).
+PRIVATE_MEDIA_ROOT = Path(env_str("GONGKAI_PRIVATE_ROOT", str(VAR_DIR / "private")))
+# With nginx in front, the app checks access and nginx sends the file from an internal location under this
+# prefix (X-Accel-Redirect, docs/deploy.md); empty: the app sends files itself.
+FILES_ACCEL_REDIRECT_PREFIX = env_str("GONGKAI_ACCEL_REDIRECT_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "gongkai.core.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -248,13 +320,64 @@ EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("GONGKAI_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 
+# --- Notices (docs/notifications.md) ---------------------------------------------------------------------
+# `make run` sets GONGKAI_EMAIL_BACKEND to the file backend, so the notices it sends land in var/mail/.
+EMAIL_FILE_PATH = Path(env_str("GONGKAI_EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
+EMAIL_TIMEOUT = env_int("GONGKAI_EMAIL_TIMEOUT", 30)
+# SMS goes through a backend class of the same shape as Django's e-mail backends (gongkai.notices.sms).
+SMS_BACKEND = env_str("GONGKAI_SMS_BACKEND", "gongkai.notices.sms.ConsoleBackend")
+SMS_FILE_PATH = Path(env_str("GONGKAI_SMS_FILE_PATH", str(VAR_DIR / "sms")))
+# Delivery attempts before a notice is marked failed; the wait doubles after each failure, up to an hour.
+NOTICES_MAX_ATTEMPTS = env_int("GONGKAI_NOTICE_MAX_ATTEMPTS", 10)
+# How long a delivery run holds the batch it claimed (100 notices); a worker killed mid-batch leaves the unsent
+# rest to be taken again after this. Longer than a batch can take, so a slow run is never overtaken.
+NOTICES_LEASE_SECONDS = env_int("GONGKAI_NOTICE_LEASE_SECONDS", 300)
+# The public address of the portal, for links in notices (the tracking page); empty: no link.
+SITE_URL = env_str("GONGKAI_SITE_URL", "").rstrip("/")
+
+# --- Jobs (docs/jobs.md) ------------------------------------------------------------------------------
+# Huey runs the periodic jobs and delivers notices. Its queue is a SQLite file in var/ by default, so
+# `make run` needs nothing else; with GONGKAI_REDIS_URL set the queue is in Redis, shared by every worker.
+HUEY = {
+    "name": env_str("GONGKAI_JOBS_QUEUE", "gongkai"),
+    # RedisExpireHuey keeps locks as expiring keys (any Redis version), so a killed worker's lock runs out.
+    "huey_class": "huey.RedisExpireHuey" if REDIS_URL else "huey.SqliteHuey",
+    **({"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")}),
+    # Immediate mode runs a task in the calling process at once (tests; a machine without a worker).
+    "immediate": env_bool("GONGKAI_JOBS_IMMEDIATE", False),
+    "results": False,
+    # Schedules (crontab) are read in the site's time zone (TIME_ZONE, Asia/Shanghai), as docs/jobs.md lists them.
+    "utc": False,
+    "consumer": {
+        "workers": env_int("GONGKAI_JOBS_WORKERS", 2),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+        # SQLite locks cannot expire: the worker clears stale job locks when it starts (one worker per file).
+        "flush_locks": not REDIS_URL,
+    },
+}
+
 # --- Gongkai itself -------------------------------------------------------------------------------------
 # The agency whose portal is served at "/" (its short code); empty means the root of the agency tree.
 PORTAL_AGENCY = env_str("GONGKAI_PORTAL_AGENCY", "")
 # Applications: whether the wait for a fee payment is left out of the answer deadline (spec §3, unverified).
 APPLICATIONS_FEE_WAIT_EXCLUDED = env_bool("GONGKAI_FEE_WAIT_EXCLUDED", True)
+
+# Report intake (年报审查): what one uploaded report file may cost the server (docs/annual-report.md).
+ANNUAL_REPORT_INTAKE_MAX_MB = env_int("GONGKAI_REPORT_INTAKE_MAX_MB", 20)
+ANNUAL_REPORT_INTAKE_MAX_PAGES = env_int("GONGKAI_REPORT_INTAKE_MAX_PAGES", 200)
+ANNUAL_REPORT_INTAKE_MAX_ARCHIVE_FILES = env_int("GONGKAI_REPORT_INTAKE_MAX_ARCHIVE_FILES", 500)
+ANNUAL_REPORT_INTAKE_MAX_ARCHIVE_MB = env_int("GONGKAI_REPORT_INTAKE_MAX_ARCHIVE_MB", 200)
+ANNUAL_REPORT_INTAKE_MAX_SECONDS = env_int("GONGKAI_REPORT_INTAKE_MAX_SECONDS", 30)
 # Applications: per-address limit of online submissions and tracking-code look-ups (django-ratelimit syntax).
 APPLICATIONS_RATE = env_str("GONGKAI_APPLICATION_RATE", "10/h")
+
+# Open data (gongkai.api): the public API's rate limit per client address, and per API key (0 = no limit).
+API_RATE_PER_MINUTE = env_int("GONGKAI_API_RATE_PER_MINUTE", 120)
+API_KEY_RATE_PER_MINUTE = env_int("GONGKAI_API_KEY_RATE_PER_MINUTE", 0)
+# The site's public address, written into the bulk files' item links (they are made outside any request).
+SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
@@ -262,5 +385,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("GONGKAI_LOG_LEVEL", "INFO")},
     # fontTools (used by fpdf2 to subset fonts) logs every glyph at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # huey's consumer adds its own handler to the "huey" logger; not propagating keeps each line printed once.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "huey": {"level": "INFO", "propagate": False},
+    },
 }

@@ -3,9 +3,10 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 
 from gongkai.accounts.access import agencies_visible_to, user_role_summary, user_roles_in
-from gongkai.accounts.models import RoleAssignment
+from gongkai.accounts.models import Role, RoleAssignment
 from gongkai.agencies.models import Agency
 
 SESSION_KEY = "current_agency_id"
@@ -31,8 +32,29 @@ def current_agency(request) -> Agency | None:
     return choices[0] if choices else None
 
 
+def read_only_post(view):
+    """Marks a staff view whose POST changes nothing of the record (the agency switcher), open to supervisors."""
+    view.read_only_post = True
+    return view
+
+
+def acts_in_current_agency(request) -> bool:
+    """Whether the user may change things where they work: a site administrator, or an acting role there.
+
+    Supervisors read and change nothing (docs/access.md), so a user whose roles in the agency they are working
+    in are only 监督人员 (or who works in an agency they only see through a supervisor role) may not POST.
+    """
+    if request.user.is_superuser:
+        return True
+    return bool(request.agency_roles - {Role.SUPERVISOR})
+
+
 def staff_view(view):
-    """Login required; sets request.agency, request.agencies (the switcher) and request.roles."""
+    """Login required; sets request.agency, request.agencies (the switcher) and request.roles.
+
+    A POST from a user who only reads in the current agency (a supervisor) is refused with 403 here, once for
+    every staff page, before any view or service runs.
+    """
 
     @login_required
     @wraps(view)
@@ -41,6 +63,12 @@ def staff_view(view):
         request.agency = current_agency(request)
         request.roles = user_role_summary(request.user)
         request.agency_roles = user_roles_in(request.user, request.agency) if request.agency else set()
+        if (
+            request.method == "POST"
+            and not getattr(view, "read_only_post", False)
+            and not acts_in_current_agency(request)
+        ):
+            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper

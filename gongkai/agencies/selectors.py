@@ -1,5 +1,6 @@
 """Reading the agency tree."""
 
+import time
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -23,6 +24,28 @@ def agency_roots() -> QuerySet[Agency]:
 
 def agency_by_slug(slug: str) -> Agency | None:
     return Agency.objects.filter(slug=slug, is_active=True).first()
+
+
+# Slug -> agency id, per process, for a minute: the visit recorder and the page cache look it up on every hit.
+_slug_ids: dict[str, tuple[float, int | None]] = {}
+SLUG_CACHE_SECONDS = 60
+
+
+def agency_id_for_slug(slug: str) -> int | None:
+    """The id of the active agency with this slug, remembered for a minute in this process."""
+    now = time.monotonic()
+    cached = _slug_ids.get(slug)
+    if cached and now - cached[0] < SLUG_CACHE_SECONDS:
+        return cached[1]
+    agency_id = Agency.objects.filter(slug=slug, is_active=True).values_list("pk", flat=True).first()
+    if len(_slug_ids) > 10_000:
+        _slug_ids.clear()
+    _slug_ids[slug] = (now, agency_id)
+    return agency_id
+
+
+def forget_agency_slugs() -> None:
+    _slug_ids.clear()
 
 
 def agency_report_members(agency: Agency) -> list[Agency]:
@@ -64,3 +87,8 @@ def agency_tree_rows(agencies) -> list[tuple[int, Agency]]:
 
     walk(agency_tree(agencies), 0)
     return rows
+
+
+def agencies_public() -> QuerySet[Agency]:
+    """The agencies the portal shows (active ones), in tree order: what the public directory and API list."""
+    return Agency.objects.filter(is_active=True).order_by("path")

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.audit.services import audit_record, changed_fields, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
 
 EDITABLE_FIELDS = [
     "name", "short_name", "slug", "kind", "parent_id", "reports_with_id", "credit_code", "region_code",
@@ -34,23 +34,21 @@ def agency_update(*, actor, agency: Agency, **fields) -> Agency:
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"parent", "reports_with"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    before = snapshot(agency, EDITABLE_FIELDS)
     old_path = agency.path
-    for name, value in fields.items():
-        setattr(agency, name, value)
-    new_parent = agency.parent
+    new_parent = fields.get("parent", agency.parent)
     if new_parent is not None and (new_parent.pk == agency.pk or new_parent.path.startswith(old_path)):
         raise ValidationError({"parent": _("上级机关不能是本机关或其下级机关。")})
-    agency.full_clean(exclude=["path"])
-    agency.path = new_parent.path_for_child(agency.pk) if new_parent else f"{agency.pk:06d}/"
-    agency.depth = new_parent.depth + 1 if new_parent else 0
-    agency.save()
-    if agency.path != old_path:
+    # The event is filed under the agency itself; its path follows from the parent and is not an edit of its own.
+    audited_update(
+        agency, actor=actor, verb="agency.update", changes=fields, agency=agency,
+        validate=lambda changed: changed.full_clean(exclude=["path"]),
+    )  # fmt: skip
+    path = new_parent.path_for_child(agency.pk) if new_parent else f"{agency.pk:06d}/"
+    if path != old_path:
         # Moving an agency re-roots its subtree: rewrite the path prefix and depth of every descendant.
+        agency.path, agency.depth = path, new_parent.depth + 1 if new_parent else 0
+        Agency.objects.filter(pk=agency.pk).update(path=agency.path, depth=agency.depth)
         for child in Agency.objects.filter(path__startswith=old_path).exclude(pk=agency.pk):
             child_path = agency.path + child.path[len(old_path) :]
             Agency.objects.filter(pk=child.pk).update(path=child_path, depth=child_path.count("/") - 1)
-    old, new = changed_fields(before, snapshot(agency, EDITABLE_FIELDS))
-    if new:
-        audit_record(actor=actor, verb="agency.update", obj=agency, agency=agency, before=old, after=new)
     return agency

@@ -2,15 +2,14 @@
 
 import logging
 import re
-import time
 
 from django.conf import settings
 from django.db import DatabaseError
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_by_slug, agency_roots
+from gongkai.agencies.selectors import agency_id_for_slug, agency_roots, forget_agency_slugs
 from gongkai.analytics.services import hit_record
-from gongkai.audit.middleware import client_address
+from gongkai.core.client import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -32,23 +31,6 @@ def is_bot(user_agent: str) -> bool:
     return bool(BOT_PATTERN.search(user_agent))
 
 
-# Slug -> agency id, per process, for a minute: most hits would otherwise spend a query finding the agency.
-_slug_cache: dict[str, tuple[float, int | None]] = {}
-SLUG_CACHE_SECONDS = 60
-
-
-def _agency_id_by_slug(slug: str) -> int | None:
-    now = time.monotonic()
-    cached = _slug_cache.get(slug)
-    if cached and now - cached[0] < SLUG_CACHE_SECONDS:
-        return cached[1]
-    agency = agency_by_slug(slug)
-    if len(_slug_cache) > 10_000:
-        _slug_cache.clear()
-    _slug_cache[slug] = (now, agency.pk if agency else None)
-    return _slug_cache[slug][1]
-
-
 def _agency_id_for(request) -> int | None:
     if explicit := getattr(request, "analytics_agency_id", None):
         return explicit
@@ -58,10 +40,10 @@ def _agency_id_for(request) -> int | None:
         value = kwargs.get(key)
         if isinstance(value, Agency):
             return value.pk
-        if isinstance(value, str) and (agency_id := _agency_id_by_slug(value)):
+        if isinstance(value, str) and (agency_id := agency_id_for_slug(value)):
             return agency_id
     # Pages of no particular agency (the home page, the directory) belong to the portal's own agency.
-    if settings.PORTAL_AGENCY and (agency_id := _agency_id_by_slug(settings.PORTAL_AGENCY)):
+    if settings.PORTAL_AGENCY and (agency_id := agency_id_for_slug(settings.PORTAL_AGENCY)):
         return agency_id
     return agency_roots().values_list("pk", flat=True).first()
 
@@ -100,7 +82,7 @@ class VisitRecorderMiddleware:
         except DatabaseError:
             # A page must never fail because it could not be counted. The slug cache may name an agency
             # that is gone; forget it.
-            _slug_cache.clear()
+            forget_agency_slugs()
             logger.exception("could not record a portal hit")
             return response
         if RETURNING_COOKIE not in request.COOKIES:

@@ -31,11 +31,16 @@ class AnnualReportsConfig(AppConfig):
                 "annual_report.return": _("退回年度报告"),
                 "annual_report.publish": _("发布年度报告"),
                 "annual_report.correct": _("更正年度报告"),
+                "annual_report.import": _("导入年度报告"),
+                "annual_report.import_confirm": _("确认导入报告的机关和年度"),
             }
         )
         everyone = frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"})
         register_staff_nav_item(
             StaffNavItem("annual_reports", _("年度报告"), "annual_reports:list", everyone, order=80)
+        )
+        register_staff_nav_item(
+            StaffNavItem("annual_report_audit", _("年报审查"), "annual_reports:audit_overview", everyone, order=81)
         )
         register_portal_section(
             PortalSection(

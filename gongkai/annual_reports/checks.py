@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from gongkai.annual_reports.figures import ReportFigures
 from gongkai.annual_reports.structure import (
-    ORGANISATION_COLUMNS,
     SECTION1_PARTS,
+    SECTION_TITLES,
     TABLE2_COLUMN_CODES,
     TABLE2_COLUMNS,
     TABLE2_OUTCOME_CODES,
@@ -65,6 +65,44 @@ class CheckContext:
     figures: ReportFigures
     text: ReportText
     previous: ReportFigures | None = None  # last year's report, when there is one
+    # For a report read from a file (intake): each cell's state (number, blank, na, unreadable), the table
+    # layout printed (2019 / 2021), the report's year and which of the six sections the text holds.
+    imported: bool = False
+    states: dict[str, str] = field(default_factory=dict)
+    layout: str | None = None
+    year: int | None = None
+    sections_found: dict[str, bool] = field(default_factory=dict)
+
+    def value(self, address: str):
+        """A cell's value; `None` when it is blank or could not be read (only imported reports have those)."""
+        section, _, rest = address.partition(".")
+        f = self.figures
+        if section == "3":
+            row, _, col = rest.rpartition(".")
+            return f.t2(row, col).value
+        if section == "4":
+            return f.t3(rest).value
+        if section == "2":
+            return f.s2(rest).value
+        if section == "1":
+            return f.s1(rest).value
+        return f.fees_charged.value
+
+    def outcome_rows(self) -> list[str]:
+        """The rows （七）总计 adds up: the 2019 trial format has one （六）其他处理 row instead of three."""
+        if "R3.6" in self.figures.section3:
+            return [r for r in TABLE2_OUTCOME_CODES if not r.startswith("R3.6.")] + ["R3.6"]
+        return TABLE2_OUTCOME_CODES
+
+    def table2_rows(self) -> list[str]:
+        rows = [row.code for row in TABLE2_ROWS]
+        if "R3.6" in self.figures.section3:
+            rows = [r for r in rows if not r.startswith("R3.6.")]
+            rows.insert(rows.index("R3.7"), "R3.6")
+        return rows
+
+    def missing(self, addresses) -> list[str]:
+        return [a for a in addresses if self.value(a) is None]
 
 
 @dataclass(frozen=True)
@@ -75,14 +113,78 @@ class Rule:
     check: Callable[[CheckContext], list[Finding]]
 
 
+def _row_label(code: str) -> str:
+    return ROW_LABELS.get(code, "（六）其他处理" if code == "R3.6" else code)
+
+
+class _Unverified:
+    """Collects the sums a rule could not check because a cell is blank or unreadable (imported reports).
+
+    条例 does not let a blank stand for zero, so such a sum is reported as "cannot be verified" (info), and as a
+    warning only when it fails even with every blank read as 0 (a blank total whose parts are not zero).
+    """
+
+    def __init__(self, ctx: CheckContext, rule: str, what: str) -> None:
+        self.ctx, self.rule, self.what = ctx, rule, what
+        self.places: list[str] = []
+        self.cells: list[str] = []
+        self.failing: list[str] = []
+
+    def add(self, place: str, addresses, holds_as_zero: bool) -> None:
+        if self.ctx.states and all(self.ctx.states.get(a, "unreadable") == "unreadable" for a in addresses):
+            return  # nothing of it could be read: the completeness finding says the table is missing
+        self.places.append(place)
+        self.cells.extend(a for a in addresses if a not in self.cells)
+        unreadable = any(self.ctx.states.get(a) == "unreadable" for a in addresses if self.ctx.value(a) is None)
+        if not holds_as_zero and not unreadable:
+            self.failing.append(place)
+
+    def findings(self) -> list[Finding]:
+        if not self.places:
+            return []
+        out = []
+        if self.failing:
+            out.append(
+                Finding(
+                    self.rule,
+                    WARNING,
+                    _("%(what)s：%(places)s有空白单元格，无法核验；即使把空白当作0也不相符。")
+                    % {"what": self.what, "places": "、".join(self.failing)},
+                    tuple(self.cells),
+                )
+            )
+        rest = [p for p in self.places if p not in self.failing]
+        if rest:
+            shown = "、".join(rest[:6]) + (_("等%(n)s处") % {"n": len(rest)} if len(rest) > 6 else "")
+            out.append(
+                Finding(
+                    self.rule,
+                    INFO,
+                    _("%(what)s：%(places)s含空白或无法读取的单元格，无法核验。")
+                    % {"what": self.what, "places": shown},
+                    tuple(self.cells),
+                )
+            )
+        return out
+
+
+def _zero(value) -> int | Decimal:
+    return 0 if value is None else value
+
+
 # ---------------------------------------------------------------------------------------------- tables
 def _table2_balance(ctx: CheckContext) -> list[Finding]:
     """Stated in the table's corner: per column, 第一项 + 第二项 = 第三项 + 第四项."""
     findings = []
-    f = ctx.figures
+    unverified = _Unverified(ctx, "table2.balance", _("表三“第一项加第二项之和等于第三项加第四项之和”"))
     for col in TABLE2_COLUMN_CODES:
-        left = f.t2("R1", col).value + f.t2("R2", col).value
-        right = f.t2("R3.7", col).value + f.t2("R4", col).value
+        cells = (f"3.R1.{col}", f"3.R2.{col}", f"3.R3.7.{col}", f"3.R4.{col}")
+        r1, r2, r37, r4 = (ctx.value(a) for a in cells)
+        if ctx.missing(cells):
+            holds = _zero(r1) + _zero(r2) == _zero(r37) + _zero(r4)
+            unverified.add(_("“%(col)s”列") % {"col": COLUMN_LABELS[col]}, cells, holds)
+            continue
+        left, right = r1 + r2, r37 + r4
         if left != right:
             findings.append(
                 Finding(
@@ -94,71 +196,97 @@ def _table2_balance(ctx: CheckContext) -> list[Finding]:
                     )
                     % {
                         "col": COLUMN_LABELS[col],
-                        "r1": f.t2("R1", col).value,
-                        "r2": f.t2("R2", col).value,
+                        "r1": r1,
+                        "r2": r2,
                         "left": left,
-                        "r37": f.t2("R3.7", col).value,
-                        "r4": f.t2("R4", col).value,
+                        "r37": r37,
+                        "r4": r4,
                         "right": right,
                     },  # fmt: skip
-                    (f"3.R1.{col}", f"3.R2.{col}", f"3.R3.7.{col}", f"3.R4.{col}"),
+                    cells,
                 )
             )
-    return findings
+    return findings + unverified.findings()
 
 
 def _table2_outcome_sum(ctx: CheckContext) -> list[Finding]:
     findings = []
-    f = ctx.figures
+    unverified = _Unverified(ctx, "table2.outcomes", _("表三“（七）总计等于各办理结果之和”"))
+    rows = ctx.outcome_rows()
     for col in TABLE2_COLUMN_CODES:
-        parts = sum(f.t2(row, col).value for row in TABLE2_OUTCOME_CODES)
-        if parts != f.t2("R3.7", col).value:
+        cells = tuple(f"3.{row}.{col}" for row in [*rows, "R3.7"])
+        values = [ctx.value(a) for a in cells]
+        if ctx.missing(cells):
+            unverified.add(
+                _("“%(col)s”列") % {"col": COLUMN_LABELS[col]}, cells, sum(map(_zero, values[:-1])) == _zero(values[-1])
+            )
+            continue
+        parts = sum(values[:-1])
+        if parts != values[-1]:
             findings.append(
                 Finding(
                     "table2.outcomes",
                     ERROR,
                     _("表三“%(col)s”列：（七）总计为%(total)s，各办理结果相加为%(parts)s。")
-                    % {"col": COLUMN_LABELS[col], "total": f.t2("R3.7", col).value, "parts": parts},
-                    tuple(f"3.{row}.{col}" for row in [*TABLE2_OUTCOME_CODES, "R3.7"]),
+                    % {"col": COLUMN_LABELS[col], "total": values[-1], "parts": parts},
+                    cells,
                 )
             )
-    return findings
+    return findings + unverified.findings()
 
 
 def _table2_row_totals(ctx: CheckContext) -> list[Finding]:
     findings = []
-    f = ctx.figures
-    for row in TABLE2_ROWS:
-        parts = f.t2(row.code, "natural").value + sum(f.t2(row.code, c).value for c in ORGANISATION_COLUMNS)
-        if parts != f.t2(row.code, "total").value:
+    unverified = _Unverified(ctx, "table2.row_total", _("表三“总计等于自然人加五类法人或其他组织”"))
+    for row in ctx.table2_rows():
+        cells = tuple(f"3.{row}.{c}" for c in TABLE2_COLUMN_CODES)
+        values = [ctx.value(a) for a in cells]
+        if ctx.missing(cells):
+            if all(ctx.states.get(a) == "unreadable" for a in cells):
+                continue  # a row the text does not hold: the table's own finding says so
+            unverified.add(
+                _("“%(row)s”行") % {"row": _row_label(row)}, cells, sum(map(_zero, values[:-1])) == _zero(values[-1])
+            )
+            continue
+        parts = sum(values[:-1])
+        if parts != values[-1]:
             findings.append(
                 Finding(
                     "table2.row_total",
                     ERROR,
                     _("表三“%(row)s”行：总计为%(total)s，自然人与五类法人或其他组织相加为%(parts)s。")
-                    % {"row": row.label, "total": f.t2(row.code, "total").value, "parts": parts},
-                    tuple(f"3.{row.code}.{c}" for c in TABLE2_COLUMN_CODES),
+                    % {"row": _row_label(row), "total": values[-1], "parts": parts},
+                    cells,
                 )
             )
-    return findings
+    return findings + unverified.findings()
 
 
 def _table3_totals(ctx: CheckContext) -> list[Finding]:
     findings = []
-    f = ctx.figures
+    unverified = _Unverified(ctx, "table3.totals", _("表四“每组总计等于其四项之和”"))
     for total, parts in TABLE3_TOTALS.items():
-        added = sum(f.t3(code).value for code in parts)
-        if added != f.t3(total).value:
+        cells = tuple(f"4.{code}" for code in [*parts, total])
+        values = [ctx.value(a) for a in cells]
+        if ctx.missing(cells):
+            if all(ctx.states.get(a) == "unreadable" for a in cells):
+                continue
+            unverified.add(
+                _("“%(col)s”") % {"col": TABLE3_LABELS[total]}, cells, sum(map(_zero, values[:-1])) == _zero(values[-1])
+            )
+            continue
+        added = sum(values[:-1])
+        if added != values[-1]:
             findings.append(
                 Finding(
                     "table3.totals",
                     ERROR,
                     _("表四“%(col)s”为%(total)s，其四项相加为%(parts)s。")
-                    % {"col": TABLE3_LABELS[total], "total": f.t3(total).value, "parts": added},
-                    tuple(f"4.{code}" for code in [*parts, total]),
+                    % {"col": TABLE3_LABELS[total], "total": values[-1], "parts": added},
+                    cells,
                 )
             )
-    return findings
+    return findings + unverified.findings()
 
 
 def _continuity(ctx: CheckContext) -> list[Finding]:
@@ -166,8 +294,12 @@ def _continuity(ctx: CheckContext) -> list[Finding]:
     if ctx.previous is None:
         return [Finding("table2.continuity", INFO, _("没有上一年度的报告数据，未核对“上年结转”与上年“结转下年度”。"))]
     findings = []
+    unknown = []
     for col in TABLE2_COLUMN_CODES:
         now, before = ctx.figures.t2("R2", col).value, ctx.previous.t2("R4", col).value
+        if now is None or before is None:
+            unknown.append(col)
+            continue
         if now != before:
             findings.append(
                 Finding(
@@ -178,6 +310,16 @@ def _continuity(ctx: CheckContext) -> list[Finding]:
                     (f"3.R2.{col}",),
                 )
             )
+    if unknown:
+        findings.append(
+            Finding(
+                "table2.continuity",
+                INFO,
+                _("“%(cols)s”列的本年“上年结转”或上年“结转下年度”为空白或无法读取，无法核验衔接。")
+                % {"cols": "、".join(COLUMN_LABELS[c] for c in unknown)},
+                tuple(f"3.R2.{c}" for c in unknown),
+            )
+        )
     return findings
 
 
@@ -239,18 +381,23 @@ NARRATIVE_CLAIMS = [
     NarrativeClaim(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)" + _NUMBER + "件", "4.C15", gettext_lazy("复议后起诉件数")),
     NarrativeClaim(r"直接(?:提起)?(?:行政)?(?:诉讼|起诉)" + _NUMBER + "件", "4.C10", gettext_lazy("直接起诉件数")),
 ]
-_RECEIVED = re.compile(r"收到[^。；]*?申请" + _NUMBER + "件")
 
 
 def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
     """Spec §2.5 (e): numbers written in section 一 must agree with the tables and the records."""
     text = ctx.text.section1_text()
-    values = ctx.figures.values()
     findings = []
+    unverified = []
     for claim in NARRATIVE_CLAIMS:
+        # An imported report has no records behind section 一: its figures are the text itself.
+        if ctx.imported and claim.address.startswith(("1.", "6.")):
+            continue
         for match in re.finditer(claim.pattern, text):
             stated, step, approx, over = _amount(match)
-            actual = values[claim.address]
+            actual = ctx.value(claim.address)
+            if actual is None:
+                unverified.append((match.group(0), claim.address))
+                continue
             if not _agrees(stated, step, approx, over, actual):
                 findings.append(
                     Finding(
@@ -261,38 +408,19 @@ def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
                         (claim.address,),
                     )
                 )
-    f = ctx.figures
-    new, carried = f.t2("R1", "total").value, f.t2("R2", "total").value
-    for match in _RECEIVED.finditer(text):
-        stated = _amount(match)[0]
-        if stated == new:
-            continue
-        if stated == new + carried:
-            findings.append(
-                Finding(
-                    "narrative.received",
-                    WARNING,
-                    _(
-                        "正文写“%(text)s”，等于表三本年新收%(new)s件与上年结转%(carried)s件之和；"
-                        "表三“本年新收”为%(new)s件。建议写作“新收%(new)s件，上年结转%(carried)s件”。"
-                    )
-                    % {"text": match.group(0), "new": new, "carried": carried},
-                    ("3.R1.total", "3.R2.total"),
-                )
+    if unverified:
+        findings.append(
+            Finding(
+                "narrative.numbers",
+                INFO,
+                _("正文写“%(texts)s”，对应的表格单元格空白或无法读取，无法核验。")
+                % {"texts": "”“".join(t for t, _a in unverified)},
+                tuple(a for _t, a in unverified),
             )
-        else:
-            findings.append(
-                Finding(
-                    "narrative.received",
-                    ERROR,
-                    _("正文写“%(text)s”，但表三本年新收为%(new)s件（另有上年结转%(carried)s件）。")
-                    % {"text": match.group(0), "new": new, "carried": carried},
-                    ("3.R1.total",),
-                )
-            )
-    fees = Decimal(ctx.figures.fees_charged.value)
+        )
+    fees = ctx.figures.fees_charged.value
     other = ctx.text.other
-    if "未收取" in other and "处理费" in other and fees:
+    if fees is not None and "未收取" in other and "处理费" in other and Decimal(fees):
         findings.append(
             Finding(
                 "narrative.fees",
@@ -305,6 +433,8 @@ def _narrative_against_tables(ctx: CheckContext) -> list[Finding]:
 
 
 def _completeness(ctx: CheckContext) -> list[Finding]:
+    if ctx.imported:
+        return _imported_completeness(ctx)
     findings = []
     for key, title in SECTION1_PARTS:
         if not ctx.text.section1.get(key, "").strip():
@@ -334,6 +464,22 @@ def _completeness(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+def _imported_completeness(ctx: CheckContext) -> list[Finding]:
+    """条例 第五十条: the six sections. A section the text does not hold is unreadable, never zeros."""
+    findings = []
+    for number, title in SECTION_TITLES.items():
+        if not ctx.sections_found.get(number, False):
+            findings.append(
+                Finding(
+                    "completeness",
+                    WARNING,
+                    _("文本中找不到第%(n)s部分“%(title)s”，该部分按无法读取处理（不当作0）。")
+                    % {"n": "一二三四五六"[int(number) - 1], "title": title[2:]},
+                )
+            )
+    return findings
+
+
 RULES = [
     Rule(
         "table2.balance",
@@ -358,6 +504,11 @@ RULES = [
     Rule("narrative.numbers", "正文中的数字与表格和记录一致", "规范 §2.5 (e)", _narrative_against_tables),
     Rule("completeness", "各部分内容完整", "条例 第五十条；〔2021〕30号“不能遗漏”", _completeness),
 ]
+
+
+from gongkai.annual_reports import narrative_checks  # noqa: E402  (its rules use the classes above)
+
+RULES += narrative_checks.RULES
 
 
 def run_checks(ctx: CheckContext) -> list[Finding]:

@@ -201,49 +201,104 @@ def _xlsx_number(text: str):
 
 # ----------------------------------------------------------------------------------------------- PDF
 def export_pdf(doc: ReportDocument) -> bytes:
+    """The report set as an official document (GB/T 9704-2012; see gongkai/core/pdf.py and docs/annual-report.md).
+
+    Title in 2号 bold 宋体 (the free stand-in for 小标宋), body in 3号 仿宋 with a two-character indent and 禁则
+    line breaking, 一级 headings in 黑体, 二级 in 楷体, page numbers "— n —". A table starts on a new page rather
+    than leave its heading alone at the foot of one, and its heading rows repeat on every page it runs onto.
+    """
     from fpdf.fonts import FontFace
 
-    from gongkai.core.pdf import SANS, SERIF, new_pdf
+    from gongkai.core.pdf import (
+        BODY_PT,
+        FANG,
+        KAI,
+        LINE_PITCH_MM,
+        SANS,
+        SERIF,
+        TITLE,
+        TITLE_PT,
+        cjk_lines,
+        cjk_paragraph,
+        new_pdf,
+    )
 
-    pdf = new_pdf(title=doc.title, author=doc.agency)
+    pdf = new_pdf(title=doc.title, author=doc.agency, official=True)
     pdf.add_page()
-    pdf.set_font(SANS, size=20)
-    pdf.multi_cell(w=0, h=11, text=doc.title, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    # The title: centred lines broken by 禁则, then one blank line (GB/T 9704 7.3.3).
+    pdf.set_font(TITLE, size=TITLE_PT)
+    for line in cjk_lines(pdf, doc.title, width * 0.9):
+        pdf.cell(w=0, h=TITLE_PT * 0.55, text=line, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(LINE_PITCH_MM)
 
-    def body(text: str, indent: bool = True) -> None:
-        pdf.set_font(SERIF, size=13)
-        for line in _paragraphs(text):
-            pdf.multi_cell(w=0, h=8, text=("\u3000\u3000" if indent else "") + line, new_x="LMARGIN", new_y="NEXT")
+    def body(text: str, indent: int = 2) -> None:
+        pdf.set_font(FANG, size=BODY_PT)
+        for paragraph in _paragraphs(text):
+            cjk_paragraph(pdf, paragraph, indent_chars=indent)
+
+    def heading(text: str, font: str, *, room: float = 0) -> None:
+        """A heading indented two characters; `room` is what must follow it on the same page."""
+        if pdf.will_page_break(LINE_PITCH_MM + room):
+            pdf.add_page()
+        pdf.set_font(font, size=BODY_PT)
+        cjk_paragraph(pdf, text, indent_chars=2, justify=False)
 
     body(doc.preamble)
-    for _section, heading, content in doc.sections():
-        pdf.ln(2)
-        pdf.set_font(SANS, size=14)
-        pdf.multi_cell(w=0, h=9, text=heading, new_x="LMARGIN", new_y="NEXT")
+    for _section, title, content in doc.sections():
         if isinstance(content, list) and content and isinstance(content[0], tuple):
+            heading(title, SANS, room=2 * LINE_PITCH_MM)
             for subtitle, text in content:
                 if subtitle:
-                    pdf.set_font(SANS, size=13)
-                    pdf.multi_cell(w=0, h=8, text="\u3000\u3000" + subtitle, new_x="LMARGIN", new_y="NEXT")
+                    heading(subtitle, KAI, room=LINE_PITCH_MM)
                 body(text)
-        else:
-            grid: Grid = content
-            width = grid_width(grid)
-            pdf.set_font(SERIF, size=8 if width > 10 else 9)
-            # Relative column widths: table 三 gives its three label columns room; table 四 is fifteen equals.
-            col_widths = {10: [5, 6, 17] + [4] * 7, 4: [8, 6, 6, 6]}.get(width, [1] * width)
-            with pdf.table(
-                text_align="CENTER",
-                line_height=5,
-                first_row_as_headings=False,
-                col_widths=col_widths,
-            ) as table:
-                for grid_row in grid:
-                    row = table.row()
-                    for cell in grid_row:
-                        style = FontFace(family=SANS) if cell.header else None
-                        row.cell(cell.text, colspan=cell.colspan, rowspan=cell.rowspan, style=style)
+            continue
+        grid: Grid = content
+        heading(title, SANS, room=60)  # the heading and the table's first rows stay together
+        table_width = grid_width(grid)
+        size = 9 if table_width > 10 else 10.5
+        pdf.set_font(SERIF, size=size)
+        # Relative column widths: table 三 gives its three label columns room; table 四 is fifteen equals.
+        col_widths = {10: [5, 6, 17] + [4] * 7, 4: [8, 6, 6, 6]}.get(table_width, [1] * table_width)
+        heading_rows = next((n for n, row in enumerate(grid) if not all(c.header for c in row)), len(grid))
+        pdf.ln(2)
+        with pdf.table(
+            text_align="CENTER",
+            line_height=size * 0.5,
+            col_widths=col_widths,
+            first_row_as_headings=heading_rows > 0,
+            num_heading_rows=heading_rows,
+            headings_style=FontFace(family=SANS, emphasis=""),
+        ) as table:
+            for grid_row in grid:
+                row = table.row()
+                for cell in grid_row:
+                    style = FontFace(family=SANS) if cell.header else None
+                    row.cell(cell.text, colspan=cell.colspan, rowspan=cell.rowspan, style=style)
+        pdf.ln(LINE_PITCH_MM / 2)
     for date, note in doc.corrections:
-        body(f"更正说明（{date}）：{note}", indent=False)
+        body(f"更正说明（{date}）：{note}", indent=0)
     return bytes(pdf.output())
+
+
+# ------------------------------------------------------------------------------------------ downloads
+def download_formats() -> dict[str, tuple]:
+    """fmt -> (renderer, content type, label) for the portal's download links, in the order they are offered."""
+    return {
+        "pdf": (export_pdf, "application/pdf", "PDF"),
+        "docx": (export_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)"),
+        "xlsx": (export_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)"),
+        "json": (export_json, "application/json; charset=utf-8", "JSON"),
+    }
+
+
+def attachment_header(title: str, fallback: str) -> str:
+    """Content-Disposition with the Chinese file name (RFC 6266 / RFC 5987 `filename*`) and an ASCII fallback.
+
+    The title is the report's own ("…2024年政府信息公开工作年度报告.pdf"), so a saved file says what it is; the
+    ASCII `filename` is for the few clients that do not read `filename*`.
+    """
+    from urllib.parse import quote
+
+    safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|\r\n')
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(safe, safe='')}"

@@ -64,17 +64,28 @@ def draft_section1(figures: ReportFigures, *, agency_name: str, year: int) -> di
 
     management = "加强常态化监测和信息发布审核，严格执行“三审三校”制度，防止泄露个人信息和出现错敏信息。"
 
-    platform = (
-        f"{year}年政府网站总访问量达到{wan(n('site_visits'))}次，总浏览量{wan(n('site_page_views'))}次，"
-        f"日均访客量{n('daily_visitors')}人，新访客数{wan(n('new_visitors'))}人。"
-    )
-    if n("wechat_subscribers") or n("weibo_followers"):
-        platform += (
-            f"依托政务新媒体矩阵及时发布民生信息，微信公众号订阅数约{wan(n('wechat_subscribers'))}个、"
-            f"政务微博关注量约{wan(n('weibo_followers'))}个。"
-        )
+    # A zero is never written as an achievement ("总访问量达到0次", rule narrative.zero_achievement): a figure
+    # that is zero is left out, and a sentence with nothing left is not written.
+    visits = [
+        (f"政府网站总访问量达到{wan(n('site_visits'))}次", n("site_visits")),
+        (f"总浏览量{wan(n('site_page_views'))}次", n("site_page_views")),
+        (f"日均访客量{n('daily_visitors')}人", n("daily_visitors")),
+        (f"新访客数{wan(n('new_visitors'))}人", n("new_visitors")),
+    ]
+    shown = [phrase for phrase, value in visits if value]
+    platform = f"{year}年" + "，".join(shown) + "。" if shown else ""
+    media = [
+        (f"微信公众号订阅数约{wan(n('wechat_subscribers'))}个", n("wechat_subscribers")),
+        (f"政务微博关注量约{wan(n('weibo_followers'))}个", n("weibo_followers")),
+    ]
+    shown_media = [phrase for phrase, value in media if value]
+    if shown_media:
+        platform += "依托政务新媒体矩阵及时发布民生信息，" + "、".join(shown_media) + "。"
+    if not platform:
+        platform = "依托政府网站和政务新媒体及时发布政府信息，做好平台日常运维和安全保障。"
 
-    supervision = f"组织开展政务公开业务培训{n('training_sessions')}期，加强对下级政府网站及政务新媒体的检查，发现问题及时核查、反馈、整改。"
+    training = f"组织开展政务公开业务培训{n('training_sessions')}期，" if n("training_sessions") else ""
+    supervision = f"{training}加强对下级政府网站及政务新媒体的检查，发现问题及时核查、反馈、整改。"
     return {
         "proactive": proactive,
         "on_application": on_application,

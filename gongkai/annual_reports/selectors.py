@@ -47,7 +47,24 @@ def report_previous_figures(report: AnnualReport) -> ReportFigures | None:
     previous = AnnualReport.objects.filter(agency=report.agency, year=report.year - 1, scope=report.scope).first()
     if previous is not None:
         return report_figures(previous)
+    from gongkai.annual_reports.intake_selectors import imported_figures
+
+    imported = imported_figures(agency=report.agency, year=report.year - 1)
+    if imported is not None and report.scope == ReportScope.AGENCY:
+        return imported
     return compile_applications_table(agencies=report_agencies(report.agency, report.scope), year=report.year - 1)
+
+
+def previous_year_figures(agency: Agency, year: int) -> ReportFigures | None:
+    """The figures of the agency's report for the year before `year`: its report made here (frozen if approved),
+    or else the latest version of an imported report, so an agency new to the platform is checked against its
+    last published report. `None` when there is neither."""
+    previous = AnnualReport.objects.filter(agency=agency, year=year - 1, scope=ReportScope.AGENCY).first()
+    if previous is not None:
+        return report_figures(previous)
+    from gongkai.annual_reports.intake_selectors import imported_figures
+
+    return imported_figures(agency=agency, year=year - 1)
 
 
 def report_check(report: AnnualReport, figures: ReportFigures | None = None) -> list[Finding]:

@@ -12,11 +12,12 @@ from gongkai.accounts.access import user_has_role
 from gongkai.accounts.models import Role
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_report_name
-from gongkai.annual_reports.models import AnnualReport, ReportCorrection, ReportScope, ReportStatus
+from gongkai.annual_reports.models import REPORT_TRANSITIONS, AnnualReport, ReportCorrection, ReportScope, ReportStatus
 from gongkai.annual_reports.narrative import draft_section1, draft_section6
 from gongkai.annual_reports.selectors import report_check, report_figures_compile
-from gongkai.audit.services import audit_record, changed_fields, snapshot
+from gongkai.audit.services import audit_record, audited_update
 from gongkai.core.errors import AccessDenied, IllegalTransition
+from gongkai.core.workflow import move
 
 TEXT_FIELDS = [
     "title", "preamble", "proactive", "on_application", "management", "platform", "supervision", "problems",
@@ -29,13 +30,14 @@ def _require(actor, agency: Agency, *roles: str) -> None:
         raise AccessDenied(_("您在该机关没有执行此操作的角色。"))
 
 
-def _move(report: AnnualReport, status: str) -> None:
-    if not report.can_move_to(status):
-        raise IllegalTransition(
-            _("年度报告不能从“%(old)s”变为“%(new)s”。")
-            % {"old": report.get_status_display(), "new": ReportStatus(status).label}
-        )
-    report.status = status
+def _move(report: AnnualReport, status: str, *, actor, verb: str, note: str = "", **also) -> None:
+    move(report, status, transitions=REPORT_TRANSITIONS, actor=actor, verb=verb, also=also, note=note)
+
+
+def _save_snapshot(report: AnnualReport, figures) -> None:
+    """Freeze (or thaw, with None) the figures. Kept out of the audit event: the figures are the records'."""
+    report.snapshot = figures
+    report.save(update_fields=["snapshot"])
 
 
 def default_preamble(agency: Agency, year: int) -> str:
@@ -90,14 +92,7 @@ def annual_report_update_text(*, actor, report: AnnualReport, **fields) -> Annua
     unknown = set(fields) - set(TEXT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    before = snapshot(report, TEXT_FIELDS)
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.full_clean()
-    report.save()
-    old, new = changed_fields(before, snapshot(report, TEXT_FIELDS))
-    if new:
-        audit_record(actor=actor, verb="annual_report.edit", obj=report, agency=report.agency, before=old, after=new)
+    audited_update(report, actor=actor, verb="annual_report.edit", changes=fields)
     return report
 
 
@@ -108,11 +103,7 @@ def annual_report_review(*, actor, report: AnnualReport) -> AnnualReport:
     errors = [f for f in report_check(report) if f.severity == "error"]
     if errors:
         raise ValidationError(_("报告未通过勾稽关系检查，不能提交审核：%(first)s") % {"first": errors[0].message})
-    _move(report, ReportStatus.REVIEWED)
-    report.save()
-    audit_record(
-        actor=actor, verb="annual_report.review", obj=report, agency=report.agency, after={"status": report.status}
-    )
+    _move(report, ReportStatus.REVIEWED, actor=actor, verb="annual_report.review")
     return report
 
 
@@ -120,17 +111,13 @@ def annual_report_review(*, actor, report: AnnualReport) -> AnnualReport:
 def annual_report_approve(*, actor, report: AnnualReport) -> AnnualReport:
     """The approver signs off; the figures are frozen from this moment."""
     _require(actor, report.agency, Role.APPROVER)
-    _move(report, ReportStatus.APPROVED)
+    REPORT_TRANSITIONS.check(report, ReportStatus.APPROVED)
     figures = report_figures_compile(agency=report.agency, year=report.year, scope=report.scope)
     errors = [f for f in report_check(report, figures) if f.severity == "error"]
     if errors:
         raise ValidationError(_("报告未通过勾稽关系检查，不能批准：%(first)s") % {"first": errors[0].message})
-    report.snapshot = figures.to_json()
-    report.approved_at = timezone.now()
-    report.save()
-    audit_record(
-        actor=actor, verb="annual_report.approve", obj=report, agency=report.agency, after={"status": report.status}
-    )
+    _save_snapshot(report, figures.to_json())
+    _move(report, ReportStatus.APPROVED, actor=actor, verb="annual_report.approve", approved_at=timezone.now())
     return report
 
 
@@ -140,11 +127,8 @@ def annual_report_return(*, actor, report: AnnualReport, reason: str) -> AnnualR
     _require(actor, report.agency, Role.REVIEWER, Role.APPROVER)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写退回原因。")})
-    _move(report, ReportStatus.DRAFT)
-    report.snapshot = None
-    report.approved_at = None
-    report.save()
-    audit_record(actor=actor, verb="annual_report.return", obj=report, agency=report.agency, note=reason)
+    _move(report, ReportStatus.DRAFT, actor=actor, verb="annual_report.return", note=reason, approved_at=None)
+    _save_snapshot(report, None)
     return report
 
 
@@ -155,13 +139,8 @@ def annual_report_publish(*, actor, report: AnnualReport, at=None) -> AnnualRepo
     `at` backdates the publication when history is loaded (the demo); staff always publish now.
     """
     _require(actor, report.agency, Role.APPROVER, Role.AGENCY_ADMIN)
-    _move(report, ReportStatus.PUBLISHED)
-    report.published_at = at or timezone.now()
-    report.save()
+    _move(report, ReportStatus.PUBLISHED, actor=actor, verb="annual_report.publish", published_at=at or timezone.now())
     _list_in_catalogue(actor, report)
-    audit_record(
-        actor=actor, verb="annual_report.publish", obj=report, agency=report.agency, after={"status": report.status}
-    )
     return report
 
 
@@ -203,20 +182,24 @@ def annual_report_correct(*, actor, report: AnnualReport, note: str, **text_fiel
     unknown = set(text_fields) - set(TEXT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    before_text = snapshot(report, TEXT_FIELDS)
     correction = ReportCorrection(report=report, note=note, snapshot_before=report.snapshot or {}, created_by=actor)
-    for name, value in text_fields.items():
-        setattr(report, name, value)
     figures = report_figures_compile(agency=report.agency, year=report.year, scope=report.scope)
-    errors = [f for f in report_check(report, figures) if f.severity == "error"]
-    if errors:
-        raise ValidationError(_("更正后的报告未通过勾稽关系检查：%(first)s") % {"first": errors[0].message})
-    report.snapshot = figures.to_json()
-    report.full_clean()
-    report.save()
-    correction.save()
-    old, new = changed_fields(before_text, snapshot(report, TEXT_FIELDS))
-    audit_record(
-        actor=actor, verb="annual_report.correct", obj=report, agency=report.agency, before=old, after=new, note=note
+
+    def validate(corrected: AnnualReport) -> None:
+        errors = [f for f in report_check(corrected, figures) if f.severity == "error"]
+        if errors:
+            raise ValidationError(_("更正后的报告未通过勾稽关系检查：%(first)s") % {"first": errors[0].message})
+        corrected.full_clean()
+
+    audited_update(
+        report,
+        actor=actor,
+        verb="annual_report.correct",
+        changes=text_fields,
+        validate=validate,
+        note=note,
+        always=True,
     )
+    _save_snapshot(report, figures.to_json())
+    correction.save()
     return correction

@@ -1,12 +1,11 @@
 """Back office: list, create, edit, check, review, approve, publish, correct, drill down, export, roll-up status."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.access import agencies_visible_to, user_has_role
@@ -27,7 +26,9 @@ from gongkai.annual_reports.selectors import (
     reports_visible_to,
     rollup_status,
 )
-from gongkai.core.errors import IllegalTransition
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.params import query_year
+from gongkai.core.views import RecordFormView, ServiceFormView
 
 EXPORTS = {
     "docx": (export_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -37,58 +38,86 @@ EXPORTS = {
 }
 
 
-@staff_view
-def report_list(request):
+def _has_role(*roles):
+    return lambda user, report: user_has_role(user, report.agency, *roles)
+
+
+def _in(*statuses):
+    return lambda report: report.status in statuses
+
+
+def _detail_url(report) -> str:
+    return reverse("annual_reports:detail", args=[report.pk])
+
+
+def _step(name, label, service, roles, statuses, success, **more):
+    return Action(
+        name, label, call_service(service, "report"), allowed=_has_role(*roles), possible=_in(*statuses),
+        success=success, **more,
+    )  # fmt: skip
+
+
+# The workflow of a report (条例 第四十九条): a reviewer confirms the draft, the approver freezes the figures and
+# publishes; a reviewed or approved report can go back to draft with a reason; a published one is corrected.
+REPORT_ACTIONS = ActionSet(
+    [
+        _step("review", _("审核通过"), services.annual_report_review, [Role.REVIEWER], [ReportStatus.DRAFT],
+              _("已完成：审核。")),
+        _step("approve", _("批准并冻结数据"), services.annual_report_approve, [Role.APPROVER], [ReportStatus.REVIEWED],
+              _("已完成：批准，数据已冻结。")),
+        _step("publish", _("发布到门户网站"), services.annual_report_publish, [Role.APPROVER, Role.AGENCY_ADMIN],
+              [ReportStatus.APPROVED], _("已完成：发布。")),
+        _step("return", _("退回"), services.annual_report_return, [Role.REVIEWER, Role.APPROVER],
+              [ReportStatus.REVIEWED, ReportStatus.APPROVED], _("已退回草稿。"), form=ReasonForm, style="danger"),
+        _step("correct", _("更正并重新发布"), services.annual_report_correct, [Role.APPROVER], [ReportStatus.PUBLISHED],
+              _("已更正并重新发布。"), form=CorrectionForm),
+    ],
+    url_name="annual_reports:transition",
+)  # fmt: skip
+
+
+def _list_context(request) -> dict:
     reports = reports_visible_to(request.user)
     if request.agency is not None and request.GET.get("scope") != "all":
         reports = reports.filter(agency=request.agency)
+    return {"reports": reports}
+
+
+@staff_view
+def report_list(request):
     form = ReportCreateForm(initial={"year": timezone.localdate().year - 1})
-    return render(request, "annual_reports/staff/list.html", {"reports": reports, "form": form})
+    return render(request, "annual_reports/staff/list.html", {**_list_context(request), "form": form})
 
 
-@require_POST
-@staff_view
-def report_create(request):
-    form = ReportCreateForm(request.POST)
-    if request.agency is None:
-        raise Http404
-    if form.is_valid():
-        try:
-            report = services.annual_report_create(
-                actor=request.user,
-                agency=request.agency,
-                year=form.cleaned_data["year"],
-                scope=form.cleaned_data["scope"],
-            )
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        else:
-            messages.success(request, _("已生成年度报告草稿，请核对数据并修改正文。"))
-            return redirect("annual_reports:detail", pk=report.pk)
-    else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}：{'；'.join(errors)}")
-    return redirect("annual_reports:list")
+class ReportCreate(ServiceFormView):
+    """Posted from the list page; a refused or invalid request shows the list again with the form's errors."""
+
+    form_class = ReportCreateForm
+    template_name = "annual_reports/staff/list.html"
+    success_message = _("已生成年度报告草稿，请核对数据并修改正文。")
+
+    def check_access(self) -> None:
+        if self.request.agency is None:
+            raise Http404
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**_list_context(self.request), **kwargs)
+
+    def perform(self, form):
+        return services.annual_report_create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return _detail_url(self.result)
 
 
-@staff_view
-def report_detail(request, pk: int):
-    report = report_get_for_user(request.user, pk)
+report_create = require_POST(staff_view(ReportCreate.as_view()))
+
+
+def _report_page(request, report, *, bound=None, status=200):
     figures = report_figures(report)
     findings = report_check(report, figures)
     flagged = {address for finding in findings if finding.severity != "info" for address in finding.cells}
-    can = {
-        "edit": report.status == ReportStatus.DRAFT and user_has_role(request.user, report.agency),
-        "review": report.status == ReportStatus.DRAFT and user_has_role(request.user, report.agency, Role.REVIEWER),
-        "approve": report.status == ReportStatus.REVIEWED and user_has_role(request.user, report.agency, Role.APPROVER),
-        "return": report.status in (ReportStatus.REVIEWED, ReportStatus.APPROVED)
-        and user_has_role(request.user, report.agency, Role.REVIEWER, Role.APPROVER),
-        "publish": report.status == ReportStatus.APPROVED
-        and user_has_role(request.user, report.agency, Role.APPROVER, Role.AGENCY_ADMIN),
-        "correct": report.status == ReportStatus.PUBLISHED
-        and user_has_role(request.user, report.agency, Role.APPROVER),
-    }
+    actions = REPORT_ACTIONS.available(request.user, report, bound=bound)
     return render(
         request,
         "annual_reports/staff/detail.html",
@@ -99,53 +128,48 @@ def report_detail(request, pk: int):
             "flagged": flagged,
             "differences": report_differences(report),
             "cell_url": reverse("annual_reports:cell", args=[report.pk, "ADDRESS"]),
-            "can": can,
-            "reason_form": ReasonForm(),
-            "correction_form": CorrectionForm(),
+            "can_edit": report.status == ReportStatus.DRAFT and user_has_role(request.user, report.agency),
+            "buttons": [a for a in actions if not a.has_fields],
+            "forms": [a for a in actions if a.has_fields],
         },
+        status=status,
     )
 
 
 @staff_view
-def report_edit(request, pk: int):
-    report = report_get_for_user(request.user, pk)
-    if not user_has_role(request.user, report.agency):
-        raise PermissionDenied
-    form = ReportTextForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.annual_report_update_text(actor=request.user, report=report, **form.cleaned_data)
-        except IllegalTransition as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("正文已保存。"))
-            return redirect("annual_reports:detail", pk=report.pk)
-    return render(request, "annual_reports/staff/edit.html", {"report": report, "form": form})
+def report_detail(request, pk: int):
+    return _report_page(request, report_get_for_user(request.user, pk))
+
+
+class ReportEdit(RecordFormView):
+    form_class = ReportTextForm
+    template_name = "annual_reports/staff/edit.html"
+    success_message = _("正文已保存。")
+
+    def get_record(self, pk: int):
+        return report_get_for_user(self.request.user, pk)
+
+    def may_edit(self, user, agency) -> bool:
+        return user_has_role(user, agency)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.record, **kwargs)
+
+    def perform(self, form):
+        return services.annual_report_update_text(actor=self.request.user, report=self.record, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return _detail_url(self.record)
+
+
+report_edit = staff_view(ReportEdit.as_view())
 
 
 @require_POST
 @staff_view
 def report_transition(request, pk: int, action: str):
     report = report_get_for_user(request.user, pk)
-    try:
-        if action == "review":
-            services.annual_report_review(actor=request.user, report=report)
-        elif action == "approve":
-            services.annual_report_approve(actor=request.user, report=report)
-        elif action == "publish":
-            services.annual_report_publish(actor=request.user, report=report)
-        elif action == "return":
-            services.annual_report_return(actor=request.user, report=report, reason=request.POST.get("reason", ""))
-        elif action == "correct":
-            services.annual_report_correct(actor=request.user, report=report, note=request.POST.get("note", ""))
-        else:
-            raise Http404
-    except (ValidationError, IllegalTransition) as exc:
-        for error in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, error)
-    else:
-        messages.success(request, _("已完成：%(status)s。") % {"status": report.get_status_display()})
-    return redirect("annual_reports:detail", pk=report.pk)
+    return run_action(request, REPORT_ACTIONS, action, report, page=_report_page, success_url=_detail_url)
 
 
 @staff_view
@@ -190,10 +214,7 @@ def report_rollup_status(request):
         raise Http404
     if not (user_has_role(request.user, request.agency) or Role.SUPERVISOR in request.roles):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year - 1))
-    except ValueError:
-        year = timezone.localdate().year - 1
+    year = query_year(request, default=timezone.localdate().year - 1)
     rows = rollup_status(agency=request.agency, year=year, today=timezone.localdate())
     rollup = reports_visible_to(request.user).filter(agency=request.agency, year=year, scope=ReportScope.ROLLUP).first()
     return render(

@@ -63,6 +63,11 @@ class LawsuitProgressForm(forms.ModelForm):
             ["served_on", "defence_sent_on", "hearing_on", "judgment_on", "appealed_on", "appeal_decided_on"], DATE
         ) | {"judgment_summary": forms.Textarea(attrs={"rows": 3})}
 
+    def clean(self):
+        """Only what the clerk changed goes to the service: the form starts from the case's stored values."""
+        cleaned = super().clean()
+        return {name: cleaned[name] for name in self.changed_data if name in cleaned}
+
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("文书名称"), max_length=200)

@@ -9,6 +9,8 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.storage import private_storage
+
 
 class ReportColumn(models.TextChoices):
     """The four result columns of the annual report's table 四 (spec §2.4)."""
@@ -212,7 +214,8 @@ class AppealDocument(models.Model):
     )
     lawsuit = models.ForeignKey(Lawsuit, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("文书名称"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="appeals/%Y/%m/")
+    # Case documents name applicants: the private root, sent only by the access-checked staff view.
+    file = models.FileField(_("文件"), upload_to="appeals/%Y/%m/", storage=private_storage)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

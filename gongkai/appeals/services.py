@@ -16,7 +16,7 @@ from gongkai.accounts.access import user_has_role
 from gongkai.accounts.models import Role
 from gongkai.agencies.models import Agency
 from gongkai.appeals.models import AppealDocument, AppealResult, DefendantRole, Lawsuit, Reconsideration
-from gongkai.audit.services import audit_record, changed_fields, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.workdays.selectors import add_working_days
 
@@ -111,12 +111,10 @@ def reconsideration_register(
 def reconsideration_record_answer(*, actor, case: Reconsideration, sent_on: dt.date) -> Reconsideration:
     """The agency sent its written answer (书面答复) to the reconsideration organ."""
     _require_actor(actor, case.agency)
-    before = snapshot(case, RECONSIDERATION_FIELDS)
-    case.answer_sent_on = sent_on
-    _validate_dates(case, [("received_on", "answer_sent_on"), ("filed_on", "answer_sent_on")])
-    case.save()
-    old, new = changed_fields(before, snapshot(case, RECONSIDERATION_FIELDS))
-    audit_record(actor=actor, verb="reconsideration.answer", obj=case, agency=case.agency, before=old, after=new)
+    audited_update(
+        case, actor=actor, verb="reconsideration.answer", changes={"answer_sent_on": sent_on}, always=True,
+        validate=lambda c: _validate_dates(c, [("received_on", "answer_sent_on"), ("filed_on", "answer_sent_on")]),
+    )  # fmt: skip
     return case
 
 
@@ -130,13 +128,13 @@ def reconsideration_decide(
         raise ValidationError({"result": _("请选择复议结果。")})
     if case.result != AppealResult.PENDING:
         raise IllegalTransition(_("该复议案件已有结果，不能再次登记。"))
-    before = snapshot(case, RECONSIDERATION_FIELDS)
-    case.result, case.decided_on, case.decision_summary = result, decided_on, summary
-    _validate_dates(case, [("filed_on", "decided_on")])
-    case.full_clean()
-    case.save()
-    old, new = changed_fields(before, snapshot(case, RECONSIDERATION_FIELDS))
-    audit_record(actor=actor, verb="reconsideration.decide", obj=case, agency=case.agency, before=old, after=new)
+
+    def validate(decided: Reconsideration) -> None:
+        _validate_dates(decided, [("filed_on", "decided_on")])
+        decided.full_clean()
+
+    changes = {"result": result, "decided_on": decided_on, "decision_summary": summary}
+    audited_update(case, actor=actor, verb="reconsideration.decide", changes=changes, validate=validate, always=True)
     return case
 
 
@@ -195,11 +193,14 @@ def lawsuit_update(*, actor, case: Lawsuit, **fields) -> Lawsuit:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    before = snapshot(case, LAWSUIT_FIELDS)
-    for name, value in fields.items():
-        setattr(case, name, value)
+    changes = dict(fields)
     if "served_on" in fields:
-        case.defence_due = lawsuit_defence_due(case.served_on)
+        changes["defence_due"] = lawsuit_defence_due(fields["served_on"])
+    audited_update(case, actor=actor, verb="lawsuit.update", changes=changes, validate=_validate_lawsuit)
+    return case
+
+
+def _validate_lawsuit(case: Lawsuit) -> None:
     errors = {}
     if case.result != AppealResult.PENDING and not case.judgment_on:
         errors["judgment_on"] = _("登记一审结果时请填写裁判日期。")
@@ -215,11 +216,6 @@ def lawsuit_update(*, actor, case: Lawsuit, **fields) -> Lawsuit:
          ("judgment_on", "appealed_on"), ("appealed_on", "appeal_decided_on")],
     )  # fmt: skip
     case.full_clean()
-    case.save()
-    old, new = changed_fields(before, snapshot(case, LAWSUIT_FIELDS))
-    if new:
-        audit_record(actor=actor, verb="lawsuit.update", obj=case, agency=case.agency, before=old, after=new)
-    return case
 
 
 @transaction.atomic

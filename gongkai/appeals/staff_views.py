@@ -1,11 +1,13 @@
 """Back office: register reconsideration and litigation cases, follow their deadlines and record their results."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+import os
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.access import user_has_role
 from gongkai.accounts.models import Role
@@ -29,8 +31,10 @@ from gongkai.appeals.selectors import (
     reconsiderations_visible_to,
 )
 from gongkai.applications.access import applications_visible_to
-from gongkai.core.errors import IllegalTransition
-from gongkai.core.forms import apply_service_errors
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.forms import initial_from
+from gongkai.core.storage import file_response
+from gongkai.core.views import ServiceFormView
 
 ACTING = (Role.CLERK, Role.AGENCY_ADMIN, Role.APPROVER)
 
@@ -57,130 +61,165 @@ def appeal_list(request):
     )
 
 
-def _applications_for(request):
-    return applications_visible_to(request.user).filter(agency=request.agency)
+class CaseRegister(ServiceFormView):
+    """Register a reconsideration or a lawsuit of the current agency (links given in the query string)."""
+
+    template_name = "appeals/form.html"
+    title = ""
+
+    def check_access(self) -> None:
+        _require_current_agency(self.request)
+
+    def get_initial(self):
+        return {name: self.request.GET.get(name) for name in ("application", "reconsideration")}
+
+    def get_extra_form_kwargs(self):
+        return {"applications": applications_visible_to(self.request.user).filter(agency=self.request.agency)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
 
 
-@staff_view
-def reconsideration_new(request):
-    _require_current_agency(request)
-    form = ReconsiderationForm(
-        request.POST or None,
-        applications=_applications_for(request),
-        initial={"application": request.GET.get("application")},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.reconsideration_register(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("已登记行政复议案件，书面答复期限为%(due)s。") % {"due": case.answer_due or "—"}
-            )
-            return redirect("appeals:reconsideration", pk=case.pk)
-    return render(request, "appeals/form.html", {"form": form, "title": _("登记行政复议")})
+class ReconsiderationNew(CaseRegister):
+    form_class = ReconsiderationForm
+    title = _("登记行政复议")
+
+    def perform(self, form):
+        return services.reconsideration_register(
+            actor=self.request.user, agency=self.request.agency, **form.cleaned_data
+        )
+
+    def get_success_message(self) -> str:
+        return _("已登记行政复议案件，书面答复期限为%(due)s。") % {"due": self.result.answer_due or "—"}
+
+    def get_success_url(self) -> str:
+        return reverse("appeals:reconsideration", args=[self.result.pk])
 
 
-@staff_view
-def lawsuit_new(request):
-    _require_current_agency(request)
-    form = LawsuitForm(
-        request.POST or None,
-        applications=_applications_for(request),
-        reconsiderations=reconsiderations_visible_to(request.user).filter(agency=request.agency),
-        initial={"reconsideration": request.GET.get("reconsideration"), "application": request.GET.get("application")},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.lawsuit_register(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记行政诉讼案件，答辩期限为%(due)s。") % {"due": case.defence_due or "—"})
-            return redirect("appeals:lawsuit", pk=case.pk)
-    return render(request, "appeals/form.html", {"form": form, "title": _("登记行政诉讼")})
+class LawsuitNew(CaseRegister):
+    form_class = LawsuitForm
+    title = _("登记行政诉讼")
+
+    def get_extra_form_kwargs(self):
+        reconsiderations = reconsiderations_visible_to(self.request.user).filter(agency=self.request.agency)
+        return {**super().get_extra_form_kwargs(), "reconsiderations": reconsiderations}
+
+    def perform(self, form):
+        return services.lawsuit_register(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
+
+    def get_success_message(self) -> str:
+        return _("已登记行政诉讼案件，答辩期限为%(due)s。") % {"due": self.result.defence_due or "—"}
+
+    def get_success_url(self) -> str:
+        return reverse("appeals:lawsuit", args=[self.result.pk])
+
+
+reconsideration_new = staff_view(ReconsiderationNew.as_view())
+lawsuit_new = staff_view(LawsuitNew.as_view())
+
+
+def _may_act(user, case) -> bool:
+    return user_has_role(user, case.agency, *ACTING)
+
+
+# A case file's documents (复议决定书, 起诉状, 判决书 ...), on both kinds of case.
+DOCUMENT_ACTION = Action(
+    "document", _("上传"), call_service(services.appeal_document_add, "case"), form=DocumentForm,
+    form_kwargs=lambda case: {"prefix": "doc"}, allowed=_may_act, success=_("文书已上传。"),
+)  # fmt: skip
+
+# 行政复议法 第四十八条: the agency answers in writing within ten days; then the organ decides.
+RECONSIDERATION_ACTIONS = ActionSet(
+    [
+        Action("answer", _("保存"), call_service(services.reconsideration_record_answer, "case"), form=AnswerForm,
+               form_kwargs=lambda case: {"prefix": "answer"}, allowed=_may_act,
+               possible=lambda case: not case.answer_sent_on, success=_("书面答复已登记。")),
+        Action("decide", _("保存"), call_service(services.reconsideration_decide, "case"), form=DecisionForm,
+               form_kwargs=lambda case: {"prefix": "decide"}, allowed=_may_act,
+               possible=lambda case: case.result == AppealResult.PENDING, success=_("复议结果已登记。")),
+        DOCUMENT_ACTION,
+    ]
+)  # fmt: skip
+
+LAWSUIT_ACTIONS = ActionSet(
+    [
+        Action("progress", _("保存"), call_service(services.lawsuit_update, "case"), form=LawsuitProgressForm,
+               form_kwargs=lambda case: {"prefix": "p", "initial": initial_from(case, LawsuitProgressForm)},
+               allowed=_may_act, success=_("案件进展已保存。")),
+        DOCUMENT_ACTION,
+    ]
+)  # fmt: skip
+
+
+def _case_page(template, actions, **context):
+    """The page of one kind of case: its facts, the links to its application, and its forms."""
+
+    def page(request, case, *, bound=None, status=200):
+        return render(
+            request,
+            template,
+            {
+                "case": case,
+                "can_act": _may_act(request.user, case),
+                "actions": {a.name: a for a in actions.available(request.user, case, bound=bound)},
+                **{name: state(case, timezone.localdate()) for name, state in context.items()},
+                **appeal_application_links(case),
+            },
+            status=status,
+        )
+
+    return page
+
+
+_reconsideration_page = _case_page(
+    "appeals/reconsideration.html", RECONSIDERATION_ACTIONS, answer_state=lambda case, today: case.answer_state(today)
+)
+_lawsuit_page = _case_page(
+    "appeals/lawsuit.html", LAWSUIT_ACTIONS, defence_state=lambda case, today: case.defence_state(today)
+)
+
+
+def _case_view(actions, page, url_name):
+    """The page of one kind of case: GET shows it, a POST runs the action its button names."""
+
+    def view(request, case):
+        if request.method == "POST":
+            url = reverse(url_name, args=[case.pk])
+            return run_action(request, actions, request.POST.get("action", ""), case, page=page, success_url=url)
+        return page(request, case)
+
+    return view
+
+
+_show_reconsideration = _case_view(RECONSIDERATION_ACTIONS, _reconsideration_page, "appeals:reconsideration")
+_show_lawsuit = _case_view(LAWSUIT_ACTIONS, _lawsuit_page, "appeals:lawsuit")
 
 
 @staff_view
 def reconsideration_detail(request, pk: int):
-    case = reconsideration_get_for_user(request.user, pk)
-    can_act = user_has_role(request.user, case.agency, *ACTING)
-    answer_form = AnswerForm(request.POST if request.POST.get("action") == "answer" else None, prefix="answer")
-    decision_form = DecisionForm(request.POST if request.POST.get("action") == "decide" else None, prefix="decide")
-    document_form = DocumentForm(
-        request.POST if request.POST.get("action") == "document" else None,
-        request.FILES if request.POST.get("action") == "document" else None,
-        prefix="doc",
-    )
-    if request.method == "POST":
-        if not can_act:
-            raise PermissionDenied
-        action = request.POST.get("action")
-        try:
-            if action == "answer" and answer_form.is_valid():
-                services.reconsideration_record_answer(actor=request.user, case=case, **answer_form.cleaned_data)
-                return redirect("appeals:reconsideration", pk=case.pk)
-            if action == "decide" and decision_form.is_valid():
-                services.reconsideration_decide(actor=request.user, case=case, **decision_form.cleaned_data)
-                return redirect("appeals:reconsideration", pk=case.pk)
-            if action == "document" and document_form.is_valid():
-                services.appeal_document_add(actor=request.user, case=case, **document_form.cleaned_data)
-                return redirect("appeals:reconsideration", pk=case.pk)
-        except ValidationError as exc:
-            apply_service_errors({"answer": answer_form, "decide": decision_form}.get(action, document_form), exc)
-        except IllegalTransition as exc:
-            messages.error(request, str(exc))
-    return render(
-        request,
-        "appeals/reconsideration.html",
-        {
-            "case": case,
-            "can_act": can_act,
-            "answer_form": answer_form,
-            "decision_form": decision_form,
-            "document_form": document_form,
-            "answer_state": case.answer_state(timezone.localdate()),
-            **appeal_application_links(case),
-            "pending": case.result == AppealResult.PENDING,
-        },
-    )
+    return _show_reconsideration(request, reconsideration_get_for_user(request.user, pk))
 
 
 @staff_view
 def lawsuit_detail(request, pk: int):
+    return _show_lawsuit(request, lawsuit_get_for_user(request.user, pk))
+
+
+@staff_view
+def reconsideration_document(request, pk: int, document_id: int):
+    """A case document, sent only to staff who may see the case (the file lives in the private root)."""
+    case = reconsideration_get_for_user(request.user, pk)
+    document = get_object_or_404(case.documents, pk=document_id)
+    return file_response(document.file, filename=_document_filename(document))
+
+
+@staff_view
+def lawsuit_document(request, pk: int, document_id: int):
     case = lawsuit_get_for_user(request.user, pk)
-    can_act = user_has_role(request.user, case.agency, *ACTING)
-    is_progress = request.POST.get("action") == "progress"
-    progress_form = LawsuitProgressForm(request.POST if is_progress else None, instance=case, prefix="p")
-    document_form = DocumentForm(
-        request.POST if request.POST.get("action") == "document" else None,
-        request.FILES if request.POST.get("action") == "document" else None,
-        prefix="doc",
-    )
-    if request.method == "POST":
-        if not can_act:
-            raise PermissionDenied
-        try:
-            if is_progress and progress_form.is_valid():
-                fields = {name: progress_form.cleaned_data[name] for name in progress_form.changed_data}
-                services.lawsuit_update(actor=request.user, case=lawsuit_get_for_user(request.user, pk), **fields)
-                messages.success(request, _("案件进展已保存。"))
-                return redirect("appeals:lawsuit", pk=case.pk)
-            if request.POST.get("action") == "document" and document_form.is_valid():
-                services.appeal_document_add(actor=request.user, case=case, **document_form.cleaned_data)
-                return redirect("appeals:lawsuit", pk=case.pk)
-        except ValidationError as exc:
-            apply_service_errors(progress_form if is_progress else document_form, exc)
-    return render(
-        request,
-        "appeals/lawsuit.html",
-        {
-            "case": case,
-            "can_act": can_act,
-            "progress_form": progress_form,
-            "document_form": document_form,
-            "defence_state": case.defence_state(timezone.localdate()),
-            **appeal_application_links(case),
-        },
-    )
+    document = get_object_or_404(case.documents, pk=document_id)
+    return file_response(document.file, filename=_document_filename(document))
+
+
+def _document_filename(document) -> str:
+    extension = os.path.splitext(document.file.name)[1]
+    return f"{document.title}{extension}"

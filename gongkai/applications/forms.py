@@ -51,6 +51,10 @@ def blank_choice(choices):
     return [("", "---------"), *choices]
 
 
+DESCRIPTION_MAX_LENGTH = 5000
+SUBMISSION_KEY_MAX_LENGTH = 64  # Application.submission_key's column
+
+
 class ApplicationForm(forms.Form):
     """条例 第二十九条: who applies, what information, in what form and how to receive it."""
 
@@ -74,7 +78,10 @@ class ApplicationForm(forms.Form):
     )
     title = forms.CharField(label=_("所需信息名称"), max_length=200)
     document_number = forms.CharField(label=_("文号"), max_length=100, required=False)
-    description = forms.CharField(label=_("所需信息的其他特征描述"), widget=forms.Textarea, required=False)
+    # A description is a few paragraphs; the bound keeps one visitor from storing megabytes per submission.
+    description = forms.CharField(
+        label=_("所需信息的其他特征描述"), widget=forms.Textarea, required=False, max_length=DESCRIPTION_MAX_LENGTH
+    )
     form_wanted = forms.ChoiceField(label=_("信息提供形式"), choices=FormWanted.choices)
     delivery_method = forms.ChoiceField(label=_("获取信息方式"), choices=DeliveryMethod.choices)
 
@@ -97,6 +104,13 @@ class ApplicationForm(forms.Form):
 
 
 class OnlineApplicationForm(ApplicationForm):
+    notify = forms.MultipleChoiceField(
+        label=_("接收办理进度通知"),
+        choices=[("email", _("电子邮件")), ("sms", _("短信"))],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("受理回执（含申请编号、查询码和答复期限）、补正、延期、收费和答复等通知；都不选则不发送。"),
+    )
     attachments = MultipleFileField(
         label=_("身份证明等附件"),
         required=False,
@@ -108,7 +122,13 @@ class OnlineApplicationForm(ApplicationForm):
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    submission_key = forms.CharField(widget=forms.HiddenInput)
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=SUBMISSION_KEY_MAX_LENGTH)
+
+    def clean(self):
+        data = super().clean()
+        if "email" in (data.get("notify") or []) and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", _("选择邮件通知时请填写电子邮箱。"))
+        return data
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

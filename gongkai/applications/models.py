@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.identifiers import mask_phone, mask_resident_id
+from gongkai.core.storage import private_storage
+from gongkai.core.workflow import Transitions
 
 
 class ApplicantKind(models.TextChoices):
@@ -100,13 +102,17 @@ class Status(models.TextChoices):
 
 
 # Only services move statuses, and only along these arrows.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.IN_PROGRESS: frozenset({Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE, Status.CLOSED}),
-    Status.AWAITING_CORRECTION: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
-    Status.CONSULTING: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
-    Status.AWAITING_FEE: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
-    Status.CLOSED: frozenset(),
-}
+TRANSITIONS = Transitions(
+    {
+        Status.IN_PROGRESS: {Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE, Status.CLOSED},
+        Status.AWAITING_CORRECTION: {Status.IN_PROGRESS, Status.CLOSED},
+        Status.CONSULTING: {Status.IN_PROGRESS, Status.CLOSED},
+        Status.AWAITING_FEE: {Status.IN_PROGRESS, Status.CLOSED},
+        Status.CLOSED: set(),
+    },
+    Status,
+    describe=lambda application: _("申请%(number)s") % {"number": application.number},
+)
 
 
 class AlertState(models.TextChoices):
@@ -221,6 +227,9 @@ class Application(models.Model):
     outcome = models.CharField(_("办理结果"), max_length=40, choices=Outcome.choices, blank=True)
     outcome_detail = models.TextField(_("答复理由"), blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True, db_index=True)
+    # How the applicant chose to hear about the case (online form): e-mail, SMS, both or neither.
+    notify_email = models.BooleanField(_("邮件通知"), default=False)
+    notify_sms = models.BooleanField(_("短信通知"), default=False)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
@@ -402,7 +411,8 @@ class Attachment(models.Model):
     """身份证明 and other files sent with an application (types and size checked by the form)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("文件"), upload_to=attachment_path)
+    # Identity papers: the private root, sent only by the access-checked staff view (gongkai.core.storage).
+    file = models.FileField(_("文件"), upload_to=attachment_path, storage=private_storage)
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
 

@@ -2,12 +2,13 @@
 
 import csv
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.models import User
@@ -26,8 +27,10 @@ from gongkai.applications.letters import DEFAULT_BODIES
 from gongkai.applications.models import LetterKind, PauseKind, Status
 from gongkai.applications.selectors import application_queue
 from gongkai.applications.views import letter_file_response
+from gongkai.core.actions import Action, ActionSet, run_action
 from gongkai.core.errors import IllegalTransition
-from gongkai.core.forms import apply_service_errors
+from gongkai.core.storage import file_response
+from gongkai.core.views import ServiceFormView
 
 
 @staff_view
@@ -75,30 +78,39 @@ def queue_export(request):
     return response
 
 
-@staff_view
-def register(request):
-    agency = request.agency
-    if agency is None or not agency_can_register_applications(request.user, agency):
-        raise PermissionDenied
-    form = forms.RegisterForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_register(
-                actor=request.user,
-                agency=agency,
-                applicant=form.applicant_data(),
-                request=form.request_data(),
-                channel=form.cleaned_data["channel"],
-                received_on=form.cleaned_data["received_on"],
-                topics=form.topic_list(),
-                attachments=form.cleaned_data["attachments"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("申请已登记，编号 %(number)s。") % {"number": application.number})
-            return redirect("applications_staff:detail", pk=application.pk)
-    return render(request, "applications/staff/register.html", {"form": form})
+class Register(ServiceFormView):
+    """A paper application (or one by letter, fax, e-mail) registered by a clerk on the day it arrived."""
+
+    form_class = forms.RegisterForm
+    template_name = "applications/staff/register.html"
+
+    def load(self):
+        self.agency = self.request.agency
+
+    def check_access(self):
+        if self.agency is None or not agency_can_register_applications(self.request.user, self.agency):
+            raise PermissionDenied
+
+    def perform(self, form):
+        return services.application_register(
+            actor=self.request.user,
+            agency=self.agency,
+            applicant=form.applicant_data(),
+            request=form.request_data(),
+            channel=form.cleaned_data["channel"],
+            received_on=form.cleaned_data["received_on"],
+            topics=form.topic_list(),
+            attachments=form.cleaned_data["attachments"],
+        )
+
+    def get_success_message(self):
+        return _("申请已登记，编号 %(number)s。") % {"number": self.result.number}
+
+    def get_success_url(self):
+        return reverse("applications_staff:detail", args=[self.result.pk])
+
+
+register = staff_view(Register.as_view())
 
 
 def _staff_of(application):
@@ -109,120 +121,180 @@ def _staff_of(application):
     )  # fmt: skip
 
 
-ACTIONS = {
-    "assign": forms.AssignForm,
-    "topics": forms.TopicsForm,
-    "correction_request": forms.CorrectionRequestForm,
-    "correction_receive": forms.CorrectionReceiveForm,
-    "correction_lapse": forms.ActionForm,
-    "consultation_start": forms.ConsultationStartForm,
-    "consultation_end": forms.ConsultationEndForm,
-    "extension_request": forms.ExtensionRequestForm,
-    "extension_approve": forms.ActionForm,
-    "fee_notify": forms.FeeNotifyForm,
-    "fee_paid": forms.PaymentForm,
-    "fee_lapse": forms.ActionForm,
-    "reply": forms.ReplyForm,
-    "withdraw": forms.WithdrawForm,
-    "deliver": forms.DeliverForm,
-}
+def _prefixed(name, more=None):
+    """Each action's fields carry its name (`reply-outcome`), so the case page's forms never clash."""
+    return lambda application: {"prefix": name, **(more(application) if more else {})}
 
 
-def _make_form(name, application, data=None):
-    kwargs = {"prefix": name}
-    if name == "assign":
-        kwargs.update(staff=_staff_of(application), initial={"handler": application.handler_id})
-    if name == "deliver":
-        kwargs["letters"] = application.letters.all()
-    if name == "topics":
-        kwargs["initial"] = {"topics": "，".join(application.topics.values_list("name", flat=True))}
-    return ACTIONS[name](data, **kwargs)
+def _pending_extension(application):
+    return application.extensions.filter(approved_on__isnull=True).first()
 
 
-def _available(application, user) -> list[str]:
-    """The actions that make sense now, so the page offers only those."""
-    if not application_can_handle(user, application):
-        return []
-    status = application.status
-    names = ["assign", "topics"]
-    if application.letters.exists():
-        names.append("deliver")
-    if status == Status.IN_PROGRESS:
-        if not application.pauses.filter(kind=PauseKind.CORRECTION).exists():
-            names.append("correction_request")
-        names += ["consultation_start", "extension_request"]
-        if not application.fees.exists():
-            names.append("fee_notify")
-        names += ["reply", "withdraw"]
-    elif status == Status.AWAITING_CORRECTION:
-        names += ["correction_receive", "correction_lapse", "withdraw"]
-    elif status == Status.CONSULTING:
-        names += ["consultation_end", "extension_request", "withdraw"]
-    elif status == Status.AWAITING_FEE:
-        names += ["fee_paid", "fee_lapse", "withdraw"]
-    if application.extensions.filter(approved_on__isnull=True).exists() and application_can_approve(user, application):
-        names.append("extension_approve")
-    return names
+def _approve_extension(request, application, data):
+    extension = _pending_extension(application)
+    if extension is None:
+        raise IllegalTransition(_("没有待批准的延期申请。"))
+    return services.application_approve_extension(actor=request.user, extension=extension, on=data["on"])
 
 
-def _run(name, request, application, data):
-    user, on = request.user, data.get("on")
-    if name == "assign":
-        return services.application_assign(actor=user, application=application, handler=data["handler"])
-    if name == "topics":
-        topics = forms.split_topics(data["topics"])
-        return services.application_set_topics(actor=user, application=application, topics=topics)
-    if name == "correction_request":
-        return services.application_request_correction(
-            actor=user, application=application, on=on, text=data["text"], period_days=data["period_days"]
-        )
-    if name == "correction_receive":
-        return services.application_receive_correction(actor=user, application=application, on=on, text=data["text"])
-    if name == "correction_lapse":
-        return services.application_close_without_correction(actor=user, application=application, on=on)
-    if name == "consultation_start":
-        return services.application_start_consultation(
-            actor=user, application=application, on=on, kind=data["kind"], party=data["party"], text=data["text"]
-        )
-    if name == "consultation_end":
-        return services.application_end_consultation(actor=user, application=application, on=on, result=data["result"])
-    if name == "extension_request":
-        return services.application_request_extension(
-            actor=user, application=application, on=on, days=data["days"], reason=data["reason"], kind=data["kind"]
-        )
-    if name == "extension_approve":
-        extension = application.extensions.filter(approved_on__isnull=True).first()
-        if extension is None:
-            raise IllegalTransition(_("没有待批准的延期申请。"))
-        return services.application_approve_extension(actor=user, extension=extension, on=on)
-    if name == "fee_notify":
-        return services.application_notify_fee(
-            actor=user, application=application, on=on, method=data["method"], quantity=data["quantity"]
-        )
-    if name == "fee_paid":
-        return services.application_record_payment(
-            actor=user, application=application, on=on, receipt_number=data["receipt_number"]
-        )
-    if name == "fee_lapse":
-        return services.application_close_fee_unpaid(actor=user, application=application, on=on)
-    if name == "reply":
-        return services.application_reply(
-            actor=user, application=application, outcome=data["outcome"], detail=data["detail"], on=on,
-            topics=forms.split_topics(data["topics"]) or None,
-        )  # fmt: skip
-    if name == "withdraw":
-        return services.application_withdraw(actor=user, application=application, on=on, reason=data["reason"])
-    if name == "deliver":
-        return services.letter_deliver(actor=user, letter=data["letter"], method=data["method"], on=on)
-    raise Http404
+def _calls(service, *fields):
+    """An action's `perform`: the service, called by the user on the application with these fields of the form."""
+    return lambda request, application, data: service(
+        actor=request.user, application=application, **{name: data[name] for name in fields}
+    )
 
 
-def _detail_page(request, application, bound=None, status=200):
-    available = _available(application, request.user)
-    action_forms = []
-    for name in available:
-        form = bound if bound is not None and bound.prefix == name else _make_form(name, application)
-        action_forms.append((name, form))
+def _in(*statuses):
+    return lambda application: application.status in statuses
+
+
+_WITHDRAWABLE = (Status.IN_PROGRESS, Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE)
+
+
+def _action(name, label, perform, *, form=forms.ActionForm, more=None, **kwargs):
+    kwargs.setdefault("allowed", application_can_handle)
+    return Action(
+        name=name,
+        label=label,
+        perform=perform,
+        form=form,
+        form_kwargs=_prefixed(name, more),
+        url=lambda application: reverse("applications_staff:action", args=[application.pk, name]),
+        **kwargs,
+    )
+
+
+# The case page's buttons, in the order of the work (条例 第二十九条 to 第三十六条); `possible` says in which state
+# a button makes sense, so the page offers only those, and the services refuse the rest.
+ACTIONS = ActionSet(
+    [
+        _action(
+            "assign",
+            gettext_lazy("指定承办人"),
+            _calls(services.application_assign, "handler"),
+            form=forms.AssignForm,
+            more=lambda a: {"staff": _staff_of(a), "initial": {"handler": a.handler_id}},
+        ),
+        _action(
+            "topics",
+            gettext_lazy("保存主题"),
+            lambda request, a, data: services.application_set_topics(
+                actor=request.user, application=a, topics=forms.split_topics(data["topics"])
+            ),
+            form=forms.TopicsForm,
+            more=lambda a: {"initial": {"topics": "，".join(a.topics.values_list("name", flat=True))}},
+        ),
+        _action(
+            "deliver",
+            gettext_lazy("登记送达"),
+            lambda request, a, data: services.letter_deliver(
+                actor=request.user, letter=data["letter"], method=data["method"], on=data["on"]
+            ),
+            form=forms.DeliverForm,
+            more=lambda a: {"letters": a.letters.all()},
+            possible=lambda a: a.letters.exists(),
+        ),
+        _action(
+            "correction_request",
+            gettext_lazy("发出补正通知"),
+            _calls(services.application_request_correction, "on", "text", "period_days"),
+            form=forms.CorrectionRequestForm,
+            # 条例 第三十条: a correction is asked for once.
+            possible=lambda a: (
+                a.status == Status.IN_PROGRESS and not a.pauses.filter(kind=PauseKind.CORRECTION).exists()
+            ),
+        ),
+        _action(
+            "correction_receive",
+            gettext_lazy("登记收到补正"),
+            _calls(services.application_receive_correction, "on", "text"),
+            form=forms.CorrectionReceiveForm,
+            possible=_in(Status.AWAITING_CORRECTION),
+        ),
+        _action(
+            "correction_lapse",
+            gettext_lazy("逾期不补正，终止办理"),
+            _calls(services.application_close_without_correction, "on"),
+            possible=_in(Status.AWAITING_CORRECTION),
+            style="secondary",
+        ),
+        _action(
+            "consultation_start",
+            gettext_lazy("征求意见"),
+            _calls(services.application_start_consultation, "on", "kind", "party", "text"),
+            form=forms.ConsultationStartForm,
+            possible=_in(Status.IN_PROGRESS),
+        ),
+        _action(
+            "consultation_end",
+            gettext_lazy("登记征求意见结果"),
+            _calls(services.application_end_consultation, "on", "result"),
+            form=forms.ConsultationEndForm,
+            possible=_in(Status.CONSULTING),
+        ),
+        _action(
+            "extension_request",
+            gettext_lazy("申请延期答复"),
+            _calls(services.application_request_extension, "on", "days", "reason", "kind"),
+            form=forms.ExtensionRequestForm,
+            possible=_in(Status.IN_PROGRESS, Status.CONSULTING),
+        ),
+        _action(
+            "fee_notify",
+            gettext_lazy("计算并发出收费通知"),
+            _calls(services.application_notify_fee, "on", "method", "quantity"),
+            form=forms.FeeNotifyForm,
+            possible=lambda a: a.status == Status.IN_PROGRESS and not a.fees.exists(),
+        ),
+        _action(
+            "fee_paid",
+            gettext_lazy("登记已缴费"),
+            _calls(services.application_record_payment, "on", "receipt_number"),
+            form=forms.PaymentForm,
+            possible=_in(Status.AWAITING_FEE),
+        ),
+        _action(
+            "fee_lapse",
+            gettext_lazy("逾期未缴费，终止办理"),
+            _calls(services.application_close_fee_unpaid, "on"),
+            possible=_in(Status.AWAITING_FEE),
+            style="secondary",
+        ),
+        _action(
+            "reply",
+            gettext_lazy("答复并出具告知书"),
+            lambda request, a, data: services.application_reply(
+                actor=request.user,
+                application=a,
+                outcome=data["outcome"],
+                detail=data["detail"],
+                on=data["on"],
+                topics=forms.split_topics(data["topics"]) or None,
+            ),
+            form=forms.ReplyForm,
+            possible=_in(Status.IN_PROGRESS),
+        ),
+        _action(
+            "withdraw",
+            gettext_lazy("申请人撤回"),
+            _calls(services.application_withdraw, "on", "reason"),
+            form=forms.WithdrawForm,
+            possible=_in(*_WITHDRAWABLE),
+            style="secondary",
+        ),
+        # 条例 第三十三条: an extension needs the consent of the head of the disclosure office.
+        _action(
+            "extension_approve",
+            gettext_lazy("批准延期答复"),
+            _approve_extension,
+            allowed=application_can_approve,
+            possible=lambda a: _pending_extension(a) is not None,
+        ),
+    ]
+)
+
+
+def _detail_page(request, application, *, bound=None, status=200):
     deadline = services.application_deadline(application) if application.is_open else None
     return render(
         request,
@@ -230,7 +302,7 @@ def _detail_page(request, application, bound=None, status=200):
         {
             "object": application,
             "deadline": deadline,
-            "action_forms": action_forms,
+            "actions": ACTIONS.available(request.user, application, bound=bound),
             "pauses": application.pauses.all(),
             "extensions": application.extensions.select_related("requested_by", "approved_by"),
             "fees": application.fees.all(),
@@ -253,24 +325,14 @@ def detail(request, pk: int):
 @staff_view
 def action(request, pk: int, name: str):
     application = application_get_for_user(request.user, pk)
-    if name not in ACTIONS:
-        raise Http404
-    if not application_can_handle(request.user, application) and not (
-        name == "extension_approve" and application_can_approve(request.user, application)
-    ):
-        raise PermissionDenied
-    form = _make_form(name, application, request.POST)
-    if form.is_valid():
-        try:
-            _run(name, request, application, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except IllegalTransition as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("applications_staff:detail", pk=application.pk)
-    return _detail_page(request, application_get_for_user(request.user, pk), bound=form, status=400)
+    return run_action(
+        request,
+        ACTIONS,
+        name,
+        application,
+        page=_detail_page,
+        success_url=lambda a: reverse("applications_staff:detail", args=[a.pk]),
+    )
 
 
 @staff_view
@@ -288,7 +350,7 @@ def attachment_download(request, pk: int, attachment_id: int):
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return file_response(attachment.file, filename=attachment.name)
 
 
 @staff_view
@@ -308,28 +370,37 @@ def letter_templates(request):
     return render(request, "applications/staff/templates.html", {"rows": rows})
 
 
-@staff_view
-def letter_template_edit(request, kind: str, group: str = ""):
-    agency = request.agency
-    if agency is None or not letter_templates_can_edit(request.user, agency):
-        raise PermissionDenied
-    if (kind, group) not in DEFAULT_BODIES:
-        raise Http404
-    form = forms.LetterTemplateForm(
-        request.POST or None, initial={"body": services.letter_template_body(agency, kind, group)}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.letter_template_save(
-                actor=request.user, agency=agency, kind=kind, outcome_group=group, body=form.cleaned_data["body"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("模板已保存，此后出具的文书使用新模板。"))
-            return redirect("applications_staff:templates")
-    return render(
-        request,
-        "applications/staff/template_form.html",
-        {"form": form, "label": LetterKind(kind).label, "group": group},
-    )
+class LetterTemplateEdit(ServiceFormView):
+    """The agency's wording of one letter (and outcome group); later letters use it, earlier ones keep theirs."""
+
+    form_class = forms.LetterTemplateForm
+    template_name = "applications/staff/template_form.html"
+    success_message = gettext_lazy("模板已保存，此后出具的文书使用新模板。")
+    success_url = reverse_lazy("applications_staff:templates")
+
+    def load(self, kind, group=""):
+        self.agency, self.kind, self.group = self.request.agency, kind, group
+
+    def check_access(self):
+        if self.agency is None or not letter_templates_can_edit(self.request.user, self.agency):
+            raise PermissionDenied
+        if (self.kind, self.group) not in DEFAULT_BODIES:
+            raise Http404
+
+    def get_initial(self):
+        return {"body": services.letter_template_body(self.agency, self.kind, self.group)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(label=LetterKind(self.kind).label, group=self.group, **kwargs)
+
+    def perform(self, form):
+        return services.letter_template_save(
+            actor=self.request.user,
+            agency=self.agency,
+            kind=self.kind,
+            outcome_group=self.group,
+            body=form.cleaned_data["body"],
+        )
+
+
+letter_template_edit = staff_view(LetterTemplateEdit.as_view())

@@ -3,9 +3,9 @@
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -17,6 +17,7 @@ from gongkai.applications.forms import OnlineApplicationForm, TrackForm
 from gongkai.applications.models import LetterKind, PauseKind
 from gongkai.applications.selectors import application_by_tracking_code
 from gongkai.core.registry import portal_nav_items
+from gongkai.core.views import ServiceFormView
 
 SESSION_KEY = "applications_last_submitted"
 PUBLIC_LETTERS = [LetterKind.REPLY, LetterKind.CORRECTION, LetterKind.EXTENSION, LetterKind.DELAY, LetterKind.FEE]
@@ -47,36 +48,53 @@ def _limited(request, agency):
     return render(request, "applications/limited.html", _portal_context(agency), status=429)
 
 
-@require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=_rate, method="POST", block=False)
-def apply(request, slug: str):
-    agency = agency_by_slug(slug)
-    if agency is None:
-        raise Http404
-    if request.method == "POST" and getattr(request, "limited", False):
-        return _limited(request, agency)
-    form = OnlineApplicationForm(
-        request.POST or None, request.FILES or None, initial={"submission_key": uuid.uuid4().hex}
-    )
-    if request.method == "POST" and form.is_valid():
+class Apply(ServiceFormView):
+    """The online application form (条例 第二十九条): no account; a tracking code follows the case."""
+
+    form_class = OnlineApplicationForm
+    template_name = "applications/apply.html"
+
+    def load(self, slug):
+        self.agency = agency_by_slug(slug)
+        if self.agency is None:
+            raise Http404
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return _limited(request, self.agency)
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"submission_key": uuid.uuid4().hex}
+
+    def get_context_data(self, **kwargs):
+        return _portal_context(self.agency, **super().get_context_data(**kwargs))
+
+    def form_valid(self, form):
         if form.cleaned_data["website"]:
             # A robot filled the honeypot: answer as if all went well, keep nothing.
-            return render(request, "applications/submitted.html", _portal_context(agency, application=None))
-        try:
-            application, _created = services.application_submit_online(
-                agency=agency,
-                applicant=form.applicant_data(),
-                request=form.request_data(),
-                submission_key=form.cleaned_data["submission_key"],
-                attachments=form.cleaned_data["attachments"],
-            )
-        except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            request.session[SESSION_KEY] = application.pk
-            return redirect("applications:submitted")
-    return render(request, "applications/apply.html", _portal_context(agency, form=form))
+            return render(self.request, "applications/submitted.html", _portal_context(self.agency, application=None))
+        return super().form_valid(form)
+
+    def perform(self, form):
+        application, _created = services.application_submit_online(
+            agency=self.agency,
+            applicant=form.applicant_data(),
+            request=form.request_data(),
+            submission_key=form.cleaned_data["submission_key"],
+            attachments=form.cleaned_data["attachments"],
+            notify=tuple(form.cleaned_data["notify"]),
+        )
+        self.request.session[SESSION_KEY] = application.pk
+        return application
+
+    def get_success_url(self):
+        return reverse("applications:submitted")
+
+
+apply = require_http_methods(["GET", "POST"])(
+    ratelimit(key="ip", rate=_rate, method="POST", block=False)(Apply.as_view())
+)
 
 
 def submitted(request):

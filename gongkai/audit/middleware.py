@@ -1,19 +1,10 @@
-from django.conf import settings
-
 from gongkai.audit.context import reset_client_address, set_client_address
-
-
-def client_address(request) -> str | None:
-    """The client's address; behind GONGKAI_PROXY_COUNT trusted proxies, the address they forwarded."""
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+from gongkai.core.client import client_address
 
 
 class AuditContextMiddleware:
+    """Records the client's address (gongkai.core.client) for the audit events written during the request."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -1,6 +1,7 @@
 """The audit trail: one append-only table, chained by hashes so that any later change is detectable."""
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -54,6 +55,9 @@ class AuditEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
     hash = models.CharField(_("事件哈希"), max_length=64, unique=True)
+    # Which key made `hash` (key_fingerprint); empty for events written before the chain was keyed, whose
+    # hash is a plain SHA-256 (docs/audit.md: they are covered by the first keyed event after them).
+    key_id = models.CharField(_("密钥标识"), max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -99,9 +103,18 @@ class AuditEvent(models.Model):
             "note": self.note,
         }
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, key: str | None = None) -> str:
+        """HMAC-SHA256 with `key` of the previous hash and the content; plain SHA-256 without a key (legacy)."""
         payload = json.dumps(self.content(), ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256((self.prev_hash + "\n" + payload).encode()).hexdigest()
+        message = (self.prev_hash + "\n" + payload).encode()
+        if key is None:
+            return hashlib.sha256(message).hexdigest()
+        return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def key_fingerprint(key: str) -> str:
+    """A short public name of a key, stored with each event so verification knows which key to use."""
+    return hashlib.sha256(b"gongkai audit key\n" + key.encode()).hexdigest()[:16]
 
 
 class AuditChainHead(models.Model):

@@ -1,14 +1,17 @@
 """Writing to the audit trail. Every service of every app records what it changed through audit_record."""
 
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from gongkai.audit.context import current_client_address
-from gongkai.audit.models import AuditChainHead, AuditEvent, object_type_of
+from gongkai.audit.models import AuditChainHead, AuditEvent, key_fingerprint, object_type_of
+from gongkai.core.pagecache import note_change
 
 
 def jsonable(value: Any) -> Any:
@@ -65,10 +68,13 @@ def audit_record(
             after=jsonable(after),
             note=note,
             prev_hash=head.last_hash,
+            key_id=key_fingerprint(settings.AUDIT_KEY),
         )
-        event.hash = event.compute_hash()
+        event.hash = event.compute_hash(settings.AUDIT_KEY)
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, event_count=models.F("event_count") + 1)
+    # Every change that can alter a public page is audited, so this is where the portal's cache hears of it.
+    note_change(event.agency_id, verb)
     return event
 
 
@@ -98,7 +104,8 @@ def audited_update(
     meta = obj._meta
     names = list(dict.fromkeys([*changes, *(fields or [])]))
     attnames = [getattr(meta.get_field(name), "attname", name) for name in names]
-    before = snapshot(obj, attnames)
+    # `snapshot(obj, [])` would take every field: with nothing named there is nothing to compare.
+    before = snapshot(obj, attnames) if attnames else {}
     for name, value in changes.items():
         setattr(obj, name, value)
     if callable(validate):
@@ -107,7 +114,7 @@ def audited_update(
         obj.full_clean()
     auto_now = [f.name for f in meta.concrete_fields if getattr(f, "auto_now", False)]
     obj.save(update_fields=list(dict.fromkeys([*names, *auto_now])))
-    after = snapshot(obj, attnames)
+    after = snapshot(obj, attnames) if attnames else {}
     old, new = changed_fields(before, after)
     if new or always:
         audit_record(
@@ -120,3 +127,22 @@ def audited_update(
             note=note,
         )
     return bool(new)
+
+
+def audit_checkpoint_write(*, count: int, head_hash: str, path=None) -> dict:
+    """Append the verified chain's length and newest hash to the checkpoint file (outside the database).
+
+    Only ever appends (the operator may make the file append-only with `chattr +a`); `audit_chain_verify`
+    then refuses a chain that lost events or changed them since any line of it. Call it after a successful
+    verification only.
+    """
+    from pathlib import Path
+
+    target = Path(path or settings.AUDIT_CHECKPOINT_FILE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    record = {"at": timezone.now().isoformat(timespec="seconds"), "count": count, "hash": head_hash}
+    with target.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        stream.flush()
+        os.fsync(stream.fileno())
+    return record

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.accounts.models import Role, User
+from gongkai.accounts.models import Role, RoleAssignment, User
 from gongkai.agencies.models import Agency
+from gongkai.core.params import YEAR_MAX, YEAR_MIN, date_in_range
 from gongkai.workdays.models import HolidayNotice, WorkdayOverride
 
 
@@ -24,6 +25,11 @@ class AgencyForm(forms.ModelForm):
             self.fields["parent"].queryset = parent_choices
             self.fields["reports_with"].queryset = parent_choices
 
+    def validate_unique(self):
+        # The form is filled with initial= and never wraps the stored agency, so it cannot tell the agency's own
+        # slug and credit code from another's: agency_create and agency_update check uniqueness and name the field.
+        pass
+
 
 class GrantRoleForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
@@ -36,6 +42,20 @@ class GrantRoleForm(forms.Form):
             raise forms.ValidationError(_("用户名“%(name)s”不存在或已停用。"), params={"name": username})
         self.cleaned_data["user"] = user
         return username
+
+
+class RevokeRoleForm(forms.Form):
+    """The role assignment a row's 撤销 button names (hidden): only the agency's own assignments."""
+
+    assignment = forms.ModelChoiceField(queryset=RoleAssignment.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = RoleAssignment.objects.filter(agency=agency)
+
+
+class DeleteOverrideForm(forms.Form):
+    override = forms.ModelChoiceField(queryset=WorkdayOverride.objects.all(), widget=forms.HiddenInput)
 
 
 class NewUserForm(forms.Form):
@@ -51,6 +71,14 @@ class NewUserForm(forms.Form):
 class DeadlineForm(forms.Form):
     start = forms.DateField(label=_("起算日期"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("工作日数"), min_value=0, max_value=400, initial=20)
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if not date_in_range(start):
+            raise forms.ValidationError(
+                _("起算日期须在%(min)s年至%(max)s年之间。") % {"min": YEAR_MIN, "max": YEAR_MAX}
+            )
+        return start
 
 
 class HolidayNoticeForm(forms.ModelForm):

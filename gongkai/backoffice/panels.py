@@ -37,7 +37,8 @@ def people(request, agency):
 
 def subtree(request, agency):
     supervised = RoleAssignment.objects.filter(user=request.user, role=Role.SUPERVISOR).select_related("agency")
-    rows = [(a.agency, agency_subtree(a.agency).count() - 1) for a in supervised]
+    # The whole subtree, the agency itself included, as the supervision dashboard counts it.
+    rows = [(a.agency, agency_subtree(a.agency).count()) for a in supervised]
     return {"rows": rows} if rows else None
 
 

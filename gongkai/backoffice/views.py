@@ -4,15 +4,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.access import (
@@ -24,7 +24,7 @@ from gongkai.accounts.access import (
 )
 from gongkai.accounts.models import RoleAssignment
 from gongkai.accounts.services import role_grant, role_revoke, user_create
-from gongkai.accounts.staff import SESSION_KEY, staff_view
+from gongkai.accounts.staff import SESSION_KEY, read_only_post, staff_view
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_report_name, agency_tree_rows
 from gongkai.agencies.services import agency_create, agency_update
@@ -32,13 +32,17 @@ from gongkai.audit.selectors import audit_chain_verify, audit_events_all, audit_
 from gongkai.backoffice.forms import (
     AgencyForm,
     DeadlineForm,
+    DeleteOverrideForm,
     GrantRoleForm,
     HolidayNoticeForm,
     NewUserForm,
+    RevokeRoleForm,
     WorkdayOverrideForm,
 )
-from gongkai.core.forms import apply_service_errors
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.params import check_year
 from gongkai.core.registry import dashboard_panels_for
+from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.workdays.models import HolidayNotice, WorkdayOverride
 from gongkai.workdays.selectors import unverified_years_near, workday_calendar
 from gongkai.workdays.services import holiday_notice_create, workday_override_delete, workday_override_set
@@ -61,6 +65,7 @@ def dashboard(request):
 
 @require_POST
 @staff_view
+@read_only_post
 def switch_agency(request):
     try:
         agency_id = int(request.POST.get("agency", ""))
@@ -101,96 +106,138 @@ def agency_detail(request, pk: int):
     )
 
 
-@staff_view
-def agency_edit(request, pk: int):
-    agency = agency_get_for_user(request.user, pk)
-    if not agency_can_edit(request.user, agency):
-        raise PermissionDenied
-    parents = Agency.objects.all() if request.user.is_superuser else Agency.objects.filter(pk=agency.parent_id)
-    form = AgencyForm(request.POST or None, instance=agency, parent_choices=parents)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields}
-        if not request.user.is_superuser:
+class AgencyFormView(RecordFormView):
+    """Edit an agency (its administrator) or add one (site administrators only)."""
+
+    form_class = AgencyForm
+    template_name = "backoffice/agency_form.html"
+
+    def get_record(self, pk: int):
+        return agency_get_for_user(self.request.user, pk)
+
+    def record_agency(self):
+        return self.record
+
+    def may_edit(self, user, agency) -> bool:
+        return agency_can_edit(user, agency)
+
+    def get_extra_form_kwargs(self):
+        if self.request.user.is_superuser:
+            return {"parent_choices": Agency.objects.all()}
+        return {"parent_choices": Agency.objects.filter(pk=self.record.parent_id)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.record, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("backoffice:agency", args=[self.result.pk])
+
+
+class AgencyEdit(AgencyFormView):
+    success_message = _("机关信息已保存。")
+
+    def perform(self, form):
+        fields = dict(form.cleaned_data)
+        if not self.request.user.is_superuser:
             fields.pop("parent")  # only site administrators move agencies within the tree
-        try:
-            agency_update(actor=request.user, agency=Agency.objects.get(pk=agency.pk), **fields)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("机关信息已保存。"))
-            return redirect("backoffice:agency", pk=agency.pk)
-    return render(request, "backoffice/agency_form.html", {"form": form, "object": agency})
+        return agency_update(actor=self.request.user, agency=self.record, **fields)
 
 
-@staff_view
-def agency_new(request):
-    if not request.user.is_superuser:
-        raise PermissionDenied
-    initial = {}
-    if parent_id := request.GET.get("parent"):
-        initial["parent"] = parent_id
-    form = AgencyForm(request.POST or None, initial=initial, parent_choices=Agency.objects.all())
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields}
-        parent = fields.pop("parent")
-        try:
-            agency = agency_create(actor=request.user, parent=parent, **fields)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已添加机关：%(name)s") % {"name": agency.name})
-            return redirect("backoffice:agency", pk=agency.pk)
-    return render(request, "backoffice/agency_form.html", {"form": form, "object": None})
+class AgencyNew(AgencyFormView):
+    def check_access(self) -> None:
+        if not self.request.user.is_superuser:
+            raise PermissionDenied
+
+    def get_initial(self):
+        parent = self.request.GET.get("parent")
+        return {"parent": parent} if parent else {}
+
+    def perform(self, form):
+        fields = dict(form.cleaned_data)
+        return agency_create(actor=self.request.user, parent=fields.pop("parent"), **fields)
+
+    def get_success_message(self) -> str:
+        return _("已添加机关：%(name)s") % {"name": self.result.name}
+
+
+agency_edit = staff_view(AgencyEdit.as_view())
+agency_new = staff_view(AgencyNew.as_view())
 
 
 # ------------------------------------------------------------------------------------- people and roles
-@staff_view
-def agency_people(request, pk: int):
-    agency = agency_get_for_user(request.user, pk)
-    if not agency_can_manage_roles(request.user, agency):
-        raise PermissionDenied
-    grant_form = GrantRoleForm(request.POST if request.POST.get("action") == "grant" else None, prefix="grant")
-    new_form = NewUserForm(request.POST if request.POST.get("action") == "new" else None, prefix="new")
-    if request.method == "POST":
-        if request.POST.get("action") == "grant" and grant_form.is_valid():
-            role_grant(
-                actor=request.user,
-                user=grant_form.cleaned_data["user"],
-                agency=agency,
-                role=grant_form.cleaned_data["role"],
-            )
-            messages.success(request, _("已授予角色。"))
-            return redirect("backoffice:agency_people", pk=agency.pk)
-        if request.POST.get("action") == "new" and new_form.is_valid():
-            data = new_form.cleaned_data
-            try:
-                with transaction.atomic():
-                    user = user_create(
-                        actor=request.user,
-                        username=data["username"],
-                        full_name=data["full_name"],
-                        password=data["password"],
-                        email=data["email"],
-                        phone=data["phone"],
-                        job_title=data["job_title"],
-                    )
-                    role_grant(actor=request.user, user=user, agency=agency, role=data["role"])
-            except ValidationError as exc:
-                apply_service_errors(new_form, exc)
-            else:
-                messages.success(request, _("已创建用户 %(name)s 并授予角色。") % {"name": user})
-                return redirect("backoffice:agency_people", pk=agency.pk)
-        if request.POST.get("action") == "revoke":
-            assignment = get_object_or_404(RoleAssignment, pk=request.POST.get("assignment"), agency=agency)
-            role_revoke(actor=request.user, assignment=assignment)
-            messages.success(request, _("已撤销角色。"))
-            return redirect("backoffice:agency_people", pk=agency.pk)
+def _may_manage_roles(user, agency) -> bool:
+    return agency_can_manage_roles(user, agency)
+
+
+# Granting and revoking roles in an agency (its administrator or a site administrator).
+ROLE_ACTIONS = ActionSet(
+    [
+        Action("grant", _("授予"),
+               lambda request, agency, data: role_grant(
+                   actor=request.user, user=data["user"], agency=agency, role=data["role"]),
+               form=GrantRoleForm, form_kwargs=lambda agency: {"prefix": "grant"}, allowed=_may_manage_roles,
+               success=_("已授予角色。")),
+        Action("revoke", _("撤销"), call_service(role_revoke), form=RevokeRoleForm,
+               form_kwargs=lambda agency: {"agency": agency}, allowed=_may_manage_roles, success=_("已撤销角色。"),
+               style="danger"),
+    ]
+)  # fmt: skip
+
+
+def _people_context(request, agency, *, bound=None) -> dict:
     assignments = RoleAssignment.objects.filter(agency=agency).select_related("user").order_by("user__username", "role")
-    return render(
-        request,
-        "backoffice/agency_people.html",
-        {"object": agency, "assignments": assignments, "grant_form": grant_form, "new_form": new_form},
-    )
+    actions = {a.name: a for a in ROLE_ACTIONS.available(request.user, agency, bound=bound)}
+    return {"object": agency, "assignments": assignments, "actions": actions}
+
+
+class AgencyPeople(ServiceFormView):
+    """The people of an agency: create a user with a role here; grant and revoke are the page's actions."""
+
+    form_class = NewUserForm
+    prefix = "new"
+    template_name = "backoffice/agency_people.html"
+
+    def load(self, pk: int) -> None:
+        self.agency = agency_get_for_user(self.request.user, pk)
+
+    def check_access(self) -> None:
+        if not _may_manage_roles(self.request.user, self.agency):
+            raise PermissionDenied
+
+    def post(self, request, *args, **kwargs):
+        name = request.POST.get("action")
+        if name in ROLE_ACTIONS:
+            return run_action(
+                request, ROLE_ACTIONS, name, self.agency, page=self.page, success_url=self.get_success_url()
+            )
+        return super().post(request, *args, **kwargs)
+
+    def page(self, request, agency, *, bound, status):
+        return self.render_to_response(
+            self.get_context_data(form=self.get_form_class()(prefix="new"), bound=bound), status=status
+        )
+
+    def get_context_data(self, bound=None, **kwargs):
+        return super().get_context_data(**_people_context(self.request, self.agency, bound=bound), **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        with transaction.atomic():
+            user = user_create(
+                actor=self.request.user,
+                **{name: data[name] for name in ("username", "full_name", "password", "email", "phone", "job_title")},
+            )
+            role_grant(actor=self.request.user, user=user, agency=self.agency, role=data["role"])
+        return user
+
+    def get_success_message(self) -> str:
+        return _("已创建用户 %(name)s 并授予角色。") % {"name": self.result}
+
+    def get_success_url(self) -> str:
+        return reverse("backoffice:agency_people", args=[self.agency.pk])
+
+
+agency_people = staff_view(AgencyPeople.as_view())
 
 
 @staff_view
@@ -203,9 +250,11 @@ def user_list(request):
 def _parse_month(value: str | None, today: dt.date) -> dt.date:
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
+        first = dt.date(year, month, 1)
     except ValueError:
         return today.replace(day=1)
+    check_year(first.year, _("月份"))
+    return first
 
 
 @staff_view
@@ -244,29 +293,38 @@ def calendar_view(request):
     )
 
 
+def _is_site_admin(user, obj) -> bool:
+    return user.is_superuser
+
+
+# The official holiday notices and the days they make holidays or working days (site administrators only).
+CALENDAR_ACTIONS = ActionSet(
+    [
+        Action("notice", _("登记通知"), call_service(holiday_notice_create), form=HolidayNoticeForm,
+               form_kwargs=lambda obj: {"prefix": "n"}, allowed=_is_site_admin, success=_("已登记节假日安排通知。")),
+        Action("override", _("保存"), call_service(workday_override_set), form=WorkdayOverrideForm,
+               form_kwargs=lambda obj: {"prefix": "o"}, allowed=_is_site_admin, success=_("已保存工作日调整。")),
+        Action("delete", _("删除"), call_service(workday_override_delete), form=DeleteOverrideForm,
+               allowed=_is_site_admin, success=_("已删除工作日调整。"), style="danger"),
+    ]
+)  # fmt: skip
+
+
+def _calendar_maintenance_page(request, obj, *, bound=None, status=200):
+    actions = {a.name: a for a in CALENDAR_ACTIONS.available(request.user, obj, bound=bound)}
+    return render(request, "backoffice/calendar_override.html", {"actions": actions}, status=status)
+
+
 @staff_view
 def calendar_override_new(request):
     if not request.user.is_superuser:
         raise PermissionDenied
-    override_form = WorkdayOverrideForm(request.POST if request.POST.get("action") == "override" else None, prefix="o")
-    notice_form = HolidayNoticeForm(request.POST if request.POST.get("action") == "notice" else None, prefix="n")
     if request.method == "POST":
-        if request.POST.get("action") == "override" and override_form.is_valid():
-            workday_override_set(actor=request.user, **override_form.cleaned_data)
-            messages.success(request, _("已保存工作日调整。"))
-            return redirect("backoffice:calendar")
-        if request.POST.get("action") == "notice" and notice_form.is_valid():
-            holiday_notice_create(actor=request.user, **notice_form.cleaned_data)
-            messages.success(request, _("已登记节假日安排通知。"))
-            return redirect("backoffice:calendar")
-        if request.POST.get("action") == "delete":
-            override = get_object_or_404(WorkdayOverride, pk=request.POST.get("override"))
-            workday_override_delete(actor=request.user, override=override)
-            messages.success(request, _("已删除工作日调整。"))
-            return redirect("backoffice:calendar")
-    return render(
-        request, "backoffice/calendar_override.html", {"override_form": override_form, "notice_form": notice_form}
-    )
+        return run_action(
+            request, CALENDAR_ACTIONS, request.POST.get("action", ""), None,
+            page=_calendar_maintenance_page, success_url=reverse("backoffice:calendar"),
+        )  # fmt: skip
+    return _calendar_maintenance_page(request, None)
 
 
 # ------------------------------------------------------------------------------------------ audit trail

@@ -45,6 +45,15 @@ def item_can_withdraw(user, item: Item) -> bool:
     )
 
 
+def item_can_restore(user, item: Item) -> bool:
+    """Putting back an item the re-scan withdrew: the approvers and administrators who may withdraw."""
+    return (
+        item.status == ItemStatus.WITHDRAWN
+        and item.withdrawn_by_rescan
+        and user_has_role(user, item.agency, Role.APPROVER, Role.AGENCY_ADMIN)
+    )
+
+
 def finding_can_override(user, item: Item) -> bool:
     return user_has_role(user, item.agency, Role.REVIEWER, Role.APPROVER, Role.AGENCY_ADMIN)
 

@@ -27,6 +27,8 @@ class CatalogueConfig(AppConfig):
                 "catalogue.item_publish": _("发布条目"),
                 "catalogue.item_withdraw": _("撤回条目"),
                 "catalogue.item_reopen": _("重新编辑撤回的条目"),
+                "catalogue.item_withdraw_rescan": _("常态化监测自动撤回条目"),
+                "catalogue.item_restore": _("恢复发布被自动撤回的条目"),
                 "catalogue.item_validity": _("变更文件有效性"),
                 "catalogue.item_import": _("批量导入条目"),
                 "catalogue.category_tree_default": _("建立默认目录分类"),
@@ -35,6 +37,8 @@ class CatalogueConfig(AppConfig):
                 "catalogue.category_delete": _("删除目录分类"),
                 "catalogue.word_add": _("添加词表条目"),
                 "catalogue.word_delete": _("删除词表条目"),
+                "catalogue.synonym_add": _("添加检索同义词"),
+                "catalogue.synonym_delete": _("删除检索同义词"),
                 "catalogue.review_chain_set": _("设置审核流程"),
                 "catalogue.settings_update": _("修改索引号模板"),
                 "catalogue.guide_save": _("修改政府信息公开指南"),
@@ -42,3 +46,4 @@ class CatalogueConfig(AppConfig):
             }
         )
         registrations.register()
+        registrations.register_page_scopes()

@@ -11,6 +11,7 @@ from gongkai.catalogue.models import (
     Item,
     ItemStatus,
     Validity,
+    WordListEntry,
     WordListKind,
 )
 
@@ -127,6 +128,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class OverrideForm(forms.Form):
+    """Why a finding is not a problem (one line, in the row of the findings table)."""
+
+    reason = forms.CharField(
+        label=_("忽略理由"), required=False, widget=forms.TextInput(attrs={"placeholder": _("忽略理由")})
+    )
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("附件"), help_text=_("PDF、DOCX、XLSX、PNG 或 JPG，不超过20MB"))
 
@@ -161,6 +170,16 @@ class WordForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=WordListKind.choices)
     word = forms.CharField(label=_("词语"), max_length=50)
     suggestion = forms.CharField(label=_("建议改为"), max_length=50, required=False)
+
+
+class WordDeleteForm(forms.Form):
+    """Which entry of a word list to delete (the page's button carries its id)."""
+
+    entry = forms.ModelChoiceField(queryset=WordListEntry.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
 
 
 class ReviewChainForm(forms.Form):
@@ -201,7 +220,17 @@ class ImportForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("关键词"), max_length=64, required=False)
+    # The limit is said, never applied silently: a longer query is refused with a message naming it.
+    q = forms.CharField(
+        label=_("关键词"),
+        max_length=64,
+        required=False,
+        error_messages={
+            "max_length": _(
+                "关键词最多 %(limit_value)d 个字，您输入了 %(show_value)d 个字。请删减后再检索，例如只保留文件名称中的几个关键字。"
+            )
+        },
+    )
     agency = forms.CharField(required=False, widget=forms.HiddenInput)
     year = forms.IntegerField(label=_("年份"), required=False, min_value=1990, max_value=2100)
     document_type = forms.ChoiceField(
@@ -209,4 +238,5 @@ class SearchForm(forms.Form):
     )
     validity = forms.ChoiceField(label=_("有效性"), choices=[("", _("全部"))] + list(Validity.choices), required=False)
     category = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(label=_("排序"), choices=[("", _("按相关度")), ("date", _("按发布日期"))], required=False)

@@ -1,9 +1,9 @@
 """Bulk import pages: upload, then a progress bar that advances step by step (htmx), then the result."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.access import user_has_role
@@ -11,7 +11,7 @@ from gongkai.accounts.staff import staff_view
 from gongkai.catalogue.forms import ImportForm
 from gongkai.catalogue.models import ImportJob, ImportStatus
 from gongkai.catalogue.services.imports import COLUMNS, import_job_create, import_job_step
-from gongkai.core.errors import AccessDenied
+from gongkai.core.views import ServiceFormView
 
 
 def _job_for(request, pk: int) -> ImportJob:
@@ -21,22 +21,29 @@ def _job_for(request, pk: int) -> ImportJob:
     return job
 
 
-@staff_view
-def import_start(request):
-    agency = request.agency
-    if agency is None or not user_has_role(request.user, agency, "agency_admin", "approver"):
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = import_job_create(actor=request.user, agency=agency, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            return redirect("catalogue_staff:import_progress", pk=job.pk)
-    recent = ImportJob.objects.filter(agency=agency)[:10]
-    return render(request, "catalogue/staff/import.html", {"form": form, "recent": recent, "columns": COLUMNS})
+class ImportStart(ServiceFormView):
+    form_class = ImportForm
+    template_name = "catalogue/staff/import.html"
+
+    def load(self):
+        self.agency = self.request.agency
+
+    def check_access(self):
+        if self.agency is None or not user_has_role(self.request.user, self.agency, "agency_admin", "approver"):
+            raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        recent = ImportJob.objects.filter(agency=self.agency)[:10]
+        return super().get_context_data(recent=recent, columns=COLUMNS, **kwargs)
+
+    def perform(self, form):
+        return import_job_create(actor=self.request.user, agency=self.agency, upload=form.cleaned_data["file"])
+
+    def get_success_url(self):
+        return reverse("catalogue_staff:import_progress", args=[self.result.pk])
+
+
+import_start = staff_view(ImportStart.as_view())
 
 
 @staff_view
@@ -48,11 +55,8 @@ def import_progress(request, pk: int):
 @require_POST
 @staff_view
 def import_step(request, pk: int):
-    job = _job_for(request, pk)
-    try:
-        job = import_job_step(actor=request.user, job=job)
-    except (ValidationError, AccessDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    # A user who lost the role meanwhile gets a 403 (the service raises AccessDenied); the step has no input.
+    job = import_job_step(actor=request.user, job=_job_for(request, pk))
     if not request.headers.get("HX-Request"):
         return redirect("catalogue_staff:import_progress", pk=job.pk)
     return render(

@@ -92,3 +92,17 @@ def register() -> None:
             order=12,
         )
     )
+
+
+def item_page_agency(kwargs: dict):
+    """The agency an item's public page belongs to, so the page cache keys it by that agency's versions."""
+    from gongkai.catalogue.models import Item
+
+    return Item.objects.filter(pk=kwargs.get("pk")).values_list("agency_id", flat=True).first()
+
+
+def register_page_scopes() -> None:
+    from gongkai.core.pagecache import register_page_scope
+
+    register_page_scope("catalogue:item", item_page_agency)
+    register_page_scope("catalogue:item_print", item_page_agency)

@@ -1,25 +1,31 @@
-"""The catalogue's back office: drafting, checks, the review chain, and the agency administrator's settings."""
+"""The catalogue's back office: drafting, checks, the review chain, and the agency administrator's settings.
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+Every button of the item page is an `Action` of `ITEM_ACTIONS` (or of `FINDING_ACTIONS` and `ATTACHMENT_ACTIONS`,
+for the rows of its tables), run by `core.actions.run_action`. Create and edit pages are
+`core.views.ServiceFormView`s. The agency administrator's settings are in `settings_views.py`.
+"""
+
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.access import user_has_role
+from gongkai.accounts.models import Role
 from gongkai.accounts.staff import staff_view
 from gongkai.catalogue import services
 from gongkai.catalogue.access import (
     EDITOR_ROLES,
-    catalogue_can_configure,
     finding_can_override,
     item_can_correct,
     item_can_edit,
     item_can_review,
-    item_can_withdraw,
     item_get_for_user,
     items_published,
     items_visible_to,
@@ -27,41 +33,26 @@ from gongkai.catalogue.access import (
 from gongkai.catalogue.forms import (
     ApproveForm,
     AttachmentForm,
-    CategoryEditForm,
-    CategoryForm,
     CorrectionForm,
-    GuideForm,
     ItemFilterForm,
     ItemForm,
+    OverrideForm,
     ReasonForm,
     RejectForm,
-    ReviewChainForm,
-    SettingsForm,
     ValidityForm,
-    WordForm,
 )
 from gongkai.catalogue.models import (
-    DEFAULT_INDEX_TEMPLATE,
     Attachment,
-    CatalogueSettings,
-    Category,
     Finding,
+    FindingKind,
     ItemStatus,
     ItemVersion,
-    WordListEntry,
 )
-from gongkai.catalogue.selectors import disclosure_guide_text, items_at_risk, version_diff
+from gongkai.catalogue.selectors import items_at_risk, version_diff
 from gongkai.catalogue.services.review import review_chain_of
-from gongkai.core.errors import AccessDenied, IllegalTransition
-
-
-def _service_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form, field by field, so the page names what to fix."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.storage import file_response
+from gongkai.core.views import ServiceFormView
 
 
 def _current_agency(request):
@@ -108,192 +99,256 @@ def _linkable(user):
     return items_published().filter(agency__in=items_visible_to(user).values("agency"))
 
 
-def _item_fields(cleaned: dict) -> dict:
-    return {k: v for k, v in cleaned.items() if k != "correction_note"}
+# --- drafting and correcting
 
 
-@staff_view
-def item_new(request):
-    agency = _current_agency(request)
-    if not user_has_role(request.user, agency, *EDITOR_ROLES):
-        raise PermissionDenied
-    form = ItemForm(request.POST or None, agency=agency, linkable=_linkable(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.item_create(actor=request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("草稿已保存，请查看自动检查结果。"))
-            return redirect("catalogue_staff:item", pk=item.pk)
-    return render(request, "catalogue/staff/item_form.html", {"form": form, "heading": _("起草目录条目")})
+class ItemNew(ServiceFormView):
+    form_class = ItemForm
+    template_name = "catalogue/staff/item_form.html"
+    success_message = gettext_lazy("草稿已保存，请查看自动检查结果。")
+
+    def load(self, **kwargs):
+        self.agency = _current_agency(self.request)
+
+    def check_access(self):
+        if not user_has_role(self.request.user, self.agency, *EDITOR_ROLES):
+            raise PermissionDenied
+
+    def get_extra_form_kwargs(self):
+        return {"agency": self.agency, "linkable": _linkable(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=_("起草目录条目"), **kwargs)
+
+    def perform(self, form):
+        return services.item_create(actor=self.request.user, agency=self.agency, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("catalogue_staff:item", args=[self.result.pk])
 
 
-@staff_view
-def item_edit(request, pk: int):
-    item = item_get_for_user(request.user, pk)
-    correcting = item.status == ItemStatus.PUBLISHED
-    allowed = item_can_correct(request.user, item) if correcting else item_can_edit(request.user, item)
-    if not allowed:
-        raise PermissionDenied
-    form_class = CorrectionForm if correcting else ItemForm
-    form = form_class(
-        request.POST or None, agency=item.agency, linkable=_linkable(request.user), initial=ItemForm.initial_from(item)
+class ItemEdit(ServiceFormView):
+    """A draft or withdrawn item is edited; a published one is corrected, with a note the portal shows."""
+
+    template_name = "catalogue/staff/item_form.html"
+    success_message = gettext_lazy("已保存。")
+
+    def load(self, pk):
+        self.item = item_get_for_user(self.request.user, pk)
+        self.correcting = self.item.status == ItemStatus.PUBLISHED
+
+    def check_access(self):
+        may = item_can_correct if self.correcting else item_can_edit
+        if not may(self.request.user, self.item):
+            raise PermissionDenied
+
+    def get_form_class(self):
+        return CorrectionForm if self.correcting else ItemForm
+
+    def get_initial(self):
+        return ItemForm.initial_from(self.item)
+
+    def get_extra_form_kwargs(self):
+        return {"agency": self.item.agency, "linkable": _linkable(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        heading = _("更正已发布的条目") if self.correcting else _("修改目录条目")
+        return super().get_context_data(heading=heading, item=self.item, **kwargs)
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        if self.correcting:
+            note = data.pop("correction_note")
+            return services.item_correct(actor=self.request.user, item=self.item, correction_note=note, **data)
+        return services.item_update(actor=self.request.user, item=self.item, **data)
+
+    def get_success_url(self):
+        return reverse("catalogue_staff:item", args=[self.item.pk])
+
+
+item_new = staff_view(ItemNew.as_view())
+item_edit = staff_view(ItemEdit.as_view())
+
+
+# --- the item page's buttons
+
+
+def _may_edit_agency(user, item) -> bool:
+    return user_has_role(user, item.agency, *EDITOR_ROLES)
+
+
+def _item_url(name):
+    return lambda item: reverse(f"catalogue_staff:{name}", args=[item.pk])
+
+
+def _own_ids(name):
+    """Form ids of their own per action, so two forms on one page never share an element id."""
+    return lambda obj: {"auto_id": f"id_{name}_%s"}
+
+
+def _item_action(name, label, service, *fields, url_name, form=None, **kwargs):
+    """An item page button: `service(actor=…, item=…, <fields of its form>)`, posted to its own URL."""
+    kwargs.setdefault("form_kwargs", _own_ids(name))
+    return Action(
+        name=name,
+        label=label,
+        perform=lambda request, item, data: service(actor=request.user, item=item, **{f: data[f] for f in fields}),
+        form=form,
+        url=_item_url(url_name),
+        **kwargs,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if correcting:
-                services.item_correct(
-                    actor=request.user,
-                    item=item,
-                    correction_note=form.cleaned_data["correction_note"],
-                    **_item_fields(form.cleaned_data),
-                )
-            else:
-                services.item_update(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("catalogue_staff:item", pk=item.pk)
-    heading = _("更正已发布的条目") if correcting else _("修改目录条目")
-    return render(request, "catalogue/staff/item_form.html", {"form": form, "heading": heading, "item": item})
 
 
-@staff_view
-def item_detail(request, pk: int):
-    item = item_get_for_user(request.user, pk)
+def _approver(user, item) -> bool:
+    return user_has_role(user, item.agency, Role.APPROVER, Role.AGENCY_ADMIN)
+
+
+def _in(*statuses):
+    return lambda item: item.status in statuses
+
+
+# The item's way through the review chain (条例 第二十条 and 第二十六条: publish within 20 working days).
+ITEM_ACTIONS = ActionSet(
+    [
+        _item_action(
+            "submit", gettext_lazy("提交审核"), services.item_submit, url_name="item_submit",
+            allowed=_may_edit_agency, possible=_in(ItemStatus.DRAFT), success=gettext_lazy("已提交审核。"),
+        ),
+        _item_action(
+            "approve", gettext_lazy("通过"), services.item_approve, "proofread", "comment", url_name="item_approve",
+            form=ApproveForm, allowed=item_can_review, possible=_in(ItemStatus.IN_REVIEW),
+            success=gettext_lazy("审核通过。"),
+        ),
+        _item_action(
+            "reject", gettext_lazy("退回"), services.item_reject, "comment", url_name="item_reject",
+            form=RejectForm, allowed=item_can_review, possible=_in(ItemStatus.IN_REVIEW),
+            success=gettext_lazy("已退回起草人修改。"), style="danger",
+        ),
+        _item_action(
+            "withdraw", gettext_lazy("撤回"), services.item_withdraw, "reason", url_name="item_withdraw",
+            form=ReasonForm, allowed=_approver, possible=_in(ItemStatus.PUBLISHED, ItemStatus.SCHEDULED),
+            success=gettext_lazy("条目已撤回，门户网站不再显示。"), style="danger",
+        ),
+        # 常态化监测: an item the re-scan withdrew goes back on the portal once its finding is fixed or overridden.
+        _item_action(
+            "restore", gettext_lazy("恢复发布"), services.item_restore, "reason", url_name="item_restore",
+            form=ReasonForm, allowed=_approver,
+            possible=lambda item: item.status == ItemStatus.WITHDRAWN and item.withdrawn_by_rescan,
+            success=gettext_lazy("条目已恢复发布。"),
+        ),
+        _item_action(
+            "reopen", gettext_lazy("恢复为草稿"), services.item_reopen, url_name="item_reopen",
+            allowed=_may_edit_agency, possible=_in(ItemStatus.WITHDRAWN), success=gettext_lazy("条目已恢复为草稿。"),
+            style="secondary",
+        ),
+        # 失效 and 废止 apply to rules and normative documents (and other documents that declare a validity).
+        _item_action(
+            "validity", gettext_lazy("保存有效性"), services.item_set_validity, "validity", "day", "reason",
+            url_name="item_validity", form=ValidityForm,
+            form_kwargs=lambda item: {"initial": {"validity": item.validity}, "auto_id": "id_validity_%s"},
+            allowed=_approver,
+            possible=lambda item: item.is_published and item.document_type in ("rules", "normative", "other"),
+            success=gettext_lazy("有效性已更新。"),
+        ),
+        _item_action(
+            "recheck", gettext_lazy("重新检查"), services.item_check, url_name="item_recheck",
+            allowed=_may_edit_agency, success=gettext_lazy("已重新检查。"), style="secondary",
+        ),
+        Action(
+            name="attach",
+            label=gettext_lazy("上传"),
+            perform=lambda request, item, data: services.attachment_add(
+                actor=request.user, item=item, upload=data["file"]
+            ),
+            form=AttachmentForm,
+            allowed=item_can_edit,
+            success=gettext_lazy("附件已上传并检查。"),
+            url=_item_url("attachment_upload"),
+        ),
+    ]
+)  # fmt: skip
+
+FINDING_ACTIONS = ActionSet(
+    [
+        Action(
+            name="override",
+            label=gettext_lazy("忽略"),
+            perform=lambda request, finding, data: services.finding_override(
+                actor=request.user, finding=finding, reason=data["reason"]
+            ),
+            form=OverrideForm,
+            form_kwargs=lambda finding: {"auto_id": f"id_finding{finding.pk}_%s"},
+            allowed=lambda user, finding: finding_can_override(user, finding.item),
+            possible=lambda finding: finding.is_open and finding.kind != FindingKind.MISSING_METADATA,
+            success=gettext_lazy("已忽略该检查结果，理由已记录。"),
+            url=lambda finding: reverse("catalogue_staff:finding_override", args=[finding.item_id, finding.pk]),
+            style="secondary",
+        ),
+    ]
+)
+
+ATTACHMENT_ACTIONS = ActionSet(
+    [
+        Action(
+            name="delete",
+            label=gettext_lazy("删除"),
+            perform=lambda request, attachment, data: services.attachment_delete(
+                actor=request.user, attachment=attachment
+            ),
+            allowed=lambda user, attachment: item_can_edit(user, attachment.item),
+            success=gettext_lazy("附件已删除。"),
+            url=lambda a: reverse("catalogue_staff:attachment_delete", args=[a.item_id, a.pk]),
+            style="dark",
+        ),
+    ]
+)
+
+
+def _offered(actions, user, obj, bound):
+    """The actions this user can run on `obj` now, by name (a failed one keeps its errors on its own row)."""
+    return {a.name: a for a in actions.available(user, obj, bound=bound)}
+
+
+def _item_page(request, item, *, bound=None, status=200):
+    user = request.user
     findings = list(item.findings.select_related("overridden_by"))
-    versions = list(item.versions.select_related("created_by").order_by("-number"))
+    attachments = list(item.attachments.all())
+    for f in findings:
+        f.item = item
+        f.actions = _offered(FINDING_ACTIONS, user, f, bound)
+    for a in attachments:
+        a.item = item
+        a.actions = _offered(ATTACHMENT_ACTIONS, user, a, bound)
     context = {
         "item": item,
         "findings": findings,
         "open_findings": [f for f in findings if f.is_open],
-        "versions": versions,
+        "versions": list(item.versions.select_related("created_by").order_by("-number")),
         "reviews": list(item.reviews.select_related("reviewer")),
-        "attachments": list(item.attachments.all()),
+        "attachments": attachments,
         "chain": item.review_chain or review_chain_of(item.agency),
-        "can_edit": item_can_edit(request.user, item),
-        "can_correct": item_can_correct(request.user, item),
-        "can_review": item_can_review(request.user, item),
-        "can_withdraw": item_can_withdraw(request.user, item),
-        "can_override": finding_can_override(request.user, item),
-        "can_submit": item.status == ItemStatus.DRAFT and user_has_role(request.user, item.agency, *EDITOR_ROLES),
-        "can_reopen": item.status == ItemStatus.WITHDRAWN and user_has_role(request.user, item.agency, *EDITOR_ROLES),
-        "approve_form": ApproveForm(),
-        "reject_form": RejectForm(),
-        "reason_form": ReasonForm(),
-        "attachment_form": AttachmentForm(),
-        "validity_form": ValidityForm(initial={"validity": item.validity}),
-        "can_set_validity": item.is_published
-        and item.document_type in ("rules", "normative", "other")
-        and user_has_role(request.user, item.agency, "approver", "agency_admin"),
+        "can_edit": item_can_edit(user, item),
+        "can_correct": item_can_correct(user, item),
+        "actions": _offered(ITEM_ACTIONS, user, item, bound),
     }
-    return render(request, "catalogue/staff/item_detail.html", context)
+    return render(request, "catalogue/staff/item_detail.html", context, status=status)
 
 
-def _act(request, pk: int, action, *, form_class=None, success: str):
-    """Run a workflow service for a POSTed form; errors come back to the item page as messages."""
+@staff_view
+def item_detail(request, pk: int):
+    return _item_page(request, item_get_for_user(request.user, pk))
+
+
+def _item_url_of(obj):
+    return reverse("catalogue_staff:item", args=[getattr(obj, "item_id", None) or obj.pk])
+
+
+@require_POST
+@staff_view
+def item_action(request, pk: int, name: str):
+    """Every button of the item page: the URL names the action (item_submit, item_approve, …)."""
     item = item_get_for_user(request.user, pk)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        messages.error(request, _("提交的内容有误，请检查。"))
-        return redirect("catalogue_staff:item", pk=item.pk)
-    try:
-        action(item, form.cleaned_data if form else {})
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except (IllegalTransition, AccessDenied) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect("catalogue_staff:item", pk=item.pk)
-
-
-@require_POST
-@staff_view
-def item_submit(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda item, _data: services.item_submit(actor=request.user, item=item),
-        success=_("已提交审核。"),
-    )
-
-
-@require_POST
-@staff_view
-def item_approve(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda item, data: services.item_approve(
-            actor=request.user, item=item, proofread=data["proofread"], comment=data["comment"]
-        ),
-        form_class=ApproveForm,
-        success=_("审核通过。"),
-    )
-
-
-@require_POST
-@staff_view
-def item_reject(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda item, data: services.item_reject(actor=request.user, item=item, comment=data["comment"]),
-        form_class=RejectForm,
-        success=_("已退回起草人修改。"),
-    )
-
-
-@require_POST
-@staff_view
-def item_withdraw(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda item, data: services.item_withdraw(actor=request.user, item=item, reason=data["reason"]),
-        form_class=ReasonForm,
-        success=_("条目已撤回，门户网站不再显示。"),
-    )
-
-
-@require_POST
-@staff_view
-def item_validity(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda item, data: services.item_set_validity(
-            actor=request.user, item=item, validity=data["validity"], day=data["day"], reason=data["reason"]
-        ),
-        form_class=ValidityForm,
-        success=_("有效性已更新。"),
-    )
-
-
-@require_POST
-@staff_view
-def item_reopen(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda item, _data: services.item_reopen(actor=request.user, item=item),
-        success=_("条目已恢复为草稿。"),
-    )
-
-
-@require_POST
-@staff_view
-def item_recheck(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda item, _data: services.item_check(actor=request.user, item=item),
-        success=_("已重新检查。"),
-    )
+    return run_action(request, ITEM_ACTIONS, name, item, page=_item_page, success_url=_item_url_of)
 
 
 @require_POST
@@ -301,28 +356,14 @@ def item_recheck(request, pk: int):
 def finding_override(request, pk: int, finding_pk: int):
     item = item_get_for_user(request.user, pk)
     finding = get_object_or_404(Finding, pk=finding_pk, item=item)
-    return _act(
+    finding.item = item
+    return run_action(
         request,
-        pk,
-        lambda _item, data: services.finding_override(actor=request.user, finding=finding, reason=data["reason"]),
-        form_class=ReasonForm,
-        success=_("已忽略该检查结果，理由已记录。"),
-    )
-
-
-@require_POST
-@staff_view
-def attachment_upload(request, pk: int):
-    item = item_get_for_user(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("请选择要上传的文件。"))
-        return redirect("catalogue_staff:item", pk=item.pk)
-    return _act(
-        request,
-        pk,
-        lambda item, _data: services.attachment_add(actor=request.user, item=item, upload=form.cleaned_data["file"]),
-        success=_("附件已上传并检查。"),
+        FINDING_ACTIONS,
+        "override",
+        finding,
+        page=lambda request, finding, **kw: _item_page(request, item, **kw),
+        success_url=_item_url_of,
     )
 
 
@@ -331,11 +372,14 @@ def attachment_upload(request, pk: int):
 def attachment_remove(request, pk: int, attachment_pk: int):
     item = item_get_for_user(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, item=item)
-    return _act(
+    attachment.item = item
+    return run_action(
         request,
-        pk,
-        lambda _item, _data: services.attachment_delete(actor=request.user, attachment=attachment),
-        success=_("附件已删除。"),
+        ATTACHMENT_ACTIONS,
+        "delete",
+        attachment,
+        page=lambda request, attachment, **kw: _item_page(request, item, **kw),
+        success_url=_item_url_of,
     )
 
 
@@ -353,139 +397,23 @@ def version_compare(request, pk: int, number: int):
     )
 
 
-# --- the agency administrator's settings ---
-
-
-def _configurable_agency(request):
-    agency = _current_agency(request)
-    if not catalogue_can_configure(request.user, agency):
-        raise PermissionDenied
-    return agency
-
-
-@staff_view
-def settings_page(request):
-    agency = _configurable_agency(request)
-    settings_row = CatalogueSettings.objects.filter(agency=agency).first()
-    chain = review_chain_of(agency)
-    forms = {
-        "category_form": CategoryForm(agency=agency),
-        "word_form": WordForm(),
-        "global_word_form": WordForm(prefix="global"),
-        "chain_form": ReviewChainForm(initial={"steps": "\n".join(f"{n} {r}" for n, r in chain)}),
-        "settings_form": SettingsForm(
-            initial={"index_template": settings_row.index_template if settings_row else DEFAULT_INDEX_TEMPLATE}
-        ),
-    }
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "default_tree":
-                services.category_tree_ensure_default(actor=request.user, agency=agency)
-            elif action == "category":
-                form = forms["category_form"] = CategoryForm(request.POST, agency=agency)
-                if form.is_valid():
-                    services.category_create(actor=request.user, agency=agency, **form.cleaned_data)
-            elif action == "word":
-                form = forms["word_form"] = WordForm(request.POST)
-                if form.is_valid():
-                    services.word_entry_add(actor=request.user, agency=agency, **form.cleaned_data)
-            elif action == "word_delete":
-                entry = get_object_or_404(WordListEntry, pk=request.POST.get("entry"), agency=agency)
-                services.word_entry_delete(actor=request.user, entry=entry)
-            elif action == "global_word":
-                form = forms["global_word_form"] = WordForm(request.POST, prefix="global")
-                if form.is_valid():
-                    services.word_entry_add(actor=request.user, agency=None, **form.cleaned_data)
-            elif action == "global_word_delete":
-                entry = get_object_or_404(WordListEntry, pk=request.POST.get("entry"), agency__isnull=True)
-                services.word_entry_delete(actor=request.user, entry=entry)
-            elif action == "chain":
-                form = forms["chain_form"] = ReviewChainForm(request.POST)
-                if form.is_valid():
-                    services.review_chain_set(actor=request.user, agency=agency, steps=form.cleaned_data["steps"])
-            elif action == "settings":
-                form = forms["settings_form"] = SettingsForm(request.POST)
-                if form.is_valid():
-                    services.catalogue_settings_update(actor=request.user, agency=agency, **form.cleaned_data)
-            else:
-                form = None
-        except ValidationError as exc:
-            target = {
-                "category": "category_form",
-                "word": "word_form",
-                "global_word": "global_word_form",
-                "chain": "chain_form",
-            }.get(action, "settings_form")
-            _service_errors(forms[target], exc)
-        else:
-            if not any(f.errors for f in forms.values()):
-                messages.success(request, _("已保存。"))
-                return redirect("catalogue_staff:settings")
-    context = {
-        "agency": agency,
-        "categories": Category.objects.filter(agency=agency).select_related("parent").order_by("sort_order", "pk"),
-        "words": WordListEntry.objects.filter(agency=agency),
-        "shipped_typos": WordListEntry.objects.filter(agency__isnull=True).count(),
-        "global_words": WordListEntry.objects.filter(agency__isnull=True) if request.user.is_site_admin else [],
-        "chain": chain,
-        **forms,
-    }
-    return render(request, "catalogue/staff/settings.html", context)
-
-
-@staff_view
-def category_edit(request, pk: int):
-    agency = _configurable_agency(request)
-    category = get_object_or_404(Category, pk=pk, agency=agency)
-    initial = {
-        "name": category.name,
-        "code": category.code,
-        "parent": category.parent,
-        "sort_order": category.sort_order,
-        "is_active": category.is_active,
-    }
-    form = CategoryEditForm(request.POST or None, agency=agency, initial=initial)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "delete":
-                services.category_delete(actor=request.user, category=category)
-                messages.success(request, _("分类已删除。"))
-                return redirect("catalogue_staff:settings")
-            if form.is_valid():
-                services.category_update(actor=request.user, category=category, **form.cleaned_data)
-                messages.success(request, _("已保存。"))
-                return redirect("catalogue_staff:settings")
-        except ValidationError as exc:
-            _service_errors(form, exc)
-    return render(request, "catalogue/staff/category_form.html", {"form": form, "category": category})
-
-
-@staff_view
-def guide_edit(request):
-    agency = _configurable_agency(request)
-    text, custom = disclosure_guide_text(agency)
-    form = GuideForm(request.POST or None, initial={"body": text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.disclosure_guide_save(actor=request.user, agency=agency, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("指南已保存，门户网站已更新。"))
-            return redirect("catalogue_staff:guide")
-    return render(request, "catalogue/staff/guide_form.html", {"form": form, "custom": custom, "agency": agency})
-
-
 @staff_view
 def monitoring(request):
-    """常态化监测 report: published items whose latest check left open findings, for the agency and supervisors."""
+    """常态化监测 report: published items whose latest check left open findings, and the items the re-scan
+    withdrew for personal data, for the agency and supervisors."""
+    monitored = Q(status=ItemStatus.PUBLISHED) | Q(status=ItemStatus.WITHDRAWN, withdrawn_by_rescan=True)
     findings = (
-        Finding.objects.filter(
-            item__in=items_visible_to(request.user).filter(status=ItemStatus.PUBLISHED), overridden_at__isnull=True
-        )
+        Finding.objects.filter(item__in=items_visible_to(request.user).filter(monitored), overridden_at__isnull=True)
         .select_related("item", "item__agency")
         .order_by("item__agency__path", "-item__published_at", "pk")
     )
     page = Paginator(findings, 50).get_page(request.GET.get("page"))
     return render(request, "catalogue/staff/monitoring.html", {"page": page, "total": findings.count()})
+
+
+@staff_view
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An attachment of an item the staff member may see, in any state (drafts included)."""
+    item = item_get_for_user(request.user, pk)
+    attachment = get_object_or_404(item.attachments, pk=attachment_pk)
+    return file_response(attachment.file, filename=attachment.name)

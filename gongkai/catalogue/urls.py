@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/print/", views.item_print, name="item_print"),
+    path("items/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("<slug:slug>/", views.browse, name="browse"),
     path("<slug:slug>/guide/", views.guide, name="guide"),

@@ -3,17 +3,23 @@
 Public pages show only published items (access.items_published); nothing here needs an account.
 """
 
+import datetime as dt
+from urllib.parse import urljoin
+
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_by_slug, agency_roots
+from gongkai.analytics.selectors import analytics_top_searches
 from gongkai.catalogue.access import item_get_published, items_published
 from gongkai.catalogue.forms import SearchForm
 from gongkai.catalogue.models import Category
@@ -25,7 +31,10 @@ from gongkai.catalogue.selectors import (
     items_for_feed,
     published_years,
 )
+from gongkai.catalogue.selectors.search_by_date import catalogue_search_by_date
+from gongkai.core.params import query_year
 from gongkai.core.registry import portal_nav_items
+from gongkai.core.storage import file_response
 
 
 def portal_context(agency: Agency | None, section: str) -> dict:
@@ -55,10 +64,7 @@ def _agency_or_404(slug: str) -> Agency:
 def browse(request, slug: str, category: str = ""):
     agency = _agency_or_404(slug)
     chosen = get_object_or_404(Category, agency=agency, code=category, is_active=True) if category else None
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
+    year = query_year(request) or None
     items = items_browse(agency=agency, category=chosen, year=year)
     page = Paginator(items, 20).get_page(request.GET.get("page"))
     context = {
@@ -68,7 +74,6 @@ def browse(request, slug: str, category: str = ""):
         "year": year,
         "years": published_years(agency),
         "page": page,
-        "querystring_prefix": f"year={year}&" if year else "",
     }
     return render(request, "catalogue/browse.html", context)
 
@@ -92,7 +97,29 @@ def item_print(request, pk: int):
     return item_detail(request, pk, printable=True)
 
 
+def _popular_searches(limit: int = 10) -> list[str]:
+    """The most searched terms of the past 30 days across the portal (the visit statistics' daily roll-up keeps
+    only the term, the day and a count: no address, no visitor)."""
+    today = timezone.localdate()
+    rows = analytics_top_searches(
+        agencies=Agency.objects.filter(is_active=True),
+        start=today - dt.timedelta(days=30),
+        end=today,
+        limit=limit,
+    )
+    return [row["term"] for row in rows if row["term"]]
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An attachment of a published item; a draft's or a withdrawn item's attachments are not found (404)."""
+    item = item_get_published(pk)
+    attachment = get_object_or_404(item.attachments, pk=attachment_pk)
+    return file_response(attachment.file, filename=attachment.name, as_attachment=False)
+
+
 def search(request):
+    """The portal's search, which explains itself: a hint when nothing was asked, the limit when too much was,
+    and what to try when nothing was found."""
     form = SearchForm(request.GET or None)
     agency = None
     results = None
@@ -103,8 +130,9 @@ def search(request):
         category = None
         if data["category"] and agency is not None:
             category = Category.objects.filter(agency=agency, pk=data["category"]).first()
-        if data["q"]:
-            results = catalogue_search(
+        if data["q"].strip():
+            run = catalogue_search_by_date if data["sort"] == "date" else catalogue_search
+            results = run(
                 query=data["q"],
                 agencies=[agency] if agency else None,
                 category=category,
@@ -113,20 +141,47 @@ def search(request):
                 validity=data["validity"] or None,
                 page=data["page"] or 1,
             )
+    elif "page" in form.errors:
+        # The page number only ever comes from our own links: a malformed one is a bad request. A bad year or an
+        # over-long query came from the form and gets the form back with its message.
+        raise BadRequest("bad search parameters")
     params = {k: v for k, v in (form.cleaned_data.items() if form.is_valid() else []) if v and k != "page"}
     home = agency or agency_roots().first()
+    asked = (request.GET.get("q") or "").strip()
     context = {
         **portal_context(home, "search"),
         "form": form,
         "chosen": {
-            name: request.GET.get(name, "") for name in ("q", "agency", "category", "year", "document_type", "validity")
+            name: request.GET.get(name, "")
+            for name in ("q", "agency", "category", "year", "document_type", "validity", "sort")
         },
         "document_types": form.fields["document_type"].choices,
         "validities": form.fields["validity"].choices,
+        "sorts": form.fields["sort"].choices,
         "results": results,
         "search_agency": agency,
         "querystring": urlencode(params),
+        "sort_links": [
+            (
+                value,
+                label,
+                urlencode({**{k: v for k, v in params.items() if k != "sort"}, **({"sort": value} if value else {})}),
+            )
+            for value, label in form.fields["sort"].choices
+        ],
+        "max_query": form.fields["q"].max_length,
+        "empty_query": not asked and not form.errors,
+        "no_results": results is not None and not results.hits,
+        "widen": {
+            "all_agencies": urlencode({k: v for k, v in params.items() if k not in ("agency", "category")}),
+            "all_years": urlencode({k: v for k, v in params.items() if k != "year"}),
+            "has_agency": bool(params.get("agency")),
+            "has_year": bool(params.get("year")),
+            "many_words": len(asked) > 4,
+        },
     }
+    if context["empty_query"] or context["no_results"]:
+        context["popular"] = _popular_searches()
     return render(request, "catalogue/search.html", context)
 
 
@@ -136,10 +191,28 @@ def guide(request, slug: str):
     return render(request, "catalogue/guide.html", {**portal_context(agency, "guide"), "paragraphs": text.split("\n")})
 
 
+def _url_if_mounted(name: str, *args) -> str:
+    """A URL of the open-data layer (above this app, so only named, never imported), or "" without it."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+class AtomWithJsonLinks(Atom1Feed):
+    """Atom, with each entry also linking to its record in the JSON API (rel="alternate", application/json)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("json_link"):
+            href = urljoin(self.feed["link"], item["json_link"])  # the feed's own link is absolute
+            handler.addQuickElement("link", "", {"rel": "alternate", "type": "application/json", "href": href})
+
+
 class CategoryFeed(Feed):
     """Atom feed of the newest published items of an agency, or of one category and its children."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomWithJsonLinks
 
     def get_object(self, request, slug: str, category: str = ""):
         agency = _agency_or_404(slug)
@@ -178,11 +251,18 @@ class CategoryFeed(Feed):
     def item_updateddate(self, item):
         return item.updated_at
 
+    def item_extra_kwargs(self, item):
+        path = _url_if_mounted("api-v1:item", item.pk)
+        return {"json_link": path} if path else {}
+
 
 def sitemap(request):
     """sitemap.xml: the portal's agency, catalogue and item pages (at most 50,000 URLs, the protocol's limit)."""
     base = request.build_absolute_uri("/").rstrip("/")
     urls = [base + reverse("portal:home")]
+    # The open-data layer: the bulk downloads and the API's agency and item lists (JSON).
+    urls += [base + u for u in (_url_if_mounted("opendata:downloads"), _url_if_mounted("api-v1:agencies")) if u]
+    urls += [base + u for u in (_url_if_mounted("api-v1:items"),) if u]
     for agency in Agency.objects.filter(is_active=True).order_by("path"):
         urls.append(base + reverse("catalogue:browse", args=[agency.slug]))
         urls.append(base + reverse("catalogue:guide", args=[agency.slug]))

@@ -25,6 +25,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,20 @@ from gongkai.core.forms import apply_service_errors
 
 class ActionForm(forms.Form):
     """The form of an action that takes no input: it exists to carry the service's errors back to the page."""
+
+
+def call_service(
+    service: Callable[..., Any], obj_arg: str = "", **fixed: Any
+) -> Callable[[HttpRequest, Any, dict], Any]:
+    """The usual `perform`: `service(actor=request.user, <obj_arg>=obj, **the form's data, **fixed)`.
+
+    Without `obj_arg` the object is not passed (a page whose actions create or name their own objects).
+    """
+
+    def perform(request: HttpRequest, obj: Any, data: dict) -> Any:
+        return service(actor=request.user, **({obj_arg: obj} if obj_arg else {}), **data, **fixed)
+
+    return perform
 
 
 def always(user: Any, obj: Any) -> bool:
@@ -55,7 +70,8 @@ class Action:
     `perform(request, obj, data)` calls the service with the form's cleaned data and returns what it returns.
     `allowed(user, obj)` says who may (a role check; false → 403); `possible(obj)` says whether the object's
     state offers the step now (false → the page does not show the button; the service still has the last word
-    and raises `IllegalTransition` if a stale page posts it anyway).
+    and raises `IllegalTransition` if a stale page posts it anyway). `success` is the message after it ran, or a
+    function of the object that returns it (e.g. to name the new status).
     """
 
     name: str
@@ -65,7 +81,7 @@ class Action:
     form_kwargs: Callable[[Any], dict] | None = None
     allowed: Callable[[Any, Any], bool] = always
     possible: Callable[[Any], bool] = in_any_state
-    success: str | Promise = _("已保存。")
+    success: str | Promise | Callable[[Any], str] = _("已保存。")
     url: Callable[[Any], str] | None = None
     style: str = ""
     confirm: str = ""
@@ -111,6 +127,8 @@ class ActionSet:
 
     actions: Iterable[Action]
     by_name: dict[str, Action] = field(init=False)
+    # A URL pattern taking (obj.pk, action name), for the actions that declare no `url` of their own.
+    url_name: str = ""
 
     def __post_init__(self) -> None:
         self.actions = tuple(self.actions)
@@ -134,18 +152,21 @@ class ActionSet:
         """The actions this user can run on this object now, in order; the bound one keeps its errors."""
         offered = []
         for action in self.actions:
-            if bound is not None and bound.action.name == action.name:
+            if bound is not None and bound.action is action and bound.url == self.url_for(action, obj):
+                # The action that was just posted for this object (a page listing several objects, such as
+                # the rows of a table, shows its errors on the row it came from only).
                 offered.append(bound)
             elif action.offered_to(user, obj):
-                offered.append(BoundAction(action, action.make_form(obj), _url_of(action, obj)))
+                offered.append(BoundAction(action, action.make_form(obj), self.url_for(action, obj)))
         return offered
+
+    def url_for(self, action: Action, obj: Any) -> str:
+        if action.url is not None:
+            return action.url(obj)
+        return reverse(self.url_name, args=[obj.pk, action.name]) if self.url_name else ""
 
     def names_available(self, user: Any, obj: Any) -> set[str]:
         return {a.name for a in self.actions if a.offered_to(user, obj)}
-
-
-def _url_of(action: Action, obj: Any) -> str:
-    return action.url(obj) if action.url is not None else ""
 
 
 def run_action(
@@ -164,7 +185,7 @@ def run_action(
     if not action.allowed(request.user, obj):
         raise PermissionDenied
     form = action.make_form(obj, request.POST, request.FILES)
-    bound = BoundAction(action, form, _url_of(action, obj), failed=True)
+    bound = BoundAction(action, form, actions.url_for(action, obj), failed=True)
     if not form.is_valid():
         return page(request, obj, bound=bound, status=400)
     try:
@@ -174,8 +195,9 @@ def run_action(
     except IllegalTransition as exc:
         form.add_error(None, str(exc))
     else:
-        if action.success:
-            messages.success(request, str(action.success))
+        text = action.success(obj) if callable(action.success) else action.success
+        if text:
+            messages.success(request, str(text))
         return redirect(success_url(obj) if callable(success_url) else success_url)
     # The service ran in a transaction that rolled back; the instance may still hold what it set in memory.
     if hasattr(obj, "refresh_from_db"):

@@ -15,13 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.generic.edit import FormView
 
 from gongkai.core.errors import IllegalTransition
-from gongkai.core.forms import apply_service_errors
+from gongkai.core.forms import apply_service_errors, initial_from
 
 
 class ServiceFormView(FormView):
@@ -70,8 +70,8 @@ class ServiceFormView(FormView):
         except IllegalTransition as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.get_success_message())
+        if message := self.get_success_message():
+            messages.success(self.request, message)
         return redirect(self.get_success_url())
 
     def get_success_message(self) -> str:
@@ -79,3 +79,46 @@ class ServiceFormView(FormView):
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=self.invalid_status)
+
+
+class RecordFormView(ServiceFormView):
+    """The create-or-edit page of one kind of record that belongs to an agency.
+
+    With a `pk` in the URL the page edits the record `get_record(pk)` fetches once, through its access function;
+    without one it creates a record in the user's current agency (`request.agency`). `may_edit(user, agency)`
+    says who may do either (anyone else gets a 403). The edit form starts from the record's stored values
+    (`initial=`) and never wraps the record, so the service snapshots what is stored. The template gets
+    `record` (None on a create page) and `title`.
+    """
+
+    record: Any = None
+    title: str = ""
+
+    def load(self, pk: int | None = None, **kwargs: Any) -> None:
+        if pk is not None:
+            self.record = self.get_record(pk)
+
+    def get_record(self, pk: int) -> Any:
+        raise NotImplementedError
+
+    def may_edit(self, user: Any, agency: Any) -> bool:
+        raise NotImplementedError
+
+    def record_agency(self) -> Any:
+        return self.record.agency if self.record is not None else getattr(self.request, "agency", None)
+
+    def check_access(self) -> None:
+        agency = self.record_agency()
+        if agency is None or not self.may_edit(self.request.user, agency):
+            raise PermissionDenied
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        if self.record is None:
+            return initial
+        return {**initial_from(self.record, self.get_form_class()), **initial}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("record", self.record)
+        kwargs.setdefault("title", self.title)
+        return super().get_context_data(**kwargs)

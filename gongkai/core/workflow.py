@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from gongkai.core.errors import IllegalTransition
 
 _audited_update: Callable[..., Any] | None = None
+_OBJECTS_AGENCY: Any = object()
 
 
 def set_audited_update(writer: Callable[..., Any]) -> None:
@@ -86,7 +87,7 @@ def move(
     verb: str,
     field: str = "status",
     also: Mapping[str, Any] | None = None,
-    agency: Any = None,
+    agency: Any = _OBJECTS_AGENCY,
     note: str = "",
     validate: bool = False,
 ) -> models.Model:
@@ -97,14 +98,16 @@ def move(
     if _audited_update is None:
         raise RuntimeError("gongkai.audit is not installed: no audited_update to record the move")
     transitions.check(obj, to, field=field)
+    # Without `agency`, the event is filed under the object's own agency (audited_update's default).
+    where = {} if agency is _OBJECTS_AGENCY else {"agency": agency}
     _audited_update(
         obj,
         actor=actor,
         verb=verb,
         changes={field: to, **(also or {})},
-        agency=agency,
         note=note,
         validate=validate,
         always=True,
+        **where,
     )
     return obj

@@ -18,7 +18,9 @@ PREFECTURE = {
     "office_email": "qdnzfb@qdn.gov.cn",
     "site_name": "黔东南州人民政府门户网站",
     "site_sponsor": "黔东南州人民政府办公室",
-    "site_phone": "0855-8235320",
+    # The real portal's footer gives the site sponsor's switchboard (0855-8235320) while its report gives the
+    # disclosure office's line; a visitor who sees two numbers does not know which to ring, so the demo uses one.
+    "site_phone": "0855-8227803",
     "icp_number": "黔ICP备16003716号",
     "site_code": "5226000038",
     "police_record": "贵公网安备52260102556045",

@@ -17,6 +17,13 @@ from gongkai.annual_reports.models import AnnualReport
 
 SEED = Path(__file__).resolve().parent / "data" / "seed_report_2024.txt"
 PUBLISHED_AT = dt.datetime(2025, 1, 23, 11, 40, tzinfo=ZoneInfo("Asia/Shanghai"))
+PUBLISHED_2023 = dt.datetime(2024, 1, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# Section 五 and 六 of the demo's 2023 report; the other sections are the platform's own draft from the figures.
+EARLIER_TEXT = {
+    "problems": "政策解读形式还不够丰富，图解、视频等解读数量偏少；部分栏目信息更新不够及时。",
+    "improvements": "2024年将丰富政策解读形式，加强栏目日常巡查，确保信息发布及时准确。",
+    "other": "2023年本机关未收取信息处理费。",
+}
 
 
 def seed_text() -> dict[str, str]:
@@ -48,6 +55,13 @@ def load(loader) -> None:
     if AnnualReport.objects.filter(agency=government, year=2024).exists():
         return
     clerk, reviewer, approver = (User.objects.get(username=u) for u in ("clerk", "reviewer", "approver"))
+    # The year before, with the drafted narrative, so the portal's report column lists more than one year.
+    earlier = services.annual_report_create(actor=clerk, agency=government, year=2023)
+    services.annual_report_update_text(actor=clerk, report=earlier, **EARLIER_TEXT)
+    services.annual_report_review(actor=reviewer, report=earlier)
+    services.annual_report_approve(actor=approver, report=earlier)
+    services.annual_report_publish(actor=approver, report=earlier, at=PUBLISHED_2023)
+    AnnualReport.objects.filter(pk=earlier.pk).update(approved_at=PUBLISHED_2023)
     report = services.annual_report_create(actor=clerk, agency=government, year=2024)
     services.annual_report_update_text(actor=clerk, report=report, **seed_text())
     services.annual_report_review(actor=reviewer, report=report)
@@ -55,4 +69,4 @@ def load(loader) -> None:
     # The demo's history: published when the real report was (条例 第四十九条: by 31 March).
     services.annual_report_publish(actor=approver, report=report, at=PUBLISHED_AT)
     AnnualReport.objects.filter(pk=report.pk).update(approved_at=PUBLISHED_AT)
-    loader.created += 1
+    loader.created += 2

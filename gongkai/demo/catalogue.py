@@ -247,16 +247,25 @@ def _history(builder: _Builder, rng: random.Random) -> None:
     already = sum(1 for i in builder.items if i.published_at.year == YEAR)
     codes = list(WEIGHTS)
     weights = [WEIGHTS[c] for c in codes]
+    # Notices, work schemes and letters are issued documents and carry a 文号 (GB/T 9704-2012 发文字号); notices
+    # of results, public notices and reports are not. Numbers continue after the ones used above.
+    serials = dict.fromkeys(("黔东南府发", "黔东南府办发", "黔东南府函", "黔东南府办函"), 100)
     for n in range(PUBLISHED_2024 - already):
         code = rng.choices(codes, weights)[0]
         pattern, genre = KINDS[n % len(KINDS)]
         title = pattern.format(p=rng.choice(PLACES) if n % 3 == 0 else "黔东南州", t=rng.choice(TOPICS[code]))
         published = rng.choice(days)
         html, text = _body(rng, title)
+        slug = "qdn" if n % 4 else "qdn-office"
+        number = ""
+        if genre in (Genre.NOTICE, Genre.SCHEME, Genre.LETTER):
+            prefix = ("黔东南府" if slug == "qdn" else "黔东南府办") + ("函" if genre == Genre.LETTER else "发")
+            serials[prefix] += 1
+            number = f"{prefix}〔{YEAR}〕{serials[prefix]}号"
         builder.add(
-            "qdn" if n % 4 else "qdn-office", code, published=published,
+            slug, code, published=published,
             written=published - dt.timedelta(days=rng.randint(1, 10)),
-            title=title, summary=f"{title}。", body=html, body_text=text, genre=genre,
+            title=title, summary=f"{title}。", body=html, body_text=text, genre=genre, document_number=number,
             document_type=DocumentType.INFORMATION if code not in ("other-documents", "plans") else DocumentType.OTHER,
         )  # fmt: skip
 

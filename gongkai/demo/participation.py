@@ -104,11 +104,12 @@ CONSULTATIONS = [
     "《黔东南州政务服务“一网通办”工作规则（征求意见稿）》",
 ]
 
+# (title, the first question, its options): each question is one the options answer.
 SURVEYS = [
-    ("黔东南州政务服务满意度网上调查", ["非常满意", "满意", "一般", "不满意"]),
-    ("州政府门户网站改版需求网上调查", ["政策文件", "办事服务", "互动交流", "数据开放"]),
-    ("黔东南州全民健身设施使用情况网上调查", ["每天", "每周", "每月", "几乎不用"]),
-]
+    ("黔东南州政务服务满意度网上调查", "您对我州政务服务是否满意？", ["非常满意", "满意", "一般", "不满意"]),
+    ("州政府门户网站改版需求网上调查", "您最希望改版后的门户网站加强哪一栏目？", ["政策文件", "办事服务", "互动交流", "数据开放"]),
+    ("黔东南州全民健身设施使用情况网上调查", "您多久使用一次身边的全民健身设施？", ["每天", "每周", "每月", "几乎不用"]),
+]  # fmt: skip
 
 SUBJECTS = ["稳岗就业", "乡村振兴", "文化旅游", "财政资金", "发展规划", "生态环境", "教育医疗", "社会保障", "民族医药"]
 
@@ -210,14 +211,12 @@ def load_consultations(qdn, office, clerk, reviewer, kaili) -> None:
     _publish(current, clerk, reviewer, today - dt.timedelta(days=5))
 
 
-def _survey(agency, clerk, reviewer, title, options, opens, closes, answers: int):
+def _survey(agency, clerk, reviewer, title, question, options, opens, closes, answers: int):
     survey = survey_create(
         actor=clerk, agency=agency, title=title, summary="本次调查匿名进行，结果将在调查结束后公布。",
         opens_on=opens, closes_on=closes,
     )  # fmt: skip
-    first = survey_question_add(
-        actor=clerk, survey=survey, text="您的总体评价是？", kind=QuestionKind.SINGLE, choices=options
-    )
+    first = survey_question_add(actor=clerk, survey=survey, text=question, kind=QuestionKind.SINGLE, choices=options)
     second = survey_question_add(
         actor=clerk, survey=survey, text="您通过哪些渠道了解相关信息？（可多选）", kind=QuestionKind.MULTIPLE,
         choices=["政府网站", "微信公众号", "微博", "电视广播"],
@@ -243,16 +242,16 @@ def _survey(agency, clerk, reviewer, title, options, opens, closes, answers: int
 def load_surveys(qdn, office, clerk, reviewer) -> None:
     if Survey.objects.filter(agency__in=[qdn, office]).exists():
         return
-    for n, (title, options) in enumerate(SURVEYS):
+    for n, (title, question, options) in enumerate(SURVEYS):
         opens = dt.date(YEAR, 3 + n * 3, 1)
-        _survey(
-            qdn if n < 2 else office, clerk, reviewer, title, options, opens, opens + dt.timedelta(days=20), 24 + n * 5
-        )
+        agency = qdn if n < 2 else office
+        _survey(agency, clerk, reviewer, title, question, options, opens, opens + dt.timedelta(days=20), 24 + n * 5)
     _survey(
         qdn,
         clerk,
         reviewer,
         "2023年政务公开工作满意度调查",
+        "您对本机关2023年政务公开工作是否满意？",
         ["满意", "一般", "不满意"],
         dt.date(2023, 10, 1),
         dt.date(2023, 10, 31),
@@ -260,7 +259,8 @@ def load_surveys(qdn, office, clerk, reviewer) -> None:
     )
     today = timezone.localdate()
     _survey(
-        qdn, clerk, reviewer, "黔东南州政务新媒体关注情况网上调查", ["经常关注", "偶尔关注", "没有关注"],
+        qdn, clerk, reviewer, "黔东南州政务新媒体关注情况网上调查", "您是否关注州政府的政务新媒体（微信公众号、微博）？",
+        ["经常关注", "偶尔关注", "没有关注"],
         today - dt.timedelta(days=3), today + dt.timedelta(days=27), 0,
     )  # fmt: skip
 

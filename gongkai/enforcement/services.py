@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.audit.services import audit_record, changed_fields, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.enforcement.access import enforcement_can_edit, enforcement_can_publish
 from gongkai.enforcement.imports import RowError, validate_decision_rows, validate_fee_rows
@@ -58,15 +58,8 @@ def decision_update(*, actor, decision: Decision, **values) -> Decision:
     _require_edit(actor, decision.agency)
     if decision.published_on:
         raise IllegalTransition(_("该决定已在门户公开，请先撤回公开再修改。"))
-    before = snapshot(decision, DECISION_FIELDS)
-    for name in DECISION_FIELDS:
-        if name in values and name != "published_on":
-            setattr(decision, name, values[name])
-    decision.full_clean()
-    decision.save()
-    old, new = changed_fields(before, snapshot(decision, DECISION_FIELDS))
-    if new:
-        audit_record(actor=actor, verb="decision.update", obj=decision, agency=decision.agency, before=old, after=new)
+    changes = {name: values[name] for name in DECISION_FIELDS if name in values and name != "published_on"}
+    audited_update(decision, actor=actor, verb="decision.update", changes=changes)
     return decision
 
 
@@ -102,12 +95,8 @@ def decision_publish(*, actor, decision: Decision, on: dt.date | None = None) ->
         raise IllegalTransition(_("只有标记为具有一定社会影响的行政处罚决定才在门户公开。"))
     if decision.published_on:
         raise IllegalTransition(_("该决定已经公开。"))
-    decision.published_on = on or timezone.localdate()
-    decision.save(update_fields=["published_on"])
-    audit_record(
-        actor=actor, verb="decision.publish", obj=decision, agency=decision.agency,
-        before={"published_on": None}, after={"published_on": decision.published_on},
-    )  # fmt: skip
+    changes = {"published_on": on or timezone.localdate()}
+    audited_update(decision, actor=actor, verb="decision.publish", changes=changes, validate=False)
     return decision
 
 
@@ -118,13 +107,8 @@ def decision_unpublish(*, actor, decision: Decision, reason: str = "") -> Decisi
         raise AccessDenied(_("只有审核人或终审人可以撤回公开。"))
     if not decision.published_on:
         raise IllegalTransition(_("该决定尚未公开。"))
-    before = decision.published_on
-    decision.published_on = None
-    decision.save(update_fields=["published_on"])
-    audit_record(
-        actor=actor, verb="decision.unpublish", obj=decision, agency=decision.agency,
-        before={"published_on": before}, after={"published_on": None}, note=reason,
-    )  # fmt: skip
+    changes = {"published_on": None}
+    audited_update(decision, actor=actor, verb="decision.unpublish", changes=changes, validate=False, note=reason)
     return decision
 
 
@@ -143,15 +127,8 @@ def fee_record_create(*, actor, agency, **values) -> FeeRecord:
 def fee_record_update(*, actor, record: FeeRecord, **values) -> FeeRecord:
     """Correct an amount or a date of fees collected; the audit trail keeps what it was."""
     _require_edit(actor, record.agency)
-    before = snapshot(record, FEE_FIELDS)
-    for name in FEE_FIELDS:
-        if name in values:
-            setattr(record, name, values[name])
-    record.full_clean()
-    record.save()
-    old, new = changed_fields(before, snapshot(record, FEE_FIELDS))
-    if new:
-        audit_record(actor=actor, verb="fee.update", obj=record, agency=record.agency, before=old, after=new)
+    changes = {name: values[name] for name in FEE_FIELDS if name in values}
+    audited_update(record, actor=actor, verb="fee.update", changes=changes)
     return record
 
 

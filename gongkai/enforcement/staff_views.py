@@ -3,16 +3,17 @@
 import csv
 import io
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
-from gongkai.core.errors import IllegalTransition
-from gongkai.core.forms import apply_service_errors
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.params import query_year
+from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.enforcement import access, services
 from gongkai.enforcement.forms import DecisionForm, FeeRecordForm, ImportForm
 from gongkai.enforcement.imports import DECISION_COLUMNS, FEE_COLUMNS
@@ -35,7 +36,7 @@ def decision_list(request):
         decisions = decisions.filter(kind=kind)
     year = request.GET.get("year", "")
     if year.isdigit():
-        decisions = decisions.filter(decided_on__year=int(year))
+        decisions = decisions.filter(decided_on__year=query_year(request))
     return render(
         request,
         "enforcement/staff_decisions.html",
@@ -64,133 +65,148 @@ def fee_list(request):
     )
 
 
-@staff_view
-def decision_new(request):
-    _require_edit(request)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.decision_create(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已录入行政决定。"))
-            return redirect("enforcement_staff:decision", pk=decision.pk)
-    return render(request, "enforcement/staff_form.html", {"form": form, "title": _("录入行政决定")})
+class EnforcementFormView(RecordFormView):
+    """A create or edit page of a decision or a fee record (see core.views.RecordFormView)."""
+
+    template_name = "enforcement/staff_form.html"
+
+    def may_edit(self, user, agency) -> bool:
+        return access.enforcement_can_edit(user, agency)
 
 
-@staff_view
-def fee_new(request):
-    _require_edit(request)
-    form = FeeRecordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fee_record_create(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已录入收费记录。"))
-            return redirect("enforcement_staff:fees")
-    return render(request, "enforcement/staff_form.html", {"form": form, "title": _("录入收费记录")})
+class DecisionNew(EnforcementFormView):
+    form_class = DecisionForm
+    title = _("录入行政决定")
+    success_message = _("已录入行政决定。")
+
+    def perform(self, form):
+        return services.decision_create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return _decision_url(self.result)
 
 
-@staff_view
-def decision_edit(request, pk: int):
-    decision = access.decision_get_for_user(request.user, pk)
-    if not access.enforcement_can_edit(request.user, decision.agency):
-        raise PermissionDenied
-    form = DecisionForm(request.POST or None, instance=access.decision_get_for_user(request.user, pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except IllegalTransition as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("enforcement_staff:decision", pk=decision.pk)
-    return render(request, "enforcement/staff_form.html", {"form": form, "title": _("修改行政决定")})
+class DecisionEdit(DecisionNew):
+    title = _("修改行政决定")
+    success_message = _("已保存。")
+
+    def get_record(self, pk: int):
+        return access.decision_get_for_user(self.request.user, pk)
+
+    def perform(self, form):
+        return services.decision_update(actor=self.request.user, decision=self.record, **form.cleaned_data)
 
 
-@staff_view
-def fee_edit(request, pk: int):
-    record = access.fee_record_get_for_user(request.user, pk)
-    if not access.enforcement_can_edit(request.user, record.agency):
-        raise PermissionDenied
-    form = FeeRecordForm(request.POST or None, instance=access.fee_record_get_for_user(request.user, pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fee_record_update(actor=request.user, record=record, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("enforcement_staff:fees")
-    return render(request, "enforcement/staff_form.html", {"form": form, "title": _("修改收费记录")})
+class FeeNew(EnforcementFormView):
+    form_class = FeeRecordForm
+    title = _("录入收费记录")
+    success_message = _("已录入收费记录。")
+    success_url = reverse_lazy("enforcement_staff:fees")
+
+    def perform(self, form):
+        return services.fee_record_create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
 
 
-@staff_view
-def decision_detail(request, pk: int):
-    decision = access.decision_get_for_user(request.user, pk)
+class FeeEdit(FeeNew):
+    title = _("修改收费记录")
+    success_message = _("已保存。")
+
+    def get_record(self, pk: int):
+        return access.fee_record_get_for_user(self.request.user, pk)
+
+    def perform(self, form):
+        return services.fee_record_update(actor=self.request.user, record=self.record, **form.cleaned_data)
+
+
+decision_new = staff_view(DecisionNew.as_view())
+decision_edit = staff_view(DecisionEdit.as_view())
+fee_new = staff_view(FeeNew.as_view())
+fee_edit = staff_view(FeeEdit.as_view())
+
+
+def _decision_url(decision) -> str:
+    return reverse("enforcement_staff:decision", args=[decision.pk])
+
+
+def _may_publish(user, decision) -> bool:
+    return access.enforcement_can_publish(user, decision.agency)
+
+
+# 条例 第二十条（六）: a penalty decision with social impact is published on the portal, and can be withdrawn.
+PUBLICATION_ACTIONS = ActionSet(
+    [
+        Action("publish", _("在门户公开"), call_service(services.decision_publish, "decision"), allowed=_may_publish,
+               possible=lambda decision: decision.can_be_published() and not decision.published_on,
+               success=_("已公开。")),
+        Action("unpublish", _("撤回公开"), call_service(services.decision_unpublish, "decision"), allowed=_may_publish,
+               possible=lambda decision: bool(decision.published_on), success=_("已撤回公开。"), style="danger"),
+    ],
+    url_name="enforcement_staff:decision_publication",
+)  # fmt: skip
+
+
+def _decision_page(request, decision, *, bound=None, status=200):
     return render(
         request,
         "enforcement/staff_decision.html",
         {
             "object": decision,
-            "can_publish": access.enforcement_can_publish(request.user, decision.agency),
+            "actions": PUBLICATION_ACTIONS.available(request.user, decision, bound=bound),
             "can_edit": access.enforcement_can_edit(request.user, decision.agency),
         },
+        status=status,
     )
+
+
+@staff_view
+def decision_detail(request, pk: int):
+    return _decision_page(request, access.decision_get_for_user(request.user, pk))
 
 
 @require_POST
 @staff_view
 def decision_publication(request, pk: int, action: str):
     decision = access.decision_get_for_user(request.user, pk)
-    service = {"publish": services.decision_publish, "unpublish": services.decision_unpublish}.get(action)
-    if service is None:
-        raise Http404
-    try:
-        service(actor=request.user, decision=decision)
-    except IllegalTransition as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已公开。") if action == "publish" else _("已撤回公开。"))
-    return redirect("enforcement_staff:decision", pk=decision.pk)
+    return run_action(request, PUBLICATION_ACTIONS, action, decision, page=_decision_page, success_url=_decision_url)
 
 
-@staff_view
-def records_import(request, what: str):
-    if what not in ("decisions", "fees"):
-        raise Http404
-    _require_edit(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
-    if request.method == "POST" and form.is_valid():
-        service = services.decisions_import if what == "decisions" else services.fee_records_import
+class RecordsImport(ServiceFormView):
+    """Import decisions or fee records from a table: all rows or none, with a list of the rows to fix."""
+
+    form_class = ImportForm
+    template_name = "enforcement/staff_import.html"
+    invalid_status = 400
+    row_errors = ()
+
+    def load(self, what: str) -> None:
+        if what not in ("decisions", "fees"):
+            raise Http404
+        self.what = what
+
+    def check_access(self) -> None:
+        _require_edit(self.request)
+
+    def get_context_data(self, **kwargs):
+        columns = DECISION_COLUMNS if self.what == "decisions" else FEE_COLUMNS
+        return super().get_context_data(what=self.what, columns=columns, row_errors=self.row_errors, **kwargs)
+
+    def perform(self, form):
+        service = services.decisions_import if self.what == "decisions" else services.fee_records_import
+        header, rows = read_table(form.cleaned_data["file"])
         try:
-            header, rows = read_table(form.cleaned_data["file"])
-            created = service(actor=request.user, agency=request.agency, header=header, rows=rows)
+            return service(actor=self.request.user, agency=self.request.agency, header=header, rows=rows)
         except services.ImportRejected as exc:
-            row_errors = exc.row_errors
-            form.add_error(None, exc.messages[0])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已导入%(n)d条记录。") % {"n": len(created)})
-            return redirect("enforcement_staff:decisions" if what == "decisions" else "enforcement_staff:fees")
-    return render(
-        request,
-        "enforcement/staff_import.html",
-        {
-            "form": form,
-            "what": what,
-            "columns": DECISION_COLUMNS if what == "decisions" else FEE_COLUMNS,
-            "row_errors": row_errors,
-        },
-        status=400 if form.errors else 200,
-    )
+            self.row_errors = exc.row_errors  # the rows to fix, listed under the form
+            raise
+
+    def get_success_message(self) -> str:
+        return _("已导入%(n)d条记录。") % {"n": len(self.result)}
+
+    def get_success_url(self) -> str:
+        return reverse("enforcement_staff:decisions" if self.what == "decisions" else "enforcement_staff:fees")
+
+
+records_import = staff_view(RecordsImport.as_view())
 
 
 @staff_view

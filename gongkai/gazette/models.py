@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
+from gongkai.core.workflow import Transitions
 
 
 class IssueStatus(models.TextChoices):
@@ -21,11 +22,15 @@ class IssueStatus(models.TextChoices):
 
 # A clerk compiles an issue and submits it; a reviewer or approver publishes it or sends it back. A published
 # issue is a printed periodical and is never unpublished.
-ISSUE_TRANSITIONS: dict[str, set[str]] = {
-    IssueStatus.DRAFT: {IssueStatus.SUBMITTED},
-    IssueStatus.SUBMITTED: {IssueStatus.PUBLISHED, IssueStatus.DRAFT},
-    IssueStatus.PUBLISHED: set(),
-}
+ISSUE_TRANSITIONS = Transitions(
+    {
+        IssueStatus.DRAFT: {IssueStatus.SUBMITTED},
+        IssueStatus.SUBMITTED: {IssueStatus.PUBLISHED, IssueStatus.DRAFT},
+        IssueStatus.PUBLISHED: set(),
+    },
+    IssueStatus,
+    describe=lambda issue: issue.label(),
+)
 
 
 class GazetteIssue(models.Model):
@@ -58,9 +63,6 @@ class GazetteIssue(models.Model):
         if self.serial_number:
             text += _("（总第%(serial)s期）") % {"serial": self.serial_number}
         return str(text)
-
-    def can_move_to(self, status: str) -> bool:
-        return status in ISSUE_TRANSITIONS.get(self.status, set())
 
     @property
     def is_published(self) -> bool:

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.audit.services import audit_record, changed_fields, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.catalogue.models import Item, ItemStatus
 from gongkai.core.errors import AccessDenied, IllegalTransition
+from gongkai.core.workflow import move
 from gongkai.gazette.access import gazette_can_edit, gazette_can_publish
-from gongkai.gazette.models import GazetteEntry, GazetteIssue, IssueStatus
+from gongkai.gazette.models import ISSUE_TRANSITIONS, GazetteEntry, GazetteIssue, IssueStatus
 
 ISSUE_FIELDS = ["title", "year", "number", "serial_number", "issued_on", "copies"]
 
@@ -47,32 +48,16 @@ def gazette_issue_update(*, actor, issue: GazetteIssue, **values) -> GazetteIssu
     _require_edit(actor, issue.agency)
     if issue.status != IssueStatus.DRAFT:
         raise IllegalTransition(_("只有编辑中的公报可以修改。"))
-    before = snapshot(issue, ISSUE_FIELDS)
-    for name in ISSUE_FIELDS:
-        if name in values:
-            setattr(issue, name, values[name])
-    _validate(issue)
-    issue.save()
-    old, new = changed_fields(before, snapshot(issue, ISSUE_FIELDS))
-    if new:
-        audit_record(actor=actor, verb="gazette.update", obj=issue, agency=issue.agency, before=old, after=new)
+    changes = {name: values[name] for name in ISSUE_FIELDS if name in values}
+    audited_update(issue, actor=actor, verb="gazette.update", changes=changes, validate=_validate)
     return issue
 
 
 def _move(*, actor, issue: GazetteIssue, to: str, verb: str, on: dt.date | None = None, note: str = ""):
-    if not issue.can_move_to(to):
-        raise IllegalTransition(
-            _("公报“%(issue)s”不能从“%(a)s”变为“%(b)s”。")
-            % {"issue": issue.label(), "a": IssueStatus(issue.status).label, "b": IssueStatus(to).label}
-        )
-    before = snapshot(issue, ["status", "published_on"])
-    issue.status = to
-    if to == IssueStatus.PUBLISHED:
-        issue.published_on = on or timezone.localdate()
-    issue.save(update_fields=["status", "published_on"])
-    audit_record(
-        actor=actor, verb=verb, obj=issue, agency=issue.agency,
-        before=before, after=snapshot(issue, ["status", "published_on"]), note=note,
+    published_on = (on or timezone.localdate()) if to == IssueStatus.PUBLISHED else issue.published_on
+    move(
+        issue, to, transitions=ISSUE_TRANSITIONS, actor=actor, verb=verb,
+        also={"published_on": published_on}, agency=issue.agency, note=note,
     )  # fmt: skip
     return issue
 

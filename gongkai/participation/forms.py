@@ -12,26 +12,43 @@ from gongkai.participation.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ConcernForm(forms.ModelForm):
-    class Meta:
-        model = ConcernResponse
-        fields = ["title", "raised_where", "concern_summary", "response", "responded_on"]
-        labels = {"title": _("关切话题")}
-        widgets = {"responded_on": DATE}
+class RecordForm(forms.Form):
+    """A plain form with the fields of a record's model: it parses input, and the service alone changes the
+    record (a ModelForm would write the input onto the instance before the service snapshots it)."""
+
+    model: type
+    model_fields: list[str]
+    labels: dict = {}
+    widgets: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(self.model, fields=self.model_fields, labels=self.labels, widgets=self.widgets)
+        )
+
+    @classmethod
+    def initial_from(cls, obj) -> dict:
+        return {name: getattr(obj, name) for name in cls.model_fields}
 
 
-class ConsultationForm(forms.ModelForm):
-    class Meta:
-        model = Consultation
-        fields = ["title", "summary", "draft_text", "opens_on", "closes_on"]
-        widgets = {"opens_on": DATE, "closes_on": DATE}
+class ConcernForm(RecordForm):
+    model = ConcernResponse
+    model_fields = ["title", "raised_where", "concern_summary", "response", "responded_on"]
+    labels = {"title": _("关切话题")}
+    widgets = {"responded_on": DATE}
 
 
-class SurveyForm(forms.ModelForm):
-    class Meta:
-        model = Survey
-        fields = ["title", "summary", "opens_on", "closes_on"]
-        widgets = {"opens_on": DATE, "closes_on": DATE}
+class ConsultationForm(RecordForm):
+    model = Consultation
+    model_fields = ["title", "summary", "draft_text", "opens_on", "closes_on"]
+    widgets = {"opens_on": DATE, "closes_on": DATE}
+
+
+class SurveyForm(RecordForm):
+    model = Survey
+    model_fields = ["title", "summary", "opens_on", "closes_on"]
+    widgets = {"opens_on": DATE, "closes_on": DATE}
 
 
 class QuestionForm(forms.Form):
@@ -48,7 +65,9 @@ class FeedbackForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), required=False, max_length=500)
+    reason = forms.CharField(
+        label=_("理由"), required=False, max_length=500, widget=forms.TextInput(attrs={"placeholder": _("理由")})
+    )
 
 
 class CommentForm(forms.Form):
@@ -124,6 +143,10 @@ class InterpretationDraftForm(forms.Form):
         preferred = categories.filter(code="interpretation").first()
         if preferred is not None and not self.is_bound:
             self.initial.setdefault("category", preferred.pk)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("退回意见"), required=False, max_length=1000)
 
 
 class ReviewForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
+from gongkai.core.workflow import Transitions
 from gongkai.participation.privacy import mask_personal_data
 
 
@@ -23,12 +24,15 @@ class PublicationStatus(models.TextChoices):
 
 # The review chain of everything this app publishes: a clerk drafts and submits, a reviewer or approver
 # publishes or sends it back; a published record can be withdrawn and redrafted.
-PUBLICATION_TRANSITIONS: dict[str, set[str]] = {
-    PublicationStatus.DRAFT: {PublicationStatus.SUBMITTED},
-    PublicationStatus.SUBMITTED: {PublicationStatus.PUBLISHED, PublicationStatus.DRAFT},
-    PublicationStatus.PUBLISHED: {PublicationStatus.WITHDRAWN},
-    PublicationStatus.WITHDRAWN: {PublicationStatus.DRAFT},
-}
+PUBLICATION_TRANSITIONS = Transitions(
+    {
+        PublicationStatus.DRAFT: {PublicationStatus.SUBMITTED},
+        PublicationStatus.SUBMITTED: {PublicationStatus.PUBLISHED, PublicationStatus.DRAFT},
+        PublicationStatus.PUBLISHED: {PublicationStatus.WITHDRAWN},
+        PublicationStatus.WITHDRAWN: {PublicationStatus.DRAFT},
+    },
+    PublicationStatus,
+)
 
 
 class Publishable(models.Model):
@@ -45,9 +49,6 @@ class Publishable(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def can_move_to(self, status: str) -> bool:
-        return status in PUBLICATION_TRANSITIONS.get(self.status, set())
 
     @property
     def is_published(self) -> bool:
@@ -107,11 +108,15 @@ class CommentStatus(models.TextChoices):
     REJECTED = "rejected", _("不予公开")
 
 
-COMMENT_TRANSITIONS: dict[str, set[str]] = {
-    CommentStatus.PENDING: {CommentStatus.APPROVED, CommentStatus.REJECTED},
-    CommentStatus.APPROVED: {CommentStatus.REJECTED},
-    CommentStatus.REJECTED: {CommentStatus.APPROVED},
-}
+COMMENT_TRANSITIONS = Transitions(
+    {
+        CommentStatus.PENDING: {CommentStatus.APPROVED, CommentStatus.REJECTED},
+        CommentStatus.APPROVED: {CommentStatus.REJECTED},
+        CommentStatus.REJECTED: {CommentStatus.APPROVED},
+    },
+    CommentStatus,
+    describe=lambda comment: _("意见"),
+)
 
 
 class Comment(models.Model):

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_by_slug, agency_roots
-from gongkai.audit.middleware import client_address
+from gongkai.core.client import client_address
 from gongkai.core.registry import portal_nav_items
 
 

@@ -11,13 +11,15 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from gongkai.audit.services import audit_record, changed_fields, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.catalogue.models import DocumentType, Genre, InterpretationForm, Item, ItemStatus
 from gongkai.catalogue.services import item_create, item_update
 from gongkai.core.errors import AccessDenied, IllegalTransition
+from gongkai.core.workflow import move
 from gongkai.participation.access import participation_can_edit, participation_can_publish
 from gongkai.participation.models import (
     COMMENT_TRANSITIONS,
+    PUBLICATION_TRANSITIONS,
     Answer,
     Choice,
     Comment,
@@ -78,18 +80,21 @@ def _update(obj, fields: list[str], *, actor, values: dict):
     _require_edit(actor, obj.agency)
     if obj.status not in (PublicationStatus.DRAFT, PublicationStatus.WITHDRAWN):
         raise IllegalTransition(_("只有草稿或已撤回的内容可以修改；请先撤回或退回。"))
-    before = snapshot(obj, fields)
-    for name in fields:
-        if name in values:
-            setattr(obj, name, values[name])
+    audited_update(
+        obj,
+        actor=actor,
+        verb=f"{_verb(obj)}.update",
+        changes={name: values[name] for name in fields if name in values},
+        agency=obj.agency,
+        validate=_validate_record,
+    )
+    return obj
+
+
+def _validate_record(obj) -> None:
     if hasattr(obj, "closes_on"):
         _check_period(obj)
     obj.full_clean()
-    obj.save()
-    old, new = changed_fields(before, snapshot(obj, fields))
-    if new:
-        audit_record(actor=actor, verb=f"{_verb(obj)}.update", obj=obj, agency=obj.agency, before=old, after=new)
-    return obj
 
 
 # ------------------------------------------------------------------------------------ concerns
@@ -129,13 +134,14 @@ def consultation_publish_feedback(
         raise ValidationError({"feedback": _("征集截止后才能发布意见采纳情况。")})
     if not feedback.strip():
         raise ValidationError({"feedback": _("请填写意见采纳情况。")})
-    before = snapshot(consultation, ["feedback", "feedback_published_on"])
-    consultation.feedback = feedback.strip()
-    consultation.feedback_published_on = on
-    consultation.save(update_fields=["feedback", "feedback_published_on"])
-    old, new = changed_fields(before, snapshot(consultation, ["feedback", "feedback_published_on"]))
-    audit_record(
-        actor=actor, verb="consultation.feedback", obj=consultation, agency=consultation.agency, before=old, after=new
+    audited_update(
+        consultation,
+        actor=actor,
+        verb="consultation.feedback",
+        changes={"feedback": feedback.strip(), "feedback_published_on": on},
+        agency=consultation.agency,
+        validate=False,
+        always=True,
     )
     return consultation
 
@@ -179,21 +185,15 @@ def comment_submit(
 def comment_moderate(*, actor, comment: Comment, status: str, reason: str = "") -> Comment:
     """Approve a comment for the portal or keep it off (abuse, advertising, personal data in the text)."""
     _require_edit(actor, comment.consultation.agency)
-    if status not in COMMENT_TRANSITIONS.get(comment.status, set()):
-        raise IllegalTransition(
-            _("意见不能从“%(a)s”改为“%(b)s”。")
-            % {"a": CommentStatus(comment.status).label, "b": CommentStatus(status).label}
-        )
-    before = comment.status
-    comment.status = status
-    comment.save(update_fields=["status"])
-    audit_record(
+    if status not in CommentStatus.values:
+        raise ValidationError({"status": _("请选择审核结果。")})
+    move(
+        comment,
+        status,
+        transitions=COMMENT_TRANSITIONS,
         actor=actor,
         verb="comment.moderate",
-        obj=comment,
         agency=comment.consultation.agency,
-        before={"status": before},
-        after={"status": status},
         note=reason,
     )
     return comment
@@ -304,34 +304,25 @@ def survey_response_submit(*, survey: Survey, answers: dict, respondent: str, cl
 
 # ------------------------------------------------------------------------------------ the review chain
 def _move(*, actor, obj, to: str, on: dt.date | None = None, note: str = ""):
-    if not obj.can_move_to(to):
-        raise IllegalTransition(
-            _("“%(title)s”不能从“%(a)s”变为“%(b)s”。")
-            % {"title": obj.title, "a": PublicationStatus(obj.status).label, "b": PublicationStatus(to).label}
-        )
-    before = snapshot(obj, ["status", "published_on"])
-    obj.status = to
-    if to == PublicationStatus.PUBLISHED:
-        obj.published_on = on or timezone.localdate()
-    obj.save(update_fields=["status", "published_on"])
     action = {
         PublicationStatus.SUBMITTED: "submit",
         PublicationStatus.PUBLISHED: "publish",
         PublicationStatus.DRAFT: "return",
         PublicationStatus.WITHDRAWN: "withdraw",
     }[to]
-    if obj.status == PublicationStatus.DRAFT and before["status"] == PublicationStatus.WITHDRAWN:
+    if to == PublicationStatus.DRAFT and obj.status == PublicationStatus.WITHDRAWN:
         action = "redraft"
-    audit_record(
+    also = {"published_on": on or timezone.localdate()} if to == PublicationStatus.PUBLISHED else {}
+    return move(
+        obj,
+        to,
+        transitions=PUBLICATION_TRANSITIONS,
         actor=actor,
         verb=f"{_verb(obj)}.{action}",
-        obj=obj,
+        also=also,
         agency=obj.agency,
-        before=before,
-        after=snapshot(obj, ["status", "published_on"]),
         note=note,
     )
-    return obj
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from gongkai.participation import interpretation_views
 from gongkai.participation import staff_views as views
 
 app_name = "participation_staff"
@@ -12,11 +13,15 @@ urlpatterns = [
     path("consultations/<int:pk>/comments/<int:comment_pk>/", views.comment_moderate, name="moderate"),
     path("surveys/<int:pk>/questions/new/", views.survey_question_add, name="question_new"),
     path("surveys/<int:pk>/export.<str:fmt>", views.survey_export, name="export"),
-    path("interpretations/", views.interpretation_list, name="interpretations"),
-    path("interpretations/new/", views.interpretation_new, name="interpretation_new"),
-    path("interpretations/<int:pk>/", views.interpretation_detail, name="interpretation"),
-    path("interpretations/<int:pk>/edit/", views.interpretation_edit, name="interpretation_edit"),
-    path("interpretations/<int:pk>/<str:action>/", views.interpretation_action, name="interpretation_action"),
+    path("interpretations/", interpretation_views.interpretation_list, name="interpretations"),
+    path("interpretations/new/", interpretation_views.interpretation_new, name="interpretation_new"),
+    path("interpretations/<int:pk>/", interpretation_views.interpretation_detail, name="interpretation"),
+    path("interpretations/<int:pk>/edit/", interpretation_views.interpretation_edit, name="interpretation_edit"),
+    path(
+        "interpretations/<int:pk>/<str:action>/",
+        interpretation_views.interpretation_action,
+        name="interpretation_action",
+    ),
     path("<str:kind>/", views.record_list, name="kind_list"),
     path("<str:kind>/new/", views.record_new, name="new"),
     path("<str:kind>/<int:pk>/", views.record_detail, name="detail"),

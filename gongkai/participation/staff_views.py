@@ -1,15 +1,12 @@
 """Back office: draft, review and publish concerns, consultations and surveys; moderate comments; export answers."""
 
 import csv
-import html
 import io
-import re
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,27 +15,29 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from gongkai.accounts.staff import staff_view
-from gongkai.catalogue.access import item_can_edit, item_can_review
-from gongkai.catalogue.models import Category, ItemStatus
-from gongkai.catalogue.services import item_approve, item_reject, item_submit
-from gongkai.core.errors import IllegalTransition
-from gongkai.core.forms import apply_service_errors
+from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.views import ServiceFormView
 from gongkai.participation import access, services
 from gongkai.participation.forms import (
     ConcernForm,
     ConsultationForm,
     FeedbackForm,
-    InterpretationDraftForm,
     QuestionForm,
     ReasonForm,
-    ReviewForm,
     SurveyForm,
 )
-from gongkai.participation.models import Comment, CommentStatus
+from gongkai.participation.models import (
+    COMMENT_TRANSITIONS,
+    PUBLICATION_TRANSITIONS,
+    Comment,
+    CommentStatus,
+    ConcernResponse,
+    Consultation,
+    PublicationStatus,
+    Survey,
+)
 from gongkai.participation.selectors import (
-    catalogue_item_url,
     comments_to_moderate,
-    interpretable_documents,
     survey_export_rows,
     survey_results,
 )
@@ -72,14 +71,6 @@ KINDS = {
     ),
 }  # fmt: skip
 
-ACTIONS = {
-    "submit": services.publication_submit,
-    "publish": services.publication_publish,
-    "return": services.publication_return,
-    "withdraw": services.publication_withdraw,
-    "redraft": services.publication_redraft,
-}
-
 
 def _kind(key: str) -> Kind:
     if key not in KINDS:
@@ -105,79 +96,192 @@ def record_list(request, kind: str = "concerns"):
     )
 
 
-@staff_view
-def record_new(request, kind: str):
-    k = _kind(kind)
-    if request.agency is None or not access.participation_can_edit(request.user, request.agency):
-        raise PermissionDenied
-    form = k.form(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = k.create(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存草稿。"))
-            return redirect("participation_staff:detail", kind=kind, pk=obj.pk)
-    return render(request, "participation/staff_form.html", {"kind": k, "form": form, "object": None})
+class RecordNew(ServiceFormView):
+    template_name = "participation/staff_form.html"
+    success_message = gettext_lazy("已保存草稿。")
+
+    def load(self, kind):
+        self.kind = _kind(kind)
+
+    def check_access(self):
+        agency = self.request.agency
+        if agency is None or not access.participation_can_edit(self.request.user, agency):
+            raise PermissionDenied
+
+    def get_form_class(self):
+        return self.kind.form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind=self.kind, object=None, **kwargs)
+
+    def perform(self, form):
+        return self.kind.create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("participation_staff:detail", args=[self.kind.key, self.result.pk])
 
 
-@staff_view
-def record_edit(request, kind: str, pk: int):
-    k = _kind(kind)
-    obj = k.get_for_user(request.user, pk)
-    if not access.participation_can_edit(request.user, obj.agency):
-        raise PermissionDenied
-    form = k.form(request.POST or None, instance=k.get_for_user(request.user, pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            k.update(actor=request.user, **{k.field: obj}, **form.cleaned_data)
-        except (ValidationError, IllegalTransition) as exc:
-            apply_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("participation_staff:detail", kind=kind, pk=obj.pk)
-    return render(request, "participation/staff_form.html", {"kind": k, "form": form, "object": obj})
+class RecordEdit(RecordNew):
+    success_message = gettext_lazy("已保存。")
+
+    def load(self, kind, pk):
+        self.kind = _kind(kind)
+        self.object = self.kind.get_for_user(self.request.user, pk)
+
+    def check_access(self):
+        if not access.participation_can_edit(self.request.user, self.object.agency):
+            raise PermissionDenied
+
+    def get_initial(self):
+        return self.kind.form.initial_from(self.object)
+
+    def get_context_data(self, **kwargs):
+        return ServiceFormView.get_context_data(self, kind=self.kind, object=self.object, **kwargs)
+
+    def perform(self, form):
+        return self.kind.update(actor=self.request.user, **{self.kind.field: self.object}, **form.cleaned_data)
 
 
-@staff_view
-def record_detail(request, kind: str, pk: int):
-    k = _kind(kind)
-    obj = k.get_for_user(request.user, pk)
+record_new = staff_view(RecordNew.as_view())
+record_edit = staff_view(RecordEdit.as_view())
+
+
+def _may_edit(user, obj) -> bool:
+    return access.participation_can_edit(user, obj.agency)
+
+
+def _may_publish(user, obj) -> bool:
+    return access.participation_can_publish(user, obj.agency)
+
+
+def _status_now(obj) -> str:
+    obj.refresh_from_db(fields=["status"])
+    return _("状态已更新为“%(s)s”。") % {"s": obj.get_status_display()}
+
+
+def _reason_form(name):
+    return lambda obj: {"auto_id": f"id_{name}_%s"}
+
+
+def _record_action(name, label, service, *, to, allowed, reason=False, style=""):
+    def perform(request, obj, data):
+        extra = {"reason": data["reason"]} if reason else {}
+        return service(actor=request.user, obj=obj, **extra)
+
+    return Action(
+        name=name,
+        label=label,
+        perform=perform,
+        form=ReasonForm if reason else None,
+        form_kwargs=_reason_form(name) if reason else None,
+        allowed=allowed,
+        possible=lambda obj: obj.status == FROM_STATUS[name] and PUBLICATION_TRANSITIONS.allows(obj.status, to),
+        success=_status_now,
+        url=lambda obj: reverse("participation_staff:action", args=[_kind_of(obj), obj.pk, name]),
+        style=style,
+    )
+
+
+# Which status each button starts from (返回 and 重新编辑 both lead to a draft, from different places).
+FROM_STATUS = {
+    "submit": PublicationStatus.DRAFT,
+    "publish": PublicationStatus.SUBMITTED,
+    "return": PublicationStatus.SUBMITTED,
+    "withdraw": PublicationStatus.PUBLISHED,
+    "redraft": PublicationStatus.WITHDRAWN,
+}
+
+# The review chain of concerns, consultations and surveys: a clerk drafts and submits, a reviewer or approver
+# publishes or returns; what is published can be withdrawn and redrafted.
+RECORD_ACTIONS = ActionSet(
+    [
+        _record_action(
+            "submit", gettext_lazy("提交审核"), services.publication_submit,
+            to=PublicationStatus.SUBMITTED, allowed=_may_edit,
+        ),
+        _record_action(
+            "publish", gettext_lazy("审核通过并发布"), services.publication_publish,
+            to=PublicationStatus.PUBLISHED, allowed=_may_publish,
+        ),
+        _record_action(
+            "return", gettext_lazy("退回修改"), services.publication_return,
+            to=PublicationStatus.DRAFT, allowed=_may_publish, reason=True, style="secondary",
+        ),
+        _record_action(
+            "withdraw", gettext_lazy("撤回"), services.publication_withdraw,
+            to=PublicationStatus.WITHDRAWN, allowed=_may_publish, reason=True, style="danger",
+        ),
+        _record_action(
+            "redraft", gettext_lazy("重新编辑"), services.publication_redraft,
+            to=PublicationStatus.DRAFT, allowed=_may_edit, style="secondary",
+        ),
+    ]
+)  # fmt: skip
+
+
+def _comment_action(status, label, style=""):
+    return Action(
+        name=status,
+        label=label,
+        perform=lambda request, comment, data: services.comment_moderate(
+            actor=request.user, comment=comment, status=status
+        ),
+        allowed=lambda user, comment: access.participation_can_edit(user, comment.consultation.agency),
+        possible=lambda comment: COMMENT_TRANSITIONS.allows(comment.status, status),
+        success=gettext_lazy("意见审核结果已保存。"),
+        url=lambda comment: reverse("participation_staff:moderate", args=[comment.consultation_id, comment.pk]),
+        style=style,
+    )
+
+
+# 条例 第十九条 consultations: each comment is published (公开) or kept off the portal (不予公开).
+COMMENT_ACTIONS = ActionSet(
+    [
+        _comment_action(CommentStatus.APPROVED, gettext_lazy("公开")),
+        _comment_action(CommentStatus.REJECTED, gettext_lazy("不予公开"), style="secondary"),
+    ]
+)
+
+
+def _kind_of(obj) -> str:
+    return {ConcernResponse: "concerns", Consultation: "consultations", Survey: "surveys"}[type(obj)]
+
+
+def _record_page(request, obj, *, bound=None, status=200):
+    k = _kind(_kind_of(obj))
     context = {
         "kind": k,
         "object": obj,
         "can_edit": access.participation_can_edit(request.user, obj.agency),
         "can_publish": access.participation_can_publish(request.user, obj.agency),
         "today": timezone.localdate(),
-        "reason_form": ReasonForm(),
+        "actions": RECORD_ACTIONS.available(request.user, obj, bound=bound),
     }
-    if kind == "consultations":
-        context["comments"] = comments_to_moderate(obj)
-        context["feedback_form"] = FeedbackForm(initial={"feedback": obj.feedback})
-    if kind == "surveys":
-        context["question_form"] = QuestionForm()
+    if k.key == "consultations":
+        comments = list(comments_to_moderate(obj))
+        for c in comments:
+            c.consultation = obj
+            c.actions = COMMENT_ACTIONS.available(request.user, c, bound=bound)
+        context["comments"] = comments
+    if k.key == "surveys":
         context["total"], context["results"] = survey_results(obj)
-    return render(request, "participation/staff_detail.html", context)
+    return render(request, "participation/staff_detail.html", context, status=status)
+
+
+@staff_view
+def record_detail(request, kind: str, pk: int):
+    return _record_page(request, _kind(kind).get_for_user(request.user, pk))
+
+
+def _detail_url(obj) -> str:
+    return reverse("participation_staff:detail", args=[_kind_of(obj), obj.pk])
 
 
 @require_POST
 @staff_view
 def record_action(request, kind: str, pk: int, action: str):
-    k = _kind(kind)
-    obj = k.get_for_user(request.user, pk)
-    if action not in ACTIONS:
-        raise Http404
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    extra = {"reason": reason} if action in ("return", "withdraw") else {}
-    try:
-        ACTIONS[action](actor=request.user, obj=obj, **extra)
-    except (ValidationError, IllegalTransition) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, _("状态已更新为“%(s)s”。") % {"s": obj.get_status_display()})
-    return redirect("participation_staff:detail", kind=kind, pk=obj.pk)
+    obj = _kind(kind).get_for_user(request.user, pk)
+    return run_action(request, RECORD_ACTIONS, action, obj, page=_record_page, success_url=_detail_url)
 
 
 @require_POST
@@ -185,61 +289,75 @@ def record_action(request, kind: str, pk: int, action: str):
 def comment_moderate(request, pk: int, comment_pk: int):
     consultation = access.consultation_get_for_user(request.user, pk)
     comment = get_object_or_404(Comment, pk=comment_pk, consultation=consultation)
-    status = request.POST.get("status", "")
-    if status not in CommentStatus.values:
-        messages.error(request, _("请选择审核结果。"))
-    else:
-        try:
-            services.comment_moderate(actor=request.user, comment=comment, status=status)
-        except IllegalTransition as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("意见审核结果已保存。"))
-    return redirect("participation_staff:detail", kind="consultations", pk=consultation.pk)
+    comment.consultation = consultation
+    return run_action(
+        request,
+        COMMENT_ACTIONS,
+        request.POST.get("status", ""),
+        comment,
+        page=lambda request, comment, **kw: _record_page(request, consultation, **kw),
+        success_url=lambda comment: _detail_url(consultation),
+    )
 
 
-@staff_view
-def consultation_feedback(request, pk: int):
-    consultation = access.consultation_get_for_user(request.user, pk)
-    if not access.participation_can_publish(request.user, consultation.agency):
-        raise PermissionDenied
-    form = FeedbackForm(request.POST or None, initial={"feedback": consultation.feedback})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consultation_publish_feedback(
-                actor=request.user, consultation=consultation, feedback=form.cleaned_data["feedback"]
-            )
-        except (ValidationError, IllegalTransition) as exc:
-            apply_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
-            messages.success(request, _("意见采纳情况已发布。"))
-            return redirect("participation_staff:detail", kind="consultations", pk=consultation.pk)
-    return render(request, "participation/staff_feedback.html", {"object": consultation, "form": form})
+class _RecordPart(ServiceFormView):
+    """A page that adds to one record (its feedback, a question) and returns to the record's page."""
+
+    get_for_user = staticmethod(access.concern_get_for_user)
+    may = staticmethod(access.participation_can_edit)
+
+    def load(self, pk):
+        self.object = self.get_for_user(self.request.user, pk)
+
+    def check_access(self):
+        if not self.may(self.request.user, self.object.agency):
+            raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def get_success_url(self):
+        return _detail_url(self.object)
 
 
-@staff_view
-def survey_question_add(request, pk: int):
-    survey = access.survey_get_for_user(request.user, pk)
-    if not access.participation_can_edit(request.user, survey.agency):
-        raise PermissionDenied
-    form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+class ConsultationFeedback(_RecordPart):
+    """意见采纳情况 of a closed consultation, published by a reviewer or approver."""
+
+    form_class = FeedbackForm
+    template_name = "participation/staff_feedback.html"
+    success_message = gettext_lazy("意见采纳情况已发布。")
+    get_for_user = staticmethod(access.consultation_get_for_user)
+    may = staticmethod(access.participation_can_publish)
+
+    def get_initial(self):
+        return {"feedback": self.object.feedback}
+
+    def perform(self, form):
+        return services.consultation_publish_feedback(
+            actor=self.request.user, consultation=self.object, feedback=form.cleaned_data["feedback"]
+        )
+
+
+class SurveyQuestionAdd(_RecordPart):
+    form_class = QuestionForm
+    template_name = "participation/staff_question.html"
+    success_message = gettext_lazy("已添加题目。")
+    get_for_user = staticmethod(access.survey_get_for_user)
+
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            services.survey_question_add(
-                actor=request.user,
-                survey=survey,
-                text=data["text"],
-                kind=data["kind"],
-                required=data["required"],
-                choices=data["choices"].splitlines(),
-            )
-        except (ValidationError, IllegalTransition) as exc:
-            apply_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
-            messages.success(request, _("已添加题目。"))
-            return redirect("participation_staff:detail", kind="surveys", pk=survey.pk)
-    return render(request, "participation/staff_question.html", {"object": survey, "form": form})
+        return services.survey_question_add(
+            actor=self.request.user,
+            survey=self.object,
+            text=data["text"],
+            kind=data["kind"],
+            required=data["required"],
+            choices=data["choices"].splitlines(),
+        )
+
+
+consultation_feedback = staff_view(ConsultationFeedback.as_view())
+survey_question_add = staff_view(SurveyQuestionAdd.as_view())
 
 
 def _spreadsheet_safe(cell: str) -> str:
@@ -276,132 +394,3 @@ def survey_export(request, pk: int, fmt: str):
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
-
-
-# ------------------------------------------------------------------------------------ policy interpretations
-@staff_view
-def interpretation_list(request):
-    items = access.interpretations_visible_to(request.user).order_by("-created_at", "-id")
-    if request.agency is not None:
-        items = items.filter(agency=request.agency)
-    return render(
-        request,
-        "participation/staff_interpretations.html",
-        {
-            "items": items,
-            "kinds": KINDS.values(),
-            "can_edit": request.agency is not None and access.participation_can_edit(request.user, request.agency),
-        },
-    )
-
-
-@staff_view
-def interpretation_new(request):
-    if request.agency is None or not access.participation_can_edit(request.user, request.agency):
-        raise PermissionDenied
-    form = InterpretationDraftForm(
-        request.POST or None,
-        documents=interpretable_documents(request.agency),
-        categories=Category.objects.filter(agency=request.agency, is_active=True).order_by("sort_order", "id"),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.interpretation_create(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存解读草稿。"))
-            return redirect("participation_staff:interpretation", pk=item.pk)
-    return render(request, "participation/staff_interpretation_form.html", {"form": form, "kinds": KINDS.values()})
-
-
-def _interpretation_initial(item) -> dict:
-    media = re.search(r'<a href="([^"]+)"', item.body or "")
-    lines = [line for line in (item.body_text or "").splitlines() if line.strip() not in (_("观看视频"), _("查看图解"))]
-    return {
-        "title": item.title,
-        "interpretation_form": item.interpretation_form,
-        "interprets": item.interprets_id,
-        "category": item.category_id,
-        "date_written": item.date_written,
-        "summary": item.summary,
-        "text": "\n".join(lines),
-        "media_url": html.unescape(media.group(1)) if media else "",
-    }
-
-
-@staff_view
-def interpretation_edit(request, pk: int):
-    item = access.interpretation_get_for_user(request.user, pk)
-    if not item_can_edit(request.user, item):
-        raise PermissionDenied
-    form = InterpretationDraftForm(
-        request.POST or None,
-        initial=_interpretation_initial(item),
-        documents=interpretable_documents(item.agency),
-        categories=Category.objects.filter(agency=item.agency, is_active=True).order_by("sort_order", "id"),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interpretation_update(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("participation_staff:interpretation", pk=item.pk)
-    return render(
-        request,
-        "participation/staff_interpretation_form.html",
-        {"form": form, "kinds": KINDS.values(), "object": item},
-    )
-
-
-@staff_view
-def interpretation_detail(request, pk: int):
-    item = access.interpretation_get_for_user(request.user, pk)
-    return render(
-        request,
-        "participation/staff_interpretation.html",
-        {
-            "object": item,
-            "step": item.current_step(),
-            "findings": [f for f in item.findings.all() if f.is_open],
-            "can_submit": item.status == ItemStatus.DRAFT and access.participation_can_edit(request.user, item.agency),
-            "can_edit": item_can_edit(request.user, item),
-            "can_review": item_can_review(request.user, item),
-            "review_form": ReviewForm(),
-            "document_url": catalogue_item_url(item.interprets) if item.interprets else "",
-            "public_url": reverse("participation:interpretation", args=[item.agency.slug, item.pk])
-            if item.status == ItemStatus.PUBLISHED
-            else "",
-        },
-    )
-
-
-@require_POST
-@staff_view
-def interpretation_action(request, pk: int, action: str):
-    """Submit, pass or return an interpretation: the catalogue's review chain, through its services."""
-    item = access.interpretation_get_for_user(request.user, pk)
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        if action == "submit":
-            if not access.participation_can_edit(request.user, item.agency):
-                raise PermissionDenied
-            item_submit(actor=request.user, item=item)
-        elif action == "approve":
-            item_approve(
-                actor=request.user, item=item, proofread=data.get("proofread", False), comment=data.get("comment", "")
-            )
-        elif action == "reject":
-            item_reject(actor=request.user, item=item, comment=data.get("comment", ""))
-        else:
-            raise Http404
-    except (ValidationError, IllegalTransition) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        item.refresh_from_db()
-        messages.success(request, _("状态已更新为“%(s)s”。") % {"s": item.get_status_display()})
-    return redirect("participation_staff:interpretation", pk=item.pk)

@@ -2,12 +2,12 @@
 
 import secrets
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_ratelimit.decorators import ratelimit
 
+from gongkai.core.views import ServiceFormView
 from gongkai.participation.forms import CommentForm, SurveyAnswerForm
 from gongkai.participation.public import portal_context, public_agency, visitor_address
 from gongkai.participation.selectors import (
@@ -25,14 +25,6 @@ from gongkai.participation.services import client_key, comment_submit, survey_re
 SURVEY_COOKIE = "gk_respondent"
 COMMENT_RATE = "5/h"  # per address: enough for a person, too few for a flood
 SURVEY_RATE = "20/h"  # per address: an office behind one address may answer together
-
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def concern_list(request, slug: str):
@@ -61,43 +53,62 @@ def consultation_list(request, slug: str):
     )
 
 
-@ratelimit(key=visitor_address, rate=COMMENT_RATE, method="POST", block=False)
-def consultation_detail(request, slug: str, pk: int):
-    agency = public_agency(slug)
-    consultation = get_object_or_404(consultations_published(agency), pk=pk)
-    today = timezone.localdate()
-    form = CommentForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
+TOO_OFTEN = _lazy("提交过于频繁，请稍后再试。")
+
+
+class PublicFormView(ServiceFormView):
+    """A public form of this app: 400 with the errors when the input is wrong, 429 when an address posts too
+    often (the rate limit marks the request), everything typed kept."""
+
+    invalid_status = 400
+
+    def post(self, request, *args, **kwargs):
         if getattr(request, "limited", False):
-            form.add_error(None, _("提交过于频繁，请稍后再试。"))
-            status = 429
-        elif form.is_valid():
-            try:
-                comment_submit(
-                    consultation=consultation,
-                    content=form.cleaned_data["content"],
-                    name=form.cleaned_data["name"],
-                    contact=form.cleaned_data["contact"],
-                    client=client_key("comment", visitor_address(None, request)),
-                )
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                return redirect(f"{request.path}?submitted=1#comment-form")
-        if form.errors and status == 200:
-            status = 400
-    context = portal_context(
-        agency,
-        "participation",
-        consultation=consultation,
-        comments=comments_public(consultation),
-        form=form,
-        is_open=consultation.is_open_on(today),
-        is_closed=consultation.is_closed_on(today),
-        submitted=request.GET.get("submitted") == "1",
-    )
-    return render(request, "participation/consultation_detail.html", context, status=status)
+            form = self.get_form()
+            form.add_error(None, TOO_OFTEN)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class ConsultationDetail(PublicFormView):
+    """An online consultation (条例 第十九条) and its comment form."""
+
+    form_class = CommentForm
+    template_name = "participation/consultation_detail.html"
+
+    def load(self, slug, pk):
+        self.agency = public_agency(slug)
+        self.consultation = get_object_or_404(consultations_published(self.agency), pk=pk)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        return portal_context(
+            self.agency,
+            "participation",
+            **super().get_context_data(**kwargs),
+            consultation=self.consultation,
+            comments=comments_public(self.consultation),
+            is_open=self.consultation.is_open_on(today),
+            is_closed=self.consultation.is_closed_on(today),
+            submitted=self.request.GET.get("submitted") == "1",
+        )
+
+    def perform(self, form):
+        return comment_submit(
+            consultation=self.consultation,
+            content=form.cleaned_data["content"],
+            name=form.cleaned_data["name"],
+            contact=form.cleaned_data["contact"],
+            client=client_key("comment", visitor_address(None, self.request)),
+        )
+
+    def get_success_url(self):
+        return f"{self.request.path}?submitted=1#comment-form"
+
+
+consultation_detail = ratelimit(key=visitor_address, rate=COMMENT_RATE, method="POST", block=False)(
+    ConsultationDetail.as_view()
+)
 
 
 def survey_list(request, slug: str):
@@ -109,60 +120,73 @@ def survey_list(request, slug: str):
     )
 
 
-@ratelimit(key=visitor_address, rate=SURVEY_RATE, method="POST", block=False)
-def survey_detail(request, slug: str, pk: int):
-    agency = public_agency(slug)
-    survey = get_object_or_404(surveys_published(agency), pk=pk)
-    today = timezone.localdate()
-    # One response per person, as far as can be told without accounts: a random token in a cookie, hashed
-    # with the survey; without the cookie (cookies refused) the address and browser stand in for it.
-    token = request.COOKIES.get(SURVEY_COOKIE) or ""
-    address = visitor_address(None, request)
-    respondent = client_key("survey", str(survey.pk), token or f"{address}|{request.headers.get('user-agent', '')}")
-    already = survey.responses.filter(respondent_key=respondent).exists()
-    form = None
-    status = 200
-    if survey.is_open_on(today) and not already:
-        form = SurveyAnswerForm(request.POST or None, survey=survey)
-        if request.method == "POST":
-            if getattr(request, "limited", False):
-                form.add_error(None, _("提交过于频繁，请稍后再试。"))
-                status = 429
-            elif form.is_valid():
-                try:
-                    survey_response_submit(
-                        survey=survey,
-                        answers=form.answers(),
-                        respondent=respondent,
-                        client=client_key("survey", address),
-                    )
-                except ValidationError as exc:
-                    _form_errors_from(form, exc)
-                else:
-                    return redirect(f"{request.path}?submitted=1")
-            if form.errors and status == 200:
-                status = 400
-    elif request.method == "POST":
-        status = 409 if already else 403
-    total, results = survey_results(survey) if survey.results_public_on(today) else (0, [])
-    context = portal_context(
-        agency,
-        "participation",
-        survey=survey,
-        form=form,
-        already=already,
-        is_open=survey.is_open_on(today),
-        results_public=survey.results_public_on(today),
-        total=total,
-        results=results,
-        submitted=request.GET.get("submitted") == "1",
-    )
-    response = render(request, "participation/survey_detail.html", context, status=status)
-    if not token:
-        response.set_cookie(
-            SURVEY_COOKIE, secrets.token_urlsafe(24), max_age=3 * 365 * 86400, httponly=True, samesite="Lax"
+class SurveyDetail(PublicFormView):
+    """An online survey: its questions while open (one response per person), its results once public."""
+
+    form_class = SurveyAnswerForm
+    template_name = "participation/survey_detail.html"
+
+    def load(self, slug, pk):
+        self.agency = public_agency(slug)
+        self.survey = get_object_or_404(surveys_published(self.agency), pk=pk)
+        self.today = timezone.localdate()
+        # One response per person, as far as can be told without accounts: a random token in a cookie, hashed
+        # with the survey; without the cookie (cookies refused) the address and browser stand in for it.
+        self.token = self.request.COOKIES.get(SURVEY_COOKIE) or ""
+        self.address = visitor_address(None, self.request)
+        who = self.token or f"{self.address}|{self.request.headers.get('user-agent', '')}"
+        self.respondent = client_key("survey", str(self.survey.pk), who)
+        self.already = self.survey.responses.filter(respondent_key=self.respondent).exists()
+        self.accepting = self.survey.is_open_on(self.today) and not self.already
+
+    def post(self, request, *args, **kwargs):
+        if not self.accepting:
+            return self.render_to_response(self.get_context_data(), status=409 if self.already else 403)
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return super().get_form(form_class) if self.accepting else None
+
+    def get_extra_form_kwargs(self):
+        return {"survey": self.survey}
+
+    def get_context_data(self, **kwargs):
+        results_public = self.survey.results_public_on(self.today)
+        total, results = survey_results(self.survey) if results_public else (0, [])
+        return portal_context(
+            self.agency,
+            "participation",
+            **super().get_context_data(**kwargs),
+            survey=self.survey,
+            already=self.already,
+            is_open=self.survey.is_open_on(self.today),
+            results_public=results_public,
+            total=total,
+            results=results,
+            submitted=self.request.GET.get("submitted") == "1",
         )
-    return response
+
+    def perform(self, form):
+        return survey_response_submit(
+            survey=self.survey,
+            answers=form.answers(),
+            respondent=self.respondent,
+            client=client_key("survey", self.address),
+        )
+
+    def get_success_url(self):
+        return f"{self.request.path}?submitted=1"
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.token:
+            response.set_cookie(
+                SURVEY_COOKIE, secrets.token_urlsafe(24), max_age=3 * 365 * 86400, httponly=True, samesite="Lax"
+            )
+        return response
+
+
+survey_detail = ratelimit(key=visitor_address, rate=SURVEY_RATE, method="POST", block=False)(SurveyDetail.as_view())
 
 
 def participation_home(request, slug: str):

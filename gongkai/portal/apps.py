@@ -10,7 +10,11 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from gongkai.core.pagecache import set_change_classifier
         from gongkai.core.registry import PortalSection, register_portal_section
+        from gongkai.portal.pagecache import classify_change
+
+        set_change_classifier(classify_change)
 
         register_portal_section(
             PortalSection("about", _("机构概况"), lambda agency: reverse("portal:agency", args=[agency.slug]), order=10)

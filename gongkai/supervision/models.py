@@ -8,6 +8,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.workflow import Transitions
+
 # 国办秘函〔2019〕19号 (政务新媒体检查指标): an account with no update for two weeks fails the inspection.
 NEW_MEDIA_STALE_AFTER = dt.timedelta(days=14)
 
@@ -150,14 +152,17 @@ class ProblemStatus(models.TextChoices):
 
 # The allowed moves: verify (or dismiss), feed back to the responsible agency, rectify, then close, or send
 # an unconvincing rectification back.
-PROBLEM_TRANSITIONS: dict[str, frozenset[str]] = {
-    ProblemStatus.FOUND: frozenset({ProblemStatus.VERIFIED, ProblemStatus.DISMISSED}),
-    ProblemStatus.VERIFIED: frozenset({ProblemStatus.FED_BACK}),
-    ProblemStatus.FED_BACK: frozenset({ProblemStatus.RECTIFIED}),
-    ProblemStatus.RECTIFIED: frozenset({ProblemStatus.CLOSED, ProblemStatus.FED_BACK}),
-    ProblemStatus.DISMISSED: frozenset(),
-    ProblemStatus.CLOSED: frozenset(),
-}
+PROBLEM_TRANSITIONS = Transitions(
+    {
+        ProblemStatus.FOUND: {ProblemStatus.VERIFIED, ProblemStatus.DISMISSED},
+        ProblemStatus.VERIFIED: {ProblemStatus.FED_BACK},
+        ProblemStatus.FED_BACK: {ProblemStatus.RECTIFIED},
+        ProblemStatus.RECTIFIED: {ProblemStatus.CLOSED, ProblemStatus.FED_BACK},
+        ProblemStatus.DISMISSED: set(),
+        ProblemStatus.CLOSED: set(),
+    },
+    ProblemStatus,
+)
 OPEN_STATUSES = frozenset(
     {ProblemStatus.FOUND, ProblemStatus.VERIFIED, ProblemStatus.FED_BACK, ProblemStatus.RECTIFIED}
 )
@@ -191,9 +196,6 @@ class InspectionProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}：{self.target}"
-
-    def can_move_to(self, status: str) -> bool:
-        return status in PROBLEM_TRANSITIONS[self.status]
 
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

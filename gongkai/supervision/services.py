@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.audit.services import audit_record, changed_fields, snapshot
-from gongkai.core.errors import AccessDenied, IllegalTransition
+from gongkai.audit.services import audit_record, audited_update, snapshot
+from gongkai.core.errors import AccessDenied
+from gongkai.core.workflow import move
 from gongkai.supervision.access import agency_can_record, inspection_can_manage, problem_can_rectify
 from gongkai.supervision.models import (
+    PROBLEM_TRANSITIONS,
     FollowerCount,
     Inspection,
     InspectionProblem,
@@ -48,17 +50,9 @@ def new_media_account_create(
 
 def new_media_account_update(*, actor, account: NewMediaAccount, **fields) -> NewMediaAccount:
     _require_recorder(actor, account.agency)
+    changes = {name: fields[name] for name in ("platform", "name", "handle", "url", "is_active") if name in fields}
     with transaction.atomic():
-        before = snapshot(account)
-        for name in ("platform", "name", "handle", "url", "is_active"):
-            if name in fields:
-                setattr(account, name, fields[name])
-        _full_clean(account)
-        account.save()
-        old, new = changed_fields(before, snapshot(account))
-        audit_record(
-            actor=actor, verb="new_media_account.update", obj=account, agency=account.agency_id, before=old, after=new
-        )
+        audited_update(account, actor=actor, verb="new_media_account.update", changes=changes, always=True)
     return account
 
 
@@ -175,16 +169,9 @@ def training_session_update(
     _require_recorder(actor, session.agency)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("只登记已经举办的培训，举办日期不能晚于今天。")})
+    changes = {"held_on": held_on, "topic": topic.strip(), "audience": audience.strip(), "trained_count": trained_count}
     with transaction.atomic():
-        before = snapshot(session)
-        session.held_on, session.topic, session.audience = held_on, topic.strip(), audience.strip()
-        session.trained_count = trained_count
-        _full_clean(session)
-        session.save()
-        old, new = changed_fields(before, snapshot(session))
-        audit_record(
-            actor=actor, verb="training_session.update", obj=session, agency=session.agency_id, before=old, after=new
-        )
+        audited_update(session, actor=actor, verb="training_session.update", changes=changes, always=True)
     return session
 
 
@@ -258,11 +245,7 @@ def inspection_problem_move(
     """
     problem = InspectionProblem.objects.select_related("inspection__agency", "responsible_agency").get(pk=problem.pk)
     status = ProblemStatus(status)
-    if not problem.can_move_to(status):
-        raise IllegalTransition(
-            _("问题当前状态为“%(current)s”，不能变为“%(target)s”。")
-            % {"current": problem.get_status_display(), "target": status.label}
-        )
+    PROBLEM_TRANSITIONS.check(problem, status)  # before the table below, which names only the legal targets
     field, who, verb = _MOVES[status]
     allowed = (
         inspection_can_manage(actor, problem.inspection) if who == "manage" else problem_can_rectify(actor, problem)
@@ -273,13 +256,12 @@ def inspection_problem_move(
         raise ValidationError({"note": _("请填写说明（核实情况、反馈意见、整改情况或验收意见）。")})
     if status == ProblemStatus.FED_BACK and problem.status == ProblemStatus.RECTIFIED:
         verb = "inspection_problem.reopen"  # the rectification was not accepted: back to the responsible agency
+    also = {field: note.strip()}
+    if status == ProblemStatus.CLOSED:
+        also["closed_on"] = on or timezone.localdate()
     with transaction.atomic():
-        before = snapshot(problem)
-        problem.status = status
-        setattr(problem, field, note.strip())
-        if status == ProblemStatus.CLOSED:
-            problem.closed_on = on or timezone.localdate()
-        problem.save()
-        old, new = changed_fields(before, snapshot(problem))
-        audit_record(actor=actor, verb=verb, obj=problem, agency=problem.responsible_agency_id, before=old, after=new)
+        move(
+            problem, status, transitions=PROBLEM_TRANSITIONS, actor=actor, verb=verb, also=also,
+            agency=problem.responsible_agency_id,
+        )  # fmt: skip
     return problem

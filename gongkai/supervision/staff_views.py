@@ -1,19 +1,20 @@
 """Back office: new-media accounts, training, inspections, site checks and the supervisor's dashboard."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.access import agencies_visible_to
 from gongkai.accounts.staff import staff_view
 from gongkai.agencies.selectors import agency_subtree
-from gongkai.core.errors import IllegalTransition
-from gongkai.core.forms import apply_service_errors
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
+from gongkai.core.params import query_id, query_year
+from gongkai.core.views import RecordFormView, ServiceFormView
 from gongkai.supervision import dashboard as dashboard_selectors
 from gongkai.supervision.access import (
     agencies_where_user_can_record,
@@ -40,7 +41,7 @@ from gongkai.supervision.forms import (
     ProblemMoveForm,
     TrainingSessionForm,
 )
-from gongkai.supervision.models import ProblemStatus
+from gongkai.supervision.models import PROBLEM_TRANSITIONS, ProblemStatus
 from gongkai.supervision.selectors import (
     latest_follower_counts,
     problems_overdue,
@@ -74,11 +75,6 @@ def _mark_overdue(problems, today):
     for problem in rows:
         problem.overdue = problem.is_overdue(today)
     return rows
-
-
-def _require_recorder(request):
-    if request.agency is None or not agency_can_record(request.user, request.agency):
-        raise PermissionDenied
 
 
 # --------------------------------------------------------------------------------------------- dashboard
@@ -147,84 +143,98 @@ def account_list(request):
     )
 
 
-@staff_view
-def account_new(request):
-    _require_recorder(request)
-    form = NewMediaAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = new_media_account_create(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记账号：%(name)s") % {"name": account.name})
-            return redirect("supervision:account", pk=account.pk)
-    return render(request, "supervision/form.html", {"form": form, "title": _("登记政务新媒体账号")})
+class SupervisionFormView(RecordFormView):
+    """A create or edit page of an account, a training session or an inspection (core.views.RecordFormView)."""
+
+    template_name = "supervision/form.html"
+
+    def may_edit(self, user, agency) -> bool:
+        return agency_can_record(user, agency)
 
 
-@staff_view
-def account_detail(request, pk: int):
-    account = new_media_account_get_for_user(request.user, pk)
-    can_record = agency_can_record(request.user, account.agency)
-    form = FollowerCountForm(request.POST or None)
-    if request.method == "POST":
-        if not can_record:
+class AccountNew(SupervisionFormView):
+    form_class = NewMediaAccountForm
+    title = _("登记政务新媒体账号")
+
+    def perform(self, form):
+        return new_media_account_create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
+
+    def get_success_message(self) -> str:
+        return _("已登记账号：%(name)s") % {"name": self.result.name}
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:account", args=[self.result.pk])
+
+
+class AccountEdit(AccountNew):
+    form_class = NewMediaAccountEditForm
+    title = _("修改政务新媒体账号")
+    success_message = _("账号信息已保存。")
+
+    def get_record(self, pk: int):
+        return new_media_account_get_for_user(self.request.user, pk)
+
+    def perform(self, form):
+        return new_media_account_update(actor=self.request.user, account=self.record, **form.cleaned_data)
+
+    def get_success_message(self) -> str:
+        return str(self.success_message)
+
+
+class AccountImport(SupervisionFormView):
+    form_class = FollowerImportForm
+    title = _("导入关注数")
+    success_url = reverse_lazy("supervision:accounts")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(multipart=True, **kwargs)
+
+    def perform(self, form):
+        return follower_counts_import(
+            actor=self.request.user, agency=self.request.agency, rows=form.cleaned_data["rows"]
+        )
+
+    def get_success_message(self) -> str:
+        return _("已导入 %(count)d 条关注数记录。") % {"count": self.result}
+
+
+class AccountDetail(ServiceFormView):
+    """An account with its follower counts; those who may record for its agency record a count here."""
+
+    form_class = FollowerCountForm
+    template_name = "supervision/account_detail.html"
+    success_message = _("关注数已记录。")
+
+    def load(self, pk: int) -> None:
+        self.account = new_media_account_get_for_user(self.request.user, pk)
+        self.can_record = agency_can_record(self.request.user, self.account.agency)
+
+    def check_access(self) -> None:
+        if self.request.method == "POST" and not self.can_record:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                follower_count_record(actor=request.user, account=account, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("关注数已记录。"))
-                return redirect("supervision:account", pk=account.pk)
-    counts = list(account.follower_counts.order_by("recorded_on"))
-    top = max((c.followers for c in counts), default=0) or 1
-    return render(
-        request,
-        "supervision/account_detail.html",
-        {
-            "account": account,
-            "counts": [(c, round(100 * c.followers / top, 1)) for c in counts],
-            "stale": account.is_stale(timezone.localdate()),
-            "form": form,
-            "can_record": can_record,
-        },
-    )
+
+    def get_context_data(self, **kwargs):
+        counts = list(self.account.follower_counts.order_by("recorded_on"))
+        top = max((c.followers for c in counts), default=0) or 1
+        return super().get_context_data(
+            account=self.account,
+            counts=[(c, round(100 * c.followers / top, 1)) for c in counts],
+            stale=self.account.is_stale(timezone.localdate()),
+            can_record=self.can_record,
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return follower_count_record(actor=self.request.user, account=self.account, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:account", args=[self.account.pk])
 
 
-@staff_view
-def account_edit(request, pk: int):
-    account = new_media_account_get_for_user(request.user, pk)
-    if not agency_can_record(request.user, account.agency):
-        raise PermissionDenied
-    form = NewMediaAccountEditForm(request.POST or None, instance=account)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_media_account_update(
-                actor=request.user, account=new_media_account_get_for_user(request.user, pk), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("账号信息已保存。"))
-            return redirect("supervision:account", pk=account.pk)
-    return render(request, "supervision/form.html", {"form": form, "title": _("修改政务新媒体账号")})
-
-
-@staff_view
-def account_import(request):
-    _require_recorder(request)
-    form = FollowerImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = follower_counts_import(actor=request.user, agency=request.agency, rows=form.cleaned_data["rows"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已导入 %(count)d 条关注数记录。") % {"count": count})
-            return redirect("supervision:accounts")
-    return render(request, "supervision/form.html", {"form": form, "title": _("导入关注数"), "multipart": True})
+account_new = staff_view(AccountNew.as_view())
+account_edit = staff_view(AccountEdit.as_view())
+account_import = staff_view(AccountImport.as_view())
+account_detail = staff_view(AccountDetail.as_view())
 
 
 # ---------------------------------------------------------------------------------------------- training
@@ -233,7 +243,7 @@ def training_list(request):
     sessions = training_sessions_visible_to(request.user).filter(agency__in=_scope(request)).select_related("agency")
     year = request.GET.get("year", "")
     if year.isdigit():
-        sessions = sessions.filter(held_on__year=int(year))
+        sessions = sessions.filter(held_on__year=query_year(request))
     editable = set(agencies_where_user_can_record(request.user).values_list("pk", flat=True))
     return render(
         request,
@@ -246,38 +256,29 @@ def training_list(request):
     )
 
 
-@staff_view
-def training_new(request):
-    _require_recorder(request)
-    form = TrainingSessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training_session_create(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("培训已登记。"))
-            return redirect("supervision:training")
-    return render(request, "supervision/form.html", {"form": form, "title": _("登记培训")})
+class TrainingNew(SupervisionFormView):
+    form_class = TrainingSessionForm
+    title = _("登记培训")
+    success_message = _("培训已登记。")
+    success_url = reverse_lazy("supervision:training")
+
+    def perform(self, form):
+        return training_session_create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
 
 
-@staff_view
-def training_edit(request, pk: int):
-    session = training_session_get_for_user(request.user, pk)
-    if not agency_can_record(request.user, session.agency):
-        raise PermissionDenied
-    form = TrainingSessionForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training_session_update(
-                actor=request.user, session=training_session_get_for_user(request.user, pk), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("培训记录已保存。"))
-            return redirect("supervision:training")
-    return render(request, "supervision/form.html", {"form": form, "title": _("修改培训记录")})
+class TrainingEdit(TrainingNew):
+    title = _("修改培训记录")
+    success_message = _("培训记录已保存。")
+
+    def get_record(self, pk: int):
+        return training_session_get_for_user(self.request.user, pk)
+
+    def perform(self, form):
+        return training_session_update(actor=self.request.user, session=self.record, **form.cleaned_data)
+
+
+training_new = staff_view(TrainingNew.as_view())
+training_edit = staff_view(TrainingEdit.as_view())
 
 
 # ------------------------------------------------------------------------------------------- inspections
@@ -294,48 +295,55 @@ def inspection_list(request):
     )
 
 
-@staff_view
-def inspection_new(request):
-    _require_recorder(request)
-    form = InspectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = inspection_create(actor=request.user, agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("检查已登记，请登记发现的问题。"))
-            return redirect("supervision:inspection", pk=inspection.pk)
-    return render(request, "supervision/form.html", {"form": form, "title": _("登记检查")})
+class InspectionNew(SupervisionFormView):
+    form_class = InspectionForm
+    title = _("登记检查")
+    success_message = _("检查已登记，请登记发现的问题。")
+
+    def perform(self, form):
+        return inspection_create(actor=self.request.user, agency=self.request.agency, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:inspection", args=[self.result.pk])
 
 
-@staff_view
-def inspection_detail(request, pk: int):
-    inspection = inspection_get_for_user(request.user, pk)
-    can_manage = inspection_can_manage(request.user, inspection)
-    subordinates = agency_subtree(inspection.agency, include_self=False).filter(is_active=True)
-    form = InspectionProblemForm(request.POST or None, agencies=subordinates)
-    if request.method == "POST":
-        if not can_manage:
+class InspectionDetail(ServiceFormView):
+    """An inspection with the problems it found; the inspecting agency records further problems here."""
+
+    form_class = InspectionProblemForm
+    template_name = "supervision/inspection_detail.html"
+    success_message = _("问题已登记。")
+
+    def load(self, pk: int) -> None:
+        self.inspection = inspection_get_for_user(self.request.user, pk)
+        self.can_manage = inspection_can_manage(self.request.user, self.inspection)
+
+    def check_access(self) -> None:
+        if self.request.method == "POST" and not self.can_manage:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                inspection_problem_record(actor=request.user, inspection=inspection, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("问题已登记。"))
-                return redirect("supervision:inspection", pk=inspection.pk)
-    problems = _mark_overdue(
-        inspection_problems_visible_to(request.user).filter(inspection=inspection).select_related("responsible_agency"),
-        timezone.localdate(),
-    )
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        {"inspection": inspection, "problems": problems, "form": form, "can_manage": can_manage,
-         "today": timezone.localdate()},
-    )  # fmt: skip
+
+    def get_extra_form_kwargs(self):
+        return {"agencies": agency_subtree(self.inspection.agency, include_self=False).filter(is_active=True)}
+
+    def get_context_data(self, **kwargs):
+        problems = inspection_problems_visible_to(self.request.user).filter(inspection=self.inspection)
+        return super().get_context_data(
+            inspection=self.inspection,
+            problems=_mark_overdue(problems.select_related("responsible_agency"), timezone.localdate()),
+            can_manage=self.can_manage,
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return inspection_problem_record(actor=self.request.user, inspection=self.inspection, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:inspection", args=[self.inspection.pk])
+
+
+inspection_new = staff_view(InspectionNew.as_view())
+inspection_detail = staff_view(InspectionDetail.as_view())
 
 
 @staff_view
@@ -346,7 +354,7 @@ def problem_list(request):
     if status in ProblemStatus.values:
         problems = problems.filter(status=status)
     if (agency_id := request.GET.get("agency", "")).isdigit():
-        problems = problems.filter(responsible_agency_id=int(agency_id))
+        problems = problems.filter(responsible_agency_id=query_id(request, "agency", label=_("责任机关")))
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         problems = problems_overdue(problems)
@@ -363,42 +371,43 @@ def problem_list(request):
     )  # fmt: skip
 
 
-@staff_view
-def problem_detail(request, pk: int):
-    problem = inspection_problem_get_for_user(request.user, pk)
-    form = ProblemMoveForm(request.POST or None, problem=problem)
-    may_act = inspection_can_manage(request.user, problem.inspection) or problem_can_rectify(request.user, problem)
+def _may_move(user, problem) -> bool:
+    return inspection_can_manage(user, problem.inspection) or problem_can_rectify(user, problem)
+
+
+# A problem an inspection found is verified (or dismissed), fed back, rectified and closed. The form offers the
+# moves the transition table allows from the current status; the service checks who may make each one.
+PROBLEM_ACTIONS = ActionSet(
+    [
+        Action("move", _("提交"), call_service(inspection_problem_move, "problem"), form=ProblemMoveForm,
+               form_kwargs=lambda problem: {"problem": problem}, allowed=_may_move,
+               possible=lambda problem: bool(PROBLEM_TRANSITIONS[problem.status]), success=_("问题状态已更新。"),
+               url=lambda problem: reverse("supervision:problem_move", args=[problem.pk])),
+    ]
+)  # fmt: skip
+
+
+def _problem_page(request, problem, *, bound=None, status=200):
     return render(
         request,
         "supervision/problem_detail.html",
-        {"problem": problem, "form": form, "may_act": may_act and bool(form.fields["status"].choices),
+        {"problem": problem, "actions": PROBLEM_ACTIONS.available(request.user, problem, bound=bound),
          "overdue": problem.is_overdue(timezone.localdate())},
+        status=status,
     )  # fmt: skip
+
+
+@staff_view
+def problem_detail(request, pk: int):
+    return _problem_page(request, inspection_problem_get_for_user(request.user, pk))
 
 
 @require_POST
 @staff_view
 def problem_move(request, pk: int):
     problem = inspection_problem_get_for_user(request.user, pk)
-    form = ProblemMoveForm(request.POST, problem=problem)
-    if form.is_valid():
-        try:
-            inspection_problem_move(
-                actor=request.user, problem=problem, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
-            )
-        except IllegalTransition as exc:
-            form.add_error("status", str(exc))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("问题状态已更新。"))
-            return redirect("supervision:problem", pk=problem.pk)
-    return render(
-        request,
-        "supervision/problem_detail.html",
-        {"problem": problem, "form": form, "may_act": True, "overdue": problem.is_overdue(timezone.localdate())},
-        status=400,
-    )
+    success_url = reverse("supervision:problem", args=[problem.pk])
+    return run_action(request, PROBLEM_ACTIONS, "move", problem, page=_problem_page, success_url=success_url)
 
 
 # ------------------------------------------------------------------------------------------- site checks

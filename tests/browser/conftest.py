@@ -48,3 +48,17 @@ def page(browser, live_server, settings, plain_static):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, settings, plain_static):
+    """A 390 px wide phone screen (the width of the common phones the portal is read on)."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

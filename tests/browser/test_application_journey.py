@@ -15,7 +15,7 @@ def test_a_case_goes_from_the_online_form_to_the_reply_letter(tree, alice, plain
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
     # The citizen applies; the organisation fields are hidden for a natural person.
     page.goto(live_server.url + "/agencies/qdn/")
-    page.get_by_role("link", name="依申请公开").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="依申请公开").click()
     assert page.locator("h1").inner_text() == "政府信息公开申请"
     # The page's script hides them once it runs; expect() waits for that, is_visible() would not.
     expect(page.locator("#id_credit_code")).to_be_hidden()

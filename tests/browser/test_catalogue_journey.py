@@ -66,7 +66,7 @@ def test_draft_three_reviews_published_and_found(prefecture, alice, rob, ann, pa
     ]
 
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="信息公开目录").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="信息公开目录").click()
     page.get_by_role("link", name="其他文件").click()
     page.get_by_role("link", name=title).click()
     assert item.index_number in page.locator(".index-box").inner_text()

@@ -120,3 +120,27 @@ def test_the_published_report_is_listed_in_the_catalogue_where_supervision_finds
     assert item.status == "published" and item.published_at.date() == dt.date(2025, 1, 23)
     late = annual_reports_not_published_in_time(agencies=[report.agency], today=dt.date(2025, 6, 1))
     assert [c for c in late if c.agency == report.agency] == []
+
+
+def test_the_portal_page_and_every_export_of_the_demo_report_read_back_cell_for_cell(demo, db, client):
+    """Report intake reads the platform's own published page and exports exactly (issue 18)."""
+    from gongkai.annual_reports.exports import export_docx, export_json, export_pdf
+    from gongkai.annual_reports.intake import read_report
+    from gongkai.annual_reports.selectors import report_document
+
+    report = AnnualReport.objects.get(agency__slug="qdn", year=2024)
+    page = client.get("/agencies/qdn/annual-reports/2024/")
+    assert page.status_code == 200
+    sources = [("page.html", page.content)]
+    doc = report_document(report)
+    sources += [
+        (f"r.{fmt}", fn(doc)) for fmt, fn in (("docx", export_docx), ("pdf", export_pdf), ("json", export_json))
+    ]
+    seed = seed_json()
+    for name, data in sources:
+        parsed = read_report(name, data)
+        assert parsed.readable, name
+        for row, values in seed["section3"].items():
+            assert [parsed.cells[f"3.{row}.{c}"].value for c in TABLE2_COLUMN_CODES] == values, (name, row)
+        assert [parsed.cells[f"4.{c}"].value for c in TABLE3_CODES] == seed["section4"], name
+        assert parsed.year == 2024 and parsed.format == "2021", name

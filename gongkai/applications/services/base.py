@@ -19,8 +19,9 @@ from gongkai.applications.models import (
     PauseKind,
     Status,
 )
-from gongkai.audit.services import audit_record, snapshot
-from gongkai.core.errors import AccessDenied, IllegalTransition
+from gongkai.audit.services import audited_update
+from gongkai.core.errors import AccessDenied
+from gongkai.core.workflow import move
 from gongkai.workdays.selectors import workday_calendar
 
 APPLICANT_FIELDS = [
@@ -61,13 +62,9 @@ def _check_handle(actor, application: Application) -> None:
         raise AccessDenied(_("无权办理该申请。"))
 
 
-def _move(application: Application, target: str) -> None:
-    if target not in TRANSITIONS[application.status]:
-        raise IllegalTransition(
-            _("申请%(v1)s当前状态为“%(v2)s”，不能变为“%(v3)s”。")
-            % {"v1": application.number, "v2": Status(application.status).label, "v3": Status(target).label}
-        )
-    application.status = target
+def _check_move(application: Application, target: str) -> None:
+    """Refuse a move TRANSITIONS does not allow before the service writes anything else."""
+    TRANSITIONS.check(application, target)
 
 
 def _locked(application: Application) -> Application:
@@ -100,21 +97,32 @@ def application_deadline(application: Application, calendar=None) -> clock.Deadl
     )
 
 
+def _clock_fields(application: Application, status: str) -> dict:
+    """The reply deadline of the application in `status`, from its stored pauses and approved extensions."""
+    deadline = application_deadline(application) if status != Status.CLOSED else None
+    return {
+        "due_on": deadline.date if deadline else None,
+        "due_verified": deadline.verified if deadline else True,
+        "alert_state": "",
+    }
+
+
 def _recompute_due(application: Application) -> None:
-    deadline = application_deadline(application) if application.is_open else None
-    application.due_on = deadline.date if deadline else None
-    application.due_verified = deadline.verified if deadline else True
-    application.alert_state = ""
+    for name, value in _clock_fields(application, application.status).items():
+        setattr(application, name, value)
 
 
 def _open_pause(application: Application, kind: str) -> ClockPause | None:
     return application.pauses.filter(kind=kind, ended_on__isnull=True).first()
 
 
-def _save_clock(actor, application: Application, verb: str, before: dict, note: str = "") -> None:
-    _recompute_due(application)
-    application.save()
-    audit_record(
-        actor=actor, verb=verb, obj=application, agency=application.agency_id, before=before,
-        after=snapshot(application, AUDIT_FIELDS), note=note,
-    )  # fmt: skip
+def _save_clock(actor, application: Application, verb: str, *, to: str = "", note: str = "", also=None) -> None:
+    """Recompute the clock and save it with the status move `to` (checked against TRANSITIONS by
+    core.workflow.move) and any further fields, with one audit event of what changed."""
+    changes = {**_clock_fields(application, to or application.status), **(also or {})}
+    if to:
+        move(application, to, transitions=TRANSITIONS, actor=actor, verb=verb, also=changes,
+             agency=application.agency_id, note=note)  # fmt: skip
+    else:
+        audited_update(application, actor=actor, verb=verb, changes=changes, agency=application.agency_id,
+                       note=note, validate=False, always=True)  # fmt: skip

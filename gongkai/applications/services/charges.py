@@ -16,18 +16,17 @@ from gongkai.applications.models import (
     PauseKind,
     Status,
 )
+from gongkai.applications.notify import applicant_notify
 from gongkai.applications.services.base import (
-    AUDIT_FIELDS,
     _check_date,
     _check_handle,
+    _check_move,
     _locked,
-    _move,
     _open_pause,
     _save_clock,
     fee_wait_excluded,
 )
 from gongkai.applications.services.correspondence import _issue_letter
-from gongkai.audit.services import snapshot
 from gongkai.core.errors import IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
 
@@ -74,8 +73,7 @@ def application_notify_fee(*, actor, application: Application, on: dt.date, meth
     quote, prior = fee_quote(application, method=method, quantity=quantity)
     if quote.amount <= 0:
         raise ValidationError({"quantity": _("按此标准计算不需要收费（未超过免费额度）。")})
-    before = snapshot(application, AUDIT_FIELDS)
-    _move(application, Status.AWAITING_FEE)
+    _check_move(application, Status.AWAITING_FEE)
     pay_by = workday_calendar().add_working_days(on, clock.FEE_PAYMENT_DAYS).date
     fee = Fee.objects.create(
         application=application, method=method, quantity=quantity, prior_items=prior, amount=quote.amount,
@@ -88,7 +86,8 @@ def application_notify_fee(*, actor, application: Application, on: dt.date, meth
     _issue_letter(
         application, LetterKind.FEE, on, amount=quote.amount, working=quote.explain(), pay_by=f"{pay_by:%Y年%m月%d日}"
     )
-    _save_clock(actor, application, "application.fee_notify", before, note=f"{quote.amount}元")
+    _save_clock(actor, application, "application.fee_notify", to=Status.AWAITING_FEE, note=f"{quote.amount}元")
+    applicant_notify(application, "application.fee", amount=quote.amount, pay_by=f"{pay_by:%Y年%m月%d日}")
     return fee
 
 
@@ -103,12 +102,13 @@ def application_record_payment(*, actor, application: Application, on: dt.date, 
     _check_date(on, "on", not_before=fee.notified_on)
     if not receipt_number.strip():
         raise ValidationError({"receipt_number": _("请填写财政票据号。")})
-    before = snapshot(application, AUDIT_FIELDS)
-    _move(application, Status.IN_PROGRESS)
+    _check_move(application, Status.IN_PROGRESS)
     fee.paid_on = on
     fee.receipt_number = receipt_number
     fee.save(update_fields=["paid_on", "receipt_number"])
     pause.ended_on = on
     pause.save(update_fields=["ended_on"])
-    _save_clock(actor, application, "application.fee_paid", before, note=f"{fee.amount}元 {receipt_number}")
+    _save_clock(
+        actor, application, "application.fee_paid", to=Status.IN_PROGRESS, note=f"{fee.amount}元 {receipt_number}"
+    )
     return fee

@@ -16,44 +16,40 @@ from gongkai.applications.models import (
     PauseKind,
     Status,
 )
+from gongkai.applications.notify import applicant_notify, letter_url
 from gongkai.applications.services.base import (
-    AUDIT_FIELDS,
     _check_date,
     _check_handle,
+    _check_move,
     _day,
     _locked,
-    _move,
     _open_pause,
+    _save_clock,
 )
 from gongkai.applications.services.correspondence import _issue_letter
 from gongkai.applications.services.intake import topic_get_or_create
-from gongkai.audit.services import audit_record, snapshot
 from gongkai.core.errors import IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
 
 
 # ------------------------------------------------------------------------------------------ endings
 def _close(actor, application: Application, *, outcome: str, detail: str, on: dt.date, verb: str) -> Application:
-    before = snapshot(application, AUDIT_FIELDS)
-    _move(application, Status.CLOSED)
+    _check_move(application, Status.CLOSED)
     for pause in application.pauses.filter(ended_on__isnull=True):
         pause.ended_on = on
         pause.save(update_fields=["ended_on"])
-    application.outcome = outcome
-    application.outcome_detail = detail
-    application.closed_on = on
-    application.due_on = None
-    application.alert_state = ""
-    application.save()
+    _save_clock(
+        actor, application, verb, to=Status.CLOSED, note=detail,
+        also={"outcome": outcome, "outcome_detail": detail, "closed_on": on},
+    )  # fmt: skip
     reason = OUTCOME_REASONS.get(outcome, "")
-    _issue_letter(
+    letter = _issue_letter(
         application, LetterKind.REPLY, on, outcome_group(outcome), basis=OUTCOME_TABLE[outcome][1],
         outcome_reason=reason, detail=detail,
     )  # fmt: skip
-    audit_record(
-        actor=actor, verb=verb, obj=application, agency=application.agency_id, before=before,
-        after=snapshot(application, AUDIT_FIELDS), note=detail,
-    )  # fmt: skip
+    applicant_notify(
+        application, "application.reply", outcome=Outcome(outcome).label, letter_url=letter_url(application, letter)
+    )
     return application
 
 

@@ -23,7 +23,7 @@ from gongkai.applications.services.base import (
     _check_handle,
     _locked,
 )
-from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.services import audit_record, audited_update
 from gongkai.core.errors import AccessDenied
 
 
@@ -78,13 +78,9 @@ def letter_deliver(*, actor, letter: Letter, method: str, on: dt.date) -> Letter
     _check_date(on, "on", not_before=letter.issued_on)
     if method not in DeliveryMethod.values:
         raise ValidationError({"method": _("请选择送达方式。")})
-    before = snapshot(letter, ["delivery_method", "delivered_on"])
-    letter.delivery_method = method
-    letter.delivered_on = on
-    letter.save(update_fields=["delivery_method", "delivered_on"])
-    audit_record(
-        actor=actor, verb="letter.deliver", obj=letter, agency=application.agency_id, before=before,
-        after=snapshot(letter, ["delivery_method", "delivered_on"]),
+    audited_update(
+        letter, actor=actor, verb="letter.deliver", changes={"delivery_method": method, "delivered_on": on},
+        agency=application.agency_id, validate=False, always=True,
     )  # fmt: skip
     return letter
 

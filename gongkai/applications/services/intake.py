@@ -22,6 +22,7 @@ from gongkai.applications.models import (
     FormWanted,
     Topic,
 )
+from gongkai.applications.notify import applicant_notify
 from gongkai.applications.services.base import (
     APPLICANT_FIELDS,
     AUDIT_FIELDS,
@@ -32,9 +33,12 @@ from gongkai.applications.services.base import (
     _recompute_due,
     _today,
 )
-from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.core.errors import AccessDenied
 from gongkai.core.identifiers import is_valid_credit_code, is_valid_resident_id
+
+# The day the Regulations took effect (2008-05-01): the earliest receipt date a paper registration may carry.
+REGULATIONS_IN_FORCE = dt.date(2008, 5, 1)
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -106,6 +110,7 @@ def _create(
     topics: list[str],
     attachments: list,
     verb: str,
+    notify: tuple[str, ...] = (),
 ) -> Application:
     validate_applicant(applicant)
     if not (request.get("title") or "").strip():
@@ -116,6 +121,8 @@ def _create(
         raise ValidationError({"delivery_method": _("请选择获取信息方式。")})
     if not agency.is_active:
         raise ValidationError({"agency": _("该机关已停用，不能受理申请。")})
+    if "email" in notify and not (applicant.get("email") or "").strip():
+        raise ValidationError({"email": _("选择邮件通知时请填写电子邮箱。")})
     person = Applicant.objects.create(**_clean_applicant(applicant))
     application = Application(
         agency=agency,
@@ -125,6 +132,8 @@ def _create(
         submission_key=submission_key or None,
         channel=channel,
         received_on=received_on,
+        notify_email="email" in notify,
+        notify_sms="sms" in notify,
         **{name: (request.get(name) or "") for name in REQUEST_FIELDS},
     )
     _recompute_due(application)
@@ -140,6 +149,8 @@ def _create(
         agency=agency,
         after={**snapshot(application, AUDIT_FIELDS + ["number", "channel"]), "applicant": person.name},
     )
+    # 条例 第三十一条: the receipt, with the case number, tracking code and answer deadline.
+    applicant_notify(application, "application.receipt")
     return application
 
 
@@ -155,14 +166,17 @@ def application_submit_online(
     request: dict,
     submission_key: str,
     attachments: list = (),
+    notify: tuple[str, ...] = (),
 ) -> tuple[Application, bool]:
     """A citizen's online application. Returns (application, created); a repeated submission_key returns the first.
+
+    `notify` holds the channels the applicant chose for notices ("email", "sms"); the receipt goes out on them.
 
     条例 第三十一条: online, the receipt date is the day both sides confirm. The platform confirms at once by
     issuing the case number and tracking code, so the receipt date is the submission date.
     """
-    if not submission_key:
-        raise ValidationError({"submission_key": _("提交标识缺失，请刷新页面后重新提交。")})
+    if not submission_key or len(submission_key) > Application._meta.get_field("submission_key").max_length:
+        raise ValidationError({"submission_key": _("提交标识缺失或无效，请刷新页面后重新提交。")})
     existing = Application.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
@@ -179,6 +193,7 @@ def application_submit_online(
                 topics=[],
                 attachments=list(attachments),
                 verb="application.submit",
+                notify=tuple(notify),
             )
     except IntegrityError:
         # Two identical submissions raced; the other one won and holds the key.
@@ -211,7 +226,8 @@ def application_register(
         raise AccessDenied(_("无权为该机关登记申请。"))
     if channel not in Channel.values:
         raise ValidationError({"channel": _("请选择申请方式。")})
-    _check_date(received_on, "received_on")
+    # No application under the Regulations can predate them (条例 施行 2008年5月1日).
+    _check_date(received_on, "received_on", not_before=REGULATIONS_IN_FORCE)
     return _create(
         actor=actor,
         agency=agency,
@@ -232,12 +248,9 @@ def application_assign(*, actor, application: Application, handler) -> Applicati
     _check_handle(actor, application)
     if handler is not None and not application_can_handle(handler, application):
         raise ValidationError({"handler": _("承办人须是本机关的工作人员。")})
-    before = snapshot(application, ["handler_id"])
-    application.handler = handler
-    application.save(update_fields=["handler"])
-    audit_record(
-        actor=actor, verb="application.assign", obj=application, agency=application.agency_id, before=before,
-        after=snapshot(application, ["handler_id"]),
+    audited_update(
+        application, actor=actor, verb="application.assign", changes={"handler": handler},
+        agency=application.agency_id, validate=False, always=True,
     )  # fmt: skip
     return application
 

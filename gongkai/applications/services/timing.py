@@ -19,19 +19,19 @@ from gongkai.applications.models import (
     PauseKind,
     Status,
 )
+from gongkai.applications.notify import applicant_notify
 from gongkai.applications.services.base import (
-    AUDIT_FIELDS,
     _check_date,
     _check_handle,
+    _check_move,
+    _clock_fields,
     _day,
     _locked,
-    _move,
     _open_pause,
-    _recompute_due,
     _save_clock,
 )
 from gongkai.applications.services.correspondence import _issue_letter
-from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.services import audit_record
 from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
 
@@ -59,15 +59,15 @@ def application_request_correction(
         raise ValidationError({"text": _("请写明需要补正的事项。")})
     if not 1 <= period_days <= 60:
         raise ValidationError({"period_days": _("补正期限应在1至60个工作日之间。")})
-    before = snapshot(application, AUDIT_FIELDS)
-    _move(application, Status.AWAITING_CORRECTION)
+    _check_move(application, Status.AWAITING_CORRECTION)
     respond_by = calendar.add_working_days(on, period_days).date
     pause = ClockPause.objects.create(
         application=application, kind=PauseKind.CORRECTION, started_on=on, respond_by=respond_by,
         request_text=text, created_by=actor,
     )  # fmt: skip
     _issue_letter(application, LetterKind.CORRECTION, on, respond_by=f"{respond_by:%Y年%m月%d日}", text=text)
-    _save_clock(actor, application, "application.correction_request", before, note=text)
+    _save_clock(actor, application, "application.correction_request", to=Status.AWAITING_CORRECTION, note=text)
+    applicant_notify(application, "application.correction", respond_by=f"{respond_by:%Y年%m月%d日}", text=text)
     return pause
 
 
@@ -80,12 +80,11 @@ def application_receive_correction(*, actor, application: Application, on: dt.da
     if pause is None:
         raise IllegalTransition(_("本申请没有等待中的补正。"))
     _check_date(on, "on", not_before=pause.started_on)
-    before = snapshot(application, AUDIT_FIELDS)
-    _move(application, Status.IN_PROGRESS)
+    _check_move(application, Status.IN_PROGRESS)
     pause.ended_on = on
     pause.result_text = text
     pause.save(update_fields=["ended_on", "result_text"])
-    _save_clock(actor, application, "application.correction_receive", before, note=text)
+    _save_clock(actor, application, "application.correction_receive", to=Status.IN_PROGRESS, note=text)
     return application
 
 
@@ -101,8 +100,7 @@ def application_start_consultation(
         raise ValidationError({"kind": _("请选择征求意见的对象类型。")})
     if not party.strip():
         raise ValidationError({"party": _("请填写征求意见的对象。")})
-    before = snapshot(application, AUDIT_FIELDS)
-    _move(application, Status.CONSULTING)
+    _check_move(application, Status.CONSULTING)
     respond_by = workday_calendar().add_working_days(on, clock.THIRD_PARTY_DAYS).date
     pause = ClockPause.objects.create(
         application=application, kind=kind, started_on=on, respond_by=respond_by, consulted_party=party,
@@ -111,7 +109,11 @@ def application_start_consultation(
     _issue_letter(
         application, LetterKind.CONSULTATION, on, party=party, text=text, respond_by=f"{respond_by:%Y年%m月%d日}"
     )
-    _save_clock(actor, application, "application.consultation_start", before, note=party)
+    _save_clock(actor, application, "application.consultation_start", to=Status.CONSULTING, note=party)
+    # The applicant learns that the clock stopped, never who is consulted.
+    applicant_notify(
+        application, "application.consultation", key=str(pause.pk), respond_by=f"{respond_by:%Y年%m月%d日}"
+    )
     return pause
 
 
@@ -126,12 +128,11 @@ def application_end_consultation(*, actor, application: Application, on: dt.date
     if pause is None:
         raise IllegalTransition(_("本申请没有进行中的征求意见。"))
     _check_date(on, "on", not_before=pause.started_on)
-    before = snapshot(application, AUDIT_FIELDS)
-    _move(application, Status.IN_PROGRESS)
+    _check_move(application, Status.IN_PROGRESS)
     pause.ended_on = on
     pause.result_text = result
     pause.save(update_fields=["ended_on", "result_text"])
-    _save_clock(actor, application, "application.consultation_end", before, note=result)
+    _save_clock(actor, application, "application.consultation_end", to=Status.IN_PROGRESS, note=result)
     return application
 
 
@@ -182,13 +183,13 @@ def application_approve_extension(*, actor, extension: Extension, on: dt.date) -
     if not application.is_open:
         raise IllegalTransition(_("已办结的申请不能延期。"))
     _check_date(on, "on", not_before=extension.requested_on)
-    before = snapshot(application, AUDIT_FIELDS)
     extension.approved_by = actor
     extension.approved_on = on
     extension.save(update_fields=["approved_by", "approved_on"])
-    _recompute_due(application)
-    due = f"{application.due_on:%Y年%m月%d日}" if application.due_on else "计时恢复后重新计算的期限"
+    due_on = _clock_fields(application, application.status)["due_on"]
+    due = f"{due_on:%Y年%m月%d日}" if due_on else "计时恢复后重新计算的期限"
     letter = LetterKind.DELAY if extension.kind == ExtensionKind.DELAY else LetterKind.EXTENSION
     _issue_letter(application, letter, on, days=extension.days, text=extension.reason, due=due)
-    _save_clock(actor, application, "application.extension_approve", before, note=extension.reason)
+    _save_clock(actor, application, "application.extension_approve", note=extension.reason)
+    applicant_notify(application, "application.extension", key=str(extension.pk), days=extension.days, due=due)
     return extension

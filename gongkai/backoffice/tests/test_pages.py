@@ -11,7 +11,7 @@ from gongkai.workdays.models import HolidayNotice, WorkdayOverride
 def test_each_role_gets_a_dashboard(tree, alice, sue, adam, sam, login, client):
     expectations = {
         alice: ["我的角色", "最近操作"],
-        sue: ["监督范围", "及下级机关 4 个"],
+        sue: ["监督范围", "及下级机关共 5 个"],
         adam: ["本机关人员", "管理人员和角色"],
         sam: ["系统概况", "校验审计链"],
     }

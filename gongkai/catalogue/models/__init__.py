@@ -33,6 +33,7 @@ from gongkai.catalogue.models.items import (
     normalise_document_number,
 )
 from gongkai.catalogue.models.review import DEFAULT_REVIEW_CHAIN, ReviewDecision, ReviewRecord, ReviewStep
+from gongkai.catalogue.models.synonyms import SearchSynonym
 
 __all__ = [
     "ATTACHMENT_MAX_BYTES",
@@ -62,6 +63,7 @@ __all__ = [
     "ReviewRecord",
     "ReviewStep",
     "SearchEntry",
+    "SearchSynonym",
     "Validity",
     "WordListEntry",
     "WordListKind",

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.workflow import Transitions
 
 # 条例 第二十六条: 属于主动公开范围的政府信息，应当自该政府信息形成或者变更之日起20个工作日内及时公开。
 PUBLISH_WITHIN_WORKING_DAYS = 20
@@ -138,24 +139,26 @@ class ItemStatus(models.TextChoices):
 
 
 # Only services move an item, and only along these arrows.
-ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
-    ItemStatus.DRAFT: frozenset({ItemStatus.IN_REVIEW}),
-    # Inside review the item moves step by step (status unchanged); rejection sends it back to draft;
-    # the last step publishes it or schedules it.
-    ItemStatus.IN_REVIEW: frozenset(
-        {ItemStatus.IN_REVIEW, ItemStatus.DRAFT, ItemStatus.PUBLISHED, ItemStatus.SCHEDULED}
-    ),
-    ItemStatus.SCHEDULED: frozenset({ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN}),
-    ItemStatus.PUBLISHED: frozenset({ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN}),
-    ItemStatus.WITHDRAWN: frozenset({ItemStatus.DRAFT}),
-}
+ITEM_TRANSITIONS = Transitions(
+    {
+        ItemStatus.DRAFT: {ItemStatus.IN_REVIEW},
+        # Inside review the item moves step by step (status unchanged); rejection sends it back to draft;
+        # the last step publishes it or schedules it.
+        ItemStatus.IN_REVIEW: {ItemStatus.IN_REVIEW, ItemStatus.DRAFT, ItemStatus.PUBLISHED, ItemStatus.SCHEDULED},
+        ItemStatus.SCHEDULED: {ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN},
+        ItemStatus.PUBLISHED: {ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN},
+        # Back to draft to be fixed; straight back to published only when the re-scan withdrew it (item_restore).
+        ItemStatus.WITHDRAWN: {ItemStatus.DRAFT, ItemStatus.PUBLISHED},
+    },
+    ItemStatus,
+)
 
 
 def check_item_transition(current: str, target: str) -> None:
-    if target not in ITEM_TRANSITIONS.get(current, frozenset()):
+    if not ITEM_TRANSITIONS.allows(current, target):
         raise IllegalTransition(
             _("条目当前状态为“{current}”，不能变为“{target}”。").format(
-                current=ItemStatus(current).label, target=ItemStatus(target).label
+                current=ITEM_TRANSITIONS.label(current), target=ITEM_TRANSITIONS.label(target)
             )
         )
 
@@ -239,6 +242,9 @@ class Item(models.Model):
     published_at = models.DateTimeField(_("发布日期"), null=True, blank=True, db_index=True)
     publish_due = models.DateField(_("应公开期限"), null=True, blank=True, db_index=True)
     withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
+    # Withdrawn by the nightly re-scan (常态化监测) because it found personal data: an approver restores it
+    # (item_restore) or reopens it to fix it; until then it is on the approvers' to-do list.
+    withdrawn_by_rescan = models.BooleanField(_("因常态化监测撤回"), default=False, db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     # The latest automatic check.
@@ -273,6 +279,12 @@ class Item(models.Model):
             # Section 二's first block reads the rules and normative documents of many agencies at once (a
             # province's roll-up): a few percent of the items, found through this index instead of a scan.
             models.Index(fields=["document_type", "status"], name="catalogue_item_doctype"),
+            # The open-data API lists the whole catalogue newest first and, for harvesting, by last change: the
+            # status, then the date (then the id, which every index ends with), so a page of the newest is
+            # read straight off the index instead of sorting every published item (SQLite: 1.3-5 s at
+            # 200,000 items without them).
+            models.Index(fields=["status", "published_at", "id"], name="catalogue_item_status_pub"),
+            models.Index(fields=["status", "updated_at", "id"], name="catalogue_item_status_upd"),
         ]
 
     def __str__(self) -> str:

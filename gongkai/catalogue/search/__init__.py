@@ -5,7 +5,8 @@ indexed as character bigrams (text.py). Results come title hits first, then the 
 one integer sort key per item (keys.py); a search reads matches in that order and stops when the page is full,
 with totals exact up to COUNT_CAP (results.py). Each database has its backend (sqlite.py: FTS5; postgres.py:
 tsvector + GIN, verified against the stored text), with the same functions, chosen by index.py, which is the
-only place that knows the backends apart. schema.py describes the tables; rows.py what of an item is indexed.
+only place that knows the backends apart. schema.py describes the tables; rows.py what of an item is
+indexed; syntax.py parses a query (OR, -word, "phrases") once for both backends.
 
 Other modules use this package's names (`from gongkai.catalogue import search; search.index_write(...)`).
 """
@@ -26,6 +27,7 @@ from gongkai.catalogue.search.keys import ID_BITS, ID_MASK, day_key, facet_token
 from gongkai.catalogue.search.results import SearchFilters, SearchResult
 from gongkai.catalogue.search.rows import searchable_rows, searchable_text
 from gongkai.catalogue.search.schema import SQLITE_AUTOMERGE, SQLITE_TABLES, create_schema, drop_schema
+from gongkai.catalogue.search.syntax import ParsedQuery, Term, parse
 from gongkai.catalogue.search.text import (
     MAX_QUERY_CHARS,
     ascii_grams,
@@ -41,10 +43,12 @@ __all__ = [
     "ID_BITS",
     "ID_MASK",
     "MAX_QUERY_CHARS",
+    "ParsedQuery",
     "SQLITE_AUTOMERGE",
     "SQLITE_TABLES",
     "SearchFilters",
     "SearchResult",
+    "Term",
     "ascii_grams",
     "ascii_query_grams",
     "backend",
@@ -63,6 +67,7 @@ __all__ = [
     "index_write",
     "match_subquery",
     "normalise",
+    "parse",
     "publication_day",
     "query_phrases",
     "runs",

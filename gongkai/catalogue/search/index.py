@@ -4,14 +4,16 @@ The index is written by services in the transaction that changes the item (never
 consistent with the items. `SearchEntry` maps each indexed item to its sort key on both databases.
 """
 
+import dataclasses
 from collections.abc import Iterable
 from types import ModuleType
 
 from django.db import connection
 
 from gongkai.catalogue.search import postgres, results, sqlite
-from gongkai.catalogue.search.keys import entries, facet_tokens, publication_day, sort_key
+from gongkai.catalogue.search.keys import ID_BITS, entries, facet_tokens, publication_day, sort_key
 from gongkai.catalogue.search.results import SearchFilters, SearchResult
+from gongkai.catalogue.search.syntax import ParsedQuery, from_phrases
 
 
 def backend(vendor: str | None = None) -> ModuleType:
@@ -102,20 +104,63 @@ def index_count() -> int:
 # --- reading ---
 
 
-def search_page(phrases: list[list[str]], filters: SearchFilters, *, limit: int, offset: int) -> SearchResult:
-    """One page of indexed items matching every phrase, title hits first, then newest, and the total (exact up
-    to `results.COUNT_CAP`, read here at each call and handed to the backend)."""
-    if filters.is_empty():
+def _parsed(query: ParsedQuery | list[list[str]]) -> ParsedQuery:
+    return query if isinstance(query, ParsedQuery) else from_phrases(query)
+
+
+def search_page(
+    query: ParsedQuery | list[list[str]],
+    filters: SearchFilters,
+    *,
+    limit: int,
+    offset: int,
+    order: str = results.ORDER_TITLE,
+    count: bool = False,
+) -> SearchResult:
+    """One page of indexed items matching the query (syntax.parse's, or a list of bigram phrases all to be
+    found), in `order` (results.ORDERS: title hits then newest, the default; title hits then relevance then
+    newest; newest alone), and the total (exact up to `results.COUNT_CAP`, read here at each call and handed to
+    the backend). Relevance ranks the newest COUNT_CAP + 1 matches (and title hits), the ones the pages can list.
+    With `count`, a result with `more` also says how many match (`count`, exact up to COUNT_EXACT, else an
+    estimate): it costs reading up to COUNT_EXACT + 1 matches, so only callers that show it ask.
+    """
+    if order not in results.ORDERS:
+        raise ValueError(f"unknown order {order!r}")
+    query = _parsed(query)
+    if filters.is_empty() or not query:
         return SearchResult([], 0)
     cap = results.COUNT_CAP
     offset = max(0, min(offset, cap))
     limit = max(0, min(limit, cap - offset))
-    return backend().Query(phrases, filters).page(limit, offset, cap)
+    found = backend().Query(query, filters)
+    result = found.page(limit, offset, cap, order)
+    if not (count and result.more):
+        return dataclasses.replace(result, count_exact=not result.more)
+    counted, exact = _count(found, filters)
+    return dataclasses.replace(result, count=counted, count_exact=exact)
 
 
-def match_subquery(phrases: list[list[str]], filters: SearchFilters) -> tuple[str, list]:
+def _count(found, filters: SearchFilters) -> tuple[int, bool]:
+    """Past the pages' cap: the matches counted newest first up to COUNT_EXACT, and beyond it an estimate from
+    their density per day over the filters' span of the index (`results.estimate`)."""
+    from django.db.models import Max, Min
+
+    from gongkai.catalogue.models import SearchEntry
+
+    limit = results.COUNT_EXACT
+    read, oldest_read_key = found.count(limit + 1)
+    if read <= limit:
+        return read, True
+    low, high = filters.key_range()
+    span = SearchEntry.objects.filter(sort_key__gte=low, sort_key__lt=high).aggregate(Max("sort_key"), Min("sort_key"))
+    newest, oldest = span["sort_key__max"], span["sort_key__min"]
+    return results.estimate(read, newest >> ID_BITS, oldest_read_key >> ID_BITS, oldest >> ID_BITS), False
+
+
+def match_subquery(query: ParsedQuery | list[list[str]], filters: SearchFilters) -> tuple[str, list]:
     """SQL selecting the ids of every indexed item matching (unordered, uncapped), and its parameters: for a
     `pk__in=RawSQL(...)` filter, which a list of a million ids could not be."""
-    if filters.is_empty():
+    query = _parsed(query)
+    if filters.is_empty() or not query:
         return "SELECT 0 WHERE 1 = 0", []
-    return backend().Query(phrases, filters).subquery()
+    return backend().Query(query, filters).subquery()

@@ -20,8 +20,17 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from gongkai.catalogue.search.keys import ID_BITS, day_key, time_tokens, token
-from gongkai.catalogue.search.results import SearchFilters, SearchResult, title_hits_first
-from gongkai.catalogue.search.text import ascii_grams, ascii_query_grams, bigram_string, normalise, phrase_text
+from gongkai.catalogue.search.results import (
+    ORDER_NEWEST,
+    ORDER_RELEVANCE,
+    ORDER_TITLE,
+    SearchFilters,
+    SearchResult,
+    bm25_scores,
+    title_hits_first,
+)
+from gongkai.catalogue.search.syntax import ParsedQuery, Term, pg_phrase_pattern
+from gongkai.catalogue.search.text import ascii_grams, ascii_query_grams, bigram_string, normalise
 from gongkai.core.bulk import copy_rows
 
 PROBE_ROWS = 2000  # most matches a window of a year or more is read for at once (see Query._stream)
@@ -114,6 +123,44 @@ def _common_lexemes() -> dict[str, float]:
     return common
 
 
+def _lexemes(term: Term) -> tuple[list[str], bool]:
+    """The lexemes GIN is asked for a term, and whether they find exactly its items (a single lexeme that is the
+    whole term)."""
+    ascii_lexemes, implied = ascii_query_grams(*term.lookup_runs)
+    # A bigram inside a run of three or more ASCII letters and digits is implied by that run's trigrams or
+    # four-grams, and digits' bigrams are in nearly every item: asking GIN for them only slows the lookup.
+    lexemes = sorted({g for p in term.phrases() for g in p} - implied) + sorted(ascii_lexemes)
+    exact = len(lexemes) == 1 and not term.phrase and len(term.lookup_runs) == 1
+    return lexemes, exact
+
+
+def _term_sql(term: Term, column: str) -> tuple[str, list]:
+    """SQL testing that a normalised text column holds a term: each run a substring, or a phrase's pattern."""
+    if term.phrase:
+        return f"{column} ~ %s", [pg_phrase_pattern(term.runs)]
+    return "(" + " AND ".join([f"strpos({column}, %s) > 0"] * len(term.lookup_runs)) + ")", list(term.lookup_runs)
+
+
+def _any_sql(terms, column: str) -> tuple[str, list]:
+    parts = [_term_sql(term, column) for term in terms]
+    return "(" + " OR ".join(sql for sql, _p in parts) + ")", [x for _s, p in parts for x in p]
+
+
+def matches_sql(query: ParsedQuery, column: str, *, excluded_column: str | None = None) -> tuple[str, list]:
+    """SQL testing the query against normalised text: every group in `column`, no excluded term in
+    `excluded_column` (the whole text, also for the title tier)."""
+    sql, params = [], []
+    for group in query.groups:
+        part, values = _any_sql(group, column)
+        sql.append(part)
+        params += values
+    if query.excluded and excluded_column:
+        part, values = _any_sql(query.excluded, excluded_column)
+        sql.append("NOT " + part)
+        params += values
+    return " AND ".join(sql), params
+
+
 class Query:
     """Title hits, then the other matches, each newest first, from GIN indexes that are never rechecked.
 
@@ -126,23 +173,25 @@ class Query:
     rare one asks for everything older after a few windows (see `_stream`).
     """
 
-    def __init__(self, phrases: list[list[str]], filters: SearchFilters):
-        self.runs = [phrase_text(p) for p in phrases]
-        ascii_lexemes, implied = ascii_query_grams(*self.runs)
-        # A bigram inside a run of three or more ASCII letters and digits is implied by that run's trigrams or
-        # four-grams, and digits' bigrams are in nearly every item: asking GIN for them only slows the lookup.
-        text_lexemes = sorted({g for p in phrases for g in p} - implied) + sorted(ascii_lexemes)
-        # One bigram, trigram or four-gram that is the run itself: GIN's answer is then exact.
-        self.verify = len(phrases) > 1 or len(text_lexemes) > 1
-        # Candidates are verified against the text anyway, so a lexeme found in most items (工作, 20) narrows
-        # them little and is left out of the lookup, where walking its posting list costs more than the rest;
-        # when every one is common, the rarest alone.
-        # Of the rest, the MOST_LEXEMES rarest are enough to narrow them (each more costs GIN a posting list).
+    def __init__(self, query: ParsedQuery, filters: SearchFilters):
+        self.query = query
         common = _common_lexemes()
-        if self.verify:
-            by_share = sorted(text_lexemes, key=lambda x: common.get(x, 0.0))
-            text_lexemes = [x for x in by_share if x not in common][:MOST_LEXEMES] or by_share[:1]
-        terms = [f"'{x}'" for x in text_lexemes]
+        lookups = [[_lexemes(term) for term in group] for group in query.groups]
+        # One bigram, trigram or four-gram that is the whole query: GIN's answer is then exact.
+        self.verify = bool(query.excluded) or not (len(lookups) == 1 and len(lookups[0]) == 1 and lookups[0][0][1])
+        terms = []
+        for group in lookups:
+            alternatives = []
+            for lexemes, _exact in group:
+                # Candidates are verified against the text anyway, so a lexeme found in most items (工作, 20)
+                # narrows them little and is left out of the lookup, where walking its posting list costs more
+                # than the rest; when every one is common, the rarest alone. Of the rest, the MOST_LEXEMES rarest
+                # are enough to narrow them (each more costs GIN a posting list).
+                if self.verify:
+                    by_share = sorted(lexemes, key=lambda x: common.get(x, 0.0))
+                    lexemes = [x for x in by_share if x not in common][:MOST_LEXEMES] or by_share[:1]
+                alternatives.append("(" + " & ".join(f"'{x}'" for x in lexemes) + ")")
+            terms.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
         if filters.agency_ids is not None:
             terms.append("(" + " | ".join(f"'ag{pk}'" for pk in filters.agency_ids) + ")")
         if filters.excluded_agency_ids:
@@ -273,15 +322,16 @@ class Query:
         `sort_key + 0`: never an index on the sort key here, whose walk in order would read and test every
         row's vector; the candidates come from GIN. The title is in the row (see `schema._pg_create_table`), so it
         is checked on the page the scan reads anyway: for the title stream that is the verification."""
-        in_title = " AND ".join(["strpos(title, %s) > 0"] * len(self.runs))
+        in_title, title_params = matches_sql(self.query, "title")
         sql = (
             f"SELECT sort_key, item_id, {in_title} FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
             " AND sort_key + 0 >= %s AND sort_key + 0 < %s"
         )
-        params = [*self.runs, " & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
+        params = [*title_params, " & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
         if self.verify and text == "title":
-            sql += "".join(" AND strpos(title, %s) > 0" for _run in self.runs)
-            params += self.runs
+            tests, values = matches_sql(self.query, "title", excluded_column="body")
+            sql += " AND " + tests
+            params += values
         return sql, params
 
     def _checked(self, cursor, text: str, candidates: list, need: int) -> list[tuple[int, int, bool]]:
@@ -290,14 +340,14 @@ class Query:
         candidate, so a window's candidates beyond what the page and the capped total need are never checked."""
         if not (self.verify and text == "body"):
             return candidates
-        tests = " AND ".join(["strpos(body, %s) > 0"] * len(self.runs))
+        tests, values = matches_sql(self.query, "body", excluded_column="body")
         found: list[tuple[int, int, bool]] = []
         size = max(need + need // 4 + 20, 100)  # room for some that fail
         for part in range(0, len(candidates), size):
             chunk = candidates[part : part + size]
             cursor.execute(
                 f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608
-                [[c[1] for c in chunk], *self.runs],
+                [[c[1] for c in chunk], *values],
             )
             good = {row[0] for row in cursor.fetchall()}
             found += [c for c in chunk if c[1] in good]
@@ -348,24 +398,59 @@ class Query:
             finally:
                 cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
-    def page(self, limit: int, offset: int, cap: int) -> SearchResult:
+    def page(self, limit: int, offset: int, cap: int, order: str = ORDER_TITLE) -> SearchResult:
         with self._cursor() as cursor:
             matches, complete = self._stream(cursor, "vec", "body", cap + 1)
             total, more = min(len(matches), cap), len(matches) > cap
             if not matches or not limit or offset >= total:
                 return SearchResult([], total, more)
+            if order == ORDER_NEWEST:
+                return SearchResult([m[1] for m in matches[offset : offset + limit]], total, more)
             # The title hits among the newest matches are the newest title hits: if they are all the matches, or
-            # enough for the page, the title index need not be asked.
+            # enough for the page (for relevance: all the page may list), the title index need not be asked.
             titles = [match for match in matches if match[2]]
-            if not complete and len(titles) < offset + limit:
-                titles, _all = self._stream(cursor, "tvec", "title", offset + limit)
+            want = cap + 1 if order == ORDER_RELEVANCE else offset + limit
+            if not complete and len(titles) < want:
+                titles, _all = self._stream(cursor, "tvec", "title", want)
+            if order == ORDER_RELEVANCE:
+                scores = self._scores(cursor, {m[1] for m in matches} | {m[1] for m in titles})
+                matches = sorted(matches, key=lambda m: (-scores.get(m[1], 0.0), -m[0]))
+                titles = sorted(titles, key=lambda m: (-scores.get(m[1], 0.0), -m[0]))
         ids = title_hits_first([m[1] for m in titles], [m[1] for m in matches], limit, offset)
         return SearchResult(ids, total, more)
 
+    def _scores(self, cursor, item_ids: set[int]) -> dict[int, float]:
+        """A BM25 score per item, from the stored normalised title and text: each run of the query's words (and
+        their synonyms) counted in the text, against the text's length; a run's rarity (IDF) from how many of
+        the items read hold it, out of the index's estimated size. (ts_rank needs positions, which the
+        vectors do not keep.) Computed for the items a page can list only."""
+        query_runs = sorted({run for term in self.query.terms() for run in term.lookup_runs})
+        if not item_ids or not query_runs:
+            return {}
+        counts = ", ".join(
+            ["(char_length(body) - char_length(replace(body, %s::text, ''))) / char_length(%s::text)"] * len(query_runs)
+        )
+        cursor.execute(
+            f"SELECT item_id, char_length(body), {counts} FROM catalogue_search"  # noqa: S608 - fixed parts
+            " WHERE item_id = ANY(%s::bigint[])",
+            [x for run in query_runs for x in (run, run)] + [list(item_ids)],
+        )
+        rows = cursor.fetchall()
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'catalogue_search'::regclass")
+        size = max(float(cursor.fetchone()[0] or 0), len(rows), 1.0)
+        return bm25_scores([(pk, length, list(tfs)) for pk, length, *tfs in rows], size)
+
+    def count(self, limit: int) -> tuple[int, int]:
+        """How many match, counted newest first up to `limit` (the same stream as a page's), and the sort key of
+        the oldest counted."""
+        with self._cursor() as cursor:
+            matches, _complete = self._stream(cursor, "vec", "body", limit)
+        return len(matches), (min(m[0] for m in matches) if matches else 0)
+
     def subquery(self) -> tuple[str, list]:
-        tests = "".join(" AND strpos(body, %s) > 0" for _run in self.runs) if self.verify else ""
+        tests, values = matches_sql(self.query, "body", excluded_column="body") if self.verify else ("", [])
         return (
             "SELECT item_id FROM catalogue_search WHERE vec @@ %s::tsquery AND sort_key >= %s AND sort_key < %s"  # noqa: S608
-            + tests,  # fixed parts; every value is a parameter
-            [" & ".join(self.terms + self.year_terms), self.low, self.high, *(self.runs if self.verify else [])],
+            + (" AND " + tests if tests else ""),  # fixed parts; every value is a parameter
+            [" & ".join(self.terms + self.year_terms), self.low, self.high, *values],
         )

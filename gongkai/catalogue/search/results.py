@@ -8,11 +8,19 @@ the filters to narrow them).
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from gongkai.catalogue.search.keys import day_key
 
-COUNT_CAP = 1000  # totals above this are shown as "more than"; the pages stop there
+COUNT_CAP = 1000  # the pages stop here: `total` is exact up to it, `more` beyond
+COUNT_EXACT = 10_000  # `count` is exact up to this, an estimate (约) beyond
+
+# The orders a page can come in (`search_page(..., order=...)`):
+ORDER_TITLE = "title"  # title hits first, then the rest, each newest first (the order before relevance existed)
+ORDER_RELEVANCE = "relevance"  # title hits first, then by relevance score (BM25), then newest
+ORDER_NEWEST = "newest"  # newest first by publication day alone
+ORDERS = (ORDER_TITLE, ORDER_RELEVANCE, ORDER_NEWEST)
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,25 @@ class SearchResult:
     ids: list[int]
     total: int  # exact when not `more`
     more: bool = False  # more than COUNT_CAP matches; `total` is then COUNT_CAP
+    # How many match: exact up to COUNT_EXACT (`count_exact`), above it an estimate to two significant
+    # figures (shown with 约). Without `more` it is `total`; with `more` but not counted (search_page's
+    # `count=False`), `total` again with `count_exact` false ("more than").
+    count: int = -1
+    count_exact: bool = True
+
+    def __post_init__(self):
+        if self.count < 0:
+            object.__setattr__(self, "count", self.total)
+
+
+def estimate(read: int, newest_day: int, oldest_read_day: int, oldest_day: int) -> int:
+    """The matches of the whole range, from `read` matches found newest first back to `oldest_read_day`, by
+    their density per day (days as ordinals), to two significant figures."""
+    days_read = max(1, newest_day - oldest_read_day + 1)
+    days_all = max(days_read, newest_day - oldest_day + 1)
+    value = read * days_all / days_read
+    digits = max(0, len(str(int(value))) - 2)
+    return max(read, int(round(value, -digits)))
 
 
 def title_hits_first(titles: list[int], matches: list[int], limit: int, offset: int) -> list[int]:
@@ -57,3 +84,24 @@ def title_hits_first(titles: list[int], matches: list[int], limit: int, offset: 
         skip = max(0, offset - len(titles))
         ids += rest[skip : skip + limit - len(ids)]
     return ids
+
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def bm25_scores(rows: list[tuple[int, int, list[int]]], size: float) -> dict[int, float]:
+    """Okapi BM25 (higher is better) of (item id, text length, occurrences of each query run) rows, the
+    documents' average length and each run's document frequency taken from these rows, out of `size` items.
+    PostgreSQL's relevance (SQLite has FTS5's own bm25())."""
+    if not rows:
+        return {}
+    average = sum(length for _pk, length, _tfs in rows) / len(rows) or 1.0
+    runs = len(rows[0][2])
+    frequency = [sum(1 for _pk, _length, tfs in rows if tfs[n] > 0) for n in range(runs)]
+    idf = [math.log(1 + (size - f + 0.5) / (f + 0.5)) for f in frequency]
+    out = {}
+    for pk, length, tfs in rows:
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+        out[pk] = sum(idf[n] * tf * (BM25_K1 + 1) / (tf + norm) for n, tf in enumerate(tfs) if tf > 0)
+    return out

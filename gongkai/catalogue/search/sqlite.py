@@ -11,8 +11,16 @@ The same functions as postgres.py, chosen by index.py: `prepare`, `insert`, `rem
 from django.db import connection
 
 from gongkai.catalogue.search.keys import ID_MASK, entries, token
-from gongkai.catalogue.search.results import SearchFilters, SearchResult, title_hits_first
+from gongkai.catalogue.search.results import (
+    ORDER_NEWEST,
+    ORDER_RELEVANCE,
+    ORDER_TITLE,
+    SearchFilters,
+    SearchResult,
+    title_hits_first,
+)
 from gongkai.catalogue.search.schema import SQLITE_TABLES
+from gongkai.catalogue.search.syntax import ParsedQuery, Term
 from gongkai.catalogue.search.text import bigram_string
 from gongkai.core.bulk import insert_values
 
@@ -65,6 +73,14 @@ def set_validity(item_ids: list[int], validity: str) -> None:
                 cursor.execute(f"UPDATE {table} SET facets = %s WHERE rowid = %s", [" ".join(tokens), key])  # noqa: S608
 
 
+def _term_expr(term: Term) -> str:
+    """FTS5: a phrase is the tokens of its bigram string (with the one-character tokens at its breaks, which
+    match any break in the text); a word, each of its runs as a phrase of bigrams."""
+    if term.phrase:
+        return '"' + bigram_string(" ".join(term.runs)).strip() + '"'
+    return "(" + " AND ".join('"' + " ".join(p) + '"' for p in term.phrases()) + ")"
+
+
 class Query:
     """FTS5 does it all: the match, the filters (facet tokens and a rowid range) and the order (rowid DESC).
 
@@ -72,8 +88,9 @@ class Query:
     document lists, so a phrase common in bodies but rare in titles would cost a pass over its every match.
     """
 
-    def __init__(self, phrases: list[list[str]], filters: SearchFilters):
-        text = " AND ".join('"' + " ".join(p) + '"' for p in phrases)
+    def __init__(self, query: ParsedQuery, filters: SearchFilters):
+        positive = " AND ".join("(" + " OR ".join(_term_expr(t) for t in group) + ")" for group in query.groups)
+        negative = " OR ".join(_term_expr(t) for t in query.excluded)
         facets = []
         if filters.agency_ids is not None:
             facets.append(" OR ".join(f"ag{pk}" for pk in filters.agency_ids))
@@ -86,8 +103,15 @@ class Query:
         narrowed = "".join(f" AND (facets : ({f}))" for f in facets)
         if filters.excluded_agency_ids:
             narrowed += " NOT (facets : (" + " OR ".join(f"ag{pk}" for pk in filters.excluded_agency_ids) + "))"
-        self.any_expr = f"(({{title body}} : ({text})){narrowed})"
-        self.title_expr = f"((title : ({text})){narrowed})"
+        if negative:
+            # An excluded word leaves an item out wherever it stands, so the title tier reads the big table.
+            self.any_expr = f"(({{title body}} : ({positive})) NOT ({{title body}} : ({negative})){narrowed})"
+            self.title_expr = f"((title : ({positive})) NOT ({{title body}} : ({negative})){narrowed})"
+            self.title_table = "catalogue_search"
+        else:
+            self.any_expr = f"(({{title body}} : ({positive})){narrowed})"
+            self.title_expr = f"((title : ({positive})){narrowed})"
+            self.title_table = "catalogue_search_title"
         self.low, self.high = filters.key_range()
 
     def _ids(self, table: str, expression: str, limit: int) -> list[int]:
@@ -99,13 +123,46 @@ class Query:
             )
             return [row[0] & ID_MASK for row in cursor.fetchall()]
 
-    def page(self, limit: int, offset: int, cap: int) -> SearchResult:
-        matches = self._ids("catalogue_search", self.any_expr, cap + 1)
+    def _ranked(self, table: str, expression: str, limit: int, weights: str) -> list[int]:
+        """The newest `limit` matches, most relevant first (FTS5's bm25, lower is better), then newest. bm25 is
+        computed for the rows read only, so the read still stops at the LIMIT."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25({table}, {weights}) FROM {table} WHERE {table} MATCH %s"  # noqa: S608
+                " AND rowid >= %s AND rowid < %s ORDER BY rowid DESC LIMIT %s",
+                [expression, self.low, self.high, limit],
+            )
+            rows = cursor.fetchall()
+        return [key & ID_MASK for key, _score in sorted(rows, key=lambda row: (row[1], -row[0]))]
+
+    def page(self, limit: int, offset: int, cap: int, order: str = ORDER_TITLE) -> SearchResult:
+        if order == ORDER_RELEVANCE:
+            # Title words weigh ten times body words; the filter tokens not at all.
+            matches = self._ranked("catalogue_search", self.any_expr, cap + 1, "10.0, 1.0, 0.0")
+        else:
+            matches = self._ids("catalogue_search", self.any_expr, cap + 1)
         total, more = min(len(matches), cap), len(matches) > cap
         if not total or not limit or offset >= total:
             return SearchResult([], total, more)
-        titles = self._ids("catalogue_search_title", self.title_expr, offset + limit)
+        if order == ORDER_NEWEST:
+            return SearchResult(matches[offset : offset + limit], total, more)
+        if order == ORDER_RELEVANCE:
+            weights = "1.0, 0.0" if self.title_table == "catalogue_search_title" else "1.0, 0.0, 0.0"
+            titles = self._ranked(self.title_table, self.title_expr, cap + 1, weights)
+        else:
+            titles = self._ids(self.title_table, self.title_expr, offset + limit)
         return SearchResult(title_hits_first(titles, matches, limit, offset), total, more)
+
+    def count(self, limit: int) -> tuple[int, int]:
+        """How many match, counted newest first up to `limit`, and the sort key of the oldest counted."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), min(rowid) FROM (SELECT rowid FROM catalogue_search WHERE catalogue_search MATCH %s"
+                " AND rowid >= %s AND rowid < %s ORDER BY rowid DESC LIMIT %s)",
+                [self.any_expr, self.low, self.high, limit],
+            )
+            read, oldest = cursor.fetchone()
+        return read, oldest or 0
 
     def subquery(self) -> tuple[str, list]:
         return (

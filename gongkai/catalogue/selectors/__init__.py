@@ -30,20 +30,29 @@ from gongkai.catalogue.selectors.report import (
 )
 from gongkai.catalogue.selectors.review import DiffLine, items_at_risk, version_diff
 from gongkai.catalogue.selectors.search import (
+    ORDER_NEWEST,
+    ORDER_RELEVANCE,
+    ORDER_TITLE,
     PER_PAGE,
     SearchHit,
     SearchPage,
+    SearchSuggestion,
     catalogue_search,
     catalogue_search_ids,
     catalogue_search_queryset,
+    catalogue_search_suggestion,
 )
 
 __all__ = [
     "ITEM_MODEL",
+    "ORDER_NEWEST",
+    "ORDER_RELEVANCE",
+    "ORDER_TITLE",
     "PER_PAGE",
     "DiffLine",
     "SearchHit",
     "SearchPage",
+    "SearchSuggestion",
     "agency_ids",
     "catalogue_article20_1",
     "catalogue_items_published",
@@ -52,6 +61,7 @@ __all__ = [
     "catalogue_search",
     "catalogue_search_ids",
     "catalogue_search_queryset",
+    "catalogue_search_suggestion",
     "category_tree",
     "category_with_descendants",
     "default_guide_text",

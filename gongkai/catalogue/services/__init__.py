@@ -15,6 +15,8 @@ from gongkai.catalogue.services.configuration import (
     category_update,
     disclosure_guide_save,
     review_chain_set,
+    synonym_add,
+    synonym_delete,
     word_entry_add,
     word_entry_delete,
 )
@@ -30,9 +32,11 @@ from gongkai.catalogue.services.review import (
     item_publish_due,
     item_reject,
     item_reopen,
+    item_restore,
     item_set_validity,
     item_submit,
     item_withdraw,
+    item_withdraw_by_rescan,
     items_expire_due,
 )
 
@@ -53,13 +57,17 @@ __all__ = [
     "item_publish_due",
     "item_reject",
     "item_reopen",
+    "item_restore",
     "item_set_validity",
     "item_submit",
     "item_update",
     "item_withdraw",
+    "item_withdraw_by_rescan",
     "items_expire_due",
     "items_rescan",
     "review_chain_set",
+    "synonym_add",
+    "synonym_delete",
     "word_entry_add",
     "word_entry_delete",
 ]

@@ -80,18 +80,26 @@ def finding_override(*, actor, finding: Finding, reason: str) -> Finding:
 def items_rescan(*, actor, agency, batch: int = 500) -> dict:
     """常态化监测: check every published item of `agency` again with today's rules and word lists.
 
-    Returns a summary (items scanned, items with open findings, open findings by kind); one audit event per
-    agency records it. Each item's findings are replaced in its own transaction, so a long scan can be
-    interrupted and run again.
+    Returns a summary (items scanned, items with open findings, open findings by kind, items withdrawn); one
+    audit event per agency records it. Each item's findings are replaced in its own transaction, so a long scan
+    can be interrupted and run again. A published item found to carry personal data (an identity, phone or bank
+    number not overridden as a false alarm) is withdrawn at once (review.item_withdraw_by_rescan; 条例 第十五条).
     """
+    from gongkai.catalogue.services.review import item_withdraw_by_rescan
+
     words = word_lists_for(agency)
     scanned = 0
+    withdrawn = []
     pks = list(Item.objects.filter(agency=agency, status=ItemStatus.PUBLISHED).values_list("pk", flat=True))
     for start in range(0, len(pks), batch):
         items = Item.objects.filter(pk__in=pks[start : start + batch]).select_related("agency")
         for item in items.prefetch_related("attachments"):
-            item_check(actor=None, item=item, record=False, words=words)
+            findings = item_check(actor=None, item=item, record=False, words=words)
             scanned += 1
+            if item.personal_data_found:
+                personal = [f for f in findings if f.kind in PERSONAL_DATA_KINDS and f.is_open]
+                if item_withdraw_by_rescan(item=item, findings=personal) is not None:
+                    withdrawn.append(item.pk)
     open_findings_qs = Finding.objects.filter(
         item__agency=agency, item__status=ItemStatus.PUBLISHED, overridden_at__isnull=True
     )
@@ -103,6 +111,7 @@ def items_rescan(*, actor, agency, batch: int = 500) -> dict:
             agency=agency, status=ItemStatus.PUBLISHED, personal_data_found=True
         ).count(),
         "by_kind": {str(FindingKind(k).label): v for k, v in by_kind.items()},
+        "withdrawn": withdrawn,
     }
     with transaction.atomic():
         audit_record(

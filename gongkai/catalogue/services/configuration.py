@@ -1,6 +1,8 @@
-"""An agency's catalogue configuration: category tree, word lists, review chain, index template, guide.
+"""An agency's catalogue configuration: category tree, word lists, review chain, index template, guide; and the
+deployment's search synonyms.
 
-All of it is the agency administrator's (or a site administrator's) to change.
+All of it is the agency administrator's (or a site administrator's) to change; the synonyms are the site
+administrator's.
 """
 
 from django.core.exceptions import ValidationError
@@ -9,7 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Role
-from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.services import audit_record, audited_update, snapshot
+from gongkai.catalogue import search
 from gongkai.catalogue.access import catalogue_can_configure
 from gongkai.catalogue.models import (
     DEFAULT_INDEX_TEMPLATE,
@@ -17,6 +20,7 @@ from gongkai.catalogue.models import (
     Category,
     DisclosureGuide,
     ReviewStep,
+    SearchSynonym,
     WordListEntry,
     WordListKind,
     format_index_number,
@@ -124,17 +128,20 @@ def category_update(*, actor, category: Category, name: str, code: str, parent=N
     code = slugify(code or "")
     _validate_category(agency=category.agency, parent=parent, name=name, code=code, instance=category)
     with transaction.atomic():
-        before = snapshot(category)
-        category.name, category.code, category.parent = name.strip(), code, parent
-        category.sort_order, category.is_active = sort_order, is_active
-        category.save()
-        audit_record(
+        audited_update(
+            category,
             actor=actor,
             verb="catalogue.category_update",
-            obj=category,
+            changes={
+                "name": name.strip(),
+                "code": code,
+                "parent": parent,
+                "sort_order": sort_order,
+                "is_active": is_active,
+            },
             agency=category.agency,
-            before=before,
-            after=snapshot(category),
+            validate=False,
+            always=True,
         )
     return category
 
@@ -234,16 +241,14 @@ def catalogue_settings_update(*, actor, agency, index_template: str) -> Catalogu
         raise ValidationError({"index_template": _("索引号模板必须包含序号 {seq}，否则无法保证唯一。")})
     with transaction.atomic():
         settings_row, _created = CatalogueSettings.objects.get_or_create(agency=agency)
-        before = snapshot(settings_row)
-        settings_row.index_template = template
-        settings_row.save()
-        audit_record(
+        audited_update(
+            settings_row,
             actor=actor,
             verb="catalogue.settings_update",
-            obj=settings_row,
+            changes={"index_template": template},
             agency=agency,
-            before=before,
-            after=snapshot(settings_row),
+            validate=False,
+            always=True,
         )
     return settings_row
 
@@ -265,3 +270,46 @@ def disclosure_guide_save(*, actor, agency, body: str) -> DisclosureGuide:
             actor=actor, verb="catalogue.guide_save", obj=guide, agency=agency, before=before, after=snapshot(guide)
         )
     return guide
+
+
+# --- the search's synonyms (one list for the deployment, kept by the site administrator) ---
+
+
+def _synonym_word(value: str) -> str:
+    """A synonym as the search compares it: normalised like a query word, its runs joined by a space."""
+    return " ".join(search.runs(value or ""))
+
+
+def synonym_add(*, actor, word: str, synonym: str) -> SearchSynonym:
+    """Add a pair of words the portal's search treats as one; applied to the next search, no re-index."""
+    if actor is None or not actor.is_site_admin:
+        raise AccessDenied(_("只有系统管理员可以修改检索同义词。"))
+    word, synonym = _synonym_word(word), _synonym_word(synonym)
+    errors = {}
+    for field, value in (("word", word), ("synonym", synonym)):
+        if not value:
+            errors[field] = _("请填写词语（须含文字或数字）。")
+        elif not any(len(run) >= 2 for run in value.split(" ")):
+            errors[field] = _("检索按两个字以上的词进行，单个字不能设为同义词。")
+        elif len(value) > SearchSynonym._meta.get_field(field).max_length:
+            errors[field] = _("词语太长，最多40个字。")
+    if not errors and word == synonym:
+        errors["synonym"] = _("同义词须与词语不同。")
+    if errors:
+        raise ValidationError(errors)
+    word, synonym = sorted((word, synonym))
+    if SearchSynonym.objects.filter(word=word, synonym=synonym).exists():
+        raise ValidationError({"synonym": _("这对同义词已在列表中。")})
+    with transaction.atomic():
+        entry = SearchSynonym.objects.create(word=word, synonym=synonym)
+        audit_record(actor=actor, verb="catalogue.synonym_add", obj=entry, after=snapshot(entry))
+    return entry
+
+
+def synonym_delete(*, actor, entry: SearchSynonym) -> None:
+    if actor is None or not actor.is_site_admin:
+        raise AccessDenied(_("只有系统管理员可以修改检索同义词。"))
+    with transaction.atomic():
+        before = snapshot(entry)
+        audit_record(actor=actor, verb="catalogue.synonym_delete", obj=entry, before=before)
+        entry.delete()

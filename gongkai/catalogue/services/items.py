@@ -28,6 +28,7 @@ from gongkai.catalogue.models import (
 )
 from gongkai.catalogue.services.checks import item_check
 from gongkai.core.errors import AccessDenied
+from gongkai.core.uploads import ExtractionLimitExceeded
 from gongkai.workdays.selectors import add_working_days
 
 CONTENT_FIELDS = ("title", "summary", "body")
@@ -229,6 +230,8 @@ def attachment_add(*, actor, item: Item, upload) -> Attachment:
     data = upload.read()
     try:
         text = text_of_attachment(name, data)
+    except ExtractionLimitExceeded as exc:
+        raise ValidationError({"file": str(exc)}) from None
     except ValueError:
         raise ValidationError({"file": _("无法读取该文件，请确认文件没有损坏。")}) from None
     upload.seek(0)

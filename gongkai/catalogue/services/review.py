@@ -13,13 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.access import user_has_role
-from gongkai.audit.services import audit_record
+from gongkai.audit.services import audit_record, audited_update
 from gongkai.catalogue import search
 from gongkai.catalogue.access import EDITOR_ROLES, item_can_review, item_can_withdraw
 from gongkai.catalogue.models import (
     DEFAULT_REVIEW_CHAIN,
+    ITEM_TRANSITIONS,
+    PERSONAL_DATA_KINDS,
     CatalogueSettings,
     DocumentType,
+    Finding,
     IndexSequence,
     Item,
     ItemStatus,
@@ -31,12 +34,20 @@ from gongkai.catalogue.models import (
     format_index_number,
 )
 from gongkai.catalogue.services.checks import item_check
+from gongkai.catalogue.tasks import publish_at_its_time
 from gongkai.core.errors import AccessDenied
+from gongkai.core.workflow import move
 
 
 def review_chain_of(agency) -> list[list[str]]:
     steps = list(ReviewStep.objects.filter(agency=agency).order_by("position").values_list("name", "role"))
     return [list(s) for s in steps] or [list(s) for s in DEFAULT_REVIEW_CHAIN]
+
+
+def _move(item: Item, to: str, *, actor, verb: str, also=None, note: str = "") -> Item:
+    """Move the item along ITEM_TRANSITIONS, saving the status (and `also`) with one audit event."""
+    move(item, to, transitions=ITEM_TRANSITIONS, actor=actor, verb=verb, also=also, agency=item.agency, note=note)
+    return item
 
 
 def _locked(item: Item) -> Item:
@@ -72,19 +83,15 @@ def item_submit(*, actor, item: Item) -> Item:
         item = _locked(item)
         check_item_transition(item.status, ItemStatus.IN_REVIEW)
         _block_on_findings(item)
-        item.status = ItemStatus.IN_REVIEW
-        item.review_chain = review_chain_of(item.agency)
-        item.review_position = 0
-        item.save()
-        ReviewRecord.objects.create(
-            item=item, version_number=item.version, reviewer=actor, decision=ReviewDecision.SUBMIT, step_name=_("提交")
-        )
-        audit_record(
+        _move(
+            item,
+            ItemStatus.IN_REVIEW,
             actor=actor,
             verb="catalogue.item_submit",
-            obj=item,
-            agency=item.agency,
-            after={"status": item.status, "step": item.review_chain[0][0]},
+            also={"review_chain": review_chain_of(item.agency), "review_position": 0},
+        )
+        ReviewRecord.objects.create(
+            item=item, version_number=item.version, reviewer=actor, decision=ReviewDecision.SUBMIT, step_name=_("提交")
         )
     return item
 
@@ -138,15 +145,10 @@ def item_approve(*, actor, item: Item, proofread: bool, comment: str = "") -> It
         )
         if item.publish_at and item.publish_at > timezone.now():
             check_item_transition(item.status, ItemStatus.SCHEDULED)
-            item.status = ItemStatus.SCHEDULED
-            item.save()
-            audit_record(
-                actor=actor,
-                verb="catalogue.item_schedule",
-                obj=item,
-                agency=item.agency,
-                after={"status": item.status, "publish_at": item.publish_at},
-            )
+            _move(item, ItemStatus.SCHEDULED, actor=actor, verb="catalogue.item_schedule")
+            # The worker publishes it at its second (docs/jobs.md); the minute job is the safety net.
+            when = item.publish_at
+            transaction.on_commit(lambda: publish_at_its_time(when))
             return item
         return _publish(actor=actor, item=item, when=timezone.now())
 
@@ -170,19 +172,15 @@ def _next_index_number(item: Item, when: dt.datetime) -> str:
 
 def _publish(*, actor, item: Item, when: dt.datetime) -> Item:
     check_item_transition(item.status, ItemStatus.PUBLISHED)
-    item.status = ItemStatus.PUBLISHED
-    item.published_at = when
-    if not item.index_number:
-        item.index_number = _next_index_number(item, when)
-    item.save()
-    search.index_write([(item.pk, item.title, search.searchable_text(item))])
-    audit_record(
+    index_number = item.index_number or _next_index_number(item, when)
+    _move(
+        item,
+        ItemStatus.PUBLISHED,
         actor=actor,
         verb="catalogue.item_publish",
-        obj=item,
-        agency=item.agency,
-        after={"status": item.status, "index_number": item.index_number, "published_at": when},
+        also={"published_at": when, "index_number": index_number},
     )
+    search.index_write([(item.pk, item.title, search.searchable_text(item))])
     # A published document that repeals another ends the other's validity (its 废止 date is this one's
     # effective date, or the publication date).
     if item.repeals_id:
@@ -212,15 +210,12 @@ def item_reject(*, actor, item: Item, comment: str) -> Item:
             decision=ReviewDecision.REJECT,
             comment=comment.strip(),
         )
-        item.status = ItemStatus.DRAFT
-        item.review_position = 0
-        item.save()
-        audit_record(
+        _move(
+            item,
+            ItemStatus.DRAFT,
             actor=actor,
             verb="catalogue.item_reject",
-            obj=item,
-            agency=item.agency,
-            after={"status": item.status, "step": step[0]},
+            also={"review_position": 0},
             note=comment.strip(),
         )
     return item
@@ -235,18 +230,63 @@ def item_withdraw(*, actor, item: Item, reason: str) -> Item:
     with transaction.atomic():
         item = _locked(item)
         check_item_transition(item.status, ItemStatus.WITHDRAWN)
-        item.status = ItemStatus.WITHDRAWN
-        item.withdrawn_reason = reason.strip()
-        item.save()
-        search.index_remove([item.pk])
-        audit_record(
+        _move(
+            item,
+            ItemStatus.WITHDRAWN,
             actor=actor,
             verb="catalogue.item_withdraw",
-            obj=item,
-            agency=item.agency,
-            after={"status": item.status},
-            note=item.withdrawn_reason,
+            also={"withdrawn_reason": reason.strip()},
+            note=reason.strip(),
         )
+        search.index_remove([item.pk])
+    return item
+
+
+def item_withdraw_by_rescan(*, item: Item, findings: list) -> Item | None:
+    """常态化监测: take a published item with personal data off the portal and the search at once.
+
+    The system withdraws it (no actor); the reason names what was found, the audit event records it, and the
+    agency's approvers see it in their to-do list until they restore it (item_restore) or reopen it to fix it.
+    Returns None when the item is no longer published (another run or a person got there first).
+    """
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status != ItemStatus.PUBLISHED:
+            return None
+        kinds = "、".join(sorted({str(f.get_kind_display()) for f in findings})) or _("个人信息")
+        reason = _("常态化监测发现未遮盖的个人信息（%(kinds)s），系统已自动撤回。") % {"kinds": kinds}
+        _move(
+            item, ItemStatus.WITHDRAWN, actor=None, verb="catalogue.item_withdraw_rescan",
+            also={"withdrawn_by_rescan": True, "withdrawn_reason": reason}, note=reason,
+        )  # fmt: skip
+        search.index_remove([item.pk])
+    return item
+
+
+def item_restore(*, actor, item: Item, reason: str) -> Item:
+    """Put an item the re-scan withdrew back on the portal, once no personal-data finding is left open.
+
+    The approver either had the finding fixed in a corrected text (reopen, edit, review) or judged it a false
+    alarm and overrode it (finding_override, with a reason); the restore itself is recorded with its reason.
+    """
+    if actor is not None and not user_has_role(actor, item.agency, "approver", "agency_admin"):
+        raise AccessDenied(_("只有终审或机关管理员可以恢复发布被撤回的条目。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写恢复发布的理由。")})
+    with transaction.atomic():
+        item = _locked(item)
+        if not item.withdrawn_by_rescan:
+            raise ValidationError({"reason": _("只有因常态化监测撤回的条目可以直接恢复发布。")})
+        check_item_transition(item.status, ItemStatus.PUBLISHED)
+        if Finding.objects.filter(item=item, kind__in=PERSONAL_DATA_KINDS, overridden_at__isnull=True).exists():
+            raise ValidationError(
+                {"reason": _("该条目仍有未处理的个人信息问题：请先遮盖（恢复为草稿后修改）或核实为误报并忽略。")}
+            )
+        _move(
+            item, ItemStatus.PUBLISHED, actor=actor, verb="catalogue.item_restore",
+            also={"withdrawn_by_rescan": False, "withdrawn_reason": ""}, note=reason.strip(),
+        )  # fmt: skip
+        search.index_write([(item.pk, item.title, search.searchable_text(item))])
     return item
 
 
@@ -257,11 +297,7 @@ def item_reopen(*, actor, item: Item) -> Item:
     with transaction.atomic():
         item = _locked(item)
         check_item_transition(item.status, ItemStatus.DRAFT)
-        item.status = ItemStatus.DRAFT
-        item.save()
-        audit_record(
-            actor=actor, verb="catalogue.item_reopen", obj=item, agency=item.agency, after={"status": item.status}
-        )
+        _move(item, ItemStatus.DRAFT, actor=actor, verb="catalogue.item_reopen", also={"withdrawn_by_rescan": False})
     return item
 
 
@@ -279,25 +315,25 @@ def item_publish_due(*, now: dt.datetime | None = None) -> list[Item]:
 
 
 def _set_validity(*, actor, item: Item, validity: str, day: dt.date | None, reason: str = "") -> Item:
-    before = {"validity": item.validity, "expires_on": item.expires_on, "repealed_on": item.repealed_on}
-    item.validity = validity
+    changes = {"validity": validity}
     if validity == Validity.REPEALED:
-        item.repealed_on = day
+        changes["repealed_on"] = day
     elif validity == Validity.EXPIRED:
-        item.expires_on = day
+        changes["expires_on"] = day
     else:
-        item.repealed_on = None
-    item.save(update_fields=["validity", "repealed_on", "expires_on", "updated_at"])
-    search.index_set_validity([item.pk], item.validity)
-    audit_record(
+        changes["repealed_on"] = None
+    audited_update(
+        item,
         actor=actor,
         verb="catalogue.item_validity",
-        obj=item,
+        changes=changes,
+        fields=["validity", "expires_on", "repealed_on"],
         agency=item.agency,
-        before=before,
-        after={"validity": item.validity, "expires_on": item.expires_on, "repealed_on": item.repealed_on},
         note=reason,
+        validate=False,
+        always=True,
     )
+    search.index_set_validity([item.pk], item.validity)
     return item
 
 

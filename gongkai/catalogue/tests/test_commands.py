@@ -29,10 +29,14 @@ def test_rescan_applies_new_rules_to_old_items_and_reports(prefecture, alice, ad
     report = tmp_path / "report.csv"
     call_command("catalogue_rescan", "--agency", prefecture.slug, "--csv", str(report))
     out = capsys.readouterr().out
-    assert "检查 1 条" in out and "1 条含未遮盖的个人信息" in out
+    assert "检查 1 条" in out and "1 条因含未遮盖的个人信息已自动撤回" in out
     kinds = set(item.findings.values_list("kind", flat=True))
     assert kinds == {FindingKind.MOBILE, FindingKind.SENSITIVE_WORD}
-    assert catalogue_published_with_personal_data(agencies=[prefecture]).ids == (item.pk,)
+    # 常态化监测: the leak is off the portal at once, recorded, and waits for an approver.
+    item.refresh_from_db()
+    assert item.status == ItemStatus.WITHDRAWN and item.withdrawn_by_rescan
+    assert catalogue_published_with_personal_data(agencies=[prefecture]).ids == ()
+    assert AuditEvent.objects.filter(verb="catalogue.item_withdraw_rescan", object_id=str(item.pk)).count() == 1
     assert "138****5678" in report.read_text(encoding="utf-8-sig")
     assert AuditEvent.objects.filter(verb="catalogue.rescan").count() == 1
 

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
-from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.core.actions import Action, ActionSet, call_service, run_action
 from gongkai.core.errors import IllegalTransition
-from gongkai.core.views import ServiceFormView
+from gongkai.core.views import RecordFormView, ServiceFormView
 
 
 class Thing:
@@ -135,3 +135,99 @@ def test_the_service_form_view_hands_the_services_errors_back_to_the_form():
     response = RenameView.as_view()(_request({"name": "重名"}))
     body = response.content.decode()
     assert response.status_code == 200 and "名称已被使用" in body and "重名" in body
+
+
+ROW_ACTIONS = ActionSet(
+    [
+        Action(
+            name="return",
+            label="退回",
+            perform=_perform,
+            form=CommentForm,
+            url=lambda thing: f"/things/{id(thing)}/return/",
+            success=lambda thing: f"已退回，共 {len(thing.calls)} 次。",
+        ),
+    ]
+)
+
+
+def test_a_failed_action_keeps_its_errors_on_its_own_row_only():
+    posted, other = Thing(), Thing()
+    seen = {}
+
+    def page(request, thing, *, bound, status):
+        seen["posted"] = ROW_ACTIONS.available(request.user, posted, bound=bound)[0]
+        seen["other"] = ROW_ACTIONS.available(request.user, other, bound=bound)[0]
+        return HttpResponse(status=status)
+
+    response = run_action(_request({"comment": "bad"}), ROW_ACTIONS, "return", posted, page=page, success_url="/")
+    assert response.status_code == 400
+    assert seen["posted"].form.errors and seen["posted"].form.data["comment"] == "bad"
+    assert not seen["other"].form.is_bound
+
+
+def test_a_success_message_can_name_the_new_state_of_the_object():
+    request = _request({"comment": "请核对"})
+    run_action(request, ROW_ACTIONS, "return", Thing(), page=_page, success_url="/")
+    assert [str(m) for m in request._messages] == ["已退回，共 1 次。"]
+
+
+def _record_service(*, actor, thing, comment):
+    thing.calls.append((actor, comment))
+
+
+def test_call_service_passes_the_actor_the_object_and_the_forms_data():
+    action = Action(name="note", label="备注", perform=call_service(_record_service, "thing"), form=CommentForm)
+    thing = Thing()
+    request = _request({"comment": "已核对"})
+    run_action(request, ActionSet([action]), "note", thing, page=_page, success_url="/")
+    assert thing.calls == [(request.user, "已核对")]
+
+
+def test_an_action_set_with_a_url_name_gives_each_action_its_own_url(prefecture):
+    actions = ActionSet(
+        [Action(name="submit", label="提交", perform=_perform), Action(name="x", label="x", perform=_perform, url=str)],
+        url_name="gazette_staff:issue_action",
+    )
+    user = AnonymousUser()
+    urls = {a.name: a.url for a in actions.available(user, prefecture)}
+    assert urls == {"submit": f"/staff/gazette/{prefecture.pk}/submit/", "x": str(prefecture)}
+
+
+class ThingForm(forms.Form):
+    name = forms.CharField(label="名称")
+    short_name = forms.CharField(label="简称")
+
+
+class ThingEdit(RecordFormView):
+    form_class = ThingForm
+    success_url = "/done/"
+
+    def get_record(self, pk):
+        from gongkai.agencies.models import Agency
+
+        return Agency.objects.get(pk=pk)
+
+    def record_agency(self):
+        return self.record
+
+    def may_edit(self, user, agency):
+        return getattr(user, "may", False)
+
+    def perform(self, form):
+        return form.cleaned_data
+
+    def render_to_response(self, context, **kwargs):
+        form = context["form"]
+        return HttpResponse(f"{form['short_name'].value()}|{context['record'].pk}", status=kwargs.get("status", 200))
+
+
+def test_a_record_form_view_starts_from_the_stored_values_and_refuses_who_may_not_edit(prefecture):
+    request = RequestFactory().get("/x/")
+    request.user = AnonymousUser()
+    request.user.may = True
+    response = ThingEdit.as_view()(request, pk=prefecture.pk)
+    assert response.content.decode() == f"{prefecture.short_name}|{prefecture.pk}"
+    request.user.may = False
+    with pytest.raises(PermissionDenied):
+        ThingEdit.as_view()(request, pk=prefecture.pk)

@@ -2,8 +2,8 @@
 migration imports the project's code (`gongkai.*`) to run it. Its SQL and data steps are written out in the
 migration, and models come from `apps.get_model`.
 
-The one exception is what Django itself writes into a migration: a field's validators, `upload_to` or
-`default` callable, named by reference so that `makemigrations` can compare the field with the model's. Such a
+The one exception is what Django itself writes into a migration: a field's validators, `upload_to`, `storage`
+or `default` callable, named by reference so that `makemigrations` can compare the field with the model's. Such a
 reference is not run by the migration, and a migration without it would not match the model.
 """
 
@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 MIGRATIONS = sorted(p for p in ROOT.glob("gongkai/*/migrations/*.py") if p.name != "__init__.py")
-FIELD_REFERENCES = {"validators", "upload_to", "default", "limit_choices_to"}
+FIELD_REFERENCES = {"validators", "upload_to", "default", "limit_choices_to", "storage"}
 
 
 def _dotted(node: ast.AST) -> str:

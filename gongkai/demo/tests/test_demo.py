@@ -62,3 +62,35 @@ def test_the_demo_catalogue_reproduces_section_two_of_the_seed(db):
     count = Item.objects.count()
     DemoLoader().load()
     assert Item.objects.count() == count
+
+
+def test_the_demo_portal_shows_what_a_visitor_expects(db, client):
+    """One phone number on the home page, survey questions their options answer, 文号 on issued documents,
+    a report column with more than one year, and the same agency count on the workbench and the dashboard."""
+    import re
+
+    from gongkai.catalogue.models import Genre, Item
+    from gongkai.demo.loader import DemoLoader
+    from gongkai.participation.models import Survey
+
+    DemoLoader().load()
+    home = client.get("/").content.decode()
+    assert set(re.findall(r"0855-\d{7}", home)) == {"0855-8227803"}
+    for survey in Survey.objects.all():
+        question = survey.questions.order_by("pk").first()
+        options = [c.text for c in question.choices.all()]
+        assert question.text != "您的总体评价是？", survey.title
+        if "满意" in options:
+            assert "满意" in question.text
+    notices = Item.objects.filter(genre__in=[Genre.NOTICE, Genre.LETTER, Genre.SCHEME], published_at__year=2024)
+    assert notices.exists() and not notices.filter(document_number="").exists()
+    browse = client.get("/catalogue/qdn/").content.decode()
+    assert re.search(r"黔东南府(办)?(发|函)〔\d{4}〕\d+号", browse)
+    reports = client.get("/agencies/qdn/annual-reports/").content.decode()
+    assert "2024年政府信息公开工作年度报告" in reports and "2023年政府信息公开工作年度报告" in reports
+    from gongkai.demo.loader import DEMO_PASSWORD
+
+    client.post("/staff/login/", {"username": "supervisor", "password": DEMO_PASSWORD})
+    workbench = re.search(r"及下级机关共 (\d+) 个", client.get("/staff/").content.decode())
+    dashboard = re.search(r"本机关及下级机关共 (\d+) 个", client.get("/staff/supervision/").content.decode())
+    assert workbench and dashboard and workbench.group(1) == dashboard.group(1)

@@ -5,7 +5,8 @@ from django.test import override_settings
 
 def test_the_home_page_shows_the_agency_and_its_disclosure_office(tree, client):
     page = client.get("/").content.decode()
-    assert "黔东南州人民政府政府信息公开" in page
+    assert "<h1>黔东南州人民政府信息公开</h1>" in page
+    assert "政府政府" not in page
     assert "黔东南州人民政府办公室" in page  # the disclosure office
     assert "0855-8227803" in page
     assert "凯里市人民政府" in page  # subordinate agencies
@@ -46,7 +47,7 @@ def test_an_empty_platform_says_what_to_do(db, client):
 
 @override_settings(PORTAL_AGENCY="kaili")
 def test_the_portal_agency_can_be_configured(tree, client):
-    assert "凯里市人民政府政府信息公开" in client.get("/").content.decode()
+    assert "<h1>凯里市人民政府信息公开</h1>" in client.get("/").content.decode()
 
 
 def test_pages_have_no_inline_script(tree, client, alice, login):
@@ -73,6 +74,23 @@ def test_the_public_can_switch_language(tree, client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert "Staff login" in client.get("/").content.decode()
+
+
+def test_the_language_switch_is_a_plain_link_and_public_pages_carry_no_csrf_token(tree, client):
+    page = client.get("/agencies/").content.decode()
+    assert 'href="/language/en/?next=/agencies/"' in page
+    assert "csrfmiddlewaretoken" not in page and "csrftoken" not in client.cookies
+    response = client.get("/language/en/", {"next": "/agencies/"})
+    assert response.status_code == 302 and response["Location"] == "/agencies/"
+    assert "Staff login" in client.get("/agencies/").content.decode()
+    back = client.get("/language/zh-hans/", {"next": "/"})
+    assert back.status_code == 302 and "工作人员登录" in client.get("/").content.decode()
+
+
+def test_the_language_link_never_sends_the_visitor_to_another_site(tree, client):
+    assert client.get("/language/en/", {"next": "https://evil.example/"})["Location"] == "/"
+    assert client.get("/language/en/", {"next": "//evil.example/"})["Location"] == "/"
+    assert client.get("/language/klingon/").status_code == 404
 
 
 def test_a_browser_set_to_english_still_gets_chinese_until_the_visitor_chooses(tree, client):

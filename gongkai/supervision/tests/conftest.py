@@ -1,13 +1,14 @@
 import pytest
 
-from gongkai.analytics import middleware, services
+from gongkai.agencies.selectors import forget_agency_slugs
+from gongkai.analytics import services
 
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     # Each test builds its own agencies and salts; ids cached by an earlier test must not leak into it.
-    middleware._slug_cache.clear()
+    forget_agency_slugs()
     services._salt_cache.clear()
     yield
-    middleware._slug_cache.clear()
+    forget_agency_slugs()
     services._salt_cache.clear()

@@ -3,6 +3,7 @@
 import csv
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Finding, ItemStatus
@@ -30,13 +31,15 @@ class Command(BaseCommand):
             kinds = "，".join(f"{k} {v}" for k, v in summary["by_kind"].items()) or "无"
             self.stdout.write(
                 f"{agency.name}：检查 {summary['scanned']} 条，{summary['items_with_findings']} 条有待处理问题"
-                f"（{kinds}），{summary['personal_data_items']} 条含未遮盖的个人信息"
+                f"（{kinds}），{len(summary['withdrawn'])} 条因含未遮盖的个人信息已自动撤回"
             )
         if options["csv"]:
+            # The published items with open findings, and those the re-scan withdrew for personal data.
+            monitored = Q(item__status=ItemStatus.PUBLISHED) | Q(
+                item__status=ItemStatus.WITHDRAWN, item__withdrawn_by_rescan=True
+            )
             rows = (
-                Finding.objects.filter(
-                    item__agency__in=agencies, item__status=ItemStatus.PUBLISHED, overridden_at__isnull=True
-                )
+                Finding.objects.filter(monitored, item__agency__in=agencies, overridden_at__isnull=True)
                 .select_related("item", "item__agency")
                 .order_by("item__agency__path", "item_id", "pk")
             )

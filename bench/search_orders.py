@@ -1,0 +1,85 @@
+"""Search orders and counts: the bare index query in each order (title hits then newest; relevance; newest
+alone), interleaved on the same queries and filters, and the count past the pages' cap (exact to 10,000, an
+estimate above).
+
+Run it after bench/catalogue_search.py has built a catalogue in the same database (it imports nothing):
+
+    GONGKAI_VAR_DIR=/tmp/gk-bench .venv/bin/python bench/search_orders.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gk_bench .venv/bin/python bench/search_orders.py
+
+Prints p50 / p95 / max (ms) per order over the 24 queries × 6 filters of catalogue_search.py, with and without
+the count, the relevance/title ratios, and how many cases were counted exactly or estimated.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from catalogue_search import QUERIES, bench_agencies, percentile  # noqa: E402 (sets Django up)
+from django.db import connection  # noqa: E402
+
+from gongkai.catalogue import search  # noqa: E402
+from gongkai.catalogue.models import Item  # noqa: E402
+from gongkai.catalogue.selectors.search import _search_filters  # noqa: E402
+
+
+def main() -> None:
+    agencies = bench_agencies(10)
+    one = agencies[len(agencies) // 2]
+    filters = [{}, {"agencies": [one]}, {"year": 2020}, {"document_type": "normative"},
+               {"year": 2023, "document_type": "information"}, {"agencies": [one], "year": 2018}]  # fmt: skip
+    orders = search.results.ORDERS
+    times: dict[str, list[float]] = {order: [] for order in orders}
+    counted: list[float] = []
+    estimates: list[str] = []
+    counts = {"exact to the cap": 0, "exact past the cap": 0, "estimated": 0}
+    for q in QUERIES:
+        parsed = search.parse(q)
+        for f in filters:
+            index_filters = _search_filters(
+                agencies=f.get("agencies"), category=None, year=f.get("year"),
+                document_type=f.get("document_type"), validity=None,
+            )  # fmt: skip
+            search.search_page(parsed, index_filters, limit=20, offset=0)  # warm
+            for _round in range(3):
+                for order in orders:  # interleaved
+                    started = time.perf_counter()
+                    search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
+                    times[order].append((time.perf_counter() - started) * 1000)
+                # The title order with the count past the cap (exact to 10,000, else an estimate).
+                started = time.perf_counter()
+                result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
+                counted.append((time.perf_counter() - started) * 1000)
+            key = "exact to the cap" if not result.more else "exact past the cap" if result.count_exact else "estimated"
+            counts[key] += 1
+            if key == "estimated":
+                sql, params = search.match_subquery(parsed, index_filters)
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)  # noqa: S608 - the index's own SQL
+                    (true,) = cursor.fetchone()
+                estimates.append(f"{q} {f}: 约 {result.count:,} for {true:,}")
+    items = Item.objects.filter(agency__in=agencies).count()
+    print(f"backend={connection.vendor} items={items}: bare index query, first page of 20, {len(counted)} runs each")
+    for order in orders:
+        values = times[order]
+        print(
+            f"  order={order}: p50 {percentile(values, 50):.1f} ms, p95 {percentile(values, 95):.1f} ms,"
+            f" max {max(values):.1f} ms"
+        )
+    print(
+        f"  title order with the count past the cap (count=True): p50 {percentile(counted, 50):.1f} ms,"
+        f" p95 {percentile(counted, 95):.1f} ms"
+    )
+    title, relevance = times[search.results.ORDER_TITLE], times[search.results.ORDER_RELEVANCE]
+    print(
+        f"  relevance / title: p50 {percentile(relevance, 50) / percentile(title, 50):.2f},"
+        f" p95 {percentile(relevance, 95) / percentile(title, 95):.2f}"
+    )
+    print("  cases: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    print("  estimates: " + "; ".join(estimates))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    """The open-data layer: the public JSON API at /api/v1/, bulk downloads and API keys (top layer)."""
+
+    name = "gongkai.api"
+    label = "api"
+    verbose_name = _("开放数据")
+
+    def ready(self) -> None:
+        from gongkai.audit.verbs import register_audit_verbs
+        from gongkai.core.registry import PortalSection, StaffNavItem, register_portal_section, register_staff_nav_item
+
+        register_audit_verbs(
+            {
+                "api_key.issue": _("签发接口密钥"),
+                "api_key.revoke": _("吊销接口密钥"),
+            }
+        )
+        register_staff_nav_item(
+            StaffNavItem("api_keys", _("接口密钥"), "api_staff:keys", frozenset({"site_admin"}), 95)
+        )
+        register_portal_section(PortalSection("opendata", _("数据下载"), lambda a: _downloads_url(a), 90))
+
+
+def _downloads_url(agency) -> str:
+    from django.urls import reverse
+
+    return reverse("opendata:downloads") + f"?agency={agency.slug}"

@@ -1,0 +1,58 @@
+"""Notices to the applicant, by the channels they chose on the form (e-mail, SMS, or neither).
+
+Called by the services inside their transaction, so a notice exists exactly when the change it reports does
+(the outbox, gongkai.notices). Each notice is keyed by its event, so a service retried or a job run twice queues
+it once. Only what the applicant gave and the case's own facts go out; never an identity number.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from gongkai.applications.models import Application, Letter
+from gongkai.notices.services import notice_queue
+
+
+def _day(day) -> str:
+    return f"{day:%Y年%m月%d日}" if day else ""
+
+
+def track_url() -> str:
+    return f"{settings.SITE_URL}{reverse('applications:track')}"
+
+
+def letter_url(application: Application, letter: Letter | None) -> str:
+    if letter is None:
+        return track_url()
+    return f"{settings.SITE_URL}{reverse('applications:letter', args=[application.tracking_code, letter.pk, 'pdf'])}"
+
+
+def applicant_notify(application: Application, event: str, *, key: str = "", **values) -> int:
+    """Queue `event`'s notice on each channel the applicant chose; returns how many were queued."""
+    applicant = application.applicant
+    base = {
+        "number": application.number,
+        "tracking_code": application.tracking_code,
+        "title": application.title,
+        "received": _day(application.received_on),
+        "due": _day(application.due_on) or "计时恢复后重新计算的期限",
+        "track_url": track_url(),
+    }
+    queued = 0
+    for channel, chosen, recipient in (
+        ("email", application.notify_email, applicant.email),
+        ("sms", application.notify_sms, applicant.phone),
+    ):
+        if not chosen or not recipient:
+            continue
+        notice = notice_queue(
+            event=event,
+            channel=channel,
+            recipient=recipient,
+            values={**base, **values},
+            agency=application.agency,
+            obj=application,
+            object_label=application.number,
+            key=f"{event}:{application.pk}:{key}:{channel}" if key else f"{event}:{application.pk}:{channel}",
+        )
+        queued += notice is not None
+    return queued

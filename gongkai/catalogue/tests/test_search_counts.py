@@ -1,0 +1,51 @@
+"""Totals past the pages' cap: exact up to COUNT_EXACT, an estimate (约) above it."""
+
+import pytest
+from django.utils import timezone
+
+from gongkai.catalogue import search
+from gongkai.catalogue.selectors import catalogue_search, catalogue_search_ids
+from gongkai.catalogue.tests.test_search import _spread_catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_counts_are_exact_up_to_the_exact_limit_while_the_pages_stop_at_the_cap(prefecture, finance, monkeypatch):
+    monkeypatch.setattr(search.results, "COUNT_CAP", 10)
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 100)
+    items = _spread_catalogue([prefecture, finance], 80, seed=21)
+    for query, kwargs, keep in [
+        ("通知", {}, lambda i: True),
+        ("工作", {"year": 2023}, lambda i: i.published_at.year == 2023),
+        ("乡村振兴", {"agencies": [finance]}, lambda i: i.agency_id == finance.pk),
+        ("乡村振兴 OR 营商环境 -防火", {}, lambda i: True),
+    ]:
+        parsed = search.parse(query)
+        expected = [i for i in items if keep(i) and parsed.matches(search.normalise(i.title + "\n" + i.body_text))]
+        assert len(expected) > 10, query
+        result = catalogue_search_ids(query=query, count=True, **kwargs)
+        assert (result.total, result.more, result.count, result.count_exact) == (10, True, len(expected), True)
+    page = catalogue_search(query="通知", count=True)
+    assert (page.total, page.more, page.count, page.count_exact) == (10, True, 80, True)
+    uncounted = catalogue_search(query="通知")  # not asked: "more than" the cap, as before
+    assert (uncounted.total, uncounted.more, uncounted.count, uncounted.count_exact) == (10, True, 10, False)
+    few = catalogue_search(query="稻渔综合种养", count=True)
+    assert (few.total, few.more, few.count, few.count_exact) == (3, False, 3, True)
+
+
+def test_above_the_exact_limit_the_count_is_an_estimate_from_the_density_of_the_newest(prefecture, monkeypatch):
+    monkeypatch.setattr(search.results, "COUNT_CAP", 5)
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 20)
+    items = _spread_catalogue([prefecture], 150, seed=22)
+    result = catalogue_search_ids(query="通知", count=True)
+    assert (result.total, result.more, result.count_exact) == (5, True, False)
+    assert result.count > 20 and 150 / 3 <= result.count <= 150 * 3  # an estimate, within a factor of three
+    days = sorted((timezone.localdate(i.published_at) for i in items), reverse=True)
+    newest, oldest, cut = days[0].toordinal(), days[-1].toordinal(), days[20].toordinal()
+    assert result.count >= search.results.estimate(21, newest, cut, oldest) // 2
+
+
+def test_the_estimate_keeps_two_significant_figures():
+    assert search.results.estimate(10_001, 1000, 901, 1) == 100_000
+    assert search.results.estimate(10_001, 1000, 1, 1) == 10_001
+    assert search.results.estimate(10_001, 1000, 970, 1) == 320_000  # 10,001 × 1,000 / 31 days

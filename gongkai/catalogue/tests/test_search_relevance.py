@@ -1,0 +1,81 @@
+"""Relevance order (title hits, then BM25, then newest) and newest first, beside the default title order."""
+
+import pytest
+from django.utils import timezone
+
+from gongkai.catalogue import search
+from gongkai.catalogue.selectors import (
+    ORDER_NEWEST,
+    ORDER_RELEVANCE,
+    ORDER_TITLE,
+    catalogue_search,
+    catalogue_search_ids,
+)
+from gongkai.catalogue.tests.factories import publish, second_reviewer
+from gongkai.catalogue.tests.test_search import _spread_catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewers(prefecture, rob, ann):
+    return [rob, second_reviewer(prefecture), ann]
+
+
+def test_relevance_puts_title_hits_first_then_the_item_that_is_more_about_the_query(prefecture, alice, reviewers):
+    padding = "本单位按照年度工作安排开展了各项日常工作并做好相关记录和总结。" * 8
+    title_hit = publish(
+        alice, prefecture, reviewers, title="乡村振兴工作要点", body="<p>全文。</p>", summary="情况概述。"
+    )
+    about = publish(
+        alice, prefecture, reviewers, title="年度计划", summary="情况概述。",
+        body="<p>乡村振兴。推进乡村振兴，落实乡村振兴规划，总结乡村振兴经验，宣传乡村振兴。</p>",
+    )  # fmt: skip
+    mention = publish(
+        alice,
+        prefecture,
+        reviewers,
+        title="工作总结",
+        summary="情况概述。",
+        body=f"<p>{padding}顺带提及乡村振兴。{padding}</p>",
+    )
+    expected = {
+        ORDER_RELEVANCE: [title_hit.pk, about.pk, mention.pk],
+        ORDER_TITLE: [title_hit.pk, mention.pk, about.pk],
+        ORDER_NEWEST: [mention.pk, about.pk, title_hit.pk],
+    }
+    for order, ids in expected.items():
+        assert [h.item.pk for h in catalogue_search(query="乡村振兴", order=order).hits] == ids, order
+        assert catalogue_search(query="乡村振兴", order=order).total == 3
+
+
+def test_every_order_lists_the_same_matches_in_pages(prefecture, finance, monkeypatch):
+    monkeypatch.setattr(search.results, "COUNT_CAP", 40)
+    items = _spread_catalogue([prefecture, finance], 90, seed=12)
+    by_pk = {i.pk: i for i in items}
+    for query in ["乡村振兴", "工作", "稻渔综合种养", "森林防火 OR 营商环境", "通知 -防火"]:
+        pages = {}
+        for order in (ORDER_TITLE, ORDER_RELEVANCE, ORDER_NEWEST):
+            first = catalogue_search_ids(query=query, limit=6, order=order)
+            shown = []
+            for offset in range(0, first.total, 6):
+                result = catalogue_search_ids(query=query, limit=6, offset=offset, order=order)
+                assert (result.total, result.more) == (first.total, first.more), (query, order)
+                shown += result.ids
+            assert len(shown) == len(set(shown)) == first.total, (query, order)
+            pages[order] = shown
+        parsed = search.parse(query)
+        in_title = [
+            all(any(t.matches(search.normalise(by_pk[pk].title)) for t in g) for g in parsed.groups)
+            for pk in pages[ORDER_RELEVANCE]
+        ]
+        assert in_title == sorted(in_title, reverse=True), query  # title hits first
+        newest = [(timezone.localdate(by_pk[pk].published_at), pk) for pk in pages[ORDER_NEWEST]]
+        assert newest == sorted(newest, reverse=True), query
+        if not first.more:
+            assert set(pages[ORDER_TITLE]) == set(pages[ORDER_RELEVANCE]) == set(pages[ORDER_NEWEST]), query
+
+
+def test_an_unknown_order_is_refused():
+    with pytest.raises(ValueError):
+        search.search_page(search.parse("政府"), search.SearchFilters(), limit=5, offset=0, order="random")

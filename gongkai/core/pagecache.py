@@ -1,0 +1,100 @@
+"""Versions of what the public sees, per agency and per kind of content, for the portal's page cache.
+
+Every cached public page is stored with the version tokens of the content it shows (the agency it belongs to,
+or "all" for pages across agencies, and the kinds of content on it: catalogue, participation, gazette, ...).
+A change that can alter a public page replaces those tokens once its transaction commits, so the next request
+renders the page again; nothing keeps a list of URLs (generational invalidation).
+
+Tokens are random strings written with `set`, never counters: two changes committing at once each write a new
+token, and a token lost from the cache is recreated as a new one, so an old page can never match again.
+
+`core` knows no app: `audit.services.audit_record` reports each change here (`note_change`), and the portal
+registers how a change maps to scopes and kinds (`set_change_classifier`) from its `AppConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import caches
+from django.db import transaction
+
+CACHE_ALIAS = "pages"
+ALL = "all"  # the scope of pages that show several agencies (the home page, the directory, search, sitemap)
+EPOCH_KEY = "gk:gen:epoch"  # replaced by changes that can alter every page (site identity, global settings)
+
+# (agency id or None, verb) -> (scopes, kinds, everything). Set by the portal.
+Classifier = Callable[[Any, str], tuple[Iterable[str], Iterable[str], bool]]
+_classifier: Classifier | None = None
+
+
+def set_change_classifier(classifier: Classifier) -> None:
+    global _classifier
+    _classifier = classifier
+
+
+# How a page without an agency in its URL finds the agency it belongs to: url name → f(kwargs) → agency id.
+# Apps register their own (the catalogue's item page asks for the item's agency) from `AppConfig.ready()`.
+_page_scopes: dict[str, Callable[[dict], Any]] = {}
+
+
+def register_page_scope(url_name: str, scope: Callable[[dict], Any]) -> None:
+    _page_scopes[url_name] = scope
+
+
+def page_scope_of(url_name: str, kwargs: dict) -> Any:
+    """The agency id a registered page belongs to, or None when the page did not register one."""
+    scope = _page_scopes.get(url_name)
+    return scope(kwargs) if scope is not None else None
+
+
+def page_cache():
+    return caches[CACHE_ALIAS]
+
+
+def token_key(scope: str, kind: str) -> str:
+    return f"gk:gen:{scope}:{kind}"
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> dict[str, str]:
+    """The tokens under these keys; a missing one (never set, or evicted) is created as a fresh token."""
+    found = dict(fetched) if fetched is not None else page_cache().get_many(keys)
+    missing = {key: new_token() for key in keys if key not in found}
+    if missing:
+        cache = page_cache()
+        for key, token in missing.items():
+            # add() keeps a token another process created in the meantime; read it back to agree on one.
+            if not cache.add(key, token, timeout=None):
+                token = cache.get(key) or token
+            found[key] = token
+    return {key: found[key] for key in keys}
+
+
+def bump(*, scopes: Iterable[str], kinds: Iterable[str], everything: bool = False) -> None:
+    """Give these scopes × kinds (or, with `everything`, all pages) new tokens now."""
+    tokens = {token_key(scope, kind): new_token() for scope in scopes for kind in kinds}
+    if everything:
+        tokens[EPOCH_KEY] = new_token()
+    if tokens:
+        page_cache().set_many(tokens, timeout=None)
+
+
+def note_change(agency_id: Any, verb: str) -> None:
+    """Called for every audited change: once the transaction commits, invalidate the pages it can alter."""
+    if _classifier is None:
+        return
+    scopes, kinds, everything = _classifier(agency_id, verb)
+    scopes, kinds = list(scopes), list(kinds)
+    if not (kinds or everything):
+        return
+    # Now, so that the writer's own next request (in its transaction, as in tests) sees the change; and again
+    # after the commit, because a page another request renders in between still shows the old rows and would
+    # be stored under the first new token.
+    bump(scopes=scopes, kinds=kinds, everything=everything)
+    transaction.on_commit(lambda: bump(scopes=scopes, kinds=kinds, everything=everything))

@@ -1,0 +1,176 @@
+"""待办: what waits for this person in this agency, computed from the records' state every time.
+
+Nothing is marked read: an entry leaves when its work is done (the case is assigned or closed, the extension
+approved, the review step taken, the comment moderated, the item restored or reopened, the report published).
+The inbox sits at the top of the dependency order and reads the domain apps only.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.models import Role
+from gongkai.annual_reports.models import AnnualReport, ReportScope, ReportStatus
+from gongkai.applications.models import AlertState, Application, Extension, Status
+from gongkai.catalogue.models import Item, ItemStatus, ReviewDecision
+from gongkai.participation.models import Comment, CommentStatus
+from gongkai.supervision.annual_reports import report_deadline
+
+HANDLERS = {Role.CLERK, Role.AGENCY_ADMIN}
+LIMIT = 50  # entries listed per kind; the count is always the full count
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url: str
+    detail: str = ""
+    due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    title: str
+    entries: list[Entry]
+    count: int
+
+
+def _applications(agency):
+    return Application.objects.filter(agency=agency).exclude(status=Status.CLOSED)
+
+
+def _app_entry(a: Application, detail: str = "") -> Entry:
+    return Entry(f"{a.number} {a.title}", reverse("applications_staff:detail", args=[a.pk]), detail, a.due_on)
+
+
+def _new_applications(user, agency, roles):
+    if not roles & HANDLERS:
+        return None
+    qs = _applications(agency).filter(handler__isnull=True).order_by("received_on", "pk")
+    return qs.count(), [_app_entry(a, _("待分配承办人")) for a in qs[:LIMIT]]
+
+
+def _assigned_to_me(user, agency, roles):
+    qs = _applications(agency).filter(handler=user).order_by("due_on", "pk")
+    return qs.count(), [_app_entry(a, str(Status(a.status).label)) for a in qs[:LIMIT]]
+
+
+def _extensions(user, agency, roles):
+    if Role.APPROVER not in roles:
+        return None
+    qs = (
+        Extension.objects.filter(application__agency=agency, approved_on__isnull=True)
+        .exclude(application__status=Status.CLOSED)
+        .select_related("application")
+        .order_by("requested_on", "pk")
+    )
+    return qs.count(), [
+        _app_entry(e.application, _("申请延长%(days)s个工作日：%(reason)s") % {"days": e.days, "reason": e.reason[:40]})
+        for e in qs[:LIMIT]
+    ]
+
+
+def _due(user, agency, roles):
+    qs = _applications(agency).filter(alert_state__in=[AlertState.DUE_SOON, AlertState.OVERDUE])
+    if Role.APPROVER not in roles and Role.AGENCY_ADMIN not in roles:
+        qs = qs.filter(handler=user)
+    qs = qs.order_by("due_on", "pk")
+    return qs.count(), [_app_entry(a, str(AlertState(a.alert_state).label)) for a in qs[:LIMIT]]
+
+
+def _reviews(user, agency, roles):
+    """Items whose current review step is a role this user holds, and which the user has not yet handled."""
+    entries = []
+    for item in Item.objects.filter(agency=agency, status=ItemStatus.IN_REVIEW).order_by("updated_at", "pk"):
+        step = item.current_step()
+        if step is None or step[1] not in roles or item.created_by_id == user.pk:
+            continue
+        last_submit = item.reviews.filter(decision=ReviewDecision.SUBMIT).order_by("-id").first()
+        done = item.reviews.filter(decision=ReviewDecision.APPROVE, reviewer=user)
+        if last_submit is not None:
+            done = done.filter(id__gt=last_submit.id)
+        if done.exists():
+            continue
+        entries.append(Entry(item.title, reverse("catalogue_staff:item", args=[item.pk]), step[0]))
+    return len(entries), entries[:LIMIT]
+
+
+def _comments(user, agency, roles):
+    if not roles & {Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.AGENCY_ADMIN}:
+        return None
+    qs = Comment.objects.filter(consultation__agency=agency, status=CommentStatus.PENDING).select_related(
+        "consultation"
+    )
+    by_consultation: dict[int, list] = {}
+    for c in qs.order_by("submitted_at", "pk"):
+        by_consultation.setdefault(c.consultation_id, []).append(c)
+    entries = [
+        Entry(
+            str(cs[0].consultation),
+            reverse("participation_staff:detail", args=["consultations", pk]),
+            _("%(n)s条意见待审核") % {"n": len(cs)},
+        )
+        for pk, cs in by_consultation.items()
+    ]
+    return sum(len(cs) for cs in by_consultation.values()), entries[:LIMIT]
+
+
+def _withdrawn(user, agency, roles):
+    if not roles & {Role.APPROVER, Role.AGENCY_ADMIN}:
+        return None
+    qs = Item.objects.filter(agency=agency, status=ItemStatus.WITHDRAWN, withdrawn_by_rescan=True).order_by("pk")
+    return qs.count(), [
+        Entry(i.title, reverse("catalogue_staff:item", args=[i.pk]), i.withdrawn_reason) for i in qs[:LIMIT]
+    ]
+
+
+def _reports(user, agency, roles, today=None):
+    """条例 第四十九条: last year's report, from 1 January until it is published."""
+    if not roles & {Role.APPROVER, Role.AGENCY_ADMIN} or agency.reports_with_id:
+        return None
+    today = today or timezone.localdate()
+    year = today.year - 1
+    published = AnnualReport.objects.filter(
+        agency=agency, year=year, scope=ReportScope.AGENCY, status=ReportStatus.PUBLISHED
+    ).exists()
+    if published:
+        return 0, []
+    deadline = report_deadline(agency, year)
+    detail = _("应于%(d)s前发布") % {"d": f"{deadline:%Y年%m月%d日}"}
+    return 1, [
+        Entry(_("%(y)s年政府信息公开工作年度报告") % {"y": year}, reverse("annual_reports:list"), detail, deadline)
+    ]
+
+
+KINDS = [
+    ("new_applications", _("新收到的申请"), _new_applications),
+    ("assigned", _("分配给我的申请"), _assigned_to_me),
+    ("extensions", _("待我批准的延期"), _extensions),
+    ("due", _("即将到期或已超期的申请"), _due),
+    ("reviews", _("待我审核的目录条目"), _reviews),
+    ("comments", _("待审核的征集意见"), _comments),
+    ("withdrawn", _("常态化监测自动撤回的条目"), _withdrawn),
+    ("reports", _("尚未发布的年度报告"), _reports),
+]
+
+
+def inbox_sections(user, agency, roles: set[str]) -> list[Section]:
+    """Every kind of to-do the user's roles in `agency` give, with entries; kinds the roles do not give are left out."""
+    if agency is None or not user.is_authenticated:
+        return []
+    sections = []
+    for kind, title, compute in KINDS:
+        result = compute(user, agency, set(roles))
+        if result is None:
+            continue
+        count, entries = result
+        sections.append(Section(kind, str(title), entries, count))
+    return sections
+
+
+def inbox_count(user, agency, roles: set[str]) -> int:
+    return sum(s.count for s in inbox_sections(user, agency, roles))

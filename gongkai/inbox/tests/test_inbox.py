@@ -1,0 +1,130 @@
+"""待办: each kind of work shows in the inbox of the person who must do it, and leaves when it is done."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from gongkai.annual_reports.models import AnnualReport, ReportStatus
+from gongkai.applications import services as applications
+from gongkai.applications.tests.factories import make_application
+from gongkai.catalogue.models import Item
+from gongkai.catalogue.selectors import catalogue_search
+from gongkai.catalogue.services import finding_override, item_restore, item_submit
+from gongkai.catalogue.tests.factories import draft, publish, second_reviewer
+from gongkai.participation.models import Comment, CommentStatus
+from gongkai.participation.services import comment_moderate
+from gongkai.participation.tests.factories import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def login(login, client):
+    def _switch(user):
+        client.logout()
+        return login(user)
+
+    return _switch
+
+
+def section(page: str, kind: str) -> str:
+    start = page.index(f'id="todo-{kind}"')
+    return page[start : page.index("</section>", start)]
+
+
+def count_in_header(page: str) -> str:
+    header = page[page.index('class="inbox-link"') :]
+    return header[: header.index("</a>")]
+
+
+def test_a_new_application_waits_for_a_clerk_until_it_is_assigned_then_it_is_the_handlers(login, prefecture, alice):
+    case = make_application(alice, prefecture, TODAY)
+    page = login(alice).get("/staff/inbox/").content.decode()
+    assert case.number in section(page, "new_applications") and case.number not in section(page, "assigned")
+    assert ">1<" in count_in_header(page)
+    applications.application_assign(actor=alice, application=case, handler=alice)
+    page = login(alice).get("/staff/inbox/").content.decode()
+    assert case.number not in section(page, "new_applications") and case.number in section(page, "assigned")
+    applications.application_reply(actor=alice, application=case, outcome="disclosed", detail="", on=TODAY)
+    page = login(alice).get("/staff/inbox/").content.decode()
+    assert case.number not in page and "badge danger" not in count_in_header(page)
+
+
+def test_an_extension_waits_for_the_approver_until_approved(login, prefecture, alice, ann):
+    case = make_application(alice, prefecture, TODAY - dt.timedelta(days=3))
+    applications.application_request_extension(actor=alice, application=case, on=TODAY, days=10, reason="涉及多个部门")
+    assert case.number in section(login(ann).get("/staff/inbox/").content.decode(), "extensions")
+    assert 'id="todo-extensions"' not in login(alice).get("/staff/inbox/").content.decode()
+    applications.application_approve_extension(actor=ann, extension=case.extensions.get(), on=TODAY)
+    assert case.number not in section(login(ann).get("/staff/inbox/").content.decode(), "extensions")
+
+
+def test_a_case_due_soon_shows_for_its_handler_and_the_approver(login, prefecture, alice, ann):
+    late = make_application(alice, prefecture, TODAY - dt.timedelta(days=40))
+    applications.application_assign(actor=alice, application=late, handler=alice)
+    call_command("applications_alerts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert late.number in section(login(alice).get("/staff/inbox/").content.decode(), "due")
+    assert late.number in section(login(ann).get("/staff/inbox/").content.decode(), "due")
+
+
+def test_an_item_waits_for_the_reviewer_of_its_current_step_only(login, prefecture, alice, rob, ann):
+    item = item_submit(actor=alice, item=draft(alice, prefecture))
+    assert item.title in section(login(rob).get("/staff/inbox/").content.decode(), "reviews")
+    assert item.title not in section(login(ann).get("/staff/inbox/").content.decode(), "reviews")
+    from gongkai.catalogue.services import item_approve
+
+    item_approve(actor=rob, item=item, proofread=True)
+    assert item.title not in section(login(rob).get("/staff/inbox/").content.decode(), "reviews")
+
+
+def test_comments_wait_for_moderation(login, client, tree, alice, rob):
+    consultation = make_consultation(
+        tree["prefecture"], alice, rob, opens=TODAY - dt.timedelta(days=3), closes=TODAY + dt.timedelta(days=10)
+    )
+    Comment.objects.create(consultation=consultation, content="建议", submitted_at=timezone.now(), client_key="k")
+    assert "1条意见待审核" in section(login(alice).get("/staff/inbox/").content.decode(), "comments")
+    comment_moderate(actor=alice, comment=Comment.objects.get(), status=CommentStatus.APPROVED)
+    assert "没有待办事项" in section(login(alice).get("/staff/inbox/").content.decode(), "comments")
+
+
+def test_an_item_the_rescan_withdrew_waits_for_the_approver_until_restored(login, client, prefecture, alice, rob, ann):
+    item = publish(alice, prefecture, [rob, second_reviewer(prefecture), ann])
+    Item.objects.filter(pk=item.pk).update(body_text="经办人电话13812345678")
+    call_command("catalogue_rescan", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    page = login(ann).get("/staff/inbox/").content.decode()
+    assert item.title in section(page, "withdrawn") and "常态化监测" in section(page, "withdrawn")
+    assert catalogue_search(query="森林防火").total == 0
+    # The approver checks: a false alarm (the number is the office's public hotline) is overridden, then restored.
+    item.refresh_from_db()
+    refused = client.post(f"/staff/catalogue/{item.pk}/restore/", {"reason": "误报"}, follow=True).content.decode()
+    assert "仍有未处理的个人信息问题" in refused
+    for finding in item.findings.filter(overridden_at__isnull=True):
+        finding_override(actor=ann, finding=finding, reason="公开的办公电话")
+    response = client.post(f"/staff/catalogue/{item.pk}/restore/", {"reason": "核实为公开电话"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "published" and not item.withdrawn_by_rescan
+    assert catalogue_search(query="森林防火").total == 1
+    assert item.title not in section(login(ann).get("/staff/inbox/").content.decode(), "withdrawn")
+
+
+def test_last_years_report_waits_until_published(login, prefecture, adam):
+    page = login(adam).get("/staff/inbox/").content.decode()
+    assert f"{TODAY.year - 1}年政府信息公开工作年度报告" in section(page, "reports")
+    AnnualReport.objects.create(agency=prefecture, year=TODAY.year - 1, title="年报", status=ReportStatus.PUBLISHED)
+    assert "没有待办事项" in section(login(adam).get("/staff/inbox/").content.decode(), "reports")
+
+
+def test_restore_is_refused_for_an_item_a_person_withdrew(prefecture, alice, rob, ann):
+    from django.core.exceptions import ValidationError
+
+    from gongkai.catalogue.services import item_withdraw
+
+    item = publish(alice, prefecture, [rob, second_reviewer(prefecture), ann])
+    item_withdraw(actor=ann, item=item, reason="内容过时")
+    with pytest.raises(ValidationError):
+        item_restore(actor=ann, item=Item.objects.get(pk=item.pk), reason="再发")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from gongkai.notices import staff_views
+
+app_name = "notices"
+
+urlpatterns = [
+    path("", staff_views.notice_list, name="list"),
+    path("templates/", staff_views.template_list, name="templates"),
+    path("templates/<str:event>/<str:channel>/", staff_views.template_edit, name="template_edit"),
+]

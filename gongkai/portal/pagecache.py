@@ -1,0 +1,242 @@
+"""The public portal served from a shared cache, at nearly static speed, and never stale.
+
+`PublicPageCacheMiddleware` answers an anonymous GET of a portal page from the page cache (the `pages` cache:
+a database table by default, Redis when GONGKAI_REDIS_URL is set). Each stored page carries the version tokens
+(`gongkai.core.pagecache`) of the agency it belongs to and of the kinds of content it shows; it is served only
+while they are current. Services audit every change; `classify_change` below maps the audited verb to the
+scopes (the agency, its ancestors and "all") and kinds whose tokens it replaces.
+
+What is never cached: staff pages and anything a logged-in user sees (any request with a session cookie
+bypasses the cache), forms that carry a CSRF token, tracking pages and the application form (their URL names are
+not listed), responses that set a cookie or vary by cookie, and anything but a 200. A stored page holds
+nothing per visitor; `VisitRecorderMiddleware` sits outside this one and counts every view, cached or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+from gongkai.agencies.models import Agency
+from gongkai.agencies.selectors import agency_id_for_slug
+from gongkai.core.pagecache import ALL, EPOCH_KEY, current_tokens, page_cache, page_scope_of, token_key
+
+KINDS = ("agency", "catalogue", "participation", "gazette", "enforcement", "annual_report")
+
+# Audited verbs (their first dotted part) → the kind of public content they change. Verbs of work that never
+# shows on the portal (applications, appeals, supervision, accounts, the calendar) invalidate nothing.
+KIND_OF_VERB_PREFIX = {
+    "catalogue": "catalogue",
+    "item": "catalogue",
+    "category": "catalogue",
+    "guide": "catalogue",
+    "word": "catalogue",
+    "gazette": "gazette",
+    "decision": "enforcement",
+    "fee": "enforcement",
+    "licence": "enforcement",
+    "penalty": "enforcement",
+    "annual_report": "annual_report",
+    "consultation": "participation",
+    "comment": "participation",
+    "survey": "participation",
+    "concern": "participation",
+    "interpretation": "participation",
+    "publication": "participation",
+}
+EVERYTHING_VERB_PREFIXES = ("agency", "site")  # names, contacts and site identity show on every page
+PRIVATE_VERB_PREFIXES = (
+    "application", "letter", "letter_template", "applicant", "appeal", "reconsideration", "lawsuit", "role",
+    "user", "workday_override", "holiday_notice", "training_session", "inspection", "inspection_problem",
+    "new_media_account", "follower_count", "site_check", "analytics", "import", "api_key", "notice", "job",
+)  # fmt: skip
+
+# Work on drafts and settings the public never sees: these audited verbs invalidate nothing.
+NON_PUBLIC_VERBS = {
+    "catalogue.item_create", "catalogue.item_update", "catalogue.item_check", "catalogue.finding_override",
+    "catalogue.item_submit", "catalogue.item_approve", "catalogue.item_reject", "catalogue.item_schedule",
+    "catalogue.item_reopen", "catalogue.word_add", "catalogue.word_delete", "catalogue.review_chain_set",
+}  # fmt: skip
+
+# Which kinds each public URL namespace shows (a page depends on its own kind and on what it embeds).
+KINDS_OF_NAMESPACE: dict[str, tuple[str, ...]] = {
+    "portal": KINDS,
+    "catalogue": ("agency", "catalogue", "participation", "gazette"),
+    "participation": ("agency", "participation", "catalogue"),
+    "gazette": ("agency", "gazette", "catalogue"),
+    "enforcement": ("agency", "enforcement"),
+    "annual_reports_public": ("agency", "annual_report"),
+    "": KINDS,  # the root sitemap (the only root URL name listed in ROOT_URL_NAMES)
+}
+ROOT_URL_NAMES = {"sitemap"}
+# Pages that are never cached although their namespace is listed (tracking and the application form are in the
+# applications namespace, which is not listed at all).
+EXCLUDED_URL_NAMES: set[str] = {"portal:language"}
+SEARCH_URL_NAMES = {"catalogue:search"}
+
+
+def agency_ancestor_ids(agency_id: int) -> list[int]:
+    """The agency and those above it, from its materialised path ("000001/000007/")."""
+    path = Agency.objects.filter(pk=agency_id).values_list("path", flat=True).first() or ""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def classify_change(agency_id: Any, verb: str) -> tuple[list[str], list[str], bool]:
+    """(scopes, kinds, everything) of the pages an audited change can alter."""
+    prefix = verb.split(".", 1)[0]
+    if prefix in PRIVATE_VERB_PREFIXES or verb in NON_PUBLIC_VERBS:
+        return [], [], False
+    if prefix in EVERYTHING_VERB_PREFIXES or agency_id is None:
+        return [], [], True  # an agency's identity, or a setting of every agency (global word lists)
+    kind = KIND_OF_VERB_PREFIX.get(prefix)
+    kinds = [kind] if kind else list(KINDS)  # a verb nobody classified yet: safe, not fast
+    ids = agency_ancestor_ids(int(agency_id)) or [int(agency_id)]
+    return [*(str(i) for i in ids), ALL], kinds, False
+
+
+# --- the middleware -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class CachedPage:
+    tokens: dict[str, str]
+    status: int
+    content: bytes
+    content_type: str
+    headers: dict[str, str]
+    created: float
+    etag: str
+
+
+def _scope_of(match) -> str:
+    """The agency a page belongs to (its slug, or what its app registered), or "all"."""
+    agency_id = page_scope_of(match.view_name, match.kwargs)
+    slug = match.kwargs.get("slug")
+    if agency_id is None and isinstance(slug, str):
+        agency_id = agency_id_for_slug(slug)
+    return str(agency_id) if agency_id else ALL
+
+
+def normalised_query(request) -> str:
+    """The query string with empty parameters dropped, values trimmed and keys sorted: one entry per search."""
+    pairs = sorted((k, v.strip()) for k, values in request.GET.lists() for v in values if v.strip())
+    return urlencode(pairs)
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.enabled = settings.GONGKAI_PAGE_CACHE
+        self.timeout = settings.GONGKAI_PAGE_CACHE_SECONDS
+        self.search_timeout = settings.GONGKAI_PAGE_CACHE_SEARCH_SECONDS
+
+    def __call__(self, request):
+        match = self._cacheable_match(request)
+        if match is None:
+            return self.get_response(request)
+        if request.method == "HEAD":
+            request.page_cache_skip = True  # answer it, but store only what a GET rendered
+        request.resolver_match = match  # the visit recorder above reads it, even when no view runs
+        kinds = KINDS_OF_NAMESPACE[match.namespace]
+        scope = _scope_of(match)
+        token_keys = [EPOCH_KEY, *(token_key(scope, kind) for kind in kinds)]
+        query = normalised_query(request)
+        path_key = f"{request.path}?{query}"
+        page_key = f"gk:page:{request.LANGUAGE_CODE}:{hashlib.sha256(path_key.encode()).hexdigest()[:32]}"
+        fetched = page_cache().get_many([*token_keys, page_key])
+        page = fetched.pop(page_key, None)
+        tokens = current_tokens(token_keys, fetched)
+        if isinstance(page, CachedPage) and page.tokens == tokens:
+            return self._from_cache(request, page)
+        # Tokens were read before rendering: a change committed while rendering replaces them, so what is
+        # stored now can be served only until then.
+        response = self.get_response(request)
+        if self._storable(request, response):
+            timeout = self.search_timeout if match.view_name in SEARCH_URL_NAMES else self.timeout
+            page = self._store(response, tokens, page_key, timeout)
+            self._add_validators(response, page)
+        response.headers.setdefault("X-Page-Cache", "miss")
+        return response
+
+    def _cacheable_match(self, request):
+        if not self.enabled or request.method not in ("GET", "HEAD"):
+            return None
+        # Anyone who has a session (staff, or a visitor with a message waiting) gets the live page.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.namespace not in KINDS_OF_NAMESPACE or match.view_name in EXCLUDED_URL_NAMES:
+            return None
+        if not match.namespace and match.url_name not in ROOT_URL_NAMES:
+            return None
+        return match
+
+    @staticmethod
+    def _storable(request, response) -> bool:
+        vary = response.get("Vary", "").lower()
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "cookie" not in vary
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not getattr(request, "page_cache_skip", False)
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+    def _store(self, response, tokens, page_key, timeout) -> CachedPage:
+        content = response.content
+        etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
+        kept = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in ("content-length", "date", "etag", "last-modified", "x-page-cache")
+        }
+        page = CachedPage(
+            tokens=tokens,
+            status=response.status_code,
+            content=content,
+            content_type=response.get("Content-Type", "text/html; charset=utf-8"),
+            headers=kept,
+            created=time.time(),
+            etag=etag,
+        )
+        page_cache().set(page_key, page, timeout=timeout)
+        return page
+
+    @staticmethod
+    def _add_validators(response, page: CachedPage) -> None:
+        response["ETag"] = page.etag
+        response["Last-Modified"] = http_date(page.created)
+        # Browsers revalidate every time (a 304 from the cache is cheap); a reverse proxy in front may keep the
+        # page for GONGKAI_PROXY_CACHE_SECONDS (nginx reads X-Accel-Expires and does not pass it on).
+        response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        if settings.GONGKAI_PROXY_CACHE_SECONDS:
+            response["X-Accel-Expires"] = str(settings.GONGKAI_PROXY_CACHE_SECONDS)
+
+    def _from_cache(self, request, page: CachedPage):
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH", "")
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        if (if_none_match and page.etag in [t.strip() for t in if_none_match.split(",")]) or (
+            not if_none_match and since is not None and int(page.created) <= since
+        ):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(page.content, status=page.status, content_type=page.content_type)
+            for name, value in page.headers.items():
+                if name.lower() != "content-type":
+                    response[name] = value
+        self._add_validators(response, page)
+        response["X-Page-Cache"] = "hit"
+        return response
