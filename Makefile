@@ -12,7 +12,7 @@ help:
 	@echo "make run    - install, create the database, load the demo, serve http://$(HOST):$(PORT) and run the job worker"
 	@echo "make test   - install the test dependencies and run the whole test suite (SQLite)"
 	@echo "make test-pg - the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)"
-	@echo "make lint   - ruff and the missing-migrations check"
+	@echo "make lint   - ruff, the missing-migrations check, the layer contracts (import-linter) and mypy"
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -59,6 +59,8 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 messages: $(VENV)/.test-installed
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete

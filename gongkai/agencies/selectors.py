@@ -71,7 +71,7 @@ def agency_tree(agencies: QuerySet[Agency] | list[Agency]) -> list[AgencyNode]:
     nodes = {a.pk: AgencyNode(a) for a in ordered}
     roots: list[AgencyNode] = []
     for a in ordered:
-        parent = nodes.get(a.parent_id)
+        parent = nodes.get(a.parent_id) if a.parent_id is not None else None
         (parent.children if parent else roots).append(nodes[a.pk])
     return roots
 

@@ -1,7 +1,8 @@
 """Reading the visit statistics: the annual report's figures, the series and the top pages and searches."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
@@ -59,7 +60,7 @@ def analytics_totals(*, agencies, start: dt.date, end: dt.date) -> dict[str, int
     return {key: value or 0 for key, value in sums.items()}
 
 
-def analytics_monthly(*, agencies, start: dt.date, end: dt.date) -> list[dict]:
+def analytics_monthly(*, agencies, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
     """Visits and page views per month, for the bar chart."""
     rows = (
         DailyCount.objects.filter(agency_id__in=_ids(agencies), day__range=(start, end))
@@ -71,7 +72,7 @@ def analytics_monthly(*, agencies, start: dt.date, end: dt.date) -> list[dict]:
     return list(rows)
 
 
-def analytics_top_pages(*, agencies, start: dt.date, end: dt.date, limit: int = 10) -> list[dict]:
+def analytics_top_pages(*, agencies, start: dt.date, end: dt.date, limit: int = 10) -> list[Mapping[str, Any]]:
     return list(
         DailyPageCount.objects.filter(agency_id__in=_ids(agencies), day__range=(start, end))
         .values("path")
@@ -80,7 +81,7 @@ def analytics_top_pages(*, agencies, start: dt.date, end: dt.date, limit: int = 
     )
 
 
-def analytics_top_searches(*, agencies, start: dt.date, end: dt.date, limit: int = 10) -> list[dict]:
+def analytics_top_searches(*, agencies, start: dt.date, end: dt.date, limit: int = 10) -> list[Mapping[str, Any]]:
     return list(
         DailySearchCount.objects.filter(agency_id__in=_ids(agencies), day__range=(start, end))
         .values("term")
@@ -89,7 +90,7 @@ def analytics_top_searches(*, agencies, start: dt.date, end: dt.date, limit: int
     )
 
 
-def analytics_visits_by_agency(*, agencies, start: dt.date, end: dt.date) -> list[dict]:
+def analytics_visits_by_agency(*, agencies, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
     """Visits and page views per agency section, most visited first."""
     return list(
         DailyCount.objects.filter(agency_id__in=_ids(agencies), day__range=(start, end))
@@ -99,7 +100,7 @@ def analytics_visits_by_agency(*, agencies, start: dt.date, end: dt.date) -> lis
     )
 
 
-def analytics_daily(*, agencies, start: dt.date, end: dt.date) -> list[dict]:
+def analytics_daily(*, agencies, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
     """Per day: visits, page views, unique visitors and new visitors of the sections, oldest first."""
     return list(
         DailyCount.objects.filter(agency_id__in=_ids(agencies), day__range=(start, end))

@@ -90,7 +90,7 @@ def _visits(times_by_visitor: list[tuple[str, dt.datetime]]) -> int:
     """Number of visits: runs of one visitor's page views with no gap longer than VISIT_GAP."""
     visits, last_visitor, last_time = 0, None, None
     for visitor, created_at in times_by_visitor:
-        if visitor != last_visitor or created_at - last_time > VISIT_GAP:
+        if visitor != last_visitor or last_time is None or created_at - last_time > VISIT_GAP:
             visits += 1
         last_visitor, last_time = visitor, created_at
     return visits

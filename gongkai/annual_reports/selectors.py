@@ -135,7 +135,12 @@ def rollup_status(*, agency: Agency, year: int, today: dt.date) -> list[Subordin
         probe = report or AnnualReport(agency=sub, year=year)
         deadline = probe.publication_deadline()
         published = report is not None and report.status == ReportStatus.PUBLISHED
-        on_time = published and report.published_at is not None and report.published_at.date() <= deadline
+        on_time = (
+            published
+            and report is not None
+            and report.published_at is not None
+            and report.published_at.date() <= deadline
+        )
         findings = report_check(report) if report is not None else []
         rows.append(
             SubordinateStatus(

@@ -57,7 +57,7 @@ def annual_report_create(*, actor, agency: Agency, year: int, scope: str = Repor
     if agency.reports_with_id and scope == ReportScope.AGENCY:
         raise ValidationError(
             {"agency": _("%(agency)s与%(other)s合并编制年度报告，请在%(other)s下创建。")
-             % {"agency": agency.name, "other": agency.reports_with.name}}
+             % {"agency": agency.name, "other": agency.reports_with.name if agency.reports_with else ""}}
         )  # fmt: skip
     if AnnualReport.objects.filter(agency=agency, year=year, scope=scope).exists():
         raise ValidationError({"year": _("%(year)s年度的报告已经存在。") % {"year": year}})

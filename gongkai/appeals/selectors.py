@@ -64,6 +64,7 @@ def appeal_deadlines(*, agencies, today: dt.date, due_soon_days: int = 3) -> lis
     for case in Reconsideration.objects.filter(
         agency__in=agencies, answer_sent_on__isnull=True, answer_due__isnull=False
     ).select_related("agency"):
+        assert case.answer_due is not None  # the filter above
         rows.append(
             AppealDeadline(
                 "reconsideration_answer",
@@ -73,16 +74,17 @@ def appeal_deadlines(*, agencies, today: dt.date, due_soon_days: int = 3) -> lis
                 case.answer_state(today, due_soon_days=due_soon_days),
             )
         )
-    for case in Lawsuit.objects.filter(
+    for lawsuit in Lawsuit.objects.filter(
         agency__in=agencies, defence_sent_on__isnull=True, defence_due__isnull=False
     ).select_related("agency"):
+        assert lawsuit.defence_due is not None  # the filter above
         rows.append(
             AppealDeadline(
                 "lawsuit_defence",
                 "行政诉讼答辩",
-                case,
-                case.defence_due,
-                case.defence_state(today, due_soon_days=due_soon_days),
+                lawsuit,
+                lawsuit.defence_due,
+                lawsuit.defence_state(today, due_soon_days=due_soon_days),
             )
         )
     return sorted(rows, key=lambda row: row.due)
@@ -105,10 +107,10 @@ def appeal_report_cells(*, agencies, year: int) -> dict[str, Cell]:
     lawsuits = Lawsuit.objects.filter(agency__in=agencies, filed_on__year=year).exclude(
         defendant_role=DefendantRole.RECONSIDERATION_ORGAN
     )
-    for case in lawsuits.only(
+    for lawsuit in lawsuits.only(
         "id", "result", "judgment_on", "appealed_on", "appeal_decided_on", "appeal_result", "reconsideration_id"
     ):
-        groups["after" if case.reconsideration_id else "direct"][case.column_at(year_end)].append(case.id)
+        groups["after" if lawsuit.reconsideration_id else "direct"][lawsuit.column_at(year_end)].append(lawsuit.id)
 
     cells: dict[str, Cell] = {}
     for index, (group, model) in enumerate(

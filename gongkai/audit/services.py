@@ -3,7 +3,7 @@
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -79,18 +79,19 @@ def audit_record(
 
 
 _AGENCY_OF_OBJECT = object()
+M = TypeVar("M", bound=models.Model)
 
 
 def audited_update(
-    obj: models.Model,
+    obj: M,
     *,
     actor,
     verb: str,
-    changes: Mapping[str, Any],
+    changes: Mapping[Any, Any],
     fields: Iterable[str] | None = None,
     agency: Any = _AGENCY_OF_OBJECT,
     note: str = "",
-    validate: bool | Callable[[models.Model], None] = True,
+    validate: bool | Callable[[M], None] = True,
     always: bool = False,
 ) -> bool:
     """Change fields of a stored object and record what changed, in one step.
@@ -103,7 +104,7 @@ def audited_update(
     """
     meta = obj._meta
     names = list(dict.fromkeys([*changes, *(fields or [])]))
-    attnames = [meta.get_field(name).attname for name in names]
+    attnames = [getattr(meta.get_field(name), "attname", name) for name in names]
     # `snapshot(obj, [])` would take every field: with nothing named there is nothing to compare.
     before = snapshot(obj, attnames) if attnames else {}
     for name, value in changes.items():

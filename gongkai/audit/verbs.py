@@ -1,9 +1,13 @@
 """Readable names of audit verbs. Each app registers its verbs when Django starts; the timeline shows them."""
 
-_labels: dict[str, str] = {}
+from collections.abc import Mapping
+
+from django.utils.functional import Promise
+
+_labels: dict[str, str | Promise] = {}
 
 
-def register_audit_verbs(labels: dict[str, str]) -> None:
+def register_audit_verbs(labels: Mapping[str, str | Promise]) -> None:
     _labels.update(labels)
 
 

@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import IllegalTransition
@@ -80,7 +81,7 @@ class Action:
     form_kwargs: Callable[[Any], dict] | None = None
     allowed: Callable[[Any, Any], bool] = always
     possible: Callable[[Any], bool] = in_any_state
-    success: str | Callable[[Any], str] = _("已保存。")
+    success: str | Promise | Callable[[Any], str] = _("已保存。")
     url: Callable[[Any], str] | None = None
     style: str = ""
     confirm: str = ""
@@ -196,7 +197,7 @@ def run_action(
     else:
         text = action.success(obj) if callable(action.success) else action.success
         if text:
-            messages.success(request, text)
+            messages.success(request, str(text))
         return redirect(success_url(obj) if callable(success_url) else success_url)
     # The service ran in a transaction that rolled back; the instance may still hold what it set in memory.
     if hasattr(obj, "refresh_from_db"):

@@ -12,6 +12,8 @@ faster than multi-row INSERTs whose thousands of placeholders the driver must pa
 INSERT … RETURNING (`insert_values`).
 """
 
+from collections.abc import Sequence
+
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.utils import timezone
@@ -50,7 +52,9 @@ def copy_rows(table: str, columns: list[str], rows) -> None:
                 copy.write_row(row)
 
 
-def insert_values(cursor, into: str, rows: list[tuple], *, per_statement: int = 250, returning: str = "") -> list:
+def insert_values(
+    cursor, into: str, rows: Sequence[Sequence], *, per_statement: int = 250, returning: str = ""
+) -> list:
     """SQLite: `rows` into `into` ("table (col, …)") as multi-row INSERTs of `per_statement` rows; with
     `returning` (a column), the values it returns, in row order.
 
@@ -108,12 +112,12 @@ def insert_rows(model: type[Model], rows: list[dict], *, returning: bool = False
             (values_of(row) + [ids[n]] if with_ids else values_of(row) for n, row in enumerate(rows)),
         )
         return ids
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    column_list = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         return insert_values(
             cursor,
-            f"{model._meta.db_table} ({columns})",
+            f"{model._meta.db_table} ({column_list})",
             [values_of(row) for row in rows],
             per_statement=BATCH_ROWS,
-            returning=connection.ops.quote_name(model._meta.pk.column) if returning else "",
+            returning=connection.ops.quote_name(str(model._meta.pk.column)) if returning else "",
         )

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import operator
 from decimal import Decimal
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Func, Q, QuerySet
@@ -113,12 +114,12 @@ def where_to_json(where: Q, shared: list | None = None) -> dict:
     With `shared`, a long list (a roll-up's thousands of agency ids, the same in every cell) is appended to it
     once and referred to as {"list": index}.
     """
-    children = []
+    children: list[Any] = []
     for child in where.children:
         if isinstance(child, Q):
             children.append(where_to_json(child, shared))
             continue
-        lookup, value = child
+        lookup, value = child  # type: ignore[misc]  # a Q's children are Qs and (lookup, value) pairs
         if isinstance(value, QuerySet):  # a subquery of ids (a subtree): frozen as the ids it gave
             value = [row["pk"] if isinstance(row, dict) else getattr(row, "pk", row) for row in value]
         if isinstance(value, list | tuple):
@@ -134,7 +135,7 @@ def where_to_json(where: Q, shared: list | None = None) -> dict:
 
 
 def where_from_json(data: dict, shared: list | tuple = ()) -> Q:
-    children = []
+    children: list[Any] = []
     for child in data["children"]:
         if isinstance(child, dict):
             children.append(where_from_json(child, shared))

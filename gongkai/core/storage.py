@@ -58,4 +58,4 @@ def file_response(field_file, *, filename: str, as_attachment: bool = True) -> H
         disposition = "attachment" if as_attachment else "inline"
         response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{escape_uri_path(filename)}"
         return response
-    return FileResponse(field_file.open("rb"), as_attachment=as_attachment, filename=filename)
+    return FileResponse(field_file.open("rb"), as_attachment=as_attachment, filename=filename)  # type: ignore[return-value]  # a streaming HttpResponse

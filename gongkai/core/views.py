@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.generic.edit import FormView
 
@@ -31,7 +31,7 @@ class ServiceFormView(FormView):
     invalid_status: int = 200
     request: HttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.load(**kwargs)
         self.check_access()
         return super().dispatch(request, *args, **kwargs)

@@ -83,6 +83,7 @@ def job_runs_prune(*, keep_days: int = 30, now: dt.datetime | None = None) -> in
     keep = set()
     for name in JobRun.objects.values_list("job", flat=True).distinct():
         last = JobRun.objects.filter(job=name).order_by("-started_at", "-pk").values_list("pk", flat=True).first()
-        keep.add(last)
+        if last is not None:
+            keep.add(last)
     deleted, _ = JobRun.objects.filter(started_at__lt=cutoff).exclude(pk__in=keep).delete()
     return deleted

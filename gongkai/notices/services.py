@@ -177,9 +177,9 @@ def _send_batch(notices: list[Notice], token: str, now: dt.datetime) -> tuple[in
             for position, n in enumerate(group):
                 try:
                     if channel == NoticeChannel.EMAIL:
-                        connection.send_messages([_email(n)])
+                        connection.send_messages([_email(n)])  # type: ignore[list-item]  # one connection type per channel
                     else:
-                        connection.send_messages([SmsMessage(to=n.recipient, body=n.body, message_id=n.message_id)])
+                        connection.send_messages([SmsMessage(to=n.recipient, body=n.body, message_id=n.message_id)])  # type: ignore[list-item]
                 except Exception as exc:  # noqa: BLE001 - recorded on the notice, retried with back-off
                     _mark_failed(n, token, f"{type(exc).__name__}: {exc}", now)
                     failed += 1
@@ -228,7 +228,10 @@ def notices_deliver(*, now: dt.datetime | None = None, batch: int = 100, limit: 
 @transaction.atomic
 def notice_retry(*, actor, notice: Notice) -> Notice:
     """Queue a failed notice again (staff, after fixing the address or the server)."""
-    if actor is not None and not (actor.is_superuser or user_has_role(actor, notice.agency, "agency_admin", "clerk")):
+    if actor is not None and not (
+        actor.is_superuser
+        or (notice.agency is not None and user_has_role(actor, notice.agency, "agency_admin", "clerk"))
+    ):
         raise AccessDenied(_("无权重新发送该通知。"))
     changed = Notice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
         state=NoticeState.QUEUED, next_attempt_at=timezone.now(), claim=""

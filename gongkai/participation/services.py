@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -248,7 +249,7 @@ def survey_question_add(
 def _clean_answers(survey: Survey, answers: dict) -> list[tuple[Question, list[Choice], str]]:
     """Check every answer against its question; errors are keyed `q<id>` so the form names the question."""
     errors: dict[str, str] = {}
-    cleaned = []
+    cleaned: list[tuple[Any, Any, str]] = []
     for question in survey.questions.prefetch_related("choices"):
         key = f"q{question.pk}"
         given = answers.get(question.pk)
@@ -304,11 +305,11 @@ def survey_response_submit(*, survey: Survey, answers: dict, respondent: str, cl
 
 # ------------------------------------------------------------------------------------ the review chain
 def _move(*, actor, obj, to: str, on: dt.date | None = None, note: str = ""):
-    action = {
-        PublicationStatus.SUBMITTED: "submit",
-        PublicationStatus.PUBLISHED: "publish",
-        PublicationStatus.DRAFT: "return",
-        PublicationStatus.WITHDRAWN: "withdraw",
+    action: str = {
+        str(PublicationStatus.SUBMITTED): "submit",
+        str(PublicationStatus.PUBLISHED): "publish",
+        str(PublicationStatus.DRAFT): "return",
+        str(PublicationStatus.WITHDRAWN): "withdraw",
     }[to]
     if to == PublicationStatus.DRAFT and obj.status == PublicationStatus.WITHDRAWN:
         action = "redraft"

@@ -87,7 +87,7 @@ def problems_overdue(problems: QuerySet[InspectionProblem], today: dt.date | Non
 def problems_by_status(problems: QuerySet[InspectionProblem]) -> list[tuple[str, str, int]]:
     """(status, label, count) in workflow order, zeros included, for the chart."""
     counts = Counter(problems.values_list("status", flat=True))
-    return [(s.value, s.label, counts.get(s.value, 0)) for s in ProblemStatus]
+    return [(s.value, str(s.label), counts.get(s.value, 0)) for s in ProblemStatus]
 
 
 def site_check_latest_run() -> SiteCheckRun | None:

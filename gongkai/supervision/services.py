@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -256,7 +257,7 @@ def inspection_problem_move(
         raise ValidationError({"note": _("请填写说明（核实情况、反馈意见、整改情况或验收意见）。")})
     if status == ProblemStatus.FED_BACK and problem.status == ProblemStatus.RECTIFIED:
         verb = "inspection_problem.reopen"  # the rectification was not accepted: back to the responsible agency
-    also = {field: note.strip()}
+    also: dict[str, Any] = {field: note.strip()}
     if status == ProblemStatus.CLOSED:
         also["closed_on"] = on or timezone.localdate()
     with transaction.atomic():

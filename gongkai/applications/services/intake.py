@@ -2,6 +2,7 @@
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -165,7 +166,7 @@ def application_submit_online(
     applicant: dict,
     request: dict,
     submission_key: str,
-    attachments: list = (),
+    attachments: Sequence = (),
     notify: tuple[str, ...] = (),
 ) -> tuple[Application, bool]:
     """A citizen's online application. Returns (application, created); a repeated submission_key returns the first.
@@ -175,7 +176,7 @@ def application_submit_online(
     条例 第三十一条: online, the receipt date is the day both sides confirm. The platform confirms at once by
     issuing the case number and tracking code, so the receipt date is the submission date.
     """
-    if not submission_key or len(submission_key) > Application._meta.get_field("submission_key").max_length:
+    if not submission_key or len(submission_key) > (Application._meta.get_field("submission_key").max_length or 0):
         raise ValidationError({"submission_key": _("提交标识缺失或无效，请刷新页面后重新提交。")})
     existing = Application.objects.filter(submission_key=submission_key).first()
     if existing:
@@ -213,8 +214,8 @@ def application_register(
     request: dict,
     channel: str,
     received_on: dt.date,
-    topics: list[str] = (),
-    attachments: list = (),
+    topics: Sequence[str] = (),
+    attachments: Sequence = (),
 ) -> Application:
     """Staff registration of an application received in person, by post, fax or email.
 

@@ -51,4 +51,4 @@ def items_for_feed(*, agency, category: Category | None = None, limit: int = 50)
 
 
 def validity_choices_for_filter() -> list[tuple[str, str]]:
-    return list(Validity.choices)
+    return [(value, str(label)) for value, label in Validity.choices]

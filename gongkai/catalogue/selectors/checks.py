@@ -41,7 +41,7 @@ def internal_link_ok(link: str) -> bool | None:
     except Resolver404:
         return False
     if match.view_name == "catalogue:item":
-        return Item.objects.filter(pk=match.kwargs.get("pk"), status=ItemStatus.PUBLISHED).exists()
+        return Item.objects.filter(pk=match.kwargs["pk"], status=ItemStatus.PUBLISHED).exists()
     return True
 
 
@@ -98,7 +98,7 @@ def problems_of(item: Item, *, today: dt.date | None = None, words=None) -> list
     texts += [(f"附件：{a.name}", a.extracted_text) for a in attachments]
     found = text_problems(texts, words=words, today=today)
     found += checks.find_broken_links(item.body, "正文", internal_link_ok)
-    item._has_attachments = bool(attachments)
+    item._has_attachments = bool(attachments)  # type: ignore[attr-defined]  # read by Item.missing_metadata()
     for name in item.missing_metadata():
         label = MISSING_LABELS.get(name, name)
         found.append(

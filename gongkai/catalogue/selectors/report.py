@@ -2,6 +2,7 @@
 section 二): each a `Cell` carrying the filter that lists its documents."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -25,7 +26,7 @@ def catalogue_article20_1(*, agencies, year: int) -> dict[str, Cell]:
         "in_force": (_in_force_on(year_end), "12月31日现行有效"),
     }
     base = Q(agency_id__in=agency_ids(agencies), status=ItemStatus.PUBLISHED)
-    counts = {
+    counts: dict[str, Any] = {
         row["document_type"]: row
         for row in Item.objects.filter(base, document_type__in=[DocumentType.RULES, DocumentType.NORMATIVE])
         .order_by()  # no sort: the model's newest-first ordering would force a scan of the date index

@@ -5,6 +5,7 @@ import datetime as dt
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -326,7 +327,7 @@ def catalogue_search(
         if item is None:
             continue
         meta = [item.agency.name, item.document_number, f"{timezone.localdate(item.published_at):%Y-%m-%d}"]
-        meta.append(item.category.name if item.category_id else "")
+        meta.append(item.category.name if item.category is not None else "")
         hits.append(
             SearchHit(
                 item,
@@ -424,7 +425,7 @@ def catalogue_search_suggestion(
     a capped count like the page's own. None when the query finds something, or has no word of two
     characters, or nothing is found.
     """
-    filters = {
+    filters: dict[str, Any] = {
         "agencies": agencies, "category": category, "year": year, "document_type": document_type, "validity": validity
     }  # fmt: skip
     query = (query or "").strip()[: search.MAX_QUERY_CHARS]

@@ -44,7 +44,7 @@ def catalogue_search_by_date(*, query: str, page: int = 1, per_page: int = PER_P
         if item is None:
             continue
         meta = [item.agency.name, item.document_number, f"{timezone.localdate(item.published_at):%Y-%m-%d}"]
-        meta.append(item.category.name if item.category_id else "")
+        meta.append(item.category.name if item.category is not None else "")
         hits.append(
             SearchHit(
                 item,

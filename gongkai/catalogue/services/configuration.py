@@ -94,7 +94,7 @@ def _validate_category(*, agency, parent, name: str, code: str, instance: Catego
         errors["name"] = _("请填写分类名称。")
     if not code:
         errors["code"] = _("分类代码只能包含英文字母、数字和连字符。")
-    elif Category.objects.filter(agency=agency, code=code).exclude(pk=getattr(instance, "pk", None)).exists():
+    elif Category.objects.filter(agency=agency, code=code).exclude(pk__in=[instance.pk] if instance else []).exists():
         errors["code"] = _("本机关已有代码相同的分类。")
     if parent is not None:
         if parent.agency_id != agency.pk:
@@ -291,7 +291,7 @@ def synonym_add(*, actor, word: str, synonym: str) -> SearchSynonym:
             errors[field] = _("请填写词语（须含文字或数字）。")
         elif not any(len(run) >= 2 for run in value.split(" ")):
             errors[field] = _("检索按两个字以上的词进行，单个字不能设为同义词。")
-        elif len(value) > SearchSynonym._meta.get_field(field).max_length:
+        elif len(value) > (getattr(SearchSynonym._meta.get_field(field), "max_length", None) or 0):
             errors[field] = _("词语太长，最多40个字。")
     if not errors and word == synonym:
         errors["synonym"] = _("同义词须与词语不同。")

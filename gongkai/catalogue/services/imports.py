@@ -462,6 +462,7 @@ def items_import(*, actor, agency, rows: list[dict], job: ImportJob | None = Non
 
             pending = submit(0) if chunks else None
             for n in range(len(chunks)):
+                assert pending is not None  # one is submitted ahead for every chunk
                 chunk = pending.result()  # re-raises the worker's exception here, inside the transaction
                 errors += chunk.errors
                 pending = submit(n + 1) if n + 1 < len(chunks) else None

@@ -264,7 +264,7 @@ def attachment_delete(*, actor, attachment: Attachment) -> None:
             agency=item.agency,
             before={"attachment": attachment.name},
         )
-        stored = attachment.file.name
+        stored = attachment.file.name or ""
         attachment.delete()
         transaction.on_commit(lambda: default_storage.delete(stored))
         item_check(actor=None, item=item, record=False)

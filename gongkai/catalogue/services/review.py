@@ -6,6 +6,7 @@ a proofreading sign-off (校对). Open findings of the automatic checks block ev
 """
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +36,7 @@ from gongkai.catalogue.models import (
 )
 from gongkai.catalogue.services.checks import item_check
 from gongkai.catalogue.tasks import publish_at_its_time
-from gongkai.core.errors import AccessDenied
+from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.core.workflow import move
 
 
@@ -103,6 +104,7 @@ def item_approve(*, actor, item: Item, proofread: bool, comment: str = "") -> It
         step = item.current_step()
         if step is None:
             check_item_transition(item.status, ItemStatus.IN_REVIEW)
+            raise IllegalTransition(_("该条目不在审核中。"))
         if actor is not None and not item_can_review(actor, item):
             raise AccessDenied(_("该步骤（{step}）需要其他角色审核。").format(step=step[0]))
         if actor is not None and actor.pk == item.created_by_id:
@@ -183,7 +185,7 @@ def _publish(*, actor, item: Item, when: dt.datetime) -> Item:
     search.index_write([(item.pk, item.title, search.searchable_text(item))])
     # A published document that repeals another ends the other's validity (its 废止 date is this one's
     # effective date, or the publication date).
-    if item.repeals_id:
+    if item.repeals is not None:
         day = item.effective_from or timezone.localtime(when).date()
         _set_validity(actor=actor, item=item.repeals, validity=Validity.REPEALED, day=day, reason=str(item))
     return item
@@ -198,6 +200,7 @@ def item_reject(*, actor, item: Item, comment: str) -> Item:
         step = item.current_step()
         if step is None:
             check_item_transition(item.status, ItemStatus.DRAFT)
+            raise IllegalTransition(_("该条目不在审核中。"))
         if actor is not None and not item_can_review(actor, item):
             raise AccessDenied(_("该步骤（{step}）需要其他角色审核。").format(step=step[0]))
         check_item_transition(item.status, ItemStatus.DRAFT)
@@ -315,7 +318,7 @@ def item_publish_due(*, now: dt.datetime | None = None) -> list[Item]:
 
 
 def _set_validity(*, actor, item: Item, validity: str, day: dt.date | None, reason: str = "") -> Item:
-    changes = {"validity": validity}
+    changes: dict[str, Any] = {"validity": validity}
     if validity == Validity.REPEALED:
         changes["repealed_on"] = day
     elif validity == Validity.EXPIRED:
