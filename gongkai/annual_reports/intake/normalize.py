@@ -1,8 +1,9 @@
 """One canonical spelling of a report's text, with every character mapped back to where it was read.
 
 Real reports arrive with full-width digits and punctuation, traditional characters (mirror sites convert whole
-pages), pinyin glosses inserted after characters (`經(jīng)濟(jì)`), non-breaking spaces and zero-width marks. The
-parser reads the normalised text; every span it finds is mapped back through `origin` to the extracted text, so
+pages), pinyin glosses inserted after characters (`經(jīng)濟(jì)`), non-breaking spaces and zero-width marks, and
+text taken from a printed page carries its page numbers (folios) between the lines of a paragraph or the rows of a
+table. The parser reads the normalised text; every span it finds is mapped back through `origin` to the extracted text, so
 the page can highlight the very characters a number was read from.
 """
 
@@ -15,6 +16,14 @@ from functools import cache
 from importlib.resources import files
 
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\s?){1,3}\)")
+# A line that is only a page number: GB/T 9704's "— 3 —" (also "- 3 -", "－3－"), or "第3页", "第 3 页 共 5 页",
+# "第3页/共5页". Left in, a folio in the middle of a table would be read as cells (a "—" is "not applicable",
+# the page number a figure) and the row it falls in would hold too many numbers. Only whole lines are page
+# numbers: a dash or a number inside a line of a table stays a cell.
+_FOLIO = re.compile(
+    r"(?m)^[ \t]*(?:[—–―-]{1,2}[ \t]*\d{1,4}[ \t]*[—–―-]{1,2}"
+    r"|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[/,，]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?)[ \t]*(?:\n|$)"
+)
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"}
 
 
@@ -71,11 +80,15 @@ def normalise(source: str) -> NormalText:
                 positions.append(i)
         text = "".join(chars)
         origin = positions
-    # Pinyin glosses inserted by mirror sites: drop them (and their positions).
-    if "(" in text and _PINYIN.search(text):
+    # Pinyin glosses inserted by mirror sites, and page numbers on lines of their own: drop them (and their
+    # positions).
+    dropped = [m.span() for m in _FOLIO.finditer(text)]
+    if "(" in text:
+        dropped += [m.span() for m in _PINYIN.finditer(text)]
+    if dropped:
         keep = [True] * len(text)
-        for m in _PINYIN.finditer(text):
-            for j in range(m.start(), m.end()):
+        for start, end in dropped:
+            for j in range(start, end):
                 keep[j] = False
         text = "".join(c for c, k in zip(text, keep, strict=True) if k)
         origin = [o for o, k in zip(origin, keep, strict=True) if k]

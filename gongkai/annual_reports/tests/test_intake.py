@@ -183,6 +183,48 @@ def test_a_pdf_with_more_pages_than_the_limit_is_refused():
     assert "超过上限" in report.unreadable
 
 
+def test_a_table_broken_over_pages_reads_past_the_page_number_and_the_repeated_heading():
+    # PDF text of a GB/T 9704 page break inside table 三: the page's folio "— 3 —", then the table's heading
+    # printed again on the next page, between rows 二 and 三 (the platform's own PDF export does this).
+    text = (
+        "某局2024年政府信息公开工作年度报告\n一、总体情况\n本年度依申请公开工作\n— 1 —\n稳步推进。\n"
+        "三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之\n和，等于第三项加第四项之和）\n"
+        "申请人情况\n自然\n人\n法人或其他组织\n总计商业\n企业\n其他\n"
+        "一、本年新收政府信息公开申请数量 40 0 0 0 0 1 41\n二、上年结转政府信息公开申请数量 0 0 0 0 0 1 1\n"
+        "— 3 —\n（本列数据的勾稽关系为：第一项加第二项之\n和，等于第三项加第四项之和）\n"
+        "申请人情况\n自然\n人\n法人或其他组织\n总计商业\n企业\n其他\n"
+        "三、本\n年度办\n理结果\n（一）予以公开 3 0 0 0 0 0 3\n"
+        "四、结转下年度继续办理 6 0 0 0 0 1 7\n- 4 -\n四、政府信息公开行政复议、行政诉讼情况\n"
+    )
+    report = parse_text(text, kind="pdf")
+    assert [report.cells[f"3.R1.{c}"].value for c in TABLE2_COLUMN_CODES] == [40, 0, 0, 0, 0, 1, 41]
+    assert [report.cells[f"3.R2.{c}"].value for c in TABLE2_COLUMN_CODES] == [0, 0, 0, 0, 0, 1, 1]
+    assert [report.cells[f"3.R3.1.{c}"].value for c in TABLE2_COLUMN_CODES] == [3, 0, 0, 0, 0, 0, 3]
+    assert [report.cells[f"3.R4.{c}"].value for c in TABLE2_COLUMN_CODES] == [6, 0, 0, 0, 0, 1, 7]
+    for c in TABLE2_COLUMN_CODES:  # the spans still point at the very characters read, folios dropped or not
+        cell = report.cells[f"3.R2.{c}"]
+        assert report.text[cell.span[0] : cell.span[1]] == cell.raw
+    assert "— 1 —" not in report.section1_text and "依申请公开工作\n稳步推进" in report.section1_text
+
+
+def test_a_page_number_where_a_figure_is_missing_is_not_read_as_the_figure():
+    text = (
+        "某局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n"
+        "信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 1 0 1\n行政规范性文件 2 0 5\n"
+        "第二十条第（六）项\n信息内容 本年处理决定数量\n行政处罚 4\n行政强制\n第2页\n"
+        "第二十条第（八）项\n信息内容 本年收费金额（单位：万元）\n行政事业性收费 0\n"
+        "三、收到和处理政府信息公开申请情况\n申请人情况\n"
+        "一、本年新收政府信息公开申请数量 40 0 0 0 0 1 41\n二、上年结转政府信息公开申请数量\n第 3 页 共 5 页\n"
+        "三、本年度办理结果\n（一）予以公开 3 0 0 0 0 0 3\n"
+    )
+    report = parse_text(text, kind="pdf")
+    assert report.cells["2.penalty"].value == 4
+    assert report.cells["2.coercive"].state == UNREADABLE and report.cells["2.coercive"].value is None
+    assert report.cells["2.fees_10k_yuan"].value == 0
+    assert all(report.cells[f"3.R2.{c}"].state == UNREADABLE for c in TABLE2_COLUMN_CODES)
+    assert report.cells["3.R3.1.total"].value == 3
+
+
 def test_full_width_digits_pipe_tables_and_flattened_digits_are_read():
     text = (
         "某局２０２２年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
