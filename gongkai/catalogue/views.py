@@ -24,14 +24,16 @@ from gongkai.catalogue.access import item_get_published, items_published
 from gongkai.catalogue.forms import SearchForm
 from gongkai.catalogue.models import Category
 from gongkai.catalogue.selectors import (
+    ORDER_NEWEST,
+    ORDER_RELEVANCE,
     catalogue_search,
+    catalogue_search_suggestion,
     category_tree,
     disclosure_guide_text,
     items_browse,
     items_for_feed,
     published_years,
 )
-from gongkai.catalogue.selectors.search_by_date import catalogue_search_by_date
 from gongkai.core.params import query_year
 from gongkai.core.registry import portal_nav_items
 from gongkai.core.storage import file_response
@@ -123,6 +125,7 @@ def search(request):
     form = SearchForm(request.GET or None)
     agency = None
     results = None
+    suggestion = None
     if form.is_valid():
         data = form.cleaned_data
         if data["agency"]:
@@ -130,17 +133,19 @@ def search(request):
         category = None
         if data["category"] and agency is not None:
             category = Category.objects.filter(agency=agency, pk=data["category"]).first()
+        filters = {
+            "agencies": [agency] if agency else None,
+            "category": category,
+            "year": data["year"],
+            "document_type": data["document_type"] or None,
+            "validity": data["validity"] or None,
+        }
         if data["q"].strip():
-            run = catalogue_search_by_date if data["sort"] == "date" else catalogue_search
-            results = run(
-                query=data["q"],
-                agencies=[agency] if agency else None,
-                category=category,
-                year=data["year"],
-                document_type=data["document_type"] or None,
-                validity=data["validity"] or None,
-                page=data["page"] or 1,
-            )
+            # Relevance: title hits, then BM25 over the bigram index, then date; or newest first.
+            order = ORDER_NEWEST if data["sort"] == "date" else ORDER_RELEVANCE
+            results = catalogue_search(query=data["q"], page=data["page"] or 1, order=order, **filters)
+            if not results.hits:
+                suggestion = catalogue_search_suggestion(query=data["q"], **filters)
     elif "page" in form.errors:
         # The page number only ever comes from our own links: a malformed one is a bad request. A bad year or an
         # over-long query came from the form and gets the form back with its message.
@@ -172,6 +177,8 @@ def search(request):
         "max_query": form.fields["q"].max_length,
         "empty_query": not asked and not form.errors,
         "no_results": results is not None and not results.hits,
+        "suggestion": suggestion,
+        "suggestion_query": urlencode({**params, "q": suggestion.query}) if suggestion else "",
         "widen": {
             "all_agencies": urlencode({k: v for k, v in params.items() if k not in ("agency", "category")}),
             "all_years": urlencode({k: v for k, v in params.items() if k != "year"}),

@@ -23,12 +23,14 @@ def out_of_range(label: str) -> BadRequest:
 
 
 def query_int(request, name: str, *, label: str, minimum: int, maximum: int, default: int | None = None) -> int | None:
-    """The integer in request.GET[name]; `default` when absent or not a number, 400 when out of range."""
+    """The integer in request.GET[name]; `default` when absent or empty, 400 when not a number or out of range."""
     raw = request.GET.get(name, "").strip()
+    if not raw:
+        return default
     try:
         value = int(raw)
     except ValueError:
-        return default
+        raise BadRequest(_("“%(field)s”应为数字，请检查后重试。") % {"field": label}) from None
     if not minimum <= value <= maximum:
         raise out_of_range(label)
     return value
@@ -39,7 +41,7 @@ def query_year(request, name: str = "year", *, label: str | None = None, default
 
 
 def query_id(request, name: str, *, label: str) -> int | None:
-    """A record id from the query string: None when absent or not a number, 400 when no record can have it."""
+    """A record id from the query string: None when absent, 400 when malformed or no record can have it."""
     return query_int(request, name, label=label, minimum=1, maximum=ID_MAX)
 
 
