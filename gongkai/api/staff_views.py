@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
 from gongkai.api.forms import ApiKeyForm
@@ -76,6 +77,7 @@ def _page(request, key, *, bound, status):
     return render(request, "api/staff/keys.html", context, status=status)
 
 
+@require_POST
 @staff_view
 def key_action(request, pk: int, name: str):
     if not _site_admin(request.user):

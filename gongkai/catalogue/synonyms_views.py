@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from gongkai.accounts.staff import staff_view
 from gongkai.catalogue import services
@@ -76,6 +77,7 @@ def _page(request, entry, *, bound, status):
     return render(request, "catalogue/staff/synonyms.html", context, status=status)
 
 
+@require_POST
 @staff_view
 def synonym_delete(request, pk: int):
     if not _site_admin(request.user):

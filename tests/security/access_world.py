@@ -90,6 +90,23 @@ def build_world() -> dict:
         document_type=DocumentType.INTERPRETATION, interprets=published, date_written=dt.date(2024, 3, 2),
     )  # fmt: skip
     report = AnnualReport.objects.filter(agency=qdn).first()
+    # The records the open-data, intake, synonym, key, job and notice pages name.
+    from gongkai.annual_reports.intake_services import imported_report_confirm, imported_report_paste
+    from gongkai.api.bulk import bulk_catalogue_write
+    from gongkai.api.services import api_key_issue
+    from gongkai.catalogue.services import synonym_add
+    from gongkai.jobs.registry import JOBS
+    from gongkai.notices.selectors import notice_texts_for
+
+    siteadmin = User.objects.get(username="siteadmin")
+    (bulk, *_rest) = bulk_catalogue_write(agency=qdn, year=published.date_written.year)
+    (intake, *_rest) = imported_report_paste(
+        actor=clerk, text="黔东南州人民政府2023年政府信息公开工作年度报告\n一、总体情况\n", agency=qdn, year=2023
+    )
+    # Confirmed, so the agency's supervisor and administrators see it (an unconfirmed one is its uploader's).
+    imported_report_confirm(actor=clerk, report=intake.version.report, agency=qdn, year=2023)
+    api_key, _raw = api_key_issue(actor=siteadmin, name="访问测试")
+    notice_text = notice_texts_for(qdn)[0]
     return {
         "qdn": qdn,
         "slug": qdn.slug,
@@ -137,4 +154,11 @@ def build_world() -> dict:
         "report_year": report.year,
         "cell_address": "1." + next(iter(report_figures(report).section1)),
         "version_item": draft.pk,
+        "bulk_filename": bulk.filename,
+        "imported_report": intake.version.report_id,
+        "api_key": api_key.pk,
+        "synonym": synonym_add(actor=siteadmin, word="访问测试词", synonym="访问测试同义词").pk,
+        "job_name": next(iter(JOBS)),
+        "notice_event": notice_text["event"],
+        "notice_channel": notice_text["channel"],
     }

@@ -12,6 +12,10 @@ must not reach them. What each audience means:
 - PUBLISHER: the agency's reviewers and approvers (publishing participation records); a clerk gets 403.
 - AGENCY_ADMIN: the agency's administrator and the site administrator; a clerk or supervisor gets 403.
 - SITE_ADMIN: the site administrator only.
+- SUPERVISION: a supervisor's own oversight work (年报审查: uploading and confirming the reports of the agencies
+  below, `@supervision_post` in accounts/staff.py): staff who see the agency read it, and the supervisor may
+  also POST (an empty POST gets the form back with its errors and changes nothing); visitors and another
+  agency's staff (for a named record) are refused.
 - ACCOUNT: the login, logout, language and agency-switcher endpoints, checked by their own tests.
 
 For every staff route, a POST from a visitor, from the supervisor (read-only, docs/access.md) and, for a route
@@ -28,8 +32,8 @@ from gongkai.accounts.models import User
 from gongkai.audit.models import AuditEvent
 from tests.security.access_world import build_world
 
-PUBLIC, STAFF, ACTING, PUBLISHER, AGENCY_ADMIN, SITE_ADMIN, ACCOUNT = (
-    "public", "staff", "acting", "publisher", "agency_admin", "site_admin", "account",
+PUBLIC, STAFF, ACTING, PUBLISHER, AGENCY_ADMIN, SITE_ADMIN, SUPERVISION, ACCOUNT = (
+    "public", "staff", "acting", "publisher", "agency_admin", "site_admin", "supervision", "account",
 )  # fmt: skip
 
 
@@ -53,8 +57,10 @@ ROUTES: dict[str, Route] = {
     "portal:directory": R(PUBLIC),
     "portal:agency": R(PUBLIC, slug="slug"),
     "portal:language": R(ACCOUNT),  # the language switch (a redirect setting a cookie)
+    "portal:favicon": R(PUBLIC),
     "applications:track": R(PUBLIC),
     "applications:letter": R(PUBLIC, code="tracking_code", letter_id="letter", fmt="=pdf"),
+    "applications:receipt": R(PUBLIC, code="tracking_code"),  # the tracking code is the secret
     "applications:submitted": R(PUBLIC, ok=(302,)),  # without a submission in the session: back to the home page
     "applications:apply": R(PUBLIC, slug="slug"),
     "catalogue:search": R(PUBLIC),
@@ -85,6 +91,36 @@ ROUTES: dict[str, Route] = {
     "enforcement:fees": R(PUBLIC, slug="slug"),
     "annual_reports_public:index": R(PUBLIC, slug="slug"),
     "annual_reports_public:report": R(PUBLIC, slug="slug", year="report_year"),
+    "annual_reports_public:download": R(PUBLIC, slug="slug", year="report_year", fmt="=json"),
+    # The open-data API (/api/v1/, anyone, keys only raise the rate limit) and the bulk files (/data/).
+    "api_home": R(PUBLIC, ok=(302,)),  # to the API reference
+    "api-v1:api-root": R(PUBLIC, ok=(302,)),  # the same address: answered by api_home's redirect
+    "api-v1:openapi-json": R(PUBLIC),
+    "api-v1:openapi-view": R(PUBLIC),
+    "api-v1:agencies": R(PUBLIC),
+    "api-v1:agency": R(PUBLIC, slug="slug"),
+    "api-v1:guide": R(PUBLIC, slug="slug"),
+    "api-v1:items": R(PUBLIC),
+    "api-v1:item": R(PUBLIC, item_id="item"),
+    "api-v1:interpretations": R(PUBLIC, slug="slug"),
+    "api-v1:concerns": R(PUBLIC, slug="slug"),
+    "api-v1:concern": R(PUBLIC, slug="slug", record_id="concern"),
+    "api-v1:consultations": R(PUBLIC, slug="slug"),
+    "api-v1:consultation": R(PUBLIC, slug="slug", record_id="consultation"),
+    "api-v1:surveys": R(PUBLIC, slug="slug"),
+    "api-v1:survey": R(PUBLIC, slug="slug", record_id="survey"),
+    "api-v1:gazette_issues": R(PUBLIC, slug="slug"),
+    "api-v1:gazette_issue": R(PUBLIC, slug="slug", record_id="issue"),
+    "api-v1:penalties": R(PUBLIC, slug="slug"),
+    "api-v1:licensing": R(PUBLIC, slug="slug"),
+    "api-v1:fees": R(PUBLIC, slug="slug", ok=(400,)),  # ?year= is required: without it, the problem document
+    "api-v1:annual_reports": R(PUBLIC, slug="slug"),
+    "api-v1:annual_report": R(PUBLIC, slug="slug", year="report_year"),
+    "api-v1:rollup": R(PUBLIC, slug="slug", year="report_year"),
+    "api-v1:statistics": R(PUBLIC, slug="slug", year="report_year"),
+    "opendata:downloads": R(PUBLIC),
+    "opendata:bulk_file": R(PUBLIC, slug="slug", filename="bulk_filename"),
+    "opendata:report_export": R(PUBLIC, slug="slug", year="report_year", scope="=agency", fmt="=json"),
     # The back office shell.
     "backoffice:dashboard": R(STAFF),
     "backoffice:login": R(ACCOUNT),
@@ -100,9 +136,19 @@ ROUTES: dict[str, Route] = {
     "backoffice:calendar_maintain": R(SITE_ADMIN),
     "backoffice:history": R(STAFF, object_type="=applications.application", object_id="application"),
     "backoffice:audit": R(STAFF),
+    "inbox:inbox": R(STAFF),
+    "notices:list": R(STAFF),  # the notices of the agencies the user sees, recipients masked
+    "notices:templates": R(STAFF),  # read by all; the edit links only for the agency administrator
+    "notices:template_edit": R(AGENCY_ADMIN, event="notice_event", channel="notice_channel"),
+    "jobs:list": R(SITE_ADMIN),
+    "jobs:detail": R(SITE_ADMIN, name="job_name"),
+    "api_staff:keys": R(SITE_ADMIN),
+    "api_staff:key_action": R(SITE_ADMIN, post_only=True, pk="api_key", name="=revoke"),
     # Applications.
     "applications_staff:queue": R(STAFF),
     "applications_staff:export": R(STAFF),
+    "applications_staff:export_xlsx": R(STAFF),
+    "applications_staff:remedies": R(AGENCY_ADMIN),  # 条例 第五十一条: administrators and approvers
     "applications_staff:register": R(ACTING),
     "applications_staff:templates": R(AGENCY_ADMIN),
     "applications_staff:template_edit": R(AGENCY_ADMIN, kind="=correction"),
@@ -129,6 +175,7 @@ ROUTES: dict[str, Route] = {
     "catalogue_staff:item_reject": R(ACTING, post_only=True, pk="draft"),
     "catalogue_staff:item_withdraw": R(ACTING, post_only=True, pk="item"),
     "catalogue_staff:item_reopen": R(ACTING, post_only=True, pk="item"),
+    "catalogue_staff:item_restore": R(ACTING, post_only=True, pk="item"),
     "catalogue_staff:item_validity": R(ACTING, post_only=True, pk="item"),
     "catalogue_staff:item_recheck": R(ACTING, post_only=True, pk="draft"),
     "catalogue_staff:attachment_upload": R(ACTING, post_only=True, pk="draft"),
@@ -140,6 +187,8 @@ ROUTES: dict[str, Route] = {
     "catalogue_staff:settings": R(AGENCY_ADMIN),
     "catalogue_staff:category_edit": R(AGENCY_ADMIN, pk="category_pk"),
     "catalogue_staff:guide": R(AGENCY_ADMIN),
+    "catalogue_staff:synonyms": R(SITE_ADMIN),
+    "catalogue_staff:synonym_delete": R(SITE_ADMIN, post_only=True, pk="synonym"),
     "catalogue_staff:import": R(AGENCY_ADMIN),  # administrators and approvers import
     "catalogue_staff:import_progress": R(AGENCY_ADMIN, pk="import_job"),
     "catalogue_staff:import_step": R(AGENCY_ADMIN, post_only=True, pk="import_job"),
@@ -209,6 +258,13 @@ ROUTES: dict[str, Route] = {
     "annual_reports:transition": R(ACTING, post_only=True, pk="report", action="=review"),
     "annual_reports:cell": R(STAFF, pk="report", address="cell_address"),
     "annual_reports:export": R(STAFF, pk="report", fmt="=pdf"),
+    # Report intake and audit (年报审查): the supervising office's own work.
+    "annual_reports:imports": R(STAFF),
+    "annual_reports:import_upload": R(SUPERVISION),
+    "annual_reports:import_detail": R(STAFF, pk="imported_report"),
+    "annual_reports:import_confirm": R(SUPERVISION, pk="imported_report"),
+    "annual_reports:audit_overview": R(STAFF),
+    "annual_reports:compare": R(STAFF),
 }
 
 
@@ -255,6 +311,7 @@ def expected_get(route: Route, role: str, names_record: bool) -> set[int] | str:
         return {403, 404} if names_record else allowed
     may = {
         STAFF: {"clerk", "reviewer", "supervisor", "agencyadmin"},
+        SUPERVISION: {"clerk", "reviewer", "supervisor", "agencyadmin"},
         ACTING: {"clerk", "reviewer", "agencyadmin"},
         PUBLISHER: {"reviewer"},
         AGENCY_ADMIN: {"agencyadmin"},
@@ -278,6 +335,7 @@ def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints.jsonl"
+    settings.API_RATE_PER_MINUTE = 0  # the walk is many requests from one address; the limit has its own tests
     return build_world()
 
 
@@ -314,6 +372,8 @@ def test_every_role_gets_what_the_table_declares_and_supervisors_and_strangers_p
         if route.audience == PUBLIC:
             continue
         refused = {"visitor": {"login", 403, 405}, "supervisor": {403, 405}}
+        if route.audience == SUPERVISION:  # the supervisor's own work: an empty POST is the form with its errors
+            refused["supervisor"] = {200, 400}
         if names_record:
             refused["other"] = {403, 404, 405}
         for role, expected in refused.items():
