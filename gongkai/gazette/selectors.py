@@ -1,13 +1,16 @@
 """Reads of gazette issues: the portal's online editions and the annual report's counts."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
 
-from gongkai.catalogue.models import Item, ItemStatus
+from gongkai.catalogue.selectors.shared import item_public_url, items_published_in_subtree
 from gongkai.core.stats import Cell, cell_of
 from gongkai.gazette.models import GazetteEntry, GazetteIssue, IssueStatus
+
+if TYPE_CHECKING:
+    from gongkai.catalogue.models import Item
 
 
 @dataclass(frozen=True)
@@ -23,16 +26,6 @@ class GazetteDocument:
     version: int
 
 
-def item_public_url(item: Item) -> str:
-    """The catalogue's public page of a published item, or "" while the catalogue has no portal page."""
-    if item.status != ItemStatus.PUBLISHED:
-        return ""
-    try:
-        return reverse("catalogue:item", kwargs={"pk": item.pk})
-    except NoReverseMatch:
-        return ""
-
-
 def gazette_issue_documents(issue: GazetteIssue) -> list[GazetteDocument]:
     """The issue's table of contents, in order, with what the online edition and the PDF print of each."""
     entries = GazetteEntry.objects.filter(issue=issue).select_related("item__agency").order_by("position", "id")
@@ -45,17 +38,12 @@ def gazette_issue_documents(issue: GazetteIssue) -> list[GazetteDocument]:
     ]  # fmt: skip
 
 
-def gazette_candidate_items(issue: GazetteIssue) -> QuerySet[Item]:
+def gazette_candidate_items(issue: GazetteIssue) -> "QuerySet[Item]":
     """Published documents of the issue's agency and the agencies below it, not yet in the issue."""
-    return (
-        Item.objects.filter(status=ItemStatus.PUBLISHED, agency__path__startswith=issue.agency.path)
-        .exclude(gazette_entries__issue=issue)
-        .select_related("agency")
-        .order_by("-published_at", "-id")
-    )
+    return items_published_in_subtree(issue.agency).exclude(gazette_entries__issue=issue)
 
 
-def gazette_issues_carrying(item: Item) -> QuerySet[GazetteIssue]:
+def gazette_issues_carrying(item: "Item") -> QuerySet[GazetteIssue]:
     """The published issues that carried a document (for the document's page)."""
     return GazetteIssue.objects.filter(entries__item=item, status=IssueStatus.PUBLISHED).order_by("year", "number")
 

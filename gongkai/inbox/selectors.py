@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.accounts.models import Role
 from gongkai.annual_reports.models import AnnualReport, ReportScope, ReportStatus
 from gongkai.applications.models import AlertState, Application, Extension, Status
-from gongkai.catalogue.models import Item, ItemStatus, ReviewDecision
+from gongkai.catalogue.selectors.shared import items_waiting_for_review_by, items_withdrawn_by_rescan
 from gongkai.participation.models import Comment, CommentStatus
 from gongkai.supervision.annual_reports import report_deadline
 
@@ -84,18 +84,10 @@ def _due(user, agency, roles):
 
 def _reviews(user, agency, roles):
     """Items whose current review step is a role this user holds, and which the user has not yet handled."""
-    entries = []
-    for item in Item.objects.filter(agency=agency, status=ItemStatus.IN_REVIEW).order_by("updated_at", "pk"):
-        step = item.current_step()
-        if step is None or step[1] not in roles or item.created_by_id == user.pk:
-            continue
-        last_submit = item.reviews.filter(decision=ReviewDecision.SUBMIT).order_by("-id").first()
-        done = item.reviews.filter(decision=ReviewDecision.APPROVE, reviewer=user)
-        if last_submit is not None:
-            done = done.filter(id__gt=last_submit.id)
-        if done.exists():
-            continue
-        entries.append(Entry(item.title, reverse("catalogue_staff:item", args=[item.pk]), step[0]))
+    entries = [
+        Entry(item.title, reverse("catalogue_staff:item", args=[item.pk]), step_name)
+        for item, step_name in items_waiting_for_review_by(user, agency, roles)
+    ]
     return len(entries), entries[:LIMIT]
 
 
@@ -122,7 +114,7 @@ def _comments(user, agency, roles):
 def _withdrawn(user, agency, roles):
     if not roles & {Role.APPROVER, Role.AGENCY_ADMIN}:
         return None
-    qs = Item.objects.filter(agency=agency, status=ItemStatus.WITHDRAWN, withdrawn_by_rescan=True).order_by("pk")
+    qs = items_withdrawn_by_rescan(agency)
     return qs.count(), [
         Entry(i.title, reverse("catalogue_staff:item", args=[i.pk]), i.withdrawn_reason) for i in qs[:LIMIT]
     ]

@@ -2,14 +2,19 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from gongkai.catalogue.access import items_published
-from gongkai.catalogue.models import DocumentType, Item, ItemStatus
-from gongkai.core.stats import Cell, NotIndexed, cell_of
+# Policy interpretations are catalogue items (条例 第二十条 with 解读): the catalogue's selectors read them, and
+# this app's pages and the open-data API ask for them here.
+from gongkai.catalogue.selectors.shared import interpretable_documents as interpretable_documents
+from gongkai.catalogue.selectors.shared import interpretation_ids_published_in
+from gongkai.catalogue.selectors.shared import interpretations_of as interpretations_of
+from gongkai.catalogue.selectors.shared import interpretations_published as interpretations_published
+from gongkai.core.stats import Cell, cell_of
 from gongkai.participation.models import (
     Answer,
     Comment,
@@ -22,6 +27,9 @@ from gongkai.participation.models import (
     SurveyResponse,
 )
 from gongkai.participation.privacy import mask_personal_data
+
+if TYPE_CHECKING:
+    from gongkai.catalogue.models import Item
 
 
 def concerns_published(agency) -> QuerySet[ConcernResponse]:
@@ -143,33 +151,7 @@ def participation_counts(*, agencies, year: int) -> dict[str, Cell]:
 
 
 # --------------------------------------------------------------------------------- policy interpretations
-def interpretations_published(agency) -> QuerySet[Item]:
-    """An interpretation is a published catalogue item with an `interprets` link (条例 第二十条 with 解读)."""
-    return (
-        items_published()
-        .filter(agency=agency, interprets__isnull=False)
-        .select_related("interprets", "interprets__agency")
-        .order_by("-published_at", "-id")
-    )
-
-
-def interpretations_of(item: Item) -> QuerySet[Item]:
-    """The published interpretations of a document, for the document's own page."""
-    return items_published().filter(interprets=item).order_by("published_at", "id")
-
-
-def interpretable_documents(agency) -> QuerySet[Item]:
-    """Published documents an interpretation of this agency may explain: its own and its superiors' documents."""
-    return (
-        items_published()
-        .filter(agency_id__in=[*agency.ancestor_ids(), agency.pk])
-        .filter(interprets__isnull=True)
-        .exclude(document_type=DocumentType.INTERPRETATION)
-        .order_by("-published_at", "-id")
-    )
-
-
-def catalogue_item_url(item: Item) -> str:
+def catalogue_item_url(item: "Item") -> str:
     """The catalogue's public page of an item, or "" while the catalogue has no portal page."""
     try:
         return reverse("catalogue:item", kwargs={"pk": item.pk})
@@ -180,14 +162,5 @@ def catalogue_item_url(item: Item) -> str:
 def interpretation_count(*, agencies, year: int) -> Cell:
     """Section 一: policy interpretations published in the year (still published; withdrawn ones are not)."""
     ids = _agency_ids(agencies)
-    interpretations = (
-        Item.objects.filter(agency_id__in=ids, status=ItemStatus.PUBLISHED, interprets__isnull=False)
-        # Found through the link's index: interpretations are few, a province's items of the year millions
-        # (a table read each). `> 0` selects the same rows (ids start at 1) but, unlike IS NOT NULL, lets
-        # SQLite search that index; the date is then checked row by row (see NotIndexed).
-        .filter(interprets__gt=0)
-        .alias(published=NotIndexed("published_at"))
-        .filter(published__year=year)
-        .order_by()
-    )
-    return cell_of("catalogue.item", interpretations.values_list("pk", flat=True), "政策解读：本年发布的解读条目")
+    interpretations = interpretation_ids_published_in(agency_ids=ids, year=year)
+    return cell_of("catalogue.item", interpretations, "政策解读：本年发布的解读条目")
