@@ -200,3 +200,10 @@ def _jobs_in_process(settings):
     HUEY.immediate = True
     yield
     HUEY.immediate = was
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoint_file(settings, tmp_path):
+    """The audit checkpoint file is append-only and outside the database: each test gets its own, so one test's
+    checkpoints (the nightly job writes one) never make another's fresh chain look truncated."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
