@@ -11,7 +11,12 @@ import random
 from locust import HttpUser, constant, task
 
 URLS = json.loads(open(os.environ["GONGKAI_BENCH_URLS"], encoding="utf-8").read())  # noqa: SIM115
-BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+# A browser's User-Agent, so every view is recorded in the visit statistics like a citizen's; set
+# GONGKAI_BENCH_UA to a crawler's to measure the same mix without the recording.
+BROWSER = os.environ.get(
+    "GONGKAI_BENCH_UA",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+)
 
 
 class PortalVisitor(HttpUser):

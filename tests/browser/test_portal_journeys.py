@@ -139,7 +139,8 @@ def test_on_a_phone_wide_tables_scroll_in_their_own_focusable_region(published_r
     region.focus()
     phone.keyboard.press("ArrowRight")
     phone.keyboard.press("ArrowRight")
-    assert region.evaluate("el => el.scrollLeft") > 0
+    # The browser may scroll smoothly: wait (up to the default timeout) for the region to have moved.
+    phone.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
 
 
 def test_after_a_failed_submit_focus_moves_to_the_error_summary(tree, page, live_server):
