@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gongkai.accounts.access import agencies_visible_to, user_has_role
 from gongkai.accounts.staff import staff_view
@@ -45,7 +45,7 @@ class TemplateEdit(ServiceFormView):
 
     template_name = "notices/template_form.html"
     form_class = NoticeTemplateForm
-    success_message = _lazy("通知模板已保存。")
+    success_message = gettext_lazy("通知模板已保存。")
 
     def load(self, *, event: str, channel: str) -> None:
         rows = [r for r in notice_texts_for(self.request.agency) if r["event"] == event and r["channel"] == channel]
