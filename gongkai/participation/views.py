@@ -4,7 +4,7 @@ import secrets
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_ratelimit.decorators import ratelimit
 
 from gongkai.core.views import ServiceFormView
@@ -53,7 +53,7 @@ def consultation_list(request, slug: str):
     )
 
 
-TOO_OFTEN = _lazy("提交过于频繁，请稍后再试。")
+TOO_OFTEN = gettext_lazy("提交过于频繁，请稍后再试。")
 
 
 class PublicFormView(ServiceFormView):

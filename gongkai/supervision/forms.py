@@ -6,7 +6,7 @@ import io
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gongkai.supervision.models import (
     PROBLEM_TRANSITIONS,
@@ -24,7 +24,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class NewMediaAccountForm(forms.ModelForm):
-    url = forms.URLField(label=_lazy("主页地址"), required=False, assume_scheme="https")
+    url = forms.URLField(label=gettext_lazy("主页地址"), required=False, assume_scheme="https")
 
     class Meta:
         model = NewMediaAccount
@@ -69,8 +69,8 @@ class InspectionProblemForm(forms.ModelForm):
 
 
 class ProblemMoveForm(forms.Form):
-    status = forms.ChoiceField(label=_lazy("处理"))
-    note = forms.CharField(label=_lazy("说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    status = forms.ChoiceField(label=gettext_lazy("处理"))
+    note = forms.CharField(label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args, problem: InspectionProblem, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,8 +115,10 @@ def _table(upload) -> list[list]:
 
 class FollowerImportForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("关注数文件"),
-        help_text=_lazy("CSV（UTF-8）或 XLSX，首行为标题：平台、账号名称、统计日期、关注数、最近发布日期（可空）"),
+        label=gettext_lazy("关注数文件"),
+        help_text=gettext_lazy(
+            "CSV（UTF-8）或 XLSX，首行为标题：平台、账号名称、统计日期、关注数、最近发布日期（可空）"
+        ),
     )
 
     def clean_file(self):
