@@ -16,6 +16,7 @@ from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
 from gongkai.applications import services
 from gongkai.applications.models import Application, Outcome
+from gongkai.applications.steps import sign_off_required
 from gongkai.core.identifiers import credit_code_check_char, resident_id_check_char
 from gongkai.workdays.selectors import workday_calendar
 
@@ -209,9 +210,12 @@ def _finish(application, outcome, clerk, approver, days: _Days, serial: int, rep
     application.refresh_from_db()
     if application.due_on and on > application.due_on:
         on = application.due_on
-    services.application_reply(
-        actor=clerk, application=application, outcome=outcome, detail=DETAILS.get(outcome, ""), on=on
-    )
+    detail = DETAILS.get(outcome, "")
+    if sign_off_required(application.agency, outcome):
+        # The clerk drafts (拟办) and the approver signs (签发) before the reply goes out (the agency's setting).
+        services.application_draft_reply(actor=clerk, application=application, outcome=outcome, detail=detail)
+        services.application_sign_reply(actor=approver, application=application)
+    services.application_reply(actor=clerk, application=application, outcome=outcome, detail=detail, on=on)
     letter = application.letters.filter(kind="reply").first()
     services.letter_deliver(actor=clerk, letter=letter, method=application.delivery_method, on=days.after(on, 1))
 
