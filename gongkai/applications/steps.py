@@ -80,12 +80,11 @@ def current_step(application: Application, draft: ReplyDraft | None = None) -> s
     if not application.is_open:
         undelivered = application.letters.filter(kind="reply", delivered_on__isnull=True).exists()
         return "deliver" if undelivered else "done"
-    if application.handler_id is None:
-        return "assign"
+    # A case someone already works on (paused, or drafted) is past 分办 even when nobody was named its handler.
     if application.status != Status.IN_PROGRESS:
         return "handle"
     if draft is None or not draft.is_live:
-        return "draft"
+        return "assign" if application.handler_id is None and draft is None else "draft"
     if draft.state == DraftState.AWAITING_SIGN_OFF:
         return "sign"
     return "issue"
@@ -101,6 +100,8 @@ def case_steps(application: Application, draft: ReplyDraft | None = None) -> lis
     for index, (key, label) in enumerate(STEP_LABELS):
         state = "done" if index < position else "current" if index == position else "todo"
         if key == "sign" and state == "done" and signed_or_skipped == "skipped":
+            state = "skipped"
+        if key == "assign" and state == "done" and application.handler_id is None:
             state = "skipped"
         steps.append(Step(key, str(label), state))
     return steps
