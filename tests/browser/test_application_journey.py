@@ -76,9 +76,11 @@ def test_a_case_goes_from_the_online_form_to_the_reply_letter(
     page.goto(live_server.url + f"/staff/applications/{Application.objects.get().pk}/")
     page.fill("#id_correction_receive-text", "申请人电话补充：黔东南府发〔2023〕3号")
     page.get_by_role("button", name="登记收到补正").click()
-    page.select_option("#id_reply-outcome", "disclosed")
-    page.fill("#id_reply-topics", "征地拆迁")
-    page.get_by_role("button", name="答复并出具告知书").click()
+    # 拟办 then 出具: 予以公开 needs no sign-off by default.
+    page.select_option("#id_draft-outcome", "disclosed")
+    page.fill("#id_draft-topics", "征地拆迁")
+    page.get_by_role("button", name="拟办答复").click()
+    page.get_by_role("button", name="出具答复告知书").click()
     assert page.locator("#case-status").inner_text() == "已办结"
 
     # The applicant reads the outcome and downloads the reply letter.
