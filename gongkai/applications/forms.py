@@ -195,8 +195,9 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 3)
+            if isinstance(field.widget, forms.Textarea) and field.widget.attrs.get("rows") in (None, "10"):
+                # Django's default is 10 rows; the case page's forms are small, one step at a time.
+                field.widget.attrs["rows"] = 3
 
 
 class AssignForm(forms.Form):

@@ -171,6 +171,26 @@ def _action(name, label, perform, *, form=forms.ActionForm, more=None, **kwargs)
     )
 
 
+def _draft_initial(application):
+    """A returned draft comes back into the form, so the handler edits it instead of typing it again."""
+    draft = current_draft(application)
+    initial = {"topics": "，".join(application.topics.values_list("name", flat=True))}
+    if draft is not None and draft.state == DraftState.RETURNED:
+        initial.update(outcome=draft.outcome, detail=draft.detail, topics="，".join(draft.topics) or initial["topics"])
+    return initial
+
+
+def _deliver_kwargs(application):
+    """The letters not yet delivered (all, once every one is), the oldest chosen, by the way the applicant chose."""
+    undelivered = application.letters.filter(delivered_on__isnull=True)
+    letters = undelivered if undelivered.exists() else application.letters.all()
+    first = undelivered.order_by("issued_on", "pk").first()
+    return {
+        "letters": letters,
+        "initial": {"letter": first.pk if first else None, "method": application.delivery_method},
+    }
+
+
 def _no_live_draft(application):
     return live_draft(application) is None
 
@@ -270,7 +290,7 @@ ACTIONS = ActionSet(
                 topics=forms.split_topics(data["topics"]),
             ),
             form=forms.DraftForm,
-            more=lambda a: {"initial": {"topics": "，".join(a.topics.values_list("name", flat=True))}},
+            more=lambda a: {"initial": _draft_initial(a)},
             possible=_handling(Status.IN_PROGRESS),
             success=lambda a: _("已拟办。") + (_("等待审批人签发。") if _draft_waiting(a) else _("可以出具答复。")),
         ),
@@ -316,7 +336,7 @@ ACTIONS = ActionSet(
                 actor=request.user, letter=data["letter"], method=data["method"], on=data["on"]
             ),
             form=forms.DeliverForm,
-            more=lambda a: {"letters": _undelivered(a) if _undelivered(a).exists() else a.letters.all()},
+            more=_deliver_kwargs,
             possible=lambda a: a.letters.exists(),
         ),
         _action(
@@ -407,17 +427,14 @@ WAITING_FOR_ME = {"extension_approve", "sign_off", "return_draft"}
 ENDS_A_PAUSE = {"correction_receive", "correction_lapse", "consultation_end", "fee_paid", "fee_lapse"}
 
 
-def _undelivered(application):
-    return application.letters.filter(delivered_on__isnull=True)
-
-
 def _arrange(actions, step):
     """Split the offered actions into the current step's (forms open) and the others possible now (folded)."""
     now, later = [], []
     for bound in actions:
         name = bound.name
         key = STEP_OF.get(name, "other")
-        current = name in WAITING_FOR_ME or name in ENDS_A_PAUSE or key == step
+        # While the case is paused only what ends the pause is the current step's work.
+        current = name in WAITING_FOR_ME or name in ENDS_A_PAUSE or (key == step and step != "handle")
         (now if current else later).append(bound)
     return now, later
 

@@ -87,6 +87,7 @@ def test_a_paused_case_offers_only_the_steps_that_end_the_pause(login, alice, ca
     page = page_of(client, case)
     now = current_step(page)
     assert 'id="action-correction_receive"' in now and 'id="action-correction_lapse"' in now
+    assert 'id="action-count_items"' not in now and 'id="action-count_items"' in folded(page)
     for name in ("draft", "reply", "correction_request", "consultation_start", "fee_notify"):
         assert f'id="action-{name}"' not in page
     # The runner still answers a stale POST the same way: the service refuses, nothing is drafted.
@@ -114,7 +115,11 @@ def test_a_disclosure_needs_no_sign_off_by_default_and_is_issued_from_the_draft(
     draft.refresh_from_db()
     assert case.status == "closed" and case.outcome == "disclosed" and draft.state == DraftState.ISSUED
     assert list(case.topics.values_list("name", flat=True)) == ["征地拆迁"]
-    assert "当前步骤：送达" in current_step(page_of(login(alice), case))
+    delivery = current_step(page_of(login(alice), case))
+    letter = case.letters.get(kind="reply")
+    assert "当前步骤：送达" in delivery and f'<option value="{letter.pk}" selected>' in delivery
+    assert act(login(alice), case, "deliver", letter=letter.pk, method="email").status_code == 302
+    assert "当前步骤：已办结" in current_step(page_of(login(alice), case))
 
 
 def test_a_partial_disclosure_waits_for_the_approver_who_signs_it(login, alice, ann, case):
@@ -166,6 +171,8 @@ def test_returning_a_draft_needs_a_comment_which_the_handler_then_reads(login, a
     page = page_of(login(alice), case)
     now = current_step(page)
     assert "请补充所依据的条款和理由" in now and "已退回修改" in now and 'id="action-draft"' in now
+    # The returned text comes back into the form to be edited, not typed again.
+    assert ">\n属于过程性信息</textarea>" in now and '<option value="withheld_process" selected>' in now
     # The handler drafts again; the returned draft stays as history.
     assert act(login(alice), case, "draft", outcome="withheld_process", detail="属于过程性信息（第十六条第二款）")
     assert draft_of(case).state == DraftState.AWAITING_SIGN_OFF
