@@ -265,7 +265,7 @@ LIVE = [
     (2, "new", 201),
     (6, "new", 202),
     (12, "consulting", 203),
-    (16, "new", 204),
+    (16, "drafted", 204),
     (19, "new", 205),
     (3, "correction", 206),
     (24, "overdue", 207),
@@ -297,6 +297,12 @@ def load_live(loader, clerk, approver, days: _Days) -> None:
             services.application_request_correction(
                 actor=clerk, application=application, on=days.after(received, 1), period_days=15,
                 text="请说明所需统计数据的年份和统计口径。",
+            )  # fmt: skip
+        if state == "drafted":
+            # A 部分公开 draft waiting for the approver's sign-off: the demo approver's to-do lists it.
+            services.application_draft_reply(
+                actor=clerk, application=application, outcome=Outcome.PARTLY_DISCLOSED, topics=[topic],
+                detail="所附补偿明细表载有被征收人的姓名、身份证号码和补偿金额，属于个人信息，作区分处理后公开其余内容。",
             )  # fmt: skip
         loader.created += 1
     services.application_alerts_scan(today=today)
