@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from gongkai.applications import clock
 from gongkai.applications.letters import OUTCOME_REASONS, outcome_group
 from gongkai.applications.models import (
+    LIVE_DRAFT_STATES,
     OUTCOME_TABLE,
     Application,
     DraftState,
@@ -42,6 +43,8 @@ def _close(actor, application: Application, *, outcome: str, detail: str, on: dt
     for pause in application.pauses.filter(ended_on__isnull=True):
         pause.ended_on = on
         pause.save(update_fields=["ended_on"])
+    # A draft still pending when the case ends otherwise (withdrawal, a lapse) is void, not left waiting.
+    application.drafts.filter(state__in=LIVE_DRAFT_STATES).update(state=DraftState.WITHDRAWN)
     _save_clock(
         actor, application, verb, to=Status.CLOSED, note=detail,
         also={"outcome": outcome, "outcome_detail": detail, "closed_on": on},

@@ -297,3 +297,11 @@ def test_a_returned_draft_waits_in_the_handlers_inbox_until_drafted_again(login,
     page = login(alice).get("/staff/inbox/").content.decode()
     assert 'id="todo-returned_drafts"' not in page
     assert case.number in inbox_section(login(ann).get("/staff/inbox/").content.decode(), "sign_offs")
+
+
+def test_a_case_withdrawn_while_its_draft_waits_leaves_no_draft_waiting(login, alice, ann, case):
+    act(login(alice), case, "draft", outcome="withheld_third_party", detail="涉及个人隐私")
+    assert act(login(alice), case, "withdraw", reason="申请人来电撤回").status_code == 302
+    assert draft_of(case).state == DraftState.WITHDRAWN
+    assert case.number not in inbox_section(login(ann).get("/staff/inbox/").content.decode(), "sign_offs")
+    assert act(login(ann), case, "sign_off").status_code == 400
