@@ -39,3 +39,8 @@ def agency_can_register_applications(user, agency) -> bool:
 
 def letter_templates_can_edit(user, agency) -> bool:
     return user_has_role(user, agency, Role.AGENCY_ADMIN, Role.APPROVER)
+
+
+def sign_off_can_configure(user, agency) -> bool:
+    """Which replies need the approver's sign-off is the agency administrator's setting (internal control)."""
+    return user_has_role(user, agency, Role.AGENCY_ADMIN)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications import services
 from gongkai.applications.models import (
+    SIGN_OFF_GROUPS,
     ApplicantKind,
     Channel,
     DeliveryMethod,
@@ -194,8 +195,9 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 3)
+            if isinstance(field.widget, forms.Textarea) and field.widget.attrs.get("rows") in (None, "10"):
+                # Django's default is 10 rows; the case page's forms are small, one step at a time.
+                field.widget.attrs["rows"] = 3
 
 
 class AssignForm(forms.Form):
@@ -260,12 +262,39 @@ class PaymentForm(ActionForm):
     receipt_number = forms.CharField(label=_("财政票据号"), max_length=50)
 
 
-class ReplyForm(ActionForm):
+class DraftForm(forms.Form):
+    """拟办: the proposed reply; the approver signs it where the agency's setting requires."""
+
     outcome = forms.ChoiceField(
         label=_("办理结果"), choices=blank_choice([c for c in Outcome.choices if c[0] in services.REPLY_OUTCOMES])
     )
-    detail = forms.CharField(label=_("答复内容及理由"), widget=forms.Textarea, required=False)
+    detail = forms.CharField(label=_("答复内容及理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     topics = forms.CharField(label=_("主题（用逗号分隔）"), required=False, max_length=200)
+
+
+class ReplyForm(ActionForm):
+    """出具答复: the date the reply letter bears; its content is the draft's."""
+
+    on = forms.DateField(label=_("答复日期"), widget=DateInput, initial=_today)
+
+
+class SignForm(forms.Form):
+    comment = forms.CharField(label=_("签发意见（可不填）"), required=False, max_length=500)
+
+
+class ReturnForm(forms.Form):
+    # Required by the service, which names this field in its error (退回修改须写明意见).
+    comment = forms.CharField(
+        label=_("退回修改意见"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SignOffSettingForm(forms.Form):
+    outcome_groups = forms.MultipleChoiceField(
+        label=_("须经审批人签发后才能出具的答复"), choices=SIGN_OFF_GROUPS, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选的办理结果，承办人拟办后须经本机关审批人签发才能出具答复书；未勾选的，拟办后即可出具。"),
+    )  # fmt: skip
 
 
 class WithdrawForm(ActionForm):

@@ -425,3 +425,98 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ------------------------------------------------------------------------------------------ sign-off
+# The outcome families an agency may require sign-off for (the reply letter's families, less 其他处理, whose
+# endings — lapses and withdrawal — are recorded facts rather than decisions). Internal control, not a rule of
+# the Regulations: the agency decides which replies its approver must sign before they are issued.
+SIGN_OFF_GROUPS: list[tuple[str, str]] = [
+    ("disclosed", _("予以公开")),
+    ("partly_disclosed", _("部分公开")),
+    ("withheld", _("不予公开")),
+    ("unavailable", _("无法提供")),
+    ("not_processed", _("不予处理")),
+]
+DEFAULT_SIGN_OFF_GROUPS = frozenset({"partly_disclosed", "withheld", "unavailable", "not_processed"})
+
+
+class SignOffSetting(models.Model):
+    """Which reply outcomes of one agency need the approver's sign-off; no row means the default."""
+
+    agency = models.OneToOneField(
+        "agencies.Agency", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="sign_off_setting"
+    )
+    outcome_groups = models.JSONField(_("须经签发的办理结果"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("答复签发设置")
+        verbose_name_plural = _("答复签发设置")
+
+    def __str__(self) -> str:
+        return str(self.agency_id)
+
+
+class DraftState(models.TextChoices):
+    AWAITING_SIGN_OFF = "awaiting_sign_off", _("待签发")
+    READY = "ready", _("无须签发，待出具")
+    SIGNED = "signed", _("已签发，待出具")
+    RETURNED = "returned", _("已退回修改")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    ISSUED = "issued", _("已出具")
+
+
+# A draft is decided once: signed or returned; a signed or ready draft is issued or withdrawn. A returned or
+# withdrawn draft stays as history, and the handler drafts again.
+DRAFT_TRANSITIONS = Transitions(
+    {
+        DraftState.AWAITING_SIGN_OFF: {DraftState.SIGNED, DraftState.RETURNED, DraftState.WITHDRAWN},
+        DraftState.READY: {DraftState.ISSUED, DraftState.WITHDRAWN},
+        DraftState.SIGNED: {DraftState.ISSUED, DraftState.WITHDRAWN},
+        DraftState.RETURNED: set(),
+        DraftState.WITHDRAWN: set(),
+        DraftState.ISSUED: set(),
+    },
+    DraftState,
+    describe=lambda draft: _("申请%(number)s的拟办答复") % {"number": draft.application.number},
+)
+LIVE_DRAFT_STATES = (DraftState.AWAITING_SIGN_OFF, DraftState.READY, DraftState.SIGNED)
+
+
+class ReplyDraft(models.Model):
+    """拟办意见: the reply a handler proposes (outcome, reasons, topics), signed or returned by the approver."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="drafts")
+    outcome = models.CharField(_("办理结果"), max_length=40, choices=Outcome.choices)
+    detail = models.TextField(_("答复内容及理由"), blank=True)
+    topics = models.JSONField(_("主题"), default=list, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=DraftState.choices)
+    needs_sign_off = models.BooleanField(_("须经签发"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("拟办人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    drafted_at = models.DateTimeField(_("拟办时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("签发或退回时间"), null=True, blank=True)
+    comment = models.TextField(_("签发或退回意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("拟办答复")
+        verbose_name_plural = _("拟办答复")
+        ordering = ["drafted_at", "id"]
+        indexes = [models.Index(fields=["state"], name="reply_draft_state")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_outcome_display()}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in LIVE_DRAFT_STATES
+
+    @property
+    def may_be_issued(self) -> bool:
+        return self.state == DraftState.SIGNED or (self.state == DraftState.READY and not self.needs_sign_off)

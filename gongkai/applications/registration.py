@@ -31,10 +31,15 @@ VERBS = {
     "application.fee_notify": _("发出收费通知"),
     "application.fee_paid": _("登记缴费"),
     "application.fee_lapse": _("逾期未缴费，终止办理"),
+    "application.draft": _("拟办答复"),
+    "application.sign_off": _("签发拟办答复"),
+    "application.draft_return": _("退回拟办答复"),
+    "application.draft_withdraw": _("撤回拟办答复"),
     "application.reply": _("答复申请"),
     "application.withdraw": _("申请人撤回申请"),
     "letter.deliver": _("登记文书送达"),
     "letter_template.save": _("修改文书模板"),
+    "sign_off_setting.save": _("修改答复签发设置"),
 }
 
 

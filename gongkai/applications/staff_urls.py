@@ -11,6 +11,7 @@ urlpatterns = [
     path("register/", staff_views.register, name="register"),
     path("templates/", staff_views.letter_templates, name="templates"),
     path("remedies/", staff_views.remedy_bodies, name="remedies"),
+    path("sign-off/", staff_views.sign_off_setting, name="sign_off"),
     path("templates/<str:kind>/", staff_views.letter_template_edit, name="template_edit"),
     path("templates/<str:kind>/<str:group>/", staff_views.letter_template_edit, name="template_edit_group"),
     path("<int:pk>/", staff_views.detail, name="detail"),

@@ -21,12 +21,22 @@ from gongkai.applications.access import (
     application_get_for_user,
     applications_visible_to,
     letter_templates_can_edit,
+    sign_off_can_configure,
 )
 from gongkai.applications.letters import DEFAULT_BODIES
-from gongkai.applications.models import LetterKind, PauseKind, Status
+from gongkai.applications.models import SIGN_OFF_GROUPS, DraftState, LetterKind, PauseKind, Status
 from gongkai.applications.selectors import application_queue
+from gongkai.applications.steps import (
+    case_steps,
+    current_draft,
+    current_step,
+    live_draft,
+    sign_off_groups,
+    sign_off_required,
+)
 from gongkai.applications.views import letter_file_response
-from gongkai.core.actions import Action, ActionSet, run_action
+from gongkai.audit.selectors import audit_timeline
+from gongkai.core.actions import Action, ActionForm, ActionSet, run_action
 from gongkai.core.errors import IllegalTransition
 from gongkai.core.spreadsheets import table_response
 from gongkai.core.storage import file_response
@@ -161,8 +171,61 @@ def _action(name, label, perform, *, form=forms.ActionForm, more=None, **kwargs)
     )
 
 
+def _draft_initial(application):
+    """A returned draft comes back into the form, so the handler edits it instead of typing it again."""
+    draft = current_draft(application)
+    initial = {"topics": "，".join(application.topics.values_list("name", flat=True))}
+    if draft is not None and draft.state == DraftState.RETURNED:
+        initial.update(outcome=draft.outcome, detail=draft.detail, topics="，".join(draft.topics) or initial["topics"])
+    return initial
+
+
+def _deliver_kwargs(application):
+    """The letters not yet delivered (all, once every one is), the oldest chosen, by the way the applicant chose."""
+    undelivered = application.letters.filter(delivered_on__isnull=True)
+    letters = undelivered if undelivered.exists() else application.letters.all()
+    first = undelivered.order_by("issued_on", "pk").first()
+    return {
+        "letters": letters,
+        "initial": {"letter": first.pk if first else None, "method": application.delivery_method},
+    }
+
+
+def _no_live_draft(application):
+    return live_draft(application) is None
+
+
+def _handling(*statuses):
+    """A handling step (correction, consultation, fee): in these states, and not while a reply draft is pending
+    (the handler withdraws the draft first, so a signed draft never goes out on facts that changed after it)."""
+    return lambda application: application.status in statuses and _no_live_draft(application)
+
+
+def _draft_waiting(application):
+    draft = live_draft(application)
+    return draft is not None and draft.state == DraftState.AWAITING_SIGN_OFF
+
+
+def _may_sign(user, application):
+    """The agency's approver, and not the one who drafted it (internal control: nobody signs their own draft)."""
+    if not application_can_approve(user, application):
+        return False
+    draft = live_draft(application)
+    return draft is None or draft.drafted_by_id != user.pk
+
+
+def _may_issue(application):
+    draft = live_draft(application)
+    if draft is None or application.status != Status.IN_PROGRESS:
+        return False
+    needs = draft.needs_sign_off or sign_off_required(application.agency, draft.outcome)
+    return draft.state == DraftState.SIGNED or (draft.state == DraftState.READY and not needs)
+
+
 # The case page's buttons, in the order of the work (条例 第二十九条 to 第三十六条); `possible` says in which state
-# a button makes sense, so the page offers only those, and the services refuse the rest.
+# a button makes sense, so the page offers only those, and the services refuse the rest. STEP_OF files each under
+# the step of the work it belongs to (gongkai.applications.steps): the page opens the current step's forms and
+# folds the others.
 ACTIONS = ActionSet(
     [
         _action(
@@ -171,35 +234,15 @@ ACTIONS = ActionSet(
             _calls(services.application_assign, "handler"),
             form=forms.AssignForm,
             more=lambda a: {"staff": _staff_of(a), "initial": {"handler": a.handler_id}},
+            possible=lambda a: a.is_open,
         ),
+        # 条例 第三十三条: an extension needs the consent of the head of the disclosure office.
         _action(
-            "topics",
-            gettext_lazy("保存主题"),
-            lambda request, a, data: services.application_set_topics(
-                actor=request.user, application=a, topics=forms.split_topics(data["topics"])
-            ),
-            form=forms.TopicsForm,
-            more=lambda a: {"initial": {"topics": "，".join(a.topics.values_list("name", flat=True))}},
-        ),
-        _action(
-            "deliver",
-            gettext_lazy("登记送达"),
-            lambda request, a, data: services.letter_deliver(
-                actor=request.user, letter=data["letter"], method=data["method"], on=data["on"]
-            ),
-            form=forms.DeliverForm,
-            more=lambda a: {"letters": a.letters.all()},
-            possible=lambda a: a.letters.exists(),
-        ),
-        _action(
-            "correction_request",
-            gettext_lazy("发出补正通知"),
-            _calls(services.application_request_correction, "on", "text", "period_days"),
-            form=forms.CorrectionRequestForm,
-            # 条例 第三十条: a correction is asked for once.
-            possible=lambda a: (
-                a.status == Status.IN_PROGRESS and not a.pauses.filter(kind=PauseKind.CORRECTION).exists()
-            ),
+            "extension_approve",
+            gettext_lazy("批准延期答复"),
+            _approve_extension,
+            allowed=application_can_approve,
+            possible=lambda a: _pending_extension(a) is not None,
         ),
         _action(
             "correction_receive",
@@ -216,40 +259,11 @@ ACTIONS = ActionSet(
             style="secondary",
         ),
         _action(
-            "consultation_start",
-            gettext_lazy("征求意见"),
-            _calls(services.application_start_consultation, "on", "kind", "party", "text"),
-            form=forms.ConsultationStartForm,
-            possible=_in(Status.IN_PROGRESS),
-        ),
-        _action(
             "consultation_end",
             gettext_lazy("登记征求意见结果"),
             _calls(services.application_end_consultation, "on", "result"),
             form=forms.ConsultationEndForm,
             possible=_in(Status.CONSULTING),
-        ),
-        _action(
-            "extension_request",
-            gettext_lazy("申请延期答复"),
-            _calls(services.application_request_extension, "on", "days", "reason", "kind"),
-            form=forms.ExtensionRequestForm,
-            possible=_in(Status.IN_PROGRESS, Status.CONSULTING),
-        ),
-        _action(
-            "count_items",
-            gettext_lazy("登记申请件数"),
-            _calls(services.application_count_items, "items"),
-            form=forms.ItemsForm,
-            more=lambda a: {"initial": {"items": a.items}},
-            possible=lambda a: a.is_open and not a.fees.filter(method="per_item").exists(),
-        ),
-        _action(
-            "fee_notify",
-            gettext_lazy("计算并发出收费通知"),
-            _calls(services.application_notify_fee, "on", "method", "quantity"),
-            form=forms.FeeNotifyForm,
-            possible=lambda a: a.status == Status.IN_PROGRESS and not a.fees.exists(),
         ),
         _action(
             "fee_paid",
@@ -266,18 +280,112 @@ ACTIONS = ActionSet(
             style="secondary",
         ),
         _action(
-            "reply",
-            gettext_lazy("答复并出具告知书"),
-            lambda request, a, data: services.application_reply(
+            "draft",
+            gettext_lazy("拟办答复"),
+            lambda request, a, data: services.application_draft_reply(
                 actor=request.user,
                 application=a,
                 outcome=data["outcome"],
                 detail=data["detail"],
-                on=data["on"],
-                topics=forms.split_topics(data["topics"]) or None,
+                topics=forms.split_topics(data["topics"]),
             ),
+            form=forms.DraftForm,
+            more=lambda a: {"initial": _draft_initial(a)},
+            possible=_handling(Status.IN_PROGRESS),
+            success=lambda a: _("已拟办。") + (_("等待审批人签发。") if _draft_waiting(a) else _("可以出具答复。")),
+        ),
+        _action(
+            "sign_off",
+            gettext_lazy("签发"),
+            _calls(services.application_sign_reply, "comment"),
+            form=forms.SignForm,
+            allowed=_may_sign,
+            possible=_draft_waiting,
+            success=gettext_lazy("已签发，承办人可以出具答复。"),
+        ),
+        _action(
+            "return_draft",
+            gettext_lazy("退回修改"),
+            _calls(services.application_return_reply, "comment"),
+            form=forms.ReturnForm,
+            allowed=_may_sign,
+            possible=_draft_waiting,
+            style="secondary",
+            success=gettext_lazy("已退回承办人修改。"),
+        ),
+        _action(
+            "reply",
+            gettext_lazy("出具答复告知书"),
+            _calls(services.application_issue_reply, "on"),
             form=forms.ReplyForm,
-            possible=_in(Status.IN_PROGRESS),
+            possible=_may_issue,
+            success=gettext_lazy("答复已出具。"),
+        ),
+        _action(
+            "withdraw_draft",
+            gettext_lazy("撤回拟办答复"),
+            _calls(services.application_withdraw_draft),
+            form=ActionForm,
+            possible=lambda a: a.is_open and live_draft(a) is not None,
+            style="secondary",
+        ),
+        _action(
+            "deliver",
+            gettext_lazy("登记送达"),
+            lambda request, a, data: services.letter_deliver(
+                actor=request.user, letter=data["letter"], method=data["method"], on=data["on"]
+            ),
+            form=forms.DeliverForm,
+            more=_deliver_kwargs,
+            possible=lambda a: a.letters.exists(),
+        ),
+        _action(
+            "correction_request",
+            gettext_lazy("发出补正通知"),
+            _calls(services.application_request_correction, "on", "text", "period_days"),
+            form=forms.CorrectionRequestForm,
+            # 条例 第三十条: a correction is asked for once.
+            possible=lambda a: (
+                _handling(Status.IN_PROGRESS)(a) and not a.pauses.filter(kind=PauseKind.CORRECTION).exists()
+            ),
+        ),
+        _action(
+            "consultation_start",
+            gettext_lazy("征求意见"),
+            _calls(services.application_start_consultation, "on", "kind", "party", "text"),
+            form=forms.ConsultationStartForm,
+            possible=_handling(Status.IN_PROGRESS),
+        ),
+        _action(
+            "extension_request",
+            gettext_lazy("申请延期答复"),
+            _calls(services.application_request_extension, "on", "days", "reason", "kind"),
+            form=forms.ExtensionRequestForm,
+            possible=lambda a: a.status in (Status.IN_PROGRESS, Status.CONSULTING) and _pending_extension(a) is None,
+        ),
+        _action(
+            "count_items",
+            gettext_lazy("登记申请件数"),
+            _calls(services.application_count_items, "items"),
+            form=forms.ItemsForm,
+            more=lambda a: {"initial": {"items": a.items}},
+            possible=lambda a: a.is_open and not a.fees.filter(method="per_item").exists() and _no_live_draft(a),
+        ),
+        _action(
+            "fee_notify",
+            gettext_lazy("计算并发出收费通知"),
+            _calls(services.application_notify_fee, "on", "method", "quantity"),
+            form=forms.FeeNotifyForm,
+            possible=lambda a: _handling(Status.IN_PROGRESS)(a) and not a.fees.exists(),
+        ),
+        _action(
+            "topics",
+            gettext_lazy("保存主题"),
+            lambda request, a, data: services.application_set_topics(
+                actor=request.user, application=a, topics=forms.split_topics(data["topics"])
+            ),
+            form=forms.TopicsForm,
+            more=lambda a: {"initial": {"topics": "，".join(a.topics.values_list("name", flat=True))}},
         ),
         _action(
             "withdraw",
@@ -287,27 +395,75 @@ ACTIONS = ActionSet(
             possible=_in(*_WITHDRAWABLE),
             style="secondary",
         ),
-        # 条例 第三十三条: an extension needs the consent of the head of the disclosure office.
-        _action(
-            "extension_approve",
-            gettext_lazy("批准延期答复"),
-            _approve_extension,
-            allowed=application_can_approve,
-            possible=lambda a: _pending_extension(a) is not None,
-        ),
     ]
 )
+
+# Which step of the work (gongkai.applications.steps.STEP_LABELS) each action belongs to.
+STEP_OF = {
+    "assign": "assign",
+    "extension_approve": "handle",
+    "correction_receive": "handle",
+    "correction_lapse": "handle",
+    "consultation_end": "handle",
+    "fee_paid": "handle",
+    "fee_lapse": "handle",
+    "correction_request": "handle",
+    "consultation_start": "handle",
+    "extension_request": "handle",
+    "count_items": "handle",
+    "fee_notify": "handle",
+    "draft": "draft",
+    "sign_off": "sign",
+    "return_draft": "sign",
+    "reply": "issue",
+    "withdraw_draft": "other",
+    "deliver": "deliver",
+    "topics": "other",
+    "withdraw": "other",
+}
+# Work that waits for this user whatever the case's step: the approver's decisions.
+WAITING_FOR_ME = {"extension_approve", "sign_off", "return_draft"}
+# Handling steps that end a pause: when the case is paused they are the current step's work.
+ENDS_A_PAUSE = {"correction_receive", "correction_lapse", "consultation_end", "fee_paid", "fee_lapse"}
+
+
+def _arrange(actions, step):
+    """Split the offered actions into the current step's (forms open) and the others possible now (folded)."""
+    now, later = [], []
+    for bound in actions:
+        name = bound.name
+        key = STEP_OF.get(name, "other")
+        # While the case is paused only what ends the pause is the current step's work.
+        current = name in WAITING_FOR_ME or name in ENDS_A_PAUSE or (key == step and step != "handle")
+        (now if current else later).append(bound)
+    return now, later
+
+
+def _timeline(application):
+    """The case's history: its audit events, oldest first (the legal record, written by the services)."""
+    return audit_timeline(object_type="applications.application", object_id=str(application.pk)).order_by("id")
 
 
 def _detail_page(request, application, *, bound=None, status=200):
     deadline = services.application_deadline(application) if application.is_open else None
+    draft = current_draft(application)
+    step = current_step(application, draft)
+    actions = ACTIONS.available(request.user, application, bound=bound)
+    now, later = _arrange(actions, step)
     return render(
         request,
         "applications/staff/detail.html",
         {
             "object": application,
             "deadline": deadline,
-            "actions": ACTIONS.available(request.user, application, bound=bound),
+            "actions": actions,
+            "now_actions": now,
+            "later_actions": later,
+            "step": step,
+            "steps": case_steps(application, draft),
+            "draft": draft,
+            "drafts": application.drafts.select_related("drafted_by", "decided_by").order_by("drafted_at", "id"),
+            "events": _timeline(application),
             "pauses": application.pauses.all(),
             "extensions": application.extensions.select_related("requested_by", "approved_by"),
             "fees": application.fees.all(),
@@ -372,7 +528,16 @@ def letter_templates(request):
         }
         for kind, group in DEFAULT_BODIES
     ]
-    return render(request, "applications/staff/templates.html", {"rows": rows})
+    groups = sign_off_groups(agency)
+    return render(
+        request,
+        "applications/staff/templates.html",
+        {
+            "rows": rows,
+            "sign_off_labels": [label for key, label in SIGN_OFF_GROUPS if key in groups],
+            "can_configure_sign_off": sign_off_can_configure(request.user, agency),
+        },
+    )
 
 
 class LetterTemplateEdit(ServiceFormView):
@@ -437,3 +602,30 @@ class RemedyBodies(ServiceFormView):
 
 
 remedy_bodies = staff_view(RemedyBodies.as_view())
+
+
+class SignOffSettingEdit(ServiceFormView):
+    """Which reply outcomes the agency's approver signs before they are issued (internal control, not law)."""
+
+    form_class = forms.SignOffSettingForm
+    template_name = "applications/staff/sign_off_form.html"
+    success_message = gettext_lazy("已保存，此后拟办的答复按新设置决定是否须经签发。")
+    success_url = reverse_lazy("applications_staff:templates")
+
+    def load(self):
+        self.agency = self.request.agency
+
+    def check_access(self):
+        if self.agency is None or not sign_off_can_configure(self.request.user, self.agency):
+            raise PermissionDenied
+
+    def get_initial(self):
+        return {"outcome_groups": sorted(sign_off_groups(self.agency))}
+
+    def perform(self, form):
+        return services.sign_off_setting_save(
+            actor=self.request.user, agency=self.agency, outcome_groups=form.cleaned_data["outcome_groups"]
+        )
+
+
+sign_off_setting = staff_view(SignOffSettingEdit.as_view())

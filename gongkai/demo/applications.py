@@ -16,6 +16,7 @@ from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
 from gongkai.applications import services
 from gongkai.applications.models import Application, Outcome
+from gongkai.applications.steps import sign_off_required
 from gongkai.core.identifiers import credit_code_check_char, resident_id_check_char
 from gongkai.workdays.selectors import workday_calendar
 
@@ -209,9 +210,12 @@ def _finish(application, outcome, clerk, approver, days: _Days, serial: int, rep
     application.refresh_from_db()
     if application.due_on and on > application.due_on:
         on = application.due_on
-    services.application_reply(
-        actor=clerk, application=application, outcome=outcome, detail=DETAILS.get(outcome, ""), on=on
-    )
+    detail = DETAILS.get(outcome, "")
+    if sign_off_required(application.agency, outcome):
+        # The clerk drafts (拟办) and the approver signs (签发) before the reply goes out (the agency's setting).
+        services.application_draft_reply(actor=clerk, application=application, outcome=outcome, detail=detail)
+        services.application_sign_reply(actor=approver, application=application)
+    services.application_reply(actor=clerk, application=application, outcome=outcome, detail=detail, on=on)
     letter = application.letters.filter(kind="reply").first()
     services.letter_deliver(actor=clerk, letter=letter, method=application.delivery_method, on=days.after(on, 1))
 
@@ -261,7 +265,7 @@ LIVE = [
     (2, "new", 201),
     (6, "new", 202),
     (12, "consulting", 203),
-    (16, "new", 204),
+    (16, "drafted", 204),
     (19, "new", 205),
     (3, "correction", 206),
     (24, "overdue", 207),
@@ -293,6 +297,12 @@ def load_live(loader, clerk, approver, days: _Days) -> None:
             services.application_request_correction(
                 actor=clerk, application=application, on=days.after(received, 1), period_days=15,
                 text="请说明所需统计数据的年份和统计口径。",
+            )  # fmt: skip
+        if state == "drafted":
+            # A 部分公开 draft waiting for the approver's sign-off: the demo approver's to-do lists it.
+            services.application_draft_reply(
+                actor=clerk, application=application, outcome=Outcome.PARTLY_DISCLOSED, topics=[topic],
+                detail="所附补偿明细表载有被征收人的姓名、身份证号码和补偿金额，属于个人信息，作区分处理后公开其余内容。",
             )  # fmt: skip
         loader.created += 1
     services.application_alerts_scan(today=today)

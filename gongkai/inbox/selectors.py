@@ -1,20 +1,22 @@
 """待办: what waits for this person in this agency, computed from the records' state every time.
 
 Nothing is marked read: an entry leaves when its work is done (the case is assigned or closed, the extension
-approved, the review step taken, the comment moderated, the item restored or reopened, the report published).
+approved, the reply draft signed or returned, a returned draft drafted again, the review step taken, the comment
+moderated, the item restored or reopened, the report published).
 The inbox sits at the top of the dependency order and reads the domain apps only.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.models import Role
 from gongkai.annual_reports.models import AnnualReport, ReportScope, ReportStatus
-from gongkai.applications.models import AlertState, Application, Extension, Status
+from gongkai.applications.models import AlertState, Application, DraftState, Extension, ReplyDraft, Status
 from gongkai.catalogue.selectors.shared import items_waiting_for_review_by, items_withdrawn_by_rescan
 from gongkai.participation.models import Comment, CommentStatus
 from gongkai.supervision.annual_reports import report_deadline
@@ -72,6 +74,46 @@ def _extensions(user, agency, roles):
         _app_entry(e.application, _("申请延长%(days)s个工作日：%(reason)s") % {"days": e.days, "reason": e.reason[:40]})
         for e in qs[:LIMIT]
     ]
+
+
+def _sign_offs(user, agency, roles):
+    """Reply drafts waiting for this approver's sign-off (not their own: nobody signs their own draft)."""
+    if Role.APPROVER not in roles:
+        return None
+    qs = (
+        ReplyDraft.objects.filter(application__agency=agency, state=DraftState.AWAITING_SIGN_OFF)
+        .exclude(application__status=Status.CLOSED)
+        .exclude(drafted_by=user)
+        .select_related("application", "drafted_by")
+        .order_by("application__due_on", "drafted_at", "pk")
+    )
+    return qs.count(), [
+        _app_entry(
+            d.application,
+            _("%(who)s拟办：%(outcome)s") % {"who": d.drafted_by or "", "outcome": d.get_outcome_display()},
+        )
+        for d in qs[:LIMIT]
+    ]
+
+
+def _returned_drafts(user, agency, roles):
+    """The handler's drafts the approver returned, until the handler drafts again or the case closes.
+
+    Listed only when there is one: a returned draft is the exception, not a queue a handler watches every day.
+    """
+    newest = ReplyDraft.objects.filter(application=OuterRef("application")).order_by("-drafted_at", "-pk")
+    qs = (
+        ReplyDraft.objects.filter(application__agency=agency, state=DraftState.RETURNED, drafted_by=user)
+        .exclude(application__status=Status.CLOSED)
+        .annotate(newest=Subquery(newest.values("pk")[:1]))
+        .filter(pk=F("newest"))
+        .select_related("application")
+        .order_by("application__due_on", "pk")
+    )
+    count = qs.count()
+    if not count:
+        return None
+    return count, [_app_entry(d.application, _("退回意见：%(c)s") % {"c": d.comment[:60]}) for d in qs[:LIMIT]]
 
 
 def _due(user, agency, roles):
@@ -142,6 +184,8 @@ KINDS = [
     ("new_applications", _("新收到的申请"), _new_applications),
     ("assigned", _("分配给我的申请"), _assigned_to_me),
     ("extensions", _("待我批准的延期"), _extensions),
+    ("sign_offs", _("待我签发的答复"), _sign_offs),
+    ("returned_drafts", _("被退回修改的拟办答复"), _returned_drafts),
     ("due", _("即将到期或已超期的申请"), _due),
     ("reviews", _("待我审核的目录条目"), _reviews),
     ("comments", _("待审核的征集意见"), _comments),

@@ -65,6 +65,8 @@ def test_a_case_goes_from_the_online_form_to_the_reply_letter(
     page.get_by_role("link", name="依申请公开", exact=True).first.click()
     page.get_by_role("link", name=number).click()
     assert "期限是怎样算出来的" in page.content()
+    # One step at a time: the current step (分办) is open, the other things possible now are folded.
+    page.locator("summary", has_text="发出补正通知").click()
     page.fill("#id_correction_request-text", "请说明所需文件的文号。")
     page.get_by_role("button", name="发出补正通知").click()
     assert page.locator("#case-status").inner_text() == "待申请人补正"
@@ -76,9 +78,14 @@ def test_a_case_goes_from_the_online_form_to_the_reply_letter(
     page.goto(live_server.url + f"/staff/applications/{Application.objects.get().pk}/")
     page.fill("#id_correction_receive-text", "申请人电话补充：黔东南府发〔2023〕3号")
     page.get_by_role("button", name="登记收到补正").click()
-    page.select_option("#id_reply-outcome", "disclosed")
-    page.fill("#id_reply-topics", "征地拆迁")
-    page.get_by_role("button", name="答复并出具告知书").click()
+    # The clerk takes the case, drafts (拟办) and issues (出具): 予以公开 needs no sign-off by default.
+    page.select_option("#id_assign-handler", str(alice.pk))
+    page.get_by_role("button", name="指定承办人").click()
+    assert "当前步骤：拟办" in page.locator("#current-step").inner_text()
+    page.select_option("#id_draft-outcome", "disclosed")
+    page.fill("#id_draft-topics", "征地拆迁")
+    page.get_by_role("button", name="拟办答复").click()
+    page.get_by_role("button", name="出具答复告知书").click()
     assert page.locator("#case-status").inner_text() == "已办结"
 
     # The applicant reads the outcome and downloads the reply letter.

@@ -149,6 +149,7 @@ ROUTES: dict[str, Route] = {
     "applications_staff:export": R(STAFF),
     "applications_staff:export_xlsx": R(STAFF),
     "applications_staff:remedies": R(AGENCY_ADMIN),  # 条例 第五十一条: administrators and approvers
+    "applications_staff:sign_off": R(AGENCY_ADMIN),  # which replies need the approver's sign-off (internal control)
     "applications_staff:register": R(ACTING),
     "applications_staff:templates": R(AGENCY_ADMIN),
     "applications_staff:template_edit": R(AGENCY_ADMIN, kind="=correction"),

@@ -20,14 +20,22 @@ from gongkai.applications.services.charges import (
     prior_items_this_month,
 )
 from gongkai.applications.services.closing import (
-    REPLY_OUTCOMES,
     application_alerts_scan,
     application_close_fee_unpaid,
     application_close_without_correction,
+    application_issue_reply,
     application_reply,
     application_withdraw,
 )
 from gongkai.applications.services.correspondence import letter_deliver, letter_template_body, letter_template_save
+from gongkai.applications.services.drafting import (
+    REPLY_OUTCOMES,
+    application_draft_reply,
+    application_return_reply,
+    application_sign_reply,
+    application_withdraw_draft,
+    sign_off_setting_save,
+)
 from gongkai.applications.services.intake import (
     application_assign,
     application_register,
@@ -56,6 +64,11 @@ __all__ = [
     "application_close_fee_unpaid",
     "application_close_without_correction",
     "application_deadline",
+    "application_draft_reply",
+    "application_issue_reply",
+    "application_return_reply",
+    "application_sign_reply",
+    "application_withdraw_draft",
     "application_end_consultation",
     "application_count_items",
     "application_notify_fee",
@@ -75,6 +88,7 @@ __all__ = [
     "letter_template_body",
     "letter_template_save",
     "prior_items_this_month",
+    "sign_off_setting_save",
     "topic_get_or_create",
     "validate_applicant",
 ]

@@ -9,11 +9,14 @@ from django.utils.translation import gettext as _
 from gongkai.applications import clock
 from gongkai.applications.letters import OUTCOME_REASONS, outcome_group
 from gongkai.applications.models import (
+    LIVE_DRAFT_STATES,
     OUTCOME_TABLE,
     Application,
+    DraftState,
     LetterKind,
     Outcome,
     PauseKind,
+    ReplyDraft,
     Status,
 )
 from gongkai.applications.notify import applicant_notify, letter_url
@@ -27,7 +30,9 @@ from gongkai.applications.services.base import (
     _save_clock,
 )
 from gongkai.applications.services.correspondence import _issue_letter
+from gongkai.applications.services.drafting import check_reply
 from gongkai.applications.services.intake import topic_get_or_create
+from gongkai.applications.steps import live_draft, sign_off_required
 from gongkai.core.errors import IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
 
@@ -38,6 +43,8 @@ def _close(actor, application: Application, *, outcome: str, detail: str, on: dt
     for pause in application.pauses.filter(ended_on__isnull=True):
         pause.ended_on = on
         pause.save(update_fields=["ended_on"])
+    # A draft still pending when the case ends otherwise (withdrawal, a lapse) is void, not left waiting.
+    application.drafts.filter(state__in=LIVE_DRAFT_STATES).update(state=DraftState.WITHDRAWN)
     _save_clock(
         actor, application, verb, to=Status.CLOSED, note=detail,
         also={"outcome": outcome, "outcome_detail": detail, "closed_on": on},
@@ -53,32 +60,55 @@ def _close(actor, application: Application, *, outcome: str, detail: str, on: dt
     return application
 
 
-# Outcomes a reply may choose; the three 其他处理 endings have their own services below.
-REPLY_OUTCOMES = [o for o in Outcome.values if not o.startswith("other")]
+def _issue(actor, application: Application, *, outcome: str, detail: str, on: dt.date, topics, draft) -> Application:
+    check_reply(application, outcome, detail)
+    _check_date(on, "on", not_before=application.received_on)
+    if topics is not None:
+        application.topics.set(topic_get_or_create(name) for name in topics if name.strip())
+    if draft is not None:
+        draft.state = DraftState.ISSUED
+        draft.save(update_fields=["state"])
+    return _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
+
+
+def _refuse_unsigned(application: Application, draft: ReplyDraft | None, outcome: str) -> None:
+    """Internal control: an outcome the agency's setting names goes out only once the approver has signed it."""
+    needs = sign_off_required(application.agency, outcome) or (draft is not None and draft.needs_sign_off)
+    if needs and (draft is None or draft.state != DraftState.SIGNED):
+        raise IllegalTransition(
+            _("“%(v1)s”的答复须经审批人签发后才能出具：请先拟办，待审批人签发。") % {"v1": Outcome(outcome).label}
+        )
+
+
+@transaction.atomic
+def application_issue_reply(*, actor, application: Application, on: dt.date) -> Application:
+    """出具答复 (条例 第三十六条): the current draft becomes the reply letter, once signed where sign-off is required."""
+    application = _locked(application)
+    _check_handle(actor, application)
+    draft = live_draft(application)
+    if draft is None:
+        raise IllegalTransition(_("请先拟办答复。"))
+    _refuse_unsigned(application, draft, draft.outcome)
+    return _issue(actor, application, outcome=draft.outcome, detail=draft.detail, on=on, topics=draft.topics or None,
+                  draft=draft)  # fmt: skip
 
 
 @transaction.atomic
 def application_reply(
     *, actor, application: Application, outcome: str, detail: str, on: dt.date, topics: list[str] | None = None
 ) -> Application:
-    """答复 (条例 第三十六条): one outcome from the 2021 table, with its legal basis and the applicant's remedies."""
+    """答复 (条例 第三十六条) in one call: an outcome from the 2021 table, with its legal basis and remedies.
+
+    For an outcome the agency's approver must sign, only the signed draft of that outcome and text may be issued
+    (the case page drafts, signs and issues in steps; this is the same rule for scripts and the demo data).
+    """
     application = _locked(application)
     _check_handle(actor, application)
-    if outcome not in REPLY_OUTCOMES:
-        raise ValidationError({"outcome": _("请选择办理结果。")})
-    if application.status != Status.IN_PROGRESS:
-        raise IllegalTransition(
-            _("申请当前状态为“%(v1)s”，须先结束补正、征求意见或缴费等待后才能答复。")
-            % {"v1": Status(application.status).label}
-        )
-    _check_date(on, "on", not_before=application.received_on)
-    if outcome != Outcome.DISCLOSED and not detail.strip():
-        raise ValidationError({"detail": _("除予以公开外，答复须写明理由。")})
-    if outcome == Outcome.UNAVAILABLE_UNCLEAR and not application.pauses.filter(kind=PauseKind.CORRECTION).exists():
-        raise ValidationError({"outcome": _("“补正后申请内容仍不明确”只适用于已经补正过的申请。")})
-    if topics is not None:
-        application.topics.set(topic_get_or_create(name) for name in topics if name.strip())
-    return _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
+    draft = live_draft(application)
+    if draft is not None and (draft.outcome, draft.detail.strip()) != (outcome, detail.strip()):
+        raise IllegalTransition(_("本申请已有不同内容的拟办答复，请先撤回。"))
+    _refuse_unsigned(application, draft, outcome)
+    return _issue(actor, application, outcome=outcome, detail=detail, on=on, topics=topics, draft=draft)
 
 
 @transaction.atomic

@@ -35,6 +35,12 @@ def act(client, application, name, **fields):
     return client.post(f"/staff/applications/{application.pk}/do/{name}/", data)
 
 
+def reply_in_steps(client, application, **fields):
+    """拟办, then 出具 (an outcome that needs no sign-off): the answer of the last step."""
+    drafted = act(client, application, "draft", **fields)
+    return drafted if drafted.status_code != 302 else act(client, application, "reply")
+
+
 @pytest.fixture
 def login(login, client):
     """Log in as another user, leaving the previous session first."""
@@ -111,7 +117,7 @@ def test_a_supervisor_sees_the_case_but_changes_nothing(login, sue, case):
     client = login(sue)
     page = client.get(f"/staff/applications/{case.pk}/").content.decode()
     assert case.number in page and "action-reply" not in page
-    assert act(client, case, "reply", outcome="disclosed", detail="").status_code == 403
+    assert reply_in_steps(client, case, outcome="disclosed", detail="").status_code == 403
     assert Application.objects.get(pk=case.pk).status == "in_progress"
 
 
@@ -270,18 +276,23 @@ def test_an_unpaid_fee_ends_the_case_after_twenty_working_days(tree, alice, logi
     assert case.outcome == "other_fee_unpaid" and case.report_row == "R3.6.2"
 
 
-def test_the_reply_records_one_outcome_its_basis_and_the_remedies(login, alice, case):
+def test_the_reply_records_one_outcome_its_basis_and_the_remedies(login, alice, ann, case):
     client = login(alice)
-    assert act(client, case, "reply", outcome="withheld_third_party", detail="").status_code == 400  # reason needed
-    response = act(client, case, "reply", outcome="withheld_third_party", detail="涉及个人隐私", topics="征地拆迁")
+    assert act(client, case, "draft", outcome="withheld_third_party", detail="").status_code == 400  # reason needed
+    response = act(client, case, "draft", outcome="withheld_third_party", detail="涉及个人隐私", topics="征地拆迁")
     assert response.status_code == 302
+    # 不予公开 needs the approver's sign-off by default: the reply cannot go out yet.
+    assert act(client, case, "reply").status_code == 400
+    assert act(login(ann), case, "sign_off").status_code == 302
+    assert act(login(alice), case, "reply").status_code == 302
     case.refresh_from_db()
     assert case.status == "closed" and case.report_row == "R3.3.4"
+    assert list(case.topics.values_list("name", flat=True)) == ["征地拆迁"]
     letter = case.letters.get(kind="reply")
     assert "第十五条" in letter.body and "六十日内" in letter.body and "六个月内" in letter.body
     assert "涉及个人隐私" in letter.body
     # Closed is final: a second reply is an illegal move, explained.
-    again = act(client, case, "reply", outcome="disclosed", detail="")
+    again = act(login(alice), case, "draft", outcome="disclosed", detail="")
     assert again.status_code == 400 and "已办结" in again.content.decode()
     assert Application.objects.get(pk=case.pk).outcome == "withheld_third_party"
 
@@ -304,7 +315,7 @@ def test_withdrawal_is_other_handling_other(login, alice, case):
 
 def test_letters_download_as_docx_and_pdf_and_delivery_is_recorded(login, alice, case):
     client = login(alice)
-    act(client, case, "reply", outcome="disclosed", detail="")
+    reply_in_steps(client, case, outcome="disclosed", detail="")
     letter = Letter.objects.get(kind="reply")
     docx = client.get(f"/staff/applications/{case.pk}/letters/{letter.pk}.docx")
     pdf = client.get(f"/staff/applications/{case.pk}/letters/{letter.pk}.pdf")
@@ -324,7 +335,7 @@ def test_an_edited_template_is_used_for_later_letters(login, adam, alice, case):
     assert client.post(url, {"body": "{applicant}：本机关同意公开{title}。{remedies} {unclosed"}).status_code == 200
     assert client.post(url, {"body": "{applicant}：本机关同意公开“{title}”。{remedies}"}).status_code == 302
     assert LetterTemplate.objects.get().agency == case.agency
-    act(login(alice), case, "reply", outcome="disclosed", detail="")
+    reply_in_steps(login(alice), case, outcome="disclosed", detail="")
     body = case.letters.get(kind="reply").body
     assert body.startswith(f"{case.applicant.name}：本机关同意公开“{case.title}”") and "行政复议" in body
     assert login(alice).get(url).status_code == 403
@@ -427,7 +438,7 @@ def test_a_template_saved_before_the_rule_renders_its_format_spec_as_plain_text(
     LetterTemplate.objects.create(
         agency=case.agency, kind="reply", outcome_group="disclosed", body="{applicant}：{title:>50000000}{x.y}"
     )
-    assert act(login(alice), case, "reply", outcome="disclosed", detail="").status_code == 302
+    assert reply_in_steps(login(alice), case, outcome="disclosed", detail="").status_code == 302
     assert case.letters.get(kind="reply").body == f"{case.applicant.name}：{{title:>50000000}}{{x.y}}"
 
 
@@ -435,7 +446,7 @@ def test_a_letter_longer_than_the_limit_is_not_issued_and_the_clerk_is_told(logi
     from gongkai.applications import letters
 
     monkeypatch.setattr(letters, "MAX_LETTER_CHARS", 400)
-    response = act(login(alice), case, "reply", outcome="disclosed", detail="很长的说明" * 200)
+    response = reply_in_steps(login(alice), case, outcome="disclosed", detail="很长的说明" * 200)
     assert response.status_code == 400
     assert "上限" in response.content.decode()
     assert not case.letters.filter(kind="reply").exists()
@@ -456,7 +467,7 @@ def test_reply_letters_name_the_agencys_reconsideration_body_and_court(login, ad
     case.agency.refresh_from_db()
     assert case.agency.competent_court == "凯里市人民法院"
     assert AuditEvent.objects.filter(verb="agency.update", object_id=str(case.agency.pk)).exists()
-    act(login(alice), case, "reply", outcome="disclosed", detail="")
+    reply_in_steps(login(alice), case, outcome="disclosed", detail="")
     body = case.letters.get(kind="reply").body
     assert "六十日内向黔东南州人民政府申请行政复议" in body and "六个月内向凯里市人民法院提起行政诉讼" in body
     assert "依法申请行政复议" not in body
@@ -464,5 +475,5 @@ def test_reply_letters_name_the_agencys_reconsideration_body_and_court(login, ad
 
 
 def test_without_configured_remedy_bodies_the_reply_keeps_the_generic_sentence(login, alice, case):
-    act(login(alice), case, "reply", outcome="disclosed", detail="")
+    reply_in_steps(login(alice), case, outcome="disclosed", detail="")
     assert "六十日内依法申请行政复议" in case.letters.get(kind="reply").body

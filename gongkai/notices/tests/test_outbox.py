@@ -103,7 +103,9 @@ def test_each_step_of_the_case_notifies_the_applicant_once(client, login, prefec
     assert login(ann).post(base + "extension_approve/", {"extension_approve-on": today}).status_code == 302
     client.logout()
     staff = login(alice)
-    staff.post(base + "reply/", {"reply-on": today, "reply-outcome": "disclosed", "reply-detail": ""})
+    # 拟办, then 出具 (予以公开 needs no sign-off by default); only the reply itself tells the applicant.
+    assert staff.post(base + "draft/", {"draft-outcome": "disclosed", "draft-detail": ""}).status_code == 302
+    assert staff.post(base + "reply/", {"reply-on": today}).status_code == 302
     events = list(Notice.objects.order_by("pk").values_list("event", flat=True))
     assert events == ["application.receipt", "application.extension", "application.reply"]
     notices_deliver()
