@@ -1,6 +1,7 @@
 """Endings: the reply with its outcome, lapses, withdrawal; and the due-soon / overdue scan."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +29,7 @@ from gongkai.applications.services.base import (
 )
 from gongkai.applications.services.correspondence import _issue_letter
 from gongkai.applications.services.intake import topic_get_or_create
+from gongkai.applications.services.online import reply_files_add
 from gongkai.core.errors import IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
 
@@ -49,7 +51,7 @@ def _close(actor, application: Application, *, outcome: str, detail: str, on: dt
     )  # fmt: skip
     applicant_notify(
         application, "application.reply", outcome=Outcome(outcome).label, letter_url=letter_url(application, letter)
-    )
+    )  # the tracking link (track_url) leads to the letter and to any files issued with it
     return application
 
 
@@ -59,9 +61,21 @@ REPLY_OUTCOMES = [o for o in Outcome.values if not o.startswith("other")]
 
 @transaction.atomic
 def application_reply(
-    *, actor, application: Application, outcome: str, detail: str, on: dt.date, topics: list[str] | None = None
+    *,
+    actor,
+    application: Application,
+    outcome: str,
+    detail: str,
+    on: dt.date,
+    topics: list[str] | None = None,
+    disclosed_files: Sequence = (),
+    redacted_files: Sequence = (),
 ) -> Application:
-    """答复 (条例 第三十六条): one outcome from the 2021 table, with its legal basis and the applicant's remedies."""
+    """答复 (条例 第三十六条): one outcome from the 2021 table, with its legal basis and the applicant's remedies.
+
+    `disclosed_files` (and, for 部分公开, `redacted_files`, 条例 第三十七条) are the information itself, which the
+    applicant downloads from the tracking page; they are kept with the reply letter.
+    """
     application = _locked(application)
     _check_handle(actor, application)
     if outcome not in REPLY_OUTCOMES:
@@ -78,7 +92,13 @@ def application_reply(
         raise ValidationError({"outcome": _("“补正后申请内容仍不明确”只适用于已经补正过的申请。")})
     if topics is not None:
         application.topics.set(topic_get_or_create(name) for name in topics if name.strip())
-    return _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
+    _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
+    letter = application.letters.filter(kind=LetterKind.REPLY).order_by("-pk").first()
+    reply_files_add(
+        actor=actor, application=application, letter=letter, outcome=outcome, disclosed=disclosed_files,
+        redacted=redacted_files,
+    )  # fmt: skip
+    return application
 
 
 @transaction.atomic
