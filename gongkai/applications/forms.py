@@ -1,14 +1,11 @@
 """Forms of the public application page and of the back office; services do the validation that matters."""
 
-from pathlib import Path
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications import services
-from gongkai.applications.uploads import applicant_upload_problems, reply_file_problems
 from gongkai.applications.models import (
     ApplicantKind,
     Channel,
@@ -22,6 +19,8 @@ from gongkai.applications.models import (
     Outcome,
     PauseKind,
 )
+from gongkai.applications.uploads import applicant_upload_problems, reply_file_problems
+
 
 class DateInput(forms.DateInput):
     input_type = "date"

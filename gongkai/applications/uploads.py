@@ -1,7 +1,7 @@
 """The limits on files: the applicant's (form and correction alike) and the reply's, checked by core.uploads.
 
-Forms check them to show the error beside the field; the services check them again, so no other caller can
-store a file the forms would refuse.
+Forms check them to show the error beside the field; the correction and reply services check them again, so no
+other caller stores a file the forms would refuse.
 """
 
 from gongkai.core.uploads import upload_problems

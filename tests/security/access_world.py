@@ -19,9 +19,8 @@ def build_world() -> dict:
     from gongkai.annual_reports.selectors import report_figures
     from gongkai.appeals.models import Lawsuit, Reconsideration
     from gongkai.appeals.services import appeal_document_add
-    from gongkai.applications.models import Application
+    from gongkai.applications.models import Application, Letter, ReplyFile
     from gongkai.applications.models import Attachment as ApplicationAttachment
-    from gongkai.applications.models import Letter, ReplyFile
     from gongkai.catalogue.models import Category, DocumentType, Finding, Item, ItemStatus
     from gongkai.catalogue.services import attachment_add, category_tree_ensure_default, item_create, item_update
     from gongkai.catalogue.services.imports import import_job_create

@@ -93,7 +93,7 @@ def application_reply(
     if topics is not None:
         application.topics.set(topic_get_or_create(name) for name in topics if name.strip())
     _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
-    letter = application.letters.filter(kind=LetterKind.REPLY).order_by("-pk").first()
+    letter = application.letters.filter(kind=LetterKind.REPLY).latest("pk")  # the one _close just issued
     reply_files_add(
         actor=actor, application=application, letter=letter, outcome=outcome, disclosed=disclosed_files,
         redacted=redacted_files,

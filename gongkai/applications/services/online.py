@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.applications.uploads import applicant_upload_problems, reply_file_problems
 from gongkai.applications.models import (
     Application,
     Attachment,
@@ -30,6 +29,7 @@ from gongkai.applications.models import (
 from gongkai.applications.notify import applicant_notify
 from gongkai.applications.services.base import _check_handle, _day, _locked, _open_pause, _today
 from gongkai.applications.services.timing import end_correction
+from gongkai.applications.uploads import applicant_upload_problems, reply_file_problems
 from gongkai.audit.services import audit_record
 from gongkai.core.errors import IllegalTransition
 
@@ -41,9 +41,7 @@ def correction_open_online(pause: ClockPause | None, today: dt.date) -> bool:
 
 
 @transaction.atomic
-def application_submit_correction(
-    *, application: Application, text: str, attachments: Sequence = ()
-) -> ClockPause:
+def application_submit_correction(*, application: Application, text: str, attachments: Sequence = ()) -> ClockPause:
     """The applicant answers the correction notice online; it counts as received today (条例 第三十条).
 
     Refused once the period on the notice has passed (the agency may then close the case as abandoned, or
@@ -55,7 +53,7 @@ def application_submit_correction(
     if pause is None:
         raise IllegalTransition(_("本申请没有等待补正的事项，或补正已经提交。"))
     today = _today()
-    if not correction_open_online(pause, today):
+    if pause.respond_by is not None and not correction_open_online(pause, today):
         raise IllegalTransition(
             _("补正期限已于%(v1)s届满，网上补正已关闭。如有正当理由逾期，请联系%(agency)s（电话：%(phone)s）。")
             % {"v1": _day(pause.respond_by), "agency": application.agency.name,
@@ -90,9 +88,7 @@ def application_review_correction(*, actor, application: Application) -> ClockPa
     application = _locked(application)
     _check_handle(actor, application)
     pause = (
-        application.pauses.filter(
-            kind=PauseKind.CORRECTION, answered_online_at__isnull=False, reviewed_at__isnull=True
-        )
+        application.pauses.filter(kind=PauseKind.CORRECTION, answered_online_at__isnull=False, reviewed_at__isnull=True)
         .order_by("pk")
         .first()
     )
@@ -131,8 +127,13 @@ def reply_files_add(
         for upload in uploads:
             rows.append(
                 ReplyFile.objects.create(
-                    application=application, letter=letter, kind=kind, file=upload, name=upload.name[:200],
-                    size=upload.size, uploaded_by=actor,
+                    application=application,
+                    letter=letter,
+                    kind=kind,
+                    file=upload,
+                    name=upload.name[:200],
+                    size=upload.size,
+                    uploaded_by=actor,
                 )  # fmt: skip
             )
     audit_record(

@@ -189,7 +189,10 @@ def test_after_the_correction_period_the_form_is_gone_and_the_page_says_why(clie
     [
         ([SimpleUploadedFile(f"{n}.pdf", PDF) for n in range(4)], "附件最多3个"),
         ([SimpleUploadedFile("说明.exe", b"MZ\x90\x00")], "附件只能是PDF、JPG或PNG格式：说明.exe"),
-        ([SimpleUploadedFile("说明.pdf", b"<html>not a pdf</html>")], "附件内容与文件类型不符，请上传真实的PDF文件：说明.pdf"),
+        (
+            [SimpleUploadedFile("说明.pdf", b"<html>not a pdf</html>")],
+            "附件内容与文件类型不符，请上传真实的PDF文件：说明.pdf",
+        ),
         ([SimpleUploadedFile("扫描件.png", PNG + b"0" * (5 * 1024 * 1024))], "附件不能超过5MB：扫描件.png"),
     ],
 )
@@ -321,12 +324,14 @@ def test_other_delivery_methods_are_recorded_by_staff_not_by_a_download(client, 
     assert (letter.delivered_on, letter.delivery_method) == (D(2025, 9, 28), "post")
 
 
-def test_staff_download_the_reply_files_from_the_case_page_and_other_agencies_cannot(
-    client, staff, prefecture, kim
-):
+def test_staff_download_the_reply_files_from_the_case_page_and_other_agencies_cannot(client, staff, prefecture, kim):
     application = apply(client, prefecture)
     response = reply_with_files(
-        staff, application, application.received_on, outcome="disclosed", disclosed=[SimpleUploadedFile("全文.pdf", PDF)]
+        staff,
+        application,
+        application.received_on,
+        outcome="disclosed",
+        disclosed=[SimpleUploadedFile("全文.pdf", PDF)],
     )
     assert response.status_code == 302
     reply_file = ReplyFile.objects.get()
