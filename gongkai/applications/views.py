@@ -166,7 +166,7 @@ def _track_page(request, application, *, form=None, by_number=None, correction_f
     """The tracking page of one case (or the empty look-up forms): its facts, letters, files and the open step."""
     context = _portal_context(
         application.agency if application else None,
-        form=form or TrackForm(),
+        form=form or TrackForm(initial={"code": application.tracking_code} if application else None),
         by_number=by_number or TrackByNumberForm(),
         application=application,
     )

@@ -112,7 +112,11 @@ def test_a_correction_answered_on_the_tracking_page_restarts_the_20_working_days
 
     with at(2025, 9, 26, 15):
         page = track(client, application).content.decode()
-        assert 'id="correction-form"' in page and "需要您补正申请" in page and "2025年10月21日" in page
+        assert (
+            'id="correction-form"' in page
+            and "需要您补正申请" in page
+            and "请在2025年10月21日之前（含当天）补正" in page
+        )
         response = answer(client, application, files=[SimpleUploadedFile("补正说明.pdf", PDF)])
     assert response.status_code == 302
     assert response["Location"] == f"/applications/track/?code={application.tracking_code}#correction"
