@@ -286,7 +286,7 @@ class ReplyForm(ActionForm):
     # The information itself, which the applicant downloads from the tracking page (条例 第三十六条、第三十七条).
     disclosed_files = MultipleFileField(
         label=_("公开的政府信息（文件）"), required=False,
-        help_text=_("申请人可在查询页面下载。每个不超过20MB，最多10个。"),
+        help_text=_("申请人可在查询页面下载。与区分处理后的文件合计不超过20MB，最多10个。"),
     )  # fmt: skip
     redacted_files = MultipleFileField(
         label=_("区分处理后的文件（部分公开）"), required=False,

@@ -4,6 +4,8 @@ Forms check them to show the error beside the field; the correction and reply se
 other caller stores a file the forms would refuse.
 """
 
+from django.utils.translation import gettext as _
+
 from gongkai.core.uploads import upload_problems
 
 # The applicant's uploads (the form's identity papers, a correction's material): checked by core.uploads.
@@ -16,6 +18,8 @@ REPLY_FILE_TYPES = {".pdf", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".
 REPLY_FILE_TYPE_NAMES = "PDF、OFD、Word、Excel、CSV、TXT、JPG、PNG或ZIP"
 REPLY_FILE_MAX_BYTES = 20 * 1024 * 1024
 REPLY_FILE_MAX_FILES = 10
+# All of one reply's files together: one request, under the proxy's 25 MB body limit (docs/deploy.md).
+REPLY_FILES_MAX_TOTAL = 20 * 1024 * 1024
 
 
 def applicant_upload_problems(files) -> list[str]:
@@ -26,7 +30,13 @@ def applicant_upload_problems(files) -> list[str]:
 
 
 def reply_file_problems(files) -> list[str]:
-    return upload_problems(
+    problems = upload_problems(
         files, types=REPLY_FILE_TYPES, max_bytes=REPLY_FILE_MAX_BYTES, max_files=REPLY_FILE_MAX_FILES,
         type_names=REPLY_FILE_TYPE_NAMES,
     )  # fmt: skip
+    if not problems and sum(f.size for f in files) > REPLY_FILES_MAX_TOTAL:
+        problems.append(
+            _("随答复上传的文件合计不能超过%(mb)sMB；更大的材料请压缩后上传，或以光盘、邮寄等其他方式提供。")
+            % {"mb": REPLY_FILES_MAX_TOTAL // (1024 * 1024)}
+        )
+    return problems

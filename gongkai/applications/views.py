@@ -230,7 +230,8 @@ def letter_download(request, code: str, letter_id: int, fmt: str):
     if letter is None:
         raise Http404
     response = letter_file_response(letter, fmt)
-    services.reply_record_download(application=application, letter=letter)
+    if request.method == "GET":  # a HEAD (a link checker's) fetches nothing, so delivers nothing
+        services.reply_record_download(application=application, letter=letter)
     return response
 
 
@@ -247,7 +248,8 @@ def reply_file_download(request, code: str, file_id: int):
     if reply_file is None:
         raise Http404
     response = file_response(reply_file.file, filename=reply_file.name)
-    services.reply_record_download(application=application, letter=reply_file.letter, reply_file=reply_file)
+    if request.method == "GET":
+        services.reply_record_download(application=application, letter=reply_file.letter, reply_file=reply_file)
     return response
 
 

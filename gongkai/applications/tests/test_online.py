@@ -378,3 +378,36 @@ def test_the_receipt_notice_gives_the_article_31_date_the_deadline_and_how_it_wa
         assert fact in email.body, fact
     sms = Notice.objects.get(event="application.receipt", channel="sms")
     assert application.tracking_code in sms.body and "2025年10月24日" in sms.body
+
+
+def test_the_files_of_one_reply_together_stay_under_the_proxys_body_limit(client, staff, prefecture):
+    application = apply(client, prefecture)
+    big = [SimpleUploadedFile(f"第{n}册.pdf", PDF + b"0" * (8 * 1024 * 1024)) for n in range(3)]
+    response = reply_with_files(staff, application, application.received_on, outcome="disclosed", disclosed=big)
+    assert response.status_code == 400 and "随答复上传的文件合计不能超过20MB" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "in_progress" and not ReplyFile.objects.exists()
+
+
+def test_downloads_are_not_counted_against_the_look_up_limit_and_a_head_request_delivers_nothing(
+    client, staff, prefecture, settings
+):
+    settings.TRACK_FAILURES_PER_ADDRESS = 2
+    application = apply(client, prefecture, delivery_method="online")
+    response = reply_with_files(
+        staff,
+        application,
+        application.received_on,
+        outcome="disclosed",
+        disclosed=[SimpleUploadedFile("全文.pdf", PDF)],
+    )
+    assert response.status_code == 302
+    url = f"/applications/track/{application.tracking_code}/files/{ReplyFile.objects.get().pk}/"
+    assert client.head(url).status_code == 200
+    assert application.letters.get(kind="reply").delivered_on is None
+    assert [client.get(url).status_code for _ in range(5)] == [200] * 5
+    assert application.letters.get(kind="reply").delivered_on is not None
+    # Failures are what count: two wrong codes, and this address is refused until the window passes.
+    for _ in range(2):
+        assert client.get("/applications/track/0000000000000000/files/1/").status_code == 404
+    assert client.get(url).status_code == 429
