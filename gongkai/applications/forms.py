@@ -1,7 +1,5 @@
 """Forms of the public application page and of the back office; services do the validation that matters."""
 
-from pathlib import Path
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -22,10 +20,7 @@ from gongkai.applications.models import (
     Outcome,
     PauseKind,
 )
-
-ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png"}
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-ATTACHMENT_MAX_FILES = 3
+from gongkai.applications.uploads import applicant_upload_problems, reply_file_problems
 
 
 class DateInput(forms.DateInput):
@@ -133,13 +128,9 @@ class OnlineApplicationForm(ApplicationForm):
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
-        if len(files) > ATTACHMENT_MAX_FILES:
-            raise ValidationError(_("附件最多3个。"))
-        for upload in files:
-            if Path(upload.name).suffix.lower() not in ATTACHMENT_TYPES:
-                raise ValidationError(_("附件只能是PDF、JPG或PNG格式：%(name)s") % {"name": upload.name})
-            if upload.size > ATTACHMENT_MAX_BYTES:
-                raise ValidationError(_("附件不能超过5MB：%(name)s") % {"name": upload.name})
+        problems = applicant_upload_problems(files)
+        if problems:
+            raise ValidationError(problems)
         return files
 
 
@@ -161,6 +152,32 @@ class RegisterForm(ApplicationForm):
 
 def split_topics(text: str) -> list[str]:
     return [t.strip() for t in text.replace("，", ",").replace("、", ",").split(",") if t.strip()]
+
+
+class CorrectionAnswerForm(forms.Form):
+    """The applicant's answer to a correction notice, on the tracking page (条例 第三十条)."""
+
+    text = forms.CharField(
+        label=_("补正内容"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text=_("按补正告知书的要求写明所需信息的名称、文号、年份等，可以同时上传材料。"),
+    )  # fmt: skip
+    attachments = MultipleFileField(
+        label=_("补正材料"), required=False, help_text=_("PDF、JPG或PNG格式，每个不超过5MB，最多3个。")
+    )
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        problems = applicant_upload_problems(files)
+        if problems:
+            raise ValidationError(problems)
+        return files
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("text") or "").strip() and not data.get("attachments"):
+            self.add_error("text", _("请填写补正内容或上传补正材料。"))
+        return data
 
 
 class TrackForm(forms.Form):
@@ -276,6 +293,28 @@ class ReplyForm(ActionForm):
     """出具答复: the date the reply letter bears; its content is the draft's."""
 
     on = forms.DateField(label=_("答复日期"), widget=DateInput, initial=_today)
+    # The information itself, which the applicant downloads from the tracking page (条例 第三十六条、第三十七条).
+    disclosed_files = MultipleFileField(
+        label=_("公开的政府信息（文件）"), required=False,
+        help_text=_("申请人可在查询页面下载。与区分处理后的文件合计不超过20MB，最多10个。"),
+    )  # fmt: skip
+    redacted_files = MultipleFileField(
+        label=_("区分处理后的文件（部分公开）"), required=False,
+        help_text=_("部分公开时，删除或遮盖不应公开内容后的文件（条例第三十七条）。"),
+    )  # fmt: skip
+
+    def _clean_files(self, name):
+        files = self.cleaned_data.get(name) or []
+        problems = reply_file_problems(files)
+        if problems:
+            raise ValidationError(problems)
+        return files
+
+    def clean_disclosed_files(self):
+        return self._clean_files("disclosed_files")
+
+    def clean_redacted_files(self):
+        return self._clean_files("redacted_files")
 
 
 class SignForm(forms.Form):

@@ -291,6 +291,13 @@ class ClockPause(models.Model):
     result_text = models.TextField(_("结果"), blank=True)
     consulted_party = models.CharField(_("征求意见对象"), max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # A correction the applicant answered on the tracking page (条例 第三十条): when it arrived, and when the
+    # handler read it (until then it waits in the handler's to-do list, gongkai.inbox).
+    answered_online_at = models.DateTimeField(_("网上提交补正时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("补正材料查阅时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("计时中止")
@@ -414,6 +421,15 @@ class Attachment(models.Model):
     """身份证明 and other files sent with an application (types and size checked by the form)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    # Set for the material an applicant sent with an online correction (条例 第三十条); empty for the form's files.
+    correction = models.ForeignKey(
+        ClockPause,
+        verbose_name=_("所属补正"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
     # Identity papers: the private root, sent only by the access-checked staff view (gongkai.core.storage).
     file = models.FileField(_("文件"), upload_to=attachment_path, storage=private_storage)
     name = models.CharField(_("文件名"), max_length=200)
@@ -520,3 +536,36 @@ class ReplyDraft(models.Model):
     @property
     def may_be_issued(self) -> bool:
         return self.state == DraftState.SIGNED or (self.state == DraftState.READY and not self.needs_sign_off)
+class ReplyFileKind(models.TextChoices):
+    DISCLOSED = "disclosed", _("公开的政府信息")
+    # 条例 第三十七条: the part that may be disclosed, with what may not be removed or covered.
+    REDACTED = "redacted", _("区分处理后的政府信息")
+
+
+def reply_file_path(instance, filename: str) -> str:
+    return f"applications/{instance.application_id}/reply/{filename}"
+
+
+class ReplyFile(models.Model):
+    """A file of disclosed information sent with the reply (条例 第三十六条、第三十七条, 第四十条 form and manner).
+
+    Kept in the private root; the applicant downloads it from the tracking page with the tracking code, staff
+    from the case page. The first download counts as delivery of the reply where online delivery was chosen.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reply_files")
+    letter = models.ForeignKey(Letter, verbose_name=_("答复告知书"), on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("类型"), max_length=20, choices=ReplyFileKind.choices)
+    file = models.FileField(_("文件"), upload_to=reply_file_path, storage=private_storage)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    first_downloaded_at = models.DateTimeField(_("首次下载时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("答复附带的政府信息")
+        verbose_name_plural = _("答复附带的政府信息")
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.name

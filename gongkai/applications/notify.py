@@ -16,14 +16,26 @@ def _day(day) -> str:
     return f"{day:%Y年%m月%d日}" if day else ""
 
 
-def track_url() -> str:
-    return f"{settings.SITE_URL}{reverse('applications:track')}"
+def track_url(application: Application | None = None) -> str:
+    """The tracking page; with the case, its link that opens the case (the code is in the same notice anyway)."""
+    url = f"{settings.SITE_URL}{reverse('applications:track')}"
+    return f"{url}?code={application.tracking_code}" if application is not None else url
 
 
 def letter_url(application: Application, letter: Letter | None) -> str:
     if letter is None:
-        return track_url()
+        return track_url(application)
     return f"{settings.SITE_URL}{reverse('applications:letter', args=[application.tracking_code, letter.pk, 'pdf'])}"
+
+
+def due_basis(application: Application) -> str:
+    """How the deadline in a notice was computed, and whether it may still move (an unverified holiday year)."""
+    if application.due_on is None:
+        return "补正、征求意见或缴费期间计时中止"
+    text = "自收到申请（或补正）之日起20个工作日，法定节假日不计，条例第三十三条"
+    if not application.due_verified:
+        text += "；该年度节假日安排尚未核实，期限可能调整"
+    return text
 
 
 def applicant_notify(application: Application, event: str, *, key: str = "", **values) -> int:
@@ -35,7 +47,8 @@ def applicant_notify(application: Application, event: str, *, key: str = "", **v
         "title": application.title,
         "received": _day(application.received_on),
         "due": _day(application.due_on) or "计时恢复后重新计算的期限",
-        "track_url": track_url(),
+        "track_url": track_url(application),
+        "due_basis": due_basis(application),
     }
     queued = 0
     for channel, chosen, recipient in (

@@ -9,9 +9,11 @@ from gongkai.audit.verbs import register_audit_verbs
 from gongkai.core.registry import (
     DashboardPanel,
     PortalSection,
+    SlotPanel,
     StaffNavItem,
     register_dashboard_panel,
     register_portal_section,
+    register_slot_panel,
     register_staff_nav_item,
 )
 
@@ -23,6 +25,10 @@ VERBS = {
     "application.correction_request": _("发出补正通知"),
     "application.correction_receive": _("收到补正后的申请"),
     "application.correction_lapse": _("逾期不补正，终止办理"),
+    "application.correction_submit": _("申请人网上提交补正"),
+    "application.correction_files": _("申请人网上上传补正材料"),
+    "application.correction_review": _("查阅网上补正材料"),
+    "application.reply_files": _("随答复提供政府信息文件"),
     "application.consultation_start": _("征求意见"),
     "application.consultation_end": _("征求意见结束"),
     "application.extension_request": _("申请延期答复"),
@@ -38,6 +44,7 @@ VERBS = {
     "application.reply": _("答复申请"),
     "application.withdraw": _("申请人撤回申请"),
     "letter.deliver": _("登记文书送达"),
+    "letter.deliver_online": _("申请人网上获取，答复送达"),
     "letter_template.save": _("修改文书模板"),
     "sign_off_setting.save": _("修改答复签发设置"),
 }
@@ -57,6 +64,22 @@ def work_queue_panel(request, agency):
     }
 
 
+def online_panel(request, application):
+    """The case page's record of the applicant's online side: corrections sent on the tracking page (条例 第三十条)
+    with their files, and the information files issued with the reply and when the applicant first fetched them."""
+    from gongkai.applications.models import PauseKind
+
+    corrections = list(
+        application.pauses.filter(kind=PauseKind.CORRECTION, answered_online_at__isnull=False)
+        .prefetch_related("attachments")
+        .select_related("reviewed_by")
+    )
+    files = list(application.reply_files.select_related("letter"))
+    if not corrections and not files:
+        return None
+    return {"application": application, "corrections": corrections, "reply_files": files}
+
+
 def register() -> None:
     register_audit_verbs(VERBS)
     roles = frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"})
@@ -64,6 +87,10 @@ def register() -> None:
     register_dashboard_panel(
         DashboardPanel("applications", "applications/staff/panel.html", work_queue_panel, roles, order=15)
     )
+    register_slot_panel(
+        SlotPanel("applications_online", "applications.application", "applications/staff/_online_panel.html",
+                  online_panel, order=10)
+    )  # fmt: skip
     register_portal_section(
         PortalSection(
             "applications",

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/do/<str:name>/", staff_views.action, name="action"),
     path("<int:pk>/letters/<int:letter_id>.<str:fmt>", staff_views.letter_download, name="letter"),
     path("<int:pk>/attachments/<int:attachment_id>/", staff_views.attachment_download, name="attachment"),
+    path("<int:pk>/reply-files/<int:file_id>/", staff_views.reply_file_download, name="reply_file"),
 ]

@@ -251,6 +251,16 @@ ACTIONS = ActionSet(
             form=forms.CorrectionReceiveForm,
             possible=_in(Status.AWAITING_CORRECTION),
         ),
+        # The applicant answered online (条例 第三十条): the clock already restarted; reading it clears the to-do.
+        _action(
+            "correction_review",
+            gettext_lazy("已阅网上补正材料"),
+            _calls(services.application_review_correction),
+            form=None,
+            possible=lambda a: a.pauses.filter(
+                kind=PauseKind.CORRECTION, answered_online_at__isnull=False, reviewed_at__isnull=True
+            ).exists(),
+        ),
         _action(
             "correction_lapse",
             gettext_lazy("逾期不补正，终止办理"),
@@ -316,7 +326,7 @@ ACTIONS = ActionSet(
         _action(
             "reply",
             gettext_lazy("出具答复告知书"),
-            _calls(services.application_issue_reply, "on"),
+            _calls(services.application_issue_reply, "on", "disclosed_files", "redacted_files"),
             form=forms.ReplyForm,
             possible=_may_issue,
             success=gettext_lazy("答复已出具。"),
@@ -512,6 +522,15 @@ def attachment_download(request, pk: int, attachment_id: int):
     if attachment is None:
         raise Http404
     return file_response(attachment.file, filename=attachment.name)
+
+
+@staff_view
+def reply_file_download(request, pk: int, file_id: int):
+    application = application_get_for_user(request.user, pk)
+    reply_file = application.reply_files.filter(pk=file_id).first()
+    if reply_file is None:
+        raise Http404
+    return file_response(reply_file.file, filename=reply_file.name)
 
 
 @staff_view

@@ -3,21 +3,26 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_by_slug
 from gongkai.applications import documents, lookups, services
-from gongkai.applications.forms import OnlineApplicationForm, TrackByNumberForm, TrackForm
+from gongkai.applications.forms import CorrectionAnswerForm, OnlineApplicationForm, TrackByNumberForm, TrackForm
 from gongkai.applications.models import LetterKind, PauseKind
 from gongkai.applications.receipt import receipt_for, receipt_pdf
 from gongkai.applications.selectors import application_by_number_and_suffix, application_by_tracking_code
+from gongkai.core.errors import IllegalTransition
+from gongkai.core.forms import apply_service_errors
 from gongkai.core.registry import portal_nav_items
+from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
 
 SESSION_KEY = "applications_last_submitted"
@@ -154,16 +159,58 @@ def track(request):
         if application is None:
             lookups.record_failure(request)
             form.add_error("code", _("没有找到该查询码对应的申请，请核对后重新输入。"))
+    return _track_page(request, application, form=form, by_number=by_number)
+
+
+def _track_page(request, application, *, form=None, by_number=None, correction_form=None, status=200):
+    """The tracking page of one case (or the empty look-up forms): its facts, letters, files and the open step."""
     context = _portal_context(
-        application.agency if application else None, form=form, by_number=by_number, application=application
+        application.agency if application else None,
+        form=form or TrackForm(initial={"code": application.tracking_code} if application else None),
+        by_number=by_number or TrackByNumberForm(),
+        application=application,
     )
     if application is not None:
+        today = timezone.localdate()
+        correction = application.pauses.filter(kind=PauseKind.CORRECTION).order_by("-pk").first()
+        waiting = correction is not None and correction.ended_on is None
         context.update(
-            letters=application.letters.filter(kind__in=PUBLIC_LETTERS),
-            correction=application.pauses.filter(kind=PauseKind.CORRECTION, ended_on__isnull=True).first(),
+            letters=application.letters.filter(kind__in=PUBLIC_LETTERS).prefetch_related("files"),
+            correction=correction if waiting else None,
+            # 条例 第三十条: the applicant answers within the period on the notice; after it, the page says why
+            # the form is gone instead of refusing silently.
+            correction_open=services.correction_open_online(correction, today) if waiting else False,
+            correction_form=correction_form or (CorrectionAnswerForm() if waiting else None),
+            answered=correction if correction is not None and correction.answered_online_at else None,
             fee=application.fees.filter(paid_on__isnull=True).first() if application.is_open else None,
         )
-    return render(request, "applications/track.html", context)
+    return render(request, "applications/track.html", context, status=status)
+
+
+@require_POST
+def correction_submit(request, code: str):
+    """The applicant's answer to a correction notice (条例 第三十条), posted from the tracking page.
+
+    The tracking code in the address is the key, as for the letters; a wrong code is a failed look-up. Bad
+    input shows the page again with what was typed; a success shows the case with the new deadline.
+    """
+    if lookups.address_limited(request):
+        return _limited(request, None)
+    application = _by_code_or_404(request, code)
+    form = CorrectionAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.application_submit_correction(
+                application=application, text=form.cleaned_data["text"], attachments=form.cleaned_data["attachments"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except IllegalTransition as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(f"{reverse('applications:track')}?code={application.tracking_code}#correction")
+    application.refresh_from_db()
+    return _track_page(request, application, correction_form=form, status=400)
 
 
 def _by_code_or_404(request, code: str):
@@ -182,7 +229,28 @@ def letter_download(request, code: str, letter_id: int, fmt: str):
     letter = application.letters.filter(pk=letter_id, kind__in=PUBLIC_LETTERS).first()
     if letter is None:
         raise Http404
-    return letter_file_response(letter, fmt)
+    response = letter_file_response(letter, fmt)
+    if request.method == "GET":  # a HEAD (a link checker's) fetches nothing, so delivers nothing
+        services.reply_record_download(application=application, letter=letter)
+    return response
+
+
+def reply_file_download(request, code: str, file_id: int):
+    """A file of information issued with the reply, for the holder of the case's tracking code only.
+
+    Like every download it is not counted against the look-up limits; only a wrong code is. The first download
+    records the delivery of the reply where the applicant chose to receive it online (services.online).
+    """
+    if lookups.address_limited(request):
+        return _limited(request, None)
+    application = _by_code_or_404(request, code)
+    reply_file = application.reply_files.select_related("letter").filter(pk=file_id).first()
+    if reply_file is None:
+        raise Http404
+    response = file_response(reply_file.file, filename=reply_file.name)
+    if request.method == "GET":
+        services.reply_record_download(application=application, letter=reply_file.letter, reply_file=reply_file)
+    return response
 
 
 def letter_file_response(letter, fmt: str) -> HttpResponse:

@@ -59,3 +59,56 @@ class Deadline:
     def check(self) -> None:
         if time.monotonic() > self.ends:
             raise too_slow()
+
+
+# ------------------------------------------------------------------------------------------ attachments
+# The first bytes of each file type a form accepts: a file named .pdf that is not a PDF is refused, so what staff
+# open is what its name says. Office formats (DOCX, XLSX, OFD) are ZIP archives; DOC and XLS are OLE2 files.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".ofd": (b"PK\x03\x04",),
+    ".zip": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot >= 0 else ""
+
+
+def _head(upload, length: int = 16) -> bytes:
+    upload.seek(0)
+    head = upload.read(length)
+    upload.seek(0)
+    return head
+
+
+def upload_problems(files, *, types: set[str], max_bytes: int, max_files: int, type_names: str) -> list[str]:
+    """What is wrong with a set of uploads, in Chinese naming each file ([] when all may be kept).
+
+    `types` are the accepted suffixes (".pdf"); `type_names` says them to a person ("PDF、JPG或PNG"). A file of a
+    type listed in SIGNATURES must also begin as that type does. Sizes are checked before any content is read.
+    """
+    problems: list[str] = []
+    if len(files) > max_files:
+        problems.append(_("附件最多%(n)s个。") % {"n": max_files})
+    megabytes = max_bytes // (1024 * 1024)
+    for upload in files:
+        suffix = _suffix(upload.name)
+        if suffix not in types:
+            problems.append(_("附件只能是%(types)s格式：%(name)s") % {"types": type_names, "name": upload.name})
+        elif upload.size > max_bytes:
+            problems.append(_("附件不能超过%(mb)sMB：%(name)s") % {"mb": megabytes, "name": upload.name})
+        elif upload.size == 0:
+            problems.append(_("附件是空文件：%(name)s") % {"name": upload.name})
+        elif suffix in SIGNATURES and not _head(upload).startswith(SIGNATURES[suffix]):
+            problems.append(_("附件内容与文件类型不符，请上传真实的%(type)s文件：%(name)s")
+                            % {"type": suffix[1:].upper(), "name": upload.name})  # fmt: skip
+    return problems

@@ -9,14 +9,23 @@ The inbox sits at the top of the dependency order and reads the domain apps only
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.models import Role
 from gongkai.annual_reports.models import AnnualReport, ReportScope, ReportStatus
-from gongkai.applications.models import AlertState, Application, DraftState, Extension, ReplyDraft, Status
+from gongkai.applications.models import (
+    AlertState,
+    Application,
+    ClockPause,
+    DraftState,
+    Extension,
+    PauseKind,
+    ReplyDraft,
+    Status,
+)
 from gongkai.catalogue.selectors.shared import items_waiting_for_review_by, items_withdrawn_by_rescan
 from gongkai.participation.models import Comment, CommentStatus
 from gongkai.supervision.annual_reports import report_deadline
@@ -59,6 +68,28 @@ def _new_applications(user, agency, roles):
 def _assigned_to_me(user, agency, roles):
     qs = _applications(agency).filter(handler=user).order_by("due_on", "pk")
     return qs.count(), [_app_entry(a, str(Status(a.status).label)) for a in qs[:LIMIT]]
+
+
+def _corrections(user, agency, roles):
+    """补正材料已提交: the applicant answered a correction notice online (条例 第三十条); the clock restarted that
+    day, so the handler should read it at once. For the case's handler, or for every handler while unassigned;
+    the entry leaves when the material is marked read on the case page."""
+    mine = Q(application__handler=user)
+    if roles & HANDLERS:
+        mine |= Q(application__handler__isnull=True)
+    qs = (
+        ClockPause.objects.filter(
+            application__agency=agency, kind=PauseKind.CORRECTION, answered_online_at__isnull=False,
+            reviewed_at__isnull=True,
+        )
+        .exclude(application__status=Status.CLOSED)
+        .filter(mine)
+        .select_related("application")
+        .order_by("answered_online_at", "pk")
+    )  # fmt: skip
+    return qs.count(), [
+        _app_entry(p.application, _("%(d)s提交补正材料") % {"d": f"{p.ended_on:%Y年%m月%d日}"}) for p in qs[:LIMIT]
+    ]
 
 
 def _extensions(user, agency, roles):
@@ -183,6 +214,7 @@ def _reports(user, agency, roles, today=None):
 KINDS = [
     ("new_applications", _("新收到的申请"), _new_applications),
     ("assigned", _("分配给我的申请"), _assigned_to_me),
+    ("corrections", _("补正材料已提交"), _corrections),
     ("extensions", _("待我批准的延期"), _extensions),
     ("sign_offs", _("待我签发的答复"), _sign_offs),
     ("returned_drafts", _("被退回修改的拟办答复"), _returned_drafts),

@@ -15,6 +15,7 @@ EVENTS: dict[str, str] = {
     "application.receipt": _("申请受理回执（条例第三十一条）"),
     "application.correction": _("补正通知（条例第三十条）"),
     "application.correction_reminder": _("补正期限提醒"),
+    "application.correction_received": _("已收到网上补正，答复期限重新计算（条例第三十条）"),
     "application.extension": _("延期答复通知（条例第三十三条）"),
     "application.consultation": _("征求第三方意见、答复期限中止（条例第三十二条）"),
     "application.fee": _("信息处理费收费通知"),
@@ -31,9 +32,10 @@ EVENTS: dict[str, str] = {
 # Placeholders every event may use, then each event's own.
 COMMON_PLACEHOLDERS = ["agency", "office_phone", "site"]
 EVENT_PLACEHOLDERS: dict[str, list[str]] = {
-    "application.receipt": ["number", "tracking_code", "title", "received", "due", "track_url"],
+    "application.receipt": ["number", "tracking_code", "title", "received", "due", "due_basis", "track_url"],
     "application.correction": ["number", "title", "respond_by", "text", "track_url"],
     "application.correction_reminder": ["number", "respond_by", "track_url"],
+    "application.correction_received": ["number", "title", "received", "due", "due_basis", "track_url"],
     "application.extension": ["number", "days", "due", "track_url"],
     "application.consultation": ["number", "respond_by", "track_url"],
     "application.fee": ["number", "amount", "pay_by", "track_url"],
@@ -52,7 +54,8 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     ("application.receipt", "email"): (
         "政府信息公开申请已收到：{number}",
         "您好：\n\n{agency}已于{received}收到您的政府信息公开申请“{title}”。\n"
-        "申请编号：{number}\n查询码：{tracking_code}\n答复期限：{due}前（条例第三十三条，补正、征求意见等期间另计）\n\n"
+        "申请编号：{number}\n查询码：{tracking_code}\n收到申请日期：{received}（条例第三十一条）\n"
+        "答复期限：{due}前（{due_basis}）\n\n"
         "凭申请编号和查询码可查询办理进度：{track_url}\n\n{agency}　联系电话：{office_phone}",
     ),
     ("application.receipt", "sms"): (
@@ -65,6 +68,13 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
         "（条例第三十条）：\n{text}\n\n补正告知书及办理进度：{track_url}\n\n{agency}　联系电话：{office_phone}",
     ),
     ("application.correction", "sms"): ("", _T + "您的申请{number}需补正，请于{respond_by}前补正，详见补正告知书。"),
+    ("application.correction_received", "email"): (
+        "已收到您的补正：{number}",
+        "您好：\n\n{agency}已于{received}收到您在网上提交的补正（申请编号：{number}，“{title}”）。"
+        "答复期限自收到补正之日起重新计算（条例第三十条），为{due}前（{due_basis}）。\n\n"
+        "办理进度：{track_url}\n\n{agency}　联系电话：{office_phone}",
+    ),
+    ("application.correction_received", "sms"): ("", _T + "已收到您的申请{number}的补正，{due}前答复。"),
     ("application.correction_reminder", "email"): (
         "补正期限即将届满：{number}",
         "您好：\n\n您的政府信息公开申请（编号：{number}）的补正期限为{respond_by}。逾期不补正的，视为放弃申请"
@@ -100,9 +110,10 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     ("application.reply", "email"): (
         "政府信息公开申请已答复：{number}",
         "您好：\n\n本机关已对您的政府信息公开申请（编号：{number}，“{title}”）作出答复：{outcome}。\n"
-        "答复告知书：{letter_url}\n\n{agency}　联系电话：{office_phone}",
+        "答复告知书：{letter_url}\n答复告知书和公开的信息文件可在查询页面查看、下载：{track_url}\n\n"
+        "{agency}　联系电话：{office_phone}",
     ),
-    ("application.reply", "sms"): ("", _T + "您的申请{number}已答复，请凭查询码查看答复告知书。"),
+    ("application.reply", "sms"): ("", _T + "您的申请{number}已答复，请凭查询码在查询页面查看答复告知书和信息文件。"),
     ("application.due_soon", "email"): (
         "【政府信息公开申请即将到期】{number}",
         "{agency}\n申请编号：{number}\n所需信息：{title}\n收到日期：{received}\n答复期限：{due}\n"

@@ -19,7 +19,7 @@ def build_world() -> dict:
     from gongkai.annual_reports.selectors import report_figures
     from gongkai.appeals.models import Lawsuit, Reconsideration
     from gongkai.appeals.services import appeal_document_add
-    from gongkai.applications.models import Application
+    from gongkai.applications.models import Application, Letter, ReplyFile
     from gongkai.applications.models import Attachment as ApplicationAttachment
     from gongkai.catalogue.models import Category, DocumentType, Finding, Item, ItemStatus
     from gongkai.catalogue.services import attachment_add, category_tree_ensure_default, item_create, item_update
@@ -58,6 +58,14 @@ def build_world() -> dict:
         application = letter.application
     application_attachment = ApplicationAttachment(application=application, name="身份证.png", size=len(PNG))
     application_attachment.file.save("身份证.png", ContentFile(PNG), save=True)
+    # A file issued with a reply, on a reply already delivered (so the public download changes no record).
+    reply_letter = Letter.objects.filter(application__agency=qdn, kind="reply").order_by("id").first()
+    if reply_letter.delivered_on is None:
+        Letter.objects.filter(pk=reply_letter.pk).update(delivery_method="post", delivered_on=reply_letter.issued_on)
+    reply_file = ReplyFile(
+        application=reply_letter.application, letter=reply_letter, kind="disclosed", name="全文.png", size=len(PNG)
+    )
+    reply_file.file.save("全文.png", ContentFile(PNG), save=True)
     reconsideration = Reconsideration.objects.filter(agency=qdn).first()
     lawsuit = Lawsuit.objects.filter(agency=qdn).first()
     r_document = appeal_document_add(
@@ -126,6 +134,9 @@ def build_world() -> dict:
         "letter": letter.pk,
         "application_attachment": application_attachment.pk,
         "tracking_code": application.tracking_code,
+        "reply_file": reply_file.pk,
+        "reply_application": reply_letter.application_id,
+        "reply_tracking_code": reply_letter.application.tracking_code,
         "reconsideration": reconsideration.pk,
         "lawsuit": lawsuit.pk,
         "r_document": r_document.pk,

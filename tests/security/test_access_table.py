@@ -61,6 +61,9 @@ ROUTES: dict[str, Route] = {
     "applications:track": R(PUBLIC),
     "applications:letter": R(PUBLIC, code="tracking_code", letter_id="letter", fmt="=pdf"),
     "applications:receipt": R(PUBLIC, code="tracking_code"),  # the tracking code is the secret
+    # The applicant's answer to a correction notice (POST only, with the tracking code; 条例 第三十条).
+    "applications:correction": R(PUBLIC, post_only=True, code="tracking_code"),
+    "applications:reply_file": R(PUBLIC, code="reply_tracking_code", file_id="reply_file"),
     "applications:submitted": R(PUBLIC, ok=(302,)),  # without a submission in the session: back to the home page
     "applications:apply": R(PUBLIC, slug="slug"),
     "catalogue:search": R(PUBLIC),
@@ -158,6 +161,7 @@ ROUTES: dict[str, Route] = {
     "applications_staff:action": R(ACTING, post_only=True, pk="application", name="=assign"),
     "applications_staff:letter": R(STAFF, pk="application", letter_id="letter", fmt="=pdf"),
     "applications_staff:attachment": R(STAFF, pk="application", attachment_id="application_attachment"),
+    "applications_staff:reply_file": R(STAFF, pk="reply_application", file_id="reply_file"),
     # Appeals.
     "appeals:list": R(STAFF),
     "appeals:reconsideration_new": R(ACTING),

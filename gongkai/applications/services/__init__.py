@@ -44,6 +44,13 @@ from gongkai.applications.services.intake import (
     topic_get_or_create,
     validate_applicant,
 )
+from gongkai.applications.services.online import (
+    application_review_correction,
+    application_submit_correction,
+    correction_open_online,
+    reply_files_add,
+    reply_record_download,
+)
 from gongkai.applications.services.timing import (
     application_approve_extension,
     application_end_consultation,
@@ -78,8 +85,11 @@ __all__ = [
     "application_reply",
     "application_request_correction",
     "application_request_extension",
+    "application_review_correction",
     "application_set_topics",
     "application_start_consultation",
+    "application_submit_correction",
+    "correction_open_online",
     "application_submit_online",
     "application_withdraw",
     "fee_quote",
@@ -89,6 +99,8 @@ __all__ = [
     "letter_template_save",
     "prior_items_this_month",
     "sign_off_setting_save",
+    "reply_files_add",
+    "reply_record_download",
     "topic_get_or_create",
     "validate_applicant",
 ]

@@ -1,6 +1,7 @@
 """Endings: the reply with its outcome, lapses, withdrawal; and the due-soon / overdue scan."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +33,7 @@ from gongkai.applications.services.base import (
 from gongkai.applications.services.correspondence import _issue_letter
 from gongkai.applications.services.drafting import check_reply
 from gongkai.applications.services.intake import topic_get_or_create
+from gongkai.applications.services.online import reply_files_add
 from gongkai.applications.steps import live_draft, sign_off_required
 from gongkai.core.errors import IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
@@ -56,11 +58,14 @@ def _close(actor, application: Application, *, outcome: str, detail: str, on: dt
     )  # fmt: skip
     applicant_notify(
         application, "application.reply", outcome=Outcome(outcome).label, letter_url=letter_url(application, letter)
-    )
+    )  # the tracking link (track_url) leads to the letter and to any files issued with it
     return application
 
 
-def _issue(actor, application: Application, *, outcome: str, detail: str, on: dt.date, topics, draft) -> Application:
+def _issue(
+    actor, application: Application, *, outcome: str, detail: str, on: dt.date, topics, draft,
+    disclosed_files: Sequence = (), redacted_files: Sequence = (),
+) -> Application:  # fmt: skip
     check_reply(application, outcome, detail)
     _check_date(on, "on", not_before=application.received_on)
     if topics is not None:
@@ -68,7 +73,14 @@ def _issue(actor, application: Application, *, outcome: str, detail: str, on: dt
     if draft is not None:
         draft.state = DraftState.ISSUED
         draft.save(update_fields=["state"])
-    return _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
+    _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
+    # The information itself goes with the reply letter (条例 第三十六条、第三十七条); the tracking page serves it.
+    letter = application.letters.filter(kind=LetterKind.REPLY).latest("pk")  # the one _close just issued
+    reply_files_add(
+        actor=actor, application=application, letter=letter, outcome=outcome, disclosed=disclosed_files,
+        redacted=redacted_files,
+    )  # fmt: skip
+    return application
 
 
 def _refuse_unsigned(application: Application, draft: ReplyDraft | None, outcome: str) -> None:
@@ -81,7 +93,9 @@ def _refuse_unsigned(application: Application, draft: ReplyDraft | None, outcome
 
 
 @transaction.atomic
-def application_issue_reply(*, actor, application: Application, on: dt.date) -> Application:
+def application_issue_reply(
+    *, actor, application: Application, on: dt.date, disclosed_files: Sequence = (), redacted_files: Sequence = ()
+) -> Application:
     """出具答复 (条例 第三十六条): the current draft becomes the reply letter, once signed where sign-off is required."""
     application = _locked(application)
     _check_handle(actor, application)
@@ -90,12 +104,20 @@ def application_issue_reply(*, actor, application: Application, on: dt.date) -> 
         raise IllegalTransition(_("请先拟办答复。"))
     _refuse_unsigned(application, draft, draft.outcome)
     return _issue(actor, application, outcome=draft.outcome, detail=draft.detail, on=on, topics=draft.topics or None,
-                  draft=draft)  # fmt: skip
+                  draft=draft, disclosed_files=disclosed_files, redacted_files=redacted_files)  # fmt: skip
 
 
 @transaction.atomic
 def application_reply(
-    *, actor, application: Application, outcome: str, detail: str, on: dt.date, topics: list[str] | None = None
+    *,
+    actor,
+    application: Application,
+    outcome: str,
+    detail: str,
+    on: dt.date,
+    topics: list[str] | None = None,
+    disclosed_files: Sequence = (),
+    redacted_files: Sequence = (),
 ) -> Application:
     """答复 (条例 第三十六条) in one call: an outcome from the 2021 table, with its legal basis and remedies.
 
@@ -108,7 +130,10 @@ def application_reply(
     if draft is not None and (draft.outcome, draft.detail.strip()) != (outcome, detail.strip()):
         raise IllegalTransition(_("本申请已有不同内容的拟办答复，请先撤回。"))
     _refuse_unsigned(application, draft, outcome)
-    return _issue(actor, application, outcome=outcome, detail=detail, on=on, topics=topics, draft=draft)
+    return _issue(
+        actor, application, outcome=outcome, detail=detail, on=on, topics=topics, draft=draft,
+        disclosed_files=disclosed_files, redacted_files=redacted_files,
+    )  # fmt: skip
 
 
 @transaction.atomic

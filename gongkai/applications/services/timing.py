@@ -80,12 +80,21 @@ def application_receive_correction(*, actor, application: Application, on: dt.da
     if pause is None:
         raise IllegalTransition(_("本申请没有等待中的补正。"))
     _check_date(on, "on", not_before=pause.started_on)
+    end_correction(actor, application, pause, on=on, text=text, verb="application.correction_receive")
+    return application
+
+
+def end_correction(actor, application: Application, pause: ClockPause, *, on: dt.date, text: str, verb: str) -> None:
+    """The corrected application arrived on `on` (条例 第三十条): close the pause, restart the clock from `on`.
+
+    Shared by the clerk's record of a correction received on paper and the applicant's answer online, so both
+    restart the 20 working days the same way. The caller holds the row lock and has checked the date.
+    """
     _check_move(application, Status.IN_PROGRESS)
     pause.ended_on = on
     pause.result_text = text
     pause.save(update_fields=["ended_on", "result_text"])
-    _save_clock(actor, application, "application.correction_receive", to=Status.IN_PROGRESS, note=text)
-    return application
+    _save_clock(actor, application, verb, to=Status.IN_PROGRESS, note=text)
 
 
 @transaction.atomic
