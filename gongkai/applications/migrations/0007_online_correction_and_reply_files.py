@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0005_application_items_counted_for_fees'),
+        ('applications', '0006_sign_off'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
