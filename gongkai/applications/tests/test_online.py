@@ -10,11 +10,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from gongkai.applications.models import Application, Attachment, ReplyFile
+from conftest import make_user
+from gongkai.accounts.models import Role
+from gongkai.applications.models import LIVE_DRAFT_STATES, Application, Attachment, ReplyFile
+from gongkai.applications.services import application_sign_reply
 from gongkai.applications.tests.test_public import apply_url, form_data
 from gongkai.audit.models import AuditEvent
 from gongkai.notices.models import Notice
@@ -236,8 +240,16 @@ def test_a_case_without_a_pending_correction_refuses_an_answer(client, prefectur
 
 # ------------------------------------------------------------------------------------------ reply files
 def reply_with_files(staff, application, on: D, outcome="partly_disclosed", disclosed=(), redacted=()):
+    """Draft the reply, have the approver sign it where the agency's setting requires, then issue it with files."""
+    drafted = act(staff, application, "draft", outcome=outcome, detail="部分内容涉及个人隐私，已作区分处理。")
+    assert drafted.status_code == 302, drafted.content.decode()[:3000]
+    if application.drafts.get(state__in=LIVE_DRAFT_STATES).needs_sign_off:
+        approver = get_user_model().objects.filter(username="approver").first() or make_user(
+            "approver", (application.agency, Role.APPROVER), full_name="王强"
+        )
+        application_sign_reply(actor=approver, application=application, comment="同意")
     return act(
-        staff, application, "reply", on=on.isoformat(), outcome=outcome, detail="部分内容涉及个人隐私，已作区分处理。",
+        staff, application, "reply", on=on.isoformat(),
         files={"disclosed_files": list(disclosed), "redacted_files": list(redacted)},
     )  # fmt: skip
 
