@@ -8,6 +8,7 @@ it once. Only what the applicant gave and the case's own facts go out; never an 
 from django.conf import settings
 from django.urls import reverse
 
+from gongkai.applications.clock import UNVERIFIED_NOTE, UNVERIFIED_SMS_NOTE, dated
 from gongkai.applications.models import Application, Letter
 from gongkai.notices.services import notice_queue
 
@@ -26,6 +27,11 @@ def letter_url(application: Application, letter: Letter | None) -> str:
     return f"{settings.SITE_URL}{reverse('applications:letter', args=[application.tracking_code, letter.pk, 'pdf'])}"
 
 
+def _for_sms(values: dict) -> dict:
+    """The values of a text message: a provisional date marked briefly (clock.UNVERIFIED_SMS_NOTE)."""
+    return {k: v.replace(UNVERIFIED_NOTE, UNVERIFIED_SMS_NOTE) if isinstance(v, str) else v for k, v in values.items()}
+
+
 def applicant_notify(application: Application, event: str, *, key: str = "", **values) -> int:
     """Queue `event`'s notice on each channel the applicant chose; returns how many were queued."""
     applicant = application.applicant
@@ -34,9 +40,11 @@ def applicant_notify(application: Application, event: str, *, key: str = "", **v
         "tracking_code": application.tracking_code,
         "title": application.title,
         "received": _day(application.received_on),
-        "due": _day(application.due_on) or "计时恢复后重新计算的期限",
+        # A deadline counted over a year whose holidays are not yet verified says so (clock.UNVERIFIED_NOTE).
+        "due": dated(application.due_on, application.due_verified, missing="计时恢复后重新计算的期限"),
         "track_url": track_url(),
     }
+    values = {**base, **values}
     queued = 0
     for channel, chosen, recipient in (
         ("email", application.notify_email, applicant.email),
@@ -48,7 +56,7 @@ def applicant_notify(application: Application, event: str, *, key: str = "", **v
             event=event,
             channel=channel,
             recipient=recipient,
-            values={**base, **values},
+            values=_for_sms(values) if channel == "sms" else values,
             agency=application.agency,
             obj=application,
             object_label=application.number,

@@ -33,6 +33,7 @@ VERBS = {
     "application.fee_lapse": _("逾期未缴费，终止办理"),
     "application.reply": _("答复申请"),
     "application.withdraw": _("申请人撤回申请"),
+    "application.proactive_draft": _("转为主动公开草稿（条例第四十四条）"),
     "letter.deliver": _("登记文书送达"),
     "letter_template.save": _("修改文书模板"),
 }

@@ -5,6 +5,7 @@ inside one transaction. Dates are passed in (`on=`) because paper correspondence
 none may lie in the future. The package splits them by step; import them from here.
 """
 
+from gongkai.applications.services.article44 import applications_link_proactive_item
 from gongkai.applications.services.base import (
     APPLICANT_FIELDS,
     AUDIT_FIELDS,
@@ -69,6 +70,7 @@ __all__ = [
     "application_start_consultation",
     "application_submit_online",
     "application_withdraw",
+    "applications_link_proactive_item",
     "fee_quote",
     "fee_wait_excluded",
     "letter_deliver",
