@@ -44,11 +44,17 @@ def _form(**overrides):
     }  # fmt: skip
 
 
-def test_a_late_correction_request_in_an_unverified_year_is_refused_with_the_reason(login, alice, prefecture, unverified):
+def test_a_late_correction_request_in_an_unverified_year_is_refused_with_the_reason(
+    login, alice, prefecture, unverified
+):
     case = make_application(alice, prefecture, D(2024, 3, 1))
     response = login(alice).post(
         f"/staff/applications/{case.pk}/do/correction_request/",
-        {"correction_request-on": "2024-03-20", "correction_request-period_days": 10, "correction_request-text": "文号"},
+        {
+            "correction_request-on": "2024-03-20",
+            "correction_request-period_days": 10,
+            "correction_request-text": "文号",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 400
@@ -61,7 +67,11 @@ def test_a_late_correction_request_in_a_verified_year_is_refused_without_the_cav
     case = make_application(alice, prefecture, D(2024, 3, 1))
     response = login(alice).post(
         f"/staff/applications/{case.pk}/do/correction_request/",
-        {"correction_request-on": "2024-03-20", "correction_request-period_days": 10, "correction_request-text": "文号"},
+        {
+            "correction_request-on": "2024-03-20",
+            "correction_request-period_days": 10,
+            "correction_request-text": "文号",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 400 and "2024年03月12日" in page and "尚未核实" not in page
@@ -87,7 +97,9 @@ def test_the_queue_and_its_csv_and_xlsx_exports_flag_an_unverified_deadline(logi
     assert values == by_number
 
 
-def test_the_receipt_page_pdf_and_notices_and_the_tracking_page_say_the_deadline_may_move(client, prefecture, unverified):
+def test_the_receipt_page_pdf_and_notices_and_the_tracking_page_say_the_deadline_may_move(
+    client, prefecture, unverified
+):
     from pypdf import PdfReader
 
     assert client.post(f"/applications/{prefecture.slug}/apply/", _form()).status_code == 302
