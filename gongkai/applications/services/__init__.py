@@ -25,6 +25,7 @@ from gongkai.applications.services.closing import (
     application_alerts_scan,
     application_close_fee_unpaid,
     application_close_without_correction,
+    application_deadlines_recheck,
     application_reply,
     application_withdraw,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "application_close_fee_unpaid",
     "application_close_without_correction",
     "application_deadline",
+    "application_deadlines_recheck",
     "application_end_consultation",
     "application_count_items",
     "application_notify_fee",

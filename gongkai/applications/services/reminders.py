@@ -12,7 +12,7 @@ from gongkai.accounts.models import Role, User
 from gongkai.applications.clock import dated, span_verified
 from gongkai.applications.models import Application, ClockPause, PauseKind, Status
 from gongkai.applications.notify import applicant_notify
-from gongkai.applications.services.closing import application_alerts_scan
+from gongkai.applications.services.closing import application_alerts_scan, application_deadlines_recheck
 from gongkai.notices.services import notice_queue
 from gongkai.workdays.selectors import workday_calendar
 
@@ -39,6 +39,8 @@ def application_alerts_send(*, today: dt.date) -> tuple[int, int]:
     """
     queued = 0
     with transaction.atomic():
+        # Deadlines counted over a year whose holidays have since been verified move first, then are scanned.
+        application_deadlines_recheck()
         changed = application_alerts_scan(today=today)
         for application, state in changed:
             for person in _staff_recipients(application):

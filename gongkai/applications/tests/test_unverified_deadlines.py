@@ -14,6 +14,7 @@ from gongkai.applications.clock import UNVERIFIED_NOTE, UNVERIFIED_SMS_NOTE
 from gongkai.applications.models import Application, ClockPause, Letter
 from gongkai.applications.services.reminders import application_alerts_send
 from gongkai.applications.tests.factories import make_application, person, resident_id
+from gongkai.audit.models import AuditEvent
 from gongkai.notices.models import Notice
 from gongkai.notices.texts import sms_segments
 from gongkai.workdays import calendar as workdays_calendar
@@ -179,3 +180,25 @@ def test_the_applicants_correction_reminder_says_the_date_may_move(alice, prefec
     assert applicant_reminders_send(today=pause.respond_by - dt.timedelta(days=1)) == 1
     reminder = Notice.objects.get(event="application.correction_reminder")
     assert f"{pause.respond_by:%Y年%m月%d日}{UNVERIFIED_SMS_NOTE}" in reminder.body
+
+
+def test_once_the_years_holidays_are_verified_the_alerts_job_moves_the_deadline_and_clears_the_flag(
+    alice, prefecture, monkeypatch
+):
+    # Received 2024-09-20: over plain weekends the 20 working days end on 18 October; the National Day holiday and
+    # its two make-up Saturdays/Sundays put the real deadline on 23 October.
+    real = workdays_calendar.library_covers
+    monkeypatch.setattr(workdays_calendar, "library_covers", lambda year: False)
+    case = make_application(alice, prefecture, D(2024, 9, 20))
+    assert (case.due_on, case.due_verified) == (D(2024, 10, 18), False)
+    assert application_alerts_send(today=D(2024, 9, 24)) == (0, 0)
+    case.refresh_from_db()
+    assert (case.due_on, case.due_verified) == (D(2024, 10, 18), False)  # still unknown: nothing moves
+    monkeypatch.setattr(workdays_calendar, "library_covers", real)  # the year's holidays are now known
+    application_alerts_send(today=D(2024, 9, 24))
+    case.refresh_from_db()
+    assert (case.due_on, case.due_verified) == (D(2024, 10, 23), True)
+    event = AuditEvent.objects.get(verb="application.deadline_recheck")
+    assert event.object_id == str(case.pk) and "2024年10月23日" in event.note
+    application_alerts_send(today=D(2024, 9, 24))
+    assert AuditEvent.objects.filter(verb="application.deadline_recheck").count() == 1
