@@ -224,8 +224,15 @@ def article44_similar(application: "Application", visible: "QuerySet[Application
 
 
 def article44_published_matches(application: "Application", *, limit: int = 5) -> list["Item"]:
-    """Published catalogue items of the agency the catalogue search finds for the case's 文号 (or, without one,
-    its title): the information may already be proactively disclosed."""
-    query = normalise_document_number(application.document_number) or application.title
-    found = catalogue_search_queryset(query=query[: search.MAX_QUERY_CHARS], agencies=[application.agency])
-    return list(found.order_by("-published_at", "-pk")[:limit])
+    """Published catalogue items of the agency that may already disclose what the case asks for: those the
+    catalogue search finds for its 文号 and that carry exactly that 文号 (a search for 黔东南府发〔2023〕3号 also
+    finds 〔2024〕2023号, which holds every run of it), then those whose text holds its whole title."""
+    agencies = [application.agency]
+    found: list = []
+    if number := normalise_document_number(application.document_number):
+        by_number = catalogue_search_queryset(query=number, agencies=agencies).filter(document_number=number)
+        found.extend(by_number.order_by("-published_at", "-pk")[:limit])
+    title = "".join(c for c in application.title if c not in '"“”')[: search.MAX_QUERY_CHARS - 2]
+    by_title = catalogue_search_queryset(query=f'"{title}"', agencies=agencies).exclude(pk__in=[i.pk for i in found])
+    found.extend(by_title.order_by("-published_at", "-pk")[: max(limit - len(found), 0)])
+    return found

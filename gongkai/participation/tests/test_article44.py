@@ -78,13 +78,17 @@ def test_a_case_with_nothing_alike_and_no_suggestion_has_no_panel(login, alice, 
 def test_the_panel_lists_what_the_catalogue_already_publishes_under_the_same_document_number(
     login, alice, rob, ann, tree, cases
 ):
+    reviewers = [rob, second_reviewer(tree["prefecture"]), ann]
     published = publish(
-        alice, tree["prefecture"], [rob, second_reviewer(tree["prefecture"]), ann], title="关于征地补偿标准的通知",
-        document_number="黔东南府发〔2023〕3号",
-    )  # fmt: skip
+        alice, tree["prefecture"], reviewers, title="关于征地补偿标准的通知", document_number="黔东南府发〔2023〕3号"
+    )
+    # Every run of 黔东南府发〔2023〕3号 is in this one's 文号, but it is another document.
+    decoy = publish(
+        alice, tree["prefecture"], reviewers, title="关于重点项目建设的通知", document_number="黔东南府发〔2024〕2023号"
+    )
     page = login(alice).get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
     panel = page.split('id="similar-requests"')[1].split("</section>")[0]
-    assert "目录中已公开的可能相同的信息" in panel and published.title in panel
+    assert "目录中已公开的可能相同的信息" in panel and published.title in panel and decoy.title not in panel
 
 
 def test_the_clerk_turns_the_information_into_a_catalogue_draft_linked_to_the_cases(login, alice, cases):
