@@ -78,8 +78,10 @@ def applicant_reminders_send(*, today: dt.date) -> int:
     queued = 0
     for pause in pauses:
         application = pause.application
-        # The stored date says whether it was counted over a year whose holidays are not yet verified.
-        written = dated(pause.respond_by, span_verified(calendar, pause.started_on, pause.respond_by))
+        # The stored date says whether it was counted over a year whose holidays are not yet verified (the query
+        # only selects pauses with a respond_by).
+        respond_by = pause.respond_by or today
+        written = dated(respond_by, span_verified(calendar, pause.started_on, respond_by))
         with transaction.atomic():
             if pause.kind == PauseKind.CORRECTION:
                 queued += applicant_notify(
