@@ -436,9 +436,10 @@ def article44_draft_create(*, actor, application, linked=(), title: str, summary
     """
     cases = [application, *[case for case in linked if case.pk != application.pk]]
     numbers = "、".join(case.number for case in cases)
-    summary = summary.strip() or _(
-        "根据《中华人民共和国政府信息公开条例》第四十四条，由依申请公开转为主动公开。相关申请：%(n)s。"
-    ) % {"n": numbers}
+    # The item's text is the catalogue's content, in Chinese whatever the clerk's interface language.
+    summary = summary.strip() or (
+        f"根据《中华人民共和国政府信息公开条例》第四十四条，由依申请公开转为主动公开。相关申请：{numbers}。"
+    )
     fields: dict[str, Any] = {"title": title, "summary": summary, "category": category}
     if number := normalise_document_number(application.document_number):
         fields["document_number"] = number
