@@ -148,6 +148,8 @@ def application_deadlines_recheck() -> int:
     changed = 0
     open_cases = Application.objects.exclude(status=Status.CLOSED).filter(due_verified=False, due_on__isnull=False)
     for application in open_cases.select_related("agency"):
+        if application.due_on and not clock.span_verified(calendar, application.received_on, application.due_on):
+            continue  # still counted over an unknown year: nothing to learn yet, and no need to read its pauses
         deadline = application_deadline(application, calendar)
         if (deadline.date, deadline.verified) == (application.due_on, application.due_verified):
             continue
