@@ -13,7 +13,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gongkai.workdays.calendar import WorkdayCalendar
+from gongkai.workdays.calendar import WorkdayCalendar, WorkdayResult
 
 ANSWER_DAYS = 20  # 条例 第三十三条第一款
 MAX_EXTENSION_DAYS = 20  # 条例 第三十三条第二款
@@ -105,9 +105,30 @@ def reply_deadline(
     return Deadline(result.date, result.verified, start, counted, tuple(lines))
 
 
-def correction_notice_deadline(calendar: WorkdayCalendar, received_on: dt.date) -> dt.date:
-    """条例 第三十条: the last day to send a correction request."""
-    return calendar.add_working_days(received_on, CORRECTION_NOTICE_DAYS).date
+def correction_notice_deadline(calendar: WorkdayCalendar, received_on: dt.date) -> WorkdayResult:
+    """条例 第三十条: the last day to send a correction request, with its `verified` flag (a year whose
+    holidays are not yet verified may hold holidays that push the real date later)."""
+    return calendar.add_working_days(received_on, CORRECTION_NOTICE_DAYS)
+
+
+# What a date computed over a year whose holidays are not yet verified says wherever it is shown or sent;
+# a text message, where every character counts (70 make one message), marks the date provisional instead.
+UNVERIFIED_NOTE = "（该年度法定节假日安排尚未核实，日期可能调整）"
+UNVERIFIED_SMS_NOTE = "（暂定）"
+
+
+def span_verified(calendar: WorkdayCalendar, start: dt.date, end: dt.date) -> bool:
+    """Whether every year from `start` to `end` has verified holidays, i.e. whether a working-day count between
+    them (a stored `respond_by` or `pay_by`) can be relied on (the same rule as `add_working_days`)."""
+    return all(calendar.year_verified(year) for year in range(start.year, end.year + 1))
+
+
+def dated(day: dt.date | None, verified: bool = True, *, missing: str = "") -> str:
+    """A date as letters and notices write it (2025年3月31日), followed by UNVERIFIED_NOTE when the working-day
+    count behind it crosses a year whose holidays are not yet verified."""
+    if day is None:
+        return missing
+    return f"{day:%Y年%m月%d日}" + ("" if verified else UNVERIFIED_NOTE)
 
 
 def alert_state(calendar: WorkdayCalendar, due_on: dt.date | None, today: dt.date) -> str:

@@ -112,6 +112,15 @@ class OnlineApplicationForm(ApplicationForm):
         required=False,
         help_text=_("PDF、JPG或PNG格式，每个不超过5MB，最多3个。"),
     )
+    # 条例 第四十四条第二款: an applicant may suggest that the information be disclosed proactively.
+    suggests_proactive = forms.BooleanField(
+        label=_("建议将所申请的信息纳入主动公开范围"),
+        required=False,
+        help_text=_(
+            "您认为该信息涉及公众利益调整、需要公众广泛知晓或者需要公众参与决策的，可以勾选此项"
+            "（条例第四十四条）。本机关审核后认为属于主动公开范围的，将主动公开。"
+        ),
+    )
     # A honeypot: hidden from people by the stylesheet, filled in by form-filling robots.
     website = forms.CharField(
         label=_("请勿填写此项"),

@@ -233,6 +233,18 @@ class Application(models.Model):
     # How the applicant chose to hear about the case (online form): e-mail, SMS, both or neither.
     notify_email = models.BooleanField(_("邮件通知"), default=False)
     notify_sms = models.BooleanField(_("短信通知"), default=False)
+    # 条例 第四十四条第二款: the applicant may suggest that the information be disclosed proactively.
+    suggests_proactive = models.BooleanField(_("申请人建议主动公开"), default=False)
+    # 条例 第四十四条: the catalogue draft this case's information was turned into (by the participation app,
+    # which may use both apps; named as a string so this app does not import the catalogue).
+    proactive_item = models.ForeignKey(
+        "catalogue.Item",
+        verbose_name=_("转为主动公开的目录条目"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:

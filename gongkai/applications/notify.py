@@ -8,6 +8,7 @@ it once. Only what the applicant gave and the case's own facts go out; never an 
 from django.conf import settings
 from django.urls import reverse
 
+from gongkai.applications.clock import UNVERIFIED_NOTE, UNVERIFIED_SMS_NOTE, dated
 from gongkai.applications.models import Application, Letter
 from gongkai.notices.services import notice_queue
 
@@ -29,13 +30,15 @@ def letter_url(application: Application, letter: Letter | None) -> str:
 
 
 def due_basis(application: Application) -> str:
-    """How the deadline in a notice was computed, and whether it may still move (an unverified holiday year)."""
+    """How the deadline in a notice was computed (whether it may still move is said beside `{due}` itself)."""
     if application.due_on is None:
         return "补正、征求意见或缴费期间计时中止"
-    text = "自收到申请（或补正）之日起20个工作日，法定节假日不计，条例第三十三条"
-    if not application.due_verified:
-        text += "；该年度节假日安排尚未核实，期限可能调整"
-    return text
+    return "自收到申请（或补正）之日起20个工作日，法定节假日不计，条例第三十三条"
+
+
+def _for_sms(values: dict) -> dict:
+    """The values of a text message: a provisional date marked briefly (clock.UNVERIFIED_SMS_NOTE)."""
+    return {k: v.replace(UNVERIFIED_NOTE, UNVERIFIED_SMS_NOTE) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def applicant_notify(application: Application, event: str, *, key: str = "", **values) -> int:
@@ -46,10 +49,12 @@ def applicant_notify(application: Application, event: str, *, key: str = "", **v
         "tracking_code": application.tracking_code,
         "title": application.title,
         "received": _day(application.received_on),
-        "due": _day(application.due_on) or "计时恢复后重新计算的期限",
+        # A deadline counted over a year whose holidays are not yet verified says so (clock.UNVERIFIED_NOTE).
+        "due": dated(application.due_on, application.due_verified, missing="计时恢复后重新计算的期限"),
         "track_url": track_url(application),
         "due_basis": due_basis(application),
     }
+    values = {**base, **values}
     queued = 0
     for channel, chosen, recipient in (
         ("email", application.notify_email, applicant.email),
@@ -61,7 +66,7 @@ def applicant_notify(application: Application, event: str, *, key: str = "", **v
             event=event,
             channel=channel,
             recipient=recipient,
-            values={**base, **values},
+            values=_for_sms(values) if channel == "sms" else values,
             agency=application.agency,
             obj=application,
             object_label=application.number,

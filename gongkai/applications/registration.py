@@ -43,6 +43,8 @@ VERBS = {
     "application.draft_withdraw": _("撤回拟办答复"),
     "application.reply": _("答复申请"),
     "application.withdraw": _("申请人撤回申请"),
+    "application.proactive_draft": _("转为主动公开草稿（条例第四十四条）"),
+    "application.deadline_recheck": _("按核实后的节假日重新计算答复期限"),
     "letter.deliver": _("登记文书送达"),
     "letter.deliver_online": _("申请人网上获取，答复送达"),
     "letter_template.save": _("修改文书模板"),

@@ -165,6 +165,12 @@ def application_queue(applications: QuerySet[Application], *, state: str = "") -
     return queue.order_by(F("due_on").asc(nulls_last=True), "received_on", "pk")
 
 
+def application_suggestions_pending(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """条例 第四十四条第二款: cases whose applicant suggested proactive disclosure and that no catalogue draft
+    answers yet (the work queue counts and lists them)."""
+    return applications.filter(suggests_proactive=True, proactive_item__isnull=True)
+
+
 def application_by_number_and_suffix(number: str, suffix: str) -> Application | None:
     """The case with this number whose applicant's phone or identity number (or credit code) ends in `suffix`.
 

@@ -25,7 +25,7 @@ from gongkai.applications.access import (
 )
 from gongkai.applications.letters import DEFAULT_BODIES
 from gongkai.applications.models import SIGN_OFF_GROUPS, DraftState, LetterKind, PauseKind, Status
-from gongkai.applications.selectors import application_queue
+from gongkai.applications.selectors import application_queue, application_suggestions_pending
 from gongkai.applications.steps import (
     case_steps,
     current_draft,
@@ -46,12 +46,15 @@ from gongkai.core.views import ServiceFormView
 @staff_view
 def queue(request):
     state = request.GET.get("state", "")
-    if state not in ("", "due_soon", "overdue", "closed"):
+    if state not in ("", "due_soon", "overdue", "closed", "suggested"):
         state = ""
     agency = request.agency
     mine = applications_visible_to(request.user).filter(agency=agency) if agency else applications_visible_to(None)
+    suggested = application_suggestions_pending(mine)
     if state == "closed":
         rows = mine.filter(status=Status.CLOSED).select_related("applicant", "handler").order_by("-closed_on", "-pk")
+    elif state == "suggested":
+        rows = suggested.select_related("applicant", "handler").order_by("-received_on", "-pk")
     else:
         rows = application_queue(mine, state=state)
     return render(
@@ -61,9 +64,17 @@ def queue(request):
             "rows": rows[:500],
             "state": state,
             "today": timezone.localdate(),
+            "suggested_count": suggested.count(),
             "can_register": agency is not None and agency_can_register_applications(request.user, agency),
         },
     )
+
+
+def _due_check(application) -> str:
+    """The export's word on the reply deadline: whether it was computed from verified holiday data."""
+    if application.due_on is None:
+        return ""
+    return _("已核实") if application.due_verified else _("节假日安排未核实，期限可能调整")
 
 
 @staff_view
@@ -75,11 +86,11 @@ def queue_export(request, fmt: str = "csv"):
     agency = request.agency
     mine = applications_visible_to(request.user).filter(agency=agency) if agency else applications_visible_to(None)
     header = [_("申请编号"), _("申请人"), _("证件号码"), _("联系电话"), _("所需信息名称"), _("收到日期"), _("状态"),
-              _("答复期限"), _("办理结果"), _("办结日期")]  # fmt: skip
+              _("答复期限"), _("期限核实情况"), _("办理结果"), _("办结日期"), _("申请人建议主动公开")]  # fmt: skip
     rows = (
         [a.number, a.applicant.name, a.applicant.masked_id_number or a.applicant.credit_code,
          a.applicant.masked_phone, a.title, str(a.received_on), a.get_status_display(), str(a.due_on or ""),
-         a.get_outcome_display(), str(a.closed_on or "")]
+         _due_check(a), a.get_outcome_display(), str(a.closed_on or ""), _("是") if a.suggests_proactive else ""]
         for a in mine.select_related("applicant").order_by("received_on", "pk")
     )  # fmt: skip
     return table_response(header, rows, fmt=fmt, filename="applications", sheet_title=_("依申请公开"))

@@ -90,6 +90,7 @@ class Apply(ServiceFormView):
             submission_key=form.cleaned_data["submission_key"],
             attachments=form.cleaned_data["attachments"],
             notify=tuple(form.cleaned_data["notify"]),
+            suggests_proactive=form.cleaned_data["suggests_proactive"],
         )
         self.request.session[SESSION_KEY] = application.pk
         return application

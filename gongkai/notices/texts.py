@@ -60,7 +60,8 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("application.receipt", "sms"): (
         "",
-        _T + "申请已受理，编号{number}，查询码{tracking_code}，{due}前答复。",
+        # Short enough for one message (70 characters) even when the date carries the SMS's "（暂定）" mark.
+        _T + "已受理申请{number}，查询码{tracking_code}，{due}前答复。",
     ),
     ("application.correction", "email"): (
         "请补正政府信息公开申请：{number}",

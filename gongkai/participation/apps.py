@@ -15,11 +15,14 @@ class ParticipationConfig(AppConfig):
         from gongkai.core.registry import (
             DashboardPanel,
             PortalSection,
+            SlotPanel,
             StaffNavItem,
             register_dashboard_panel,
             register_portal_section,
+            register_slot_panel,
             register_staff_nav_item,
         )
+        from gongkai.participation.article44_views import similar_panel
         from gongkai.participation.panels import participation_todo
 
         verbs = {}
@@ -56,6 +59,10 @@ class ParticipationConfig(AppConfig):
                 frozenset({*ACTING_ROLES, Role.SUPERVISOR, "site_admin"}),
                 40,
             )
+        )
+        # 条例 第四十四条: the case page's panel of the same or similar requests (applications/staff/_similar.html).
+        register_slot_panel(
+            SlotPanel("article44", "applications.application", "applications/staff/_similar.html", similar_panel, 10)
         )
         register_dashboard_panel(
             DashboardPanel(

@@ -152,3 +152,32 @@ class ReturnForm(forms.Form):
 class ReviewForm(forms.Form):
     proofread = forms.BooleanField(label=_("已完成校对"), required=False)
     comment = forms.CharField(label=_("审核意见"), required=False, max_length=1000)
+
+
+class Article44DraftForm(forms.Form):
+    """条例 第四十四条: the catalogue draft a case's information becomes, and the similar cases it answers too."""
+
+    title = forms.CharField(label=_("目录条目标题"), max_length=200)
+    summary = forms.CharField(
+        label=_("内容概述"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("留空则写明依据条例第四十四条转为主动公开及相关申请编号。"),
+    )
+    linked = forms.ModelMultipleChoiceField(
+        label=_("一并关联的相同或相似申请"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, similar=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from gongkai.applications.models import Application
+
+        field = self.fields["linked"]
+        field.queryset = Application.objects.filter(pk__in=[s.application.pk for s in similar])
+        labels = {s.application.pk: s for s in similar}
+        field.label_from_instance = lambda a: (
+            f"{a.number} {a.title}" + (f"（{labels[a.pk].application.document_number}）" if a.document_number else "")
+        )

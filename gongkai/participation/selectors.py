@@ -1,5 +1,6 @@
 """Reads of participation records: portal lists, survey results and exports, and the annual-report counts."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 
 # Policy interpretations are catalogue items (条例 第二十条 with 解读): the catalogue's selectors read them, and
 # this app's pages and the open-data API ask for them here.
+from gongkai.catalogue import search
+from gongkai.catalogue.selectors import catalogue_search_queryset, normalise_document_number
 from gongkai.catalogue.selectors.shared import interpretable_documents as interpretable_documents
 from gongkai.catalogue.selectors.shared import interpretation_ids_published_in
 from gongkai.catalogue.selectors.shared import interpretations_of as interpretations_of
@@ -29,6 +32,7 @@ from gongkai.participation.models import (
 from gongkai.participation.privacy import mask_personal_data
 
 if TYPE_CHECKING:
+    from gongkai.applications.models import Application
     from gongkai.catalogue.models import Item
 
 
@@ -164,3 +168,71 @@ def interpretation_count(*, agencies, year: int) -> Cell:
     ids = _agency_ids(agencies)
     interpretations = interpretation_ids_published_in(agency_ids=ids, year=year)
     return cell_of("catalogue.item", interpretations, "政策解读：本年发布的解读条目")
+
+
+# ------------------------------------------------------------------------------------------ 条例 第四十四条
+# Repeated requests for the same information may be moved into proactive disclosure. Two cases ask for the same
+# information when their 文号 are the same once normalised as the catalogue normalises them, or when their titles
+# are alike as the catalogue's search index sees text: cut into bigrams (catalogue.search.bigram_runs), at least
+# SIMILAR_TITLE_SHARE of them shared (Dice coefficient), so word order, spacing and punctuation do not matter.
+SIMILAR_TITLE_SHARE = 0.6
+SIMILAR_WINDOW_DAYS = 730  # the cases compared: the agency's of the last two years ...
+SIMILAR_SCAN_LIMIT = 2000  # ... at most this many, newest first (an agency receives a few hundred a year)
+SIMILAR_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class SimilarCase:
+    application: "Application"
+    same_document_number: bool
+    title_share: float  # 0..1, the share of bigrams the two titles have in common
+
+
+def _title_grams(title: str) -> frozenset[str]:
+    return frozenset(gram for run in search.bigram_runs(title) for gram in run)
+
+
+def title_share(a: str, b: str) -> float:
+    """How alike two titles are as the catalogue's search index cuts them: the Dice coefficient of their bigrams."""
+    ga, gb = _title_grams(a), _title_grams(b)
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def article44_similar(application: "Application", visible: "QuerySet[Application]") -> list[SimilarCase]:
+    """The agency's other cases (among `visible`, the user's) asking for the same or similar information,
+    same 文号 first, then by how alike the titles are, then newest."""
+    since = application.received_on - dt.timedelta(days=SIMILAR_WINDOW_DAYS)
+    candidates = (
+        visible.filter(agency_id=application.agency_id, received_on__gte=since)
+        .exclude(pk=application.pk)
+        .select_related("applicant")
+        .order_by("-received_on", "-pk")[:SIMILAR_SCAN_LIMIT]
+    )
+    number = normalise_document_number(application.document_number)
+    grams = _title_grams(application.title)
+    found = []
+    for other in candidates:
+        same_number = bool(number) and normalise_document_number(other.document_number) == number
+        theirs = _title_grams(other.title)
+        share = 2 * len(grams & theirs) / (len(grams) + len(theirs)) if grams and theirs else 0.0
+        if same_number or share >= SIMILAR_TITLE_SHARE:
+            found.append(SimilarCase(other, same_number, share))
+    found.sort(key=lambda s: (not s.same_document_number, -s.title_share))  # stable: newest first among equals
+    return found[:SIMILAR_SHOWN]
+
+
+def article44_published_matches(application: "Application", *, limit: int = 5) -> list["Item"]:
+    """Published catalogue items of the agency that may already disclose what the case asks for: those the
+    catalogue search finds for its 文号 and that carry exactly that 文号 (a search for 黔东南府发〔2023〕3号 also
+    finds 〔2024〕2023号, which holds every run of it), then those whose text holds its whole title."""
+    agencies = [application.agency]
+    found: list = []
+    if number := normalise_document_number(application.document_number):
+        by_number = catalogue_search_queryset(query=number, agencies=agencies).filter(document_number=number)
+        found.extend(by_number.order_by("-published_at", "-pk")[:limit])
+    title = "".join(c for c in application.title if c not in '"“”')[: search.MAX_QUERY_CHARS - 2]
+    by_title = catalogue_search_queryset(query=f'"{title}"', agencies=agencies).exclude(pk__in=[i.pk for i in found])
+    found.extend(by_title.order_by("-published_at", "-pk")[: max(limit - len(found), 0)])
+    return found

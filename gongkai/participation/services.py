@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from gongkai.applications.services import applications_link_proactive_item
 from gongkai.audit.services import audit_record, audited_update, snapshot
 from gongkai.catalogue.models import DocumentType, Genre, InterpretationForm, Item, ItemStatus
+from gongkai.catalogue.selectors import normalise_document_number
 from gongkai.catalogue.services import item_create, item_update
 from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.core.workflow import move
@@ -418,3 +420,29 @@ def interpretation_create(*, actor, agency, **values) -> Item:
 def interpretation_update(*, actor, item: Item, **values) -> Item:
     """Edit a draft or returned interpretation; the catalogue keeps the new version and checks it again."""
     return item_update(actor=actor, item=item, **_interpretation_fields(agency=item.agency, **values))
+
+
+# ------------------------------------------------------------------------------------------ 条例 第四十四条
+@transaction.atomic
+def article44_draft_create(*, actor, application, linked=(), title: str, summary: str = "", category=None) -> Item:
+    """条例 第四十四条: turn the information several applicants asked for (or one suggested disclosing) into a
+    proactive-disclosure draft: a catalogue item made by the catalogue's own create service (so it goes through
+    the 三审三校 review chain before anything is published), linked to the case and to `linked` (its similar
+    cases, all of the same agency).
+
+    The item takes the case's 文号 when it is a valid one; the summary, when left empty, names the cases.
+    Refused (nothing saved) when the actor may not handle the cases or draft catalogue items, or a case is
+    already linked to a draft.
+    """
+    cases = [application, *[case for case in linked if case.pk != application.pk]]
+    numbers = "、".join(case.number for case in cases)
+    # The item's text is the catalogue's content, in Chinese whatever the clerk's interface language.
+    summary = summary.strip() or (
+        f"根据《中华人民共和国政府信息公开条例》第四十四条，由依申请公开转为主动公开。相关申请：{numbers}。"
+    )
+    fields: dict[str, Any] = {"title": title, "summary": summary, "category": category}
+    if number := normalise_document_number(application.document_number):
+        fields["document_number"] = number
+    item = item_create(actor=actor, agency=application.agency, **fields)
+    applications_link_proactive_item(actor=actor, applications=cases, item=item)
+    return item

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gongkai.participation import interpretation_views
+from gongkai.participation import article44_views, interpretation_views
 from gongkai.participation import staff_views as views
 
 app_name = "participation_staff"
@@ -22,6 +22,8 @@ urlpatterns = [
         interpretation_views.interpretation_action,
         name="interpretation_action",
     ),
+    # 条例 第四十四条: a case (`pk` is the application's) turned into a proactive-disclosure draft.
+    path("article44/<int:pk>/draft/", article44_views.article44_draft, name="article44_draft"),
     path("<str:kind>/", views.record_list, name="kind_list"),
     path("<str:kind>/new/", views.record_new, name="new"),
     path("<str:kind>/<int:pk>/", views.record_detail, name="detail"),

@@ -203,6 +203,8 @@ ROUTES: dict[str, Route] = {
     "participation_staff:moderate": R(ACTING, post_only=True, pk="consultation", comment_pk="comment"),
     "participation_staff:question_new": R(ACTING, pk="survey"),
     "participation_staff:export": R(STAFF, pk="survey", fmt="=csv"),
+    # 条例 第四十四条: a case turned into a catalogue draft, by staff who handle it and draft catalogue items.
+    "participation_staff:article44_draft": R(ACTING, pk="application"),
     "participation_staff:interpretations": R(STAFF),
     "participation_staff:interpretation_new": R(ACTING),
     "participation_staff:interpretation": R(STAFF, pk="interpretation"),

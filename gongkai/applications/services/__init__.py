@@ -5,6 +5,7 @@ inside one transaction. Dates are passed in (`on=`) because paper correspondence
 none may lie in the future. The package splits them by step; import them from here.
 """
 
+from gongkai.applications.services.article44 import applications_link_proactive_item
 from gongkai.applications.services.base import (
     APPLICANT_FIELDS,
     AUDIT_FIELDS,
@@ -24,6 +25,7 @@ from gongkai.applications.services.closing import (
     application_close_fee_unpaid,
     application_close_without_correction,
     application_issue_reply,
+    application_deadlines_recheck,
     application_reply,
     application_withdraw,
 )
@@ -76,6 +78,7 @@ __all__ = [
     "application_return_reply",
     "application_sign_reply",
     "application_withdraw_draft",
+    "application_deadlines_recheck",
     "application_end_consultation",
     "application_count_items",
     "application_notify_fee",
@@ -92,6 +95,7 @@ __all__ = [
     "correction_open_online",
     "application_submit_online",
     "application_withdraw",
+    "applications_link_proactive_item",
     "fee_quote",
     "fee_wait_excluded",
     "letter_deliver",

@@ -108,7 +108,8 @@ def application_notify_fee(*, actor, application: Application, on: dt.date, meth
     if quote.amount <= 0:
         raise ValidationError({"quantity": _("按此标准计算不需要收费（未超过免费额度）。")})
     _check_move(application, Status.AWAITING_FEE)
-    pay_by = workday_calendar().add_working_days(on, clock.FEE_PAYMENT_DAYS).date
+    period = workday_calendar().add_working_days(on, clock.FEE_PAYMENT_DAYS)
+    pay_by = period.date
     fee = Fee.objects.create(
         application=application, method=method, quantity=quantity, prior_items=prior, amount=quote.amount,
         working=quote.explain(), notified_on=on, pay_by=pay_by,
@@ -118,14 +119,19 @@ def application_notify_fee(*, actor, application: Application, on: dt.date, meth
         counted=not fee_wait_excluded(), request_text=quote.explain(), created_by=actor,
     )  # fmt: skip
     _issue_letter(
-        application, LetterKind.FEE, on, amount=quote.amount, working=quote.explain(), pay_by=f"{pay_by:%Y年%m月%d日}"
+        application,
+        LetterKind.FEE,
+        on,
+        amount=quote.amount,
+        working=quote.explain(),
+        pay_by=clock.dated(pay_by, period.verified),
     )
     # Per item, the items counted here are this application's 件 for every later per-item notice this month.
     also = {"items": quantity} if method == FeeMethod.PER_ITEM else None
     _save_clock(
         actor, application, "application.fee_notify", to=Status.AWAITING_FEE, note=f"{quote.amount}元", also=also
     )
-    applicant_notify(application, "application.fee", amount=quote.amount, pay_by=f"{pay_by:%Y年%m月%d日}")
+    applicant_notify(application, "application.fee", amount=quote.amount, pay_by=clock.dated(pay_by, period.verified))
     return fee
 
 

@@ -29,12 +29,14 @@ from gongkai.applications.services.base import (
     _locked,
     _open_pause,
     _save_clock,
+    application_deadline,
 )
 from gongkai.applications.services.correspondence import _issue_letter
 from gongkai.applications.services.drafting import check_reply
 from gongkai.applications.services.intake import topic_get_or_create
 from gongkai.applications.services.online import reply_files_add
 from gongkai.applications.steps import live_draft, sign_off_required
+from gongkai.audit.services import audited_update
 from gongkai.core.errors import IllegalTransition
 from gongkai.workdays.selectors import workday_calendar
 
@@ -191,6 +193,32 @@ def application_withdraw(*, actor, application: Application, on: dt.date, reason
 
 
 # ------------------------------------------------------------------------------------------ alerts
+def application_deadlines_recheck() -> int:
+    """Recount the reply deadline of open cases whose deadline was counted over a year whose holidays were not yet
+    verified: once an administrator records that year's notice (or the package learns it), the date moves to
+    where the official holidays put it and the flag clears. Returns how many cases changed; each change is an
+    audit event. Safe to run twice (an unchanged deadline writes nothing).
+    """
+    calendar = workday_calendar()
+    changed = 0
+    open_cases = Application.objects.exclude(status=Status.CLOSED).filter(due_verified=False, due_on__isnull=False)
+    for application in open_cases.select_related("agency"):
+        if application.due_on and not clock.span_verified(calendar, application.received_on, application.due_on):
+            continue  # still counted over an unknown year: nothing to learn yet, and no need to read its pauses
+        deadline = application_deadline(application, calendar)
+        if (deadline.date, deadline.verified) == (application.due_on, application.due_verified):
+            continue
+        note = _("按核实后的节假日安排重新计算答复期限：%(v1)s。") % {
+            "v1": _day(deadline.date) if deadline.date else "—"
+        }
+        changed += audited_update(
+            application, actor=None, verb="application.deadline_recheck",
+            changes={"due_on": deadline.date, "due_verified": deadline.verified}, agency=application.agency_id,
+            note=note, validate=False,
+        )  # fmt: skip
+    return changed
+
+
 def application_alerts_scan(*, today: dt.date) -> list[tuple[Application, str]]:
     """Mark due-soon and overdue cases; returns only the cases whose state changed (so a rerun notifies nobody).
 

@@ -112,6 +112,7 @@ def _create(
     attachments: list,
     verb: str,
     notify: tuple[str, ...] = (),
+    suggests_proactive: bool = False,
 ) -> Application:
     validate_applicant(applicant)
     if not (request.get("title") or "").strip():
@@ -135,6 +136,7 @@ def _create(
         received_on=received_on,
         notify_email="email" in notify,
         notify_sms="sms" in notify,
+        suggests_proactive=bool(suggests_proactive),
         **{name: (request.get(name) or "") for name in REQUEST_FIELDS},
     )
     _recompute_due(application)
@@ -148,7 +150,10 @@ def _create(
         verb=verb,
         obj=application,
         agency=agency,
-        after={**snapshot(application, AUDIT_FIELDS + ["number", "channel"]), "applicant": person.name},
+        after={
+            **snapshot(application, AUDIT_FIELDS + ["number", "channel", "suggests_proactive"]),
+            "applicant": person.name,
+        },
     )
     # 条例 第三十一条: the receipt, with the case number, tracking code and answer deadline.
     applicant_notify(application, "application.receipt")
@@ -168,10 +173,12 @@ def application_submit_online(
     submission_key: str,
     attachments: Sequence = (),
     notify: tuple[str, ...] = (),
+    suggests_proactive: bool = False,
 ) -> tuple[Application, bool]:
     """A citizen's online application. Returns (application, created); a repeated submission_key returns the first.
 
     `notify` holds the channels the applicant chose for notices ("email", "sms"); the receipt goes out on them.
+    `suggests_proactive`: the applicant suggests the information be disclosed proactively (条例 第四十四条第二款).
 
     条例 第三十一条: online, the receipt date is the day both sides confirm. The platform confirms at once by
     issuing the case number and tracking code, so the receipt date is the submission date.
@@ -195,6 +202,7 @@ def application_submit_online(
                 attachments=list(attachments),
                 verb="application.submit",
                 notify=tuple(notify),
+                suggests_proactive=suggests_proactive,
             )
     except IntegrityError:
         # Two identical submissions raced; the other one won and holds the key.

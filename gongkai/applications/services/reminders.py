@@ -9,9 +9,10 @@ import datetime as dt
 from django.db import transaction
 
 from gongkai.accounts.models import Role, User
+from gongkai.applications.clock import dated, span_verified
 from gongkai.applications.models import Application, ClockPause, PauseKind, Status
 from gongkai.applications.notify import applicant_notify
-from gongkai.applications.services.closing import application_alerts_scan
+from gongkai.applications.services.closing import application_alerts_scan, application_deadlines_recheck
 from gongkai.notices.services import notice_queue
 from gongkai.workdays.selectors import workday_calendar
 
@@ -38,6 +39,8 @@ def application_alerts_send(*, today: dt.date) -> tuple[int, int]:
     """
     queued = 0
     with transaction.atomic():
+        # Deadlines counted over a year whose holidays have since been verified move first, then are scanned.
+        application_deadlines_recheck()
         changed = application_alerts_scan(today=today)
         for application, state in changed:
             for person in _staff_recipients(application):
@@ -50,7 +53,7 @@ def application_alerts_send(*, today: dt.date) -> tuple[int, int]:
                         "number": application.number,
                         "title": application.title,
                         "received": f"{application.received_on:%Y年%m月%d日}",
-                        "due": f"{application.due_on:%Y年%m月%d日}" if application.due_on else "",
+                        "due": dated(application.due_on, application.due_verified),
                     },
                     agency=application.agency,
                     obj=application,
@@ -75,16 +78,20 @@ def applicant_reminders_send(*, today: dt.date) -> int:
     queued = 0
     for pause in pauses:
         application = pause.application
+        # The stored date says whether it was counted over a year whose holidays are not yet verified (the query
+        # only selects pauses with a respond_by).
+        respond_by = pause.respond_by or today
+        written = dated(respond_by, span_verified(calendar, pause.started_on, respond_by))
         with transaction.atomic():
             if pause.kind == PauseKind.CORRECTION:
                 queued += applicant_notify(
                     application, "application.correction_reminder", key=str(pause.pk),
-                    respond_by=f"{pause.respond_by:%Y年%m月%d日}",
+                    respond_by=written,
                 )  # fmt: skip
             else:
                 fee = application.fees.order_by("-pk").first()
                 queued += applicant_notify(
                     application, "application.fee_reminder", key=str(pause.pk),
-                    amount=fee.amount if fee else "", pay_by=f"{pause.respond_by:%Y年%m月%d日}",
+                    amount=fee.amount if fee else "", pay_by=written,
                 )  # fmt: skip
     return queued

@@ -46,11 +46,24 @@ def application_request_correction(
     _check_date(on, "on", not_before=application.received_on)
     calendar = workday_calendar()
     latest = clock.correction_notice_deadline(calendar, application.received_on)
-    if on > latest:
+    if on > latest.date and not latest.verified:
+        # The 7 days were counted over a year whose holidays are not known yet: the real last day may be later,
+        # so the clerk is told why the date may be wrong and how to settle it, not just refused.
+        raise ValidationError(
+            {
+                "on": _(
+                    "补正通知应当自收到申请之日起7个工作日内提出（条例第三十条）。按普通周末推算，本申请最迟为"
+                    "%(v1)s，但%(years)s年的法定节假日安排尚未核实，实际期限可能更晚。请先由系统管理员在“工作日历”"
+                    "中录入国务院办公厅当年的节假日安排通知，再发出补正通知。"
+                )
+                % {"v1": _day(latest.date), "years": "、".join(str(y) for y in latest.unverified_years)}
+            }
+        )
+    if on > latest.date:
         raise ValidationError(
             {
                 "on": _("补正通知应当自收到申请之日起7个工作日内提出（条例第三十条），本申请最迟为%(v1)s。")
-                % {"v1": _day(latest)}
+                % {"v1": _day(latest.date)}
             }
         )
     if application.pauses.filter(kind=PauseKind.CORRECTION).exists():
@@ -60,14 +73,16 @@ def application_request_correction(
     if not 1 <= period_days <= 60:
         raise ValidationError({"period_days": _("补正期限应在1至60个工作日之间。")})
     _check_move(application, Status.AWAITING_CORRECTION)
-    respond_by = calendar.add_working_days(on, period_days).date
+    period = calendar.add_working_days(on, period_days)
+    respond_by = period.date
     pause = ClockPause.objects.create(
         application=application, kind=PauseKind.CORRECTION, started_on=on, respond_by=respond_by,
         request_text=text, created_by=actor,
     )  # fmt: skip
-    _issue_letter(application, LetterKind.CORRECTION, on, respond_by=f"{respond_by:%Y年%m月%d日}", text=text)
+    written = clock.dated(respond_by, period.verified)
+    _issue_letter(application, LetterKind.CORRECTION, on, respond_by=written, text=text)
     _save_clock(actor, application, "application.correction_request", to=Status.AWAITING_CORRECTION, note=text)
-    applicant_notify(application, "application.correction", respond_by=f"{respond_by:%Y年%m月%d日}", text=text)
+    applicant_notify(application, "application.correction", respond_by=written, text=text)
     return pause
 
 
@@ -110,19 +125,17 @@ def application_start_consultation(
     if not party.strip():
         raise ValidationError({"party": _("请填写征求意见的对象。")})
     _check_move(application, Status.CONSULTING)
-    respond_by = workday_calendar().add_working_days(on, clock.THIRD_PARTY_DAYS).date
+    period = workday_calendar().add_working_days(on, clock.THIRD_PARTY_DAYS)
+    respond_by = period.date
     pause = ClockPause.objects.create(
         application=application, kind=kind, started_on=on, respond_by=respond_by, consulted_party=party,
         request_text=text, created_by=actor,
     )  # fmt: skip
-    _issue_letter(
-        application, LetterKind.CONSULTATION, on, party=party, text=text, respond_by=f"{respond_by:%Y年%m月%d日}"
-    )
+    written = clock.dated(respond_by, period.verified)
+    _issue_letter(application, LetterKind.CONSULTATION, on, party=party, text=text, respond_by=written)
     _save_clock(actor, application, "application.consultation_start", to=Status.CONSULTING, note=party)
     # The applicant learns that the clock stopped, never who is consulted.
-    applicant_notify(
-        application, "application.consultation", key=str(pause.pk), respond_by=f"{respond_by:%Y年%m月%d日}"
-    )
+    applicant_notify(application, "application.consultation", key=str(pause.pk), respond_by=written)
     return pause
 
 
@@ -195,8 +208,8 @@ def application_approve_extension(*, actor, extension: Extension, on: dt.date) -
     extension.approved_by = actor
     extension.approved_on = on
     extension.save(update_fields=["approved_by", "approved_on"])
-    due_on = _clock_fields(application, application.status)["due_on"]
-    due = f"{due_on:%Y年%m月%d日}" if due_on else "计时恢复后重新计算的期限"
+    fields = _clock_fields(application, application.status)
+    due = clock.dated(fields["due_on"], fields["due_verified"], missing="计时恢复后重新计算的期限")
     letter = LetterKind.DELAY if extension.kind == ExtensionKind.DELAY else LetterKind.EXTENSION
     _issue_letter(application, letter, on, days=extension.days, text=extension.reason, due=due)
     _save_clock(actor, application, "application.extension_approve", note=extension.reason)

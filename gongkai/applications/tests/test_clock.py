@@ -69,7 +69,14 @@ def test_every_worked_example_is_written_in_docs_deadlines_with_its_date():
     [(D(2025, 9, 26), D(2025, 10, 13)), (D(2025, 4, 30), D(2025, 5, 14)), (D(2025, 3, 3), D(2025, 3, 12))],
 )
 def test_the_correction_request_must_go_out_within_seven_working_days(received, last_day):
-    assert correction_notice_deadline(CALENDAR, received) == last_day
+    latest = correction_notice_deadline(CALENDAR, received)
+    assert latest.date == last_day and latest.verified
+
+
+def test_the_correction_notice_deadline_keeps_its_unverified_flag():
+    # 2099's holidays are known to nobody: the seven working days are counted over plain weekends, and say so.
+    latest = correction_notice_deadline(CALENDAR, D(2099, 3, 2))
+    assert latest.date == D(2099, 3, 11) and not latest.verified and latest.unverified_years == (2099,)
 
 
 def test_the_explanation_names_the_holidays_and_the_make_up_days_it_crossed():

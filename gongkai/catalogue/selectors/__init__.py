@@ -42,6 +42,7 @@ from gongkai.catalogue.selectors.search import (
     catalogue_search_queryset,
     catalogue_search_suggestion,
 )
+from gongkai.catalogue.selectors.shared import normalise_document_number
 
 __all__ = [
     "ITEM_MODEL",
@@ -69,6 +70,7 @@ __all__ = [
     "items_at_risk",
     "items_browse",
     "items_for_feed",
+    "normalise_document_number",
     "open_findings",
     "problems_of",
     "published_years",

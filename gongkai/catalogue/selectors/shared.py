@@ -10,6 +10,9 @@ from django.urls import NoReverseMatch, reverse
 
 from gongkai.catalogue.access import items_published
 from gongkai.catalogue.models import DocumentType, Item, ItemStatus, ReviewDecision
+
+# A pure function of the models that other apps' reads need (条例 第四十四条: requests for the same 文号).
+from gongkai.catalogue.models import normalise_document_number as normalise_document_number
 from gongkai.core.stats import NotIndexed
 
 

@@ -1,0 +1,91 @@
+"""Back office, 条例 第四十四条: the case page's panel of the same or similar requests, and turning the
+information into a proactive-disclosure draft (a catalogue item) linked to those cases.
+
+This app sits above both the catalogue and the applications app (docs/architecture.md), so it is the one that
+may read the cases and create catalogue items; the case page shows the panel through its
+`applications.application` slot.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.access import user_has_role
+from gongkai.accounts.staff import staff_view
+from gongkai.applications.access import application_can_handle, application_get_for_user, applications_visible_to
+from gongkai.catalogue.access import EDITOR_ROLES, item_can_edit
+from gongkai.core.views import ServiceFormView
+from gongkai.participation import services
+from gongkai.participation.forms import Article44DraftForm
+from gongkai.participation.selectors import article44_published_matches, article44_similar
+
+
+def _can_draft(user, application) -> bool:
+    """Handling the case and drafting the agency's catalogue items (the roles `item_create` accepts)."""
+    return application_can_handle(user, application) and user_has_role(user, application.agency, *EDITOR_ROLES)
+
+
+def similar_panel(request, application):
+    """The slot panel's context: similar cases, published catalogue matches, the draft if there is one."""
+    similar = article44_similar(application, applications_visible_to(request.user))
+    linked_item = application.proactive_item if application.proactive_item_id else None
+    if not similar and not application.suggests_proactive and linked_item is None:
+        return None
+    return {
+        "application": application,
+        "similar": similar,
+        "suggestions": sum(s.application.suggests_proactive for s in similar) + application.suggests_proactive,
+        "published": article44_published_matches(application),
+        "linked_item": linked_item,
+        "linked_item_editable": linked_item is not None and item_can_edit(request.user, linked_item),
+        "can_draft": linked_item is None and _can_draft(request.user, application),
+    }
+
+
+class Article44Draft(ServiceFormView):
+    """条例 第四十四条: make the catalogue draft from a case and link its similar cases."""
+
+    form_class = Article44DraftForm
+    template_name = "participation/article44_draft.html"
+
+    def load(self, pk):
+        self.application = application_get_for_user(self.request.user, pk)
+        self.similar = [
+            s
+            for s in article44_similar(self.application, applications_visible_to(self.request.user))
+            if s.application.proactive_item_id is None
+        ]
+
+    def check_access(self):
+        if not _can_draft(self.request.user, self.application):
+            raise PermissionDenied
+
+    def get_extra_form_kwargs(self):
+        return {"similar": self.similar}
+
+    def get_initial(self):
+        return {"title": self.application.title, "linked": [s.application.pk for s in self.similar]}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=self.application, similar=self.similar, **kwargs)
+
+    def perform(self, form):
+        return services.article44_draft_create(
+            actor=self.request.user,
+            application=self.application,
+            linked=list(form.cleaned_data["linked"]),
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+        )
+
+    def get_success_message(self):
+        return _("已生成主动公开草稿“%(t)s”，关联申请%(n)s件。请在目录中完善正文后提交审核。") % {
+            "t": self.result.title,
+            "n": 1 + len(self.request.POST.getlist("linked")),
+        }
+
+    def get_success_url(self):
+        return reverse("catalogue_staff:item", args=[self.result.pk])
+
+
+article44_draft = staff_view(Article44Draft.as_view())

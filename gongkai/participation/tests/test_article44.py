@@ -1,0 +1,195 @@
+"""条例 第四十四条: requests for the same information shown together on the case page, turned into a
+proactive-disclosure draft linked to those cases, and applicants' suggestions of proactive disclosure counted in
+the work queue."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from gongkai.applications.models import Application
+from gongkai.applications.tests.factories import make_application, resident_id
+from gongkai.audit.models import AuditEvent
+from gongkai.catalogue.models import Item, ItemStatus
+from gongkai.catalogue.tests.factories import publish, second_reviewer
+from gongkai.participation.selectors import title_share
+
+D = dt.date
+TITLE = "2023年凯里经济开发区征地补偿标准"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(db):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def cases(tree, alice, kim):
+    prefecture = tree["prefecture"]
+    return {
+        "asked": make_application(
+            alice, prefecture, D(2025, 3, 3), title=TITLE, document_number="黔东南府发〔2023〕3号"
+        ),
+        # The same 文号 written with other brackets and a leading zero, under another title.
+        "same_number": make_application(
+            alice, prefecture, D(2025, 3, 10), title="征地补偿有关文件", document_number="黔东南府发[2023]03号"
+        ),
+        "alike": make_application(alice, prefecture, D(2025, 4, 1), title="凯里经济开发区2023年征地补偿标准。"),
+        "other": make_application(alice, prefecture, D(2025, 4, 2), title="城市道路维修计划"),
+        "elsewhere": make_application(kim, tree["county"], D(2025, 4, 3), title=TITLE),
+    }
+
+
+def _apply(client, agency, key, **overrides):
+    data = {
+        "kind": "natural", "name": "杨晓燕", "id_type": "resident_id", "id_number": resident_id(42),
+        "phone": "13985512345", "email": "", "title": TITLE, "document_number": "", "description": "",
+        "form_wanted": "electronic", "delivery_method": "email", "submission_key": key, "website": "", **overrides,
+    }  # fmt: skip
+    return client.post(f"/applications/{agency.slug}/apply/", data)
+
+
+def test_titles_are_alike_when_they_share_most_of_the_search_indexs_bigrams():
+    assert title_share(TITLE, "凯里经济开发区2023年征地补偿标准。") > 0.8  # word order and punctuation aside
+    assert title_share(TITLE, "城市道路维修计划") == 0
+    assert title_share("", TITLE) == 0
+
+
+def test_the_case_page_shows_requests_for_the_same_document_number_and_alike_titles(login, alice, cases):
+    page = login(alice).get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
+    panel = page.split('id="similar-requests"')[1].split("</section>")[0]
+    assert "相同或相似的申请" in panel and "条例第四十四条" in panel
+    assert cases["same_number"].number in panel and "文号相同" in panel
+    assert cases["alike"].number in panel and "标题相似" in panel
+    assert cases["other"].number not in panel
+    assert cases["elsewhere"].number not in panel  # another agency's case, which the clerk may not see
+    # Same 文号 first.
+    assert panel.index(cases["same_number"].number) < panel.index(cases["alike"].number)
+    assert "转为主动公开草稿" in panel
+
+
+def test_a_case_with_nothing_alike_and_no_suggestion_has_no_panel(login, alice, cases):
+    page = login(alice).get(f"/staff/applications/{cases['other'].pk}/").content.decode()
+    assert 'id="similar-requests"' not in page
+
+
+def test_the_panel_lists_what_the_catalogue_already_publishes_under_the_same_document_number(
+    login, alice, rob, ann, tree, cases
+):
+    reviewers = [rob, second_reviewer(tree["prefecture"]), ann]
+    published = publish(
+        alice, tree["prefecture"], reviewers, title="关于征地补偿标准的通知", document_number="黔东南府发〔2023〕3号"
+    )
+    # Every run of 黔东南府发〔2023〕3号 is in this one's 文号, but it is another document.
+    decoy = publish(
+        alice, tree["prefecture"], reviewers, title="关于重点项目建设的通知", document_number="黔东南府发〔2024〕2023号"
+    )
+    page = login(alice).get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
+    panel = page.split('id="similar-requests"')[1].split("</section>")[0]
+    assert "目录中已公开的可能相同的信息" in panel and published.title in panel and decoy.title not in panel
+
+
+def test_the_clerk_turns_the_information_into_a_catalogue_draft_linked_to_the_cases(login, alice, cases):
+    client = login(alice)
+    asked = cases["asked"]
+    url = f"/staff/participation/article44/{asked.pk}/draft/"
+    form = client.get(url)
+    assert form.status_code == 200
+    # The similar cases are offered, checked; the title starts as the case's.
+    assert form.context["form"]["title"].value() == TITLE
+    assert set(form.context["form"]["linked"].value()) == {cases["same_number"].pk, cases["alike"].pk}
+    response = client.post(url, {"title": "凯里经济开发区征地补偿标准", "summary": "", "linked": [cases["alike"].pk]})
+    item = Item.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/staff/catalogue/{item.pk}/"
+    # Made by the catalogue's own create service: a draft, version 1, in the case's agency, with the case's 文号.
+    assert item.status == ItemStatus.DRAFT and item.agency == asked.agency and item.versions.count() == 1
+    assert item.document_number == "黔东南府发〔2023〕3号"
+    assert "条例》第四十四条" in item.summary and asked.number in item.summary and cases["alike"].number in item.summary
+    linked = set(Application.objects.filter(proactive_item=item).values_list("pk", flat=True))
+    assert linked == {asked.pk, cases["alike"].pk}
+    assert AuditEvent.objects.filter(verb="application.proactive_draft").count() == 2
+    assert AuditEvent.objects.filter(verb="catalogue.item_create").count() == 1
+    page = client.get(f"/staff/applications/{asked.pk}/").content.decode()
+    assert 'id="proactive-draft"' in page and f"/staff/catalogue/{item.pk}/" in page
+
+
+def test_a_case_already_drafted_is_refused_by_name_and_nothing_is_saved(login, alice, cases):
+    client = login(alice)
+    first = f"/staff/participation/article44/{cases['alike'].pk}/draft/"
+    assert client.post(first, {"title": "征地补偿标准", "linked": []}).status_code == 302
+    # Making a second draft from another case and naming the drafted one among its similar cases.
+    again = client.post(
+        f"/staff/participation/article44/{cases['asked'].pk}/draft/",
+        {"title": "征地补偿标准（二）", "linked": [cases["alike"].pk]},
+    )
+    assert again.status_code != 302
+    # The drafted case is no longer offered, so the choice is refused by the form, naming the field.
+    assert "linked" in again.context["form"].errors
+    assert Item.objects.count() == 1 and Application.objects.filter(proactive_item__isnull=False).count() == 1
+
+
+def test_a_supervisor_sees_the_panel_but_cannot_make_a_draft(login, sue, cases):
+    client = login(sue)
+    page = client.get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
+    assert 'id="similar-requests"' in page and "/draft/" not in page
+    assert client.get(f"/staff/participation/article44/{cases['asked'].pk}/draft/").status_code == 403
+    assert client.post(f"/staff/participation/article44/{cases['asked'].pk}/draft/", {"title": "x"}).status_code == 403
+    assert not Item.objects.exists()
+
+
+def test_an_applicant_suggests_proactive_disclosure_and_the_queue_counts_the_suggestions(
+    client, login, alice, prefecture
+):
+    assert _apply(client, prefecture, "k-1", suggests_proactive="on").status_code == 302
+    assert _apply(client, prefecture, "k-2", title="城市道路维修计划").status_code == 302
+    suggested, plain = Application.objects.order_by("pk")
+    assert suggested.suggests_proactive and not plain.suggests_proactive
+    assert AuditEvent.objects.filter(verb="application.submit", after__suggests_proactive=True).count() == 1
+    staff = login(alice)
+    queue = staff.get("/staff/applications/")
+    assert queue.context["suggested_count"] == 1
+    assert '<span class="count">1</span>' in queue.content.decode()
+    listed = staff.get("/staff/applications/", {"state": "suggested"}).context["rows"]
+    assert list(listed) == [suggested]
+    # The case page says the applicant suggested it; once a draft answers it, the queue no longer counts it.
+    page = staff.get(f"/staff/applications/{suggested.pk}/").content.decode()
+    assert "申请人建议主动公开" in page and 'id="similar-requests"' in page
+    staff.post(f"/staff/participation/article44/{suggested.pk}/draft/", {"title": TITLE})
+    assert staff.get("/staff/applications/").context["suggested_count"] == 0
+
+
+def test_the_online_form_offers_the_suggestion_and_the_export_records_it(client, login, alice, prefecture):
+    form = client.get(f"/applications/{prefecture.slug}/apply/").content.decode()
+    assert 'name="suggests_proactive"' in form and "条例第四十四条" in form
+    _apply(client, prefecture, "k-1", suggests_proactive="on")
+    text = login(alice).get("/staff/applications/export.csv").content.decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.split(",")[-1] == "申请人建议主动公开" and row.split(",")[-1] == "是"
+
+
+def test_the_service_refuses_a_group_with_a_drafted_case_and_keeps_no_new_item(alice, cases):
+    from django.core.exceptions import ValidationError
+
+    from gongkai.participation.services import article44_draft_create
+
+    article44_draft_create(actor=alice, application=cases["alike"], title="征地补偿标准")
+    with pytest.raises(ValidationError) as refused:
+        article44_draft_create(
+            actor=alice, application=cases["asked"], linked=[cases["alike"]], title="征地补偿标准（二）"
+        )
+    assert cases["alike"].number in str(refused.value) and "不能重复转换" in str(refused.value)
+    assert Item.objects.count() == 1
+    assert Application.objects.get(pk=cases["asked"].pk).proactive_item is None
+
+
+def test_another_agencys_case_cannot_be_linked(alice, kim, cases):
+    from django.core.exceptions import ValidationError
+
+    from gongkai.core.errors import AccessDenied
+    from gongkai.participation.services import article44_draft_create
+
+    with pytest.raises((ValidationError, AccessDenied)):
+        article44_draft_create(actor=alice, application=cases["asked"], linked=[cases["elsewhere"]], title="标准")
+    assert not Item.objects.exists()
