@@ -548,6 +548,8 @@ class ReplyDraft(models.Model):
     @property
     def may_be_issued(self) -> bool:
         return self.state == DraftState.SIGNED or (self.state == DraftState.READY and not self.needs_sign_off)
+
+
 class ReplyFileKind(models.TextChoices):
     DISCLOSED = "disclosed", _("公开的政府信息")
     # 条例 第三十七条: the part that may be disclosed, with what may not be removed or covered.

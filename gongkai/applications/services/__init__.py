@@ -24,8 +24,8 @@ from gongkai.applications.services.closing import (
     application_alerts_scan,
     application_close_fee_unpaid,
     application_close_without_correction,
-    application_issue_reply,
     application_deadlines_recheck,
+    application_issue_reply,
     application_reply,
     application_withdraw,
 )
