@@ -10,6 +10,9 @@ class ApiConfig(AppConfig):
     verbose_name = _("开放数据")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from gongkai.api import tasks
         from gongkai.audit.verbs import register_audit_verbs
         from gongkai.core.registry import PortalSection, StaffNavItem, register_portal_section, register_staff_nav_item
 
@@ -22,6 +25,8 @@ class ApiConfig(AppConfig):
         register_staff_nav_item(
             StaffNavItem("api_keys", _("接口密钥"), "api_staff:keys", frozenset({"site_admin"}), 95)
         )
+        # The catalogue's published record changes → its bulk files are rewritten after the commit (tasks.py).
+        post_save.connect(tasks.audit_event_saved, sender="audit.AuditEvent", dispatch_uid="opendata_bulk_changes")
         register_portal_section(PortalSection("opendata", _("数据下载"), lambda a: _downloads_url(a), 90))
 
 

@@ -242,6 +242,41 @@ def _cell(value):
     return value
 
 
+def bulk_catalogue_stale(agency: Agency) -> list[int]:
+    """The years whose catalogue files are out of date: an item published in the year changed (published,
+    corrected, withdrawn, restored) after the file was written, or the file is missing; and a year whose file
+    still lists items though none is left in it."""
+    from gongkai.catalogue.selectors import last_changes_by_year
+
+    changes = last_changes_by_year(agency)
+    written: dict[int, list[BulkFile]] = {}
+    for bulk in BulkFile.objects.filter(agency=agency, kind=BulkKind.CATALOGUE):
+        written.setdefault(bulk.year, []).append(bulk)
+    stale = set()
+    for year, last in changes.items():
+        files = written.get(year, [])
+        if {f.format for f in files} != {BulkFormat.JSONL, BulkFormat.CSV} or min(f.written_at for f in files) <= last:
+            stale.add(year)
+    stale |= {year for year, files in written.items() if year not in changes and any(f.rows for f in files)}
+    return sorted(stale)
+
+
+def bulk_catalogue_sweep(*, agencies=None, log=None) -> list[tuple[Agency, int]]:
+    """Rewrite the out-of-date catalogue files of every public agency (the safety net behind the rewrite
+    queued after each publication, `tasks.bulk_refresh_soon`). Running it twice rewrites nothing the second
+    time."""
+    from gongkai.agencies.selectors import agencies_public
+
+    done: list[tuple[Agency, int]] = []
+    for agency in agencies if agencies is not None else agencies_public():
+        for year in bulk_catalogue_stale(agency):
+            files = bulk_catalogue_write(agency=agency, year=year)
+            done.append((agency, year))
+            if log:
+                log(f"{agency.slug} {year}: {files[0].rows} items")
+    return done
+
+
 def bulk_regenerate(*, agencies=None, years=None, log=None) -> list[BulkFile]:
     """Rewrite every bulk file (or those of the given agencies and years)."""
     from gongkai.agencies.selectors import agencies_public

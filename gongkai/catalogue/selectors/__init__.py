@@ -5,6 +5,7 @@
 - guide.py: the disclosure guide (政府信息公开指南);
 - report.py: the annual report's cells (条例 第二十条第（一）项) and the dashboards' counts;
 - review.py: the back office's Article 26 at-risk list and version diffs;
+- changes.py: what changed in an agency's published record, per year (for the open-data bulk files);
 - checks.py: what the automatic checks find in an item (the word lists, `problems_of`).
 
 Other apps import these names from `gongkai.catalogue.selectors`.
@@ -19,6 +20,7 @@ from gongkai.catalogue.selectors.browse import (
     published_years,
     validity_choices_for_filter,
 )
+from gongkai.catalogue.selectors.changes import last_changes_by_year, publication_years_of
 from gongkai.catalogue.selectors.checks import open_findings, problems_of, word_lists_for
 from gongkai.catalogue.selectors.guide import default_guide_text, disclosure_guide_text
 from gongkai.catalogue.selectors.report import (
@@ -71,8 +73,10 @@ __all__ = [
     "items_browse",
     "items_for_feed",
     "normalise_document_number",
+    "last_changes_by_year",
     "open_findings",
     "problems_of",
+    "publication_years_of",
     "published_years",
     "validity_choices_for_filter",
     "version_diff",

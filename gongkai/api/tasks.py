@@ -1,0 +1,143 @@
+"""The 数据下载 files follow the published record: the worker rewrites an agency-year's catalogue files (JSON
+Lines, CSV) about a minute after something in it is published, corrected, withdrawn or restored (条例 第二十条:
+what is disclosed proactively; 第二十三条: through the portal and the other channels that make it easy to get).
+
+How a change reaches the worker, without the catalogue knowing this app (it is below it):
+
+1. Every change to the published record is audited (`audit_record`, in the transaction of the change). This
+   app listens to the audit trail (`post_save` of `AuditEvent`, connected in `apps.py`) for the catalogue's
+   item verbs (ITEM_VERBS) and gathers the agencies and items concerned, once per transaction.
+2. When the transaction commits, it looks up the items' years of publication (a withdrawn item keeps its
+   date) and queues one rewrite per agency-year, `DEBOUNCE` seconds later. The key `gk:opendata:pending:
+   <agency>:<year>` in the default cache (shared by every process) makes it one: a hundred publications in a
+   minute queue a single rewrite, which reads them all.
+3. The rewrite clears the key before it reads, so a change committed while it writes queues the next one.
+   It holds the sweep's lock, so two writers never replace the same file at once; when the lock is taken it
+   tries again `DEBOUNCE` seconds later. Writing a file twice gives the same file: it is safe to run twice.
+4. The hourly job `opendata_bulk_sweep` rewrites any file older than the latest change of its year (a rewrite
+   the queue lost, a worker killed mid-way, a change made while the worker was down).
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+from huey.exceptions import TaskLockedException
+
+from gongkai.core.locks import job_lock
+from gongkai.jobs.registry import periodic_job
+
+logger = logging.getLogger(__name__)
+
+SWEEP = "opendata_bulk_sweep"  # the job's name, and the lock every writer of the catalogue files holds
+DEBOUNCE = 60  # seconds between the first change to an agency-year and the rewrite that follows it
+PENDING_TTL = DEBOUNCE + 600  # a rewrite lost by the queue frees its key after this (the sweep catches up)
+ITEM_MODEL = "catalogue.item"
+# Audit verbs on catalogue items that can change what an agency-year's files hold.
+ITEM_VERBS = frozenset(
+    {
+        "catalogue.item_publish",
+        "catalogue.item_correct",
+        "catalogue.item_withdraw",
+        "catalogue.item_withdraw_rescan",
+        "catalogue.item_restore",
+        "catalogue.item_reopen",
+        "catalogue.item_validity",
+        "catalogue.item_import",  # filed under the agency, with the imported id range in `after`
+    }
+)
+
+
+def pending_key(agency_id: int, year: int) -> str:
+    return f"gk:opendata:pending:{agency_id}:{year}"
+
+
+@db_task(name="opendata_bulk_refresh")
+def opendata_bulk_refresh(agency_id: int, year: int) -> int | None:
+    """Rewrite one agency-year's catalogue files; returns the number of items written (None: tried later)."""
+    from gongkai.agencies.selectors import agencies_public
+    from gongkai.api.bulk import bulk_catalogue_write
+
+    try:
+        with job_lock(SWEEP, ttl=3 * 3600):
+            cache.delete(pending_key(agency_id, year))  # from here on, a committed change queues the next rewrite
+            agency = agencies_public().filter(pk=agency_id).first()
+            if agency is None:  # taken off the portal: its files are no longer listed
+                return 0
+            return bulk_catalogue_write(agency=agency, year=year)[0].rows
+    except TaskLockedException:
+        opendata_bulk_refresh.schedule((agency_id, year), delay=DEBOUNCE)
+        return None
+
+
+def bulk_refresh_soon(agency_id: int, year: int) -> bool:
+    """Queue a rewrite of the agency-year in DEBOUNCE seconds, unless one is already waiting (returns whether
+    this call queued it)."""
+    if not cache.add(pending_key(agency_id, year), timezone.now().isoformat(), timeout=PENDING_TTL):
+        return False
+    opendata_bulk_refresh.schedule((agency_id, year), delay=DEBOUNCE)
+    return True
+
+
+class _Changes:
+    """The agencies and items one transaction changed; called once when it commits."""
+
+    def __init__(self) -> None:
+        self.items: dict[int, set[int]] = {}
+        self.ranges: dict[int, list[tuple[int, int]]] = {}
+        self.done = False
+
+    def __call__(self) -> None:
+        from gongkai.catalogue.selectors import publication_years_of
+
+        self.done = True
+        for agency_id in sorted(set(self.items) | set(self.ranges)):
+            years = publication_years_of(
+                agency_id=agency_id, item_ids=self.items.get(agency_id, ()), id_ranges=self.ranges.get(agency_id, ())
+            )
+            for year in sorted(years):
+                try:
+                    bulk_refresh_soon(agency_id, year)
+                except Exception:  # the change is committed; the sweep rewrites the file if this fails
+                    logger.exception("could not queue the bulk rewrite of agency %s, %s", agency_id, year)
+
+
+def _changes_of_this_transaction() -> _Changes:
+    """One `_Changes` per transaction, registered with on_commit once (the notices' delivery does the same)."""
+    hooks = connection.run_on_commit
+    pending = getattr(connection, "_gongkai_opendata_changes", None)
+    if pending is not None:
+        position, changes = pending
+        if position < len(hooks) and hooks[position][1] is changes and not changes.done:
+            return changes
+    changes = _Changes()
+    transaction.on_commit(changes)
+    if connection.in_atomic_block:
+        connection._gongkai_opendata_changes = (len(hooks) - 1, changes)
+    return changes
+
+
+def audit_event_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """post_save of AuditEvent: note the catalogue items a change touched (their files are rewritten after the
+    commit). Reads nothing from the database here, inside the change's transaction."""
+    if not created or raw or instance.verb not in ITEM_VERBS or instance.agency_id is None:
+        return
+    agency_id = instance.agency_id
+    if instance.object_type == ITEM_MODEL and instance.object_id.isdigit():
+        _changes_of_this_transaction().items.setdefault(agency_id, set()).add(int(instance.object_id))
+    elif instance.verb == "catalogue.item_import":
+        after = instance.after or {}
+        first, last = after.get("first_id"), after.get("last_id")
+        if isinstance(first, int) and isinstance(last, int):
+            _changes_of_this_transaction().ranges.setdefault(agency_id, []).append((first, last))
+
+
+@periodic_job(SWEEP, "数据下载文件补漏生成", "40 * * * *", lock_ttl=3 * 3600)
+def opendata_bulk_sweep() -> str:
+    """Rewrite every catalogue file older than the latest change of its agency-year (the safety net)."""
+    from gongkai.api.bulk import bulk_catalogue_sweep
+
+    done = bulk_catalogue_sweep()
+    return f"重新生成 {len(done)} 个机关年度的目录文件" if done else "数据下载文件均为最新"
