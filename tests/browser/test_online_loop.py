@@ -4,6 +4,7 @@ tracking page (desktop and phone) go to GONGKAI_SCREENSHOTS when set, else to a 
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,29 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n% test\n"
 
 
+def press(page, name: str) -> None:
+    """Click a case-page button; one step at a time folds the other possible actions, so open its fold first."""
+    button = page.get_by_role("button", name=name, exact=True)
+    if not button.is_visible():  # a role query sees no hidden button: find its fold by the fold's label
+        page.locator("details > summary").filter(has_text=re.compile(f"^{re.escape(name)}$")).click()
+    button.click()
+
+
+def fill(page, selector: str, value: str) -> None:
+    field = page.locator(selector)
+    if not field.is_visible():
+        page.locator("details", has=field).locator("summary").click()
+    field.fill(value)
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/staff/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
 def shoot(page, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"track-{name}-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -28,8 +52,11 @@ def shoot(page, folder: Path, name: str) -> None:
 
 
 def test_the_applicant_answers_a_correction_and_downloads_the_redacted_reply_online(
-    tree, alice, page, live_server, tmp_path_factory, tmp_path, settings
+    tree, alice, ann, page, live_server, tmp_path_factory, tmp_path, settings
 ):
+    """The whole loop of #16: apply with e-mail → PDF receipt → correction asked → answered online → the clock
+    restarts → a 部分公开 draft waits for sign-off → the approver signs → the reply goes out with a redacted file →
+    the applicant downloads it and that is the delivery; the receipt and reply e-mails are in the outbox."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     folder = Path(os.environ.get("GONGKAI_SCREENSHOTS") or tmp_path_factory.mktemp("online"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -49,18 +76,20 @@ def test_the_applicant_answers_a_correction_and_downloads_the_redacted_reply_onl
     page.get_by_role("button", name="提交申请").click()
     code = page.locator("#tracking-code").inner_text()
     application = Application.objects.get()
+    with page.expect_download() as receipt:
+        page.locator("#receipt-pdf").click()
+    assert Path(receipt.value.path()).read_bytes().startswith(b"%PDF")
+    received_due = application.due_on
     track = f"{live_server.url}/applications/track/?code={code}"
     page.goto(track)
     shoot(page, folder, "1-received")
 
-    # The clerk asks for a correction.
-    page.goto(live_server.url + "/staff/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    # The clerk asks for a correction (folded while the case waits for its handler).
+    log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/staff/applications/{application.pk}/")
-    page.fill("#id_correction_request-text", "请说明所需名单的年份和所在村组。")
-    page.get_by_role("button", name="发出补正通知").click()
+    fill(page, "#id_correction_request-text", "请说明所需名单的年份和所在村组。")
+    press(page, "发出补正通知")
+    assert page.locator("#case-status").inner_text() == "待申请人补正"
 
     # The applicant answers it on the tracking page, with a file.
     page.goto(track)
@@ -85,20 +114,37 @@ def test_the_applicant_answers_a_correction_and_downloads_the_redacted_reply_onl
     today = timezone.localdate()
     assert application.status == "in_progress" and pause.ended_on == today
     assert application_deadline(application).start == today and application.due_on is not None
+    assert received_due is not None and application.due_on >= received_due
     assert pause.attachments.get().name == "村委会证明.pdf"
 
-    # The clerk reads it from the to-do list and replies 部分公开 with a redacted file.
+    # The clerk reads it from the to-do list, takes the case and drafts a 部分公开 reply, which needs sign-off.
     page.goto(live_server.url + "/staff/inbox/")
     page.locator("#todo-corrections").get_by_role("link").first.click()
-    page.get_by_role("button", name="已阅网上补正材料").click()
+    press(page, "已阅网上补正材料")
     assert "村委会证明.pdf" in page.locator("#online-panel").inner_text()
     page.screenshot(path=str(folder / "staff-case-online-panel-desktop.png"), full_page=True)
-    page.select_option("#id_reply-outcome", "partly_disclosed")
-    page.fill("#id_reply-detail", "名单中的身份证号码和银行账号属于个人隐私，已作区分处理（条例第三十七条）。")
+    page.select_option("#id_assign-handler", str(alice.pk))
+    press(page, "指定承办人")
+    page.select_option("#id_draft-outcome", "partly_disclosed")
+    page.fill("#id_draft-detail", "名单中的身份证号码和银行账号属于个人隐私，已作区分处理（条例第三十七条）。")
+    press(page, "拟办答复")
+    assert "当前步骤：签发" in page.locator("#current-step").inner_text()
+    assert page.get_by_role("button", name="出具答复告知书", exact=True).count() == 0
+
+    # The approver finds it in the to-do list and signs it.
+    log_in(page, live_server, "ann")
+    page.goto(live_server.url + "/staff/inbox/")
+    page.locator("#todo-sign_offs").get_by_role("link").first.click()
+    press(page, "签发")
+    assert application.drafts.get().state == "signed"
+
+    # The clerk issues the reply with the redacted file.
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/staff/applications/{application.pk}/")
     redacted = tmp_path / "安置名单（区分处理）.pdf"
     redacted.write_bytes(PDF + b"redacted")
     page.set_input_files("#id_reply-redacted_files", str(redacted))
-    page.get_by_role("button", name="答复并出具告知书").click()
+    press(page, "出具答复告知书")
     assert page.locator("#case-status").inner_text() == "已办结"
 
     # The applicant downloads it; that is the delivery.
@@ -113,7 +159,7 @@ def test_the_applicant_answers_a_correction_and_downloads_the_redacted_reply_onl
     page.goto(track)
     assert "送达（网上获取）" in page.locator("main").inner_text()
     shoot(page, folder, "6-delivered")
-    events = set(Notice.objects.filter(recipient="yang@example.cn").values_list("event", flat=True))
+    events = set(Notice.objects.filter(recipient="yang@example.cn", channel="email").values_list("event", flat=True))
     assert {"application.receipt", "application.correction", "application.correction_received"} <= events
     assert "application.reply" in events
     assert failed == []
