@@ -39,8 +39,8 @@ def index_remove(item_ids: Iterable[int]) -> None:
 def index_clear() -> None:
     from gongkai.catalogue.models import SearchEntry
 
-    SearchEntry.objects.all().delete()
     backend().clear()
+    SearchEntry.objects.all().delete()
 
 
 def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, meta: dict | None = None) -> int:

@@ -1,9 +1,14 @@
-"""The index's tables, as the catalogue's migrations (0002, 0005 to 0007) created them, each carrying its own
+"""The index's tables, as the catalogue's migrations (0002, 0005 to 0007, 0012) created them, each carrying its own
 copy of this SQL (a migration never imports live code). Kept here as the one description of the current
 schema: the tests check that a migrated database has exactly this schema (`test_migrations.py`).
 
-- SQLite: FTS5 tables `catalogue_search(title, body, facets)` and `catalogue_search_title(title, facets)`,
-  whose rowid is the sort key, with the `ascii` tokenizer (the columns hold space-separated bigrams).
+- SQLite: contentless FTS5 tables `catalogue_search(title, body, facets)` and
+  `catalogue_search_title(title, facets)`, whose rowid is the sort key, with the `ascii` tokenizer (the
+  columns are written as space-separated bigrams, which are indexed but not kept: the items hold the text).
+  Column sizes are kept (a few bytes a row) so that bm25() never needs the text. FTS5 deletes a row of a
+  contentless table by the values it was written with, so `catalogue_search_rows(rowid, facets, text)` keeps
+  each row's filter tokens and its text as runs of letters and digits, zlib-compressed (a fifth to a third of
+  the bigram strings FTS5 used to keep).
 - PostgreSQL: `catalogue_search(item_id, sort_key, title, body, vec, tvec)` with GIN indexes on the vectors.
 """
 
@@ -14,10 +19,13 @@ SQLITE_AUTOMERGE = 8
 def create_schema(schema_editor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(
-            "CREATE VIRTUAL TABLE catalogue_search USING fts5(title, body, facets, tokenize='ascii', columnsize=0)"
+            "CREATE VIRTUAL TABLE catalogue_search USING fts5(title, body, facets, tokenize='ascii', content='')"
         )
         schema_editor.execute(
-            "CREATE VIRTUAL TABLE catalogue_search_title USING fts5(title, facets, tokenize='ascii', columnsize=0)"
+            "CREATE VIRTUAL TABLE catalogue_search_title USING fts5(title, facets, tokenize='ascii', content='')"
+        )
+        schema_editor.execute(
+            "CREATE TABLE catalogue_search_rows (rowid INTEGER PRIMARY KEY, facets TEXT NOT NULL, text BLOB NOT NULL)"
         )
         sqlite_tune(schema_editor)
     else:
@@ -64,3 +72,4 @@ def _pg_create_indexes(schema_editor) -> None:
 def drop_schema(schema_editor) -> None:
     schema_editor.execute("DROP TABLE IF EXISTS catalogue_search")
     schema_editor.execute("DROP TABLE IF EXISTS catalogue_search_title")
+    schema_editor.execute("DROP TABLE IF EXISTS catalogue_search_rows")

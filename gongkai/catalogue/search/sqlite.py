@@ -8,6 +8,8 @@ The same functions as postgres.py, chosen by index.py: `prepare`, `insert`, `rem
 `set_validity` and `Query`.
 """
 
+import zlib
+
 from django.db import connection
 
 from gongkai.catalogue.search.keys import ID_MASK, entries, token
@@ -21,56 +23,114 @@ from gongkai.catalogue.search.results import (
 )
 from gongkai.catalogue.search.schema import SQLITE_TABLES
 from gongkai.catalogue.search.syntax import ParsedQuery, Term
-from gongkai.catalogue.search.text import bigram_string
+from gongkai.catalogue.search.text import bigram_string, index_string, runs
 from gongkai.core.bulk import insert_values
 
 
+def _pack(title: str, body: str) -> bytes:
+    """An index row's text, compressed: what deleting the row needs (the tables keep no text)."""
+    return zlib.compress(f"{title}\x00{body}".encode(), 6)
+
+
+def _unpack(data: bytes) -> tuple[str, str]:
+    title, body = zlib.decompress(data).decode().split("\x00")
+    return title, body
+
+
 def prepare(title: str, body: str, day, facets: str) -> tuple:
-    """An index row without its item id or sort key; pure computation (see `index.index_prepare`)."""
-    return (day, bigram_string(title), bigram_string(body), facets)
+    """An index row without its item id or sort key; pure computation (see `index.index_prepare`). The text
+    is kept as its runs (`index_string`'s input), compressed."""
+    title, body = " ".join(runs(title)), " ".join(runs(body))
+    return (day, title, body, facets, _pack(title, body))
 
 
 def insert(item_ids: list[int], keys: list[int], prepared: list[tuple]) -> None:
+    """The entries, the compressed texts and the rows of both contentless tables."""
     with connection.cursor() as cursor:
         insert_values(cursor, "catalogue_searchentry (item_id, sort_key)", list(zip(item_ids, keys, strict=True)))
         insert_values(
             cursor,
-            "catalogue_search(rowid, title, body, facets)",
-            [(key, title, body, facets) for key, (_day, title, body, facets) in zip(keys, prepared, strict=True)],
+            "catalogue_search_rows(rowid, facets, text)",
+            [(key, row[3], row[4]) for key, row in zip(keys, prepared, strict=True)],
         )
+        rows = [
+            (key, index_string(row[1]), index_string(row[2]), row[3]) for key, row in zip(keys, prepared, strict=True)
+        ]
+        insert_values(cursor, "catalogue_search(rowid, title, body, facets)", rows)
         insert_values(
             cursor,
             "catalogue_search_title(rowid, title, facets)",
-            [(key, title, facets) for key, (_day, title, _body, facets) in zip(keys, prepared, strict=True)],
+            [(key, title, facets) for key, title, _b, facets in rows],
         )
+
+
+def _written(cursor, keys: list[int]) -> list[tuple[int, str, str, str]]:
+    """(sort key, title, body, facets) of index rows as they were written: the contentless tables delete a row
+    by the values it was written with (wrong ones would leave its tokens behind), so these come from
+    `catalogue_search_rows`, never from the item, whose text may have changed since."""
+    out = []
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        cursor.execute(
+            f"SELECT rowid, facets, text FROM catalogue_search_rows WHERE rowid IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+            part,
+        )
+        out += [(key, *_unpack(data), facets) for key, facets, data in cursor.fetchall()]
+    return out
+
+
+def _delete(cursor, rows: list[tuple[int, str, str, str]]) -> None:
+    """The rows out of both tables (FTS5's 'delete' command with the values they were written with)."""
+    if not rows:
+        return
+    strings = [(key, index_string(title), index_string(body), facets) for key, title, body, facets in rows]
+    insert_values(
+        cursor,
+        "catalogue_search(catalogue_search, rowid, title, body, facets)",
+        [("delete", *row) for row in strings],
+    )
+    insert_values(
+        cursor,
+        "catalogue_search_title(catalogue_search_title, rowid, title, facets)",
+        [("delete", key, title, facets) for key, title, _body, facets in strings],
+    )
 
 
 def remove(item_ids: list[int], keys: list[int]) -> None:
     """The index rows of these items (their search entries are removed by the caller)."""
     with connection.cursor() as cursor:
+        _delete(cursor, _written(cursor, keys))
         for start in range(0, len(keys), 500):
             part = keys[start : start + 500]
-            for table in SQLITE_TABLES:
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE rowid IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
-                    part,
-                )
+            cursor.execute(
+                f"DELETE FROM catalogue_search_rows WHERE rowid IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                part,
+            )
 
 
 def clear() -> None:
     with connection.cursor() as cursor:
         for table in SQLITE_TABLES:
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")  # noqa: S608 - fixed names
+        cursor.execute("DELETE FROM catalogue_search_rows")
 
 
 def set_validity(item_ids: list[int], validity: str) -> None:
+    """Each row deleted with its old facets and written again with the new validity token."""
     with connection.cursor() as cursor:
-        for _pk, key in entries(item_ids):
-            cursor.execute("SELECT facets FROM catalogue_search WHERE rowid = %s", [key])
-            (facets,) = cursor.fetchone()
-            tokens = [t for t in facets.split() if not t.startswith("vl")] + [f"vl{token(validity)}"]
-            for table in SQLITE_TABLES:
-                cursor.execute(f"UPDATE {table} SET facets = %s WHERE rowid = %s", [" ".join(tokens), key])  # noqa: S608
+        rows = _written(cursor, [key for _pk, key in entries(item_ids)])
+        _delete(cursor, rows)
+        for key, title, body, facets in rows:
+            facets = " ".join([t for t in facets.split() if not t.startswith("vl")] + [f"vl{token(validity)}"])
+            cursor.execute("UPDATE catalogue_search_rows SET facets = %s WHERE rowid = %s", [facets, key])
+            title, body = index_string(title), index_string(body)
+            cursor.execute(
+                "INSERT INTO catalogue_search(rowid, title, body, facets) VALUES (%s, %s, %s, %s)",
+                [key, title, body, facets],
+            )
+            cursor.execute(
+                "INSERT INTO catalogue_search_title(rowid, title, facets) VALUES (%s, %s, %s)", [key, title, facets]
+            )
 
 
 def _term_expr(term: Term) -> str:
