@@ -21,6 +21,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from gongkai.catalogue.search import results
 from gongkai.catalogue.search.keys import ID_BITS, day_key, time_tokens, token
 from gongkai.catalogue.search.results import (
     ORDER_NEWEST,
@@ -29,6 +30,7 @@ from gongkai.catalogue.search.results import (
     SearchFilters,
     SearchResult,
     bm25_scores,
+    ranked_window,
     title_hits_first,
 )
 from gongkai.catalogue.search.syntax import ParsedQuery, Term, pg_phrase_pattern
@@ -406,15 +408,16 @@ class Query:
             # The title hits among the newest matches are the newest title hits: if they are all the matches, or
             # enough for the page (for relevance: all the page may list), the title index need not be asked.
             titles = [match for match in matches if match[2]]
-            want = cap + 1 if order == ORDER_RELEVANCE else offset + limit
+            want = max(offset + limit, results.RANK_WINDOW) if order == ORDER_RELEVANCE else offset + limit
             if not complete and len(titles) < want:
                 titles, _all = self._stream(cursor, "tvec", "title", want)
+            match_ids, title_ids = [m[1] for m in matches], [m[1] for m in titles]
             if order == ORDER_RELEVANCE:
-                scores = self._scores(cursor, {m[1] for m in matches} | {m[1] for m in titles})
-                matches = sorted(matches, key=lambda m: (-scores.get(m[1], 0.0), -m[0]))
-                titles = sorted(titles, key=lambda m: (-scores.get(m[1], 0.0), -m[0]))
-        ids = title_hits_first([m[1] for m in titles], [m[1] for m in matches], limit, offset)
-        return SearchResult(ids, total, more)
+                scores = self._scores(
+                    cursor, set(match_ids[: results.RANK_WINDOW]) | set(title_ids[: results.RANK_WINDOW])
+                )
+                match_ids, title_ids = ranked_window(match_ids, scores), ranked_window(title_ids, scores)
+        return SearchResult(title_hits_first(title_ids, match_ids, limit, offset), total, more)
 
     def _scores(self, cursor, item_ids: set[int]) -> dict[int, float]:
         """A BM25 score per item, from the stored normalised title and text: each run of the query's words (and

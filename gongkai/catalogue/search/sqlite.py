@@ -12,6 +12,7 @@ import zlib
 
 from django.db import connection
 
+from gongkai.catalogue.search import results
 from gongkai.catalogue.search.keys import ID_MASK, entries, token
 from gongkai.catalogue.search.results import (
     ORDER_NEWEST,
@@ -19,6 +20,7 @@ from gongkai.catalogue.search.results import (
     ORDER_TITLE,
     SearchFilters,
     SearchResult,
+    ranked_window,
     title_hits_first,
 )
 from gongkai.catalogue.search.schema import SQLITE_TABLES
@@ -183,32 +185,30 @@ class Query:
             )
             return [row[0] & ID_MASK for row in cursor.fetchall()]
 
-    def _ranked(self, table: str, expression: str, limit: int, weights: str) -> list[int]:
-        """The newest `limit` matches, most relevant first (FTS5's bm25, lower is better), then newest. bm25 is
-        computed for the rows read only, so the read still stops at the LIMIT."""
+    def _scores(self, table: str, expression: str, weights: str) -> dict[int, float]:
+        """FTS5's bm25 (negated: higher is better) of the newest results.RANK_WINDOW matches, read apart from the ids so
+        that bm25 is computed for those rows only (column sizes are stored: no text is read)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, bm25({table}, {weights}) FROM {table} WHERE {table} MATCH %s"  # noqa: S608
                 " AND rowid >= %s AND rowid < %s ORDER BY rowid DESC LIMIT %s",
-                [expression, self.low, self.high, limit],
+                [expression, self.low, self.high, results.RANK_WINDOW],
             )
-            rows = cursor.fetchall()
-        return [key & ID_MASK for key, _score in sorted(rows, key=lambda row: (row[1], -row[0]))]
+            return {key & ID_MASK: -score for key, score in cursor.fetchall()}
 
     def page(self, limit: int, offset: int, cap: int, order: str = ORDER_TITLE) -> SearchResult:
-        if order == ORDER_RELEVANCE:
-            # Title words weigh ten times body words; the filter tokens not at all.
-            matches = self._ranked("catalogue_search", self.any_expr, cap + 1, "10.0, 1.0, 0.0")
-        else:
-            matches = self._ids("catalogue_search", self.any_expr, cap + 1)
+        matches = self._ids("catalogue_search", self.any_expr, cap + 1)
         total, more = min(len(matches), cap), len(matches) > cap
         if not total or not limit or offset >= total:
             return SearchResult([], total, more)
         if order == ORDER_NEWEST:
             return SearchResult(matches[offset : offset + limit], total, more)
         if order == ORDER_RELEVANCE:
+            # Title words weigh ten times body words; the filter tokens not at all.
+            matches = ranked_window(matches, self._scores("catalogue_search", self.any_expr, "10.0, 1.0, 0.0"))
             weights = "1.0, 0.0" if self.title_table == "catalogue_search_title" else "1.0, 0.0, 0.0"
-            titles = self._ranked(self.title_table, self.title_expr, cap + 1, weights)
+            titles = self._ids(self.title_table, self.title_expr, max(offset + limit, results.RANK_WINDOW))
+            titles = ranked_window(titles, self._scores(self.title_table, self.title_expr, weights))
         else:
             titles = self._ids(self.title_table, self.title_expr, offset + limit)
         return SearchResult(title_hits_first(titles, matches, limit, offset), total, more)
