@@ -21,10 +21,10 @@ ORDER_TITLE = "title"  # title hits first, then the rest, each newest first (the
 ORDER_RELEVANCE = "relevance"  # title hits first, then by relevance score (BM25), then newest
 ORDER_NEWEST = "newest"  # newest first by publication day alone
 ORDERS = (ORDER_TITLE, ORDER_RELEVANCE, ORDER_NEWEST)
-# Relevance ranks the newest RANK_WINDOW title hits and the newest RANK_WINDOW matches (ten pages each); older
+# Relevance ranks the newest RANK_WINDOW title hits and the newest RANK_WINDOW matches (five pages each); older
 # ones follow newest first. Ranking every match the pages can list (COUNT_CAP + 1) cost 4-7 times the date
 # order at p95 (docs/benchmarks.md), for an order that only the first pages show anyone.
-RANK_WINDOW = 200
+RANK_WINDOW = 100
 
 
 @dataclass(frozen=True)

@@ -296,8 +296,22 @@ def test_the_search_page_says_when_there_are_more_results_than_it_lists(client, 
     _spread_catalogue([prefecture], 25, seed=9)
     response = client.get("/catalogue/search/", {"q": "通知"})
     text = response.content.decode()
-    assert "超过 10 条" in text
+    assert "找到 25 条与“通知”相关的信息，以下列出最相关的 10 条" in text
     assert "第 1 / 1 页" not in text and "/ 1 页" not in text
+
+
+def test_the_search_page_shows_an_estimate_with_yue_above_the_exact_limit(client, prefecture, monkeypatch):
+    """Exact totals up to COUNT_EXACT; above it the page says 约 and that it is an estimate."""
+    monkeypatch.setattr(search.results, "COUNT_CAP", 5)
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 12)
+    _spread_catalogue([prefecture], 40, seed=9)
+    text = client.get("/catalogue/search/", {"q": "通知"}).content.decode()
+    counted = search.search_page(search.parse("通知"), search.SearchFilters(), limit=5, offset=0, count=True)
+    assert not counted.count_exact and counted.count > 12
+    assert f"找到约 {counted.count:,} 条与“通知”相关的信息（估计数），以下列出最相关的 5 条" in text
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 100)
+    text = client.get("/catalogue/search/", {"q": "通知", "sort": "date"}).content.decode()  # another cached page
+    assert "找到 40 条与“通知”相关的信息，以下列出最相关的 5 条" in text and "找到约" not in text
 
 
 def test_items_with_every_bigram_but_not_the_phrase_are_not_found(prefecture, monkeypatch):
