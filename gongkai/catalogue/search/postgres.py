@@ -126,8 +126,17 @@ def _lexemes(term: Term) -> tuple[list[str], bool]:
     # A bigram inside a run of three or more ASCII letters and digits is implied by that run's trigrams or
     # four-grams, and digits' bigrams are in nearly every item: asking GIN for them only slows the lookup.
     lexemes = sorted({g for p in term.phrases() for g in p} - implied) + sorted(ascii_lexemes)
+    # A single character: a prefix of the lexemes (each run's last character is one of its own). A letter may
+    # also begin a filter lexeme (ag…, dy…), so only other characters are exact.
+    lexemes += [f"{char}:*" for char in term.singles]
     exact = len(lexemes) == 1 and not term.phrase and len(term.lookup_runs) == 1
+    exact = exact and not (lexemes[0].endswith(":*") and lexemes[0][0].isascii() and lexemes[0][0].isalpha())
     return lexemes, exact
+
+
+def _quoted(lexeme: str) -> str:
+    """A lexeme in a tsquery: quoted, a prefix (`x:*`) with its marker outside the quotes."""
+    return f"'{lexeme[:-2]}':*" if lexeme.endswith(":*") else f"'{lexeme}'"
 
 
 def _term_sql(term: Term, column: str) -> tuple[str, list]:
@@ -186,7 +195,7 @@ class Query:
                 if self.verify:
                     by_share = sorted(lexemes, key=lambda x: common.get(x, 0.0))
                     lexemes = [x for x in by_share if x not in common][:MOST_LEXEMES] or by_share[:1]
-                alternatives.append("(" + " & ".join(f"'{x}'" for x in lexemes) + ")")
+                alternatives.append("(" + " & ".join(_quoted(x) for x in lexemes) + ")")
             terms.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
         if filters.agency_ids is not None:
             terms.append("(" + " | ".join(f"'ag{pk}'" for pk in filters.agency_ids) + ")")

@@ -141,10 +141,12 @@ def set_validity(item_ids: list[int], validity: str) -> None:
 
 def _term_expr(term: Term) -> str:
     """FTS5: a phrase is the tokens of its bigram string (with the one-character tokens at its breaks, which
-    match any break in the text); a word, each of its runs as a phrase of bigrams."""
+    match any break in the text); a word, each of its runs as a phrase of bigrams, and a single character as a
+    prefix (every character of the text starts a token: `text.index_string`)."""
     if term.phrase:
         return '"' + bigram_string(" ".join(term.runs)).strip() + '"'
-    return "(" + " AND ".join('"' + " ".join(p) + '"' for p in term.phrases()) + ")"
+    parts = ['"' + " ".join(p) + '"' for p in term.phrases()] + [f'"{char}"*' for char in term.singles]
+    return "(" + " AND ".join(parts) + ")"
 
 
 _size: tuple[float, int] = (0.0, 0)
