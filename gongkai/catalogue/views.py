@@ -143,7 +143,8 @@ def search(request):
         if data["q"].strip():
             # Relevance: title hits, then BM25 over the bigram index, then date; or newest first.
             order = ORDER_NEWEST if data["sort"] == "date" else ORDER_RELEVANCE
-            results = catalogue_search(query=data["q"], page=data["page"] or 1, order=order, **filters)
+            # The total: exact up to COUNT_EXACT (10,000), an estimate (约) above it; the pages stop at COUNT_CAP.
+            results = catalogue_search(query=data["q"], page=data["page"] or 1, order=order, count=True, **filters)
             if not results.hits:
                 suggestion = catalogue_search_suggestion(query=data["q"], **filters)
     elif "page" in form.errors:

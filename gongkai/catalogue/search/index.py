@@ -39,8 +39,8 @@ def index_remove(item_ids: Iterable[int]) -> None:
 def index_clear() -> None:
     from gongkai.catalogue.models import SearchEntry
 
-    SearchEntry.objects.all().delete()
     backend().clear()
+    SearchEntry.objects.all().delete()
 
 
 def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, meta: dict | None = None) -> int:
@@ -120,7 +120,8 @@ def search_page(
     """One page of indexed items matching the query (syntax.parse's, or a list of bigram phrases all to be
     found), in `order` (results.ORDERS: title hits then newest, the default; title hits then relevance then
     newest; newest alone), and the total (exact up to `results.COUNT_CAP`, read here at each call and handed to
-    the backend). Relevance ranks the newest COUNT_CAP + 1 matches (and title hits), the ones the pages can list.
+    the backend). Relevance ranks the newest `results.RANK_WINDOW` matches and title hits; older ones follow newest
+    first.
     With `count`, a result with `more` also says how many match (`count`, exact up to COUNT_EXACT, else an
     estimate): it costs reading up to COUNT_EXACT + 1 matches, so only callers that show it ask.
     """

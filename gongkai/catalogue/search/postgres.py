@@ -1,13 +1,15 @@
-"""The PostgreSQL backend: a table `catalogue_search(item_id, sort_key, title, body, vec, tvec)` (schema.py).
+"""The PostgreSQL backend: a table `catalogue_search(item_id, sort_key, facets, title, body)` (schema.py) with
+GIN indexes on the vectors of its text, computed by the SQL function `catalogue_search_lexemes`, not stored.
 
-`vec` holds the distinct bigrams of the title and text, `tvec` those of the title, both without positions and
-both with the filter lexemes (agency, category, document type, validity, year, month and day of publication)
-and the trigrams and four-grams of runs of ASCII letters and digits, each with a GIN index. Vectors are
-written as tsvector literals, so no text-search parser or locale is involved. GIN answers an AND of lexemes
-exactly without reading the rows, but hands matches over unordered and cannot check adjacency, so a query's
-lexemes and filters give candidates, windows of days newest first give the order (see `Query`), and the
-normalised `title` and `body`, kept compressed in the row, verify each candidate (`strpos`) only as far as
-the page and the capped total need.
+`title` and `body` hold the runs of letters and digits of the title and of the title and text (normalised,
+joined by single spaces, compressed in the row); `facets` the filter lexemes (agency, category, document type,
+validity, year, month and day of publication). The vector of a text is its distinct bigrams, each run's last
+character, the trigrams and four-grams of runs of ASCII letters and digits, and the facets, without positions:
+the function splits the runs Python cut (no text-search parser, locale or character class is involved). GIN
+answers an AND of lexemes exactly without reading the rows, but hands matches over unordered and cannot check
+adjacency, so a query's lexemes and filters give candidates, windows of days newest first give the order (see
+`Query`), and the stored runs verify each candidate (`strpos`) only as far as the page and the capped total
+need. Until issue 20 the vectors were stored as well (twice the bytes; docs/benchmarks.md).
 
 The same functions as sqlite.py, chosen by index.py: `prepare`, `insert`, `remove`, `clear`,
 `set_validity` and `Query`.
@@ -19,6 +21,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from gongkai.catalogue.search import results
 from gongkai.catalogue.search.keys import ID_BITS, day_key, time_tokens, token
 from gongkai.catalogue.search.results import (
     ORDER_NEWEST,
@@ -27,44 +30,35 @@ from gongkai.catalogue.search.results import (
     SearchFilters,
     SearchResult,
     bm25_scores,
+    ranked_window,
     title_hits_first,
 )
 from gongkai.catalogue.search.syntax import ParsedQuery, Term, pg_phrase_pattern
-from gongkai.catalogue.search.text import ascii_grams, ascii_query_grams, bigram_string, normalise
+from gongkai.catalogue.search.text import ascii_query_grams, runs
 from gongkai.core.bulk import copy_rows
 
 PROBE_ROWS = 2000  # most matches a window of a year or more is read for at once (see Query._stream)
 
 
-def vector_literal(grams: str, facets: str, ascii_lexemes: set[str] = frozenset()) -> str:
-    """A tsvector literal of the distinct bigrams of a bigram string, the filter lexemes and the ASCII lexemes (all
-    letters, digits and `~`, so they need no escaping inside the quotes)."""
-    lexemes = {token for token in set(grams.split()) if len(token) == 2}
-    lexemes.update(facets.split())
-    lexemes.update(ascii_lexemes)
-    return "'" + "' '".join(lexemes) + "'"
+VECTORS = {
+    "vec": "catalogue_search_lexemes(body, facets)",  # the expressions of the GIN indexes (schema.py)
+    "tvec": "catalogue_search_lexemes(title, facets)",
+}
 
 
 def prepare(title: str, body: str, day: dt.date, facets: str) -> tuple:
     """An index row without its item id or sort key; pure computation (see `index.index_prepare`)."""
-    title_grams, body_grams = bigram_string(title), bigram_string(body)
-    title_text, body_text = normalise(title), normalise(body)
+    title_runs, body_runs = " ".join(runs(title)), " ".join(runs(body))
     facets = " ".join([facets, *time_tokens(day_key(day))])
-    return (
-        day,
-        title_text,
-        title_text + "\n" + body_text,
-        vector_literal(title_grams + " " + body_grams, facets, ascii_grams(body_text, title_text)),
-        vector_literal(title_grams, facets, ascii_grams(title_text)),
-    )
+    return (day, facets, title_runs, f"{title_runs} {body_runs}".strip())
 
 
 def insert(item_ids: list[int], keys: list[int], prepared: list[tuple]) -> None:
-    """COPY the entries and the index rows (vectors as tsvector literals)."""
+    """COPY the entries and the index rows (GIN computes the vectors)."""
     copy_rows("catalogue_searchentry", ["item_id", "sort_key"], list(zip(item_ids, keys, strict=True)))
     copy_rows(
         "catalogue_search",
-        ["item_id", "sort_key", "title", "body", "vec", "tvec"],
+        ["item_id", "sort_key", "facets", "title", "body"],
         ((pk, key, *row[1:]) for pk, key, row in zip(item_ids, keys, prepared, strict=True)),
     )
 
@@ -90,8 +84,9 @@ def set_validity(item_ids: list[int], validity: str) -> None:
         for start in range(0, len(item_ids), 500):
             part = item_ids[start : start + 500]
             cursor.execute(
-                "UPDATE catalogue_search SET vec = ts_delete(vec, %(old)s::text[]) || %(new)s::tsvector,"
-                " tvec = ts_delete(tvec, %(old)s::text[]) || %(new)s::tsvector WHERE item_id = ANY(%(ids)s::bigint[])",
+                "UPDATE catalogue_search SET facets = array_to_string(array_append(array(SELECT f FROM"
+                " unnest(string_to_array(facets, ' ')) AS f WHERE f <> ALL(%(old)s::text[])), %(new)s), ' ')"
+                " WHERE item_id = ANY(%(ids)s::bigint[])",
                 {"old": [f"vl{token(v)}" for v in Validity.values], "new": f"vl{token(validity)}", "ids": part},
             )
 
@@ -103,8 +98,9 @@ _common: tuple[float, dict[str, float]] = (0.0, {})
 
 
 def _common_lexemes() -> dict[str, float]:
-    """The lexemes of `catalogue_search.vec` in more than COMMON_SHARE of its rows, with their shares, from the
-    statistics that ANALYZE (or autovacuum) keeps for the column; empty before the first ANALYZE."""
+    """The lexemes of the text vectors in more than COMMON_SHARE of the rows, with their shares, from the
+    statistics that ANALYZE (or autovacuum) keeps for the GIN index's expression; empty before the first
+    ANALYZE."""
     global _common
     now = time.monotonic()
     if now - _common[0] < COMMON_TTL:
@@ -112,7 +108,7 @@ def _common_lexemes() -> dict[str, float]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-            " WHERE tablename = 'catalogue_search' AND attname = 'vec' AND schemaname = current_schema()"
+            " WHERE tablename = 'catalogue_search_vec' AND schemaname = current_schema()"
         )
         row = cursor.fetchone()
     common = {}
@@ -130,8 +126,17 @@ def _lexemes(term: Term) -> tuple[list[str], bool]:
     # A bigram inside a run of three or more ASCII letters and digits is implied by that run's trigrams or
     # four-grams, and digits' bigrams are in nearly every item: asking GIN for them only slows the lookup.
     lexemes = sorted({g for p in term.phrases() for g in p} - implied) + sorted(ascii_lexemes)
+    # A single character: a prefix of the lexemes (each run's last character is one of its own). A letter may
+    # also begin a filter lexeme (ag…, dy…), so only other characters are exact.
+    lexemes += [f"{char}:*" for char in term.singles]
     exact = len(lexemes) == 1 and not term.phrase and len(term.lookup_runs) == 1
+    exact = exact and not (lexemes[0].endswith(":*") and lexemes[0][0].isascii() and lexemes[0][0].isalpha())
     return lexemes, exact
+
+
+def _quoted(lexeme: str) -> str:
+    """A lexeme in a tsquery: quoted, a prefix (`x:*`) with its marker outside the quotes."""
+    return f"'{lexeme[:-2]}':*" if lexeme.endswith(":*") else f"'{lexeme}'"
 
 
 def _term_sql(term: Term, column: str) -> tuple[str, list]:
@@ -190,7 +195,7 @@ class Query:
                 if self.verify:
                     by_share = sorted(lexemes, key=lambda x: common.get(x, 0.0))
                     lexemes = [x for x in by_share if x not in common][:MOST_LEXEMES] or by_share[:1]
-                alternatives.append("(" + " & ".join(f"'{x}'" for x in lexemes) + ")")
+                alternatives.append("(" + " & ".join(_quoted(x) for x in lexemes) + ")")
             terms.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
         if filters.agency_ids is not None:
             terms.append("(" + " | ".join(f"'ag{pk}'" for pk in filters.agency_ids) + ")")
@@ -324,7 +329,7 @@ class Query:
         is checked on the page the scan reads anyway: for the title stream that is the verification."""
         in_title, title_params = matches_sql(self.query, "title")
         sql = (
-            f"SELECT sort_key, item_id, {in_title} FROM catalogue_search WHERE {vector} @@ %s::tsquery"  # noqa: S608
+            f"SELECT sort_key, item_id, {in_title} FROM catalogue_search WHERE {VECTORS[vector]} @@ %s::tsquery"  # noqa: S608
             " AND sort_key + 0 >= %s AND sort_key + 0 < %s"
         )
         params = [*title_params, " & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
@@ -388,9 +393,12 @@ class Query:
         """A cursor in a transaction where the planner may not scan the table instead of the GIN indexes.
 
         Its estimates for a query of many lexemes (a window of days) are far too high, and a sequential scan
-        reads every row's vector out of line; the GIN indexes are always the cheaper way here.
+        would compute every row's vector; the GIN indexes are always the cheaper way here. More memory than the
+        default for the bitmap of a window's candidates keeps it exact: a lossy page is rechecked by computing
+        the vectors of its rows.
         """
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', '32MB', true)")
             cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
             (previous, _off) = cursor.fetchone()
             try:
@@ -409,15 +417,16 @@ class Query:
             # The title hits among the newest matches are the newest title hits: if they are all the matches, or
             # enough for the page (for relevance: all the page may list), the title index need not be asked.
             titles = [match for match in matches if match[2]]
-            want = cap + 1 if order == ORDER_RELEVANCE else offset + limit
+            want = max(offset + limit, results.RANK_WINDOW) if order == ORDER_RELEVANCE else offset + limit
             if not complete and len(titles) < want:
                 titles, _all = self._stream(cursor, "tvec", "title", want)
+            match_ids, title_ids = [m[1] for m in matches], [m[1] for m in titles]
             if order == ORDER_RELEVANCE:
-                scores = self._scores(cursor, {m[1] for m in matches} | {m[1] for m in titles})
-                matches = sorted(matches, key=lambda m: (-scores.get(m[1], 0.0), -m[0]))
-                titles = sorted(titles, key=lambda m: (-scores.get(m[1], 0.0), -m[0]))
-        ids = title_hits_first([m[1] for m in titles], [m[1] for m in matches], limit, offset)
-        return SearchResult(ids, total, more)
+                scores = self._scores(
+                    cursor, set(match_ids[: results.RANK_WINDOW]) | set(title_ids[: results.RANK_WINDOW])
+                )
+                match_ids, title_ids = ranked_window(match_ids, scores), ranked_window(title_ids, scores)
+        return SearchResult(title_hits_first(title_ids, match_ids, limit, offset), total, more)
 
     def _scores(self, cursor, item_ids: set[int]) -> dict[int, float]:
         """A BM25 score per item, from the stored normalised title and text: each run of the query's words (and
@@ -450,7 +459,8 @@ class Query:
     def subquery(self) -> tuple[str, list]:
         tests, values = matches_sql(self.query, "body", excluded_column="body") if self.verify else ("", [])
         return (
-            "SELECT item_id FROM catalogue_search WHERE vec @@ %s::tsquery AND sort_key >= %s AND sort_key < %s"  # noqa: S608
+            f"SELECT item_id FROM catalogue_search WHERE {VECTORS['vec']} @@ %s::tsquery"  # noqa: S608
+            " AND sort_key >= %s AND sort_key < %s"
             + (" AND " + tests if tests else ""),  # fixed parts; every value is a parameter
             [" & ".join(self.terms + self.year_terms), self.low, self.high, *values],
         )

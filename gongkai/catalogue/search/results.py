@@ -21,6 +21,10 @@ ORDER_TITLE = "title"  # title hits first, then the rest, each newest first (the
 ORDER_RELEVANCE = "relevance"  # title hits first, then by relevance score (BM25), then newest
 ORDER_NEWEST = "newest"  # newest first by publication day alone
 ORDERS = (ORDER_TITLE, ORDER_RELEVANCE, ORDER_NEWEST)
+# Relevance ranks the newest RANK_WINDOW title hits and the newest RANK_WINDOW matches (five pages each); older
+# ones follow newest first. Ranking every match the pages can list (COUNT_CAP + 1) cost 4-7 times the date
+# order at p95 (docs/benchmarks.md), for an order that only the first pages show anyone.
+RANK_WINDOW = 100
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,13 @@ def estimate(read: int, newest_day: int, oldest_read_day: int, oldest_day: int) 
     value = read * days_all / days_read
     digits = max(0, len(str(int(value))) - 2)
     return max(read, int(round(value, -digits)))
+
+
+def ranked_window(newest_first: list[int], scores: dict[int, float]) -> list[int]:
+    """Ids newest first, the first RANK_WINDOW of them reordered by score (higher first; ties newest first)."""
+    head = newest_first[:RANK_WINDOW]
+    order = {pk: n for n, pk in enumerate(head)}
+    return sorted(head, key=lambda pk: (-scores.get(pk, 0.0), order[pk])) + newest_first[RANK_WINDOW:]
 
 
 def title_hits_first(titles: list[int], matches: list[int], limit: int, offset: int) -> list[int]:

@@ -4,7 +4,7 @@ keywords and the text extracted from its attachments."""
 
 def searchable_text(item) -> str:
     texts = [item.summary, item.body_text, item.document_number, item.keywords]
-    texts += list(item.attachments.values_list("extracted_text", flat=True))
+    texts += list(item.attachments.order_by("pk").values_list("extracted_text", flat=True))
     return "\n".join(t for t in texts if t)
 
 
@@ -13,7 +13,9 @@ def searchable_rows(pks) -> list[tuple[int, str, str]]:
     from gongkai.catalogue.models import Attachment, Item
 
     attachments: dict[int, list[str]] = {}
-    for item_id, text in Attachment.objects.filter(item_id__in=pks).values_list("item_id", "extracted_text"):
+    for item_id, text in (
+        Attachment.objects.filter(item_id__in=pks).order_by("pk").values_list("item_id", "extracted_text")
+    ):
         attachments.setdefault(item_id, []).append(text)
     rows = Item.objects.filter(pk__in=pks).values_list(
         "pk", "title", "summary", "body_text", "document_number", "keywords"

@@ -12,9 +12,9 @@
 A word is normalised like the text (NFKC, lower case) and cut into its runs of letters and digits; outside
 quotes its runs must all be found, anywhere (`政府,信息` = 政府 AND 信息), as before this syntax existed.
 
-The index is of bigrams, so a run of one character has nothing to look up: a word made only of single
-characters is left out of a query that has other words (as single characters always were), and a query made
-only of such words is answered by a substring scan (selectors/search.py).
+The index is of bigrams and of each run's last character, so every character of a text starts one of its
+tokens: a single character is looked up as a prefix (SQLite `"x"*`, PostgreSQL `'x':*`). Inside a word with a
+longer run its single characters are not looked up (`a,办法` is 办法), as before.
 """
 
 import re
@@ -36,13 +36,21 @@ class Term:
 
     @property
     def indexed(self) -> bool:
-        """Whether the bigram index can answer it: some run of two or more characters."""
-        return any(len(run) >= 2 for run in self.runs)
+        """Whether the index can answer it: any run (a single character is a prefix of the index's tokens)."""
+        return bool(self.runs)
 
     @property
     def lookup_runs(self) -> tuple[str, ...]:
-        """The runs the index looks up: outside a phrase, the runs of two or more characters."""
-        return self.runs if self.phrase else tuple(run for run in self.runs if len(run) >= 2)
+        """The runs the index looks up: outside a phrase, the runs of two or more characters, or, in a word made
+        only of single characters, those."""
+        if self.phrase:
+            return self.runs
+        return tuple(run for run in self.runs if len(run) >= 2) or self.runs
+
+    @property
+    def singles(self) -> tuple[str, ...]:
+        """Outside a phrase, the single characters looked up (each as a prefix of the index's tokens)."""
+        return () if self.phrase else tuple(run for run in self.lookup_runs if len(run) == 1)
 
     @property
     def text(self) -> str:

@@ -64,6 +64,15 @@ def bigram_string(text: str) -> str:
     return out.tobytes().decode("utf-32-le")
 
 
+def index_string(text: str) -> str:
+    """What the index holds of a text: the `bigram_string` of its runs joined by single breaks, with a break
+    after the last run. Texts that differ only in their breaks (a leading newline, an empty part joined in)
+    give the same string (the import's and the services' texts agree); and the last character of every run is a one-character token, so every
+    character of the text starts a token and a single character is found as a prefix (`sqlite.Query`)."""
+    joined = " ".join(runs(text))
+    return bigram_string(joined + " ") if joined else ""
+
+
 def query_phrases(query: str) -> list[list[str]]:
     """The phrases a query becomes; empty when it has no run of two or more letters or digits."""
     return bigram_runs(query[:MAX_QUERY_CHARS])

@@ -1,4 +1,4 @@
-"""The frozen search migrations (0002, 0005 to 0007) carry their own SQL and their own copy of the index code;
+"""The frozen search migrations (0002, 0005 to 0007, 0012, 0013) carry their own SQL and their own copy of the index code;
 they must build exactly the schema and the rows that the live search code builds, on both databases."""
 
 import datetime as dt
@@ -47,16 +47,21 @@ def _rows() -> list:
         cursor.execute("SELECT item_id, sort_key FROM catalogue_searchentry ORDER BY item_id")
         out = cursor.fetchall()
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT rowid, title, body, facets FROM catalogue_search ORDER BY rowid")
+            # Contentless tables: what they index, token by token (term, row, column, position).
+            cursor.execute("SELECT rowid, facets, text FROM catalogue_search_rows ORDER BY rowid")
             out += cursor.fetchall()
-            cursor.execute("SELECT rowid, title, facets FROM catalogue_search_title ORDER BY rowid")
-            return out + cursor.fetchall()
+            for table in search.SQLITE_TABLES:
+                cursor.execute(f"CREATE VIRTUAL TABLE temp.{table}_v USING fts5vocab(main, {table}, 'instance')")
+                cursor.execute(f"SELECT term, doc, col, offset FROM temp.{table}_v ORDER BY 1, 2, 3, 4")  # noqa: S608
+                out += cursor.fetchall()
+                cursor.execute(f"DROP TABLE temp.{table}_v")  # noqa: S608 - fixed names
+            return out
         # Lexemes sorted: a tsvector's text form lists them in its own order, the same for the same set.
         cursor.execute(
-            "SELECT item_id, sort_key, title, body, tsvector_to_array(vec), tsvector_to_array(tvec)"
-            " FROM catalogue_search ORDER BY item_id"
+            "SELECT item_id, sort_key, facets, title, body, tsvector_to_array(catalogue_search_lexemes(body, facets)),"
+            " tsvector_to_array(catalogue_search_lexemes(title, facets)) FROM catalogue_search ORDER BY item_id"
         )
-        return out + [(*row[:4], sorted(row[4]), sorted(row[5])) for row in cursor.fetchall()]
+        return out + [(*row[:5], sorted(row[5]), sorted(row[6])) for row in cursor.fetchall()]
 
 
 def _published(prefecture) -> list[Item]:
@@ -114,6 +119,8 @@ def test_the_frozen_search_migrations_build_the_schema_and_rows_the_live_code_bu
             _migration("0005_search_sort_key_index").rebuild(apps, editor)
             _migration("0006_search_text_in_row").forwards(apps, editor)
             _migration("0007_search_sqlite_automerge").forwards(apps, editor)
+            _migration("0012_search_sqlite_contentless").rebuild(apps, editor)
+            _migration("0013_search_pg_vectors_not_stored").forwards(apps, editor)
         assert _rows() == live_rows
         assert _schema() == live_schema == migrated_schema
     finally:
@@ -125,6 +132,8 @@ def test_the_frozen_first_search_migration_makes_the_live_schema():
     with connection.schema_editor() as editor:
         _migration("0002_search_index_and_starter_typos").drop_search_table(apps, editor)
         _migration("0002_search_index_and_starter_typos").create_search_table(apps, editor)
+        _migration("0012_search_sqlite_contentless").rebuild(apps, editor)  # SQLite: contentless since 0012
+        _migration("0013_search_pg_vectors_not_stored").forwards(apps, editor)  # PostgreSQL: no stored vectors
         frozen = _schema()
         search.drop_schema(editor)
         search.create_schema(editor)

@@ -68,9 +68,10 @@ def test_search_finds_exactly_what_a_substring_scan_finds(prefecture, alice, rev
         )
     texts = {i.pk: (i.title + "\n" + i.summary + "\n" + i.body_text + "\n" + i.document_number).lower() for i in items}
     queries = ["黔东", "东南州", "振兴", "的通", "印发实", "2024", "abc", "森林防火", "生态", "不存在的词", "兴营"]
+    queries += ["州", "知", "号", "4", "a", "c", "）", "期"]  # single characters: prefixes of the index's tokens
     for query in queries:
         found = set(catalogue_search_queryset(query=query).values_list("pk", flat=True))
-        expected = {pk for pk, text in texts.items() if query.lower() in text}
+        expected = {pk for pk, text in texts.items() if search.runs(query) and query.lower() in text}
         assert found == expected, query
     assert any(catalogue_search_queryset(query=q).exists() for q in queries)
 
@@ -296,8 +297,22 @@ def test_the_search_page_says_when_there_are_more_results_than_it_lists(client, 
     _spread_catalogue([prefecture], 25, seed=9)
     response = client.get("/catalogue/search/", {"q": "通知"})
     text = response.content.decode()
-    assert "超过 10 条" in text
+    assert "找到 25 条与“通知”相关的信息，以下列出最相关的 10 条" in text
     assert "第 1 / 1 页" not in text and "/ 1 页" not in text
+
+
+def test_the_search_page_shows_an_estimate_with_yue_above_the_exact_limit(client, prefecture, monkeypatch):
+    """Exact totals up to COUNT_EXACT; above it the page says 约 and that it is an estimate."""
+    monkeypatch.setattr(search.results, "COUNT_CAP", 5)
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 12)
+    _spread_catalogue([prefecture], 40, seed=9)
+    text = client.get("/catalogue/search/", {"q": "通知"}).content.decode()
+    counted = search.search_page(search.parse("通知"), search.SearchFilters(), limit=5, offset=0, count=True)
+    assert not counted.count_exact and counted.count > 12
+    assert f"找到约 {counted.count:,} 条与“通知”相关的信息（估计数），以下列出最相关的 5 条" in text
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 100)
+    text = client.get("/catalogue/search/", {"q": "通知", "sort": "date"}).content.decode()  # another cached page
+    assert "找到 40 条与“通知”相关的信息，以下列出最相关的 5 条" in text and "找到约" not in text
 
 
 def test_items_with_every_bigram_but_not_the_phrase_are_not_found(prefecture, monkeypatch):
@@ -402,3 +417,51 @@ def test_sqlite_merges_the_index_eight_segments_at_a_time(db):
         for table in search.SQLITE_TABLES:
             cursor.execute(f"SELECT v FROM {table}_config WHERE k = 'automerge'")  # noqa: S608 - fixed names
             assert cursor.fetchone() == (search.SQLITE_AUTOMERGE,)
+
+
+def _sqlite_index_is_whole() -> list:
+    """SQLite: FTS5's own check of each contentless table, and the (term, row) pairs it indexes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        pairs = []
+        for table in search.SQLITE_TABLES:
+            cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)")  # noqa: S608
+            cursor.execute(f"CREATE VIRTUAL TABLE temp.{table}_v USING fts5vocab(main, {table}, 'instance')")
+            cursor.execute(f"SELECT DISTINCT term, doc FROM temp.{table}_v")  # noqa: S608 - fixed names
+            pairs += cursor.fetchall()
+            cursor.execute(f"DROP TABLE temp.{table}_v")  # noqa: S608 - fixed names
+        return pairs
+
+
+def test_an_item_changed_behind_the_index_leaves_nothing_behind_when_removed(prefecture, alice, reviewers, ann):
+    """SQLite's tables are contentless: a row is deleted by the values it was written with, which come from the
+    index's own compressed copy, not from the item, whose text may have been changed straight in the database
+    (as the monitoring test does): the words it had are no longer found, and none of its tokens stay behind."""
+    from django.db import connection
+
+    from gongkai.catalogue.models import Validity
+
+    kept = publish(alice, prefecture, reviewers, title="关于森林防火的通知", body="<p>护林员巡山。</p>")
+    item = publish(alice, prefecture, reviewers, title="关于征收补偿的公告", body="<p>补偿标准见附件。</p>")
+    search.index_set_validity([item.pk], Validity.EXPIRED)
+    Item.objects.filter(pk=item.pk).update(title="改过的标题", body_text="改过的正文")
+    item_withdraw(actor=ann, item=Item.objects.get(pk=item.pk), reason="内容需要重新审核")
+    for query in ("征收补偿", "补偿标准", "改过"):
+        assert catalogue_search(query=query).total == 0, query
+    assert catalogue_search(query="森林防火").total == 1
+    if connection.vendor == "sqlite":
+        pairs = _sqlite_index_is_whole()
+        assert pairs and {doc & search.ID_MASK for _term, doc in pairs} == {kept.pk}
+
+
+def test_every_character_of_a_run_starts_a_token_of_the_index_string():
+    """`index_string`: the bigrams of each run, then the run's last character alone, whatever the breaks."""
+    assert search.index_string("\n政府，信息\n\n").split() == ["政府", "府", "信", "信息", "息"]
+    assert search.index_string("政府，信息") == search.index_string("  政府\n信息")
+    assert search.index_string("，。") == ""
+    rng = random.Random(5)
+    for _ in range(200):
+        text = "".join(rng.choice("政府信息公开，。２０ab ") for _ in range(rng.randrange(0, 20)))
+        tokens = search.index_string(text).split()
+        assert {t[0] for t in tokens} == set("".join(search.runs(text))), text

@@ -49,8 +49,11 @@ def test_relevance_puts_title_hits_first_then_the_item_that_is_more_about_the_qu
         assert catalogue_search(query="乡村振兴", order=order).total == 3
 
 
-def test_every_order_lists_the_same_matches_in_pages(prefecture, finance, monkeypatch):
+@pytest.mark.parametrize("window", [200, 7])
+def test_every_order_lists_the_same_matches_in_pages(prefecture, finance, monkeypatch, window):
+    """Also when relevance ranks only the newest few (RANK_WINDOW): the rest follow, each listed once."""
     monkeypatch.setattr(search.results, "COUNT_CAP", 40)
+    monkeypatch.setattr(search.results, "RANK_WINDOW", window)
     items = _spread_catalogue([prefecture, finance], 90, seed=12)
     by_pk = {i.pk: i for i in items}
     for query in ["乡村振兴", "工作", "稻渔综合种养", "森林防火 OR 营商环境", "通知 -防火"]:
@@ -79,3 +82,26 @@ def test_every_order_lists_the_same_matches_in_pages(prefecture, finance, monkey
 def test_an_unknown_order_is_refused():
     with pytest.raises(ValueError):
         search.search_page(search.parse("政府"), search.SearchFilters(), limit=5, offset=0, order="random")
+
+
+def test_relevance_ranks_the_newest_window_and_lists_older_matches_newest_first(
+    prefecture, alice, reviewers, monkeypatch
+):
+    """Past RANK_WINDOW, relevance is the date order: an old item about the query stays behind newer mentions."""
+    monkeypatch.setattr(search.results, "RANK_WINDOW", 2)
+    about = publish(alice, prefecture, reviewers, title="年度计划", body="<p>" + "乡村振兴，" * 12 + "</p>")
+    mentions = [
+        publish(
+            alice,
+            prefecture,
+            reviewers,
+            title=f"工作总结{n}",
+            body=f"<p>{'本单位开展日常工作。' * (n + 2)}乡村振兴。</p>",
+        )
+        for n in range(3)
+    ]
+    ids = [h.item.pk for h in catalogue_search(query="乡村振兴", order=ORDER_RELEVANCE).hits]
+    # The newest two (mentions 2 and 1) ranked by score (the shorter text first), then the older ones newest first.
+    assert ids == [mentions[1].pk, mentions[2].pk, mentions[0].pk, about.pk]
+    monkeypatch.setattr(search.results, "RANK_WINDOW", 200)
+    assert [h.item.pk for h in catalogue_search(query="乡村振兴", order=ORDER_RELEVANCE).hits][0] == about.pk

@@ -22,7 +22,9 @@ def test_the_query_parses_into_groups_of_alternatives_and_excluded_words():
     # Full-width marks, lower case, a lone minus, "or" as a word, a quote left open, a word of one character.
     parsed = parse("ＡＢＣ办法 － or “乡村 振兴 税")
     assert parsed.groups == ((Term(("abc办法",)),), (Term(("or",)),), (Term(("乡村", "振兴", "税"), phrase=True),))
-    assert parse("税 -费").groups == () and parse("税 -费").dropped == (Term(("税",)), Term(("费",)))
+    # Single characters are looked up in the index too (as prefixes of its tokens): nothing is dropped.
+    assert parse("税 -费").groups == ((Term(("税",)),),) and parse("税 -费").excluded == (Term(("费",)),)
+    assert Term(("a", "办法")).lookup_runs == ("办法",) and Term(("a", "b")).singles == ("a", "b")
     assert parse('"-通知"').groups == ((Term(("通知",)),),)
 
 
@@ -81,12 +83,18 @@ def test_an_excluded_word_in_the_body_keeps_a_title_hit_out(prefecture):
     assert found.total == len(_scan(items, parse("乡村振兴 -森林防火")))
 
 
-def test_single_characters_are_scanned_with_or_and_not(prefecture):
+def test_single_characters_are_found_from_the_index_with_or_and_not(prefecture):
     items = _spread_catalogue([prefecture], 20, seed=4)
-    texts = {i.pk: i.title + i.body_text for i in items}
-    found = set(catalogue_search_queryset(query="兴 OR 税 -营").values_list("pk", flat=True))
-    assert found == {pk for pk, text in texts.items() if ("兴" in text or "税" in text) and "营" not in text}
-    assert found
+    texts = {i.pk: search.normalise(i.title + "\n" + i.body_text) for i in items}
+    for query, keep in [
+        ("兴 OR 税 -营", lambda t: ("兴" in t or "税" in t) and "营" not in t),
+        ("知", lambda t: "知" in t),  # the last character of a run (通知)
+        ("南 OR 财 乡村振兴", lambda t: ("南" in t or "财" in t) and "乡村振兴" in t),
+        ("2", lambda t: "2" in t),
+    ]:
+        found = set(catalogue_search_queryset(query=query).values_list("pk", flat=True))
+        assert found == {pk for pk, text in texts.items() if keep(text)}, query
+        assert found, query
     assert catalogue_search(query="-营").total == 0
 
 
