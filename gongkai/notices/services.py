@@ -301,7 +301,8 @@ def notice_retry(*, actor, notice: Notice) -> Notice:
     """
     if actor is not None and not notice_may_retry(actor, notice):
         raise AccessDenied(_("无权重新发送该通知。"))
-    before = Notice.objects.filter(pk=notice.pk).values("state", "attempts", "last_error").first() or {}
+    stored = Notice.objects.filter(pk=notice.pk).values("state", "attempts", "last_error").first()
+    before = dict(stored) if stored else {}
     changed = Notice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
         state=NoticeState.QUEUED, next_attempt_at=timezone.now(), claim="", attempts=0
     )
