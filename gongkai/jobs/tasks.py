@@ -14,11 +14,12 @@ from gongkai.applications.services.reminders import applicant_reminders_send, ap
 from gongkai.audit.selectors import audit_chain_verify
 from gongkai.audit.services import audit_checkpoint_write
 from gongkai.catalogue.services import item_publish_due, items_expire_due, items_rescan
+from gongkai.inbox.services import inbox_digests_send
 from gongkai.jobs.registry import periodic_job
 from gongkai.jobs.reminders import annual_report_reminders_send, inspection_reminders_send
 from gongkai.jobs.services import job_runs_prune
 from gongkai.notices.services import notices_deliver
-from gongkai.notices.tasks import DELIVERY_LOCK
+from gongkai.notices.tasks import DELIVERY_LOCK, DELIVERY_LOCK_TTL
 from gongkai.supervision.site_checks import site_check_run
 
 
@@ -40,7 +41,7 @@ def catalogue_publish_due() -> str:
     return f"定时发布 {len(published)} 条，标记失效 {expired} 件"
 
 
-@periodic_job(DELIVERY_LOCK, "发送通知", "* * * * *", lock_ttl=600, retries=0)
+@periodic_job(DELIVERY_LOCK, "发送通知", "* * * * *", lock_ttl=DELIVERY_LOCK_TTL, retries=0)
 def notices_deliver_job() -> str:
     """Deliver queued notices (the safety net behind the delivery enqueued at each commit)."""
     totals = notices_deliver()
@@ -99,6 +100,12 @@ def annual_report_reminders() -> str:
 @periodic_job("inspection_reminders", "督查整改逾期提醒", "30 8 * * *")
 def inspection_reminders() -> str:
     return f"提醒 {inspection_reminders_send(today=timezone.localdate())} 封"
+
+
+@periodic_job("inbox_digest", "每日待办邮件摘要", "0 7 * * *")
+def inbox_digest() -> str:
+    """Each staff member who asked for it gets one e-mail of their 待办 a day (keyed by person and day)."""
+    return f"待办邮件 {inbox_digests_send(today=timezone.localdate())} 封"
 
 
 @periodic_job("jobs_prune", "清理30天前的任务运行记录", "20 0 * * *")

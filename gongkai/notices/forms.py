@@ -26,3 +26,11 @@ class NoticeTemplateForm(forms.Form):
         if contains_identity_number((data.get("body") or "") + (data.get("subject") or "")):
             self.add_error("body", _("通知模板中不得包含身份证号码。"))
         return data
+
+
+class NoticePreferenceForm(forms.Form):
+    daily_digest = forms.BooleanField(
+        label=_("每天早上把我的待办事项发到我的电子邮箱"),
+        required=False,
+        help_text=_("每天 07:00 发送一封，列出您在各机关的待办；没有待办的日子不发。默认不发送。"),
+    )

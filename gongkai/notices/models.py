@@ -21,6 +21,9 @@ class NoticeChannel(models.TextChoices):
 
 class NoticeState(models.TextChoices):
     QUEUED = "queued", _("待发送")
+    # Taken by one delivery run for one send: written (with the attempt counted) before the message goes to the
+    # server, so a worker that dies mid-send leaves a trace, and no other run sends the notice meanwhile.
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
 
@@ -58,9 +61,13 @@ class Notice(models.Model):
     object_label = models.CharField(_("对象名称"), max_length=200, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=NoticeState.choices, default=NoticeState.QUEUED)
     attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    # Sends cut off by a worker that died between handing the message to the server and recording the outcome:
+    # the server may or may not have it, so it is sent again with the same Message-ID (docs/notifications.md).
+    interrupted = models.PositiveIntegerField(_("中断次数"), default=0)
     last_error = models.TextField(_("错误信息"), blank=True)
     next_attempt_at = models.DateTimeField(_("下次发送时间"))
-    # Which delivery run holds the notice; the run's lease ends at next_attempt_at.
+    # Which delivery run holds the notice (queued: claimed in a batch; sending: being sent); the run's lease ends
+    # at next_attempt_at, after which a notice still "sending" is taken for one whose worker died.
     claim = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
@@ -113,3 +120,20 @@ class NoticeTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.channel}"
+
+
+class NoticePreference(models.Model):
+    """A staff member's own choice of notices: for now, whether to receive the daily e-mail digest of 待办."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("工作人员"), on_delete=models.CASCADE, related_name="notice_preference"
+    )
+    daily_digest = models.BooleanField(_("每日待办邮件摘要"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+
+    def __str__(self) -> str:
+        return f"{self.user} digest={self.daily_digest}"

@@ -7,16 +7,19 @@ from huey.exceptions import TaskLockedException
 from gongkai.core.locks import job_lock, lock_register
 from gongkai.notices.services import notices_deliver
 
-# The minute job (gongkai.jobs) takes the same lock, so two drains never race for one batch; when it is taken,
-# the running drain picks the new notices up itself, or the next minute does.
+# The minute job (gongkai.jobs) takes the same lock, so two drains do not usually work side by side; when it is
+# taken, the running drain picks the new notices up itself, or the next minute does. The lock only saves work:
+# two drains at once are safe (each notice is claimed, and taken for its send, by compare-and-set), so it expires
+# soon after a killed worker, and delivery resumes within DELIVERY_LOCK_TTL of a restart.
 DELIVERY_LOCK = "notices_deliver"
+DELIVERY_LOCK_TTL = 120
 lock_register(DELIVERY_LOCK)
 
 
 @db_task(name="notices_deliver_soon")
 def notices_deliver_soon() -> dict | None:
     try:
-        with job_lock(DELIVERY_LOCK, ttl=600):
+        with job_lock(DELIVERY_LOCK, ttl=DELIVERY_LOCK_TTL):
             return notices_deliver()
     except TaskLockedException:
         return None

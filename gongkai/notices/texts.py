@@ -27,7 +27,12 @@ EVENTS: dict[str, str] = {
     "annual_report.overdue": _("年度报告逾期未发布（条例第四十九条）"),
     "inspection.overdue": _("督查整改逾期（工作人员）"),
     "jobs.failed": _("定时任务失败（站点管理员）"),
+    "inbox.digest": _("每日待办邮件摘要（工作人员自选）"),
 }
+
+# Notices that belong to no agency (to site administrators; a person's digest across their agencies): only the
+# site-wide text applies, so an agency's template list leaves them out.
+SITE_WIDE_EVENTS = frozenset({"jobs.failed", "inbox.digest"})
 
 # Placeholders every event may use, then each event's own.
 COMMON_PLACEHOLDERS = ["agency", "office_phone", "site"]
@@ -47,6 +52,7 @@ EVENT_PLACEHOLDERS: dict[str, list[str]] = {
     "annual_report.overdue": ["year", "deadline"],
     "inspection.overdue": ["inspected", "title", "due"],
     "jobs.failed": ["job", "error", "attempts"],
+    "inbox.digest": ["name", "date", "total", "sections", "inbox_url"],
 }
 
 _T = "【{agency}】"
@@ -142,6 +148,12 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     ("jobs.failed", "email"): (
         "定时任务失败：{job}",
         "定时任务“{job}”在{attempts}次尝试后仍然失败：\n{error}\n\n请在后台“定时任务”页查看。",
+    ),
+    ("inbox.digest", "email"): (
+        "{date}待办：{total}项",
+        "{name}：\n\n截至{date}早上，以下{total}项工作等待您处理：\n\n{sections}\n\n"
+        "登录后台查看全部待办：{inbox_url}\n\n事项办完后自动从待办中消失。"
+        "如不再需要本邮件，可在后台“我的通知设置”中关闭。",
     ),
 }
 

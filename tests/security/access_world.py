@@ -115,6 +115,14 @@ def build_world() -> dict:
     imported_report_confirm(actor=clerk, report=intake.version.report, agency=qdn, year=2023)
     api_key, _raw = api_key_issue(actor=siteadmin, name="访问测试")
     notice_text = notice_texts_for(qdn)[0]
+    from gongkai.notices.models import Notice, NoticeState
+    from gongkai.notices.services import notice_queue
+
+    notice = notice_queue(
+        event="application.receipt", channel="email", recipient="zhang@example.cn", agency=qdn, obj=application,
+        values={"number": application.number}, key="access-world:receipt",
+    )  # fmt: skip
+    Notice.objects.filter(pk=notice.pk).update(state=NoticeState.FAILED, attempts=10, last_error="refused")
     return {
         "qdn": qdn,
         "slug": qdn.slug,
@@ -172,4 +180,5 @@ def build_world() -> dict:
         "job_name": next(iter(JOBS)),
         "notice_event": notice_text["event"],
         "notice_channel": notice_text["channel"],
+        "notice": notice.pk,
     }

@@ -141,6 +141,8 @@ ROUTES: dict[str, Route] = {
     "backoffice:audit": R(STAFF),
     "inbox:inbox": R(STAFF),
     "notices:list": R(STAFF),  # the notices of the agencies the user sees, recipients masked
+    "notices:action": R(ACTING, post_only=True, pk="notice", name="=retry"),  # 重新发送 a failed notice
+    "notices:preferences": R(ACCOUNT),  # one's own daily-digest setting (inbox/tests/test_digest.py)
     "notices:templates": R(STAFF),  # read by all; the edit links only for the agency administrator
     "notices:template_edit": R(AGENCY_ADMIN, event="notice_event", channel="notice_channel"),
     "jobs:list": R(SITE_ADMIN),
