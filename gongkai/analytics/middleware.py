@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_id_for_slug, agency_roots, forget_agency_slugs
+from gongkai.agencies.selectors import agency_id_for_slug, agency_root_id, forget_agency_slugs
 from gongkai.analytics.services import hit_record
 from gongkai.core.client import client_address
 
@@ -45,7 +45,7 @@ def _agency_id_for(request) -> int | None:
     # Pages of no particular agency (the home page, the directory) belong to the portal's own agency.
     if settings.PORTAL_AGENCY and (agency_id := agency_id_for_slug(settings.PORTAL_AGENCY)):
         return agency_id
-    return agency_roots().values_list("pk", flat=True).first()
+    return agency_root_id()
 
 
 def should_count(request, response) -> bool:
