@@ -193,6 +193,10 @@ else:
                 ),
             },
             "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+            # Kept open between requests: opening one costs more than a cached page (the PRAGMAs above, the
+            # functions Django registers, and a cold page cache of SQLITE_CACHE_MB each time), measured at
+            # 6 of the 11 ms of a page served from the cache (docs/benchmarks.md).
+            "CONN_MAX_AGE": env_int("GONGKAI_DB_CONN_MAX_AGE", 600),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -27,6 +28,7 @@ RETURNING_MAX_AGE = 2 * 365 * 24 * 3600
 AGENCY_URL_KWARGS = ("slug", "agency_slug", "agency")
 
 
+@lru_cache(maxsize=2048)  # a handful of browser strings make most of the traffic; the pattern is long
 def is_bot(user_agent: str) -> bool:
     return bool(BOT_PATTERN.search(user_agent))
 
