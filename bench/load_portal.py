@@ -478,6 +478,7 @@ def main() -> None:
     parser.add_argument("--no-warm", action="store_true", help="do not read every page once before measuring")
     parser.add_argument("--json", default="", help="also write the results to this file")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the server is stopped too
     Staff.wait_time = constant(args.staff_wait)
     host = f"http://127.0.0.1:{args.port}"
     loopback_only(host)

@@ -26,6 +26,9 @@ RETURNING_COOKIE = "gk_returning"
 RETURNING_MAX_AGE = 2 * 365 * 24 * 3600
 # Which URL keyword names the agency a page belongs to; apps may also set request.analytics_agency_id.
 AGENCY_URL_KWARGS = ("slug", "agency_slug", "agency")
+# Set in request.META (the WSGI environ) to the agency a view was counted under, so that the portal's fast path
+# (gongkai/portal/fastpath.py) counts the same page's later views under the same agency.
+VISIT_MARK = "gongkai.visit_agency"
 
 
 @lru_cache(maxsize=2048)  # a handful of browser strings make most of the traffic; the pattern is long
@@ -73,6 +76,7 @@ class VisitRecorderMiddleware:
         try:
             agency_id = _agency_id_for(request)
             if agency_id is not None:
+                request.META[VISIT_MARK] = agency_id
                 hit_record(
                     agency_id=agency_id,
                     path=request.path,

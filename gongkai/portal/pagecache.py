@@ -83,6 +83,9 @@ ROOT_URL_NAMES = {"sitemap"}
 # applications namespace, which is not listed at all).
 EXCLUDED_URL_NAMES: set[str] = {"portal:language"}
 SEARCH_URL_NAMES = {"catalogue:search"}
+# Set in request.META (the WSGI environ) on an answer that is a cached or just stored page: (page key, token
+# keys), for the fast path in front of Django (gongkai/portal/fastpath.py) to remember.
+PAGE_MARK = "gongkai.page_cache"
 
 
 def agency_ancestor_ids(agency_id: int) -> list[int]:
@@ -238,6 +241,7 @@ class PublicPageCacheMiddleware:
                 timeout = self.search_timeout if match.view_name in SEARCH_URL_NAMES else self.timeout
                 local_pages.put(page_key, page, expires=page.created + timeout)
         if isinstance(page, CachedPage) and page.tokens == tokens:
+            request.META[PAGE_MARK] = (page_key, token_keys)
             return self._from_cache(request, page)
         # Tokens were read before rendering: a change committed while rendering replaces them, so what is
         # stored now can be served only until then.
@@ -247,6 +251,7 @@ class PublicPageCacheMiddleware:
             page = self._store(response, tokens, page_key, timeout)
             if self.local:
                 local_pages.put(page_key, page, expires=page.created + timeout)
+                request.META[PAGE_MARK] = (page_key, token_keys)
             self._add_validators(response, page)
         response.headers.setdefault("X-Page-Cache", "miss")
         return response
