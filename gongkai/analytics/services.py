@@ -93,12 +93,14 @@ def hits_write(hits: list[Hit]) -> None:
 class HitBuffer:
     """The page views of this process not yet written: one INSERT per batch instead of one per view.
 
-    A view is appended in memory (no database work on the request); the request that fills the batch
-    (ANALYTICS_HIT_BATCH views) or finds the oldest view older than ANALYTICS_HIT_FLUSH_SECONDS writes them
-    all, and a background thread writes whatever waits longer than that when no request comes (so the nightly
-    roll-up at 00:10 finds the day complete), as does the process when it exits. A batch the database refuses
-    is kept and retried. What a killed process (SIGKILL, a power cut) had not yet written is lost: at most one
-    batch or a few seconds of views, the same order as PostgreSQL's `synchronous_commit off` already accepted.
+    A view is appended in memory; no request ever writes or waits for the database's write lock to count a
+    view (on SQLite a request that did waited seconds behind an application being submitted, measured in
+    docs/benchmarks.md). A background thread of the process writes the waiting views as one batch once
+    ANALYTICS_HIT_BATCH views wait or the oldest is ANALYTICS_HIT_FLUSH_SECONDS old (so the nightly roll-up at
+    00:10 finds the day complete), and the process writes what it holds when it stops (atexit, and gunicorn's
+    worker_exit hook). A batch the database refuses is kept and retried. What a killed process (SIGKILL, a
+    power cut) had not yet written is lost: at most a few seconds of views, the same order as PostgreSQL's
+    `synchronous_commit off` already accepted for single hits.
     """
 
     # Beyond this many views waiting (the database refusing writes for a long time) the oldest are dropped,
@@ -112,13 +114,13 @@ class HitBuffer:
         self._oldest = 0.0
         self._pid = os.getpid()
         self._thread: threading.Thread | None = None
+        self.due = threading.Event()  # set when a batch is full or old: the thread writes it now
 
     def __len__(self) -> int:
         return len(self._hits)
 
     def add(self, hit: Hit) -> None:
-        batch = settings.ANALYTICS_HIT_BATCH
-        if batch <= 1:
+        if settings.ANALYTICS_HIT_BATCH <= 1:
             hits_write([hit])
             return
         with self._lock:
@@ -127,16 +129,22 @@ class HitBuffer:
             if not self._hits:
                 self._oldest = time.monotonic()
             self._hits.append(hit)
-            due = len(self._hits) >= batch or time.monotonic() - self._oldest >= settings.ANALYTICS_HIT_FLUSH_SECONDS
+            if self._is_due():
+                self.due.set()
             self._start_thread()
-        if due:
-            self.flush()
+
+    def _is_due(self) -> bool:
+        return bool(self._hits) and (
+            len(self._hits) >= settings.ANALYTICS_HIT_BATCH
+            or time.monotonic() - self._oldest >= settings.ANALYTICS_HIT_FLUSH_SECONDS
+        )
 
     def flush(self) -> int:
         """Write every waiting view now; the number written (0 if the database refused them: kept for later)."""
         with self._flush_lock:
             with self._lock:
                 hits, self._hits = self._hits, []
+                self.due.clear()
             if not hits:
                 return 0
             try:
@@ -155,14 +163,17 @@ class HitBuffer:
             self._thread.start()
 
     def _run(self) -> None:
-        interval = max(settings.ANALYTICS_HIT_FLUSH_SECONDS, 0.1)
         while True:
-            time.sleep(interval)
-            if self._hits and time.monotonic() - self._oldest >= interval:
+            self.due.wait(timeout=max(settings.ANALYTICS_HIT_FLUSH_SECONDS, 0.1))
+            with self._lock:
+                due = self._is_due()
+            if due:
                 try:
                     self.flush()
                 finally:
                     connections.close_all()  # this thread's own connections; a request thread keeps its own
+            else:
+                self.due.clear()
 
 
 hit_buffer = HitBuffer()
