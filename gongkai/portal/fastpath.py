@@ -68,6 +68,7 @@ class PageCacheFastPath:
         self.application = application
         self.enabled = settings.GONGKAI_PAGE_CACHE and settings.GONGKAI_PAGE_CACHE_LOCAL_MB > 0
         self.index: dict[tuple, Entry] = {}
+        self.header_sets: dict[tuple, tuple] = {}
         self.lock = threading.Lock()
         self.session_cookie = settings.SESSION_COOKIE_NAME
         self.language_cookie = settings.LANGUAGE_COOKIE_NAME
@@ -112,16 +113,18 @@ class PageCacheFastPath:
             return  # a cookie other than the returning-visitor one: this answer was not for everyone
         content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
         page_key, token_keys = mark
+        kept = tuple((name, value) for name, value in headers if name.lower() not in PER_RESPONSE)
         entry = Entry(
             page_key=page_key,
             token_keys=tuple(token_keys),
-            headers=tuple((name, value) for name, value in headers if name.lower() not in PER_RESPONSE),
+            headers=self.header_sets.setdefault(kept, kept),  # most pages share one set: kept once
             agency_id=agency_id,
             countable=content_type.startswith("text/html") and not key[4].startswith(("/staff/", "/static/")),
         )
         with self.lock:
             if len(self.index) >= INDEX_SIZE:
                 self.index.clear()
+                self.header_sets.clear()
             self.index[key] = entry
 
     # --- the fast answer ------------------------------------------------------------------------------------
