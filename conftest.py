@@ -167,6 +167,8 @@ def _fresh_page_cache(request):
     from django.core.cache.backends.db import DatabaseCache
 
     from gongkai.agencies.selectors import forget_agency_slugs
+    from gongkai.core.pagecache import forget_page_scopes
+    from gongkai.portal.pagecache import forget_local_pages
 
     marker = request.node.get_closest_marker("django_db")
     commits = bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
@@ -175,6 +177,8 @@ def _fresh_page_cache(request):
 
     def empty():
         forget_agency_slugs()
+        forget_page_scopes()
+        forget_local_pages()
         cache = caches["pages"]
         if not isinstance(cache, DatabaseCache) or commits:
             cache.clear()
@@ -182,6 +186,13 @@ def _fresh_page_cache(request):
     empty()
     yield
     empty()
+
+
+@pytest.fixture(autouse=True)
+def _hits_written_at_once(settings):
+    """Portal page views are written as they are counted, so a test reads them at once and no background thread
+    writes outside the test's transaction; gongkai/analytics/tests/test_hit_buffer.py tests the batches."""
+    settings.ANALYTICS_HIT_BATCH = 1
 
 
 @pytest.fixture(autouse=True)

@@ -1,22 +1,38 @@
-"""Load on the public portal and the back office with locust, against `make run`'s gunicorn (issue #15).
+"""The portal under load with locust, beside a static file and a bare Django view served by the same gunicorn
+(issues #15 and #21); then how long a publication takes to be visible.
 
-Starts two servers on loopback with config/gunicorn.py (the `make run` configuration): the portal on a database
-with the demo loaded, and bench/bare_django.py (Django answering "ok", the ceiling). Then, for each number of
-concurrent users, runs locust headless for a bounded time and prints requests per second, p50/p95/p99 and
-errors. Users wait no time between requests (a closed loop), so requests per second is the server's capacity
-at that concurrency and the latencies include the queueing.
+Sets up a throwaway site with the demo (a fresh SQLite file, or the PostgreSQL database of DATABASE_URL, which
+is flushed), starts `make run`'s gunicorn (config/gunicorn.py) serving bench/portal_wsgi.py — the portal, its
+static files, and `/__bare__/` (Django with no middleware and no database) in the same processes — and drives it
+with locust, headless, on loopback only, a closed loop without think time. At each number of users, one after
+the other in the same run:
 
-The portal mix, per simulated visitor: the home page, catalogue browsing, search, item pages, the tracking
-look-up, the annual report, and one online application per 100 page views. 20 of the users are staff working
-the application queue (logged in as the demo clerk). Each simulated user has its own address, sent in
-X-Forwarded-For with GONGKAI_PROXY_COUNT=1 as behind nginx, so per-address rate limits apply per user.
+- `static`: one stylesheet through WhiteNoise (the static ceiling of issue #21);
+- `bare`: the bare Django view (the ceiling of issue #15);
+- `mix21`: the anonymous public mix of issue #21 (home 10 %, agency homes 15 %, catalogue lists 20 %, item pages
+  30 %, search 10 %, annual reports 5 %, guides 5 %);
+- `mix15`: the mix of issue #15: visitors reading the home page, browsing the catalogue, searching, reading
+  items, following their applications with their tracking codes and reading the annual report, one online
+  application per 100 page views; plus 20 staff users working the application queue (logged in as the demo
+  clerk; their logins are not measured), each reading a page for --staff-wait seconds (2) before the next,
+  as a person does; --staff-wait 0 makes them a closed loop like the visitors.
 
-    .venv/bin/python bench/load_portal.py                           # SQLite, 50/200/500 users, 30 s each
-    .venv/bin/python bench/load_portal.py --users 50 --seconds 10   # a quick look
-    .venv/bin/python bench/load_portal.py --database-url postgres://postgres@127.0.0.1:5432/gk_bench
+Every simulated user sends a browser's User-Agent (so each view is counted in the visit statistics like a
+citizen's) and its own address in X-Forwarded-For, with GONGKAI_PROXY_COUNT=1 as behind the documented nginx, so
+per-address limits apply per user as they would to real visitors. An applicant leaves after applying (its
+cookies are dropped): the next visit is another person's.
 
-Loopback only: the script refuses any other host. Locust runs on the same machine as the servers and takes
-part of its CPU; the numbers are for comparing runs on one machine, not a capacity promise.
+Then it publishes items one by one through the services (as a reviewer's last approval does) and times how long
+each takes to appear on its agency's home page, its catalogue page and in search, p95 over the publications:
+from the start of the last approval (the service's own time included: "approve") and from its commit
+("after_commit", all three pages).
+
+    .venv/bin/python bench/load_portal.py                                    # SQLite, 50/200/500 users
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/perf GONGKAI_REDIS_URL=redis://127.0.0.1:6379/5 \\
+        .venv/bin/python bench/load_portal.py
+    .venv/bin/python bench/load_portal.py --users 50 --seconds 10 --runs mix21 --publications 0   # a quick look
+
+Locust runs on the same cores as the server and takes part of them; the figures compare runs on one machine.
 """
 
 from gevent import monkey
@@ -24,42 +40,44 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import ipaddress  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
 import urllib.request  # noqa: E402
-import uuid  # noqa: E402
 from itertools import count  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
-from locust import HttpUser, constant, task  # noqa: E402
+from locust import constant, task  # noqa: E402
+from locust.contrib.fasthttp import FastHttpUser  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "Gongkai@2024demo"  # noqa: S105 - the demo's published password
 STAFF_USERS = 20
-SEARCH_WORDS = ["通知", "公开", "森林防火", "预算", "教育", "规划", "补偿标准", "2023年"]
-# Rate limits persist in the database cache between runs: each run starts at a random point of the range.
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+# Counters of per-address limits outlive a run in the cache: each run starts at a random point of the range.
 _address_serial = count(random.randint(0, 120_000))  # noqa: S311
 
 
 class Site:
-    """What the users pick from, discovered over HTTP before the run; and how many staff have logged in."""
+    """The pages the users pick from, read from the demo before the run (real agencies, items, codes)."""
 
+    urls: dict[str, list[str]] = {}
     staff_logged_in = 0
-
-    item_ids: list[int] = []
-    report_paths: list[str] = []
 
 
 def loopback_only(url: str) -> None:
@@ -75,75 +93,130 @@ def resident_id(serial: int) -> str:
     return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
 
 
-class ForwardedUser(HttpUser):
+class Person(FastHttpUser):
+    """One browser at its own address (198.18.0.0/15, reserved for benchmarks by RFC 2544)."""
+
     abstract = True
     wait_time = constant(0)
 
     def on_start(self):
-        serial = next(_address_serial)
-        # 198.18.0.0/15 is reserved for benchmarks (RFC 2544): one address per simulated user.
-        address = ipaddress.ip_address("198.18.0.1") + serial % 131_000
-        self.client.headers["X-Forwarded-For"] = str(address)
+        self.address = str(ipaddress.ip_address("198.18.0.1") + next(_address_serial) % 131_000)
+
+    def headers(self, **extra) -> dict:
+        return {"User-Agent": BROWSER, "X-Forwarded-For": self.address, **extra}
+
+    def get(self, kind: str, url: str | None = None):
+        url = url or random.choice(Site.urls[kind])  # noqa: S311 - picking a page, not a secret
+        return self.client.get(url, headers=self.headers(), name=kind)
 
 
-class Visitor(ForwardedUser):
-    """A member of the public; one application per 100 page views (the apply task's weight is 1 of 100)."""
+class Static(Person):
+    @task
+    def stylesheet(self):
+        self.get("static")
 
-    @task(20)
+
+class Bare(Person):
+    @task
+    def hello(self):
+        self.get("bare")
+
+
+class Reader(Person):
+    """Issue #21: anonymous readers of the public pages, in the proportions of a portal's traffic."""
+
+    @task(10)
     def home(self):
-        self.client.get("/", name="home")
+        self.get("home")
+
+    @task(15)
+    def agency(self):
+        self.get("agency")
 
     @task(20)
     def browse(self):
-        self.client.get(f"/catalogue/qdn/?page={random.randint(1, 20)}", name="catalogue browse")  # noqa: S311
-
-    @task(12)
-    def search(self):
-        self.client.get("/catalogue/search/", params={"q": random.choice(SEARCH_WORDS)}, name="search")  # noqa: S311
+        self.get("browse")
 
     @task(30)
     def item(self):
-        self.client.get(f"/catalogue/items/{random.choice(Site.item_ids)}/", name="item page")  # noqa: S311
+        self.get("item")
+
+    @task(10)
+    def search(self):
+        self.get("search")
+
+    @task(5)
+    def annual_report(self):
+        self.get("annual_report")
+
+    @task(5)
+    def guide(self):
+        self.get("guide")
+
+
+class Visitor(Person):
+    """Issue #15: a member of the public; one application per 100 page views (the apply task's weight is 1)."""
+
+    @task(20)
+    def home(self):
+        self.get("home")
+
+    @task(20)
+    def browse(self):
+        self.get("browse")
+
+    @task(12)
+    def search(self):
+        self.get("search")
+
+    @task(30)
+    def item(self):
+        self.get("item")
 
     @task(4)
     def track(self):
-        self.client.get("/applications/track/", params={"code": uuid.uuid4().hex[:12].upper()}, name="tracking")
+        self.get("tracking")
 
     @task(13)
     def annual_report(self):
-        self.client.get(random.choice(Site.report_paths), name="annual report")  # noqa: S311
+        self.get("annual_report")
 
     @task(1)
     def apply(self):
-        page = self.client.get("/applications/qdn/apply/", name="apply (form)")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        key = re.search(r'name="submission_key" value="([^"]+)"', page.text)
-        if not (token and key):
-            return
-        serial = random.randint(1, 999)  # noqa: S311
-        self.client.post(
-            "/applications/qdn/apply/",
-            data={
-                "csrfmiddlewaretoken": token.group(1), "submission_key": key.group(1), "kind": "natural",
-                "name": "压测申请人", "id_type": "resident_id", "id_number": resident_id(serial),
-                "phone": "13985512345", "address": "贵州省凯里市宁波路8号", "postcode": "556000",
-                "title": f"压测申请 {serial}", "description": "请提供全文", "form_wanted": "electronic",
-                "delivery_method": "email", "email": "bench@example.cn", "website": "",
-            },
-            headers={"Referer": self.host + "/applications/qdn/apply/"},
-            name="apply (submit)",
-        )  # fmt: skip
+        url = Site.urls["apply"][0]
+        page = self.client.get(url, headers=self.headers(), name="apply (form)")
+        text = page.text or ""
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+        key = re.search(r'name="submission_key" value="([^"]+)"', text)
+        if token and key:
+            serial = random.randint(1, 999)  # noqa: S311
+            self.client.post(
+                url,
+                data={
+                    "csrfmiddlewaretoken": token.group(1), "submission_key": key.group(1), "kind": "natural",
+                    "name": "压测申请人", "id_type": "resident_id", "id_number": resident_id(serial),
+                    "phone": "13985512345", "address": "贵州省凯里市宁波路8号", "postcode": "556000",
+                    "title": f"压测申请 {serial}", "description": "请提供全文", "form_wanted": "electronic",
+                    "delivery_method": "email", "email": "bench@example.cn", "website": "",
+                },
+                headers=self.headers(Referer=self.host + url),
+                name="apply (submit)",
+            )  # fmt: skip
+        # The applicant leaves; the next page view is another visitor's (a new browser, a new address).
+        self.client.cookiejar.clear()
+        self.on_start()
 
 
-class Staff(ForwardedUser):
-    """A clerk working the queue: the queue, then a case page, over and over."""
+class Staff(Person):
+    """A clerk working the queue: the queue, then a case page, reading each for --staff-wait seconds."""
 
     fixed_count = STAFF_USERS
+    wait_time = constant(2.0)
 
     def on_start(self):
         super().on_start()
-        page = self.client.get("/staff/login/", name="staff login (form)")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        page = self.client.get("/staff/login/", headers=self.headers(), name="staff login (form)")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text or "")
         self.client.post(
             "/staff/login/",
             data={
@@ -151,7 +224,7 @@ class Staff(ForwardedUser):
                 "username": "clerk",
                 "password": DEMO_PASSWORD,
             },
-            headers={"Referer": self.host + "/staff/login/"},
+            headers=self.headers(Referer=self.host + "/staff/login/"),
             name="staff login",
         )
         Site.staff_logged_in += 1
@@ -159,52 +232,38 @@ class Staff(ForwardedUser):
 
     @task(1)
     def queue(self):
-        page = self.client.get("/staff/applications/", name="staff queue")
-        self.cases = re.findall(r'href="(/staff/applications/\d+/)"', page.text) or self.cases
+        page = self.get("staff queue", "/staff/applications/")
+        self.cases = re.findall(r'href="(/staff/applications/\d+/)"', page.text or "") or self.cases
 
     @task(3)
     def case(self):
         if self.cases:
-            self.client.get(random.choice(self.cases), name="staff case page")  # noqa: S311
+            self.get("staff case page", random.choice(self.cases))  # noqa: S311
         else:
             self.queue()
 
 
-class Bare(HttpUser):
-    wait_time = constant(0)
-
-    @task
-    def hello(self):
-        self.client.get("/", name="bare view")
+RUNS = {"static": [Static], "bare": [Bare], "mix21": [Reader], "mix15": [Visitor, Staff]}
 
 
-def discover(host: str) -> None:
-    def get(path):
-        with urllib.request.urlopen(host + path, timeout=30) as response:  # noqa: S310 - loopback, checked
-            return response.read().decode()
-
-    Site.item_ids = [int(n) for n in re.findall(r"/catalogue/items/(\d+)/", get("/catalogue/qdn/"))]
-    Site.report_paths = sorted(
-        set(re.findall(r'href="(/agencies/[\w-]+/annual-reports/\d{4}/)"', get("/agencies/qdn/annual-reports/")))
-    )
-    if not Site.item_ids or not Site.report_paths:
-        sys.exit("the portal has no published items or annual reports: load the demo first")
-
-
-def run(host: str, user_classes: list, users: int, seconds: int) -> dict:
+def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
+    user_classes = RUNS[run_name]
     env = Environment(user_classes=user_classes, host=host)
     runner = env.create_local_runner()
     Site.staff_logged_in = 0
-    runner.start(users, spawn_rate=max(50, users / 5))
-    gevent.sleep(users / max(50, users / 5) + 3)  # ramp up
-    # Logging in hashes a password (PBKDF2, on purpose slow): measure the work after the 20 logins, not them.
+    rate = max(50, users / 4)
+    runner.start(users, spawn_rate=rate)
+    gevent.sleep(users / rate + 3)  # ramp up
+    # Logging in hashes a password (PBKDF2, slow on purpose): measure the work after the 20 logins, not them.
     deadline = time.monotonic() + 180
     while Staff in user_classes and Site.staff_logged_in < STAFF_USERS and time.monotonic() < deadline:
         gevent.sleep(0.5)
     env.stats.reset_all()
+    load_before = os.getloadavg()[0]
     gevent.sleep(seconds)
     total = env.stats.total
     result = {
+        "run": run_name,
         "users": users,
         "requests": total.num_requests,
         "rps": total.num_requests / seconds,
@@ -212,96 +271,274 @@ def run(host: str, user_classes: list, users: int, seconds: int) -> dict:
         "p95": total.get_response_time_percentile(0.95),
         "p99": total.get_response_time_percentile(0.99),
         "errors": total.num_failures,
+        "load": (load_before, os.getloadavg()[0]),
         "by_name": {
-            name: (entry.num_requests, entry.get_response_time_percentile(0.95), entry.num_failures)
+            name: (
+                entry.num_requests,
+                entry.get_response_time_percentile(0.50),
+                entry.get_response_time_percentile(0.95),
+                entry.num_failures,
+            )
             for (name, _method), entry in env.stats.entries.items()
-        },
+        },  # fmt: skip
+        "errors_by_kind": [(e.name, str(e.error)[:160], e.occurrences) for e in env.stats.errors.values()],
     }
-    result["errors_by_kind"] = [(e.name, str(e.error)[:120], e.occurrences) for e in env.stats.errors.values()]
     runner.quit()
     return result
 
 
-def wait_until_up(url: str, timeout: float = 60) -> None:
+# --- set-up ----------------------------------------------------------------------------------------------------
+
+
+def server_env(var_dir: Path) -> dict:
+    env = {
+        **os.environ, "GONGKAI_VAR_DIR": str(var_dir), "GONGKAI_HTTPS": "0", "GONGKAI_PROXY_COUNT": "1",
+        "GONGKAI_ACCESS_LOG": os.environ.get("GONGKAI_ACCESS_LOG", "/dev/null"),
+        "GONGKAI_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "config.settings",
+    }  # fmt: skip
+    return env
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def django_run(env: dict, code: str) -> str:
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT, env=env, check=False, capture_output=True,
+    )  # fmt: skip
+    if result.returncode:
+        raise SystemExit(result.stderr.decode()[-3000:])
+    return result.stdout.decode()
+
+
+URLS_CODE = """
+import json
+from urllib.parse import quote
+from gongkai.agencies.models import Agency
+from gongkai.annual_reports.models import AnnualReport
+from gongkai.applications.models import Application
+from gongkai.catalogue.models import Item, ItemStatus
+slugs = list(Agency.objects.filter(is_active=True).values_list("slug", flat=True))
+items = list(Item.objects.filter(status=ItemStatus.PUBLISHED).order_by("-pk").values_list("pk", flat=True)[:%(items)d])
+reports = list(AnnualReport.objects.filter(status="published").values_list("agency__slug", "year")[:50])
+codes = list(Application.objects.values_list("tracking_code", flat=True)[:200])
+words = ["通知", "森林防火", "政府信息公开", "2024", "规划", "公告", "人民政府", "预算", "招聘", "防汛"]
+print(json.dumps({
+    "home": ["/"],
+    "agency": [f"/agencies/{s}/" for s in slugs],
+    "browse": [f"/catalogue/{s}/" for s in slugs] + [f"/catalogue/qdn/?page={n}" for n in range(2, 21)],
+    "item": [f"/catalogue/items/{pk}/" for pk in items],
+    "search": [f"/catalogue/search/?q={quote(w)}" for w in words],
+    "annual_report": [f"/agencies/{s}/annual-reports/{y}/" for s, y in reports],
+    "guide": [f"/catalogue/{s}/guide/" for s in slugs],
+    "tracking": [f"/applications/track/?code={c}" for c in codes],
+    "apply": ["/applications/qdn/apply/"],
+    "static": ["/static/core/gongkai.css"],
+    "bare": ["/__bare__/"],
+}, ensure_ascii=False))
+"""
+
+
+def set_up(env: dict, skip: bool) -> None:
+    if not skip:
+        if env.get("DATABASE_URL"):
+            manage(env, "migrate", "--noinput", "-v0")
+            manage(env, "flush", "--noinput")
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "demo_load")
+    # Rate-limit counters and pages of an earlier run must not carry over (Redis keeps them; db 5 is ours).
+    django_run(env, "from django.core.cache import caches\nfor c in ('default', 'pages'): caches[c].clear()")
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "--config", "config/gunicorn.py", "--pythonpath", "bench", "portal_wsgi:application"],
+        cwd=ROOT, env={**env, "GONGKAI_BIND": f"127.0.0.1:{port}"}, start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_until_up(url: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=5).read()  # noqa: S310 - loopback
+            urllib.request.urlopen(url, timeout=5).read()  # noqa: S310 - loopback, checked
             return
         except OSError:
             time.sleep(0.5)
     sys.exit(f"server at {url} did not start")
 
 
-def start_servers(args, var_dir: Path) -> list[subprocess.Popen]:
-    env = {
-        **os.environ, "GONGKAI_VAR_DIR": str(var_dir), "GONGKAI_HTTPS": "0", "GONGKAI_PROXY_COUNT": "1",
-        "GONGKAI_WORKERS": str(args.workers), "GONGKAI_ACCESS_LOG": "/dev/null", "GONGKAI_LOG_LEVEL": "WARNING",
-    }  # fmt: skip
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    else:
-        env.pop("DATABASE_URL", None)
-    if not args.skip_setup:
-        for command in (
-            ["migrate", "--noinput", "-v0"],
-            ["collectstatic", "--noinput", "-v0"],
-            ["demo_load", "--quiet-logins"],
-        ):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    portal = subprocess.Popen(
-        [GUNICORN, "--config", "config/gunicorn.py", "config.wsgi:application"],
-        cwd=ROOT, env={**env, "GONGKAI_BIND": f"127.0.0.1:{args.port}"},
+# --- publish → visible ---------------------------------------------------------------------------------------
+
+PUBLISH_CODE = """
+import json, secrets, time, urllib.parse, urllib.request
+from django.utils import timezone
+from gongkai.accounts.services import role_grant, user_create
+from gongkai.catalogue.models import Category
+from gongkai.catalogue.services import item_approve, item_create, item_submit
+from gongkai.catalogue.services.review import review_chain_of
+category = (Category.objects.filter(is_active=True, parent__isnull=False, agency__is_active=True)
+            .order_by("agency__path", "pk").first())
+agency = category.agency
+def person(n, role):
+    user = user_create(actor=None, username=f"bench-{n}-{time.time_ns()}", full_name="基准",
+                       password="Xq7-" + secrets.token_hex(12), is_site_admin=False)
+    role_grant(actor=None, user=user, agency=agency, role=role)
+    return user
+author = person("author", "clerk")
+reviewers = [person(n, role) for n, (_name, role) in enumerate(review_chain_of(agency))]
+base = "http://127.0.0.1:%(port)d"
+headers = {"User-Agent": "%(ua)s"}
+def read(url):
+    request = urllib.request.Request(url, headers=headers)
+    return urllib.request.urlopen(request, timeout=10).read().decode()
+out = {"home": [], "catalogue": [], "search": [], "all": [], "approve": [], "after_commit": [], "missing": 0}
+pages = {"home": f"/agencies/{agency.slug}/", "catalogue": f"/catalogue/{agency.slug}/"}
+for url in pages.values():
+    read(base + url)  # cached before the first publication
+for n in range(%(count)d):
+    title = f"基准测试发布延迟第{n}号通知{time.time_ns()}"
+    item = item_create(actor=author, agency=agency, title=title, summary="基准测试", body="<p>基准测试正文。</p>",
+                       category=category, document_type="other", date_written=timezone.localdate())
+    item = item_submit(actor=author, item=item)
+    for reviewer in reviewers[:-1]:
+        item = item_approve(actor=reviewer, item=item, proofread=True)
+    read(base + pages["catalogue"])  # the pages are in the cache before the last approval publishes the item
+    start = time.perf_counter()
+    item = item_approve(actor=reviewers[-1], item=item, proofread=True)
+    committed = time.perf_counter()  # the service returned: its transaction has committed
+    out["approve"].append(committed - start)
+    link = f"/catalogue/items/{item.pk}/"
+    search = "/catalogue/search/?q=" + urllib.parse.quote(title[:12])
+    for kind, url in (("catalogue", pages["catalogue"]), ("search", search), ("home", pages["home"])):
+        while link not in read(base + url):
+            if time.perf_counter() - start > 10:
+                out["missing"] += 1
+                break
+            time.sleep(0.002)
+        else:
+            out[kind].append(time.perf_counter() - start)
+    out["all"].append(time.perf_counter() - start)
+    out["after_commit"].append(time.perf_counter() - committed)
+print(json.dumps(out))
+"""
+
+
+def warm(host: str) -> None:
+    from gevent.pool import Pool
+
+    kinds = ("home", "agency", "browse", "item", "search", "annual_report", "guide")
+    urls = [url for kind in kinds for url in Site.urls[kind]]
+
+    def read(url):
+        request = urllib.request.Request(host + url, headers={"User-Agent": BROWSER})
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(request, timeout=60).read()  # noqa: S310 - loopback, checked
+
+    Pool(8).map(read, urls)
+
+
+def publication_latency(env: dict, port: int, publications: int) -> dict:
+    return json.loads(django_run(env, PUBLISH_CODE % {"port": port, "count": publications, "ua": BROWSER}))
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)] if ordered else float("nan")
+
+
+# --- main ----------------------------------------------------------------------------------------------------
+
+
+def print_result(r: dict, ceilings: dict) -> None:
+    shares = "  ".join(
+        f"{r['rps'] / c['rps']:.0%} of {name}" for name, c in ceilings.items() if c and name != r["run"] and c["rps"]
+    )
+    print(
+        f"{r['run']:<7}{r['users']:>6}{r['requests']:>9}{r['rps']:>9.0f}{r['p50']:>8.0f}{r['p95']:>8.0f}"
+        f"{r['p99']:>8.0f}{r['errors']:>7}   load {r['load'][0]:.1f}→{r['load'][1]:.1f}   {shares if r['run'].startswith('mix') else ''}",
+        flush=True,
     )  # fmt: skip
-    bare = subprocess.Popen(
-        [GUNICORN, "--config", "config/gunicorn.py", "--chdir", str(ROOT / "bench"), "bare_django:application"],
-        cwd=ROOT, env={**env, "GONGKAI_BIND": f"127.0.0.1:{args.port + 1}"},
-    )  # fmt: skip
-    return [portal, bare]
+    if r["run"].startswith("mix"):
+        for name, (n, p50, p95_, failures) in sorted(r["by_name"].items(), key=lambda kv: -kv[1][0]):
+            print(f"           {name:<20}{n:>7} req  p50 {p50:>6.0f}  p95 {p95_:>6.0f} ms  {failures} errors")
+        for name, error, occurrences in r["errors_by_kind"]:
+            print(f"           error: {name}: {error} ({occurrences}x)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", default="50,200,500", help="concurrent users, comma-separated")
-    parser.add_argument("--seconds", type=int, default=30, help="measured seconds per run (after the ramp-up)")
-    parser.add_argument("--port", type=int, default=8765, help="the portal's port; the bare view uses the next")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (GONGKAI_WORKERS)")
-    parser.add_argument("--database-url", default="", help="PostgreSQL instead of a fresh SQLite file")
+    parser.add_argument("--seconds", type=int, default=20, help="measured seconds per run (after the ramp-up)")
+    parser.add_argument("--runs", default="static,bare,mix21,mix15", help="which runs, in order")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--publications", type=int, default=100, help="publish → visible samples (0: skip)")
     parser.add_argument("--var-dir", default="", help="reuse this GONGKAI_VAR_DIR (with --skip-setup: as it is)")
     parser.add_argument("--skip-setup", action="store_true", help="do not migrate and load the demo")
-    parser.add_argument("--no-staff", action="store_true", help="public visitors only (to see the staff's share)")
-    parser.add_argument("--no-bare", action="store_true", help="skip the bare-view ceiling runs")
+    parser.add_argument("--items", type=int, default=500, help="item pages the readers pick from")
+    parser.add_argument("--staff-wait", type=float, default=2.0, help="a clerk's seconds between pages (0: none)")
+    parser.add_argument("--no-warm", action="store_true", help="do not read every page once before measuring")
+    parser.add_argument("--json", default="", help="also write the results to this file")
     args = parser.parse_args()
-    portal_url, bare_url = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.port + 1}"
-    loopback_only(portal_url)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the server is stopped too
+    Staff.wait_time = constant(args.staff_wait)
+    host = f"http://127.0.0.1:{args.port}"
+    loopback_only(host)
     var_dir = Path(args.var_dir or tempfile.mkdtemp(prefix="gk-load-"))
-    servers = start_servers(args, var_dir)
+    env = server_env(var_dir)
+    set_up(env, args.skip_setup)
+    Site.urls = json.loads(django_run(env, URLS_CODE % {"items": args.items}))
+    server = start_server(env, args.port)
+    results = []
     try:
-        wait_until_up(portal_url + "/")
-        wait_until_up(bare_url + "/")
-        discover(portal_url)
-        print(f"gunicorn: {args.workers} workers x {os.environ.get('GONGKAI_THREADS', '2')} threads; "
-              f"{'PostgreSQL' if args.database_url else 'SQLite'}; {args.seconds} s per run; {os.cpu_count()} cores")  # fmt: skip
-        print(f"{'run':<8}{'users':>6}{'requests':>10}{'req/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}")
+        wait_until_up(host + "/__bare__/")
+        database = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite"
+        cache = "Redis" if env.get("GONGKAI_REDIS_URL") else "the database cache"
+        print(f"{database}, {cache}; gunicorn {os.environ.get('GONGKAI_WORKERS', 'default')} workers x "
+              f"{os.environ.get('GONGKAI_THREADS', '2')} threads; {os.cpu_count()} cores; {args.seconds} s per run; "
+              f"load average at start {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+        # Warm up: every process imports its code and opens its connections; every page of the mixes is read
+        # once, so the runs measure the steady state of a portal read far more often than it changes (the cost
+        # of a miss, a page rendered, is in the per-page figures of a cold run: --no-warm).
+        if not args.no_warm:
+            started = time.monotonic()
+            warm(host)
+            print(f"warmed the page cache in {time.monotonic() - started:.0f} s", flush=True)
+        for name in ("mix21", "mix15"):
+            if name in args.runs:
+                measure(host, name, 20, 5)
+        print(f"{'run':<7}{'users':>6}{'reqs':>9}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}", flush=True)
         for users in [int(u) for u in args.users.split(",")]:
-            bare = None if args.no_bare else run(bare_url, [Bare], users, args.seconds)
-            portal = run(portal_url, [Visitor] if args.no_staff else [Visitor, Staff], users, args.seconds)
-            for label, r in (("bare", bare), ("portal", portal)):
-                if r is None:
-                    continue
-                print(f"{label:<8}{r['users']:>6}{r['requests']:>10}{r['rps']:>9.1f}{r['p50']:>8.0f}{r['p95']:>8.0f}"
-                      f"{r['p99']:>8.0f}{r['errors']:>8}")  # fmt: skip
-            if bare:
-                print(f"         portal/bare throughput: {portal['rps'] / bare['rps']:.0%}")
-            for name, (n, p95, failures) in sorted(portal["by_name"].items(), key=lambda kv: -kv[1][0]):
-                print(f"           {name:<22}{n:>7} req  p95 {p95:>6.0f} ms  {failures} errors")
-            for name, error, occurrences in portal["errors_by_kind"]:
-                print(f"           error: {name}: {error} ({occurrences}x)")
+            ceilings: dict = {"static": None, "bare": None}
+            for name in args.runs.split(","):
+                r = measure(host, name, users, args.seconds)
+                results.append(r)
+                if name in ceilings:
+                    ceilings[name] = r
+                print_result(r, ceilings)
+        if args.publications:
+            out = publication_latency(env, args.port, args.publications)
+            summary = {
+                kind: (statistics.median(v) * 1000, p95(v) * 1000, max(v) * 1000)
+                for kind in ("catalogue", "search", "home", "all", "approve", "after_commit")
+                if (v := out[kind])
+            }
+            results.append({"run": "publish", "n": args.publications, "missing": out["missing"], "ms": summary})
+            for kind, (p50, p95_, top) in summary.items():
+                print(f"publish → visible ({kind}): p50 {p50:.0f} ms, p95 {p95_:.0f} ms, max {top:.0f} ms "
+                      f"over {len(out[kind])} publications")  # fmt: skip
+            if out["missing"]:
+                print(f"publish → not visible within 10 s: {out['missing']}")
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        if not args.var_dir:
+            shutil.rmtree(var_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -12,3 +12,10 @@ timeout = int(os.environ.get("GONGKAI_TIMEOUT", "60"))
 accesslog = os.environ.get("GONGKAI_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GONGKAI_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def worker_exit(server, worker):
+    """Write the page views this process still holds (gongkai/analytics/services.py HitBuffer) as it stops."""
+    from gongkai.analytics.services import hits_flush
+
+    hits_flush()

@@ -193,6 +193,10 @@ else:
                 ),
             },
             "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+            # Kept open between requests: opening one costs more than a cached page (the PRAGMAs above, the
+            # functions Django registers, and a cold page cache of SQLITE_CACHE_MB each time), measured at
+            # 6 of the 11 ms of a page served from the cache (docs/benchmarks.md).
+            "CONN_MAX_AGE": env_int("GONGKAI_DB_CONN_MAX_AGE", 600),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -233,6 +237,9 @@ GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
 GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 24 * 3600)
 GONGKAI_PAGE_CACHE_SEARCH_SECONDS = env_int("GONGKAI_PAGE_CACHE_SEARCH_SECONDS", 300)
 GONGKAI_PROXY_CACHE_SECONDS = env_int("GONGKAI_PROXY_CACHE_SECONDS", 0)
+# Each process keeps copies of the pages it served (this many MB), still checked against the shared versions on
+# every request, so invalidation stays immediate; 0 turns the copies off.
+GONGKAI_PAGE_CACHE_LOCAL_MB = env_int("GONGKAI_PAGE_CACHE_LOCAL_MB", 32)
 
 # --- Accounts, sessions and login security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -361,6 +368,10 @@ HUEY = {
 # --- Gongkai itself -------------------------------------------------------------------------------------
 # The agency whose portal is served at "/" (its short code); empty means the root of the agency tree.
 PORTAL_AGENCY = env_str("GONGKAI_PORTAL_AGENCY", "")
+# Portal page views are written in batches, not one INSERT per view (gongkai/analytics/services.py HitBuffer):
+# a batch is written when it holds this many views or its oldest is this many seconds old. 1 = at once.
+ANALYTICS_HIT_BATCH = env_int("GONGKAI_HIT_BATCH", 100)
+ANALYTICS_HIT_FLUSH_SECONDS = env_int("GONGKAI_HIT_FLUSH_SECONDS", 2)
 # Applications: whether the wait for a fee payment is left out of the answer deadline (spec §3, unverified).
 APPLICATIONS_FEE_WAIT_EXCLUDED = env_bool("GONGKAI_FEE_WAIT_EXCLUDED", True)
 

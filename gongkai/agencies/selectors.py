@@ -44,8 +44,23 @@ def agency_id_for_slug(slug: str) -> int | None:
     return agency_id
 
 
+_root_id: list[tuple[float, int | None]] = []
+
+
+def agency_root_id() -> int | None:
+    """The id of the first active root agency, remembered for a minute in this process (the visit recorder
+    counts pages of no particular agency, such as the home page, under it)."""
+    now = time.monotonic()
+    if _root_id and now - _root_id[0][0] < SLUG_CACHE_SECONDS:
+        return _root_id[0][1]
+    root_id = agency_roots().values_list("pk", flat=True).first()
+    _root_id[:] = [(now, root_id)]
+    return root_id
+
+
 def forget_agency_slugs() -> None:
     _slug_ids.clear()
+    _root_id.clear()
 
 
 def agency_report_members(agency: Agency) -> list[Agency]:

@@ -2,12 +2,13 @@
 
 import logging
 import re
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import DatabaseError
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_id_for_slug, agency_roots, forget_agency_slugs
+from gongkai.agencies.selectors import agency_id_for_slug, agency_root_id, forget_agency_slugs
 from gongkai.analytics.services import hit_record
 from gongkai.core.client import client_address
 
@@ -25,8 +26,12 @@ RETURNING_COOKIE = "gk_returning"
 RETURNING_MAX_AGE = 2 * 365 * 24 * 3600
 # Which URL keyword names the agency a page belongs to; apps may also set request.analytics_agency_id.
 AGENCY_URL_KWARGS = ("slug", "agency_slug", "agency")
+# Set in request.META (the WSGI environ) to the agency a view was counted under, so that the portal's fast path
+# (gongkai/portal/fastpath.py) counts the same page's later views under the same agency.
+VISIT_MARK = "gongkai.visit_agency"
 
 
+@lru_cache(maxsize=2048)  # a handful of browser strings make most of the traffic; the pattern is long
 def is_bot(user_agent: str) -> bool:
     return bool(BOT_PATTERN.search(user_agent))
 
@@ -45,7 +50,7 @@ def _agency_id_for(request) -> int | None:
     # Pages of no particular agency (the home page, the directory) belong to the portal's own agency.
     if settings.PORTAL_AGENCY and (agency_id := agency_id_for_slug(settings.PORTAL_AGENCY)):
         return agency_id
-    return agency_roots().values_list("pk", flat=True).first()
+    return agency_root_id()
 
 
 def should_count(request, response) -> bool:
@@ -71,6 +76,7 @@ class VisitRecorderMiddleware:
         try:
             agency_id = _agency_id_for(request)
             if agency_id is not None:
+                request.META[VISIT_MARK] = agency_id
                 hit_record(
                     agency_id=agency_id,
                     path=request.path,

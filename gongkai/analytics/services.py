@@ -4,13 +4,19 @@ Recording a hit is deliberately not an audited state change: it is a measurement
 page view would swamp the legal history. The roll-up and the pruning are audited, one event per run.
 """
 
+import atexit
 import datetime as dt
 import hashlib
+import logging
+import os
 import re
 import secrets
+import threading
+import time
 from collections import Counter
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -24,6 +30,8 @@ from gongkai.analytics.models import (
     RolledUpDay,
 )
 from gongkai.audit.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 # The salt of the current day, per process, so recording a hit costs one INSERT and no lookup.
 _salt_cache: dict[dt.date, str] = {}
@@ -53,28 +61,140 @@ def visitor_digest(*, salt: str, client_address: str, user_agent: str) -> str:
     ).hexdigest()
 
 
-def hit_record(
+def hit_new(
     *, agency_id: int, path: str, client_address: str, user_agent: str, is_new_visitor: bool, search_term: str = ""
 ) -> Hit:
-    """Store one page view. The client address and browser string are hashed here and never stored."""
+    """One page view as a row, not yet saved. The client address and browser string are hashed here."""
     now = timezone.now()
     day = timezone.localdate(now)
     visitor = visitor_digest(salt=daily_salt(day), client_address=client_address, user_agent=user_agent)
+    return Hit(
+        created_at=now,
+        day=day,
+        agency_id=agency_id,
+        path=path[:300],
+        search_term=search_term_clean(search_term),
+        visitor=visitor,
+        is_new_visitor=is_new_visitor,
+    )
+
+
+def hits_write(hits: list[Hit]) -> None:
+    """Write page views in one transaction (one INSERT for the lot)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A hit is a measurement: losing the last few on a server crash is acceptable, waiting for the
-            # write-ahead log to reach the disk on every page view is not (docs/benchmarks.md).
+            # write-ahead log to reach the disk on every batch is not (docs/benchmarks.md).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return Hit.objects.create(
-            created_at=now,
-            day=day,
-            agency_id=agency_id,
-            path=path[:300],
-            search_term=search_term_clean(search_term),
-            visitor=visitor,
-            is_new_visitor=is_new_visitor,
+        Hit.objects.bulk_create(hits, batch_size=500)
+
+
+class HitBuffer:
+    """The page views of this process not yet written: one INSERT per batch instead of one per view.
+
+    A view is appended in memory; no request ever writes or waits for the database's write lock to count a
+    view (on SQLite a request that did waited seconds behind an application being submitted, measured in
+    docs/benchmarks.md). A background thread of the process writes the waiting views as one batch once
+    ANALYTICS_HIT_BATCH views wait or the oldest is ANALYTICS_HIT_FLUSH_SECONDS old (so the nightly roll-up at
+    00:10 finds the day complete), and the process writes what it holds when it stops (atexit, and gunicorn's
+    worker_exit hook). A batch the database refuses is kept and retried. What a killed process (SIGKILL, a
+    power cut) had not yet written is lost: at most a few seconds of views, the same order as PostgreSQL's
+    `synchronous_commit off` already accepted for single hits.
+    """
+
+    # Beyond this many views waiting (the database refusing writes for a long time) the oldest are dropped,
+    # so a broken database cannot exhaust the process's memory.
+    MAX_WAITING = 100_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._hits: list[Hit] = []
+        self._oldest = 0.0
+        self._pid = os.getpid()
+        self._thread: threading.Thread | None = None
+        self.due = threading.Event()  # set when a batch is full or old: the thread writes it now
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def add(self, hit: Hit) -> None:
+        if settings.ANALYTICS_HIT_BATCH <= 1:
+            hits_write([hit])
+            return
+        with self._lock:
+            if self._pid != os.getpid():  # a forked child: the parent's views are the parent's to write
+                self._hits, self._pid, self._thread = [], os.getpid(), None
+            if not self._hits:
+                self._oldest = time.monotonic()
+            self._hits.append(hit)
+            if self._is_due():
+                self.due.set()
+            self._start_thread()
+
+    def _is_due(self) -> bool:
+        return bool(self._hits) and (
+            len(self._hits) >= settings.ANALYTICS_HIT_BATCH
+            or time.monotonic() - self._oldest >= settings.ANALYTICS_HIT_FLUSH_SECONDS
         )
+
+    def flush(self) -> int:
+        """Write every waiting view now; the number written (0 if the database refused them: kept for later)."""
+        with self._flush_lock:
+            with self._lock:
+                hits, self._hits = self._hits, []
+                self.due.clear()
+            if not hits:
+                return 0
+            try:
+                hits_write(hits)
+            except DatabaseError:
+                with self._lock:
+                    self._hits = (hits + self._hits)[-self.MAX_WAITING :]
+                    self._oldest = time.monotonic()
+                logger.exception("could not write %d portal hits; kept for the next attempt", len(hits))
+                return 0
+            return len(hits)
+
+    def _start_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="gongkai-hit-flush", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self.due.wait(timeout=max(settings.ANALYTICS_HIT_FLUSH_SECONDS, 0.1))
+            with self._lock:
+                due = self._is_due()
+            if due:
+                try:
+                    self.flush()
+                finally:
+                    connections.close_all()  # this thread's own connections; a request thread keeps its own
+            else:
+                self.due.clear()
+
+
+hit_buffer = HitBuffer()
+atexit.register(hit_buffer.flush)
+
+
+def hit_record(
+    *, agency_id: int, path: str, client_address: str, user_agent: str, is_new_visitor: bool, search_term: str = ""
+) -> Hit:
+    """Count one page view: hashed at once, written with the next batch (`HitBuffer`)."""
+    hit = hit_new(
+        agency_id=agency_id, path=path, client_address=client_address, user_agent=user_agent,
+        is_new_visitor=is_new_visitor, search_term=search_term,
+    )  # fmt: skip
+    hit_buffer.add(hit)
+    return hit
+
+
+def hits_flush() -> int:
+    """Write this process's waiting page views now (tests, the roll-up command, a worker shutting down)."""
+    return hit_buffer.flush()
 
 
 # Visitors sometimes type their own identity or phone number into the search box; a search term is kept for
@@ -148,6 +268,7 @@ def day_rollup(*, day: dt.date) -> int | None:
 def analytics_rollup(*, actor=None, until: dt.date | None = None) -> dict[dt.date, int]:
     """Roll up every finished day (before `until`, default today) not yet rolled up. Safe to run twice."""
     until = until or timezone.localdate()
+    hits_flush()  # this process's own waiting views (a worker's are written within seconds by its thread)
     done_days = set(RolledUpDay.objects.values_list("day", flat=True))
     pending = sorted(
         d for d in Hit.objects.filter(day__lt=until).values_list("day", flat=True).distinct() if d not in done_days

@@ -44,10 +44,32 @@ def register_page_scope(url_name: str, scope: Callable[[dict], Any]) -> None:
     _page_scopes[url_name] = scope
 
 
+# What the registered functions answered, per process: a page's agency never changes (an item stays with the
+# agency that made it, and ids are never reused: AUTOINCREMENT on SQLite, sequences on PostgreSQL), so an item
+# page served from the cache costs no query to find its versions. A page not found (None) is asked again, since
+# it may be created.
+_scope_memo: dict[tuple, Any] = {}
+SCOPE_MEMO_SIZE = 50_000
+
+
 def page_scope_of(url_name: str, kwargs: dict) -> Any:
     """The agency id a registered page belongs to, or None when the page did not register one."""
     scope = _page_scopes.get(url_name)
-    return scope(kwargs) if scope is not None else None
+    if scope is None:
+        return None
+    key = (url_name, *sorted(kwargs.items()))
+    if (found := _scope_memo.get(key)) is not None:
+        return found
+    found = scope(kwargs)
+    if found is not None:
+        if len(_scope_memo) >= SCOPE_MEMO_SIZE:
+            _scope_memo.clear()
+        _scope_memo[key] = found
+    return found
+
+
+def forget_page_scopes() -> None:
+    _scope_memo.clear()
 
 
 def page_cache():

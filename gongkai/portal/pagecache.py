@@ -15,7 +15,9 @@ nothing per visitor; `VisitRecorderMiddleware` sits outside this one and counts 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -81,6 +83,9 @@ ROOT_URL_NAMES = {"sitemap"}
 # applications namespace, which is not listed at all).
 EXCLUDED_URL_NAMES: set[str] = {"portal:language"}
 SEARCH_URL_NAMES = {"catalogue:search"}
+# Set in request.META (the WSGI environ) on an answer that is a cached or just stored page: (page key, token
+# keys), for the fast path in front of Django (gongkai/portal/fastpath.py) to remember.
+PAGE_MARK = "gongkai.page_cache"
 
 
 def agency_ancestor_ids(agency_id: int) -> list[int]:
@@ -125,6 +130,78 @@ def _scope_of(match) -> str:
     return str(agency_id) if agency_id else ALL
 
 
+class LocalPages:
+    """A per-process copy of recently served pages, in front of the shared cache.
+
+    It saves reading and unpickling the page from the shared cache, never the check: the version tokens are
+    read from the shared cache on every request and a copy is served only while they are the ones it was
+    stored with, so a change is visible on the next request in every process. Bounded by size (the pages it
+    holds, GONGKAI_PAGE_CACHE_LOCAL_MB); a copy also expires when the shared entry would.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[str, tuple[CachedPage, float]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> CachedPage | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None:
+                return None
+            if entry[1] <= time.time():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: str, page: CachedPage, expires: float) -> None:
+        size = len(page.content)
+        if size > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (page, expires)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._pages)))
+
+    def _drop(self, key: str) -> None:
+        page, _expires = self._pages.pop(key)
+        self._bytes -= len(page.content)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+local_pages = LocalPages(settings.GONGKAI_PAGE_CACHE_LOCAL_MB * 1024 * 1024)
+
+# path → the URL it resolves to, per process: resolving walks every pattern of the site, and a path's match
+# never changes while the process runs (the URL configuration is fixed).
+_resolved: dict[str, Any] = {}
+RESOLVED_SIZE = 20_000
+
+
+def resolve_path(path: str):
+    match = _resolved.get(path)
+    if match is None:
+        match = resolve(path)  # Resolver404 propagates, and is not remembered
+        if len(_resolved) >= RESOLVED_SIZE:
+            _resolved.clear()
+        _resolved[path] = match
+    return match
+
+
+def forget_local_pages() -> None:
+    """Empty this process's copies (tests: ids and pages differ from test to test)."""
+    local_pages.clear()
+    _resolved.clear()
+
+
 def normalised_query(request) -> str:
     """The query string with empty parameters dropped, values trimmed and keys sorted: one entry per search."""
     pairs = sorted((k, v.strip()) for k, values in request.GET.lists() for v in values if v.strip())
@@ -137,6 +214,7 @@ class PublicPageCacheMiddleware:
         self.enabled = settings.GONGKAI_PAGE_CACHE
         self.timeout = settings.GONGKAI_PAGE_CACHE_SECONDS
         self.search_timeout = settings.GONGKAI_PAGE_CACHE_SEARCH_SECONDS
+        self.local = settings.GONGKAI_PAGE_CACHE_LOCAL_MB > 0
 
     def __call__(self, request):
         match = self._cacheable_match(request)
@@ -151,10 +229,19 @@ class PublicPageCacheMiddleware:
         query = normalised_query(request)
         path_key = f"{request.path}?{query}"
         page_key = f"gk:page:{request.LANGUAGE_CODE}:{hashlib.sha256(path_key.encode()).hexdigest()[:32]}"
-        fetched = page_cache().get_many([*token_keys, page_key])
-        page = fetched.pop(page_key, None)
-        tokens = current_tokens(token_keys, fetched)
+        page = local_pages.get(page_key) if self.local else None
+        if page is not None:
+            # The copy of this process: only the tokens are read from the shared cache.
+            tokens = current_tokens(token_keys)
+        else:
+            fetched = page_cache().get_many([*token_keys, page_key])
+            page = fetched.pop(page_key, None)
+            tokens = current_tokens(token_keys, fetched)
+            if isinstance(page, CachedPage) and page.tokens == tokens and self.local:
+                timeout = self.search_timeout if match.view_name in SEARCH_URL_NAMES else self.timeout
+                local_pages.put(page_key, page, expires=page.created + timeout)
         if isinstance(page, CachedPage) and page.tokens == tokens:
+            request.META[PAGE_MARK] = (page_key, token_keys)
             return self._from_cache(request, page)
         # Tokens were read before rendering: a change committed while rendering replaces them, so what is
         # stored now can be served only until then.
@@ -162,6 +249,9 @@ class PublicPageCacheMiddleware:
         if self._storable(request, response):
             timeout = self.search_timeout if match.view_name in SEARCH_URL_NAMES else self.timeout
             page = self._store(response, tokens, page_key, timeout)
+            if self.local:
+                local_pages.put(page_key, page, expires=page.created + timeout)
+                request.META[PAGE_MARK] = (page_key, token_keys)
             self._add_validators(response, page)
         response.headers.setdefault("X-Page-Cache", "miss")
         return response
@@ -173,7 +263,7 @@ class PublicPageCacheMiddleware:
         if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
             return None
         try:
-            match = resolve(request.path_info)
+            match = resolve_path(request.path_info)
         except Resolver404:
             return None
         if match.namespace not in KINDS_OF_NAMESPACE or match.view_name in EXCLUDED_URL_NAMES:

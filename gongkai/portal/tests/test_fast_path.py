@@ -1,0 +1,154 @@
+"""The fast path in front of Django answers a cached page as the full stack did, still never stale, still counted.
+
+These tests call the WSGI application itself (config/wsgi.py wraps Django's handler the same way), since
+Django's test client bypasses the WSGI layer.
+"""
+
+import io
+import sys
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+from gongkai.analytics.models import Hit
+from gongkai.catalogue.services import item_correct, item_withdraw
+from gongkai.catalogue.tests.factories import publish, second_reviewer
+from gongkai.portal.fastpath import PageCacheFastPath
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+# Headers that differ from answer to answer by design.
+PER_RESPONSE = {"date", "content-length", "set-cookie", "x-page-cache", "vary"}
+
+
+class Counting:
+    """Django's WSGI handler, counting the requests that reach it."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.handler(environ, start_response)
+
+
+@pytest.fixture
+def app():
+    # As Django's test client does: the test's transaction must not be closed between requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        django = Counting()
+        yield PageCacheFastPath(django)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def get(app, path, *, query="", cookie="", agent=BROWSER, **headers):
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver", "SERVER_PORT": "443", "HTTP_HOST": "testserver", "wsgi.url_scheme": "https",
+        "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "REMOTE_ADDR": "203.0.113.9",
+        "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_USER_AGENT": agent, "HTTP_COOKIE": cookie, **headers,
+    }  # fmt: skip
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), response_headers
+
+    chunks = app(environ, start_response)
+    body = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    headers = {}
+    for name, value in answer["headers"]:
+        headers.setdefault(name.lower(), []).append(value)
+    return answer["status"], headers, body
+
+
+@pytest.fixture
+def published(prefecture, alice, rob, ann):
+    return publish(alice, prefecture, [rob, second_reviewer(prefecture), ann])
+
+
+def test_a_page_served_from_the_cache_is_answered_again_without_django_byte_for_byte(app, prefecture, published):
+    url = f"/catalogue/{prefecture.slug}/"
+    status, through_django, body = get(app, url)  # rendered and stored through the whole stack: remembered
+    assert status == 200 and through_django["x-page-cache"] == ["miss"] and app.application.calls == 1
+    status, fast, fast_body = get(app, url, cookie="gk_returning=1")
+    assert app.application.calls == 1, "answered before Django"
+    assert status == 200 and fast["x-page-cache"] == ["hit"] and fast_body == body
+    assert published.title in fast_body.decode()
+    # Every header of the full stack's answer (CSP, frame and content-type options, language, ETag...) is there.
+    for name, values in through_django.items():
+        if name not in PER_RESPONSE:
+            assert fast.get(name) == values, name
+    assert fast["content-length"] == [str(len(body))]
+
+
+def test_publishing_withdrawing_and_correcting_show_at_once_on_the_fast_path(
+    app, prefecture, alice, rob, ann, published
+):
+    lists, item_url = f"/catalogue/{prefecture.slug}/", f"/catalogue/items/{published.pk}/"
+    for _ in range(3):
+        get(app, lists), get(app, item_url)
+    calls = app.application.calls
+    get(app, lists), get(app, item_url)
+    assert app.application.calls == calls
+    newer = publish(alice, prefecture, [rob, second_reviewer(prefecture), ann], title="关于开展2024年防汛演练的通知")
+    status, headers, body = get(app, lists)
+    assert f"/catalogue/items/{newer.pk}/" in body.decode() and headers["x-page-cache"] == ["miss"]
+    item_correct(actor=ann, item=published, correction_note="更正标题", title="关于做好春季森林防火工作的通知（更正）")
+    assert "（更正）" in get(app, item_url)[2].decode()
+    item_withdraw(actor=ann, item=published, reason="内容有误")
+    assert get(app, item_url)[0] == 404
+    assert f"/catalogue/items/{published.pk}/" not in get(app, lists)[2].decode()
+
+
+def test_every_view_on_the_fast_path_is_counted_like_the_full_stacks(app, prefecture, published):
+    url = f"/agencies/{prefecture.slug}/"
+    get(app, url), get(app, url)
+    calls, counted = app.application.calls, Hit.objects.count()
+    assert counted == 2
+    status, headers, _body = get(app, url)  # a new visitor: counted as new, and told it has been here
+    assert status == 200 and app.application.calls == calls
+    assert headers["set-cookie"][0].startswith("gk_returning=1;") and "HttpOnly" in headers["set-cookie"][0]
+    status, headers, _body = get(app, url, cookie="gk_returning=1")  # a returning visitor: no cookie again
+    assert "set-cookie" not in headers
+    get(app, url, agent="Mozilla/5.0 (compatible; Baiduspider/2.0)")  # a crawler: served, not counted
+    assert app.application.calls == calls
+    hits = list(Hit.objects.order_by("id").values_list("agency_id", "path", "is_new_visitor"))
+    assert len(hits) == counted + 2
+    assert hits[-2:] == [(prefecture.pk, url, True), (prefecture.pk, url, False)]
+
+
+def test_visitors_with_a_session_and_requests_other_than_get_go_to_django(app, prefecture, published):
+    url = f"/catalogue/{prefecture.slug}/"
+    get(app, url), get(app, url)
+    calls = app.application.calls
+    status, headers, _body = get(app, url, cookie="sessionid=abc")
+    assert app.application.calls == calls + 1 and "x-page-cache" not in headers
+    get(app, url, REQUEST_METHOD="HEAD")
+    assert app.application.calls == calls + 2
+
+
+def test_a_revalidation_gets_304_on_the_fast_path(app, prefecture, published):
+    url = f"/catalogue/items/{published.pk}/"
+    get(app, url)
+    etag = get(app, url)[1]["etag"][0]
+    calls = app.application.calls
+    status, headers, body = get(app, url, HTTP_IF_NONE_MATCH=etag)
+    assert (status, body, app.application.calls) == (304, b"", calls) and headers["etag"] == [etag]
+
+
+def test_two_visitors_get_the_same_bytes_with_no_token_or_session(app, prefecture, published):
+    url = f"/catalogue/{prefecture.slug}/"
+    get(app, url), get(app, url)
+    one, two = get(app, url, REMOTE_ADDR="198.51.100.1"), get(app, url, REMOTE_ADDR="198.51.100.2")
+    assert one[2] == two[2] and b"csrfmiddlewaretoken" not in one[2] and b"sessionid" not in one[2]
+    assert all("csrftoken" not in c and "sessionid" not in c for c in one[1].get("set-cookie", []))
