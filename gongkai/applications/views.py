@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_by_slug
 from gongkai.applications import documents, lookups, services
+from gongkai.applications.clock import span_verified
 from gongkai.applications.forms import CorrectionAnswerForm, OnlineApplicationForm, TrackByNumberForm, TrackForm
 from gongkai.applications.models import LetterKind, PauseKind
 from gongkai.applications.receipt import receipt_for, receipt_pdf
@@ -24,6 +25,7 @@ from gongkai.core.forms import apply_service_errors
 from gongkai.core.registry import portal_nav_items
 from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
+from gongkai.workdays.selectors import workday_calendar
 
 SESSION_KEY = "applications_last_submitted"
 PUBLIC_LETTERS = [LetterKind.REPLY, LetterKind.CORRECTION, LetterKind.EXTENSION, LetterKind.DELAY, LetterKind.FEE]
@@ -175,6 +177,8 @@ def _track_page(request, application, *, form=None, by_number=None, correction_f
         today = timezone.localdate()
         correction = application.pauses.filter(kind=PauseKind.CORRECTION).order_by("-pk").first()
         waiting = correction is not None and correction.ended_on is None
+        fee = application.fees.filter(paid_on__isnull=True).first() if application.is_open else None
+        calendar = workday_calendar()
         context.update(
             letters=application.letters.filter(kind__in=PUBLIC_LETTERS).prefetch_related("files"),
             correction=correction if waiting else None,
@@ -183,7 +187,12 @@ def _track_page(request, application, *, form=None, by_number=None, correction_f
             correction_open=services.correction_open_online(correction, today) if waiting else False,
             correction_form=correction_form or (CorrectionAnswerForm() if waiting else None),
             answered=correction if correction is not None and correction.answered_online_at else None,
-            fee=application.fees.filter(paid_on__isnull=True).first() if application.is_open else None,
+            fee=fee,
+            # A period counted in working days over a year whose holidays are not verified may still move.
+            correction_verified=not waiting
+            or correction.respond_by is None
+            or span_verified(calendar, correction.started_on, correction.respond_by),
+            fee_verified=fee is None or span_verified(calendar, fee.notified_on, fee.pay_by),
         )
     return render(request, "applications/track.html", context, status=status)
 

@@ -202,3 +202,20 @@ def test_once_the_years_holidays_are_verified_the_alerts_job_moves_the_deadline_
     assert event.object_id == str(case.pk) and "2024年10月23日" in event.note
     application_alerts_send(today=D(2024, 9, 24))
     assert AuditEvent.objects.filter(verb="application.deadline_recheck").count() == 1
+
+
+def test_the_tracking_page_flags_the_correction_and_payment_deadlines_that_may_move(
+    client, alice, prefecture, monkeypatch
+):
+    first = make_application(alice, prefecture, D(2024, 3, 1))
+    services.application_request_correction(actor=alice, application=first, on=D(2024, 3, 4), text="请写明文号")
+    second = make_application(alice, prefecture, D(2024, 3, 1))
+    services.application_notify_fee(actor=alice, application=second, on=D(2024, 3, 4), method="per_page", quantity=500)
+
+    def page(case):
+        return client.get("/applications/track/", {"code": case.tracking_code}).content.decode()
+
+    # 2024 is verified: the correction period and the pay-by date carry no caveat.
+    assert 'id="correction-unverified"' not in page(first) and 'id="fee-unverified"' not in page(second)
+    monkeypatch.setattr(workdays_calendar, "library_covers", lambda year: False)
+    assert 'id="correction-unverified"' in page(first) and 'id="fee-unverified"' in page(second)
