@@ -12,6 +12,7 @@ from gongkai.applications.access import (
     application_can_handle,
 )
 from gongkai.applications.models import (
+    LIVE_DRAFT_STATES,
     TRANSITIONS,
     Application,
     ClockPause,
@@ -20,7 +21,7 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.audit.services import audited_update
-from gongkai.core.errors import AccessDenied
+from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.core.workflow import move
 from gongkai.workdays.selectors import workday_calendar
 
@@ -60,6 +61,14 @@ def _check_date(on: dt.date, field: str = "on", *, not_before: dt.date | None = 
 def _check_handle(actor, application: Application) -> None:
     if not application_can_handle(actor, application):
         raise AccessDenied(_("无权办理该申请。"))
+
+
+def _check_no_live_draft(application: Application) -> None:
+    """A handling step (correction, consultation, fee, the item count) waits until the pending reply draft is
+    withdrawn, so a signed draft never goes out on facts that changed after it (the case page hides these steps
+    meanwhile; this refuses a POST from a page opened before the draft)."""
+    if application.drafts.filter(state__in=LIVE_DRAFT_STATES).exists():
+        raise IllegalTransition(_("本申请已有拟办答复，请先撤回拟办答复再办理此事项。"))
 
 
 def _check_move(application: Application, target: str) -> None:

@@ -22,6 +22,7 @@ from gongkai.applications.services.base import (
     _check_date,
     _check_handle,
     _check_move,
+    _check_no_live_draft,
     _locked,
     _open_pause,
     _save_clock,
@@ -73,6 +74,7 @@ def application_count_items(*, actor, application: Application, items: int) -> A
     """
     application = _locked(application)
     _check_handle(actor, application)
+    _check_no_live_draft(application)
     if items < 1:
         raise ValidationError({"items": _("申请件数应为正整数。")})
     if application.fees.filter(method=FeeMethod.PER_ITEM).exists():
@@ -99,6 +101,7 @@ def application_notify_fee(*, actor, application: Application, on: dt.date, meth
     """国办函〔2020〕109号: one standard per application; 20 working days to pay from the day after the notice."""
     application = _locked(application)
     _check_handle(actor, application)
+    _check_no_live_draft(application)
     _check_date(on, "on", not_before=application.received_on)
     if application.fees.exists():
         raise ValidationError({"method": _("本申请已经发出过收费通知；同一申请只能按一种标准收费一次。")})

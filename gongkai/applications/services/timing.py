@@ -24,6 +24,7 @@ from gongkai.applications.services.base import (
     _check_date,
     _check_handle,
     _check_move,
+    _check_no_live_draft,
     _clock_fields,
     _day,
     _locked,
@@ -43,6 +44,7 @@ def application_request_correction(
     """条例 第三十条: once, in full, within 7 working days of receipt, with a reasonable period to answer."""
     application = _locked(application)
     _check_handle(actor, application)
+    _check_no_live_draft(application)
     _check_date(on, "on", not_before=application.received_on)
     calendar = workday_calendar()
     latest = clock.correction_notice_deadline(calendar, application.received_on)
@@ -119,6 +121,7 @@ def application_start_consultation(
     """条例 第三十二条、第三十四条: third party or co-making agency, 15 working days; the time is not counted."""
     application = _locked(application)
     _check_handle(actor, application)
+    _check_no_live_draft(application)
     _check_date(on, "on", not_before=application.received_on)
     if kind not in (PauseKind.THIRD_PARTY, PauseKind.OTHER_AGENCY):
         raise ValidationError({"kind": _("请选择征求意见的对象类型。")})

@@ -216,6 +216,20 @@ def test_withdrawing_a_draft_returns_the_case_to_handling(login, alice, case):
     assert AuditEvent.objects.filter(verb="application.draft_withdraw", object_id=str(case.pk)).exists()
 
 
+def test_a_handling_step_posted_from_a_page_opened_before_the_draft_is_refused(login, alice, case):
+    client = login(alice)
+    act(client, case, "assign", handler=alice.pk)
+    act(client, case, "draft", outcome="partly_disclosed", detail="区分处理")
+    stale = act(
+        client, case, "correction_request", on=timezone.localdate().isoformat(), text="请写明文号", period_days=15
+    )
+    assert stale.status_code == 400 and "请先撤回拟办答复" in stale.content.decode()
+    fee = act(client, case, "fee_notify", on=timezone.localdate().isoformat(), method="per_page", quantity=500)
+    assert fee.status_code == 400 and "请先撤回拟办答复" in fee.content.decode()
+    case.refresh_from_db()
+    assert case.status == "in_progress" and not case.pauses.exists() and not case.fees.exists()
+
+
 # ------------------------------------------------------------------------------------------ the setting
 def test_the_agency_admin_sets_which_outcomes_need_sign_off(login, adam, alice, ann, case, prefecture):
     url = "/staff/applications/sign-off/"
