@@ -33,7 +33,7 @@ def due_basis(application: Application) -> str:
     """How the deadline in a notice was computed (whether it may still move is said beside `{due}` itself)."""
     if application.due_on is None:
         return "补正、征求意见或缴费期间计时中止"
-    return "自收到申请（或补正）之日起20个工作日，法定节假日不计，条例第三十三条"
+    return "自收到申请（或补正）之日起20个工作日，法定节假日不计（条例第三十三条）"
 
 
 def _for_sms(values: dict) -> dict:

@@ -61,7 +61,7 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
         "政府信息公开申请已收到：{number}",
         "您好：\n\n{agency}已于{received}收到您的政府信息公开申请“{title}”。\n"
         "申请编号：{number}\n查询码：{tracking_code}\n收到申请日期：{received}（条例第三十一条）\n"
-        "答复期限：{due}前（{due_basis}）\n\n"
+        "答复期限：{due}\n期限计算：{due_basis}\n\n"
         "凭申请编号和查询码可查询办理进度：{track_url}\n\n{agency}　联系电话：{office_phone}",
     ),
     ("application.receipt", "sms"): (
@@ -78,7 +78,7 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     ("application.correction_received", "email"): (
         "已收到您的补正：{number}",
         "您好：\n\n{agency}已于{received}收到您在网上提交的补正（申请编号：{number}，“{title}”）。"
-        "答复期限自收到补正之日起重新计算（条例第三十条），为{due}前（{due_basis}）。\n\n"
+        "答复期限自收到补正之日起重新计算（条例第三十条），为{due}。\n期限计算：{due_basis}\n\n"
         "办理进度：{track_url}\n\n{agency}　联系电话：{office_phone}",
     ),
     ("application.correction_received", "sms"): ("", _T + "已收到您的申请{number}的补正，{due}前答复。"),
