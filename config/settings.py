@@ -372,6 +372,8 @@ PORTAL_AGENCY = env_str("GONGKAI_PORTAL_AGENCY", "")
 # a batch is written when it holds this many views or its oldest is this many seconds old. 1 = at once.
 ANALYTICS_HIT_BATCH = env_int("GONGKAI_HIT_BATCH", 100)
 ANALYTICS_HIT_FLUSH_SECONDS = env_int("GONGKAI_HIT_FLUSH_SECONDS", 2)
+# Daily search-term counts (热门检索: term, day, section; no visitor) are deleted after this many days.
+ANALYTICS_SEARCH_TERMS_KEEP_DAYS = env_int("GONGKAI_SEARCH_TERMS_KEEP_DAYS", 400)
 # Applications: whether the wait for a fee payment is left out of the answer deadline (spec §3, unverified).
 APPLICATIONS_FEE_WAIT_EXCLUDED = env_bool("GONGKAI_FEE_WAIT_EXCLUDED", True)
 

@@ -12,7 +12,13 @@ class AnalyticsConfig(AppConfig):
         from gongkai.audit.verbs import register_audit_verbs
         from gongkai.core.registry import StaffNavItem, register_staff_nav_item
 
-        register_audit_verbs({"analytics.rollup": _("汇总访问统计"), "analytics.prune": _("清理原始访问记录")})
+        register_audit_verbs(
+            {
+                "analytics.rollup": _("汇总访问统计"),
+                "analytics.prune": _("清理原始访问记录"),
+                "analytics.prune_search_terms": _("清理过期的搜索词统计"),
+            }
+        )
         register_staff_nav_item(
             StaffNavItem(
                 "analytics",

@@ -309,3 +309,28 @@ def hits_prune(*, actor=None, keep_days: int = 7, today: dt.date | None = None) 
                 after={"days": len(days), "hits": deleted},
             )
     return deleted
+
+
+def search_counts_prune(*, actor=None, keep_days: int | None = None, today: dt.date | None = None) -> int:
+    """Delete the daily search-term counts (热门检索) of days older than `keep_days`.
+
+    The counts hold a term, a day and a section, never an address or a visitor (issue 20); they are kept for the
+    top-searches lists of the portal (the past month) and of the back office (any range within the kept days),
+    then deleted by the nightly roll-up job. `keep_days` defaults to `GONGKAI_SEARCH_TERMS_KEEP_DAYS` (400: a
+    whole year can still be looked back on when the annual report is written in the January after).
+    """
+    keep_days = settings.ANALYTICS_SEARCH_TERMS_KEEP_DAYS if keep_days is None else keep_days
+    cutoff = (today or timezone.localdate()) - dt.timedelta(days=keep_days)
+    with transaction.atomic():
+        old = DailySearchCount.objects.filter(day__lt=cutoff)
+        first = old.order_by("day").values_list("day", flat=True).first()
+        deleted, _ = old.delete()
+        if deleted:
+            audit_record(
+                actor=actor,
+                verb="analytics.prune_search_terms",
+                object_type="analytics.dailysearchcount",
+                object_repr=f"{first} – {cutoff - dt.timedelta(days=1)}",
+                after={"rows": deleted, "keep_days": keep_days},
+            )
+    return deleted

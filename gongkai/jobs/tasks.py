@@ -9,7 +9,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import on_shutdown
 
 from gongkai.agencies.models import Agency
-from gongkai.analytics.services import analytics_rollup, hits_prune
+from gongkai.analytics.services import analytics_rollup, hits_prune, search_counts_prune
 from gongkai.applications.services.reminders import applicant_reminders_send, application_alerts_send
 from gongkai.audit.selectors import audit_chain_verify
 from gongkai.audit.services import audit_checkpoint_write
@@ -60,7 +60,8 @@ def applications_alerts() -> str:
 def analytics_rollup_job() -> str:
     done = analytics_rollup()
     pruned = hits_prune(keep_days=7)
-    return f"汇总 {len(done)} 天，{sum(done.values())} 次访问；清理原始记录 {pruned} 条"
+    terms = search_counts_prune()
+    return f"汇总 {len(done)} 天，{sum(done.values())} 次访问；清理原始记录 {pruned} 条，过期搜索词统计 {terms} 条"
 
 
 @periodic_job("catalogue_rescan", "常态化监测：重新检查已发布条目", "0 2 * * *", lock_ttl=6 * 3600)

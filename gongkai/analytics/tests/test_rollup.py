@@ -109,6 +109,30 @@ def test_pruning_deletes_only_rolled_up_hits_older_than_kept(march_hits):
     assert DailyCount.objects.get(day=DAY, agency=qdn).page_views == 6  # the counts survive the pruning
 
 
+def test_search_term_counts_are_pruned_after_the_kept_days_and_the_prune_is_audited(tree, settings):
+    settings.ANALYTICS_SEARCH_TERMS_KEEP_DAYS = 30
+    qdn, today = tree["prefecture"], dt.date(2026, 6, 30)
+    for days_ago in (0, 29, 30, 31, 400):
+        DailySearchCount.objects.create(day=today - dt.timedelta(days=days_ago), agency=qdn, term="低保", searches=3)
+    assert services.search_counts_prune(today=today) == 2  # 31 and 400 days ago
+    kept = sorted(DailySearchCount.objects.values_list("day", flat=True))
+    assert kept == [today - dt.timedelta(days=d) for d in (30, 29, 0)]
+    event = AuditEvent.objects.get(verb="analytics.prune_search_terms")
+    assert event.after == {"rows": 2, "keep_days": 30}
+    assert services.search_counts_prune(today=today) == 0  # nothing left to prune: no second event
+    assert AuditEvent.objects.filter(verb="analytics.prune_search_terms").count() == 1
+
+
+def test_the_nightly_job_prunes_search_term_counts(tree, settings):
+    from gongkai.jobs.tasks import analytics_rollup_job
+
+    settings.ANALYTICS_SEARCH_TERMS_KEEP_DAYS = 400
+    old = timezone.localdate() - dt.timedelta(days=401)
+    DailySearchCount.objects.create(day=old, agency=tree["prefecture"], term="医保", searches=1)
+    assert "过期搜索词统计 1 条" in analytics_rollup_job.func()
+    assert not DailySearchCount.objects.exists()
+
+
 def test_the_rollup_forgets_the_salts_of_past_days(tree):
     services.daily_salt(dt.date(2024, 1, 1))
     services.daily_salt(timezone.localdate())

@@ -1,8 +1,9 @@
-"""Roll up finished days' raw portal hits into daily counts, then prune old raw hits. Safe to run twice."""
+"""Roll up finished days' raw portal hits into daily counts, then prune old raw hits and old search-term counts.
+Safe to run twice."""
 
 from django.core.management.base import BaseCommand
 
-from gongkai.analytics.services import analytics_rollup, hits_prune
+from gongkai.analytics.services import analytics_rollup, hits_prune, search_counts_prune
 
 
 class Command(BaseCommand):
@@ -18,3 +19,5 @@ class Command(BaseCommand):
         if not no_prune:
             pruned = hits_prune(keep_days=keep_days)
             self.stdout.write(f"pruned {pruned} raw hit(s) older than {keep_days} day(s)")
+            terms = search_counts_prune()
+            self.stdout.write(f"pruned {terms} daily search-term count(s) past GONGKAI_SEARCH_TERMS_KEEP_DAYS")
