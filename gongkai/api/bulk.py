@@ -277,6 +277,46 @@ def bulk_catalogue_sweep(*, agencies=None, log=None) -> list[tuple[Agency, int]]
     return done
 
 
+def bulk_reports_stale(agency: Agency) -> list[int]:
+    """The years whose subtree reports file is out of date: a published report of the subtree was saved (published
+    or corrected) after the file was written, or the file is missing; and a year whose file lists reports though
+    none is published any more. Only agencies with subordinates have such files."""
+    from django.db.models import Max
+
+    if not agency_subtree(agency, include_self=False).exists():
+        return []
+    newest = dict(
+        reports_published()
+        .filter(agency__in=agency_subtree(agency).filter(is_active=True))
+        .values_list("year")
+        .annotate(last=Max("updated_at"))
+        .values_list("year", "last")
+    )
+    written = {b.year: b for b in BulkFile.objects.filter(agency=agency, kind=BulkKind.ANNUAL_REPORTS)}
+    stale = {year for year, last in newest.items() if year not in written or written[year].written_at <= last}
+    stale |= {year for year, bulk in written.items() if year not in newest and bulk.rows}
+    return sorted(stale)
+
+
+def bulk_reports_sweep(*, agencies=None, log=None) -> list[tuple[Agency, int]]:
+    """Rewrite the out-of-date subtree reports files of every public agency (behind `tasks.reports_refresh_soon`).
+    A year with no published report left gets its file removed from the list."""
+    from gongkai.agencies.selectors import agencies_public
+
+    done: list[tuple[Agency, int]] = []
+    for agency in agencies if agencies is not None else agencies_public():
+        for year in bulk_reports_stale(agency):
+            bulk = bulk_reports_write(agency=agency, year=year)
+            if bulk is None:
+                for gone in BulkFile.objects.filter(agency=agency, kind=BulkKind.ANNUAL_REPORTS, year=year):
+                    default_storage.delete(gone.path)
+                    gone.delete()
+            done.append((agency, year))
+            if log:
+                log(f"{agency.slug} {year}: {bulk.rows if bulk else 0} reports")
+    return done
+
+
 def bulk_regenerate(*, agencies=None, years=None, log=None) -> list[BulkFile]:
     """Rewrite every bulk file (or those of the given agencies and years)."""
     from gongkai.agencies.selectors import agencies_public

@@ -16,6 +16,10 @@ How a change reaches the worker, without the catalogue knowing this app (it is b
    tries again `DEBOUNCE` seconds later. Writing a file twice gives the same file: it is safe to run twice.
 4. The hourly job `opendata_bulk_sweep` rewrites any file older than the latest change of its year (a rewrite
    the queue lost, a worker killed mid-way, a change made while the worker was down).
+
+The annual reports of a subtree (one XLSX per superior agency and year, 条例 第五十条) follow the same way: a
+report's publication or correction (REPORT_VERBS) queues a rewrite of that year's file of every agency above it,
+and the sweep rewrites any such file older than the newest report it should hold.
 """
 
 import logging
@@ -50,8 +54,15 @@ ITEM_VERBS = frozenset(
 )
 
 
-def pending_key(agency_id: int, year: int) -> str:
-    return f"gk:opendata:pending:{agency_id}:{year}"
+# Audit verbs on annual reports that change what the subtree files of the agencies above hold.
+REPORT_VERBS = frozenset({"annual_report.publish", "annual_report.correct"})
+REPORT_MODEL = "annual_reports.annualreport"
+
+
+def pending_key(agency_id: int, year: int, kind: str = "catalogue") -> str:
+    return (
+        f"gk:opendata:pending:{agency_id}:{year}" if kind == "catalogue" else f"gk:opendata:{kind}:{agency_id}:{year}"
+    )
 
 
 @db_task(name="opendata_bulk_refresh")
@@ -72,6 +83,33 @@ def opendata_bulk_refresh(agency_id: int, year: int) -> int | None:
         return None
 
 
+@db_task(name="opendata_reports_refresh")
+def opendata_reports_refresh(agency_id: int, year: int) -> int | None:
+    """Rewrite one agency's XLSX of its subtree's annual reports of `year`; returns the reports written."""
+    from gongkai.agencies.selectors import agencies_public, agency_subtree
+    from gongkai.api.bulk import bulk_reports_write
+
+    try:
+        with job_lock(SWEEP, ttl=3 * 3600):
+            cache.delete(pending_key(agency_id, year, "reports"))
+            agency = agencies_public().filter(pk=agency_id).first()
+            if agency is None or not agency_subtree(agency, include_self=False).exists():
+                return 0  # off the portal, or no subordinates: no subtree file (as `bulk_regenerate`)
+            written = bulk_reports_write(agency=agency, year=year)
+            return written.rows if written else 0
+    except TaskLockedException:
+        opendata_reports_refresh.schedule((agency_id, year), delay=DEBOUNCE)
+        return None
+
+
+def reports_refresh_soon(agency_id: int, year: int) -> bool:
+    """Queue a rewrite of the agency's subtree reports file of `year` in DEBOUNCE seconds, unless one waits."""
+    if not cache.add(pending_key(agency_id, year, "reports"), timezone.now().isoformat(), timeout=PENDING_TTL):
+        return False
+    opendata_reports_refresh.schedule((agency_id, year), delay=DEBOUNCE)
+    return True
+
+
 def bulk_refresh_soon(agency_id: int, year: int) -> bool:
     """Queue a rewrite of the agency-year in DEBOUNCE seconds, unless one is already waiting (returns whether
     this call queued it)."""
@@ -87,6 +125,7 @@ class _Changes:
     def __init__(self) -> None:
         self.items: dict[int, set[int]] = {}
         self.ranges: dict[int, list[tuple[int, int]]] = {}
+        self.reports: set[int] = set()
         self.done = False
 
     def __call__(self) -> None:
@@ -102,6 +141,19 @@ class _Changes:
                     bulk_refresh_soon(agency_id, year)
                 except Exception:  # the change is committed; the sweep rewrites the file if this fails
                     logger.exception("could not queue the bulk rewrite of agency %s, %s", agency_id, year)
+        if self.reports:
+            self._reports()
+
+    def _reports(self) -> None:
+        from gongkai.agencies.selectors import agency_ancestors
+        from gongkai.annual_reports.selectors import reports_published
+
+        for report in reports_published().filter(pk__in=self.reports).select_related("agency"):
+            for agency in [*agency_ancestors(report.agency), report.agency]:  # the subtrees holding the report
+                try:
+                    reports_refresh_soon(agency.pk, report.year)
+                except Exception:  # as above: the sweep catches up
+                    logger.exception("could not queue the reports rewrite of agency %s, %s", agency.pk, report.year)
 
 
 def _changes_of_this_transaction() -> _Changes:
@@ -122,6 +174,9 @@ def _changes_of_this_transaction() -> _Changes:
 def audit_event_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
     """post_save of AuditEvent: note the catalogue items a change touched (their files are rewritten after the
     commit). Reads nothing from the database here, inside the change's transaction."""
+    if created and not raw and instance.verb in REPORT_VERBS and instance.object_id.isdigit():
+        _changes_of_this_transaction().reports.add(int(instance.object_id))
+        return
     if not created or raw or instance.verb not in ITEM_VERBS or instance.agency_id is None:
         return
     agency_id = instance.agency_id
@@ -137,7 +192,10 @@ def audit_event_saved(sender, instance, created: bool = False, raw: bool = False
 @periodic_job(SWEEP, "数据下载文件补漏生成", "40 * * * *", lock_ttl=3 * 3600)
 def opendata_bulk_sweep() -> str:
     """Rewrite every catalogue file older than the latest change of its agency-year (the safety net)."""
-    from gongkai.api.bulk import bulk_catalogue_sweep
+    from gongkai.api.bulk import bulk_catalogue_sweep, bulk_reports_sweep
 
     done = bulk_catalogue_sweep()
-    return f"重新生成 {len(done)} 个机关年度的目录文件" if done else "数据下载文件均为最新"
+    reports = bulk_reports_sweep()
+    if not done and not reports:
+        return "数据下载文件均为最新"
+    return f"重新生成 {len(done)} 个机关年度的目录文件、{len(reports)} 个年度报告汇总文件"

@@ -173,3 +173,53 @@ def test_a_bulk_import_queues_its_years(prefecture, ann, django_capture_on_commi
     _run_queued()
     assert _csv_titles(_files(prefecture, 2021)[1]) == {"黔东南州统计公报2021"}
     assert _csv_titles(_files(prefecture, 2023)[1]) == {"黔东南州统计公报2023"}
+
+
+def _queued_reports() -> list:
+    return [task.args for task in HUEY.scheduled() if task.name == "opendata_reports_refresh"]
+
+
+def _commit_the_fixtures_changes() -> None:
+    """The world fixture published its records inside the test's transaction: run their commit hooks now, as
+    the commit of each would have, then start from an empty queue and cache."""
+    from django.db import connection
+
+    hooks, connection.run_on_commit[:] = list(connection.run_on_commit), []
+    for _savepoints, hook, _robust in hooks:
+        hook()
+    HUEY.storage.flush_all()
+    cache.clear()
+
+
+def test_a_report_correction_queues_the_subtree_file_and_the_rewrite_holds_the_new_title(
+    world, ann, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    from gongkai.annual_reports.services import annual_report_correct
+
+    prefecture, report = world["tree"]["prefecture"], world["report"]
+    _commit_the_fixtures_changes()
+    with django_capture_on_commit_callbacks(execute=True):
+        annual_report_correct(
+            actor=ann, report=report, note="更正标题", title="黔东南州2024年政府信息公开工作年度报告（更正）"
+        )
+    assert _queued_reports() == [(prefecture.pk, 2024)]  # the prefecture: the only agency whose subtree holds it
+    _run_queued()
+    xlsx = BulkFile.objects.get(agency=prefecture, kind="annual_reports", year=2024)
+    rows = list(load_workbook(default_storage.open(xlsx.path)).active.iter_rows(values_only=True))
+    assert rows[2][3] == "黔东南州2024年政府信息公开工作年度报告（更正）"
+    assert xlsx.rows == 1
+
+
+def test_the_sweep_writes_missing_or_stale_subtree_report_files_once(world, ann):
+    from gongkai.annual_reports.services import annual_report_correct
+    from gongkai.api.bulk import bulk_reports_stale, bulk_reports_sweep
+
+    prefecture, report = world["tree"]["prefecture"], world["report"]
+    assert bulk_reports_stale(prefecture) == [2024]  # published, never written
+    assert bulk_reports_sweep() == [(prefecture, 2024)]
+    assert bulk_reports_stale(prefecture) == [] and bulk_reports_sweep() == []  # idempotent
+    annual_report_correct(actor=ann, report=report, note="更正", title="更正后的标题")
+    assert bulk_reports_stale(prefecture) == [2024]
+    assert "1 个年度报告汇总文件" in JOBS["opendata_bulk_sweep"].func()
