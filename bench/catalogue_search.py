@@ -142,6 +142,34 @@ def database_mb() -> float:
         return cursor.fetchone()[0] / 1e6
 
 
+# The search index's tables: every table named catalogue_search… but the synonym list (with their indexes, FTS5's
+# shadow tables and TOAST). The same definition as bench/search_peers.py.
+INDEX_TABLES = "LIKE 'catalogue\\_search%' ESCAPE '\\' AND {column} NOT LIKE '%synonym%'"
+
+
+def index_bytes() -> dict[str, int]:
+    """Bytes of each table of the search index (SQLite: dbstat, tables with their indexes; PostgreSQL:
+    pg_total_relation_size, with indexes and TOAST)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT m.tbl_name, sum(pgsize) FROM dbstat JOIN sqlite_master m ON m.name = dbstat.name "
+                "WHERE m.tbl_name " + INDEX_TABLES.format(column="m.tbl_name") + " GROUP BY m.tbl_name"
+            )
+        else:
+            cursor.execute(
+                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind IN ('r', 'm') AND relname "
+                + INDEX_TABLES.format(column="relname")
+            )
+        return {name: int(size or 0) for name, size in cursor.fetchall()}
+
+
+def print_index_size(items: int) -> None:
+    sizes = index_bytes()
+    parts = ", ".join(f"{name} {size / items:,.0f}" for name, size in sorted(sizes.items(), key=lambda kv: -kv[1]))
+    print(f"search index: {sum(sizes.values()) / items:,.0f} bytes per item over {items:,} items ({parts})")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -216,6 +244,7 @@ def main() -> None:
             " last tenth (the catalogue at full size); validation, checks, versions and index included"
         )
 
+    print_index_size(items_published().count())
     if args.no_queries:
         print(f"memory: peak RSS of this process {peak_mb():.0f} MB; database size {database_mb():,.0f} MB")
         return
