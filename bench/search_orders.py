@@ -63,9 +63,9 @@ def main() -> None:
                         # (minutes at 1,000,000 items); exact, it takes a second or two.
                         cursor.execute("SET work_mem = '256MB'")
                     cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)  # noqa: S608 - the index's own SQL
+                    (true,) = cursor.fetchone()
                     if connection.vendor == "postgresql":
                         cursor.execute("RESET work_mem")
-                    (true,) = cursor.fetchone()
                 estimates.append(f"{q} {f}: 约 {result.count:,} for {true:,}")
     items = Item.objects.filter(agency__in=agencies).count()
     print(f"backend={connection.vendor} items={items}: bare index query, first page of 20, {len(counted)} runs each")
