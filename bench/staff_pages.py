@@ -12,8 +12,7 @@ Run it on a demo database of its own (never one someone is using; it only reads,
     GONGKAI_VAR_DIR=/tmp/gk-staff .venv/bin/python bench/staff_pages.py [--runs 7] [--html DIR]
 
 --html DIR writes each page's HTML (CSRF tokens and the form's submission key blanked) to DIR, to compare the
-output before and after a change
-(`diff -r before/ after/`).
+output before and after a change (`diff -r before/ after/`).
 
 Results, issue #15 (SQLite, one process, logged in as the demo clerk; 2-core machine shared with a long
 catalogue benchmark, so each figure is the lower of two medians of 11 runs, before and after alternating;
