@@ -78,19 +78,22 @@ def test_the_case_page_reads_each_related_kind_once(client_of, alice, prefecture
         assert len(reads) <= (2 if table == "applications_clockpause" else 1), (table, reads)
 
 
-def test_the_header_to_do_count_is_counted_once_per_page(client_of, alice, prefecture):
-    """The slot panels are rendered with the request, which runs the context processors again; the to-do count in
-    the header is computed once."""
+@pytest.mark.parametrize("page", ["case", "inbox"])
+def test_the_header_to_do_count_is_counted_once_per_page(client_of, alice, prefecture, page):
+    """The slot panels are rendered with the request, which runs the context processors again, and the to-do page
+    counts the to-dos itself: the header's count is computed once, or taken from the to-do page's own count."""
     case = make_application(alice, prefecture, days_ago(3))
+    url = f"/staff/applications/{case.pk}/" if page == "case" else "/staff/inbox/"
     client = client_of(alice)
-    client.get(f"/staff/applications/{case.pk}/")
+    client.get(url)
     with CaptureQueriesContext(connection) as captured:
-        client.get(f"/staff/applications/{case.pk}/")
+        response = client.get(url)
     # 新收到的申请: the agency's open cases without a handler
     unassigned = [
         q for q in captured.captured_queries if q["sql"].endswith('"applications_application"."handler_id" IS NULL)')
     ]
     assert len(unassigned) == 1, [q["sql"] for q in unassigned]
+    assert response.context["inbox_count"] >= 1  # the new case waits for a handler
 
 
 def test_the_queue_asks_as_many_queries_for_fifty_rows_as_for_five(client_of, alice, prefecture, county, kim):
