@@ -2,8 +2,8 @@
 
 Logs in as the demo clerk (the demo's published password) and times, over --runs runs each, the work queue,
 the case pages of about ten cases in different states (with their number of history events), the staff home,
-the online application form (GET) and a tracking look-up with a real tracking code. One process, no server:
-what it measures is the view, its queries and its template, not the network.
+the to-do page (待办), the online application form (GET) and a tracking look-up with a real tracking code. One
+process, no server: what it measures is the view, its queries and its template, not the network.
 
 Run it on a demo database of its own (never one someone is using; it only reads, but it logs in):
 
@@ -141,7 +141,7 @@ def main() -> None:
     agency_ids = list(user.roles.values_list("agency_id", flat=True))
     first_agency = Application.objects.filter(agency_id__in=agency_ids).order_by("pk").first().agency
 
-    pages = [("queue", "/staff/applications/"), ("staff home", "/staff/")]
+    pages = [("queue", "/staff/applications/"), ("staff home", "/staff/"), ("to-do page", "/staff/inbox/")]
     for case in _cases(agency_ids):
         events = AuditEvent.objects.filter(object_type="applications.application", object_id=str(case.pk)).count()
         pages.append((f"case {case.pk} {case.status} ({events} ev)", f"/staff/applications/{case.pk}/"))
