@@ -15,7 +15,7 @@ Run it on a demo database of its own (never one someone is using; it only reads,
 output before and after a change (`diff -r before/ after/`).
 
 Results, issue #15 (SQLite, one process, logged in as the demo clerk; 2-core machine shared with a long
-catalogue benchmark, so each figure is the lower of two medians of 11 runs, before and after alternating;
+catalogue benchmark, load average about 4, so each figure is the lower of two medians of 11 runs, before and after alternating;
 queries are the whole request: session, user, roles, page, panels, the session's save). Before = 10129a2.
 
 The demo (`demo_load`):
@@ -32,6 +32,9 @@ The demo (`demo_load`):
     application form                           6.4       1        7.1       1
     tracking look-up                          10.8       7       10.0       7
     case pages: median ms, max queries        49.3      90       34.4      37
+
+A second run (load average 5.3 instead of 4, every time about twice the first run's) added the to-do page: 43.4 ms
+and 32 queries before, 27.4 ms and 20 queries after; the case pages 144.0 ms before, 71.3 ms after (median).
 
 The demo plus 1,500 cases at agency qdn (the queue shows its first 500 rows; the Article 44 panel compares up to
 2,000 cases on each case page), added with the tests' `make_application` (titles from a dozen phrases, a 文号 on
