@@ -15,8 +15,9 @@ Run it on a demo database of its own (never one someone is using; it only reads,
 output before and after a change (`diff -r before/ after/`).
 
 Results, issue #15 (SQLite, one process, logged in as the demo clerk; 2-core machine shared with a long
-catalogue benchmark, load average about 4, so each figure is the lower of two medians of 11 runs, before and after alternating;
-queries are the whole request: session, user, roles, page, panels, the session's save). Before = 10129a2.
+catalogue benchmark, load average about 4, so each figure is the lower of two medians of 11 runs, before and
+after alternating; queries are the whole request: session, user, roles, page, panels, the session's save).
+Before = 10129a2.
 
 The demo (`demo_load`):
 
