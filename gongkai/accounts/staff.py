@@ -21,8 +21,10 @@ def switchable_agencies(user) -> list[Agency]:
     return list(qs.distinct().order_by("path"))
 
 
-def current_agency(request) -> Agency | None:
-    choices = switchable_agencies(request.user)
+def current_agency(request, choices: list[Agency] | None = None) -> Agency | None:
+    """The agency chosen in the switcher (`choices`, when the caller already has them), else the first."""
+    if choices is None:
+        choices = switchable_agencies(request.user)
     chosen = request.session.get(SESSION_KEY)
     for agency in choices:
         if agency.pk == chosen:
@@ -68,7 +70,7 @@ def staff_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         request.agencies = switchable_agencies(request.user)
-        request.agency = current_agency(request)
+        request.agency = current_agency(request, request.agencies)
         request.roles = user_role_summary(request.user)
         request.agency_roles = user_roles_in(request.user, request.agency) if request.agency else set()
         if (

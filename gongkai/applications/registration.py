@@ -1,5 +1,6 @@
 """What the applications app adds to the shared registries: audit verbs, a dashboard panel, menu, portal section."""
 
+from django.db.models import Count, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,11 +60,12 @@ def work_queue_panel(request, agency):
     if agency is None:
         return None
     mine = applications_visible_to(request.user).filter(agency=agency).exclude(status=Status.CLOSED)
-    return {
-        "open": mine.count(),
-        "due_soon": mine.filter(alert_state=AlertState.DUE_SOON).count(),
-        "overdue": mine.filter(due_on__lt=timezone.localdate()).count(),
-    }
+    # One query for the three numbers.
+    return mine.aggregate(
+        open=Count("pk"),
+        due_soon=Count("pk", filter=Q(alert_state=AlertState.DUE_SOON)),
+        overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate())),
+    )
 
 
 def online_panel(request, application):
@@ -71,11 +73,11 @@ def online_panel(request, application):
     with their files, and the information files issued with the reply and when the applicant first fetched them."""
     from gongkai.applications.models import PauseKind
 
-    corrections = list(
-        application.pauses.filter(kind=PauseKind.CORRECTION, answered_online_at__isnull=False)
-        .prefetch_related("attachments")
-        .select_related("reviewed_by")
-    )
+    # The case page prefetched the pauses: the files and the reader are read only when there is such a correction.
+    corrections = [
+        p for p in application.pauses.all() if p.kind == PauseKind.CORRECTION and p.answered_online_at is not None
+    ]
+    prefetch_related_objects(corrections, "attachments", "reviewed_by")
     files = list(application.reply_files.select_related("letter"))
     if not corrections and not files:
         return None

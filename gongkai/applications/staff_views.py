@@ -1,6 +1,7 @@
 """The back office: the work queue, registration of paper applications, the case page and its actions, letters."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -24,7 +25,15 @@ from gongkai.applications.access import (
     sign_off_can_configure,
 )
 from gongkai.applications.letters import DEFAULT_BODIES
-from gongkai.applications.models import SIGN_OFF_GROUPS, DraftState, LetterKind, PauseKind, Status
+from gongkai.applications.models import (
+    SIGN_OFF_GROUPS,
+    DraftState,
+    Extension,
+    LetterKind,
+    PauseKind,
+    ReplyDraft,
+    Status,
+)
 from gongkai.applications.selectors import application_queue, application_suggestions_pending
 from gongkai.applications.steps import (
     case_steps,
@@ -145,7 +154,7 @@ def _prefixed(name, more=None):
 
 
 def _pending_extension(application):
-    return application.extensions.filter(approved_on__isnull=True).first()
+    return next((e for e in application.extensions.all() if e.approved_on is None), None)
 
 
 def _approve_extension(request, application, data):
@@ -185,17 +194,21 @@ def _action(name, label, perform, *, form=forms.ActionForm, more=None, **kwargs)
 def _draft_initial(application):
     """A returned draft comes back into the form, so the handler edits it instead of typing it again."""
     draft = current_draft(application)
-    initial = {"topics": "，".join(application.topics.values_list("name", flat=True))}
+    initial = {"topics": _topic_names(application)}
     if draft is not None and draft.state == DraftState.RETURNED:
         initial.update(outcome=draft.outcome, detail=draft.detail, topics="，".join(draft.topics) or initial["topics"])
     return initial
 
 
+def _topic_names(application):
+    return "，".join(t.name for t in application.topics.all())
+
+
 def _deliver_kwargs(application):
     """The letters not yet delivered (all, once every one is), the oldest chosen, by the way the applicant chose."""
-    undelivered = application.letters.filter(delivered_on__isnull=True)
-    letters = undelivered if undelivered.exists() else application.letters.all()
-    first = undelivered.order_by("issued_on", "pk").first()
+    undelivered = [x for x in application.letters.all() if x.delivered_on is None]
+    letters = application.letters.filter(delivered_on__isnull=True) if undelivered else application.letters.all()
+    first = min(undelivered, key=lambda x: (x.issued_on, x.pk), default=None)
     return {
         "letters": letters,
         "initial": {"letter": first.pk if first else None, "method": application.delivery_method},
@@ -268,9 +281,10 @@ ACTIONS = ActionSet(
             gettext_lazy("已阅网上补正材料"),
             _calls(services.application_review_correction),
             form=None,
-            possible=lambda a: a.pauses.filter(
-                kind=PauseKind.CORRECTION, answered_online_at__isnull=False, reviewed_at__isnull=True
-            ).exists(),
+            possible=lambda a: any(
+                p.kind == PauseKind.CORRECTION and p.answered_online_at is not None and p.reviewed_at is None
+                for p in a.pauses.all()
+            ),
         ),
         _action(
             "correction_lapse",
@@ -358,7 +372,7 @@ ACTIONS = ActionSet(
             ),
             form=forms.DeliverForm,
             more=_deliver_kwargs,
-            possible=lambda a: a.letters.exists(),
+            possible=lambda a: bool(a.letters.all()),
         ),
         _action(
             "correction_request",
@@ -367,7 +381,7 @@ ACTIONS = ActionSet(
             form=forms.CorrectionRequestForm,
             # 条例 第三十条: a correction is asked for once.
             possible=lambda a: (
-                _handling(Status.IN_PROGRESS)(a) and not a.pauses.filter(kind=PauseKind.CORRECTION).exists()
+                _handling(Status.IN_PROGRESS)(a) and not any(p.kind == PauseKind.CORRECTION for p in a.pauses.all())
             ),
         ),
         _action(
@@ -390,14 +404,16 @@ ACTIONS = ActionSet(
             _calls(services.application_count_items, "items"),
             form=forms.ItemsForm,
             more=lambda a: {"initial": {"items": a.items}},
-            possible=lambda a: a.is_open and not a.fees.filter(method="per_item").exists() and _no_live_draft(a),
+            possible=lambda a: (
+                a.is_open and not any(f.method == "per_item" for f in a.fees.all()) and _no_live_draft(a)
+            ),
         ),
         _action(
             "fee_notify",
             gettext_lazy("计算并发出收费通知"),
             _calls(services.application_notify_fee, "on", "method", "quantity"),
             form=forms.FeeNotifyForm,
-            possible=lambda a: _handling(Status.IN_PROGRESS)(a) and not a.fees.exists(),
+            possible=lambda a: _handling(Status.IN_PROGRESS)(a) and not a.fees.all(),
         ),
         _action(
             "topics",
@@ -406,7 +422,7 @@ ACTIONS = ActionSet(
                 actor=request.user, application=a, topics=forms.split_topics(data["topics"])
             ),
             form=forms.TopicsForm,
-            more=lambda a: {"initial": {"topics": "，".join(a.topics.values_list("name", flat=True))}},
+            more=lambda a: {"initial": {"topics": _topic_names(a)}},
         ),
         _action(
             "withdraw",
@@ -465,7 +481,23 @@ def _timeline(application):
     return audit_timeline(object_type="applications.application", object_id=str(application.pk)).order_by("id")
 
 
+# What the case page shows of a case's related rows, read once for the page: the clock, the steps and every
+# action's `possible` read them through `.all()` (one query per kind, whatever the number of rows or actions).
+CASE_PAGE_RELATED = (
+    "pauses",
+    Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "approved_by")),
+    "fees",
+    "letters",
+    "attachments",
+    "topics",
+    Prefetch("drafts", queryset=ReplyDraft.objects.select_related("drafted_by", "decided_by")),
+)
+
+
 def _detail_page(request, application, *, bound=None, status=200):
+    # Read afresh: after a refused POST the services may have read (and cached) rows of this very object.
+    application._prefetched_objects_cache = {}
+    prefetch_related_objects([application], *CASE_PAGE_RELATED)
     deadline = services.application_deadline(application) if application.is_open else None
     draft = current_draft(application)
     step = current_step(application, draft)
@@ -483,10 +515,10 @@ def _detail_page(request, application, *, bound=None, status=200):
             "step": step,
             "steps": case_steps(application, draft),
             "draft": draft,
-            "drafts": application.drafts.select_related("drafted_by", "decided_by").order_by("drafted_at", "id"),
+            "drafts": application.drafts.all(),
             "events": _timeline(application),
             "pauses": application.pauses.all(),
-            "extensions": application.extensions.select_related("requested_by", "approved_by"),
+            "extensions": application.extensions.all(),
             "fees": application.fees.all(),
             "letters": application.letters.all(),
             "attachments": application.attachments.all(),

@@ -43,10 +43,13 @@ def sign_off_required(agency, outcome: str) -> bool:
 
 
 def current_draft(application: Application) -> ReplyDraft | None:
-    """The newest draft of an open case, live or returned (a returned one tells the handler why); None if none."""
+    """The newest draft of an open case, live or returned (a returned one tells the handler why); None if none.
+
+    Read from `application.drafts.all()`, so a page that prefetched the drafts (the case page) asks nothing more.
+    """
     if not application.is_open:
         return None
-    draft = application.drafts.select_related("drafted_by", "decided_by").order_by("-drafted_at", "-id").first()
+    draft = max(application.drafts.all(), key=lambda d: (d.drafted_at, d.pk), default=None)
     if draft is None or draft.state not in (*LIVE_DRAFT_STATES, DraftState.RETURNED):
         return None
     return draft
@@ -78,7 +81,7 @@ STEP_LABELS = [
 def current_step(application: Application, draft: ReplyDraft | None = None) -> str:
     """The key of the step the case waits at (see STEP_LABELS); "done" once the reply is delivered."""
     if not application.is_open:
-        undelivered = application.letters.filter(kind="reply", delivered_on__isnull=True).exists()
+        undelivered = any(x.kind == "reply" and x.delivered_on is None for x in application.letters.all())
         return "deliver" if undelivered else "done"
     # A case someone already works on (paused, or drafted) is past 分办 even when nobody was named its handler.
     if application.status != Status.IN_PROGRESS:
@@ -110,5 +113,7 @@ def case_steps(application: Application, draft: ReplyDraft | None = None) -> lis
 def _sign_off_state(application: Application, draft: ReplyDraft | None) -> str:
     if draft is not None:
         return "skipped" if not draft.needs_sign_off else "done"
-    issued = application.drafts.filter(state=DraftState.ISSUED).order_by("-id").first()
+    issued = max(
+        (d for d in application.drafts.all() if d.state == DraftState.ISSUED), key=lambda d: d.pk, default=None
+    )
     return "done" if issued is not None and issued.needs_sign_off else "skipped"

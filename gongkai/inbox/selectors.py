@@ -7,6 +7,7 @@ The inbox sits at the top of the dependency order and reads the domain apps only
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Q, Subquery
@@ -50,6 +51,15 @@ class Section:
     count: int
 
 
+@dataclass(frozen=True)
+class _Found:
+    """One kind's answer: the full count, and its first LIMIT entries when asked (the header needs only the count,
+    on every staff page)."""
+
+    count: int
+    entries: Callable[[], list[Entry]]
+
+
 def _applications(agency):
     return Application.objects.filter(agency=agency).exclude(status=Status.CLOSED)
 
@@ -62,12 +72,12 @@ def _new_applications(user, agency, roles):
     if not roles & HANDLERS:
         return None
     qs = _applications(agency).filter(handler__isnull=True).order_by("received_on", "pk")
-    return qs.count(), [_app_entry(a, _("待分配承办人")) for a in qs[:LIMIT]]
+    return _Found(qs.count(), lambda: [_app_entry(a, _("待分配承办人")) for a in qs[:LIMIT]])
 
 
 def _assigned_to_me(user, agency, roles):
     qs = _applications(agency).filter(handler=user).order_by("due_on", "pk")
-    return qs.count(), [_app_entry(a, str(Status(a.status).label)) for a in qs[:LIMIT]]
+    return _Found(qs.count(), lambda: [_app_entry(a, str(Status(a.status).label)) for a in qs[:LIMIT]])
 
 
 def _corrections(user, agency, roles):
@@ -87,9 +97,12 @@ def _corrections(user, agency, roles):
         .select_related("application")
         .order_by("answered_online_at", "pk")
     )  # fmt: skip
-    return qs.count(), [
-        _app_entry(p.application, _("%(d)s提交补正材料") % {"d": f"{p.ended_on:%Y年%m月%d日}"}) for p in qs[:LIMIT]
-    ]
+    return _Found(
+        qs.count(),
+        lambda: [
+            _app_entry(p.application, _("%(d)s提交补正材料") % {"d": f"{p.ended_on:%Y年%m月%d日}"}) for p in qs[:LIMIT]
+        ],
+    )
 
 
 def _extensions(user, agency, roles):
@@ -101,10 +114,15 @@ def _extensions(user, agency, roles):
         .select_related("application")
         .order_by("requested_on", "pk")
     )
-    return qs.count(), [
-        _app_entry(e.application, _("申请延长%(days)s个工作日：%(reason)s") % {"days": e.days, "reason": e.reason[:40]})
-        for e in qs[:LIMIT]
-    ]
+    return _Found(
+        qs.count(),
+        lambda: [
+            _app_entry(
+                e.application, _("申请延长%(days)s个工作日：%(reason)s") % {"days": e.days, "reason": e.reason[:40]}
+            )
+            for e in qs[:LIMIT]
+        ],
+    )
 
 
 def _sign_offs(user, agency, roles):
@@ -118,13 +136,16 @@ def _sign_offs(user, agency, roles):
         .select_related("application", "drafted_by")
         .order_by("application__due_on", "drafted_at", "pk")
     )
-    return qs.count(), [
-        _app_entry(
-            d.application,
-            _("%(who)s拟办：%(outcome)s") % {"who": d.drafted_by or "", "outcome": d.get_outcome_display()},
-        )
-        for d in qs[:LIMIT]
-    ]
+    return _Found(
+        qs.count(),
+        lambda: [
+            _app_entry(
+                d.application,
+                _("%(who)s拟办：%(outcome)s") % {"who": d.drafted_by or "", "outcome": d.get_outcome_display()},
+            )
+            for d in qs[:LIMIT]
+        ],
+    )
 
 
 def _returned_drafts(user, agency, roles):
@@ -144,7 +165,9 @@ def _returned_drafts(user, agency, roles):
     count = qs.count()
     if not count:
         return None
-    return count, [_app_entry(d.application, _("退回意见：%(c)s") % {"c": d.comment[:60]}) for d in qs[:LIMIT]]
+    return _Found(
+        count, lambda: [_app_entry(d.application, _("退回意见：%(c)s") % {"c": d.comment[:60]}) for d in qs[:LIMIT]]
+    )
 
 
 def _due(user, agency, roles):
@@ -152,7 +175,7 @@ def _due(user, agency, roles):
     if Role.APPROVER not in roles and Role.AGENCY_ADMIN not in roles:
         qs = qs.filter(handler=user)
     qs = qs.order_by("due_on", "pk")
-    return qs.count(), [_app_entry(a, str(AlertState(a.alert_state).label)) for a in qs[:LIMIT]]
+    return _Found(qs.count(), lambda: [_app_entry(a, str(AlertState(a.alert_state).label)) for a in qs[:LIMIT]])
 
 
 def _reviews(user, agency, roles):
@@ -161,7 +184,7 @@ def _reviews(user, agency, roles):
         Entry(item.title, reverse("catalogue_staff:item", args=[item.pk]), step_name)
         for item, step_name in items_waiting_for_review_by(user, agency, roles)
     ]
-    return len(entries), entries[:LIMIT]
+    return _Found(len(entries), lambda: entries[:LIMIT])
 
 
 def _comments(user, agency, roles):
@@ -170,27 +193,31 @@ def _comments(user, agency, roles):
     qs = Comment.objects.filter(consultation__agency=agency, status=CommentStatus.PENDING).select_related(
         "consultation"
     )
-    by_consultation: dict[int, list] = {}
-    for c in qs.order_by("submitted_at", "pk"):
-        by_consultation.setdefault(c.consultation_id, []).append(c)
-    entries = [
-        Entry(
-            str(cs[0].consultation),
-            reverse("participation_staff:detail", args=["consultations", pk]),
-            _("%(n)s条意见待审核") % {"n": len(cs)},
-        )
-        for pk, cs in by_consultation.items()
-    ]
-    return sum(len(cs) for cs in by_consultation.values()), entries[:LIMIT]
+
+    def entries() -> list[Entry]:
+        by_consultation: dict[int, list] = {}
+        for c in qs.order_by("submitted_at", "pk"):
+            by_consultation.setdefault(c.consultation_id, []).append(c)
+        return [
+            Entry(
+                str(cs[0].consultation),
+                reverse("participation_staff:detail", args=["consultations", pk]),
+                _("%(n)s条意见待审核") % {"n": len(cs)},
+            )
+            for pk, cs in by_consultation.items()
+        ][:LIMIT]
+
+    return _Found(qs.count(), entries)  # every pending comment counts, one entry per consultation lists them
 
 
 def _withdrawn(user, agency, roles):
     if not roles & {Role.APPROVER, Role.AGENCY_ADMIN}:
         return None
     qs = items_withdrawn_by_rescan(agency)
-    return qs.count(), [
-        Entry(i.title, reverse("catalogue_staff:item", args=[i.pk]), i.withdrawn_reason) for i in qs[:LIMIT]
-    ]
+    return _Found(
+        qs.count(),
+        lambda: [Entry(i.title, reverse("catalogue_staff:item", args=[i.pk]), i.withdrawn_reason) for i in qs[:LIMIT]],
+    )
 
 
 def _reports(user, agency, roles, today=None):
@@ -203,12 +230,15 @@ def _reports(user, agency, roles, today=None):
         agency=agency, year=year, scope=ReportScope.AGENCY, status=ReportStatus.PUBLISHED
     ).exists()
     if published:
-        return 0, []
+        return _Found(0, list)
     deadline = report_deadline(agency, year)
     detail = _("应于%(d)s前发布") % {"d": f"{deadline:%Y年%m月%d日}"}
-    return 1, [
-        Entry(_("%(y)s年政府信息公开工作年度报告") % {"y": year}, reverse("annual_reports:list"), detail, deadline)
-    ]
+    return _Found(
+        1,
+        lambda: [
+            Entry(_("%(y)s年政府信息公开工作年度报告") % {"y": year}, reverse("annual_reports:list"), detail, deadline)
+        ],
+    )
 
 
 KINDS = [
@@ -226,19 +256,23 @@ KINDS = [
 ]
 
 
-def inbox_sections(user, agency, roles: set[str]) -> list[Section]:
-    """Every kind of to-do the user's roles in `agency` give, with entries; kinds the roles do not give are left out."""
+def _found(user, agency, roles: set[str]):
+    """(kind, title, _Found) for every kind the user's roles in `agency` give."""
     if agency is None or not user.is_authenticated:
-        return []
-    sections = []
+        return
     for kind, title, compute in KINDS:
         result = compute(user, agency, set(roles))
-        if result is None:
-            continue
-        count, entries = result
-        sections.append(Section(kind, str(title), entries, count))
-    return sections
+        if result is not None:
+            yield kind, title, result
+
+
+def inbox_sections(user, agency, roles: set[str]) -> list[Section]:
+    """Every kind of to-do the user's roles in `agency` give, with entries; kinds the roles do not give are left out."""
+    return [
+        Section(kind, str(title), found.entries(), found.count) for kind, title, found in _found(user, agency, roles)
+    ]
 
 
 def inbox_count(user, agency, roles: set[str]) -> int:
-    return sum(s.count for s in inbox_sections(user, agency, roles))
+    """The header's number: the counts alone, without listing the entries (it is on every staff page)."""
+    return sum(found.count for _kind, _title, found in _found(user, agency, roles))

@@ -9,4 +9,7 @@ from gongkai.inbox.selectors import inbox_sections
 @staff_view
 def inbox(request):
     sections = inbox_sections(request.user, request.agency, request.agency_roles)
-    return render(request, "inbox/inbox.html", {"sections": sections, "total": sum(s.count for s in sections)})
+    total = sum(s.count for s in sections)
+    if request.agency is not None:
+        request._inbox_count = total  # the header shows the same number (gongkai.inbox.context_processors)
+    return render(request, "inbox/inbox.html", {"sections": sections, "total": total})

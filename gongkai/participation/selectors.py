@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
@@ -188,7 +189,9 @@ class SimilarCase:
     title_share: float  # 0..1, the share of bigrams the two titles have in common
 
 
+@lru_cache(maxsize=4096)
 def _title_grams(title: str) -> frozenset[str]:
+    """A title's bigrams; kept per process, since every case page compares the same recent titles again."""
     return frozenset(gram for run in search.bigram_runs(title) for gram in run)
 
 
@@ -204,23 +207,23 @@ def article44_similar(application: "Application", visible: "QuerySet[Application
     """The agency's other cases (among `visible`, the user's) asking for the same or similar information,
     same 文号 first, then by how alike the titles are, then newest."""
     since = application.received_on - dt.timedelta(days=SIMILAR_WINDOW_DAYS)
-    candidates = (
-        visible.filter(agency_id=application.agency_id, received_on__gte=since)
-        .exclude(pk=application.pk)
-        .select_related("applicant")
-        .order_by("-received_on", "-pk")[:SIMILAR_SCAN_LIMIT]
-    )
+    mine = visible.filter(agency_id=application.agency_id, received_on__gte=since).exclude(pk=application.pk)
+    # The comparison reads only the title and 文号 of each candidate (up to SIMILAR_SCAN_LIMIT on every case
+    # page); the cases shown are then read whole, with their applicants, in one query.
+    candidates = mine.order_by("-received_on", "-pk").values_list("pk", "title", "document_number")
     number = normalise_document_number(application.document_number)
     grams = _title_grams(application.title)
-    found = []
-    for other in candidates:
-        same_number = bool(number) and normalise_document_number(other.document_number) == number
-        theirs = _title_grams(other.title)
+    matches = []
+    for pk, title, document_number in candidates[:SIMILAR_SCAN_LIMIT]:
+        same_number = bool(number) and normalise_document_number(document_number) == number
+        theirs = _title_grams(title)
         share = 2 * len(grams & theirs) / (len(grams) + len(theirs)) if grams and theirs else 0.0
         if same_number or share >= SIMILAR_TITLE_SHARE:
-            found.append(SimilarCase(other, same_number, share))
-    found.sort(key=lambda s: (not s.same_document_number, -s.title_share))  # stable: newest first among equals
-    return found[:SIMILAR_SHOWN]
+            matches.append((pk, same_number, share))
+    matches.sort(key=lambda m: (not m[1], -m[2]))  # stable: newest first among equals
+    matches = matches[:SIMILAR_SHOWN]
+    shown = mine.select_related("applicant").in_bulk([pk for pk, _same, _share in matches])
+    return [SimilarCase(shown[pk], same, share) for pk, same, share in matches if pk in shown]
 
 
 def article44_published_matches(application: "Application", *, limit: int = 5) -> list["Item"]:

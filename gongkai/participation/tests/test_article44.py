@@ -6,13 +6,14 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db.models.signals import post_init
 
 from gongkai.applications.models import Application
 from gongkai.applications.tests.factories import make_application, resident_id
 from gongkai.audit.models import AuditEvent
 from gongkai.catalogue.models import Item, ItemStatus
 from gongkai.catalogue.tests.factories import publish, second_reviewer
-from gongkai.participation.selectors import title_share
+from gongkai.participation.selectors import article44_similar, title_share
 
 D = dt.date
 TITLE = "2023年凯里经济开发区征地补偿标准"
@@ -193,3 +194,25 @@ def test_another_agencys_case_cannot_be_linked(alice, kim, cases):
     with pytest.raises((ValidationError, AccessDenied)):
         article44_draft_create(actor=alice, application=cases["asked"], linked=[cases["elsewhere"]], title="标准")
     assert not Item.objects.exists()
+
+
+def test_the_similar_cases_are_found_by_reading_only_the_titles_and_numbers_of_the_others(alice, cases):
+    """Issue #15: the panel compares the case with up to SIMILAR_SCAN_LIMIT others on every case page; it reads
+    their titles and 文号 only, and builds whole cases (with applicants) for the ones it shows."""
+    prefecture = cases["asked"].agency
+    for n in range(30):
+        make_application(alice, prefecture, D(2025, 2, 1) + dt.timedelta(days=n), title=f"城市道路维修计划第{n}批")
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance)
+
+    post_init.connect(count, sender=Application)
+    try:
+        similar = article44_similar(cases["asked"], Application.objects.all())
+    finally:
+        post_init.disconnect(count, sender=Application)
+    assert [s.application.pk for s in similar] == [cases["same_number"].pk, cases["alike"].pk]
+    assert similar[0].same_document_number and similar[1].title_share > 0.8
+    assert similar[0].application.applicant.name  # read with the case (select_related)
+    assert len(built) == len(similar)

@@ -1,0 +1,109 @@
+"""Issue #15: the staff pages ask the database a fixed number of questions, however long a case's history or the
+queue. Counted with CaptureQueriesContext (never timed): a page whose count grows with its rows slows down as the
+agency's caseload grows, and 20 clerks working the queue at once made the portal miss its target."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gongkai.applications import services
+from gongkai.applications.models import PauseKind
+from gongkai.applications.tests.factories import make_application
+from gongkai.applications.tests.test_staff import TODAY, days_ago
+
+# The whole request: session, user and roles, the case and its related rows, the clock, the header's to-do count,
+# the actions' forms, the history and the panels other apps add (Article 44, online side, appeals, notices).
+CASE_PAGE_MAX_QUERIES = 40
+QUEUE_MAX_QUERIES = 20
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def _of(case, sql: str) -> bool:
+    """Whether a query reads rows of this one case (not the header's to-do count over the agency's cases)."""
+    return f'"application_id" = {case.pk}' in sql or f'"application_id" IN ({case.pk})' in sql
+
+
+def _busy(actor, application, rounds: int):
+    """Give a case a long history of the kinds the case page lists: topics, withdrawn drafts, consultations."""
+    for n in range(rounds):
+        services.application_set_topics(actor=actor, application=application, topics=[f"主题{n}", "征地拆迁"])
+        services.application_draft_reply(actor=actor, application=application, outcome="disclosed", detail=f"第{n}稿")
+        services.application_withdraw_draft(actor=actor, application=application)
+        services.application_start_consultation(
+            actor=actor,
+            application=application,
+            on=TODAY,
+            kind=PauseKind.THIRD_PARTY,
+            party=f"第三方{n}",
+            text="征求意见",
+        )
+        services.application_end_consultation(actor=actor, application=application, on=TODAY, result="同意公开")
+
+
+@pytest.fixture
+def client_of(login):
+    return login
+
+
+def test_the_case_page_asks_as_many_queries_for_a_long_history_as_for_a_short_one(client_of, alice, prefecture):
+    short = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
+    long = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
+    _busy(alice, short, 1)
+    _busy(alice, long, 8)
+    client = client_of(alice)
+    _queries(client, f"/staff/applications/{short.pk}/")  # warm the per-process caches
+    few = _queries(client, f"/staff/applications/{short.pk}/")
+    many = _queries(client, f"/staff/applications/{long.pk}/")
+    assert few == many
+    assert many <= CASE_PAGE_MAX_QUERIES, (few, many)
+
+
+def test_the_case_page_reads_each_related_kind_once(client_of, alice, prefecture):
+    """The clock, the steps and each action's `possible` read the case's drafts, pauses, extensions, fees and
+    letters from one prefetch, not one query each."""
+    case = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
+    client = client_of(alice)
+    client.get(f"/staff/applications/{case.pk}/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/staff/applications/{case.pk}/").status_code == 200
+    for table in ("applications_replydraft", "applications_clockpause", "applications_extension", "applications_fee"):
+        reads = [q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"] and _of(case, q["sql"])]
+        # the online panel reads the corrections answered online again (with their files): pauses at most twice
+        assert len(reads) <= (2 if table == "applications_clockpause" else 1), (table, reads)
+
+
+@pytest.mark.parametrize("page", ["case", "inbox"])
+def test_the_header_to_do_count_is_counted_once_per_page(client_of, alice, prefecture, page):
+    """The slot panels are rendered with the request, which runs the context processors again, and the to-do page
+    counts the to-dos itself: the header's count is computed once, or taken from the to-do page's own count."""
+    case = make_application(alice, prefecture, days_ago(3))
+    url = f"/staff/applications/{case.pk}/" if page == "case" else "/staff/inbox/"
+    client = client_of(alice)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    # 新收到的申请: the agency's open cases without a handler
+    unassigned = [
+        q for q in captured.captured_queries if q["sql"].endswith('"applications_application"."handler_id" IS NULL)')
+    ]
+    assert len(unassigned) == 1, [q["sql"] for q in unassigned]
+    assert response.context["inbox_count"] >= 1  # the new case waits for a handler
+
+
+def test_the_queue_asks_as_many_queries_for_fifty_rows_as_for_five(client_of, alice, prefecture, county, kim):
+    for _ in range(5):
+        make_application(alice, prefecture, days_ago(2))
+    for _ in range(50):
+        make_application(kim, county, days_ago(2))
+    client = client_of(alice)
+    client.get("/staff/applications/")  # warm the per-process caches
+    few = _queries(client, "/staff/applications/")
+    many = _queries(client_of(kim), "/staff/applications/")
+    assert few == many
+    assert many <= QUEUE_MAX_QUERIES, (few, many)
