@@ -144,8 +144,6 @@ def search_page(
 def _count(found, filters: SearchFilters) -> tuple[int, bool]:
     """Past the pages' cap: the matches counted newest first up to COUNT_EXACT, and beyond it an estimate from
     their density per day over the filters' span of the index (`results.estimate`)."""
-    from django.db.models import Max, Min
-
     from gongkai.catalogue.models import SearchEntry
 
     limit = results.COUNT_EXACT
@@ -153,8 +151,9 @@ def _count(found, filters: SearchFilters) -> tuple[int, bool]:
     if read <= limit:
         return read, True
     low, high = filters.key_range()
-    span = SearchEntry.objects.filter(sort_key__gte=low, sort_key__lt=high).aggregate(Max("sort_key"), Min("sort_key"))
-    newest, oldest = span["sort_key__max"], span["sort_key__min"]
+    # Two ordered look-ups on the sort key's index: SQLite answers MIN and MAX in one query by scanning the range.
+    keys = SearchEntry.objects.filter(sort_key__gte=low, sort_key__lt=high).values_list("sort_key", flat=True)
+    newest, oldest = keys.order_by("-sort_key").first(), keys.order_by("sort_key").first()
     return results.estimate(read, newest >> ID_BITS, oldest_read_key >> ID_BITS, oldest >> ID_BITS), False
 
 
