@@ -21,9 +21,10 @@ ORDER_TITLE = "title"  # title hits first, then the rest, each newest first (the
 ORDER_RELEVANCE = "relevance"  # title hits first, then by relevance score (BM25), then newest
 ORDER_NEWEST = "newest"  # newest first by publication day alone
 ORDERS = (ORDER_TITLE, ORDER_RELEVANCE, ORDER_NEWEST)
-# Relevance ranks the newest RANK_WINDOW title hits and the newest RANK_WINDOW matches (five pages each); older
-# ones follow newest first. Ranking every match the pages can list (COUNT_CAP + 1) cost 4-7 times the date
-# order at p95 (docs/benchmarks.md), for an order that only the first pages show anyone.
+# Relevance ranks the newest RANK_WINDOW title hits and the newest RANK_WINDOW other matches (five pages each),
+# each tier on its own; older ones follow newest first. Ranking every match the pages can list (COUNT_CAP + 1)
+# cost 4-7 times the date order at p95 (docs/benchmarks.md), for an order that only the first pages show anyone.
+# A page scores only the tiers it shows (`ranked_candidates`).
 RANK_WINDOW = 100
 
 
@@ -81,6 +82,26 @@ def ranked_window(newest_first: list[int], scores: dict[int, float]) -> list[int
     return sorted(head, key=lambda pk: (-scores.get(pk, 0.0), order[pk])) + newest_first[RANK_WINDOW:]
 
 
+def ranked_candidates(titles: list[int], matches: list[int], limit: int, offset: int) -> list[list[int]]:
+    """The ids whose relevance scores decide this page, in the groups to score (each group's BM25 statistics
+    taken from its own rows): the newest RANK_WINDOW title hits if the page shows one of them, and the newest
+    RANK_WINDOW matches that are not title hits if the page reaches past the title hits into them. A tier the
+    page does not show is not read: when the title hits fill the page (the common case for a common word) no
+    other match is, and a page past both windows needs no score at all. Each group is the same on every page
+    of a query, so pages neither repeat nor skip an item.
+
+    `titles` and `matches` newest first, as `title_hits_first` takes them."""
+    groups = []
+    if offset < min(RANK_WINDOW, len(titles)):
+        groups.append(titles[:RANK_WINDOW])
+    if len(titles) < offset + limit:  # then `titles` holds every title hit
+        seen = set(titles)
+        rest = [pk for pk in matches[:RANK_WINDOW] if pk not in seen]
+        if max(0, offset - len(titles)) < len(rest):
+            groups.append(rest)
+    return groups
+
+
 def title_hits_first(titles: list[int], matches: list[int], limit: int, offset: int) -> list[int]:
     """One page of the title hits (newest first) followed by the other matches (newest first).
 
@@ -104,7 +125,7 @@ BM25_B = 0.75
 def bm25_scores(rows: list[tuple[int, int, list[int]]], size: float) -> dict[int, float]:
     """Okapi BM25 (higher is better) of (item id, text length, occurrences of each query run) rows, the
     documents' average length and each run's document frequency taken from these rows, out of `size` items.
-    PostgreSQL's relevance (SQLite has FTS5's own bm25())."""
+    Both backends' relevance, called once per tier (`ranked_candidates`)."""
     if not rows:
         return {}
     average = sum(length for _pk, length, _tfs in rows) / len(rows) or 1.0
