@@ -219,7 +219,7 @@ class Query:
             return [(key, None) for key in self._keys(table, self.title_expr, limit)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT t.rowid, r.text FROM {table} AS t JOIN catalogue_search_rows AS r ON r.rowid = t.rowid"  # noqa: S608
+                f"SELECT t.rowid, r.text FROM {table} AS t LEFT JOIN catalogue_search_rows AS r ON r.rowid = t.rowid"  # noqa: S608
                 f" WHERE {table} MATCH %s AND t.rowid >= %s AND t.rowid < %s ORDER BY t.rowid DESC LIMIT %s",
                 [self.title_expr, self.low, self.high, limit],
             )
@@ -256,16 +256,11 @@ class Query:
         scores: dict[int, float] = {}
         for group in groups:
             rows = []
-            for pk in group:
+            for pk in (pk for pk in group if pk in texts):  # (a row without its text scores nothing)
                 text = zlib.decompress(texts[pk])  # the title, a zero byte, the body
                 end = text.index(b"\x00")  # no run holds a zero byte: a count in `text` is title + body
-                rows.append(
-                    (
-                        pk,
-                        len(text) - 1 + weight * end,
-                        [weight * text.count(run, 0, end) + text.count(run) for run in asked],
-                    )
-                )
+                tfs = [weight * text.count(run, 0, end) + text.count(run) for run in asked]
+                rows.append((pk, len(text) - 1 + weight * end, tfs))
             scores |= bm25_scores(rows, max(size, len(rows)))
         return scores
 
