@@ -78,6 +78,8 @@ def estimate(read: int, newest_day: int, oldest_read_day: int, oldest_day: int) 
 def ranked_window(newest_first: list[int], scores: dict[int, float]) -> list[int]:
     """Ids newest first, the first RANK_WINDOW of them reordered by score (higher first; ties newest first)."""
     head = newest_first[:RANK_WINDOW]
+    if not any(pk in scores for pk in head):  # a tier the page does not show (`ranked_candidates`)
+        return newest_first
     order = {pk: n for n, pk in enumerate(head)}
     return sorted(head, key=lambda pk: (-scores.get(pk, 0.0), order[pk])) + newest_first[RANK_WINDOW:]
 
@@ -132,8 +134,10 @@ def bm25_scores(rows: list[tuple[int, int, list[int]]], size: float) -> dict[int
     runs = len(rows[0][2])
     frequency = [sum(1 for _pk, _length, tfs in rows if tfs[n] > 0) for n in range(runs)]
     idf = [math.log(1 + (size - f + 0.5) / (f + 0.5)) for f in frequency]
+    weights = [n * (BM25_K1 + 1) for n in idf]
+    base, per_length = BM25_K1 * (1 - BM25_B), BM25_K1 * BM25_B / average
     out = {}
     for pk, length, tfs in rows:
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
-        out[pk] = sum(idf[n] * tf * (BM25_K1 + 1) / (tf + norm) for n, tf in enumerate(tfs) if tf > 0)
+        norm = base + per_length * length
+        out[pk] = sum(w * tf / (tf + norm) for w, tf in zip(weights, tfs, strict=True) if tf > 0)
     return out
