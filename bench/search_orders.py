@@ -8,9 +8,7 @@ Run it after bench/catalogue_search.py has built a catalogue in the same databas
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gk_bench .venv/bin/python bench/search_orders.py
 
 Prints p50 / p95 / max (ms) per order over the 24 queries × 6 filters of catalogue_search.py, with and without
-the count, the relevance/title ratios, and how many cases were counted exactly or estimated. The ratios are
-given twice: over every run, and over each case's fastest run of its three in each order (less moved by
-other work on a shared machine, which inflates single runs at random).
+the count, the relevance/title ratios, and how many cases were counted exactly or estimated.
 """
 
 import sys
@@ -34,7 +32,6 @@ def main() -> None:
                {"year": 2023, "document_type": "information"}, {"agencies": [one], "year": 2018}]  # fmt: skip
     orders = search.results.ORDERS
     times: dict[str, list[float]] = {order: [] for order in orders}
-    fastest: dict[str, list[float]] = {order: [] for order in orders}  # per case, its fastest round
     counted: list[float] = []
     estimates: list[str] = []
     counts = {"exact to the cap": 0, "exact past the cap": 0, "estimated": 0}
@@ -46,19 +43,15 @@ def main() -> None:
                 document_type=f.get("document_type"), validity=None,
             )  # fmt: skip
             search.search_page(parsed, index_filters, limit=20, offset=0)  # warm
-            case: dict[str, list[float]] = {order: [] for order in orders}
             for _round in range(3):
                 for order in orders:  # interleaved
                     started = time.perf_counter()
                     search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
-                    case[order].append((time.perf_counter() - started) * 1000)
+                    times[order].append((time.perf_counter() - started) * 1000)
                 # The title order with the count past the cap (exact to 10,000, else an estimate).
                 started = time.perf_counter()
                 result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
                 counted.append((time.perf_counter() - started) * 1000)
-            for order in orders:
-                times[order] += case[order]
-                fastest[order].append(min(case[order]))
             key = "exact to the cap" if not result.more else "exact past the cap" if result.count_exact else "estimated"
             counts[key] += 1
             if key == "estimated":
@@ -82,11 +75,6 @@ def main() -> None:
     title, relevance = times[search.results.ORDER_TITLE], times[search.results.ORDER_RELEVANCE]
     print(
         f"  relevance / title: p50 {percentile(relevance, 50) / percentile(title, 50):.2f},"
-        f" p95 {percentile(relevance, 95) / percentile(title, 95):.2f}"
-    )
-    title, relevance = fastest[search.results.ORDER_TITLE], fastest[search.results.ORDER_RELEVANCE]
-    print(
-        f"  relevance / title, each case's fastest run: p50 {percentile(relevance, 50) / percentile(title, 50):.2f},"
         f" p95 {percentile(relevance, 95) / percentile(title, 95):.2f}"
     )
     print("  cases: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
