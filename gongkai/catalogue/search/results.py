@@ -134,7 +134,7 @@ def bm25_scores(rows: list[tuple[int, int, list[int]]], size: float) -> dict[int
     runs = len(rows[0][2])
     frequency = [sum(1 for _pk, _length, tfs in rows if tfs[n] > 0) for n in range(runs)]
     idf = [math.log(1 + (size - f + 0.5) / (f + 0.5)) for f in frequency]
-    weights = [n * (BM25_K1 + 1) for n in idf]
+    weights = [value * (BM25_K1 + 1) for value in idf]
     base, per_length = BM25_K1 * (1 - BM25_B), BM25_K1 * BM25_B / average
     out = {}
     for pk, length, tfs in rows:
