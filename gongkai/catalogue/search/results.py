@@ -21,8 +21,8 @@ ORDER_TITLE = "title"  # title hits first, then the rest, each newest first (the
 ORDER_RELEVANCE = "relevance"  # title hits first, then by relevance score (BM25), then newest
 ORDER_NEWEST = "newest"  # newest first by publication day alone
 ORDERS = (ORDER_TITLE, ORDER_RELEVANCE, ORDER_NEWEST)
-# Relevance ranks the newest RANK_WINDOW title hits and the newest RANK_WINDOW other matches (five pages each),
-# each tier on its own; older ones follow newest first. Ranking every match the pages can list (COUNT_CAP + 1)
+# Relevance ranks the newest RANK_WINDOW title hits and the other matches among the newest RANK_WINDOW matches
+# (five pages), each tier on its own; older ones follow newest first. Ranking every match the pages can list (COUNT_CAP + 1)
 # cost 4-7 times the date order at p95 (docs/benchmarks.md), for an order that only the first pages show anyone.
 # A page scores only the tiers it shows (`ranked_candidates`).
 RANK_WINDOW = 100
