@@ -30,6 +30,7 @@ from gongkai.catalogue.search.results import (
     SearchFilters,
     SearchResult,
     bm25_scores,
+    ranked_candidates,
     ranked_window,
     title_hits_first,
 )
@@ -422,18 +423,18 @@ class Query:
                 titles, _all = self._stream(cursor, "tvec", "title", want)
             match_ids, title_ids = [m[1] for m in matches], [m[1] for m in titles]
             if order == ORDER_RELEVANCE:
-                scores = self._scores(
-                    cursor, set(match_ids[: results.RANK_WINDOW]) | set(title_ids[: results.RANK_WINDOW])
-                )
+                scores = self._scores(cursor, ranked_candidates(title_ids, match_ids, limit, offset))
                 match_ids, title_ids = ranked_window(match_ids, scores), ranked_window(title_ids, scores)
         return SearchResult(title_hits_first(title_ids, match_ids, limit, offset), total, more)
 
-    def _scores(self, cursor, item_ids: set[int]) -> dict[int, float]:
-        """A BM25 score per item, from the stored normalised title and text: each run of the query's words (and
-        their synonyms) counted in the text, against the text's length; a run's rarity (IDF) from how many of
-        the items read hold it, out of the index's estimated size. (ts_rank needs positions, which the
-        vectors do not keep.) Computed for the items a page can list only."""
+    def _scores(self, cursor, groups: list[list[int]]) -> dict[int, float]:
+        """A BM25 score per item of these groups of ids (`results.ranked_candidates`), from the stored
+        normalised title and text: each run of the query's words (and their synonyms) counted in the text,
+        against the text's length; the average length and a run's rarity (IDF: how many of the group's items
+        hold it, out of the index's estimated size) from the group's own rows. (ts_rank needs positions, which
+        the vectors do not keep.) Computed for the items the page can list only."""
         query_runs = sorted({run for term in self.query.terms() for run in term.lookup_runs})
+        item_ids = sorted({pk for group in groups for pk in group})
         if not item_ids or not query_runs:
             return {}
         counts = ", ".join(
@@ -442,12 +443,16 @@ class Query:
         cursor.execute(
             f"SELECT item_id, char_length(body), {counts} FROM catalogue_search"  # noqa: S608 - fixed parts
             " WHERE item_id = ANY(%s::bigint[])",
-            [x for run in query_runs for x in (run, run)] + [list(item_ids)],
+            [x for run in query_runs for x in (run, run)] + [item_ids],
         )
-        rows = cursor.fetchall()
+        row_of = {pk: (pk, length, list(tfs)) for pk, length, *tfs in cursor.fetchall()}
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'catalogue_search'::regclass")
-        size = max(float(cursor.fetchone()[0] or 0), len(rows), 1.0)
-        return bm25_scores([(pk, length, list(tfs)) for pk, length, *tfs in rows], size)
+        size = max(float(cursor.fetchone()[0] or 0), 1.0)
+        scores: dict[int, float] = {}
+        for group in groups:
+            rows = [row_of[pk] for pk in group if pk in row_of]
+            scores |= bm25_scores(rows, max(size, len(rows)))
+        return scores
 
     def count(self, limit: int) -> tuple[int, int]:
         """How many match, counted newest first up to `limit` (the same stream as a page's), and the sort key of

@@ -21,9 +21,10 @@ ORDER_TITLE = "title"  # title hits first, then the rest, each newest first (the
 ORDER_RELEVANCE = "relevance"  # title hits first, then by relevance score (BM25), then newest
 ORDER_NEWEST = "newest"  # newest first by publication day alone
 ORDERS = (ORDER_TITLE, ORDER_RELEVANCE, ORDER_NEWEST)
-# Relevance ranks the newest RANK_WINDOW title hits and the newest RANK_WINDOW matches (five pages each); older
-# ones follow newest first. Ranking every match the pages can list (COUNT_CAP + 1) cost 4-7 times the date
-# order at p95 (docs/benchmarks.md), for an order that only the first pages show anyone.
+# Relevance ranks the newest RANK_WINDOW title hits and the other matches among the newest RANK_WINDOW matches
+# (five pages), each tier on its own; older ones follow newest first. Ranking every match the pages can list (COUNT_CAP + 1)
+# cost 4-7 times the date order at p95 (docs/benchmarks.md), for an order that only the first pages show anyone.
+# A page scores only the tiers it shows (`ranked_candidates`).
 RANK_WINDOW = 100
 
 
@@ -77,8 +78,30 @@ def estimate(read: int, newest_day: int, oldest_read_day: int, oldest_day: int) 
 def ranked_window(newest_first: list[int], scores: dict[int, float]) -> list[int]:
     """Ids newest first, the first RANK_WINDOW of them reordered by score (higher first; ties newest first)."""
     head = newest_first[:RANK_WINDOW]
+    if not any(pk in scores for pk in head):  # a tier the page does not show (`ranked_candidates`)
+        return newest_first
     order = {pk: n for n, pk in enumerate(head)}
     return sorted(head, key=lambda pk: (-scores.get(pk, 0.0), order[pk])) + newest_first[RANK_WINDOW:]
+
+
+def ranked_candidates(titles: list[int], matches: list[int], limit: int, offset: int) -> list[list[int]]:
+    """The ids whose relevance scores decide this page, in the groups to score (each group's BM25 statistics
+    taken from its own rows): the newest RANK_WINDOW title hits if the page shows one of them, and the newest
+    RANK_WINDOW matches that are not title hits if the page reaches past the title hits into them. A tier the
+    page does not show is not read: when the title hits fill the page (the common case for a common word) no
+    other match is, and a page past both windows needs no score at all. Each group is the same on every page
+    of a query, so pages neither repeat nor skip an item.
+
+    `titles` and `matches` newest first, as `title_hits_first` takes them."""
+    groups = []
+    if offset < min(RANK_WINDOW, len(titles)):
+        groups.append(titles[:RANK_WINDOW])
+    if len(titles) < offset + limit:  # then `titles` holds every title hit
+        seen = set(titles)
+        rest = [pk for pk in matches[:RANK_WINDOW] if pk not in seen]
+        if max(0, offset - len(titles)) < len(rest):
+            groups.append(rest)
+    return groups
 
 
 def title_hits_first(titles: list[int], matches: list[int], limit: int, offset: int) -> list[int]:
@@ -104,15 +127,17 @@ BM25_B = 0.75
 def bm25_scores(rows: list[tuple[int, int, list[int]]], size: float) -> dict[int, float]:
     """Okapi BM25 (higher is better) of (item id, text length, occurrences of each query run) rows, the
     documents' average length and each run's document frequency taken from these rows, out of `size` items.
-    PostgreSQL's relevance (SQLite has FTS5's own bm25())."""
+    Both backends' relevance, called once per tier (`ranked_candidates`)."""
     if not rows:
         return {}
     average = sum(length for _pk, length, _tfs in rows) / len(rows) or 1.0
     runs = len(rows[0][2])
     frequency = [sum(1 for _pk, _length, tfs in rows if tfs[n] > 0) for n in range(runs)]
     idf = [math.log(1 + (size - f + 0.5) / (f + 0.5)) for f in frequency]
+    weights = [value * (BM25_K1 + 1) for value in idf]
+    base, per_length = BM25_K1 * (1 - BM25_B), BM25_K1 * BM25_B / average
     out = {}
     for pk, length, tfs in rows:
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
-        out[pk] = sum(idf[n] * tf * (BM25_K1 + 1) / (tf + norm) for n, tf in enumerate(tfs) if tf > 0)
+        norm = base + per_length * length
+        out[pk] = sum(w * tf / (tf + norm) for w, tf in zip(weights, tfs, strict=True) if tf > 0)
     return out

@@ -22,6 +22,7 @@ from gongkai.catalogue.search.results import (
     SearchFilters,
     SearchResult,
     bm25_scores,
+    ranked_candidates,
     ranked_window,
     title_hits_first,
 )
@@ -210,32 +211,58 @@ class Query:
     def _ids(self, table: str, expression: str, limit: int) -> list[int]:
         return [key & ID_MASK for key in self._keys(table, expression, limit)]
 
-    def _scores(self, keys: set[int]) -> dict[int, float]:
-        """A BM25 score per item of these sort keys, from their texts in `catalogue_search_rows`: each run of the
+    def _title_rows(self, limit: int, texts: bool) -> list[tuple[int, bytes | None]]:
+        """(sort key, compressed text or None) of the newest `limit` title hits: the texts read in the same
+        statement when relevance will score the title hits (no second lookup by a list of keys)."""
+        table = self.title_table
+        if not texts:
+            return [(key, None) for key in self._keys(table, self.title_expr, limit)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t.rowid, r.text FROM {table} AS t LEFT JOIN catalogue_search_rows AS r ON r.rowid = t.rowid"  # noqa: S608
+                f" WHERE {table} MATCH %s AND t.rowid >= %s AND t.rowid < %s ORDER BY t.rowid DESC LIMIT %s",
+                [self.title_expr, self.low, self.high, limit],
+            )
+            return cursor.fetchall()
+
+    def _scores(self, groups: list[list[int]], texts: dict[int, bytes], keys: list[int]) -> dict[int, float]:
+        """A BM25 score per item of these groups of ids (`results.ranked_candidates`), from their texts in
+        `catalogue_search_rows` (`texts`, by id, or read here by their sort keys among `keys`): each run of the
         query's words (and synonyms) counted in the text, title occurrences ten times, against the text's
-        length; a run's rarity (IDF) from how many of these items hold it, out of the index's size.
+        length; the average length and a run's rarity (IDF: how many of the group's items hold it, out of the
+        index's size) from the group's own rows.
 
         Not FTS5's bm25(), which learns each phrase's rarity by walking its whole document list once per query:
         for a bigram in every item that cost more than the search (7 ms at 20,000 items, growing with the
-        catalogue), where this reads only the rows ranked."""
+        catalogue), where this reads only the rows ranked: decompressing them is most of relevance's cost."""
         runs_asked = sorted({run for term in self.query.terms() for run in term.lookup_runs})
-        if not keys or not runs_asked:
+        if not groups or not runs_asked:
             return {}
-        asked = [run.encode() for run in runs_asked]  # counted in the UTF-8 bytes: no decoding
-        rows, keys = [], sorted(keys)
+        missing = {pk for group in groups for pk in group if pk not in texts}
         with connection.cursor() as cursor:
-            for start in range(0, len(keys), 500):
-                part = keys[start : start + 500]
-                cursor.execute(
-                    f"SELECT rowid, text FROM catalogue_search_rows WHERE rowid IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
-                    part,
-                )
-                for key, data in cursor.fetchall():
-                    title, _zero, body = zlib.decompress(data).partition(b"\x00")
-                    tfs = [TITLE_WEIGHT * title.count(run) + body.count(run) for run in asked]
-                    rows.append((key & ID_MASK, len(body) + TITLE_WEIGHT * len(title), tfs))
-            size = _index_size(cursor)
-        return bm25_scores(rows, max(size, len(rows), 1.0))
+            if missing:
+                texts = dict(texts)
+                part = [key for key in keys if key & ID_MASK in missing]
+                for start in range(0, len(part), 500):
+                    chunk = part[start : start + 500]
+                    cursor.execute(
+                        f"SELECT rowid, text FROM catalogue_search_rows WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                        chunk,
+                    )
+                    texts |= {key & ID_MASK: data for key, data in cursor.fetchall()}
+            size = max(_index_size(cursor), 1)
+        asked = [run.encode() for run in runs_asked]  # counted in the UTF-8 bytes: no decoding
+        weight = TITLE_WEIGHT - 1
+        scores: dict[int, float] = {}
+        for group in groups:
+            rows = []
+            for pk in (pk for pk in group if pk in texts):  # (a row without its text scores nothing)
+                text = zlib.decompress(texts[pk])  # the title, a zero byte, the body
+                end = text.index(b"\x00")  # no run holds a zero byte: a count in `text` is title + body
+                tfs = [weight * text.count(run, 0, end) + text.count(run) for run in asked]
+                rows.append((pk, len(text) - 1 + weight * end, tfs))
+            scores |= bm25_scores(rows, max(size, len(rows)))
+        return scores
 
     def page(self, limit: int, offset: int, cap: int, order: str = ORDER_TITLE) -> SearchResult:
         keys = self._keys("catalogue_search", self.any_expr, cap + 1)
@@ -247,10 +274,12 @@ class Query:
             return SearchResult(matches[offset : offset + limit], total, more)
         if order == ORDER_RELEVANCE:
             window = results.RANK_WINDOW
-            title_keys = self._keys(self.title_table, self.title_expr, max(offset + limit, window))
-            scores = self._scores(set(keys[:window]) | set(title_keys[:window]))
-            matches = ranked_window(matches, scores)
-            titles = ranked_window([key & ID_MASK for key in title_keys], scores)
+            title_rows = self._title_rows(max(offset + limit, window), texts=offset < window)
+            titles = [key & ID_MASK for key, _text in title_rows]
+            texts = {key & ID_MASK: text for key, text in title_rows[:window] if text is not None}
+            groups = ranked_candidates(titles, matches, limit, offset)
+            scores = self._scores(groups, texts, keys[:window])
+            matches, titles = ranked_window(matches, scores), ranked_window(titles, scores)
         else:
             titles = self._ids(self.title_table, self.title_expr, offset + limit)
         return SearchResult(title_hits_first(titles, matches, limit, offset), total, more)

@@ -105,3 +105,41 @@ def test_relevance_ranks_the_newest_window_and_lists_older_matches_newest_first(
     assert ids == [mentions[1].pk, mentions[2].pk, mentions[0].pk, about.pk]
     monkeypatch.setattr(search.results, "RANK_WINDOW", 200)
     assert [h.item.pk for h in catalogue_search(query="乡村振兴", order=ORDER_RELEVANCE).hits][0] == about.pk
+
+
+def test_title_hits_are_ranked_by_statistics_of_their_own(prefecture, alice, reviewers):
+    """Each tier's BM25 takes its average length and rarities from its own rows: a long text that mentions the
+    query elsewhere does not reorder the title hits (when the tiers shared them, its length made the longer,
+    denser title hit win)."""
+    filler = "本单位按照年度工作安排开展了各项日常工作并做好相关记录和总结。"
+    denser = publish(
+        alice, prefecture, reviewers, title="乡村振兴工作安排", summary="概述。",
+        body="<p>" + (filler * 3 + "乡村振兴。") * 5 + "</p>",
+    )  # fmt: skip
+    shorter = publish(alice, prefecture, reviewers, title="乡村振兴要点", summary="概述。", body="<p>乡村振兴。</p>")
+    ids = [h.item.pk for h in catalogue_search(query="乡村振兴", order=ORDER_RELEVANCE).hits]
+    assert ids == [shorter.pk, denser.pk]
+    long = publish(
+        alice, prefecture, reviewers, title="年度总结", summary="概述。", body=f"<p>{filler * 600}乡村振兴。</p>"
+    )
+    ids = [h.item.pk for h in catalogue_search(query="乡村振兴", order=ORDER_RELEVANCE).hits]
+    assert ids == [shorter.pk, denser.pk, long.pk]
+
+
+@pytest.mark.parametrize(
+    ("titles", "limit", "offset", "groups"),
+    [
+        (5, 3, 0, [[2, 4, 6, 8]]),  # the title hits fill the page: no other text is read
+        (2, 3, 0, [[2, 4], [1, 3]]),  # the page reaches past them: the window's other matches too
+        (2, 3, 2, [[1, 3]]),  # a page of other matches alone
+        (5, 3, 3, [[2, 4, 6, 8], [1, 3]]),  # the last two title hits, then the window's other matches
+        (5, 3, 4, [[1, 3]]),  # the fifth title hit (past the window: unranked), then the other matches
+        (2, 3, 4, []),  # past the window's other matches: they follow newest first, unscored
+        (5, 3, 8, []),
+    ],
+)
+def test_relevance_scores_only_the_tiers_a_page_shows(monkeypatch, titles, limit, offset, groups):
+    """Matches 1..10, the newest first, the even ones title hits (the first `titles` of them); a window of four."""
+    monkeypatch.setattr(search.results, "RANK_WINDOW", 4)
+    title_ids = [2, 4, 6, 8, 10][:titles]
+    assert search.results.ranked_candidates(title_ids, list(range(1, 11)), limit, offset) == groups
