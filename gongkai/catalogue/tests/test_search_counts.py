@@ -96,3 +96,21 @@ def test_postgres_counts_the_same_by_one_statement_and_by_windows_checked_in_pla
                 assert found.count(limit) == expected, (query, limit)
                 cases += 1
     assert cases >= 5
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's ways of counting")
+def test_sqlite_counts_the_same_unordered_when_few_match(prefecture, finance, monkeypatch):
+    """With few matches (`Query._few`) the count is read first without the order (#20): below the limit the
+    same count and oldest sort key; at the limit the ordered count decides."""
+    from gongkai.catalogue.search import sqlite
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    _spread_catalogue([prefecture, finance], 90, seed=24)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    for query in ["通知", "乡村振兴", "乡村振兴 OR 营商环境 -防火", "稻渔综合种养"]:
+        for limit in [5, 21, 200]:
+            found = sqlite.Query(search.parse(query), filters)
+            monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: False)
+            ordered = found.count(limit)
+            monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: True)
+            assert found.count(limit) == ordered, (query, limit)
