@@ -314,7 +314,7 @@ class Query:
             found += got
             read_from = first
             if len(found) >= want:
-                if vector == "vec":  # for `count`: how far back the page's matches reached
+                if vector == "vec" and self.read_back is None:  # for `count`: how far the page's reached
                     oldest_found = dt.date.fromordinal(found[-1][0] >> ID_BITS)  # each window's come newest first
                     self.read_back = (len(found), (newest - oldest_found).days + 1, (newest - oldest).days + 1)
                 return found, False
