@@ -215,6 +215,8 @@ class Query:
             self.year_terms = ["(" + " | ".join(f"'yr{y}'" for y in range(start.year, end.year)) + ")"]
         self.low, self.high = filters.key_range()
         self.timeline: tuple | None = None
+        self.read_back: tuple[int, int, int] | None = None
+        self.checked_in_sql = False
 
     def _span(self, cursor) -> tuple[dt.date, dt.date] | None:
         """The newest and the oldest publication day indexed within the filters' range."""
@@ -312,6 +314,9 @@ class Query:
             found += got
             read_from = first
             if len(found) >= want:
+                if vector == "vec" and self.read_back is None:  # for `count`: how far the page's reached
+                    oldest_found = dt.date.fromordinal(found[-1][0] >> ID_BITS)  # each window's come newest first
+                    self.read_back = (len(found), (newest - oldest_found).days + 1, (newest - oldest).days + 1)
                 return found, False
         return found, True
 
@@ -327,13 +332,20 @@ class Query:
 
         `sort_key + 0`: never an index on the sort key here, whose walk in order would read and test every
         row's vector; the candidates come from GIN. The title is in the row (see `schema._pg_create_table`), so it
-        is checked on the page the scan reads anyway: for the title stream that is the verification."""
-        in_title, title_params = matches_sql(self.query, "title")
+        is checked on the page the scan reads anyway: for the title stream that is the verification. For a count
+        (`checked_in_sql`) the body is checked on that page too, in a fourth column: a count checks nearly every
+        candidate it reads, and a second look-up by item id read each row twice (#20)."""
+        in_title, params = matches_sql(self.query, "title")
+        columns = f"sort_key, item_id, {in_title}"
+        if self.verify and text == "body" and self.checked_in_sql:
+            tests, values = matches_sql(self.query, "body", excluded_column="body")
+            columns += f", {tests}"  # a fourth column: whether the body passes (see `_checked`)
+            params += values
         sql = (
-            f"SELECT sort_key, item_id, {in_title} FROM catalogue_search WHERE {VECTORS[vector]} @@ %s::tsquery"  # noqa: S608
+            f"SELECT {columns} FROM catalogue_search WHERE {VECTORS[vector]} @@ %s::tsquery"  # noqa: S608
             " AND sort_key + 0 >= %s AND sort_key + 0 < %s"
         )
-        params = [*title_params, " & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
+        params += [" & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
         if self.verify and text == "title":
             tests, values = matches_sql(self.query, "title", excluded_column="body")
             sql += " AND " + tests
@@ -343,7 +355,8 @@ class Query:
     def _checked(self, cursor, text: str, candidates: list, need: int) -> list[tuple[int, int, bool]]:
         """The candidates (newest first) whose text holds every run of the query, checked in that order only
         until `need` pass: the body is decompressed for the check, which costs more than finding the
-        candidate, so a window's candidates beyond what the page and the capped total need are never checked."""
+        candidate, so a window's candidates beyond what the page needs are never checked. A count's window
+        statement has checked them already (`_window_sql`); the same chunks keep the same matches."""
         if not (self.verify and text == "body"):
             return candidates
         tests, values = matches_sql(self.query, "body", excluded_column="body")
@@ -351,12 +364,15 @@ class Query:
         size = max(need + need // 4 + 20, 100)  # room for some that fail
         for part in range(0, len(candidates), size):
             chunk = candidates[part : part + size]
-            cursor.execute(
-                f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608
-                [[c[1] for c in chunk], *values],
-            )
-            good = {row[0] for row in cursor.fetchall()}
-            found += [c for c in chunk if c[1] in good]
+            if self.checked_in_sql:  # the window's statement checked them (`_window_sql`)
+                found += [c[:3] for c in chunk if c[3]]
+            else:
+                cursor.execute(
+                    f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608
+                    [[c[1] for c in chunk], *values],
+                )
+                good = {row[0] for row in cursor.fetchall()}
+                found += [c for c in chunk if c[1] in good]
             if len(found) >= need:
                 break
         return found
@@ -456,10 +472,38 @@ class Query:
 
     def count(self, limit: int) -> tuple[int, int]:
         """How many match, counted newest first up to `limit` (the same stream as a page's), and the sort key of
-        the oldest counted."""
+        the oldest counted.
+
+        Fewer than `limit`: counted by one bounded statement, the same for every way of reading them. Otherwise
+        the stream's windows, each candidate's body checked in the statement that reads its row (#20)."""
         with self._cursor() as cursor:
-            matches, _complete = self._stream(cursor, "vec", "body", limit)
+            # The page's stream read its matches back to some day: if their density says the range may hold
+            # fewer than 2.5 times `limit`, one bounded statement counts them all (one GIN lookup, each
+            # candidate's row read once and checked there) and is exact when it finds fewer than `limit`. Past
+            # that the windows read only the newest, and the statement would be wasted. (Matches bunched in old
+            # days, a year's number, fool the density into the wasted statement: two in 144 cases at 1,000,000.)
+            if self.read_back is None or 2 * self.read_back[0] * self.read_back[2] < 5 * limit * self.read_back[1]:
+                sql, params = self._all_sql()
+                cursor.execute(f"SELECT count(*), min(sort_key) FROM ({sql} LIMIT %s) AS m", [*params, limit])  # noqa: S608
+                read, oldest = cursor.fetchone()
+                if read < limit:
+                    return read, oldest or 0
+            self.checked_in_sql = True
+            try:
+                matches, _complete = self._stream(cursor, "vec", "body", limit)
+            finally:
+                self.checked_in_sql = False
         return len(matches), (min(m[0] for m in matches) if matches else 0)
+
+    def _all_sql(self) -> tuple[str, list]:
+        """The sort keys of every match in the filters' range, unordered (`sort_key + 0`: see `_window_sql`)."""
+        tests, values = matches_sql(self.query, "body", excluded_column="body") if self.verify else ("", [])
+        return (
+            f"SELECT sort_key FROM catalogue_search WHERE {VECTORS['vec']} @@ %s::tsquery"  # noqa: S608
+            " AND sort_key + 0 >= %s AND sort_key + 0 < %s"
+            + (" AND " + tests if tests else ""),  # fixed parts; every value is a parameter
+            [" & ".join(self.terms + self.year_terms), self.low, self.high, *values],
+        )
 
     def subquery(self) -> tuple[str, list]:
         tests, values = matches_sql(self.query, "body", excluded_column="body") if self.verify else ("", [])

@@ -1,6 +1,7 @@
 """Totals past the pages' cap: exact up to COUNT_EXACT, an estimate (约) above it."""
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from gongkai.catalogue import search
@@ -69,3 +70,47 @@ def test_the_estimates_span_is_read_from_the_sort_keys_index_not_by_scanning_eve
     assert not result.count_exact  # the estimate was taken
     span = [q["sql"] for q in queries.captured_queries if "catalogue_searchentry" in q["sql"]]
     assert span and not any("MAX(" in sql.upper() or "MIN(" in sql.upper() for sql in span)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")
+def test_postgres_counts_the_same_by_one_statement_and_by_windows_checked_in_place(prefecture, finance):
+    """A count reads either one bounded statement (few matches) or the page's windows with each body checked
+    in the statement that reads its row (#20): both give the matches and the oldest sort key that the page's
+    stream (bodies checked by a second look-up) gives."""
+    from gongkai.catalogue.search import postgres
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    _spread_catalogue([prefecture, finance], 90, seed=23)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    cases = 0
+    for query in ["通知", "乡村振兴", "乡村振兴 OR 营商环境 -防火", '"营商环境" 森林防火', "稻渔综合种养"]:
+        for limit in [5, 21, 200]:
+            found = postgres.Query(search.parse(query), filters)
+            with found._cursor() as cursor:
+                matches, _complete = found._stream(cursor, "vec", "body", limit)
+            expected = (len(matches), min((m[0] for m in matches), default=0))
+            found.read_back = (limit * 10, 1, 1)  # a dense page: the windows
+            assert found.count(limit) == expected, (query, limit)
+            found.read_back = None  # the bounded statement, exact below the limit
+            if expected[0] < limit:
+                assert found.count(limit) == expected, (query, limit)
+                cases += 1
+    assert cases >= 5
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's ways of counting")
+def test_sqlite_counts_the_same_unordered_when_few_match(prefecture, finance, monkeypatch):
+    """With few matches (`Query._few`) the count is read first without the order (#20): below the limit the
+    same count and oldest sort key; at the limit the ordered count decides."""
+    from gongkai.catalogue.search import sqlite
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    _spread_catalogue([prefecture, finance], 90, seed=24)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    for query in ["通知", "乡村振兴", "乡村振兴 OR 营商环境 -防火", "稻渔综合种养"]:
+        for limit in [5, 21, 200]:
+            found = sqlite.Query(search.parse(query), filters)
+            monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: False)
+            ordered = found.count(limit)
+            monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: True)
+            assert found.count(limit) == ordered, (query, limit)
