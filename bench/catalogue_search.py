@@ -144,7 +144,7 @@ def database_mb() -> float:
 
 
 # The search index's tables: every table named catalogue_search… but the synonym list (with their indexes, FTS5's
-# shadow tables and TOAST). The same definition as bench/search_peers.py.
+# shadow tables and TOAST); bench/search_peers.py measures ours with it too.
 INDEX_TABLES = "LIKE 'catalogue\\_search%' ESCAPE '\\' AND {column} NOT LIKE '%synonym%'"
 
 

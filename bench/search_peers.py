@@ -429,23 +429,11 @@ class Ours:
         count = items_published().count()
         return time.perf_counter() - started, count
 
-    # The index's tables: every table named catalogue_search… but the synonym list (with their indexes, FTS5's
-    # shadow tables and TOAST), whatever shape the index takes.
-    TABLES = "LIKE 'catalogue\\_search%' ESCAPE '\\' AND {column} NOT LIKE '%synonym%'"
+    # The index's tables and their bytes: `catalogue_search.INDEX_TABLES`, measured the same way there.
+    TABLES = generator.INDEX_TABLES
 
     def size(self) -> int:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute(
-                    "SELECT sum(pgsize) FROM dbstat JOIN sqlite_master m ON m.name = dbstat.name WHERE m.tbl_name "
-                    + self.TABLES.format(column="m.tbl_name")
-                )
-            else:
-                cursor.execute(
-                    "SELECT sum(pg_total_relation_size(oid)) FROM pg_class WHERE relkind IN ('r', 'm') AND relname "
-                    + self.TABLES.format(column="relname")
-                )
-            return int(cursor.fetchone()[0] or 0)
+        return sum(generator.index_bytes().values())
 
     def tables(self) -> list[str]:
         with connection.cursor() as cursor:

@@ -56,67 +56,69 @@ ITEM_VERBS = frozenset(
 
 # Audit verbs on annual reports that change what the subtree files of the agencies above hold.
 REPORT_VERBS = frozenset({"annual_report.publish", "annual_report.correct"})
-REPORT_MODEL = "annual_reports.annualreport"
 
 
 def pending_key(agency_id: int, year: int, kind: str = "catalogue") -> str:
-    return (
-        f"gk:opendata:pending:{agency_id}:{year}" if kind == "catalogue" else f"gk:opendata:{kind}:{agency_id}:{year}"
-    )
+    return f"gk:opendata:{'pending' if kind == 'catalogue' else kind}:{agency_id}:{year}"
+
+
+def _rewrite(task, kind: str, agency_id: int, year: int, write) -> int | None:
+    """Clear the waiting key (from here on a committed change queues the next rewrite), then `write(agency)`
+    under the sweep's lock; when another writer holds it, try again DEBOUNCE seconds later (None)."""
+    from gongkai.agencies.selectors import agencies_public
+
+    try:
+        with job_lock(SWEEP, ttl=3 * 3600):
+            cache.delete(pending_key(agency_id, year, kind))
+            agency = agencies_public().filter(pk=agency_id).first()
+            return 0 if agency is None else write(agency)  # taken off the portal: its files are no longer listed
+    except TaskLockedException:
+        task.schedule((agency_id, year), delay=DEBOUNCE)
+        return None
+
+
+def _refresh_soon(task, kind: str, agency_id: int, year: int) -> bool:
+    """Queue `task` for the agency-year in DEBOUNCE seconds, unless one is already waiting (returns whether this
+    call queued it)."""
+    if not cache.add(pending_key(agency_id, year, kind), timezone.now().isoformat(), timeout=PENDING_TTL):
+        return False
+    task.schedule((agency_id, year), delay=DEBOUNCE)
+    return True
 
 
 @db_task(name="opendata_bulk_refresh")
 def opendata_bulk_refresh(agency_id: int, year: int) -> int | None:
     """Rewrite one agency-year's catalogue files; returns the number of items written (None: tried later)."""
-    from gongkai.agencies.selectors import agencies_public
     from gongkai.api.bulk import bulk_catalogue_write
 
-    try:
-        with job_lock(SWEEP, ttl=3 * 3600):
-            cache.delete(pending_key(agency_id, year))  # from here on, a committed change queues the next rewrite
-            agency = agencies_public().filter(pk=agency_id).first()
-            if agency is None:  # taken off the portal: its files are no longer listed
-                return 0
-            return bulk_catalogue_write(agency=agency, year=year)[0].rows
-    except TaskLockedException:
-        opendata_bulk_refresh.schedule((agency_id, year), delay=DEBOUNCE)
-        return None
+    return _rewrite(
+        opendata_bulk_refresh, "catalogue", agency_id, year, lambda a: bulk_catalogue_write(agency=a, year=year)[0].rows
+    )
 
 
 @db_task(name="opendata_reports_refresh")
 def opendata_reports_refresh(agency_id: int, year: int) -> int | None:
     """Rewrite one agency's XLSX of its subtree's annual reports of `year`; returns the reports written."""
-    from gongkai.agencies.selectors import agencies_public, agency_subtree
+    from gongkai.agencies.selectors import agency_subtree
     from gongkai.api.bulk import bulk_reports_write
 
-    try:
-        with job_lock(SWEEP, ttl=3 * 3600):
-            cache.delete(pending_key(agency_id, year, "reports"))
-            agency = agencies_public().filter(pk=agency_id).first()
-            if agency is None or not agency_subtree(agency, include_self=False).exists():
-                return 0  # off the portal, or no subordinates: no subtree file (as `bulk_regenerate`)
-            written = bulk_reports_write(agency=agency, year=year)
-            return written.rows if written else 0
-    except TaskLockedException:
-        opendata_reports_refresh.schedule((agency_id, year), delay=DEBOUNCE)
-        return None
+    def write(agency) -> int:
+        if not agency_subtree(agency, include_self=False).exists():
+            return 0  # no subordinates: no subtree file (as `bulk_regenerate`)
+        written = bulk_reports_write(agency=agency, year=year)
+        return written.rows if written else 0
+
+    return _rewrite(opendata_reports_refresh, "reports", agency_id, year, write)
+
+
+def bulk_refresh_soon(agency_id: int, year: int) -> bool:
+    """Queue a rewrite of the agency-year's catalogue files in DEBOUNCE seconds, unless one is waiting."""
+    return _refresh_soon(opendata_bulk_refresh, "catalogue", agency_id, year)
 
 
 def reports_refresh_soon(agency_id: int, year: int) -> bool:
     """Queue a rewrite of the agency's subtree reports file of `year` in DEBOUNCE seconds, unless one waits."""
-    if not cache.add(pending_key(agency_id, year, "reports"), timezone.now().isoformat(), timeout=PENDING_TTL):
-        return False
-    opendata_reports_refresh.schedule((agency_id, year), delay=DEBOUNCE)
-    return True
-
-
-def bulk_refresh_soon(agency_id: int, year: int) -> bool:
-    """Queue a rewrite of the agency-year in DEBOUNCE seconds, unless one is already waiting (returns whether
-    this call queued it)."""
-    if not cache.add(pending_key(agency_id, year), timezone.now().isoformat(), timeout=PENDING_TTL):
-        return False
-    opendata_bulk_refresh.schedule((agency_id, year), delay=DEBOUNCE)
-    return True
+    return _refresh_soon(opendata_reports_refresh, "reports", agency_id, year)
 
 
 class _Changes:

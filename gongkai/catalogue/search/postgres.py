@@ -482,8 +482,8 @@ class Query:
             # candidate's row read once and checked there) and is exact when it finds fewer than `limit`. Past
             # that the windows read only the newest, and the statement would be wasted. (Matches bunched in old
             # days, a year's number, fool the density into the wasted statement: two in 144 cases at 1,000,000.)
-            if self.read_back is None or 2 * self.read_back[0] * self.read_back[2] < 5 * limit * self.read_back[1]:
-                sql, params = self._all_sql()
+            if self.read_back is None or results.few_expected(*self.read_back, limit):
+                sql, params = self._match_sql("sort_key", "sort_key + 0")
                 cursor.execute(f"SELECT count(*), min(sort_key) FROM ({sql} LIMIT %s) AS m", [*params, limit])  # noqa: S608
                 read, oldest = cursor.fetchone()
                 if read < limit:
@@ -495,21 +495,16 @@ class Query:
                 self.checked_in_sql = False
         return len(matches), (min(m[0] for m in matches) if matches else 0)
 
-    def _all_sql(self) -> tuple[str, list]:
-        """The sort keys of every match in the filters' range, unordered (`sort_key + 0`: see `_window_sql`)."""
-        tests, values = matches_sql(self.query, "body", excluded_column="body") if self.verify else ("", [])
-        return (
-            f"SELECT sort_key FROM catalogue_search WHERE {VECTORS['vec']} @@ %s::tsquery"  # noqa: S608
-            " AND sort_key + 0 >= %s AND sort_key + 0 < %s"
-            + (" AND " + tests if tests else ""),  # fixed parts; every value is a parameter
-            [" & ".join(self.terms + self.year_terms), self.low, self.high, *values],
-        )
-
     def subquery(self) -> tuple[str, list]:
+        return self._match_sql("item_id", "sort_key")
+
+    def _match_sql(self, column: str, key: str) -> tuple[str, list]:
+        """`column` of every match in the filters' range, unordered, checked in SQL; `key` is how the range reads
+        the sort key (`sort_key + 0` keeps the planner off its index: see `_window_sql`)."""
         tests, values = matches_sql(self.query, "body", excluded_column="body") if self.verify else ("", [])
         return (
-            f"SELECT item_id FROM catalogue_search WHERE {VECTORS['vec']} @@ %s::tsquery"  # noqa: S608
-            " AND sort_key >= %s AND sort_key < %s"
+            f"SELECT {column} FROM catalogue_search WHERE {VECTORS['vec']} @@ %s::tsquery"  # noqa: S608
+            f" AND {key} >= %s AND {key} < %s"
             + (" AND " + tests if tests else ""),  # fixed parts; every value is a parameter
             [" & ".join(self.terms + self.year_terms), self.low, self.high, *values],
         )

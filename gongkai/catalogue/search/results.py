@@ -75,6 +75,12 @@ def estimate(read: int, newest_day: int, oldest_read_day: int, oldest_day: int) 
     return max(read, int(round(value, -digits)))
 
 
+def few_expected(read: int, days_read: int, days_all: int, limit: int) -> bool:
+    """Whether `read` matches over `days_read` days say that `days_all` days may hold fewer than 2.5 × `limit`:
+    then a count reads them all in one bounded statement instead of newest first (the backends' `count`)."""
+    return 2 * read * days_all < 5 * limit * days_read
+
+
 def ranked_window(newest_first: list[int], scores: dict[int, float]) -> list[int]:
     """Ids newest first, the first RANK_WINDOW of them reordered by score (higher first; ties newest first)."""
     head = newest_first[:RANK_WINDOW]

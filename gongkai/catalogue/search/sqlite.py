@@ -324,7 +324,7 @@ class Query:
             return False
         days_read = (newest >> ID_BITS) - (oldest_read >> ID_BITS) + 1
         days_all = (newest >> ID_BITS) - (row[0] >> ID_BITS) + 1
-        return 2 * read * days_all < 5 * limit * days_read
+        return results.few_expected(read, days_read, days_all, limit)
 
     def subquery(self) -> tuple[str, list]:
         return (
