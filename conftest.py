@@ -167,7 +167,7 @@ def _fresh_page_cache(request):
     from django.core.cache.backends.db import DatabaseCache
 
     from gongkai.agencies.selectors import forget_agency_slugs
-    from gongkai.core.pagecache import forget_page_scopes
+    from gongkai.core.pagecache import forget_page_scopes, forget_tokens
     from gongkai.portal.pagecache import forget_local_pages
 
     marker = request.node.get_closest_marker("django_db")
@@ -178,7 +178,9 @@ def _fresh_page_cache(request):
     def empty():
         forget_agency_slugs()
         forget_page_scopes()
+        forget_tokens()
         forget_local_pages()
+        caches["local"].clear()
         cache = caches["pages"]
         if not isinstance(cache, DatabaseCache) or commits:
             cache.clear()

@@ -205,6 +205,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Rate limits and lockouts must be shared by every app process, so the default cache is the database;
 # production with Redis sets GONGKAI_REDIS_URL.
 REDIS_URL = env_str("GONGKAI_REDIS_URL", "")
+# Per process, emptied at each start (so never older than the code): fragments that depend on the code alone,
+# such as the blank application form.
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai-local"}
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
@@ -213,6 +216,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pages",
         },
+        "local": LOCAL_CACHE,
     }
 else:
     CACHES = {
@@ -229,6 +233,7 @@ else:
             "LOCATION": "gongkai_page_cache",
             "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 50_000)},
         },
+        "local": LOCAL_CACHE,
     }
 
 # The portal's anonymous pages served from the "pages" cache, invalidated by every change that can alter them
@@ -240,6 +245,12 @@ GONGKAI_PROXY_CACHE_SECONDS = env_int("GONGKAI_PROXY_CACHE_SECONDS", 0)
 # Each process keeps copies of the pages it served (this many MB), still checked against the shared versions on
 # every request, so invalidation stays immediate; 0 turns the copies off.
 GONGKAI_PAGE_CACHE_LOCAL_MB = env_int("GONGKAI_PAGE_CACHE_LOCAL_MB", 32)
+# Processes on one machine keep the pages' version tokens between changes, watching a mark in this file that
+# every change rewrites (gongkai/core/pagecache.py). Only where every process shares this disk: by default on
+# the SQLite set-up, never with Redis (several machines); empty turns it off.
+GONGKAI_PAGE_VERSIONS_FILE = env_str(
+    "GONGKAI_PAGE_VERSIONS_FILE", "" if REDIS_URL or DATABASE_URL else str(VAR_DIR / "page-versions")
+)
 
 # --- Accounts, sessions and login security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

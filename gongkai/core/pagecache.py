@@ -8,16 +8,31 @@ renders the page again; nothing keeps a list of URLs (generational invalidation)
 Tokens are random strings written with `set`, never counters: two changes committing at once each write a new
 token, and a token lost from the cache is recreated as a new one, so an old page can never match again.
 
+On one machine (the SQLite default, whose processes all share one file) each process also keeps the tokens it
+read, beside a mark in a small file every process maps into memory (GONGKAI_PAGE_VERSIONS_FILE): every change
+of a token writes a new mark after the new tokens, and a process reads the tokens from the cache again only
+when the mark differs from the one it read them under (or a second has passed, a bound for a writer that maps
+another file by mistake). Reading the mark costs a memory read; reading the tokens, a database query per page
+view. Where processes share no disk (Redis, PostgreSQL on several machines) the setting is empty and every
+page view reads the tokens from the shared cache.
+
 `core` knows no app: `audit.services.audit_record` reports each change here (`note_change`), and the portal
 registers how a change maps to scopes and kinds (`set_change_classifier`) from its `AppConfig.ready()`.
 """
 
 from __future__ import annotations
 
+import logging
+import mmap
+import os
 import secrets
+import threading
+import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
@@ -84,8 +99,81 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
+logger = logging.getLogger(__name__)
+
+MARK_SIZE = 8
+MEMO_SECONDS = 1.0  # the longest a process trusts its tokens without reading them, whatever the mark says
+
+
+class VersionMark:
+    """A few random bytes in a file that every process on the machine maps: changed after each token change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._map: mmap.mmap | None = None
+        self._pid = -1
+        self._lock = threading.Lock()
+
+    def _mapped(self) -> mmap.mmap | None:
+        if self._map is not None and self._pid == os.getpid():
+            return self._map
+        with self._lock:
+            if self._map is None or self._pid != os.getpid():
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    try:
+                        if os.fstat(fd).st_size < MARK_SIZE:
+                            os.ftruncate(fd, MARK_SIZE)
+                        self._map = mmap.mmap(fd, MARK_SIZE)
+                    finally:
+                        os.close(fd)
+                except OSError:
+                    logger.exception("cannot map %s: page versions are read from the cache on every request", self.path)
+                    self._map = None
+                self._pid = os.getpid()
+            return self._map
+
+    def read(self) -> bytes | None:
+        mapped = self._mapped()
+        return mapped[:MARK_SIZE] if mapped is not None else None
+
+    def change(self) -> None:
+        mapped = self._mapped()
+        if mapped is not None:
+            mapped[:MARK_SIZE] = secrets.token_bytes(MARK_SIZE)
+
+
+_mark: VersionMark | None = None
+# (the mark they were read under, when, key → token): replaced whole, never changed in place (threads share it).
+_memo: tuple[bytes | None, float, dict[str, str]] = (None, 0.0, {})
+
+
+def version_mark() -> VersionMark | None:
+    global _mark
+    path = settings.GONGKAI_PAGE_VERSIONS_FILE
+    if not path:
+        return None
+    if _mark is None or _mark.path != Path(path):
+        _mark = VersionMark(Path(path))
+    return _mark
+
+
+def forget_tokens() -> None:
+    """Drop this process's copy of the tokens (tests roll the cache table back under it)."""
+    global _memo
+    _memo = (None, 0.0, {})
+
+
 def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> dict[str, str]:
     """The tokens under these keys; a missing one (never set, or evicted) is created as a fresh token."""
+    global _memo
+    marker = version_mark() if fetched is None else None
+    mark = marker.read() if marker is not None else None
+    if mark is not None:
+        memo_mark, read_at, known = _memo
+        if memo_mark == mark and time.monotonic() - read_at < MEMO_SECONDS and all(key in known for key in keys):
+            return {key: known[key] for key in keys}
     found = dict(fetched) if fetched is not None else page_cache().get_many(keys)
     missing = {key: new_token() for key in keys if key not in found}
     if missing:
@@ -95,16 +183,28 @@ def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> di
             if not cache.add(key, token, timeout=None):
                 token = cache.get(key) or token
             found[key] = token
-    return {key: found[key] for key in keys}
+        if marker is not None:
+            marker.change()
+    tokens = {key: found[key] for key in keys}
+    if mark is not None and not missing:
+        # Kept under the mark read before the cache was: a change after that read writes a new mark.
+        memo_mark, read_at, known = _memo
+        if memo_mark == mark and time.monotonic() - read_at < MEMO_SECONDS:
+            _memo = (mark, read_at, {**known, **tokens})
+        else:
+            _memo = (mark, time.monotonic(), tokens)
+    return tokens
 
 
 def bump(*, scopes: Iterable[str], kinds: Iterable[str], everything: bool = False) -> None:
-    """Give these scopes × kinds (or, with `everything`, all pages) new tokens now."""
+    """Give these scopes × kinds (or, with `everything`, all pages) new tokens now, then a new mark."""
     tokens = {token_key(scope, kind): new_token() for scope in scopes for kind in kinds}
     if everything:
         tokens[EPOCH_KEY] = new_token()
     if tokens:
         page_cache().set_many(tokens, timeout=None)
+        if (marker := version_mark()) is not None:
+            marker.change()
 
 
 def note_change(agency_id: Any, verb: str) -> None:

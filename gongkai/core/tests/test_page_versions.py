@@ -1,0 +1,100 @@
+"""The portal's version tokens kept by a process between changes, watching the shared mark (core/pagecache.py)."""
+
+import pytest
+from django.core.cache import caches
+
+from gongkai.core import pagecache
+from gongkai.core.pagecache import VersionMark, bump, current_tokens, token_key
+
+pytestmark = pytest.mark.django_db
+
+KEYS = [pagecache.EPOCH_KEY, token_key("7", "catalogue")]
+
+
+def read_twice():
+    """The first read creates the tokens (and moves the mark, so it keeps nothing); the second keeps them."""
+    current_tokens(KEYS)
+    return current_tokens(KEYS)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How often the shared cache is asked for tokens."""
+    cache = caches["pages"]
+    calls = []
+    real = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        calls.append(list(keys))
+        return real(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    return calls
+
+
+@pytest.fixture
+def marked(settings, tmp_path):
+    settings.GONGKAI_PAGE_VERSIONS_FILE = str(tmp_path / "page-versions")
+    pagecache.forget_tokens()
+    return tmp_path / "page-versions"
+
+
+def test_tokens_are_read_once_then_kept_while_nothing_changes(marked, reads):
+    first = read_twice()
+    reads.clear()
+    assert current_tokens(KEYS) == first
+    assert current_tokens(KEYS[:1]) == {KEYS[0]: first[KEYS[0]]}
+    assert reads == []
+
+
+def test_a_change_is_seen_on_the_next_read(marked, reads):
+    first = read_twice()
+    bump(scopes=["7"], kinds=["catalogue"])
+    reads.clear()
+    after = current_tokens(KEYS)
+    assert len(reads) == 1
+    assert after[KEYS[1]] != first[KEYS[1]]
+    assert after[KEYS[0]] == first[KEYS[0]]
+
+
+def test_a_change_made_by_another_process_is_seen_through_the_shared_file(marked):
+    first = read_twice()
+    # Another process: its own mapping of the same file, the new token written to the shared cache first.
+    other = VersionMark(marked)
+    caches["pages"].set(KEYS[1], "from-another-process", timeout=None)
+    assert current_tokens(KEYS) == first  # no mark yet: this process has no reason to look
+    other.change()
+    assert current_tokens(KEYS)[KEYS[1]] == "from-another-process"
+
+
+def test_a_change_that_wrote_no_mark_is_seen_within_a_second(marked, monkeypatch):
+    read_twice()
+    caches["pages"].set(KEYS[1], "written-elsewhere", timeout=None)
+    now = pagecache.time.monotonic()
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + pagecache.MEMO_SECONDS + 0.01)
+    assert current_tokens(KEYS)[KEYS[1]] == "written-elsewhere"
+
+
+def test_a_token_created_because_it_was_missing_moves_the_mark(marked):
+    read_twice()
+    before = VersionMark(marked).read()
+    caches["pages"].delete(KEYS[1])
+    pagecache.forget_tokens()
+    current_tokens(KEYS)
+    assert VersionMark(marked).read() != before
+
+
+def test_without_the_file_every_read_asks_the_shared_cache(settings, reads):
+    settings.GONGKAI_PAGE_VERSIONS_FILE = ""
+    current_tokens(KEYS)
+    current_tokens(KEYS)
+    assert len(reads) == 2
+
+
+def test_a_file_that_cannot_be_mapped_falls_back_to_reading_the_cache(settings, tmp_path, reads):
+    (tmp_path / "a-file").write_text("")
+    settings.GONGKAI_PAGE_VERSIONS_FILE = str(tmp_path / "a-file" / "page-versions")  # under a file: no dir
+    pagecache.forget_tokens()
+    first = current_tokens(KEYS)
+    assert current_tokens(KEYS) == first
+    assert len(reads) == 2
