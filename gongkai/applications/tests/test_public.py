@@ -1,6 +1,7 @@
 """The public side: apply online, get a case number and tracking code, follow the case, download the reply."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -47,6 +48,26 @@ def test_the_form_offers_a_fresh_submission_key_and_the_honeypot_is_hidden(clien
     page = client.get(apply_url(prefecture)).content.decode()
     assert 'name="submission_key"' in page and 'class="hp-field"' in page
     assert "政府信息公开申请" in page and 'style="' not in page
+
+
+def test_the_blank_form_is_rendered_once_and_each_visitor_still_gets_a_fresh_key(client, prefecture):
+    first = client.get(apply_url(prefecture))
+    second = client.get(apply_url(prefecture))
+    assert "applications/_apply_fields.html" in [t.name for t in first.templates]
+    assert "applications/_apply_fields.html" not in [t.name for t in second.templates]
+    key = re.compile(r'name="submission_key" value="([0-9a-f]+)"')
+    assert key.search(first.content.decode())[1] != key.search(second.content.decode())[1]
+    blank = re.compile(r'name="(?:csrfmiddlewaretoken|submission_key)" value="[^"]*"')
+    assert blank.sub("", first.content.decode()) == blank.sub("", second.content.decode())
+    # The English page has its own copy.
+    client.cookies["django_language"] = "en"
+    english = client.get(apply_url(prefecture)).content.decode()
+    assert ">Name" in english and "姓名或名称" not in english
+    client.cookies["django_language"] = "zh-hans"
+    # A form sent back with errors is rendered with what was typed, never from the blank copy.
+    response = client.post(apply_url(prefecture), form_data(title=""))
+    assert "applications/_apply_fields.html" in [t.name for t in response.templates]
+    assert "yang@example.cn" in response.content.decode()
 
 
 def test_a_citizen_applies_online_and_gets_a_number_and_tracking_code(client, prefecture):
