@@ -169,6 +169,7 @@ def _fresh_page_cache(request):
     from gongkai.agencies.selectors import forget_agency_slugs
     from gongkai.core.pagecache import forget_page_scopes, forget_tokens
     from gongkai.portal.pagecache import forget_local_pages
+    from gongkai.workdays.selectors import forget_calendar
 
     marker = request.node.get_closest_marker("django_db")
     commits = bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
@@ -179,6 +180,7 @@ def _fresh_page_cache(request):
         forget_agency_slugs()
         forget_page_scopes()
         forget_tokens()
+        forget_calendar()
         forget_local_pages()
         caches["local"].clear()
         cache = caches["pages"]

@@ -8,7 +8,17 @@ class WorkdaysConfig(AppConfig):
     verbose_name = _("工作日历")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from gongkai.audit.verbs import register_audit_verbs
+        from gongkai.workdays.models import HolidayNotice, WorkdayOverride
+        from gongkai.workdays.selectors import calendar_changed
+
+        # Whatever writes a row (the services, the admin, a shell), the calendars built by every process are
+        # replaced: a cache being told, not domain state changing.
+        for model in (HolidayNotice, WorkdayOverride):
+            post_save.connect(calendar_changed, sender=model, dispatch_uid=f"calendar-{model.__name__}-save")
+            post_delete.connect(calendar_changed, sender=model, dispatch_uid=f"calendar-{model.__name__}-delete")
 
         register_audit_verbs(
             {
