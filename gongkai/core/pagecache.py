@@ -165,15 +165,25 @@ def forget_tokens() -> None:
     _memo = (None, 0.0, {})
 
 
+def kept_tokens(keys: list[str]) -> dict[str, str] | None:
+    """The tokens this process kept under the current mark (no cache read at all), or None."""
+    marker = version_mark()
+    mark = marker.read() if marker is not None else None
+    memo_mark, read_at, known = _memo
+    if mark is None or memo_mark != mark or time.monotonic() - read_at >= MEMO_SECONDS:
+        return None
+    if not all(key in known for key in keys):
+        return None
+    return {key: known[key] for key in keys}
+
+
 def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> dict[str, str]:
     """The tokens under these keys; a missing one (never set, or evicted) is created as a fresh token."""
     global _memo
+    if fetched is None and (kept := kept_tokens(keys)) is not None:
+        return kept
     marker = version_mark() if fetched is None else None
     mark = marker.read() if marker is not None else None
-    if mark is not None:
-        memo_mark, read_at, known = _memo
-        if memo_mark == mark and time.monotonic() - read_at < MEMO_SECONDS and all(key in known for key in keys):
-            return {key: known[key] for key in keys}
     found = dict(fetched) if fetched is not None else page_cache().get_many(keys)
     missing = {key: new_token() for key in keys if key not in found}
     if missing:

@@ -35,7 +35,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from gongkai.analytics.middleware import RETURNING_COOKIE, RETURNING_MAX_AGE, VISIT_MARK, is_bot
 from gongkai.analytics.services import hit_record
 from gongkai.core.client import client_address
-from gongkai.core.pagecache import current_tokens
+from gongkai.core.pagecache import current_tokens, kept_tokens
 from gongkai.portal.pagecache import PAGE_MARK, CachedPage, local_pages
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,11 @@ class PageCacheFastPath:
         page = local_pages.get(entry.page_key)
         if not isinstance(page, CachedPage):
             return None
-        tokens = current_tokens(list(entry.token_keys))
+        # Tokens kept by this process under the current mark cost nothing; else they are read from the cache.
+        tokens = kept_tokens(list(entry.token_keys))
+        touched = tokens is None
+        if tokens is None:
+            tokens = current_tokens(list(entry.token_keys))
         if page.tokens != tokens:
             return None
         user_agent = environ.get("HTTP_USER_AGENT", "")
@@ -168,7 +172,8 @@ class PageCacheFastPath:
         if body:
             headers.append(("Content-Length", str(len(body))))
         start_response(status, headers)
-        request_finished.send(sender=self.__class__)  # as Django does: connections past their age close
+        if touched:  # as Django does: connections past their age close (none was used otherwise)
+            request_finished.send(sender=self.__class__)
         return [body]
 
 

@@ -152,3 +152,28 @@ def test_two_visitors_get_the_same_bytes_with_no_token_or_session(app, prefectur
     one, two = get(app, url, REMOTE_ADDR="198.51.100.1"), get(app, url, REMOTE_ADDR="198.51.100.2")
     assert one[2] == two[2] and b"csrfmiddlewaretoken" not in one[2] and b"sessionid" not in one[2]
     assert all("csrftoken" not in c and "sessionid" not in c for c in one[1].get("set-cookie", []))
+
+
+def test_on_one_machine_a_page_from_the_fast_path_asks_the_database_nothing_until_something_changes(
+    app, settings, tmp_path, prefecture, alice, rob, ann, published
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.core.pagecache import forget_tokens
+
+    settings.GONGKAI_PAGE_VERSIONS_FILE = str(tmp_path / "page-versions")
+    forget_tokens()
+    lists = f"/catalogue/{prefecture.slug}/"
+    for _ in range(3):
+        get(app, lists, cookie="gk_returning=1")
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, _body = get(app, lists, cookie="gk_returning=1")
+    assert status == 200 and headers["x-page-cache"] == ["hit"]
+    # Only the page view is written (at once in tests: ANALYTICS_HIT_BATCH = 1); no version is read.
+    assert [
+        q["sql"] for q in queries.captured_queries if "analytics_hit" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ] == []
+    newer = publish(alice, prefecture, [rob, second_reviewer(prefecture), ann], title="关于开展2024年防汛演练的通知")
+    status, headers, body = get(app, lists, cookie="gk_returning=1")
+    assert f"/catalogue/items/{newer.pk}/" in body.decode() and headers["x-page-cache"] == ["miss"]
