@@ -126,7 +126,10 @@ class Client:
                 "delivery_method": "email", "email": "bench@example.cn", "website": "",
             },
             extra={"Referer": self.host + url},
+            allow_redirects=False,
         )  # fmt: skip
+        # The browser (and locust) follows the redirect to the receipt page: timed on its own.
+        self.timed("apply (receipt)", "GET", "/applications/submitted/")
         self.new_visitor()
 
     def log_in(self) -> None:
@@ -167,7 +170,7 @@ def report(spent: dict[str, list[float]]) -> dict:
     visitor_tasks = sum(weights.values())
     # Per visitor task: its kind's request, and the apply task's two requests.
     per_task = sum(w * ms[k] for k, w in weights.items() if k != "apply") + weights["apply"] * (
-        ms["apply (form)"] + ms["apply (submit)"]
+        ms["apply (form)"] + ms["apply (submit)"] + ms["apply (receipt)"]
     )
     requests_per_task = (visitor_tasks + weights["apply"]) / visitor_tasks
     visitor_ms = per_task / visitor_tasks / requests_per_task  # CPU per visitor request
