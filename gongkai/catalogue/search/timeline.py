@@ -6,7 +6,7 @@ the counted stretch holds. Days alone misjudged it where items are uneven over t
 added in one year of a catalogue of 1,000,000, a query was estimated at 约1,800,000 (#20). Items per day say
 how many of the span's items the count has seen, and never let the estimate pass the span's items.
 
-Counted in one pass over the sort key's index (`SearchEntry.sort_key`), kept in the default cache and forgotten
+Counted day by day on the sort key's index (`SearchEntry.sort_key`; `PER_DAY_SQL`), kept in the default cache and forgotten
 whenever the index is written (`index.index_insert`, `index_remove`, `index_clear`: at once and again on commit,
 so that a process reading the counts while a write is uncommitted cannot keep them); CACHE_SECONDS bounds how
 long counts a write somehow did not forget can last.
@@ -46,11 +46,24 @@ class Timeline:
         return self.before[-1]
 
 
+# Day after day by the sort key's index: the first key of the next day with an entry (one seek), and the day's
+# entries (a range of the index). A GROUP BY on the day sorted every entry in a temporary tree instead: 30 ms at
+# 200,000 items on SQLite against 9 ms for this.
+PER_DAY_SQL = f"""WITH RECURSIVE days(day) AS (
+    SELECT (SELECT sort_key FROM catalogue_searchentry ORDER BY sort_key LIMIT 1) >> {ID_BITS}
+    UNION ALL
+    SELECT (SELECT sort_key FROM catalogue_searchentry WHERE sort_key >= (day + 1) << {ID_BITS}
+            ORDER BY sort_key LIMIT 1) >> {ID_BITS}
+    FROM days WHERE day IS NOT NULL
+)
+SELECT day, (SELECT count(*) FROM catalogue_searchentry
+             WHERE sort_key >= day << {ID_BITS} AND sort_key < (day + 1) << {ID_BITS})
+FROM days WHERE day IS NOT NULL"""  # noqa: S608 - constants
+
+
 def _counted() -> Timeline:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT sort_key >> {ID_BITS} AS day, count(*) FROM catalogue_searchentry GROUP BY day ORDER BY day"  # noqa: S608 - a constant
-        )
+        cursor.execute(PER_DAY_SQL)
         rows = cursor.fetchall()
     before = array("q", [0])
     for _day, count in rows:

@@ -108,17 +108,24 @@ def test_the_items_per_day_are_cached_and_forgotten_when_the_index_is_written(pr
     monkeypatch.setattr(search.results, "COUNT_CAP", 5)
     monkeypatch.setattr(search.results, "COUNT_EXACT", 20)
     items = _spread_catalogue([prefecture], 60, seed=26)
-    grouped = lambda queries: [q for q in queries.captured_queries if "GROUP BY" in q["sql"].upper()]  # noqa: E731
+    per_day_counts = lambda queries: [q for q in queries.captured_queries if "WITH RECURSIVE" in q["sql"].upper()]  # noqa: E731
     with CaptureQueriesContext(connection) as first:
         before = catalogue_search_ids(query="通知", count=True)
     with CaptureQueriesContext(connection) as second:
         assert catalogue_search_ids(query="通知", count=True) == before
-    assert len(grouped(first)) == 1 and not grouped(second)  # counted once, then from the cache
+    assert len(per_day_counts(first)) == 1 and not per_day_counts(second)  # counted once, then from the cache
     assert timeline.items_per_day().total == 60
     search.index_remove([i.pk for i in items[:30]])
     assert timeline.items_per_day().total == 30  # forgotten by the write, counted again
     after = catalogue_search_ids(query="通知", count=True)
     assert not after.count_exact and after.count <= 30
+
+
+def test_the_estimate_by_items_never_passes_the_items_even_when_rounding():
+    assert search.results.estimate_by_items(10_001, 100_000, 1_000_000) == 100_000
+    assert search.results.estimate_by_items(10_001, 10_001, 1_151_000) == 1_100_000  # not 1,200,000
+    assert search.results.estimate_by_items(10_001, 10_001, 10_001) == 10_001
+    assert search.results.estimate_by_items(10_001, 12_000, 1_000_000_000) == 830_000_000
 
 
 def test_the_estimates_span_is_read_from_the_sort_keys_index_not_by_scanning_every_entry(prefecture, monkeypatch):
