@@ -12,7 +12,7 @@ the count, the relevance/title ratios, and how many cases were counted exactly o
 beside the true count and the items its filters' span holds).
 
 --rounds sets the timed runs of each case (3). --cold-texts empties SQLite's cache of decompressed texts
-(`search.sqlite._decompressed`) before each relevance search, to time relevance as a process that has not
+(`search.sqlite._decompressed`, emptied by `forget_texts`) before each relevance search, to time relevance as a process that has not
 scored those items lately would.
 """
 
@@ -61,7 +61,7 @@ def main() -> None:
             for _round in range(args.rounds):
                 for order in orders:  # interleaved
                     if cold and order == search.results.ORDER_RELEVANCE:
-                        search.sqlite._decompressed.cache_clear()
+                        search.sqlite.forget_texts()
                     started = time.perf_counter()
                     search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
                     times[order].append((time.perf_counter() - started) * 1000)

@@ -8,7 +8,8 @@ The same functions as postgres.py, chosen by index.py: `prepare`, `insert`, `rem
 `set_validity` and `Query`.
 """
 
-import functools
+import collections
+import threading
 import time
 import zlib
 
@@ -45,19 +46,46 @@ def _unpack(data: bytes) -> tuple[str, str]:
     return title, body
 
 
-TEXT_CACHE_ITEMS = 2048  # texts a process keeps decompressed for relevance (about 4 KB each with its key)
+TEXT_CACHE_BYTES = 8 << 20  # decompressed texts (with their compressed keys) a process keeps for relevance
+_texts: collections.OrderedDict[bytes, tuple[int, bytes]] = collections.OrderedDict()  # least recently used first
+_texts_bytes = 0
+_texts_lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=TEXT_CACHE_ITEMS)
 def _decompressed(data: bytes) -> tuple[int, bytes]:
     """A compressed text (`_pack`) as UTF-8 bytes, the title, a zero byte, the body, and where the title ends.
 
     Relevance scores the newest hundred title hits or other matches of a query, and decompressing them (about
-    8 µs each) was most of its cost; the newest items are among most queries' newest matches, so a process
-    keeps the texts it decompressed last, looked up by the compressed bytes themselves (a changed text is other
-    bytes: never a stale one)."""
+    8 µs each for a text of a thousand characters) was most of its cost; every page of a ranked query scores
+    the same ones again. So a process keeps the texts it decompressed last, up to TEXT_CACHE_BYTES (a text
+    larger than a 64th of that is never kept), looked up by the compressed bytes themselves: a changed text
+    is other bytes, so never a stale one."""
+    global _texts_bytes
+    with _texts_lock:
+        hit = _texts.get(data)
+        if hit is not None:
+            _texts.move_to_end(data)
+            return hit
     text = zlib.decompress(data)
-    return text.index(b"\x00"), text
+    hit = (text.index(b"\x00"), text)
+    size = len(data) + len(text)
+    if size <= TEXT_CACHE_BYTES // 64:
+        with _texts_lock:
+            if data not in _texts:
+                _texts[data] = hit
+                _texts_bytes += size
+                while _texts_bytes > TEXT_CACHE_BYTES:
+                    key, (_end, old) = _texts.popitem(last=False)
+                    _texts_bytes -= len(key) + len(old)
+    return hit
+
+
+def forget_texts() -> None:
+    """Empty the decompressed texts (`_decompressed`): for tests and benchmarks."""
+    global _texts_bytes
+    with _texts_lock:
+        _texts.clear()
+        _texts_bytes = 0
 
 
 def prepare(title: str, body: str, day, facets: str) -> tuple:
