@@ -6,10 +6,11 @@ the counted stretch holds. Days alone misjudged it where items are uneven over t
 added in one year of a catalogue of 1,000,000, a query was estimated at 约1,800,000 (#20). Items per day say
 how many of the span's items the count has seen, and never let the estimate pass the span's items.
 
-Counted day by day on the sort key's index (`SearchEntry.sort_key`; `PER_DAY_SQL`), kept in the default cache and forgotten
-whenever the index is written (`index.index_insert`, `index_remove`, `index_clear`: at once and again on commit,
-so that a process reading the counts while a write is uncommitted cannot keep them); CACHE_SECONDS bounds how
-long counts a write somehow did not forget can last.
+Counted day by day on the sort key's index (`SearchEntry.sort_key`; `PER_DAY_SQL`), kept in the default cache
+and forgotten whenever the index is written (`index.index_insert`, `index_remove`, `index_clear`), at once and
+again on commit. A process that counted before a commit and stores its counts after that second forgetting
+keeps them until the next write or CACHE_SECONDS; an estimate whose own matches do not fit the counts (more
+matches than items) counts again (`index._count`).
 """
 
 import bisect
@@ -68,7 +69,7 @@ def _counted() -> Timeline:
     before = array("q", [0])
     for _day, count in rows:
         before.append(before[-1] + count)
-    return Timeline(array("l", [day for day, _count in rows]), before)
+    return Timeline(array("q", [day for day, _count in rows]), before)
 
 
 def items_per_day(*, fresh: bool = False) -> Timeline:
@@ -76,7 +77,7 @@ def items_per_day(*, fresh: bool = False) -> Timeline:
     if not fresh:
         value = cache.get(CACHE_KEY)
         if value is not None:
-            days, before = array("l"), array("q")
+            days, before = array("q"), array("q")
             days.frombytes(value[0])
             before.frombytes(value[1])
             return Timeline(days, before)
