@@ -8,9 +8,15 @@ Run it after bench/catalogue_search.py has built a catalogue in the same databas
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gk_bench .venv/bin/python bench/search_orders.py
 
 Prints p50 / p95 / max (ms) per order over the 24 queries × 6 filters of catalogue_search.py, with and without
-the count, the relevance/title ratios, and how many cases were counted exactly or estimated.
+the count, the relevance/title ratios, and how many cases were counted exactly or estimated (each estimate
+beside the true count and the items its filters' span holds).
+
+--rounds sets the timed runs of each case (3). --cold-texts empties SQLite's cache of decompressed texts
+(`search.sqlite._decompressed`, emptied by `forget_texts`) before each relevance search, to time relevance as a process that has not
+scored those items lately would.
 """
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -21,11 +27,19 @@ from catalogue_search import QUERIES, bench_agencies, percentile  # noqa: E402 (
 from django.db import connection  # noqa: E402
 
 from gongkai.catalogue import search  # noqa: E402
-from gongkai.catalogue.models import Item  # noqa: E402
+from gongkai.catalogue.models import Item, SearchEntry  # noqa: E402
 from gongkai.catalogue.selectors.search import _search_filters  # noqa: E402
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs of each query/filter combination")
+    parser.add_argument("--cold-texts", action="store_true", help="SQLite: no decompressed text kept between searches")
+    parser.add_argument(
+        "--warm-each-order", action="store_true", help="warm each case in every order (else in the title order only)"
+    )
+    args = parser.parse_args()
+    cold = args.cold_texts and connection.vendor == "sqlite"
     agencies = bench_agencies(10)
     one = agencies[len(agencies) // 2]
     filters = [{}, {"agencies": [one]}, {"year": 2020}, {"document_type": "normative"},
@@ -42,9 +56,12 @@ def main() -> None:
                 agencies=f.get("agencies"), category=None, year=f.get("year"),
                 document_type=f.get("document_type"), validity=None,
             )  # fmt: skip
-            search.search_page(parsed, index_filters, limit=20, offset=0)  # warm
-            for _round in range(3):
+            for order in orders if args.warm_each_order else orders[:1]:  # warm
+                search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
+            for _round in range(args.rounds):
                 for order in orders:  # interleaved
+                    if cold and order == search.results.ORDER_RELEVANCE:
+                        search.sqlite.forget_texts()
                     started = time.perf_counter()
                     search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
                     times[order].append((time.perf_counter() - started) * 1000)
@@ -66,7 +83,9 @@ def main() -> None:
                     (true,) = cursor.fetchone()
                     if connection.vendor == "postgresql":
                         cursor.execute("RESET work_mem")
-                estimates.append(f"{q} {f}: 约 {result.count:,} for {true:,}")
+                low, high = index_filters.key_range()
+                span = SearchEntry.objects.filter(sort_key__gte=low, sort_key__lt=high).count()
+                estimates.append(f"{q} {f}: 约 {result.count:,} for {true:,} (of {span:,} items in its span)")
     items = Item.objects.filter(agency__in=agencies).count()
     print(f"backend={connection.vendor} items={items}: bare index query, first page of 20, {len(counted)} runs each")
     for order in orders:

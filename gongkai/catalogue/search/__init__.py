@@ -3,7 +3,8 @@
 The portal promises that any query of two or more characters finds every item containing it, so items are
 indexed as character bigrams (text.py). Results come title hits first, then the rest, each newest first, by
 one integer sort key per item (keys.py); a search reads matches in that order and stops when the page is full,
-with totals exact up to COUNT_CAP (results.py). Each database has its backend (sqlite.py: FTS5; postgres.py:
+with totals exact up to COUNT_CAP (results.py), and on request a count past it, exact up to COUNT_EXACT and
+estimated beyond from the items indexed per publication day (timeline.py). Each database has its backend (sqlite.py: FTS5; postgres.py:
 tsvector + GIN, verified against the stored text), with the same functions, chosen by index.py, which is the
 only place that knows the backends apart. schema.py describes the tables; rows.py what of an item is
 indexed; syntax.py parses a query (OR, -word, "phrases") once for both backends.

@@ -10,7 +10,7 @@ from types import ModuleType
 
 from django.db import connection
 
-from gongkai.catalogue.search import postgres, results, sqlite
+from gongkai.catalogue.search import postgres, results, sqlite, timeline
 from gongkai.catalogue.search.keys import ID_BITS, entries, facet_tokens, publication_day, sort_key
 from gongkai.catalogue.search.results import SearchFilters, SearchResult
 from gongkai.catalogue.search.syntax import ParsedQuery, from_phrases
@@ -34,6 +34,7 @@ def index_remove(item_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), 500):
         SearchEntry.objects.filter(item_id__in=ids[start : start + 500]).delete()
     backend().remove(ids, keys)
+    timeline.forget()
 
 
 def index_clear() -> None:
@@ -41,6 +42,7 @@ def index_clear() -> None:
 
     backend().clear()
     SearchEntry.objects.all().delete()
+    timeline.forget()
 
 
 def index_write(rows: Iterable[tuple[int, str, str]], *, replace: bool = True, meta: dict | None = None) -> int:
@@ -88,6 +90,7 @@ def index_insert(item_ids: list[int], prepared: list[tuple]) -> int:
         raise ValueError("one item id per prepared index row")
     keys = [sort_key(row[0], pk) for pk, row in zip(item_ids, prepared, strict=True)]
     backend().insert(item_ids, keys, prepared)
+    timeline.forget()
     return len(keys)
 
 
@@ -142,8 +145,9 @@ def search_page(
 
 
 def _count(found, filters: SearchFilters) -> tuple[int, bool]:
-    """Past the pages' cap: the matches counted newest first up to COUNT_EXACT, and beyond it an estimate from
-    their density per day over the filters' span of the index (`results.estimate`)."""
+    """Past the pages' cap: the matches counted newest first up to COUNT_EXACT, and beyond it an estimate
+    (`results.estimate_by_items`): as many matches per item in the rest of the filters' span of publication days
+    as among the items of the stretch counted, never more than the span's items (`timeline`)."""
     from gongkai.catalogue.models import SearchEntry
 
     limit = results.COUNT_EXACT
@@ -151,10 +155,21 @@ def _count(found, filters: SearchFilters) -> tuple[int, bool]:
     if read <= limit:
         return read, True
     low, high = filters.key_range()
-    # Two ordered look-ups on the sort key's index: SQLite answers MIN and MAX in one query by scanning the range.
-    keys = SearchEntry.objects.filter(sort_key__gte=low, sort_key__lt=high).values_list("sort_key", flat=True)
-    newest, oldest = keys.order_by("-sort_key").first(), keys.order_by("sort_key").first()
-    return results.estimate(read, newest >> ID_BITS, oldest_read_key >> ID_BITS, oldest >> ID_BITS), False
+    first_day, last_day = low >> ID_BITS, (high >> ID_BITS) - 1
+    oldest_read_day = oldest_read_key >> ID_BITS
+    # The oldest day counted is counted only from the oldest match's key: that day's items from there on, by
+    # the sort key's index (one day's entries at most).
+    day_end = min(high, (oldest_read_day + 1) << ID_BITS)
+    counted_that_day = SearchEntry.objects.filter(sort_key__gte=oldest_read_key, sort_key__lt=day_end).count()
+    for fresh in (False, True):
+        per_day = timeline.items_per_day(fresh=fresh)
+        items_read = per_day.items(oldest_read_day + 1, last_day) + counted_that_day
+        items_all = per_day.items(first_day, last_day)
+        if read <= items_read <= items_all:  # else counts older than the index (a write not yet forgotten)
+            break
+    items_read = max(items_read, read)
+    items_all = max(items_all, items_read)
+    return results.estimate_by_items(read, items_read, items_all), False
 
 
 def match_subquery(query: ParsedQuery | list[list[str]], filters: SearchFilters) -> tuple[str, list]:

@@ -67,12 +67,22 @@ class SearchResult:
 
 def estimate(read: int, newest_day: int, oldest_read_day: int, oldest_day: int) -> int:
     """The matches of the whole range, from `read` matches found newest first back to `oldest_read_day`, by
-    their density per day (days as ordinals), to two significant figures."""
+    their density per day (days as ordinals), to two significant figures. (The count weighs by items per day
+    instead: `estimate_by_items`.)"""
     days_read = max(1, newest_day - oldest_read_day + 1)
-    days_all = max(days_read, newest_day - oldest_day + 1)
-    value = read * days_all / days_read
+    return estimate_by_items(read, days_read, max(days_read, newest_day - oldest_day + 1), ceiling=False)
+
+
+def estimate_by_items(read: int, items_read: int, items_all: int, *, ceiling: bool = True) -> int:
+    """The matches among `items_all` items, from `read` matches found among `items_read` of them (the newest), to
+    two significant figures: as many per item in the rest as in those read. Never fewer than `read`, and with
+    `ceiling` never more than `items_all` (rounded down where rounding would pass it)."""
+    value = read * items_all / max(1, items_read)
     digits = max(0, len(str(int(value))) - 2)
-    return max(read, int(round(value, -digits)))
+    rounded = int(round(value, -digits))
+    if ceiling and rounded > items_all:
+        rounded = items_all // 10**digits * 10**digits
+    return max(read, rounded)
 
 
 def few_expected(read: int, days_read: int, days_all: int, limit: int) -> bool:

@@ -8,6 +8,8 @@ The same functions as postgres.py, chosen by index.py: `prepare`, `insert`, `rem
 `set_validity` and `Query`.
 """
 
+import collections
+import threading
 import time
 import zlib
 
@@ -42,6 +44,48 @@ def _pack(title: str, body: str) -> bytes:
 def _unpack(data: bytes) -> tuple[str, str]:
     title, body = zlib.decompress(data).decode().split("\x00")
     return title, body
+
+
+TEXT_CACHE_BYTES = 8 << 20  # decompressed texts (with their compressed keys) a process keeps for relevance
+_texts: collections.OrderedDict[bytes, tuple[int, bytes]] = collections.OrderedDict()  # least recently used first
+_texts_bytes = 0
+_texts_lock = threading.Lock()
+
+
+def _decompressed(data: bytes) -> tuple[int, bytes]:
+    """A compressed text (`_pack`) as UTF-8 bytes, the title, a zero byte, the body, and where the title ends.
+
+    Relevance scores the newest hundred title hits or other matches of a query, and decompressing them (about
+    8 µs each for a text of a thousand characters) was most of its cost; every page of a ranked query scores
+    the same ones again. So a process keeps the texts it decompressed last, up to TEXT_CACHE_BYTES (a text
+    larger than a 64th of that is never kept), looked up by the compressed bytes themselves: a changed text
+    is other bytes, so never a stale one."""
+    global _texts_bytes
+    with _texts_lock:
+        hit = _texts.get(data)
+        if hit is not None:
+            _texts.move_to_end(data)
+            return hit
+    text = zlib.decompress(data)
+    hit = (text.index(b"\x00"), text)
+    size = len(data) + len(text)
+    if size <= TEXT_CACHE_BYTES // 64:
+        with _texts_lock:
+            if data not in _texts:
+                _texts[data] = hit
+                _texts_bytes += size
+                while _texts_bytes > TEXT_CACHE_BYTES:
+                    key, (_end, old) = _texts.popitem(last=False)
+                    _texts_bytes -= len(key) + len(old)
+    return hit
+
+
+def forget_texts() -> None:
+    """Empty the decompressed texts (`_decompressed`): for tests and benchmarks."""
+    global _texts_bytes
+    with _texts_lock:
+        _texts.clear()
+        _texts_bytes = 0
 
 
 def prepare(title: str, body: str, day, facets: str) -> tuple:
@@ -258,8 +302,7 @@ class Query:
         for group in groups:
             rows = []
             for pk in (pk for pk in group if pk in texts):  # (a row without its text scores nothing)
-                text = zlib.decompress(texts[pk])  # the title, a zero byte, the body
-                end = text.index(b"\x00")  # no run holds a zero byte: a count in `text` is title + body
+                end, text = _decompressed(texts[pk])  # no run holds a zero byte: a count in `text` is title + body
                 tfs = [weight * text.count(run, 0, end) + text.count(run) for run in asked]
                 rows.append((pk, len(text) - 1 + weight * end, tfs))
             scores |= bm25_scores(rows, max(size, len(rows)))

@@ -52,9 +52,86 @@ def test_the_estimate_keeps_two_significant_figures():
     assert search.results.estimate(10_001, 1000, 970, 1) == 320_000  # 10,001 × 1,000 / 31 days
 
 
+def _burst(agency, count: int, day, seed: int) -> list:
+    """`count` published items on one day, each with 通知 in its title and every other one 乡村振兴 in its text,
+    written straight to the index (as `_spread_catalogue`'s)."""
+    import datetime as dt
+
+    from gongkai.catalogue.models import Item, ItemStatus
+    from gongkai.catalogue.search import searchable_rows
+
+    items = [
+        Item.objects.create(
+            agency=agency,
+            status=ItemStatus.PUBLISHED,
+            title=f"年度工作通知（批{n}）",
+            body_text="乡村振兴。" if n % 2 else "营商环境。",
+            index_number=f"b-{seed}-{n}",
+            published_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+        )
+        for n in range(count)
+    ]
+    search.index_write(searchable_rows([i.pk for i in items]), replace=False)
+    return items
+
+
+def test_the_estimate_never_passes_the_items_indexed_after_a_burst_of_items_in_one_day(prefecture, monkeypatch):
+    """A burst of items in the newest days made the density per day say millions where a million items were
+    indexed (#20): the estimate weighs the counted stretch by its items and never passes the span's items."""
+    import datetime as dt
+
+    monkeypatch.setattr(search.results, "COUNT_CAP", 5)
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 20)
+    spread = _spread_catalogue([prefecture], 60, seed=25)  # 2022 to 2024, every title with 通知
+    burst = _burst(prefecture, 60, dt.date(2025, 3, 1), seed=25)
+    indexed = search.index_count()
+    assert indexed == 120
+    parsed = search.parse("乡村振兴")
+    for query, kwargs, keep in [
+        ("通知", {}, lambda i: True),
+        ("通知", {"year": 2025}, lambda i: i.published_at.year == 2025),
+        ("乡村振兴", {}, lambda i: parsed.matches(search.normalise(i.title + "\n" + i.body_text))),
+    ]:
+        result = catalogue_search_ids(query=query, count=True, **kwargs)
+        assert (result.more, result.count_exact) == (True, False), query
+        allowed = sum(1 for i in spread + burst if kwargs.get("year") in (None, i.published_at.year))
+        assert 20 < result.count <= allowed, (query, kwargs, result.count)
+        true = sum(1 for i in spread + burst if keep(i))
+        assert true / 2 <= result.count <= true * 2, (query, kwargs, result.count, true)  # weighed by items
+
+
+def test_the_items_per_day_are_cached_and_forgotten_when_the_index_is_written(prefecture, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.catalogue.search import timeline
+
+    monkeypatch.setattr(search.results, "COUNT_CAP", 5)
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 20)
+    items = _spread_catalogue([prefecture], 60, seed=26)
+    per_day_counts = lambda queries: [q for q in queries.captured_queries if "WITH RECURSIVE" in q["sql"].upper()]  # noqa: E731
+    with CaptureQueriesContext(connection) as first:
+        before = catalogue_search_ids(query="通知", count=True)
+    with CaptureQueriesContext(connection) as second:
+        assert catalogue_search_ids(query="通知", count=True) == before
+    assert len(per_day_counts(first)) == 1 and not per_day_counts(second)  # counted once, then from the cache
+    assert timeline.items_per_day().total == 60
+    search.index_remove([i.pk for i in items[:30]])
+    assert timeline.items_per_day().total == 30  # forgotten by the write, counted again
+    after = catalogue_search_ids(query="通知", count=True)
+    assert not after.count_exact and after.count <= 30
+
+
+def test_the_estimate_by_items_never_passes_the_items_even_when_rounding():
+    assert search.results.estimate_by_items(10_001, 100_000, 1_000_000) == 100_000
+    assert search.results.estimate_by_items(10_001, 10_001, 1_151_000) == 1_100_000  # not 1,200,000
+    assert search.results.estimate_by_items(10_001, 10_001, 10_001) == 10_001
+    assert search.results.estimate_by_items(10_001, 12_000, 1_000_000_000) == 830_000_000
+
+
 def test_the_estimates_span_is_read_from_the_sort_keys_index_not_by_scanning_every_entry(prefecture, monkeypatch):
-    """The estimate needs the newest and oldest sort key of the filters' span. One MIN/MAX query scanned every
-    index entry on SQLite (150 ms a search at a million items); two ordered look-ups on an indexed column don't."""
+    """The estimate needs the items of the filters' span. One MIN/MAX query scanned every index entry on SQLite
+    (150 ms a search at a million items); the items per day are counted once and cached (the next test), and
+    each estimate reads only the oldest counted day's entries, a range of the sort key's index."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -65,11 +142,13 @@ def test_the_estimates_span_is_read_from_the_sort_keys_index_not_by_scanning_eve
     monkeypatch.setattr(search.results, "COUNT_CAP", 5)
     monkeypatch.setattr(search.results, "COUNT_EXACT", 20)
     _spread_catalogue([prefecture], 60, seed=23)
+    catalogue_search_ids(query="通知", count=True)  # the items per day counted and cached
     with CaptureQueriesContext(connection) as queries:
         result = catalogue_search_ids(query="通知", count=True)
     assert not result.count_exact  # the estimate was taken
     span = [q["sql"] for q in queries.captured_queries if "catalogue_searchentry" in q["sql"]]
     assert span and not any("MAX(" in sql.upper() or "MIN(" in sql.upper() for sql in span)
+    assert all('"sort_key" >=' in sql or "sort_key >=" in sql for sql in span)  # ranges of the index, no scan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")

@@ -1,6 +1,7 @@
 """Relevance order (title hits, then BM25, then newest) and newest first, beside the default title order."""
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from gongkai.catalogue import search
@@ -143,3 +144,53 @@ def test_relevance_scores_only_the_tiers_a_page_shows(monkeypatch, titles, limit
     monkeypatch.setattr(search.results, "RANK_WINDOW", 4)
     title_ids = [2, 4, 6, 8, 10][:titles]
     assert search.results.ranked_candidates(title_ids, list(range(1, 11)), limit, offset) == groups
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's decompressed texts")
+def test_sqlite_relevance_scores_a_text_written_again_under_the_same_sort_key_by_its_new_words(prefecture):
+    """The texts relevance keeps decompressed are looked up by their compressed bytes: an item indexed again
+    under the same sort key (same day, same id) is scored by what it says now."""
+    import datetime as dt
+
+    from gongkai.catalogue.models import Item, ItemStatus
+    from gongkai.catalogue.search import sqlite
+
+    sqlite.forget_texts()
+    published_at = timezone.make_aware(dt.datetime(2024, 5, 6, 9))
+    padding = "本单位开展日常工作。" * 10
+    bodies = {"once": f"{padding}乡村振兴。", "often": f"{padding}{'乡村振兴，' * 5}"}
+    items = {
+        name: Item.objects.create(
+            agency=prefecture,
+            status=ItemStatus.PUBLISHED,
+            title=f"年度计划{name}",
+            body_text=body,
+            index_number=f"r-{name}",
+            published_at=published_at,
+        )  # fmt: skip
+        for name, body in bodies.items()
+    }
+    search.index_write([(i.pk, i.title, i.body_text) for i in items.values()], replace=False)
+    ranked = lambda: catalogue_search_ids(query="乡村振兴", order=ORDER_RELEVANCE).ids  # noqa: E731
+    assert ranked() == [items["often"].pk, items["once"].pk]
+    assert sqlite._texts  # kept
+    search.index_write([(items["once"].pk, items["once"].title, f"{padding}{'乡村振兴，' * 9}")])
+    assert ranked() == [items["once"].pk, items["often"].pk]
+
+
+def test_sqlite_keeps_decompressed_texts_within_its_budget(monkeypatch):
+    from gongkai.catalogue.search import sqlite
+
+    monkeypatch.setattr(sqlite, "TEXT_CACHE_BYTES", 64 * 1024)
+    sqlite.forget_texts()
+    packed = [sqlite._pack(f"标题{n}", "正文" * 100) for n in range(200)]
+    for data in packed:
+        end, text = sqlite._decompressed(data)
+        assert text[:end].decode() == sqlite._unpack(data)[0] and text[end + 1 :].decode() == sqlite._unpack(data)[1]
+    assert 0 < sqlite._texts_bytes <= 64 * 1024
+    assert packed[-1] in sqlite._texts and packed[0] not in sqlite._texts  # the least recently used went first
+    assert sqlite._texts_bytes == sum(len(k) + len(t) for k, (_e, t) in sqlite._texts.items())
+    large = sqlite._pack("长文", "正文" * 2000)  # more than a 64th of the budget: decompressed, not kept
+    assert sqlite._decompressed(large)[1].endswith("正文".encode()) and large not in sqlite._texts
+    sqlite.forget_texts()
+    assert not sqlite._texts and sqlite._texts_bytes == 0
