@@ -107,8 +107,20 @@ def bump(*, scopes: Iterable[str], kinds: Iterable[str], everything: bool = Fals
         page_cache().set_many(tokens, timeout=None)
 
 
+# Other caches that hear of every change the same way (the header's to-do count, gongkai.inbox.counts): each is
+# called with (agency id or None, verb), from `AppConfig.ready()` registrations.
+_listeners: list[Callable[[Any, str], None]] = []
+
+
+def add_change_listener(listener: Callable[[Any, str], None]) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 def note_change(agency_id: Any, verb: str) -> None:
     """Called for every audited change: once the transaction commits, invalidate the pages it can alter."""
+    for listener in _listeners:
+        listener(agency_id, verb)
     if _classifier is None:
         return
     scopes, kinds, everything = _classifier(agency_id, verb)
