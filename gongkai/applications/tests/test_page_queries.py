@@ -112,3 +112,32 @@ def test_the_queue_asks_as_many_queries_for_fifty_rows_as_for_five(client_of, al
     many = _queries(client_of(kim), "/staff/applications/")
     assert few == many
     assert many <= QUEUE_MAX_QUERIES, (few, many)
+
+
+FRAGMENT_MAX_QUERIES = 20
+
+
+def test_a_folds_form_asks_as_many_queries_for_a_long_history_as_for_a_short_one(client_of, alice, prefecture):
+    """The form a fold fetches when opened (staff_views.action_form): the case and its related rows, once."""
+    short = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
+    long = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
+    _busy(alice, short, 1)
+    _busy(alice, long, 8)
+    client = client_of(alice)
+    hx = {"HTTP_HX_REQUEST": "true"}
+    counts = []
+    for case in (short, short, long):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/staff/applications/{case.pk}/form/extension_request/", **hx).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[1] == counts[2] <= FRAGMENT_MAX_QUERIES, counts
+
+
+def test_the_queue_asks_as_many_queries_for_a_second_page_as_for_a_first(client_of, alice, prefecture):
+    for _ in range(60):
+        make_application(alice, prefecture, days_ago(2))
+    client = client_of(alice)
+    client.get("/staff/applications/")  # warm the per-process caches
+    first = _queries(client, "/staff/applications/")
+    second = _queries(client, "/staff/applications/?page=2")
+    assert first == second <= QUEUE_MAX_QUERIES, (first, second)
