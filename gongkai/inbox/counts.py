@@ -44,14 +44,20 @@ def inbox_changed(agency_id: Any, verb: str) -> None:
 
 
 def cached_inbox_count(user, agency, roles: set[str], *, today=None) -> int:
-    """`inbox_count`, from the cache while nothing that can change it has changed since it was counted."""
+    """`inbox_count`, from the cache while nothing that can change it has changed since it was counted.
+
+    One read: the two tokens and the stored count, which carries the tokens it was counted under.
+    """
     today = today or timezone.localdate()
-    tokens = current_tokens([token_key(agency.pk), token_key(ALL)])
-    parts = [str(user.pk), str(agency.pk), ",".join(sorted(roles)), today.isoformat(), *tokens.values()]
+    token_keys = [token_key(agency.pk), token_key(ALL)]
+    parts = [str(user.pk), str(agency.pk), ",".join(sorted(roles)), today.isoformat()]
     key = "gk:inbox:n:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     cache = page_cache()
-    count = cache.get(key)
-    if count is None:
-        count = inbox_count(user, agency, roles)
-        cache.set(key, count, timeout=COUNT_SECONDS)
+    found = cache.get_many([*token_keys, key])
+    tokens = list(current_tokens(token_keys, fetched={k: v for k, v in found.items() if k != key}).values())
+    stored = found.get(key)
+    if stored is not None and list(stored[0]) == tokens:
+        return stored[1]
+    count = inbox_count(user, agency, roles)
+    cache.set(key, (tokens, count), timeout=COUNT_SECONDS)
     return count
