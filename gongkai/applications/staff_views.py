@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -28,8 +28,12 @@ from gongkai.applications.access import (
 from gongkai.applications.letters import DEFAULT_BODIES
 from gongkai.applications.models import (
     SIGN_OFF_GROUPS,
+    Attachment,
+    ClockPause,
     DraftState,
     Extension,
+    Fee,
+    Letter,
     LetterKind,
     PauseKind,
     ReplyDraft,
@@ -502,10 +506,41 @@ CASE_PAGE_RELATED = (
 )
 
 
+# Which of those kinds the case has at all, asked with the case itself (`_with_related_flags`): a kind it has none
+# of is not read (a new case has no pauses, extensions, fees, letters or drafts yet).
+_RELATED_MODELS = {
+    "pauses": ClockPause,
+    "extensions": Extension,
+    "fees": Fee,
+    "letters": Letter,
+    "attachments": Attachment,
+    "drafts": ReplyDraft,
+}
+
+
+def _with_related_flags(queryset):
+    return queryset.annotate(
+        **{
+            f"has_{name}": Exists(model.objects.filter(application=OuterRef("pk")))
+            for name, model in _RELATED_MODELS.items()
+        }
+    )
+
+
 def _read_case(application):
     # Read afresh: after a refused POST the services may have read (and cached) rows of this very object.
     application._prefetched_objects_cache = {}
-    prefetch_related_objects([application], *CASE_PAGE_RELATED)
+    lookups = []
+    for lookup in CASE_PAGE_RELATED:
+        name = getattr(lookup, "prefetch_to", lookup)
+        if getattr(application, f"has_{name}", True):
+            lookups.append(lookup)
+        else:
+            # None to read: an empty result in the prefetch cache, as a prefetch that found nothing leaves it.
+            empty = getattr(application, name).get_queryset()
+            empty._result_cache, empty._prefetch_done = [], True
+            application._prefetched_objects_cache[name] = empty
+    prefetch_related_objects([application], *lookups)
 
 
 def _detail_page(request, application, *, bound=None, status=200):
@@ -548,7 +583,7 @@ def _detail_page(request, application, *, bound=None, status=200):
 
 @staff_view
 def detail(request, pk: int):
-    return _detail_page(request, application_get_for_user(request.user, pk))
+    return _detail_page(request, application_get_for_user(request.user, pk, queryset=_with_related_flags))
 
 
 @staff_view
@@ -559,7 +594,7 @@ def action_form(request, pk: int, name: str):
     is not for is refused (403), an action the case's state does not offer now is not found. A request that is not
     htmx's (the link opened in a new tab) goes to the case page with the fold open.
     """
-    application = application_get_for_user(request.user, pk)
+    application = application_get_for_user(request.user, pk, queryset=_with_related_flags)
     action = ACTIONS.get(name)
     if not action.allowed(request.user, application):
         raise PermissionDenied
