@@ -56,7 +56,6 @@ from gongkai.core.spreadsheets import table_response
 from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
 
-
 QUEUE_PAGE_SIZE = 50
 
 

@@ -10,12 +10,12 @@
 import pytest
 from django.test import Client
 
+from conftest import PASSWORD
 from gongkai.applications.models import AlertState, Application
 from gongkai.applications.services import application_alerts_scan
 from gongkai.applications.tests.factories import make_application
 from gongkai.applications.tests.test_staff import act, days_ago
 from gongkai.applications.tests.test_steps import folded
-from conftest import PASSWORD
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
