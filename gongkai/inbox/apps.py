@@ -6,9 +6,3 @@ class InboxConfig(AppConfig):
     name = "gongkai.inbox"
     label = "inbox"
     verbose_name = _("待办")
-
-    def ready(self):
-        from gongkai.core.pagecache import add_change_listener
-        from gongkai.inbox.counts import inbox_changed
-
-        add_change_listener(inbox_changed)

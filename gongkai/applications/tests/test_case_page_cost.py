@@ -8,7 +8,9 @@
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import PASSWORD
 from gongkai.applications.models import AlertState, Application
@@ -142,3 +144,22 @@ def test_the_queue_keeps_its_filter_across_pages(login, alice, prefecture):
     second = client.get("/staff/applications/?state=due_soon&page=2")
     assert [a.alert_state for a in second.context["rows"]] == [AlertState.DUE_SOON] * 2
     assert second.context["state"] == "due_soon"
+
+
+def test_the_article_44_panel_is_compared_once_and_again_after_a_change(login, alice, adam, prefecture):
+    """The panel's comparisons are kept between changes of the agency's work: a second view compares nothing, and
+    a similar case registered by someone else shows on the next view."""
+    case = make_application(alice, prefecture, days_ago(3), title="2023年度部门预算公开情况说明")
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+    assert 'id="similar-requests"' not in client.get(url).content.decode()
+
+    def compares(response_queries):
+        return [q for q in response_queries if 'AS "document_number" FROM' in q["sql"]]
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert compares(captured.captured_queries) == []  # from the cache
+    other = make_application(adam, prefecture, days_ago(2), title="2023年度部门预算公开情况")
+    page = client.get(url).content.decode()
+    assert 'id="similar-requests"' in page and other.number in page
