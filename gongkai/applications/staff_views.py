@@ -3,7 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -603,7 +605,12 @@ def action_form(request, pk: int, name: str):
     if not action.possible(application):
         raise Http404
     bound = BoundAction(action, url=ACTIONS.url_for(action, application), obj=application)
-    return render(request, "applications/staff/_action_form.html", {"action": bound, "object": application})
+    # A fragment: the form and its CSRF token only, without the context processors a whole page needs (the header's
+    # to-do count, the menu).
+    html = get_template("applications/staff/_action_form.html").render(
+        {"action": bound, "object": application, "csrf_token": get_token(request)}
+    )
+    return HttpResponse(html)
 
 
 @require_POST
