@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
-from django.template.loader import get_template
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
