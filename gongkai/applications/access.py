@@ -15,11 +15,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return Application.objects.filter(agency__in=agencies_visible_to(user))
 
 
-def application_get_for_user(user, pk, *, queryset=None) -> Application:
-    """The application if the user may see it; 404 otherwise, so its existence is not revealed. `queryset`, a
-    function of the query, adds what a page wants read with it (annotations)."""
-    visible = applications_visible_to(user).select_related("agency", "applicant", "handler")
-    application = (queryset(visible) if queryset else visible).filter(pk=pk).first()
+def application_get_for_user(user, pk) -> Application:
+    """The application if the user may see it; 404 otherwise, so its existence is not revealed."""
+    application = applications_visible_to(user).select_related("agency", "applicant", "handler").filter(pk=pk).first()
     if application is None:
         raise Http404
     return application

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -30,6 +31,7 @@ from gongkai.applications.access import (
 from gongkai.applications.letters import DEFAULT_BODIES
 from gongkai.applications.models import (
     SIGN_OFF_GROUPS,
+    Application,
     Attachment,
     ClockPause,
     DraftState,
@@ -507,34 +509,39 @@ CASE_PAGE_RELATED = (
 )
 
 
-# Which of those kinds the case has at all, asked with the case itself (`_with_related_flags`): a kind it has none
-# of is not read (a new case has no pauses, extensions, fees, letters or drafts yet).
-_RELATED_MODELS = {
-    "pauses": ClockPause,
-    "extensions": Extension,
-    "fees": Fee,
-    "letters": Letter,
-    "attachments": Attachment,
-    "drafts": ReplyDraft,
+# Which of those kinds the case has at all, asked in one query (`_kinds_present`): a kind it has none of is not
+# read (a new case has no pauses, extensions, fees, letters, drafts or topics yet).
+_RELATED_TABLES = {
+    "pauses": ClockPause._meta.db_table,
+    "extensions": Extension._meta.db_table,
+    "fees": Fee._meta.db_table,
+    "letters": Letter._meta.db_table,
+    "attachments": Attachment._meta.db_table,
+    "topics": Application.topics.through._meta.db_table,
+    "drafts": ReplyDraft._meta.db_table,
 }
+# Fixed SQL: the table names are the models' own, the case's id a parameter.
+_KINDS_SQL = "SELECT " + ", ".join(  # noqa: S608
+    f'EXISTS(SELECT 1 FROM "{table}" WHERE "application_id" = %s)'  # noqa: S608
+    for table in _RELATED_TABLES.values()
+)
 
 
-def _with_related_flags(queryset):
-    return queryset.annotate(
-        **{
-            f"has_{name}": Exists(model.objects.filter(application=OuterRef("pk")))
-            for name, model in _RELATED_MODELS.items()
-        }
-    )
+def _kinds_present(application) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(_KINDS_SQL, [application.pk] * len(_RELATED_TABLES))
+        row = cursor.fetchone()
+    return {name for name, present in zip(_RELATED_TABLES, row, strict=True) if present}
 
 
 def _read_case(application):
     # Read afresh: after a refused POST the services may have read (and cached) rows of this very object.
     application._prefetched_objects_cache = {}
+    present = _kinds_present(application)
     lookups = []
     for lookup in CASE_PAGE_RELATED:
         name = getattr(lookup, "prefetch_to", lookup)
-        if getattr(application, f"has_{name}", True):
+        if name in present:
             lookups.append(lookup)
         else:
             # None to read: an empty result in the prefetch cache, as a prefetch that found nothing leaves it.
@@ -584,7 +591,7 @@ def _detail_page(request, application, *, bound=None, status=200):
 
 @staff_view
 def detail(request, pk: int):
-    return _detail_page(request, application_get_for_user(request.user, pk, queryset=_with_related_flags))
+    return _detail_page(request, application_get_for_user(request.user, pk))
 
 
 @staff_view
@@ -595,7 +602,7 @@ def action_form(request, pk: int, name: str):
     is not for is refused (403), an action the case's state does not offer now is not found. A request that is not
     htmx's (the link opened in a new tab) goes to the case page with the fold open.
     """
-    application = application_get_for_user(request.user, pk, queryset=_with_related_flags)
+    application = application_get_for_user(request.user, pk)
     action = ACTIONS.get(name)
     if not action.allowed(request.user, application):
         raise PermissionDenied
