@@ -59,6 +59,22 @@ count (about 11 queries) ran five times; the clock, the step bar and each action
 pauses, extensions, fees and letters again (the newest draft nine times); the Article 44 panel built every
 candidate case with its applicant to compare titles. The queue's remaining time at 500 rows is template
 rendering of the rows; its query count does not depend on the rows.
+
+Issue #15, second pass: CPU time (`--cpu`: `time.process_time` around each request, median of 11, each page seen
+once before, so the header's count and the Article 44 panel come from their caches as they do for a clerk who
+works through the queue). Before = b54581f, after = the `staff` branch; two rounds alternating, the lower median
+of each; 2-core machine shared with other workers (load average 1–3).
+
+    page                               demo before  after  queries      +1,500 cases before  after  queries
+    queue                                     9.9    7.1   19 -> 14                 64.4   11.2   19 -> 14
+    case pages (median of six)               20.0   11.4   37 -> 23                 25.5   12.9   37 -> 22
+    case 44 / 145 (new case), warm           22.9   11.3                            31.8   13.7
+    the same right after a change            --     16.6                             --    20.8
+
+What changed: the folded actions' forms are no longer built or rendered (a fold fetches its form when opened);
+the header's to-do count and the Article 44 panel's comparisons are kept between changes of the agency's work
+(`core.pagecache.cached_by_work`); the slot panels render with the page's context processors instead of running
+them again; the case's related kinds it has no row of are not read; the queue shows 50 rows a page.
 """
 
 import argparse
