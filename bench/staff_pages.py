@@ -62,14 +62,20 @@ rendering of the rows; its query count does not depend on the rows.
 
 Issue #15, second pass: CPU time (`--cpu`: `time.process_time` around each request, median of 11, each page seen
 once before, so the header's count and the Article 44 panel come from their caches as they do for a clerk who
-works through the queue). Before = b54581f, after = the `staff` branch; two rounds alternating, the lower median
-of each; 2-core machine shared with other workers (load average 1–3).
+works through the queue). Before = b54581f, after = the `staff` branch, alternating, the lower median of two
+rounds; 2-core machine shared with other workers. Two sessions: a quieter one (load average about 1) and the
+final one (busier: every figure about 20 % higher, before and after alike).
 
-    page                               demo before  after  queries      +1,500 cases before  after  queries
-    queue                                     9.9    7.1   19 -> 14                 64.4   11.2   19 -> 14
-    case pages (median of six)               20.0   11.4   37 -> 23                 25.5   12.9   37 -> 22
-    case 44 / 145 (new case), warm           22.9   11.3                            31.8   13.7
-    the same right after a change            --     16.6                             --    20.8
+    page                                demo: before  after   queries    +1,500 cases: before  after   queries
+    queue (quieter)                             9.9    7.1   19 -> 14                   64.4   11.2   19 -> 14
+    case pages, median of six (quieter)        20.0   11.4   37 -> 23                   25.5   12.9   37 -> 22
+    queue (final)                              12.2    8.1                              67.8   14.3
+    case pages, median of six (final)          26.1   13.0                              28.3   15.5
+    case 44 / 145, a new case (final)          27.4   13.6                              34.9   18.1
+
+Right after a change in the agency (its work tokens replaced, so the count and the panel are computed again) a
+case page costs about 4–7 ms more (case 44: 16.6 ms instead of 12.0; case 145 with 1,500 cases: 20.8 instead
+of 13.7); opening a fold costs 5–7 ms (its form alone).
 
 What changed: the folded actions' forms are no longer built or rendered (a fold fetches its form when opened);
 the header's to-do count and the Article 44 panel's comparisons are kept between changes of the agency's work
