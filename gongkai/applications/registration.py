@@ -78,7 +78,8 @@ def online_panel(request, application):
         p for p in application.pauses.all() if p.kind == PauseKind.CORRECTION and p.answered_online_at is not None
     ]
     prefetch_related_objects(corrections, "attachments", "reviewed_by")
-    files = list(application.reply_files.select_related("letter"))
+    # Every information file goes with a reply letter: a case without letters (prefetched) has none to read.
+    files = list(application.reply_files.select_related("letter")) if application.letters.all() else []
     if not corrections and not files:
         return None
     return {"application": application, "corrections": corrections, "reply_files": files}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("templates/<str:kind>/<str:group>/", staff_views.letter_template_edit, name="template_edit_group"),
     path("<int:pk>/", staff_views.detail, name="detail"),
     path("<int:pk>/do/<str:name>/", staff_views.action, name="action"),
+    path("<int:pk>/form/<str:name>/", staff_views.action_form, name="action_form"),
     path("<int:pk>/letters/<int:letter_id>.<str:fmt>", staff_views.letter_download, name="letter"),
     path("<int:pk>/attachments/<int:attachment_id>/", staff_views.attachment_download, name="attachment"),
     path("<int:pk>/reply-files/<int:file_id>/", staff_views.reply_file_download, name="reply_file"),

@@ -1,9 +1,13 @@
 """The back office: the work queue, registration of paper applications, the case page and its actions, letters."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +31,13 @@ from gongkai.applications.access import (
 from gongkai.applications.letters import DEFAULT_BODIES
 from gongkai.applications.models import (
     SIGN_OFF_GROUPS,
+    Application,
+    Attachment,
+    ClockPause,
     DraftState,
     Extension,
+    Fee,
+    Letter,
     LetterKind,
     PauseKind,
     ReplyDraft,
@@ -45,11 +54,13 @@ from gongkai.applications.steps import (
 )
 from gongkai.applications.views import letter_file_response
 from gongkai.audit.selectors import audit_timeline
-from gongkai.core.actions import Action, ActionForm, ActionSet, run_action
+from gongkai.core.actions import Action, ActionForm, ActionSet, BoundAction, run_action
 from gongkai.core.errors import IllegalTransition
 from gongkai.core.spreadsheets import table_response
 from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
+
+QUEUE_PAGE_SIZE = 50
 
 
 @staff_view
@@ -66,11 +77,15 @@ def queue(request):
         rows = suggested.select_related("applicant", "handler").order_by("-received_on", "-pk")
     else:
         rows = application_queue(mine, state=state)
+    # A page of rows at a time (the pager keeps the filter): rendering every open case of a busy agency on each
+    # visit cost the server more than anything else on the page.
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/staff/queue.html",
         {
-            "rows": rows[:500],
+            "rows": page.object_list,
+            "page": page,
             "state": state,
             "today": timezone.localdate(),
             "suggested_count": suggested.count(),
@@ -494,15 +509,58 @@ CASE_PAGE_RELATED = (
 )
 
 
-def _detail_page(request, application, *, bound=None, status=200):
+# Which of those kinds the case has at all, asked in one query (`_kinds_present`): a kind it has none of is not
+# read (a new case has no pauses, extensions, fees, letters, drafts or topics yet).
+_RELATED_TABLES = {
+    "pauses": ClockPause._meta.db_table,
+    "extensions": Extension._meta.db_table,
+    "fees": Fee._meta.db_table,
+    "letters": Letter._meta.db_table,
+    "attachments": Attachment._meta.db_table,
+    "topics": Application.topics.through._meta.db_table,
+    "drafts": ReplyDraft._meta.db_table,
+}
+# Fixed SQL: the table names are the models' own, the case's id a parameter.
+_KINDS_SQL = "SELECT " + ", ".join(  # noqa: S608
+    f'EXISTS(SELECT 1 FROM "{table}" WHERE "application_id" = %s)'  # noqa: S608
+    for table in _RELATED_TABLES.values()
+)
+
+
+def _kinds_present(application) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(_KINDS_SQL, [application.pk] * len(_RELATED_TABLES))
+        row = cursor.fetchone()
+    return {name for name, present in zip(_RELATED_TABLES, row, strict=True) if present}
+
+
+def _read_case(application):
     # Read afresh: after a refused POST the services may have read (and cached) rows of this very object.
     application._prefetched_objects_cache = {}
-    prefetch_related_objects([application], *CASE_PAGE_RELATED)
+    present = _kinds_present(application)
+    lookups = []
+    for lookup in CASE_PAGE_RELATED:
+        name = getattr(lookup, "prefetch_to", lookup)
+        if name in present:
+            lookups.append(lookup)
+        else:
+            # None to read: an empty result in the prefetch cache, as a prefetch that found nothing leaves it.
+            empty = getattr(application, name).get_queryset()
+            empty._result_cache, empty._prefetch_done = [], True
+            application._prefetched_objects_cache[name] = empty
+    prefetch_related_objects([application], *lookups)
+
+
+def _detail_page(request, application, *, bound=None, status=200):
+    _read_case(application)
     deadline = services.application_deadline(application) if application.is_open else None
     draft = current_draft(application)
     step = current_step(application, draft)
     actions = ACTIONS.available(request.user, application, bound=bound)
     now, later = _arrange(actions, step)
+    # A folded action's form is rendered only when it is opened: by htmx from `action_form` when the fold is
+    # opened, or, without JavaScript, on this page again with ?open=<action> (the fold's link).
+    opened = request.GET.get("open", "") if bound is None else ""
     return render(
         request,
         "applications/staff/detail.html",
@@ -512,6 +570,7 @@ def _detail_page(request, application, *, bound=None, status=200):
             "actions": actions,
             "now_actions": now,
             "later_actions": later,
+            "opened": opened,
             "step": step,
             "steps": case_steps(application, draft),
             "draft": draft,
@@ -533,6 +592,32 @@ def _detail_page(request, application, *, bound=None, status=200):
 @staff_view
 def detail(request, pk: int):
     return _detail_page(request, application_get_for_user(request.user, pk))
+
+
+@staff_view
+def action_form(request, pk: int, name: str):
+    """One action's form alone, for a fold of the case page opened by the clerk (htmx swaps it in).
+
+    The same checks as the page that offers it: another agency's case is not found (404), a user the action
+    is not for is refused (403), an action the case's state does not offer now is not found. A request that is not
+    htmx's (the link opened in a new tab) goes to the case page with the fold open.
+    """
+    application = application_get_for_user(request.user, pk)
+    action = ACTIONS.get(name)
+    if not action.allowed(request.user, application):
+        raise PermissionDenied
+    if not request.headers.get("HX-Request"):
+        return redirect(f"{reverse('applications_staff:detail', args=[pk])}?open={name}#fold-{name}")
+    _read_case(application)
+    if not action.possible(application):
+        raise Http404
+    bound = BoundAction(action, url=ACTIONS.url_for(action, application), obj=application)
+    # A fragment: the form and its CSRF token only, without the context processors a whole page needs (the header's
+    # to-do count, the menu).
+    html = get_template("applications/staff/_action_form.html").render(
+        {"action": bound, "object": application, "csrf_token": get_token(request)}
+    )
+    return HttpResponse(html)
 
 
 @require_POST

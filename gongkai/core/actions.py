@@ -101,12 +101,23 @@ class Action:
 @dataclass
 class BoundAction:
     """An action as one page shows it: its declaration, the form to render (bound after a failed POST) and the
-    URL its form posts to."""
+    URL its form posts to.
+
+    Given the object instead of a form, the form is built the first time it is read: a page that shows some
+    actions folded (only their label until the user opens them) builds and renders no form for those.
+    """
 
     action: Action
-    form: forms.Form
+    bound_form: forms.Form | None = None
     url: str = ""
     failed: bool = False
+    obj: Any = None
+
+    @property
+    def form(self) -> forms.Form:
+        if self.bound_form is None:
+            self.bound_form = self.action.make_form(self.obj)
+        return self.bound_form
 
     @property
     def name(self) -> str:
@@ -157,7 +168,7 @@ class ActionSet:
                 # the rows of a table, shows its errors on the row it came from only).
                 offered.append(bound)
             elif action.offered_to(user, obj):
-                offered.append(BoundAction(action, action.make_form(obj), self.url_for(action, obj)))
+                offered.append(BoundAction(action, url=self.url_for(action, obj), obj=obj))
         return offered
 
     def url_for(self, action: Action, obj: Any) -> str:

@@ -219,6 +219,7 @@ def bump(*, scopes: Iterable[str], kinds: Iterable[str], everything: bool = Fals
 
 def note_change(agency_id: Any, verb: str) -> None:
     """Called for every audited change: once the transaction commits, invalidate the pages it can alter."""
+    note_work_change(agency_id, verb)
     if _classifier is None:
         return
     scopes, kinds, everything = _classifier(agency_id, verb)
@@ -230,3 +231,48 @@ def note_change(agency_id: Any, verb: str) -> None:
     # be stored under the first new token.
     bump(scopes=scopes, kinds=kinds, everything=everything)
     transaction.on_commit(lambda: bump(scopes=scopes, kinds=kinds, everything=everything))
+
+
+# --- Versions of an agency's work, for what staff pages keep between changes ---------------------------------
+# Staff pages are never cached whole, but some of their parts cost much and change only when the agency's work
+# does: the header's to-do count (gongkai.inbox.counts), the case page's Article 44 panel. Each is stored with
+# the work tokens of its agency and of the whole site, which every audited change replaces (`note_change`): the
+# change's agency, or the site for a change without one or one that can alter any agency's work (roles, users,
+# agencies, the calendar). A state derived without an audit event (the nightly due-date scan) calls
+# `note_change` itself.
+WORK_SITE_WIDE_PREFIXES = {"role", "user", "agency", "workday_override", "holiday_notice", "site"}
+
+
+def work_token_key(scope: Any) -> str:
+    return f"gk:work:{scope}"
+
+
+def _bump_work(keys: list[str]) -> None:
+    page_cache().set_many({key: new_token() for key in keys}, timeout=None)
+
+
+def note_work_change(agency_id: Any, verb: str) -> None:
+    site_wide = agency_id is None or verb.split(".", 1)[0] in WORK_SITE_WIDE_PREFIXES
+    keys = [work_token_key(ALL if site_wide else agency_id)]
+    # Now, for the writer's own next request; again after the commit, since a value another request computes in
+    # between still reads the old rows and would be stored under the first new token.
+    _bump_work(keys)
+    transaction.on_commit(lambda: _bump_work(keys))
+
+
+def cached_by_work(agency_id: Any, key: str, compute: Callable[[], Any], *, timeout: int = 24 * 3600) -> Any:
+    """`compute()`, from the cache while no change of the agency's (or the site's) work was noted since.
+
+    One read: the two tokens and the stored value, which carries the tokens it was computed under. `key` names
+    the value (and everything else it depends on: the user, the day...).
+    """
+    token_keys = [work_token_key(agency_id), work_token_key(ALL)]
+    cache = page_cache()
+    found = cache.get_many([*token_keys, key])
+    tokens = list(current_tokens(token_keys, fetched={k: v for k, v in found.items() if k != key}).values())
+    stored = found.get(key)
+    if stored is not None and list(stored[0]) == tokens:
+        return stored[1]
+    value = compute()
+    cache.set(key, (tokens, value), timeout=timeout)
+    return value

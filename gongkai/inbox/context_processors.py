@@ -1,15 +1,15 @@
-from gongkai.inbox.selectors import inbox_count
+from gongkai.inbox.counts import cached_inbox_count
 
 
 def inbox(request):
     """The to-do count in the back-office header, on staff pages only (where the staff view set the roles).
 
-    Counted once per request: the panels other apps put in a page's slots are rendered with the request too (see
-    gongkai.core.templatetags.panels), and each such render runs the context processors again.
+    Kept between changes (gongkai.inbox.counts), and read once per request: a page rendered with the request more
+    than once (a fragment, a panel rendered outside a page's context) runs the context processors again.
     """
     agency = getattr(request, "agency", None)
     if agency is None or not getattr(request, "roles", None):
         return {}
     if (count := getattr(request, "_inbox_count", None)) is None:
-        count = request._inbox_count = inbox_count(request.user, agency, getattr(request, "agency_roles", set()))
+        count = request._inbox_count = cached_inbox_count(request.user, agency, getattr(request, "agency_roles", set()))
     return {"inbox_count": count}

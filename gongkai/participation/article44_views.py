@@ -6,6 +6,9 @@ may read the cases and create catalogue items; the case page shows the panel thr
 `applications.application` slot.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,10 +17,11 @@ from gongkai.accounts.access import user_has_role
 from gongkai.accounts.staff import staff_view
 from gongkai.applications.access import application_can_handle, application_get_for_user, applications_visible_to
 from gongkai.catalogue.access import EDITOR_ROLES, item_can_edit
+from gongkai.core.pagecache import cached_by_work
 from gongkai.core.views import ServiceFormView
 from gongkai.participation import services
 from gongkai.participation.forms import Article44DraftForm
-from gongkai.participation.selectors import article44_published_matches, article44_similar
+from gongkai.participation.selectors import SimilarCase, article44_published_matches, article44_similar
 
 
 def _can_draft(user, application) -> bool:
@@ -25,9 +29,46 @@ def _can_draft(user, application) -> bool:
     return application_can_handle(user, application) and user_has_role(user, application.agency, *EDITOR_ROLES)
 
 
+@dataclass(frozen=True)
+class PublishedMatch:
+    """What the panel shows of a published catalogue item that may already disclose what the case asks for."""
+
+    pk: int
+    title: str
+    document_number: str
+    published_at: dt.datetime | None
+
+
+def _compared(request, application) -> tuple[list[SimilarCase], list[PublishedMatch]]:
+    """The panel's comparisons (the agency's cases of two years, the catalogue's search), kept between changes.
+
+    They change only when the agency's work does (a case registered or changed, an item published or changed:
+    all audited under the agency) or the user's roles do, so they are stored under the agency's work tokens
+    (`core.pagecache.cached_by_work`) as ids and shares; the cases shown are read again (one query, only when
+    there are some), the published items are kept as shown.
+    """
+    visible = applications_visible_to(request.user)
+    computed: dict = {}
+
+    def compare():
+        computed["similar"] = article44_similar(application, visible)
+        published = [
+            PublishedMatch(i.pk, i.title, i.document_number, i.published_at)
+            for i in article44_published_matches(application)
+        ]
+        return [(s.application.pk, s.same_document_number, s.title_share) for s in computed["similar"]], published
+
+    key = f"gk:a44:{application.pk}:{request.user.pk}"
+    found, published = cached_by_work(application.agency_id, key, compare)
+    if "similar" in computed:
+        return computed["similar"], published
+    shown = visible.select_related("applicant").in_bulk([pk for pk, _same, _share in found]) if found else {}
+    return [SimilarCase(shown[pk], same, share) for pk, same, share in found if pk in shown], published
+
+
 def similar_panel(request, application):
     """The slot panel's context: similar cases, published catalogue matches, the draft if there is one."""
-    similar = article44_similar(application, applications_visible_to(request.user))
+    similar, published = _compared(request, application)
     linked_item = application.proactive_item if application.proactive_item_id else None
     if not similar and not application.suggests_proactive and linked_item is None:
         return None
@@ -35,7 +76,7 @@ def similar_panel(request, application):
         "application": application,
         "similar": similar,
         "suggestions": sum(s.application.suggests_proactive for s in similar) + application.suggests_proactive,
-        "published": article44_published_matches(application),
+        "published": published,
         "linked_item": linked_item,
         "linked_item_editable": linked_item is not None and item_can_edit(request.user, linked_item),
         "can_draft": linked_item is None and _can_draft(request.user, application),

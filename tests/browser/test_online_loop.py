@@ -32,7 +32,10 @@ def press(page, name: str) -> None:
 def fill(page, selector: str, value: str) -> None:
     field = page.locator(selector)
     if not field.is_visible():
-        page.locator("details", has=field).locator("summary").click()
+        # A folded action's form is fetched when its fold is opened; the fold is named after the action
+        # (#fold-correction_request holds #id_correction_request-text).
+        name = selector.removeprefix("#id_").split("-", 1)[0]
+        page.locator(f"#fold-{name} > summary").click()
     field.fill(value)
 
 

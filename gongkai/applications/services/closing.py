@@ -38,6 +38,7 @@ from gongkai.applications.services.online import reply_files_add
 from gongkai.applications.steps import live_draft, sign_off_required
 from gongkai.audit.services import audited_update
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.pagecache import note_change
 from gongkai.workdays.selectors import workday_calendar
 
 
@@ -226,6 +227,7 @@ def application_alerts_scan(*, today: dt.date) -> list[tuple[Application, str]]:
     """
     calendar = workday_calendar()
     changed = []
+    touched = set()
     open_cases = Application.objects.exclude(status=Status.CLOSED).filter(due_on__isnull=False)
     for application in open_cases.select_related("agency", "handler"):
         state = clock.alert_state(calendar, application.due_on, today)
@@ -234,7 +236,12 @@ def application_alerts_scan(*, today: dt.date) -> list[tuple[Application, str]]:
         moved = Application.objects.filter(pk=application.pk, alert_state=application.alert_state).update(
             alert_state=state
         )
+        if moved:
+            touched.add(application.agency_id)
         if moved and state:
             application.alert_state = state
             changed.append((application, state))
+    # Not audited (a state derived from the due date), but the to-do counts read it (gongkai.inbox.counts).
+    for agency_id in sorted(touched):
+        note_change(agency_id, "application.alert_state")
     return changed

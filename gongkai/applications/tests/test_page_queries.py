@@ -52,12 +52,16 @@ def client_of(login):
 
 
 def test_the_case_page_asks_as_many_queries_for_a_long_history_as_for_a_short_one(client_of, alice, prefecture):
+    """Each page seen once before (the header's count and the Article 44 panel are then read from the cache)."""
     short = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
     long = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
     _busy(alice, short, 1)
     _busy(alice, long, 8)
     client = client_of(alice)
-    _queries(client, f"/staff/applications/{short.pk}/")  # warm the per-process caches
+    # Warm the per-process caches, and the panels' cached comparisons of each case (core.pagecache.cached_by_work).
+    _queries(client, f"/staff/applications/{short.pk}/")
+    cold = _queries(client, f"/staff/applications/{long.pk}/")
+    assert cold <= CASE_PAGE_MAX_QUERIES, cold
     few = _queries(client, f"/staff/applications/{short.pk}/")
     many = _queries(client, f"/staff/applications/{long.pk}/")
     assert few == many
@@ -78,21 +82,26 @@ def test_the_case_page_reads_each_related_kind_once(client_of, alice, prefecture
         assert len(reads) <= (2 if table == "applications_clockpause" else 1), (table, reads)
 
 
+def _unassigned_counts(client, url):
+    """The page, and how many times it counted 新收到的申请 (the agency's open cases without a handler)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    sql = '"applications_application"."handler_id" IS NULL)'
+    return response, len([q for q in captured.captured_queries if q["sql"].endswith(sql)])
+
+
 @pytest.mark.parametrize("page", ["case", "inbox"])
 def test_the_header_to_do_count_is_counted_once_per_page(client_of, alice, prefecture, page):
-    """The slot panels are rendered with the request, which runs the context processors again, and the to-do page
-    counts the to-dos itself: the header's count is computed once, or taken from the to-do page's own count."""
+    """The slot panels used to run the context processors again, and the to-do page counts the to-dos itself: the
+    header's count is computed at most once, or taken from the to-do page's own count; between changes the case page
+    takes it from the cache (gongkai.inbox.counts)."""
     case = make_application(alice, prefecture, days_ago(3))
     url = f"/staff/applications/{case.pk}/" if page == "case" else "/staff/inbox/"
     client = client_of(alice)
-    client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    # 新收到的申请: the agency's open cases without a handler
-    unassigned = [
-        q for q in captured.captured_queries if q["sql"].endswith('"applications_application"."handler_id" IS NULL)')
-    ]
-    assert len(unassigned) == 1, [q["sql"] for q in unassigned]
+    response, first = _unassigned_counts(client, url)
+    assert first == 1
+    response, again = _unassigned_counts(client, url)
+    assert again == (0 if page == "case" else 1)
     assert response.context["inbox_count"] >= 1  # the new case waits for a handler
 
 
@@ -107,3 +116,32 @@ def test_the_queue_asks_as_many_queries_for_fifty_rows_as_for_five(client_of, al
     many = _queries(client_of(kim), "/staff/applications/")
     assert few == many
     assert many <= QUEUE_MAX_QUERIES, (few, many)
+
+
+FRAGMENT_MAX_QUERIES = 20
+
+
+def test_a_folds_form_asks_as_many_queries_for_a_long_history_as_for_a_short_one(client_of, alice, prefecture):
+    """The form a fold fetches when opened (staff_views.action_form): the case and its related rows, once."""
+    short = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
+    long = make_application(alice, prefecture, days_ago(3), topics=["征地拆迁"])
+    _busy(alice, short, 1)
+    _busy(alice, long, 8)
+    client = client_of(alice)
+    hx = {"HTTP_HX_REQUEST": "true"}
+    counts = []
+    for case in (short, short, long):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/staff/applications/{case.pk}/form/extension_request/", **hx).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[1] == counts[2] <= FRAGMENT_MAX_QUERIES, counts
+
+
+def test_the_queue_asks_as_many_queries_for_a_second_page_as_for_a_first(client_of, alice, prefecture):
+    for _ in range(60):
+        make_application(alice, prefecture, days_ago(2))
+    client = client_of(alice)
+    client.get("/staff/applications/")  # warm the per-process caches
+    first = _queries(client, "/staff/applications/")
+    second = _queries(client, "/staff/applications/?page=2")
+    assert first == second <= QUEUE_MAX_QUERIES, (first, second)

@@ -64,9 +64,9 @@ def test_a_new_case_asks_for_a_handler_first_with_the_due_date_on_top(login, ali
     assert "当前步骤：分办" in now and 'id="action-assign"' in now and 'id="action-draft"' not in now
     # Drafting and handling are possible, folded; nothing that needs a draft or a pause is offered.
     later = folded(page)
-    assert 'id="action-draft"' in later and 'id="action-correction_request"' in later
+    assert 'id="fold-draft"' in later and 'id="fold-correction_request"' in later
     for name in ("reply", "sign_off", "return_draft", "withdraw_draft", "correction_receive", "fee_paid"):
-        assert f'id="action-{name}"' not in page
+        assert f'id="action-{name}"' not in page and f'id="fold-{name}"' not in page
 
 
 def test_an_assigned_case_waits_at_drafting_and_its_history_shows_what_was_done(login, alice, case):
@@ -75,7 +75,7 @@ def test_an_assigned_case_waits_at_drafting_and_its_history_shows_what_was_done(
     page = page_of(client, case)
     now = current_step(page)
     assert "当前步骤：拟办" in now and 'id="action-draft"' in now
-    assert 'id="action-assign"' in folded(page)
+    assert 'id="fold-assign"' in folded(page)
     history = page[page.index('id="case-history"') :]
     assert "登记政府信息公开申请" in history and "指定承办人" in history
 
@@ -87,9 +87,9 @@ def test_a_paused_case_offers_only_the_steps_that_end_the_pause(login, alice, ca
     page = page_of(client, case)
     now = current_step(page)
     assert 'id="action-correction_receive"' in now and 'id="action-correction_lapse"' in now
-    assert 'id="action-count_items"' not in now and 'id="action-count_items"' in folded(page)
+    assert 'id="action-count_items"' not in now and 'id="fold-count_items"' in folded(page)
     for name in ("draft", "reply", "correction_request", "consultation_start", "fee_notify"):
-        assert f'id="action-{name}"' not in page
+        assert f'id="action-{name}"' not in page and f'id="fold-{name}"' not in page
     # The runner still answers a stale POST the same way: the service refuses, nothing is drafted.
     assert act(client, case, "draft", outcome="disclosed", detail="").status_code == 400
     assert not ReplyDraft.objects.exists()
@@ -208,11 +208,12 @@ def test_withdrawing_a_draft_returns_the_case_to_handling(login, alice, case):
     act(client, case, "assign", handler=alice.pk)
     act(client, case, "draft", outcome="partly_disclosed", detail="区分处理")
     page = page_of(client, case)
-    assert 'id="action-correction_request"' not in page and 'id="action-withdraw_draft"' in folded(page)
+    assert 'id="action-correction_request"' not in page and "correction_request" not in folded(page)
+    assert 'id="fold-withdraw_draft"' in folded(page)
     assert act(client, case, "withdraw_draft").status_code == 302
     assert draft_of(case).state == DraftState.WITHDRAWN
     page = page_of(client, case)
-    assert 'id="action-correction_request"' in page and 'id="action-draft"' in current_step(page)
+    assert 'id="fold-correction_request"' in folded(page) and 'id="action-draft"' in current_step(page)
     assert AuditEvent.objects.filter(verb="application.draft_withdraw", object_id=str(case.pk)).exists()
 
 

@@ -1,10 +1,24 @@
 from django import template
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from gongkai.core.registry import slot_panels
 
 register = template.Library()
+
+
+def _render_panel(context, request, panel, values: dict) -> str:
+    """A panel's template with its own values and what the context processors gave the page (request, user,
+    csrf_token, the header's values), never the page's other variables (as `{% include ... only %}`).
+
+    The processors already ran for the page: rendering each panel with the request would run them all again,
+    once per panel.
+    """
+    index = getattr(context, "_processors_index", None)
+    if index is None:  # not a page rendered with a request: as before
+        return render_to_string(panel.template, values, request=request)
+    processed = context.dicts[index]
+    return get_template(panel.template).template.render(context.new({**processed, **values}))
 
 
 @register.simple_tag(takes_context=True)
@@ -15,7 +29,5 @@ def slot(context, name: str, obj=None):
     for panel in slot_panels(name):
         panel_context = panel.context(request, obj)
         if panel_context is not None:
-            parts.append(
-                render_to_string(panel.template, {"obj": obj, "ctx": panel_context, **panel_context}, request=request)
-            )
+            parts.append(_render_panel(context, request, panel, {"obj": obj, "ctx": panel_context, **panel_context}))
     return mark_safe("".join(parts))  # noqa: S308 - each part is a template rendered with autoescaping
