@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "gongkai.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "gongkai.core.middleware.SlidingSessionMiddleware",
     "gongkai.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -269,7 +270,10 @@ LOGIN_REDIRECT_URL = "backoffice:dashboard"
 LOGOUT_REDIRECT_URL = "backoffice:login"
 SESSION_COOKIE_AGE = env_int("GONGKAI_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # sliding expiry: an idle session ends, an active one does not
+# Sliding expiry (an idle session ends, an active one does not) without a write per request: a session in use is
+# written again once this many seconds have passed since its last write (core.middleware.SlidingSessionMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+GONGKAI_SESSION_TOUCH_SECONDS = env_int("GONGKAI_SESSION_TOUCH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = env_int("GONGKAI_LOGIN_FAILURE_LIMIT", 5)

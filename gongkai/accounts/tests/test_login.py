@@ -55,3 +55,25 @@ def test_security_headers_and_a_csp_without_inline_script(client, prefecture):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_active_session_slides_its_expiry_without_a_write_on_every_request(alice, login, monkeypatch):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.core import middleware
+
+    client = login(alice)
+    client.get("/staff/")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    expires = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/staff/")
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date == expires
+    # A minute later the same session in use is written again with a later expiry.
+    later = middleware.time.time() + settings.GONGKAI_SESSION_TOUCH_SECONDS + 1
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    client.get("/staff/")
+    assert Session.objects.get(session_key=key).expire_date > expires
