@@ -18,7 +18,9 @@ def _render_panel(context, request, panel, values: dict) -> str:
     if index is None:  # not a page rendered with a request: as before
         return render_to_string(panel.template, values, request=request)
     processed = context.dicts[index]
-    return get_template(panel.template).template.render(context.new({**processed, **values}))
+    # The Django backend's wrapper holds the engine's Template, which renders a Context (the wrapper wants a dict).
+    engine_template = get_template(panel.template).template  # type: ignore[attr-defined]
+    return engine_template.render(context.new({**processed, **values}))
 
 
 @register.simple_tag(takes_context=True)
