@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gongkai.accounts.models import User
 from gongkai.accounts.staff import staff_view
@@ -594,6 +594,7 @@ def detail(request, pk: int):
     return _detail_page(request, application_get_for_user(request.user, pk))
 
 
+@require_GET
 @staff_view
 def action_form(request, pk: int, name: str):
     """One action's form alone, for a fold of the case page opened by the clerk (htmx swaps it in).

@@ -161,6 +161,8 @@ ROUTES: dict[str, Route] = {
     "applications_staff:template_edit_group": R(AGENCY_ADMIN, kind="=reply", group="=disclosed"),
     "applications_staff:detail": R(STAFF, pk="application"),
     "applications_staff:action": R(ACTING, post_only=True, pk="application", name="=assign"),
+    # A folded action's form, fetched by htmx when opened; a plain GET (a new tab) goes to the case page.
+    "applications_staff:action_form": R(ACTING, ok=(302,), pk="application", name="=assign"),
     "applications_staff:letter": R(STAFF, pk="application", letter_id="letter", fmt="=pdf"),
     "applications_staff:attachment": R(STAFF, pk="application", attachment_id="application_attachment"),
     "applications_staff:reply_file": R(STAFF, pk="reply_application", file_id="reply_file"),
