@@ -246,6 +246,28 @@ class Staff(Person):
 RUNS = {"static": [Static], "bare": [Bare], "mix21": [Reader], "mix15": [Visitor, Staff]}
 
 
+SERVER_PIDS: list[int] = []  # the gunicorn master, set by main()
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds so far of locust (this process), of gunicorn (master and workers) and of the whole machine
+    (everything busy: the database server and Redis too)."""
+    import psutil
+
+    own = os.times()
+    server = 0.0
+    for pid in SERVER_PIDS:
+        with contextlib.suppress(psutil.Error):
+            master = psutil.Process(pid)
+            for process in [master, *master.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    times = process.cpu_times()
+                    server += times.user + times.system
+    machine = psutil.cpu_times()
+    busy = machine.user + machine.nice + machine.system + machine.irq + machine.softirq + getattr(machine, "steal", 0)
+    return {"locust": own.user + own.system, "gunicorn": server, "machine": busy}
+
+
 def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
     user_classes = RUNS[run_name]
     env = Environment(user_classes=user_classes, host=host)
@@ -260,7 +282,9 @@ def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
         gevent.sleep(0.5)
     env.stats.reset_all()
     load_before = os.getloadavg()[0]
+    cpu_before = cpu_seconds()
     gevent.sleep(seconds)
+    cpu_after = cpu_seconds()
     total = env.stats.total
     result = {
         "run": run_name,
@@ -272,6 +296,8 @@ def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
         "p99": total.get_response_time_percentile(0.99),
         "errors": total.num_failures,
         "load": (load_before, os.getloadavg()[0]),
+        # Cores busy on average over the measured seconds: locust (this process), gunicorn, the whole machine.
+        "cores": {name: (cpu_after[name] - cpu_before[name]) / seconds for name in cpu_after},
         "by_name": {
             name: (
                 entry.num_requests,
@@ -346,6 +372,8 @@ def set_up(env: dict, skip: bool) -> None:
         if env.get("DATABASE_URL"):
             manage(env, "migrate", "--noinput", "-v0")
             manage(env, "flush", "--noinput")
+            # flush empties the models' tables only: the search index's own tables keep the old items' ids.
+            django_run(env, "from gongkai.catalogue.search.index import index_clear\nindex_clear()")
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "demo_load")
@@ -459,7 +487,9 @@ def print_result(r: dict, ceilings: dict) -> None:
     )
     print(
         f"{r['run']:<7}{r['users']:>6}{r['requests']:>9}{r['rps']:>9.0f}{r['p50']:>8.0f}{r['p95']:>8.0f}"
-        f"{r['p99']:>8.0f}{r['errors']:>7}   load {r['load'][0]:.1f}→{r['load'][1]:.1f}   {shares if r['run'].startswith('mix') else ''}",
+        f"{r['p99']:>8.0f}{r['errors']:>7}   load {r['load'][0]:.1f}→{r['load'][1]:.1f}   "
+        f"cores: locust {r['cores']['locust']:.2f}, gunicorn {r['cores']['gunicorn']:.2f}, "
+        f"all {r['cores']['machine']:.2f}   {shares if r['run'].startswith('mix') else ''}",
         flush=True,
     )  # fmt: skip
     if r["run"].startswith("mix"):
@@ -492,6 +522,7 @@ def main() -> None:
     set_up(env, args.skip_setup)
     Site.urls = json.loads(django_run(env, URLS_CODE % {"items": args.items}))
     server = start_server(env, args.port)
+    SERVER_PIDS.append(server.pid)
     results = []
     try:
         wait_until_up(host + "/__bare__/")
