@@ -93,6 +93,23 @@ def resident_id(serial: int) -> str:
     return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
 
 
+def application_data(form_page: str) -> dict | None:
+    """What an applicant types into the online form whose page is `form_page` (its CSRF token and submission
+    key included), or None if the page holds no form."""
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page)
+    key = re.search(r'name="submission_key" value="([^"]+)"', form_page)
+    if not (token and key):
+        return None
+    serial = random.randint(1, 999)  # noqa: S311
+    return {
+        "csrfmiddlewaretoken": token.group(1), "submission_key": key.group(1), "kind": "natural",
+        "name": "压测申请人", "id_type": "resident_id", "id_number": resident_id(serial),
+        "phone": "13985512345", "address": "贵州省凯里市宁波路8号", "postcode": "556000",
+        "title": f"压测申请 {serial}", "description": "请提供全文", "form_wanted": "electronic",
+        "delivery_method": "email", "email": "bench@example.cn", "website": "",
+    }  # fmt: skip
+
+
 class Person(FastHttpUser):
     """One browser at its own address (198.18.0.0/15, reserved for benchmarks by RFC 2544)."""
 
@@ -185,22 +202,10 @@ class Visitor(Person):
     def apply(self):
         url = Site.urls["apply"][0]
         page = self.client.get(url, headers=self.headers(), name="apply (form)")
-        text = page.text or ""
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
-        key = re.search(r'name="submission_key" value="([^"]+)"', text)
-        if token and key:
-            serial = random.randint(1, 999)  # noqa: S311
+        data = application_data(page.text or "")
+        if data:
             self.client.post(
-                url,
-                data={
-                    "csrfmiddlewaretoken": token.group(1), "submission_key": key.group(1), "kind": "natural",
-                    "name": "压测申请人", "id_type": "resident_id", "id_number": resident_id(serial),
-                    "phone": "13985512345", "address": "贵州省凯里市宁波路8号", "postcode": "556000",
-                    "title": f"压测申请 {serial}", "description": "请提供全文", "form_wanted": "electronic",
-                    "delivery_method": "email", "email": "bench@example.cn", "website": "",
-                },
-                headers=self.headers(Referer=self.host + url),
-                name="apply (submit)",
+                url, data=data, headers=self.headers(Referer=self.host + url), name="apply (submit)"
             )  # fmt: skip
         # The applicant leaves; the next page view is another visitor's (a new browser, a new address).
         self.client.cookiejar.clear()

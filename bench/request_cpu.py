@@ -39,9 +39,9 @@ from load_portal import (  # noqa: E402 - the same site, server and pages as the
     STAFF_USERS,
     URLS_CODE,
     Visitor,
+    application_data,
     django_run,
     loopback_only,
-    resident_id,
     server_env,
     set_up,
     start_server,
@@ -113,21 +113,10 @@ class Client:
 
     def apply(self, url: str) -> None:
         page = self.timed("apply (form)", "GET", url)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        key = re.search(r'name="submission_key" value="([^"]+)"', page.text)
-        serial = random.randint(1, 999)  # noqa: S311
-        self.timed(
-            "apply (submit)", "POST", url,
-            data={
-                "csrfmiddlewaretoken": token.group(1), "submission_key": key.group(1), "kind": "natural",
-                "name": "压测申请人", "id_type": "resident_id", "id_number": resident_id(serial),
-                "phone": "13985512345", "address": "贵州省凯里市宁波路8号", "postcode": "556000",
-                "title": f"压测申请 {serial}", "description": "请提供全文", "form_wanted": "electronic",
-                "delivery_method": "email", "email": "bench@example.cn", "website": "",
-            },
-            extra={"Referer": self.host + url},
-            allow_redirects=False,
-        )  # fmt: skip
+        data = application_data(page.text)
+        if data is None:
+            raise SystemExit(f"no application form at {url}")
+        self.timed("apply (submit)", "POST", url, data=data, extra={"Referer": self.host + url}, allow_redirects=False)
         # The browser (and locust) follows the redirect to the receipt page: timed on its own.
         self.timed("apply (receipt)", "GET", "/applications/submitted/")
         self.new_visitor()
