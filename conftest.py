@@ -167,6 +167,7 @@ def _fresh_page_cache(request):
     from django.core.cache.backends.db import DatabaseCache
 
     from gongkai.agencies.selectors import forget_agency_slugs
+    from gongkai.applications.tracking import forget_cases
     from gongkai.core.pagecache import forget_page_scopes, forget_tokens
     from gongkai.portal.pagecache import forget_local_pages
     from gongkai.workdays.selectors import forget_calendar
@@ -181,6 +182,7 @@ def _fresh_page_cache(request):
         forget_page_scopes()
         forget_tokens()
         forget_calendar()
+        forget_cases()
         forget_local_pages()
         caches["local"].clear()
         cache = caches["pages"]

@@ -206,9 +206,10 @@ def main() -> None:
         wait_until_up(host + "/__bare__/")
         worker = Worker(server.pid)
         # Warm: imports, connections, and every public page read once, as bench/load_portal.py does (the mix
-        # measures a portal read far more often than it changes).
+        # measures a portal read far more often than it changes); each case followed once too, as the 200 the
+        # load run follows are within its first seconds (a case's page is kept between its changes).
         warm = requests.Session()
-        for kind in ("home", "agency", "browse", "item", "search", "annual_report", "guide"):
+        for kind in ("home", "agency", "browse", "item", "search", "annual_report", "guide", "tracking"):
             for url in urls[kind]:
                 warm.get(host + url, headers={"User-Agent": BROWSER}, timeout=60)
         measure(host, worker, urls, 30)

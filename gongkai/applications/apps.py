@@ -8,6 +8,13 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("依申请公开")
 
     def ready(self) -> None:
-        from gongkai.applications import registration
+        from django.db.models.signals import post_delete, post_save
+
+        from gongkai.applications import models, registration, tracking
 
         registration.register()
+        # Every row a case's tracking page shows gives the case a new version (tracking.py).
+        for model in (models.Application, models.ClockPause, models.Extension, models.Fee, models.Letter,
+                      models.ReplyFile):  # fmt: skip
+            post_save.connect(tracking.row_changed, sender=model, dispatch_uid=f"tracking-{model.__name__}-save")
+            post_delete.connect(tracking.row_changed, sender=model, dispatch_uid=f"tracking-{model.__name__}-delete")

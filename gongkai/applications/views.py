@@ -14,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_by_slug
-from gongkai.applications import documents, lookups, services
+from gongkai.applications import documents, lookups, services, tracking
 from gongkai.applications.clock import span_verified
 from gongkai.applications.forms import CorrectionAnswerForm, OnlineApplicationForm, TrackByNumberForm, TrackForm
 from gongkai.applications.models import LetterKind, PauseKind
@@ -158,15 +158,39 @@ def track(request):
     elif form.is_bound and form.is_valid():
         if lookups.address_limited(request):
             return _limited(request, None)
-        application = application_by_tracking_code(form.cleaned_data["code"])
+        code = form.cleaned_data["code"].strip().upper()
+        known = tracking.remembered_case(code) if tracking.servable(request) else None
+        if known is not None:
+            page = tracking.tracking_page(request, *known, render=lambda token: _found_page(request, code, token))
+            if page is not None:
+                return page
+            tracking.forget_cases()  # the case is gone: look the code up as if it were new
+        application = application_by_tracking_code(code)
         if application is None:
             lookups.record_failure(request)
             form.add_error("code", _("没有找到该查询码对应的申请，请核对后重新输入。"))
+        elif tracking.servable(request):
+            tracking.remember_case(code, application.pk, application.agency_id)
+            return tracking.tracking_page(
+                request, application.pk, application.agency_id,
+                render=lambda token: _found_page(request, code, token, application),
+            )  # fmt: skip
     return _track_page(request, application, form=form, by_number=by_number)
 
 
-def _track_page(request, application, *, form=None, by_number=None, correction_form=None, status=200):
-    """The tracking page of one case (or the empty look-up forms): its facts, letters, files and the open step."""
+def _found_page(request, code: str, csrf_token: str, application=None):
+    """The page of a case kept for everyone who holds its code (tracking.py): the same look-up form whatever
+    was typed, the placeholder for the CSRF token; None if the case is gone."""
+    application = application or application_by_tracking_code(code)
+    if application is None:
+        return None
+    return _track_page(request, application, form=TrackForm({"code": code}), csrf_token=csrf_token)
+
+
+def _track_page(request, application, *, form=None, by_number=None, correction_form=None, status=200, csrf_token=None):
+    """The tracking page of one case (or the empty look-up forms): its facts, letters, files and the open step.
+
+    `csrf_token`: a placeholder in place of the visitor's token, for a page kept between visitors (tracking.py)."""
     context = _portal_context(
         application.agency if application else None,
         form=form or TrackForm(initial={"code": application.tracking_code} if application else None),
@@ -194,6 +218,8 @@ def _track_page(request, application, *, form=None, by_number=None, correction_f
             or span_verified(calendar, correction.started_on, correction.respond_by),
             fee_verified=fee is None or span_verified(calendar, fee.notified_on, fee.pay_by),
         )
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token  # above the context processor's, which is not evaluated then
     return render(request, "applications/track.html", context, status=status)
 
 

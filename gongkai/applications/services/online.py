@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.applications import tracking
 from gongkai.applications.models import (
     Application,
     Attachment,
@@ -162,6 +163,7 @@ def reply_record_download(*, application: Application, letter: Letter, reply_fil
     )
     if not moved:
         return False
+    tracking.case_changed(application.pk)  # an update() sends no post_save: the tracking page shows the date
     audit_record(
         actor=None, verb="letter.deliver_online", obj=letter, agency=application.agency_id,
         before={"delivered_on": None}, after={"delivery_method": DeliveryMethod.ONLINE, "delivered_on": str(today)},
