@@ -149,13 +149,18 @@ _mark: VersionMark | None = None
 _memo: tuple[bytes | None, float, dict[str, str]] = (None, 0.0, {})
 
 
+_mark_setting: object = None  # the setting `_mark` was made for (tests change it)
+
+
 def version_mark() -> VersionMark | None:
-    global _mark
+    global _mark, _mark_setting
     path = settings.GONGKAI_PAGE_VERSIONS_FILE
     if not path:
         return None
-    if _mark is None or _mark.path != Path(path):
-        _mark = VersionMark(Path(path))
+    if _mark is None or path is not _mark_setting:  # read on every cached page: no Path built when unchanged
+        if _mark is None or _mark.path != Path(path):
+            _mark = VersionMark(Path(path))
+        _mark_setting = path
     return _mark
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from email.utils import formatdate
+from functools import lru_cache
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl
 
@@ -160,12 +160,12 @@ class PageCacheFastPath:
         if not_modified:
             status, body = "304 Not Modified", b""
             headers = [(n, v) for n, v in headers if n.lower() not in ("content-type", "content-language")]
+        # No Date: the server adds its own (gunicorn always does), as for every answer of the full stack.
         headers += [
             ("ETag", page.etag),
-            ("Last-Modified", http_date(page.created)),
+            ("Last-Modified", _last_modified(page.created)),
             ("Cache-Control", "public, max-age=0, must-revalidate"),
             ("X-Page-Cache", "hit"),
-            ("Date", formatdate(usegmt=True)),
         ]
         if self.proxy_seconds:
             headers.append(("X-Accel-Expires", str(self.proxy_seconds)))
@@ -177,11 +177,19 @@ class PageCacheFastPath:
         return [body]
 
 
+@lru_cache(maxsize=4096)
+def _last_modified(created: float) -> str:
+    return http_date(created)
+
+
 def _not_modified(environ, page: CachedPage) -> bool:
     if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
     if if_none_match:
         return page.etag in [t.strip() for t in if_none_match.split(",")]
-    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+    modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if not modified_since:
+        return False
+    since = parse_http_date_safe(modified_since)
     return since is not None and int(page.created) <= since
 
 

@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+import time_machine
 from django.db import DatabaseError
 from django.test import Client
 from django.utils import timezone
@@ -102,7 +103,7 @@ def test_the_thread_writes_a_due_batch_without_any_request(tree, batches, monkey
     monkeypatch.setattr(services.connections, "close_all", lambda: None)
     buffer = services.HitBuffer()
     for n in range(10):
-        buffer.add(Hit(created_at=timezone.now(), day=timezone.localdate(), agency=tree["prefecture"], path=f"/{n}"))
+        buffer.add(services.HitRow(timezone.now(), timezone.localdate(), tree["prefecture"].pk, f"/{n}", "", "", False))
     assert buffer.due.wait(timeout=5)
     thread = threading.Thread(target=buffer._run, daemon=True)
     thread.start()
@@ -133,7 +134,7 @@ def test_the_roll_up_counts_the_views_still_waiting_in_this_process(tree, batche
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     moment = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(23, 59)))
     for n in range(3):
-        hit_buffer.add(Hit(created_at=moment, day=yesterday, agency=tree["prefecture"], path="/", visitor=f"{n:032x}"))
+        hit_buffer.add(services.HitRow(moment, yesterday, tree["prefecture"].pk, "/", "", f"{n:032x}", False))
     assert Hit.objects.count() == 0
     assert analytics_rollup() == {yesterday: 3}
     assert DailyCount.objects.get(day=yesterday, agency=tree["prefecture"]).page_views == 3
@@ -143,3 +144,27 @@ def test_with_a_batch_of_one_each_view_is_written_at_once(client, tree, settings
     settings.ANALYTICS_HIT_BATCH = 1
     Client(HTTP_USER_AGENT=BROWSER).get("/agencies/", secure=True)
     assert Hit.objects.count() == 1 and len(hit_buffer) == 0
+
+
+def test_a_written_view_reads_back_as_it_was_counted(tree):
+    """hits_write passes the values to the database itself (no ORM): each field must read back unchanged."""
+    # 00:30 in China on 1 March is 16:30 UTC on 28 February.
+    late = dt.datetime(2025, 3, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    rows = [
+        services.HitRow(late, dt.date(2025, 3, 1), tree["prefecture"].pk, "/搜索/?q=低保", "低保", "a" * 32, True),
+        services.HitRow(timezone.now(), timezone.localdate(), tree["county"].pk, "/", "", "b" * 32, False),
+    ]
+    services.hits_write(rows)
+    got = list(Hit.objects.order_by("pk").values_list(*services.HIT_FIELDS))
+    assert got == [tuple(row) for row in rows]
+    assert Hit.objects.filter(created_at__date=dt.date(2025, 3, 1)).count() == 1  # the instant, in China's time
+    assert Hit.objects.filter(is_new_visitor=True).count() == 1
+
+
+def test_a_view_counted_after_midnight_in_china_is_of_that_day(tree, batches):
+    with time_machine.travel(dt.datetime(2025, 2, 28, 16, 30, tzinfo=dt.UTC), tick=False):  # 00:30 in China
+        row = services.hit_new(
+            agency_id=tree["prefecture"].pk, path="/", client_address="198.51.100.1", user_agent=BROWSER,
+            is_new_visitor=False,
+        )  # fmt: skip
+    assert row.day == dt.date(2025, 3, 1)
