@@ -89,6 +89,7 @@ def hit_new(
 
 
 HIT_FIELDS = HitRow._fields  # the row's values, in the order of the INSERT's columns
+HIT_COLUMNS = {field.attname: field.column or field.attname for field in Hit._meta.concrete_fields}
 
 
 def hits_write(rows: list[HitRow]) -> None:
@@ -99,7 +100,7 @@ def hits_write(rows: list[HitRow]) -> None:
     cached page (docs/benchmarks.md); this costs a few.
     """
     ops = connection.ops
-    columns = ", ".join(ops.quote_name(Hit._meta.get_field(name).column) for name in HIT_FIELDS)
+    columns = ", ".join(ops.quote_name(HIT_COLUMNS[name]) for name in HIT_FIELDS)
     placeholders = ", ".join(["%s"] * len(HIT_FIELDS))
     sql = f"INSERT INTO {ops.quote_name(Hit._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
     values = [
