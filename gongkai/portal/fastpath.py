@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 # Headers that belong to one response, never to the page: recomputed (or left out) on each answer.
 PER_RESPONSE = {"date", "content-length", "etag", "last-modified", "cache-control", "x-accel-expires",
-                "x-page-cache", "set-cookie", "server"}  # fmt: skip
+                "x-page-cache", "set-cookie", "server", "content-encoding"}  # fmt: skip
 INDEX_SIZE = 20_000
 
 
@@ -156,13 +156,16 @@ class PageCacheFastPath:
             )  # fmt: skip
             if RETURNING_COOKIE not in cookies:
                 headers.append(("Set-Cookie", _returning_cookie(environ)))
-        status, body = "200 OK", page.content
+        body, etag, compressed = page.answer(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        status = "200 OK"
         if not_modified:
             status, body = "304 Not Modified", b""
             headers = [(n, v) for n, v in headers if n.lower() not in ("content-type", "content-language")]
+        elif compressed:
+            headers.append(("Content-Encoding", "gzip"))
         # No Date: the server adds its own (gunicorn always does), as for every answer of the full stack.
         headers += [
-            ("ETag", page.etag),
+            ("ETag", etag),
             ("Last-Modified", _last_modified(page.created)),
             ("Cache-Control", "public, max-age=0, must-revalidate"),
             ("X-Page-Cache", "hit"),
@@ -185,7 +188,7 @@ def _last_modified(created: float) -> str:
 def _not_modified(environ, page: CachedPage) -> bool:
     if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
     if if_none_match:
-        return page.etag in [t.strip() for t in if_none_match.split(",")]
+        return page.matches(if_none_match)
     modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
     if not modified_since:
         return False

@@ -14,6 +14,7 @@ nothing per visitor; `VisitRecorderMiddleware` sits outside this one and counts 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -24,7 +25,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import re_accepts_gzip
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from gongkai.agencies.models import Agency
@@ -119,6 +122,37 @@ class CachedPage:
     headers: dict[str, str]
     created: float
     etag: str
+    # The content compressed once, when stored, for the browsers that accept gzip (None: not worth it, or a page
+    # stored before pages carried it). A stored page holds no secret (no CSRF token, nothing per visitor), so
+    # compressing it gives nothing away (BREACH needs a secret beside what the attacker sends).
+    gzipped: bytes | None = None
+
+    def answer(self, accept_encoding: str) -> tuple[bytes, str, bool]:
+        """(body, ETag, compressed) for a client that sent this Accept-Encoding (the same test as Django's
+        GZipMiddleware). Each representation has its own strong ETag."""
+        if self.gzipped is not None and re_accepts_gzip.search(accept_encoding):
+            return self.gzipped, gzip_etag(self.etag), True
+        return self.content, self.etag, False
+
+    def matches(self, if_none_match: str) -> bool:
+        tags = [t.strip() for t in if_none_match.split(",")]
+        return self.etag in tags or gzip_etag(self.etag) in tags or "*" in tags
+
+
+COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/rss+xml", "application/atom+xml")
+GZIP_MIN_BYTES = 1024  # below this the headers cost about what compressing saves
+
+
+def gzip_etag(etag: str) -> str:
+    return etag[:-1] + '-gzip"' if etag.endswith('"') else etag + "-gzip"
+
+
+def gzipped_content(content: bytes, content_type: str) -> bytes | None:
+    """The content compressed (level 6, no timestamp: the same bytes every time), or None if not worth it."""
+    if len(content) < GZIP_MIN_BYTES or not content_type.startswith(COMPRESSIBLE):
+        return None
+    packed = gzip.compress(content, compresslevel=6, mtime=0)
+    return packed if len(packed) < len(content) else None
 
 
 def _scope_of(match) -> str:
@@ -128,6 +162,10 @@ def _scope_of(match) -> str:
     if agency_id is None and isinstance(slug, str):
         agency_id = agency_id_for_slug(slug)
     return str(agency_id) if agency_id else ALL
+
+
+def _size(page: CachedPage) -> int:
+    return len(page.content) + len(page.gzipped or b"")
 
 
 class LocalPages:
@@ -157,7 +195,7 @@ class LocalPages:
             return entry[0]
 
     def put(self, key: str, page: CachedPage, expires: float) -> None:
-        size = len(page.content)
+        size = _size(page)
         if size > self.max_bytes // 4:
             return
         with self._lock:
@@ -170,7 +208,7 @@ class LocalPages:
 
     def _drop(self, key: str) -> None:
         page, _expires = self._pages.pop(key)
-        self._bytes -= len(page.content)
+        self._bytes -= _size(page)
 
     def clear(self) -> None:
         with self._lock:
@@ -252,7 +290,11 @@ class PublicPageCacheMiddleware:
             if self.local:
                 local_pages.put(page_key, page, expires=page.created + timeout)
                 request.META[PAGE_MARK] = (page_key, token_keys)
-            self._add_validators(response, page)
+            body, etag, compressed = page.answer(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+            if compressed:
+                response.content = body
+                response["Content-Encoding"] = "gzip"
+            self._add_validators(response, page, etag)
         response.headers.setdefault("X-Page-Cache", "miss")
         return response
 
@@ -291,23 +333,28 @@ class PublicPageCacheMiddleware:
         kept = {
             name: value
             for name, value in response.headers.items()
-            if name.lower() not in ("content-length", "date", "etag", "last-modified", "x-page-cache")
+            if name.lower()
+            not in ("content-length", "date", "etag", "last-modified", "x-page-cache", "content-encoding")
         }
+        content_type = response.get("Content-Type", "text/html; charset=utf-8")
         page = CachedPage(
             tokens=tokens,
             status=response.status_code,
             content=content,
-            content_type=response.get("Content-Type", "text/html; charset=utf-8"),
+            content_type=content_type,
             headers=kept,
             created=time.time(),
             etag=etag,
+            gzipped=gzipped_content(content, content_type),
         )
         page_cache().set(page_key, page, timeout=timeout)
         return page
 
     @staticmethod
-    def _add_validators(response, page: CachedPage) -> None:
-        response["ETag"] = page.etag
+    def _add_validators(response, page: CachedPage, etag: str) -> None:
+        response["ETag"] = etag
+        # The same URL answers gzip or not by what the browser accepts: caches must keep the two apart.
+        patch_vary_headers(response, ("Accept-Encoding",))
         response["Last-Modified"] = http_date(page.created)
         # Browsers revalidate every time (a 304 from the cache is cheap); a reverse proxy in front may keep the
         # page for GONGKAI_PROXY_CACHE_SECONDS (nginx reads X-Accel-Expires and does not pass it on).
@@ -318,15 +365,18 @@ class PublicPageCacheMiddleware:
     def _from_cache(self, request, page: CachedPage):
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH", "")
         since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        if (if_none_match and page.etag in [t.strip() for t in if_none_match.split(",")]) or (
+        body, etag, compressed = page.answer(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        if (if_none_match and page.matches(if_none_match)) or (
             not if_none_match and since is not None and int(page.created) <= since
         ):
             response = HttpResponseNotModified()
         else:
-            response = HttpResponse(page.content, status=page.status, content_type=page.content_type)
+            response = HttpResponse(body, status=page.status, content_type=page.content_type)
             for name, value in page.headers.items():
-                if name.lower() != "content-type":
+                if name.lower() not in ("content-type", "content-encoding"):
                     response[name] = value
-        self._add_validators(response, page)
+            if compressed:
+                response["Content-Encoding"] = "gzip"
+        self._add_validators(response, page, etag)
         response["X-Page-Cache"] = "hit"
         return response

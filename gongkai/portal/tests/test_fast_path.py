@@ -177,3 +177,22 @@ def test_on_one_machine_a_page_from_the_fast_path_asks_the_database_nothing_unti
     newer = publish(alice, prefecture, [rob, second_reviewer(prefecture), ann], title="关于开展2024年防汛演练的通知")
     status, headers, body = get(app, lists, cookie="gk_returning=1")
     assert f"/catalogue/items/{newer.pk}/" in body.decode() and headers["x-page-cache"] == ["miss"]
+
+
+def test_the_fast_path_answers_gzip_to_a_browser_that_accepts_it_and_plain_to_one_that_does_not(
+    app, prefecture, published
+):
+    import gzip
+
+    url = f"/catalogue/{prefecture.slug}/"
+    _status, through_django, body = get(app, url)
+    status, fast, packed = get(app, url, cookie="gk_returning=1", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert app.application.calls == 1, "answered before Django"
+    assert status == 200 and fast["content-encoding"] == ["gzip"] and gzip.decompress(packed) == body
+    assert fast["content-length"] == [str(len(packed))] and fast["vary"] == through_django["vary"]
+    assert "Accept-Encoding" in fast["vary"][0] and fast["etag"] != through_django["etag"]
+    status, plain, plain_body = get(app, url, cookie="gk_returning=1")
+    assert status == 200 and "content-encoding" not in plain and plain_body == body
+    status, revalidated, _ = get(app, url, cookie="gk_returning=1", HTTP_ACCEPT_ENCODING="gzip",
+                                 HTTP_IF_NONE_MATCH=fast["etag"][0])  # fmt: skip
+    assert status == 304 and app.application.calls == 1

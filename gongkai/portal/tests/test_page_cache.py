@@ -161,3 +161,39 @@ def test_english_and_chinese_pages_are_cached_apart(prefecture, published):
     english_visitor.cookies["django_language"] = "en"
     english = english_visitor.get(f"/catalogue/{prefecture.slug}/")
     assert english["X-Page-Cache"] == "miss" and english.content != chinese.content
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed_once_when_it_was_stored(prefecture, published):
+    import gzip
+
+    url = f"/catalogue/{prefecture.slug}/"
+    plain = visitor().get(url)
+    first = visitor().get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    again = visitor().get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert plain["X-Page-Cache"] == "miss" and first["X-Page-Cache"] == again["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in plain
+    assert first["Content-Encoding"] == "gzip" and first.content == again.content
+    assert gzip.decompress(first.content) == plain.content and len(first.content) < len(plain.content) / 2
+    # One URL, two representations: caches keep them apart, and each has its own validator.
+    assert all("Accept-Encoding" in r["Vary"] for r in (plain, first))
+    assert first["ETag"] != plain["ETag"]
+    revalidated = visitor().get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revalidated.status_code == 304 and revalidated["ETag"] == first["ETag"]
+
+
+def test_the_visitor_who_stores_the_page_gets_it_compressed_too(prefecture, published):
+    import gzip
+
+    url = f"/agencies/{prefecture.slug}/"
+    first = visitor().get(url, HTTP_ACCEPT_ENCODING="gzip")
+    plain = visitor().get(url)
+    assert first["X-Page-Cache"] == "miss" and first["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.content) == plain.content
+
+
+def test_a_short_answer_is_not_compressed(prefecture, published):
+    from gongkai.portal.pagecache import gzipped_content
+
+    assert gzipped_content(b"<p>ok</p>", "text/html; charset=utf-8") is None
+    assert gzipped_content(b"\x89PNG" + bytes(range(256)) * 8, "image/png") is None
+    assert gzipped_content("<p>公开</p>".encode() * 200, "text/html; charset=utf-8") is not None
