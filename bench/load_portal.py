@@ -463,7 +463,9 @@ print(json.dumps(out))
 def warm(host: str) -> None:
     from gevent.pool import Pool
 
-    kinds = ("home", "agency", "browse", "item", "search", "annual_report", "guide")
+    # The tracked cases too: a case's page is kept between its changes (applications/tracking.py), and a run
+    # follows the same 200 cases for minutes, so past its first seconds each has been seen.
+    kinds = ("home", "agency", "browse", "item", "search", "annual_report", "guide", "tracking")
     urls = [url for kind in kinds for url in Site.urls[kind]]
 
     def read(url):
