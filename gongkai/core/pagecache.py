@@ -103,6 +103,7 @@ logger = logging.getLogger(__name__)
 
 MARK_SIZE = 8
 MEMO_SECONDS = 1.0  # the longest a process trusts its tokens without reading them, whatever the mark says
+REFRESH_MAX = 2_000  # at most this many kept tokens are read again together (else only those a page needs)
 
 
 class VersionMark:
@@ -189,7 +190,15 @@ def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> di
         return kept
     marker = version_mark() if fetched is None else None
     mark = marker.read() if marker is not None else None
-    found = dict(fetched) if fetched is not None else page_cache().get_many(keys)
+    if fetched is not None:
+        found = dict(fetched)
+    else:
+        # Under a new mark, or past the bound, every token this process keeps is read again in the same read:
+        # one read a second per process, not one per kind of page it serves in that second.
+        memo_mark, read_at, known = _memo
+        stale = mark is None or memo_mark != mark or time.monotonic() - read_at >= MEMO_SECONDS
+        wanted = list({**dict.fromkeys(known), **dict.fromkeys(keys)}) if stale and len(known) < REFRESH_MAX else keys
+        found = page_cache().get_many(wanted)
     missing = {key: new_token() for key in keys if key not in found}
     if missing:
         cache = page_cache()
@@ -207,7 +216,7 @@ def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> di
         if memo_mark == mark and time.monotonic() - read_at < MEMO_SECONDS:
             _memo = (mark, read_at, {**known, **tokens})
         else:
-            _memo = (mark, time.monotonic(), tokens)
+            _memo = (mark, time.monotonic(), found)
     return tokens
 
 

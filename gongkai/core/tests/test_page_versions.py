@@ -98,3 +98,21 @@ def test_a_file_that_cannot_be_mapped_falls_back_to_reading_the_cache(settings, 
     first = current_tokens(KEYS)
     assert current_tokens(KEYS) == first
     assert len(reads) == 2
+
+
+def test_past_the_bound_every_kept_token_is_read_again_in_one_read(marked, reads, monkeypatch):
+    """A process serving the pages of many agencies reads the tokens once a second, not once per agency."""
+    other = [pagecache.EPOCH_KEY, token_key("8", "gazette")]
+    read_twice()
+    current_tokens(other)  # created: the mark moves
+    current_tokens(other)  # kept, beside the first agency's
+    reads.clear()
+    assert current_tokens(KEYS) and current_tokens(other) and reads == []
+    caches["pages"].set(other[1], "changed-without-a-mark", timeout=None)
+    now = pagecache.time.monotonic()
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + pagecache.MEMO_SECONDS + 0.01)
+    reads.clear()
+    current_tokens(KEYS)
+    assert len(reads) == 1 and set(reads[0]) == {*KEYS, *other}
+    # The other agency's pages are answered from what that one read brought, including its change.
+    assert current_tokens(other)[other[1]] == "changed-without-a-mark" and len(reads) == 1
