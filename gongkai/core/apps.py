@@ -6,3 +6,14 @@ class CoreConfig(AppConfig):
     name = "gongkai.core"
     label = "core"
     verbose_name = _("公共组件")
+
+    def ready(self) -> None:
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from gongkai.core.pagecache import new_release
+
+        # Every upgrade runs `migrate` (docs/deploy.md): pages and parts kept in the shared cache were rendered
+        # by the old templates and code, which no change of content would replace. post_migrate is sent once per
+        # app with models (core has none): once per run, from contenttypes, which every site has.
+        post_migrate.connect(new_release, sender=apps.get_app_config("contenttypes"), dispatch_uid="core-new-release")

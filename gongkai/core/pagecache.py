@@ -231,6 +231,18 @@ def bump(*, scopes: Iterable[str], kinds: Iterable[str], everything: bool = Fals
             marker.change()
 
 
+def new_release(**_signal) -> None:
+    """After `migrate` (run on every upgrade): every cached page and every kept staff part is rendered again.
+
+    The shared cache outlives the processes: without this, pages stored by the old release (its templates,
+    its wording) would be served until their content changed or they expired."""
+    try:
+        bump(scopes=[], kinds=[], everything=True)
+        _bump_work([work_token_key(ALL)])
+    except Exception:  # a cache that cannot be reached must not fail the migration: pages expire in a day anyway
+        logger.exception("could not mark the cached pages as stale after migrating")
+
+
 def note_change(agency_id: Any, verb: str) -> None:
     """Called for every audited change: once the transaction commits, invalidate the pages it can alter."""
     note_work_change(agency_id, verb)

@@ -116,3 +116,14 @@ def test_past_the_bound_every_kept_token_is_read_again_in_one_read(marked, reads
     assert len(reads) == 1 and set(reads[0]) == {*KEYS, *other}
     # The other agency's pages are answered from what that one read brought, including its change.
     assert current_tokens(other)[other[1]] == "changed-without-a-mark" and len(reads) == 1
+
+
+def test_an_upgrade_makes_every_kept_page_stale(marked):
+    """`migrate` runs on every upgrade (docs/deploy.md): what the old release rendered is not served again."""
+    from django.core.management import call_command
+
+    first = read_twice()
+    work = caches["pages"].get_or_set(pagecache.work_token_key(pagecache.ALL), "before", timeout=None)
+    call_command("migrate", verbosity=0)
+    assert current_tokens(KEYS)[pagecache.EPOCH_KEY] != first[pagecache.EPOCH_KEY]
+    assert caches["pages"].get(pagecache.work_token_key(pagecache.ALL)) != work
