@@ -83,6 +83,7 @@ def forget_cases() -> None:
 
 
 def servable(request) -> bool:
+    """Whether this visitor may get a kept page: anyone without a session or a message waiting."""
     from django.conf import settings
 
     return settings.GONGKAI_PAGE_CACHE and not (
@@ -98,11 +99,52 @@ def _shared_token_keys(agency_id: int) -> list[str]:
     return [EPOCH_KEY, token_key(str(agency_id), "agency"), CALENDAR_KEY]
 
 
-def _answer(request, content: bytes, placeholder: str) -> HttpResponse:
-    body = content.replace(placeholder.encode(), get_token(request).encode())
-    response = HttpResponse(body)
-    # The page shows a case: a browser may keep it, a shared proxy may not.
-    patch_cache_control(response, private=True, no_cache=True)
+def agency_versions(agency_id: int) -> tuple[str, ...]:
+    """The versions of what the portal shows of an agency (its name, contacts, navigation) and of the site."""
+    return tuple(current_tokens([EPOCH_KEY, token_key(str(agency_id), "agency")]).values())
+
+
+_UNREAD = object()
+
+
+def kept_page(
+    request,
+    *,
+    cache,
+    key: str,
+    versions: tuple,
+    render: Callable[[dict[str, str]], HttpResponse | None],
+    holes: dict[str, Callable[[], str]],
+    stored: Any = _UNREAD,
+    private: bool = False,
+) -> HttpResponse | None:
+    """A page the same for every visitor but for a few values (`holes`: name → what to put there for this
+    visitor), kept in `cache` under `key` with the `versions` read before rendering.
+
+    `render(placeholders)` renders it with a random placeholder in each hole (None: nothing to show); the page
+    is stored once and every answer puts this visitor's values where the placeholders are. `stored`: what is
+    under `key`, when the caller read it already (with other keys, in one read).
+    """
+    if stored is _UNREAD:
+        stored = cache.get(key)
+    if stored is not None and stored[0] == versions:
+        return _answer(stored[2], {name: (stored[1][name], fill) for name, fill in holes.items()}, private)
+    placeholders = {name: secrets.token_hex(16) for name in holes}
+    response = render(placeholders)
+    if response is None or response.status_code != 200:
+        return response
+    if hasattr(response, "render"):
+        response.render()
+    cache.set(key, (versions, placeholders, response.content), timeout=PAGE_SECONDS)
+    return _answer(response.content, {name: (placeholders[name], fill) for name, fill in holes.items()}, private)
+
+
+def _answer(content: bytes, holes: dict[str, tuple[str, Callable[[], str]]], private: bool) -> HttpResponse:
+    for placeholder, fill in holes.values():
+        content = content.replace(placeholder.encode(), fill().encode())
+    response = HttpResponse(content)
+    if private:  # a browser may keep it, a shared proxy may not
+        patch_cache_control(response, private=True, no_cache=True)
     return response
 
 
@@ -125,13 +167,8 @@ def tracking_page(
     today = timezone.localdate()
     # Which years the holiday library covers decides "该年度节假日安排尚未核实" (it changes with an upgrade).
     covered = tuple(workdays_calendar.library_covers(year) for year in range(today.year - 2, today.year + 2))
-    versions = (case_token, *shared.values(), today.isoformat(), covered)
-    stored = found.get(page_key)
-    if stored is not None and stored[0] == versions:
-        return _answer(request, stored[2], stored[1])
-    placeholder = secrets.token_hex(16)
-    response = render(placeholder)
-    if response is None or response.status_code != 200:
-        return response
-    cache.set(page_key, (versions, placeholder, response.content), timeout=PAGE_SECONDS)
-    return _answer(request, response.content, placeholder)
+    return kept_page(
+        request, cache=cache, key=page_key, versions=(case_token, *shared.values(), today.isoformat(), covered),
+        render=lambda holes: render(holes["csrf"]), holes={"csrf": lambda: get_token(request)},
+        stored=found.get(page_key), private=True,
+    )  # fmt: skip

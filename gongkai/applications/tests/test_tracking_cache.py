@@ -182,3 +182,44 @@ def test_a_case_gone_since_its_code_was_seen_is_a_failed_look_up(case):
     Application.objects.filter(pk=case.pk).delete()
     page = visit(case)
     assert page.status_code == 200 and "没有找到该查询码对应的申请" in page.content.decode()
+
+
+# ------------------------------------------------------------------------------------------ the blank form
+KEY = re.compile(r'name="submission_key" value="([^"]+)"')
+
+
+def test_the_blank_form_is_kept_and_each_visitor_gets_a_working_token_and_a_fresh_key(prefecture):
+    from gongkai.applications.tests.test_public import apply_url, form_data
+
+    Client().get(apply_url(prefecture))
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(apply_url(prefecture))
+    other = Client().get(apply_url(prefecture))
+    assert kept(page) and kept(other)
+    text, other_text = page.content.decode(), other.content.decode()
+    assert KEY.search(text)[1] != KEY.search(other_text)[1] and TOKEN.search(text)[1] != TOKEN.search(other_text)[1]
+    assert KEY.sub("", TOKEN.sub("", text)) == KEY.sub("", TOKEN.sub("", other_text))
+    data = form_data(csrfmiddlewaretoken=TOKEN.search(text)[1])
+    data["submission_key"] = KEY.search(text)[1]
+    assert browser.post(apply_url(prefecture), data).status_code == 302
+    assert Application.objects.get().submission_key == KEY.search(text)[1]
+
+
+def test_a_new_name_of_the_agency_is_on_the_next_blank_form(prefecture, alice):
+    from gongkai.agencies.services import agency_update
+    from gongkai.applications.tests.test_public import apply_url
+
+    Client().get(apply_url(prefecture))
+    assert kept(Client().get(apply_url(prefecture)))
+    agency_update(actor=alice, agency=prefecture, name="黔东南苗族侗族自治州人民政府（新）")
+    page = Client().get(apply_url(prefecture))
+    assert not kept(page) and "黔东南苗族侗族自治州人民政府（新）" in page.content.decode()
+
+
+def test_a_visitor_with_a_session_gets_the_form_rendered_for_them(prefecture, alice):
+    from gongkai.applications.tests.test_public import apply_url
+
+    Client().get(apply_url(prefecture))
+    staff = Client()
+    staff.force_login(alice)
+    assert not kept(staff.get(apply_url(prefecture)))
