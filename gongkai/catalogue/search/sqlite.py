@@ -214,13 +214,14 @@ _size: tuple[float, int] = (0.0, 0)
 SIZE_TTL = 600  # seconds a process keeps the index's size (relevance's IDF needs it only roughly)
 
 
-def _index_size(cursor) -> int:
+def _index_size() -> int:
     """How many items are indexed, counted at most once per SIZE_TTL per process (a count reads every entry)."""
     global _size
     now = time.monotonic()
     if now - _size[0] >= SIZE_TTL or not _size[1]:
-        cursor.execute("SELECT count(*) FROM catalogue_searchentry")
-        _size = (now, cursor.fetchone()[0])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM catalogue_searchentry")
+            _size = (now, cursor.fetchone()[0])
     return _size[1]
 
 
@@ -300,10 +301,10 @@ class Query:
         if not groups or not runs_asked:
             return {}
         missing = {pk for group in groups for pk in group if pk not in texts}
-        with connection.cursor() as cursor:
-            if missing:
-                texts = dict(texts)
-                part = [key for key in keys if key & ID_MASK in missing]
+        if missing:
+            texts = dict(texts)
+            part = [key for key in keys if key & ID_MASK in missing]
+            with connection.cursor() as cursor:
                 for start in range(0, len(part), 500):
                     chunk = part[start : start + 500]
                     cursor.execute(
@@ -311,7 +312,7 @@ class Query:
                         chunk,
                     )
                     texts |= {key & ID_MASK: data for key, data in cursor.fetchall()}
-            size = max(_index_size(cursor), 1)
+        size = max(_index_size(), 1)
         asked = [run.encode() for run in runs_asked]  # counted in the UTF-8 bytes: no decoding
         weight = TITLE_WEIGHT - 1
         scores: dict[int, float] = {}
@@ -345,7 +346,9 @@ class Query:
             texts = {key & ID_MASK: text for key, text in title_rows[:window] if text is not None}
             groups = ranked_candidates(titles, matches, limit, offset)
             scores = self._scores(groups, texts, keys[:window])
-            matches, titles = ranked_window(matches, scores), ranked_window(titles, scores)
+            titles = ranked_window(titles, scores)
+            if len(titles) < offset + limit:  # else the page is title hits alone and the other matches unread
+                matches = ranked_window(matches, scores)
         else:
             titles = self._ids(self.title_table, self.title_expr, offset + limit)
         return SearchResult(title_hits_first(titles, matches, limit, offset), total, more)
