@@ -14,9 +14,16 @@ beside the true count and the items its filters' span holds).
 --rounds sets the timed runs of each case (3). --cold-texts empties SQLite's cache of decompressed texts
 (`search.sqlite._decompressed`, emptied by `forget_texts`) before each relevance search, to time relevance as a process that has not
 scored those items lately would.
+
+--pages FILE keeps relevance's pages 1, 2, 3 and 5 of every case (their item ids, in order): written to FILE
+when it does not exist, else compared with it, printing how many pages (and first pages) differ. Run it once
+before a change to the ranking code and once after, on the same catalogue:
+
+    GONGKAI_VAR_DIR=/tmp/gk-bench .venv/bin/python bench/search_orders.py --pages /tmp/pages-before.json
 """
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -38,6 +45,7 @@ def main() -> None:
     parser.add_argument(
         "--warm-each-order", action="store_true", help="warm each case in every order (else in the title order only)"
     )
+    parser.add_argument("--pages", type=Path, help="relevance's pages of every case: written here, or compared")
     args = parser.parse_args()
     cold = args.cold_texts and connection.vendor == "sqlite"
     agencies = bench_agencies(10)
@@ -49,6 +57,7 @@ def main() -> None:
     counted: list[float] = []
     estimates: list[str] = []
     counts = {"exact to the cap": 0, "exact past the cap": 0, "estimated": 0}
+    pages: dict[str, list[int]] = {}
     for q in QUERIES:
         parsed = search.parse(q)
         for f in filters:
@@ -69,6 +78,12 @@ def main() -> None:
                 started = time.perf_counter()
                 result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
                 counted.append((time.perf_counter() - started) * 1000)
+            if args.pages:
+                for page in (0, 1, 2, 4):
+                    ranked = search.search_page(
+                        parsed, index_filters, limit=20, offset=20 * page, order=search.results.ORDER_RELEVANCE
+                    )
+                    pages[f"{q} {f} page {page + 1}"] = ranked.ids
             key = "exact to the cap" if not result.more else "exact past the cap" if result.count_exact else "estimated"
             counts[key] += 1
             if key == "estimated":
@@ -105,6 +120,26 @@ def main() -> None:
     )
     print("  cases: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     print("  estimates: " + "; ".join(estimates))
+    if args.pages:
+        compare_pages(args.pages, pages)
+
+
+def compare_pages(path: Path, pages: dict[str, list[int]]) -> None:
+    """Write relevance's pages to `path`, or, when it holds pages already, say how many differ."""
+    if not path.exists():
+        path.write_text(json.dumps(pages, ensure_ascii=False))
+        print(f"  relevance pages: {len(pages)} written to {path}")
+        return
+    before = json.loads(path.read_text())
+    differ = [key for key in pages if before.get(key) != pages[key]]
+    firsts = [key for key in pages if key.endswith(" page 1")]
+    print(
+        f"  relevance pages: {len(differ)} of {len(pages)} differ from {path}; first pages:"
+        f" {sum(1 for key in differ if key.endswith(' page 1'))} of {len(firsts)}"
+        f" ({sum(1 for key in firsts if pages[key])} list something)"
+    )
+    for key in differ[:10]:
+        print(f"    {key}: {before.get(key)} -> {pages[key]}")
 
 
 if __name__ == "__main__":

@@ -153,6 +153,11 @@ def bm25_scores(rows: list[tuple[int, int, list[int]]], size: float) -> dict[int
     weights = [value * (BM25_K1 + 1) for value in idf]
     base, per_length = BM25_K1 * (1 - BM25_B), BM25_K1 * BM25_B / average
     out = {}
+    if runs == 1:  # the common case, without a generator per row (the same arithmetic, so the same scores)
+        (w,) = weights
+        for pk, length, (tf,) in rows:
+            out[pk] = w * tf / (tf + (base + per_length * length)) if tf > 0 else 0
+        return out
     for pk, length, tfs in rows:
         norm = base + per_length * length
         out[pk] = sum(w * tf / (tf + norm) for w, tf in zip(weights, tfs, strict=True) if tf > 0)

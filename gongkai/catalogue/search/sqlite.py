@@ -8,12 +8,12 @@ The same functions as postgres.py, chosen by index.py: `prepare`, `insert`, `rem
 `set_validity` and `Query`.
 """
 
-import collections
 import threading
 import time
 import zlib
 
 from django.db import connection
+from zlib_ng.zlib_ng import decompress as _inflate  # zlib's format, a faster inflate
 
 from gongkai.catalogue.search import results
 from gongkai.catalogue.search.keys import ID_BITS, ID_MASK, entries, token
@@ -47,37 +47,53 @@ def _unpack(data: bytes) -> tuple[str, str]:
 
 
 TEXT_CACHE_BYTES = 8 << 20  # decompressed texts (with their compressed keys) a process keeps for relevance
-_texts: collections.OrderedDict[bytes, tuple[int, bytes]] = collections.OrderedDict()  # least recently used first
+_texts: dict[bytes, tuple[int, bytes]] = {}  # least recently used first (a hit is moved to the end)
 _texts_bytes = 0
 _texts_lock = threading.Lock()
 
 
-def _decompressed(data: bytes) -> tuple[int, bytes]:
-    """A compressed text (`_pack`) as UTF-8 bytes, the title, a zero byte, the body, and where the title ends.
+def _decompressed(datas: list[bytes]) -> list[tuple[int, bytes]]:
+    """Compressed texts (`_pack`), each as UTF-8 bytes (the title, a zero byte, the body) and where its title
+    ends.
 
-    Relevance scores the newest hundred title hits or other matches of a query, and decompressing them (about
-    8 µs each for a text of a thousand characters) was most of its cost; every page of a ranked query scores
-    the same ones again. So a process keeps the texts it decompressed last, up to TEXT_CACHE_BYTES (a text
-    larger than a 64th of that is never kept), looked up by the compressed bytes themselves: a changed text
-    is other bytes, so never a stale one."""
+    Relevance scores the newest hundred title hits or other matches of a query, and decompressing them was
+    most of its cost: about 8 µs each for a text of a thousand characters with the standard library's zlib,
+    5 µs with zlib-ng's inflate (`_inflate`: the same format, so the texts already written are read as they
+    are, and `_pack` still writes them with zlib; issue 20). Every page of a ranked query scores the same
+    ones again, so a process keeps the texts it decompressed last, up to TEXT_CACHE_BYTES (a text larger
+    than a 64th of that is never kept), looked up by the compressed bytes themselves: a changed text is other
+    bytes, so never a stale one. One call per group of texts: the lock is taken once to look them up and
+    once to keep the new ones, not twice a text."""
     global _texts_bytes
     with _texts_lock:
-        hit = _texts.get(data)
-        if hit is not None:
-            _texts.move_to_end(data)
-            return hit
-    text = zlib.decompress(data)
-    hit = (text.index(b"\x00"), text)
-    size = len(data) + len(text)
-    if size <= TEXT_CACHE_BYTES // 64:
+        found = [_texts.pop(data, None) for data in datas]
+        for data, hit in zip(datas, found, strict=True):
+            if hit is not None:
+                _texts[data] = hit  # now the most recently used
+    new = []
+    out = []
+    for data, hit in zip(datas, found, strict=True):
+        if hit is None:
+            text = _inflate(data)
+            hit = (text.index(b"\x00"), text)
+            if len(data) + len(text) <= TEXT_CACHE_BYTES // 64:
+                new.append((data, hit))
+        out.append(hit)
+    if new:
         with _texts_lock:
-            if data not in _texts:
-                _texts[data] = hit
-                _texts_bytes += size
-                while _texts_bytes > TEXT_CACHE_BYTES:
-                    key, (_end, old) = _texts.popitem(last=False)
-                    _texts_bytes -= len(key) + len(old)
-    return hit
+            for data, hit in new:
+                if data not in _texts:
+                    _texts[data] = hit
+                    _texts_bytes += len(data) + len(hit[1])
+            oldest = []  # (a dict cannot lose keys while it is walked)
+            for key, (_end, text) in _texts.items():
+                if _texts_bytes <= TEXT_CACHE_BYTES:
+                    break
+                oldest.append(key)
+                _texts_bytes -= len(key) + len(text)
+            for key in oldest:
+                del _texts[key]
+    return out
 
 
 def forget_texts() -> None:
@@ -198,13 +214,14 @@ _size: tuple[float, int] = (0.0, 0)
 SIZE_TTL = 600  # seconds a process keeps the index's size (relevance's IDF needs it only roughly)
 
 
-def _index_size(cursor) -> int:
+def _index_size() -> int:
     """How many items are indexed, counted at most once per SIZE_TTL per process (a count reads every entry)."""
     global _size
     now = time.monotonic()
     if now - _size[0] >= SIZE_TTL or not _size[1]:
-        cursor.execute("SELECT count(*) FROM catalogue_searchentry")
-        _size = (now, cursor.fetchone()[0])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM catalogue_searchentry")
+            _size = (now, cursor.fetchone()[0])
     return _size[1]
 
 
@@ -284,10 +301,10 @@ class Query:
         if not groups or not runs_asked:
             return {}
         missing = {pk for group in groups for pk in group if pk not in texts}
-        with connection.cursor() as cursor:
-            if missing:
-                texts = dict(texts)
-                part = [key for key in keys if key & ID_MASK in missing]
+        if missing:
+            texts = dict(texts)
+            part = [key for key in keys if key & ID_MASK in missing]
+            with connection.cursor() as cursor:
                 for start in range(0, len(part), 500):
                     chunk = part[start : start + 500]
                     cursor.execute(
@@ -295,16 +312,21 @@ class Query:
                         chunk,
                     )
                     texts |= {key & ID_MASK: data for key, data in cursor.fetchall()}
-            size = max(_index_size(cursor), 1)
+        size = max(_index_size(), 1)
         asked = [run.encode() for run in runs_asked]  # counted in the UTF-8 bytes: no decoding
         weight = TITLE_WEIGHT - 1
         scores: dict[int, float] = {}
         for group in groups:
-            rows = []
-            for pk in (pk for pk in group if pk in texts):  # (a row without its text scores nothing)
-                end, text = _decompressed(texts[pk])  # no run holds a zero byte: a count in `text` is title + body
-                tfs = [weight * text.count(run, 0, end) + text.count(run) for run in asked]
-                rows.append((pk, len(text) - 1 + weight * end, tfs))
+            ranked = [pk for pk in group if pk in texts]  # (a row without its text scores nothing)
+            rows = [
+                # no run holds a zero byte: a count in `text` is title + body
+                (
+                    pk,
+                    len(text) - 1 + weight * end,
+                    [weight * text.count(run, 0, end) + text.count(run) for run in asked],
+                )
+                for pk, (end, text) in zip(ranked, _decompressed([texts[pk] for pk in ranked]), strict=True)
+            ]
             scores |= bm25_scores(rows, max(size, len(rows)))
         return scores
 
@@ -324,7 +346,9 @@ class Query:
             texts = {key & ID_MASK: text for key, text in title_rows[:window] if text is not None}
             groups = ranked_candidates(titles, matches, limit, offset)
             scores = self._scores(groups, texts, keys[:window])
-            matches, titles = ranked_window(matches, scores), ranked_window(titles, scores)
+            titles = ranked_window(titles, scores)
+            if len(titles) < offset + limit:  # else the page is title hits alone and the other matches unread
+                matches = ranked_window(matches, scores)
         else:
             titles = self._ids(self.title_table, self.title_expr, offset + limit)
         return SearchResult(title_hits_first(titles, matches, limit, offset), total, more)

@@ -184,13 +184,78 @@ def test_sqlite_keeps_decompressed_texts_within_its_budget(monkeypatch):
     monkeypatch.setattr(sqlite, "TEXT_CACHE_BYTES", 64 * 1024)
     sqlite.forget_texts()
     packed = [sqlite._pack(f"标题{n}", "正文" * 100) for n in range(200)]
-    for data in packed:
-        end, text = sqlite._decompressed(data)
-        assert text[:end].decode() == sqlite._unpack(data)[0] and text[end + 1 :].decode() == sqlite._unpack(data)[1]
+    for start in range(0, 200, 30):  # in groups, as relevance asks for them
+        group = packed[start : start + 30]
+        for data, (end, text) in zip(group, sqlite._decompressed(group), strict=True):
+            title, body = sqlite._unpack(data)
+            assert text[:end].decode() == title and text[end + 1 :].decode() == body
     assert 0 < sqlite._texts_bytes <= 64 * 1024
     assert packed[-1] in sqlite._texts and packed[0] not in sqlite._texts  # the least recently used went first
     assert sqlite._texts_bytes == sum(len(k) + len(t) for k, (_e, t) in sqlite._texts.items())
     large = sqlite._pack("长文", "正文" * 2000)  # more than a 64th of the budget: decompressed, not kept
-    assert sqlite._decompressed(large)[1].endswith("正文".encode()) and large not in sqlite._texts
+    assert sqlite._decompressed([large])[0][1].endswith("正文".encode()) and large not in sqlite._texts
     sqlite.forget_texts()
     assert not sqlite._texts and sqlite._texts_bytes == 0
+
+
+def test_sqlite_keeps_the_texts_used_last_not_the_texts_decompressed_first(monkeypatch):
+    """A text found again is kept as the most recently used: a ranked query's next pages (which score the same
+    window) keep their texts while other queries' texts come and go."""
+    from gongkai.catalogue.search import sqlite
+
+    sqlite.forget_texts()
+    packed = [sqlite._pack(f"标题{n:02d}", "正文" * 100) for n in range(80)]  # texts of one size
+    sqlite._decompressed(packed[:70])
+    monkeypatch.setattr(sqlite, "TEXT_CACHE_BYTES", sqlite._texts_bytes + 100)  # room for these seventy, no more
+    sqlite._decompressed([packed[0], packed[75], packed[1]])  # two found again, one new: the oldest unused goes
+    assert packed[0] in sqlite._texts and packed[1] in sqlite._texts and packed[75] in sqlite._texts
+    assert packed[2] not in sqlite._texts and packed[3] in sqlite._texts
+    assert list(sqlite._texts)[-3:] == [packed[0], packed[1], packed[75]]  # found again, then new
+    assert sqlite._texts_bytes <= sqlite.TEXT_CACHE_BYTES
+    sqlite.forget_texts()
+
+
+@pytest.mark.parametrize("level", [1, 6, 9])
+def test_sqlite_reads_the_texts_the_standard_zlib_wrote(level):
+    """Relevance inflates with zlib-ng, while `_pack` (and migration 0012, level 6) compress with the standard
+    library's zlib: any text so written, of any length and script, reads back the same, with its title's end
+    where the zero byte is."""
+    import zlib
+
+    from gongkai.catalogue.search import sqlite
+
+    sqlite.forget_texts()
+    texts = [
+        ("", ""),
+        ("标题", ""),
+        ("", "正文"),
+        ("黔东南州 2024 年 第3号", "乡村振兴 " * 3000),  # larger than a 64th of the cache: not kept
+        ("𠀀𪚥 emoji 😀", "繁體 ÅÉ ß " + "".join(chr(0x4E00 + n) for n in range(0, 20000, 7))),
+    ]
+    packed = [zlib.compress(f"{title}\x00{body}".encode(), level) for title, body in texts]
+    for (title, body), (end, text) in zip(texts, sqlite._decompressed(packed), strict=True):
+        assert text == f"{title}\x00{body}".encode() and end == len(title.encode())
+    assert [sqlite._unpack(data) for data in packed] == texts
+    sqlite.forget_texts()
+
+
+def test_bm25_of_one_run_gives_the_same_scores_as_the_sum_over_runs():
+    """`bm25_scores` takes a shorter path for the common one-run query: the same arithmetic, so the same floats
+    (relevance's order, ties included, must not move)."""
+    import math
+    import random
+
+    from gongkai.catalogue.search.results import BM25_B, BM25_K1, bm25_scores
+
+    rnd = random.Random(20)
+    rows = [(pk, rnd.randint(10, 5000), [rnd.choice([0, 0, 1, 2, 10, 11, 37])]) for pk in range(300)]
+    scores = bm25_scores(rows, 20_000)
+    average = sum(length for _pk, length, _tfs in rows) / len(rows)
+    frequency = sum(1 for _pk, _length, tfs in rows if tfs[0] > 0)
+    weight = math.log(1 + (20_000 - frequency + 0.5) / (frequency + 0.5)) * (BM25_K1 + 1)
+    base, per_length = BM25_K1 * (1 - BM25_B), BM25_K1 * BM25_B / average
+    for pk, length, (tf,) in rows:
+        norm = base + per_length * length
+        assert scores[pk] == sum(weight * t / (t + norm) for t in [tf] if t > 0)  # exactly, not approximately
+    two = bm25_scores([(pk, length, tfs * 2) for pk, length, tfs in rows], 20_000)
+    assert all(two[pk] == scores[pk] + scores[pk] for pk in scores)  # the general path: each run adds its part
