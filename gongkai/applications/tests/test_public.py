@@ -211,9 +211,12 @@ def test_the_receipt_page_and_pdf_give_the_facts_the_deadline_working_and_a_qr_c
     client, prefecture
 ):
     import io
+    from urllib.parse import unquote
 
-    import segno
+    import zxingcpp
     from pypdf import PdfReader
+
+    from gongkai.applications.receipt import qr_code
 
     client.post(apply_url(prefecture), form_data())
     application = Application.objects.get()
@@ -222,7 +225,8 @@ def test_the_receipt_page_and_pdf_give_the_facts_the_deadline_working_and_a_qr_c
     link = f"http://testserver/applications/track/?code={application.tracking_code}"
     assert receipt.tracking_url == link
     page = response.content.decode()
-    assert segno.make(link, error="m").svg_data_uri(scale=4, border=2) in page
+    svg = qr_code(link).to_svg(scale=1)
+    assert receipt.qr_svg_data_uri() in page and unquote(receipt.qr_svg_data_uri()).endswith(svg)
     assert "条例第三十一条" in page and "答复期限如何计算" in page and "接下来会怎样" in page
     assert prefecture.office_phone in page and prefecture.office_name in page
     assert receipt.deadline.date == application.due_on
@@ -235,7 +239,9 @@ def test_the_receipt_page_and_pdf_give_the_facts_the_deadline_working_and_a_qr_c
         assert fact.replace(" ", "") in text
     assert "政府信息公开申请回执" in text and "答复期限如何计算" in text and "20个工作日" in text
     assert f"{application.received_on.year}年{application.received_on.month}月{application.received_on.day}日" in text
-    assert len(PdfReader(io.BytesIO(download.content)).pages[0].images) == 1  # the QR code
+    (qr,) = PdfReader(io.BytesIO(download.content)).pages[0].images
+    scanned = zxingcpp.read_barcode(qr.image)  # the QR code in the PDF scans to the tracking link
+    assert scanned.text == link and scanned.format == zxingcpp.BarcodeFormat.QRCode and scanned.ec_level == "M"
     assert client.get("/applications/track/NOSUCHCODE000000/receipt.pdf").status_code == 404
 
 
