@@ -16,7 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_by_slug
-from gongkai.applications import documents, lookups, services, tracking
+from gongkai.applications import documents, kept, lookups, services, tracking
 from gongkai.applications.clock import span_verified
 from gongkai.applications.forms import CorrectionAnswerForm, OnlineApplicationForm, TrackByNumberForm, TrackForm
 from gongkai.applications.models import LetterKind, PauseKind
@@ -77,13 +77,13 @@ class Apply(ServiceFormView):
     submission_key = ""
 
     def get(self, request, *args, **kwargs):
-        """The blank form, kept per process, agency and language (tracking.kept_page): the same page for everyone
-        but for the CSRF token and the submission key, put in for each visitor. It cost 3 ms of CPU a view."""
-        if not tracking.servable(request):
+        """The blank form, kept per process, agency and language (kept.py): the same page for everyone but for
+        the CSRF token and the submission key, put in for each visitor. It cost 3 ms of CPU a view."""
+        if not kept.servable(request):
             return super().get(request, *args, **kwargs)
-        return tracking.kept_page(
-            request, cache=caches["local"], key=f"gk:apply:{request.LANGUAGE_CODE}:{self.agency.pk}",
-            versions=tracking.agency_versions(self.agency.pk), render=self._blank,
+        return kept.kept_page(
+            cache=caches["local"], key=f"gk:apply:{request.LANGUAGE_CODE}:{self.agency.pk}",
+            versions=kept.agency_versions(self.agency.pk), render=self._blank,
             holes={"csrf": lambda: get_token(request), "submission_key": lambda: uuid.uuid4().hex},
         )  # fmt: skip
 
@@ -178,7 +178,7 @@ def track(request):
         if lookups.address_limited(request):
             return _limited(request, None)
         code = form.cleaned_data["code"].strip().upper()
-        known = tracking.remembered_case(code) if tracking.servable(request) else None
+        known = tracking.remembered_case(code) if kept.servable(request) else None
         if known is not None:
             page = tracking.tracking_page(request, *known, render=lambda token: _found_page(request, code, token))
             if page is not None:
@@ -188,7 +188,7 @@ def track(request):
         if application is None:
             lookups.record_failure(request)
             form.add_error("code", _("没有找到该查询码对应的申请，请核对后重新输入。"))
-        elif tracking.servable(request):
+        elif kept.servable(request):
             tracking.remember_case(code, application.pk, application.agency_id)
             return tracking.tracking_page(
                 request, application.pk, application.agency_id,

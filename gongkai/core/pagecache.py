@@ -91,6 +91,12 @@ def page_cache():
     return caches[CACHE_ALIAS]
 
 
+def has_visitor_state(cookies) -> bool:
+    """Whether a visitor with these cookies may see something of their own on a page (a session: staff, or
+    someone mid-form; or a message waiting), so must never get a page kept for everyone."""
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+
+
 def token_key(scope: str, kind: str) -> str:
     return f"gk:gen:{scope}:{kind}"
 
@@ -171,14 +177,18 @@ def forget_tokens() -> None:
     _memo = (None, 0.0, {})
 
 
+def _memo_fresh(mark: bytes | None) -> bool:
+    """Whether this process's kept tokens may be trusted under `mark` (read from the file just now)."""
+    memo_mark, read_at, _known = _memo
+    return mark is not None and memo_mark == mark and time.monotonic() - read_at < MEMO_SECONDS
+
+
 def kept_tokens(keys: list[str]) -> dict[str, str] | None:
     """The tokens this process kept under the current mark (no cache read at all), or None."""
     marker = version_mark()
     mark = marker.read() if marker is not None else None
-    memo_mark, read_at, known = _memo
-    if mark is None or memo_mark != mark or time.monotonic() - read_at >= MEMO_SECONDS:
-        return None
-    if not all(key in known for key in keys):
+    known = _memo[2]
+    if not _memo_fresh(mark) or not all(key in known for key in keys):
         return None
     return {key: known[key] for key in keys}
 
@@ -195,10 +205,9 @@ def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> di
     else:
         # Under a new mark, or past the bound, every token this process keeps is read again in the same read:
         # one read a second per process, not one per kind of page it serves in that second.
-        memo_mark, read_at, known = _memo
-        stale = mark is None or memo_mark != mark or time.monotonic() - read_at >= MEMO_SECONDS
-        wanted = list({**dict.fromkeys(known), **dict.fromkeys(keys)}) if stale and len(known) < REFRESH_MAX else keys
-        found = page_cache().get_many(wanted)
+        known = _memo[2]
+        refresh = not _memo_fresh(mark) and len(known) < REFRESH_MAX
+        found = page_cache().get_many(list({**dict.fromkeys(known), **dict.fromkeys(keys)}) if refresh else keys)
     missing = {key: new_token() for key in keys if key not in found}
     if missing:
         cache = page_cache()
@@ -212,9 +221,8 @@ def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> di
     tokens = {key: found[key] for key in keys}
     if mark is not None and not missing:
         # Kept under the mark read before the cache was: a change after that read writes a new mark.
-        memo_mark, read_at, known = _memo
-        if memo_mark == mark and time.monotonic() - read_at < MEMO_SECONDS:
-            _memo = (mark, read_at, {**known, **tokens})
+        if _memo_fresh(mark):
+            _memo = (mark, _memo[1], {**_memo[2], **tokens})
         else:
             _memo = (mark, time.monotonic(), found)
     return tokens
@@ -277,13 +285,18 @@ def _bump_work(keys: list[str]) -> None:
     page_cache().set_many({key: new_token() for key in keys}, timeout=None)
 
 
-def note_work_change(agency_id: Any, verb: str) -> None:
-    site_wide = agency_id is None or verb.split(".", 1)[0] in WORK_SITE_WIDE_PREFIXES
-    keys = [work_token_key(ALL if site_wide else agency_id)]
-    # Now, for the writer's own next request; again after the commit, since a value another request computes in
-    # between still reads the old rows and would be stored under the first new token.
+def renew_tokens(keys: list[str]) -> None:
+    """New tokens under these keys, for versions every reader fetches with its value (`cached_by_work`, the
+    tracking page's case version), so no mark: now, for the writer's own next request; again after the commit,
+    since a value another request computes in between still reads the old rows and would be stored under the
+    first new token."""
     _bump_work(keys)
     transaction.on_commit(lambda: _bump_work(keys))
+
+
+def note_work_change(agency_id: Any, verb: str) -> None:
+    site_wide = agency_id is None or verb.split(".", 1)[0] in WORK_SITE_WIDE_PREFIXES
+    renew_tokens([work_token_key(ALL if site_wide else agency_id)])
 
 
 def cached_by_work(agency_id: Any, key: str, compute: Callable[[], Any], *, timeout: int = 24 * 3600) -> Any:

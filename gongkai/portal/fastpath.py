@@ -35,7 +35,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from gongkai.analytics.middleware import RETURNING_COOKIE, RETURNING_MAX_AGE, VISIT_MARK, is_bot
 from gongkai.analytics.services import hit_record
 from gongkai.core.client import client_address
-from gongkai.core.pagecache import current_tokens, kept_tokens
+from gongkai.core.pagecache import current_tokens, has_visitor_state, kept_tokens
 from gongkai.portal.pagecache import PAGE_MARK, CachedPage, local_pages
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,6 @@ class PageCacheFastPath:
         self.index: dict[tuple, Entry] = {}
         self.header_sets: dict[tuple, tuple] = {}
         self.lock = threading.Lock()
-        self.session_cookie = settings.SESSION_COOKIE_NAME
         self.language_cookie = settings.LANGUAGE_COOKIE_NAME
         self.proxy_seconds = settings.GONGKAI_PROXY_CACHE_SECONDS
 
@@ -78,7 +77,7 @@ class PageCacheFastPath:
         if not self.enabled or environ.get("REQUEST_METHOD") != "GET":
             return self.application(environ, start_response)
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
-        if self.session_cookie in cookies or "messages" in cookies:
+        if has_visitor_state(cookies):
             return self.application(environ, start_response)
         key = (
             environ.get("HTTP_HOST", ""), environ.get("wsgi.url_scheme", ""),

@@ -32,7 +32,15 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_id_for_slug
-from gongkai.core.pagecache import ALL, EPOCH_KEY, current_tokens, page_cache, page_scope_of, token_key
+from gongkai.core.pagecache import (
+    ALL,
+    EPOCH_KEY,
+    current_tokens,
+    has_visitor_state,
+    page_cache,
+    page_scope_of,
+    token_key,
+)
 
 KINDS = ("agency", "catalogue", "participation", "gazette", "enforcement", "annual_report")
 
@@ -301,8 +309,7 @@ class PublicPageCacheMiddleware:
     def _cacheable_match(self, request):
         if not self.enabled or request.method not in ("GET", "HEAD"):
             return None
-        # Anyone who has a session (staff, or a visitor with a message waiting) gets the live page.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        if has_visitor_state(request.COOKIES):  # staff, or a visitor mid-form or with a message: the live page
             return None
         try:
             match = resolve_path(request.path_info)
