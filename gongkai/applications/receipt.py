@@ -11,9 +11,9 @@ platform has not verified) says so.
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import zxingcpp
 from django.utils.translation import gettext as _
@@ -78,7 +78,8 @@ class Receipt:
 
     def qr_svg_data_uri(self) -> str:
         """The QR code as an SVG data URI for the receipt page (the page sizes it)."""
-        return "data:image/svg+xml;charset=utf-8," + quote(qr_code(self.tracking_url).to_svg(scale=1))
+        svg = qr_code(self.tracking_url).to_svg(scale=1).encode()
+        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def qr_png(self) -> bytes:
         """The QR code as a PNG, 8 pixels a module, for the PDF."""

@@ -21,6 +21,9 @@ from functools import lru_cache
 import chinese_calendar
 
 ONE_DAY = dt.timedelta(days=1)
+# A calendar remembers the days it has worked out (it never changes once built: a changed calendar is a new
+# instance, workdays.selectors). Past this many it starts again.
+MEMO_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,23 @@ class WorkdayCalendar:
     def __init__(self, overrides: Mapping[dt.date, DayOverride] | None = None, noticed_years: Iterable[int] = ()):
         self.overrides = dict(overrides or {})
         self.noticed_years = frozenset(noticed_years)
+        # Every deadline of a page (the receipt, the tracking page, a case) walks 20 or more days through the
+        # holiday library; each day's answer is kept, with whether the library covered its year.
+        self._days: dict[tuple[dt.date, bool], DayInfo] = {}
 
     def year_verified(self, year: int) -> bool:
         return year in self.noticed_years or library_covers(year)
 
     def day(self, date: dt.date) -> DayInfo:
+        key = (date, library_covers(date.year))
+        known = self._days.get(key)
+        if known is None:
+            if len(self._days) >= MEMO_LIMIT:
+                self._days.clear()
+            known = self._days[key] = self._work_out_day(date)
+        return known
+
+    def _work_out_day(self, date: dt.date) -> DayInfo:
         verified = self.year_verified(date.year)
         weekend = date.weekday() >= 5
         if (override := self.overrides.get(date)) is not None:

@@ -86,7 +86,8 @@ def _clean_applicant(data: dict) -> dict:
 
 
 def _next_number(agency: Agency, year: int) -> str:
-    # The agency row is locked first, so two submissions to the same agency number one after the other.
+    # The agency row is locked first, so two submissions to the same agency number one after the other. The
+    # agency's greatest number with the prefix is read from the index on (agency, number), newest first.
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
     prefix = f"{agency.slug.upper()}-{year}-"
     last = (
