@@ -129,6 +129,26 @@ def sam(db):
 
 
 @pytest.fixture
+def query_plan(db):
+    """How the database would answer a captured query (CaptureQueriesContext's "sql"), as one line of text.
+
+    PostgreSQL reads a test's few rows whole whatever indexes there are, so its plan is asked for with
+    sequential scans off: the plan it would choose once a table is large."""
+    from django.db import connection
+
+    def plan(sql: str) -> str:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                return " | ".join(str(row[-1]) for row in cursor.fetchall())
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            return " | ".join(row[0] for row in cursor.fetchall())
+
+    return plan
+
+
+@pytest.fixture
 def login(client):
     """Log a user in through the real login form (so axes and sessions are exercised)."""
 

@@ -258,9 +258,14 @@ class Application(models.Model):
                 name="application_closed_has_outcome",
             )
         ]
-        # Numbering a new case reads the agency's greatest number of the year (services/intake.py): in this
-        # index that is one step, where the agency's index alone read and sorted every case it ever had.
-        indexes = [models.Index(fields=["agency", "number"], name="application_agency_number")]
+        indexes = [
+            # Numbering a new case reads the agency's greatest number of the year (services/intake.py): in this
+            # index that is one step, where the agency's index alone read and sorted every case it ever had.
+            models.Index(fields=["agency", "number"], name="application_agency_number"),
+            # The case page's Article 44 panel compares the agency's cases of two years, newest first
+            # (participation.selectors.article44_similar): read in this order, not sorted from all of them.
+            models.Index(fields=["agency", "received_on"], name="application_agency_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
