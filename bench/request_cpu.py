@@ -5,7 +5,8 @@ with one worker process, sends it one request at a time over a kept-alive connec
 CPU time (user + system, from the kernel's accounting) before and after each request. The sum over a kind's
 requests divided by their number is that kind's CPU per request, whatever else the machine is doing (other
 processes take wall time, not this worker's CPU time; the kernel charges in ticks, so each figure is an average
-over many requests).
+over many requests). With PostgreSQL or Redis, the CPU their processes spend meanwhile (the backends serving
+this site's database, and redis-server) is read the same way and added: they share the cores.
 
 Then it weighs the kinds by bench/load_portal.py's mix15 (its visitors' task weights; the 20 staff users open a
 page every 2 s) and prints what a mix request costs and the throughput that leaves two cores, against the bare
@@ -20,6 +21,7 @@ view's: the ceiling this machine's CPU puts on the mix, before locust's own shar
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import os
@@ -30,6 +32,7 @@ import signal
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -84,13 +87,41 @@ class Worker:
         return times.user + times.system
 
 
+class Servers:
+    """The CPU seconds of the database server's processes serving this site's database, and of Redis: work each
+    request causes outside the worker, on the same cores. With SQLite and no Redis there are none."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+
+    def processes(self) -> list[psutil.Process]:
+        found = []
+        for process in psutil.process_iter(["name", "cmdline"]):
+            name, cmdline = process.info["name"] or "", " ".join(process.info["cmdline"] or [])
+            # A PostgreSQL backend shows "postgres: <cluster>: <user> <database> <client>" as its command line.
+            backend = name == "postgres" and self.database and f" {self.database} " in f"{cmdline} "
+            if backend or name == "redis-server":
+                found.append(process)
+        return found
+
+    def cpu(self) -> float:
+        total = 0.0
+        for process in self.processes():
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
+
+
 class Client:
-    def __init__(self, host: str, worker: Worker) -> None:
+    def __init__(self, host: str, worker: Worker, servers: Servers) -> None:
         self.host = host
         self.worker = worker
+        self.servers = servers
         self.session = requests.Session()
         self.address = "198.18.0.1"
         self.spent: dict[str, list[float]] = {}
+        self.served: dict[str, list[float]] = {}
 
     def new_visitor(self) -> None:
         self.session.cookies.clear()
@@ -100,13 +131,14 @@ class Client:
         return {"User-Agent": BROWSER, "X-Forwarded-For": self.address, **extra}
 
     def timed(self, kind: str, method: str, url: str, **kwargs) -> requests.Response:
-        before = self.worker.cpu()
+        before, served_before = self.worker.cpu(), self.servers.cpu()
         response = self.session.request(method, self.host + url, headers=self.headers(**kwargs.pop("extra", {})),
                                         timeout=60, **kwargs)  # fmt: skip
         # The worker may still be finishing (the page-view writer runs in its own thread): a short pause lets
         # its CPU land in this request's account rather than the next one's.
         time.sleep(0.002)
         self.spent.setdefault(kind, []).append(self.worker.cpu() - before)
+        self.served.setdefault(kind, []).append(self.servers.cpu() - served_before)
         if response.status_code >= 400:
             raise SystemExit(f"{kind} {url}: {response.status_code}")
         return response
@@ -131,8 +163,8 @@ class Client:
         )  # fmt: skip
 
 
-def measure(host: str, worker: Worker, urls: dict, rounds: int) -> dict[str, list[float]]:
-    client = Client(host, worker)
+def measure(host: str, worker: Worker, servers: Servers, urls: dict, rounds: int) -> Client:
+    client = Client(host, worker, servers)
     for kind in ("bare", "static", "home", "browse", "search", "item", "annual_report", "tracking"):
         for _ in range(rounds):
             client.timed(kind, "GET", random.choice(urls[kind]))  # noqa: S311
@@ -147,14 +179,18 @@ def measure(host: str, worker: Worker, urls: dict, rounds: int) -> dict[str, lis
             cases = re.findall(r'href="(/staff/applications/\d+/)"', page.text) or cases
         else:
             client.timed("staff case page", "GET", random.choice(cases))  # noqa: S311
-    return client.spent
+    return client
 
 
-def report(spent: dict[str, list[float]]) -> dict:
-    ms = {kind: 1000 * sum(values) / len(values) for kind, values in spent.items()}
-    print(f"{'kind':<18}{'requests':>9}{'CPU ms':>9}")
+def report(client: Client) -> dict:
+    """Each kind's CPU per request: the worker's, and with the database and cache servers' added (the figure the
+    ceilings below are computed from, as all three share the cores)."""
+    worker_ms = {kind: 1000 * sum(values) / len(values) for kind, values in client.spent.items()}
+    server_ms = {kind: 1000 * sum(values) / len(values) for kind, values in client.served.items()}
+    ms = {kind: worker_ms[kind] + server_ms[kind] for kind in worker_ms}
+    print(f"{'kind':<18}{'requests':>9}{'worker ms':>10}{'servers ms':>11}{'CPU ms':>9}")
     for kind, value in ms.items():
-        print(f"{kind:<18}{len(spent[kind]):>9}{value:>9.2f}")
+        print(f"{kind:<18}{len(client.spent[kind]):>9}{worker_ms[kind]:>10.2f}{server_ms[kind]:>11.2f}{value:>9.2f}")
     weights = visitor_weights()
     visitor_tasks = sum(weights.values())
     # Per visitor task: its kind's request, and the apply task's two requests.
@@ -177,6 +213,8 @@ def report(spent: dict[str, list[float]]) -> dict:
         "bare_ceiling_rps": bare_rate,
         "ratio": mix_rate / bare_rate,
         "ms": ms,
+        "worker_ms": worker_ms,
+        "servers_ms": server_ms,
     }
     print(
         f"mix15 per visitor request {visitor_ms:.2f} ms of CPU; staff pages {staff_ms:.1f} ms each, "
@@ -205,6 +243,8 @@ def main() -> None:
     try:
         wait_until_up(host + "/__bare__/")
         worker = Worker(server.pid)
+        database = env.get("DATABASE_URL", "")
+        servers = Servers(urllib.parse.urlsplit(database).path.lstrip("/") if database.startswith("postgres") else "")
         # Warm: imports, connections, and every public page read once, as bench/load_portal.py does (the mix
         # measures a portal read far more often than it changes); each case followed once too, as the 200 the
         # load run follows are within its first seconds (a case's page is kept between its changes).
@@ -212,8 +252,8 @@ def main() -> None:
         for kind in ("home", "agency", "browse", "item", "search", "annual_report", "guide", "tracking"):
             for url in urls[kind]:
                 warm.get(host + url, headers={"User-Agent": BROWSER}, timeout=60)
-        measure(host, worker, urls, 30)
-        summary = report(measure(host, worker, urls, args.rounds))
+        measure(host, worker, servers, urls, 30)
+        summary = report(measure(host, worker, servers, urls, args.rounds))
         if args.json:
             Path(args.json).write_text(json.dumps(summary, indent=1), encoding="utf-8")
     finally:
