@@ -191,15 +191,23 @@ class HitBuffer:
     def _run(self) -> None:
         while True:
             self.due.wait(timeout=max(settings.ANALYTICS_HIT_FLUSH_SECONDS, 0.1))
-            with self._lock:
-                due = self._is_due()
-            if due:
-                try:
-                    self.flush()
-                finally:
-                    connections.close_all()  # this thread's own connections; a request thread keeps its own
-            else:
-                self.due.clear()
+            self.write_if_due()
+
+    def write_if_due(self) -> None:
+        """One round of the writer thread: write the waiting views if a batch is due."""
+        with self._lock:
+            due = self._is_due()
+        if not due:
+            self.due.clear()
+            return
+        try:
+            self.flush()
+        finally:
+            # The thread keeps its connection for the next batch, as a request thread keeps its own, until it
+            # is older than CONN_MAX_AGE or broken: under load a batch is written several times a second, and
+            # each new PostgreSQL connection is a new server process (SQLite: a file opened, its PRAGMAs run).
+            for connection in connections.all(initialized_only=True):
+                connection.close_if_unusable_or_obsolete()
 
 
 hit_buffer = HitBuffer()

@@ -100,7 +100,6 @@ def test_views_counted_from_many_threads_at_once_are_all_written(tree, batches):
 def test_the_thread_writes_a_due_batch_without_any_request(tree, batches, monkeypatch):
     written = []
     monkeypatch.setattr(services, "hits_write", written.extend)  # the thread's own connection is not the test's
-    monkeypatch.setattr(services.connections, "close_all", lambda: None)
     buffer = services.HitBuffer()
     for n in range(10):
         buffer.add(services.HitRow(timezone.now(), timezone.localdate(), tree["prefecture"].pk, f"/{n}", "", "", False))
@@ -111,6 +110,35 @@ def test_the_thread_writes_a_due_batch_without_any_request(tree, batches, monkey
     while len(written) < 10 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert sorted(hit.path for hit in written) == [f"/{n}" for n in range(10)] and len(buffer) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_thread_keeps_its_connection_from_one_batch_to_the_next(tree, settings):
+    """Under load a batch is written several times a second in each process: a new connection each time was a
+    new PostgreSQL server process each time. The writer keeps its connection as request threads keep theirs."""
+    from django.db import connections
+
+    settings.ANALYTICS_HIT_BATCH = 2
+    buffer = services.HitBuffer()
+    buffer._start_thread = lambda: None
+    seen = []
+
+    def writer():
+        try:
+            for n in range(2):
+                for path in (f"/{n}/a", f"/{n}/b"):
+                    buffer.add(services.HitRow(timezone.now(), timezone.localdate(), tree["prefecture"].pk, path,
+                                               "", "", False))  # fmt: skip
+                buffer.write_if_due()
+                seen.append(connections["default"].connection)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    thread.join(timeout=30)
+    assert Hit.objects.filter(path__in=["/0/a", "/0/b", "/1/a", "/1/b"]).count() == 4
+    assert seen[0] is not None and seen[1] is seen[0]
 
 
 def test_a_batch_the_database_refuses_is_kept_and_written_later(client, tree, batches, monkeypatch):
