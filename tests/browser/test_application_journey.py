@@ -1,8 +1,11 @@
 """A citizen applies online, a clerk asks for a correction and replies, the citizen reads and downloads the reply."""
 
+import io
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
@@ -42,6 +45,10 @@ def test_a_case_goes_from_the_online_form_to_the_reply_letter(
     # The receipt: the QR code, the deadline's working, and the PDF to keep.
     assert page.locator("img.receipt-qr").is_visible() and "答复期限如何计算" in page.content()
     page.screenshot(path=str(screenshots / "receipt-desktop.png"), full_page=True)
+    # As Chromium draws it, the QR code scans to the tracking link.
+    drawn = Image.open(io.BytesIO(page.locator("img.receipt-qr").screenshot()))
+    scanned = zxingcpp.read_barcode(drawn)
+    assert scanned is not None and scanned.text == f"{live_server.url}/applications/track/?code={code}"
     with page.expect_download() as download:
         page.locator("#receipt-pdf").click()
     assert download.value.suggested_filename == f"{number}-receipt.pdf"
