@@ -149,6 +149,17 @@ def query_plan(db):
 
 
 @pytest.fixture
+def fresh_rate_limits(db):
+    """An empty default cache before and after the test: the rate limits' counters (online applications, tracking
+    look-ups, comments) are kept there and would carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def login(client):
     """Log a user in through the real login form (so axes and sessions are exercised)."""
 

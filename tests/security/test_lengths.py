@@ -1,18 +1,12 @@
 """Lengths and dates the database would refuse or that no case can have are refused by the forms, in Chinese."""
 
 import pytest
-from django.core.cache import cache
 
 from gongkai.applications.models import Application
 from gongkai.applications.tests.factories import resident_id
 from gongkai.applications.tests.test_public import apply_url, form_data
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def test_an_overlong_description_is_refused_and_named(client, prefecture):

@@ -4,19 +4,13 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gongkai.applications.models import Applicant, Application
 from gongkai.applications.tests.factories import credit_code, reply, resident_id
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def form_data(**overrides):

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -18,14 +17,9 @@ from gongkai.applications.services import reply_record_download
 from gongkai.applications.tests.factories import make_application, reply
 from gongkai.applications.tests.test_online import at
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits(db):
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

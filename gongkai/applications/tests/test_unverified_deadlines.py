@@ -7,7 +7,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.cache import cache
 
 from gongkai.applications import services
 from gongkai.applications.clock import UNVERIFIED_NOTE, UNVERIFIED_SMS_NOTE
@@ -19,15 +18,10 @@ from gongkai.notices.models import Notice
 from gongkai.notices.texts import sms_segments
 from gongkai.workdays import calendar as workdays_calendar
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+
 D = dt.date
 VERIFIED_CASE_DAY = D(2024, 3, 1)  # 2024's holidays are in the chinese_calendar package
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

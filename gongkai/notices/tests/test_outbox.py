@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,14 +16,7 @@ from gongkai.notices.models import Notice, NoticeState
 from gongkai.notices.services import backoff, notice_queue, notices_deliver
 from gongkai.notices.texts import sms_segments
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 class RefusingBackend:

@@ -5,7 +5,6 @@ the work queue."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.db.models.signals import post_init
 
 from gongkai.applications.models import Application
@@ -15,15 +14,10 @@ from gongkai.catalogue.models import Item, ItemStatus
 from gongkai.catalogue.tests.factories import publish, second_reviewer
 from gongkai.participation.selectors import article44_similar, title_share
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+
 D = dt.date
 TITLE = "2023年凯里经济开发区征地补偿标准"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

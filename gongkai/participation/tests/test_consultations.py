@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from gongkai.core.errors import AccessDenied
@@ -9,12 +8,7 @@ from gongkai.participation.models import Comment, CommentStatus
 from gongkai.participation.services import comment_moderate, consultation_publish_feedback
 from gongkai.participation.tests.factories import make_consultation
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 @pytest.fixture

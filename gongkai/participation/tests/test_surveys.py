@@ -3,7 +3,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -11,12 +10,7 @@ from gongkai.participation.models import Answer, QuestionKind, SurveyResponse
 from gongkai.participation.services import survey_question_add, survey_response_submit
 from gongkai.participation.tests.factories import make_survey
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 @pytest.fixture
