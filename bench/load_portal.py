@@ -17,6 +17,10 @@ the other in the same run:
   clerk; their logins are not measured), each reading a page for --staff-wait seconds (2) before the next,
   as a person does; --staff-wait 0 makes them a closed loop like the visitors.
 
+After each mix, where the server's CPU went: each gunicorn process counts its request threads' CPU time by kind
+of request (bench/portal_wsgi.py with GONGKAI_BENCH_CPU_DIR), printed as CPU per request and share of the
+server's CPU, with the share spent outside the requests (gunicorn's own loop, the page-view writer).
+
 Every simulated user sends a browser's User-Agent (so each view is counted in the visit statistics like a
 citizen's) and its own address in X-Forwarded-For, with GONGKAI_PROXY_COUNT=1 as behind the documented nginx, so
 per-address limits apply per user as they would to real visitors. An applicant leaves after applying (its
@@ -273,6 +277,42 @@ def cpu_seconds() -> dict[str, float]:
     return {"locust": own.user + own.system, "gunicorn": server, "machine": busy}
 
 
+CPU_DIR: list[Path] = []  # where the server's processes keep their CPU by kind of request (bench/portal_wsgi.py)
+
+
+def cpu_by_kind() -> dict[str, dict]:
+    """Each server process's sums so far: its CPU in all, and per kind of request [requests, thread CPU s]."""
+    found = {}
+    for path in CPU_DIR[0].glob("cpu-*.json") if CPU_DIR else []:
+        with contextlib.suppress(OSError, ValueError):
+            found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
+def cpu_spent(before: dict[str, dict], after: dict[str, dict]) -> dict:
+    """Per kind of request over a run: requests, thread CPU ms per request, and share of the server's CPU; and
+    the server's CPU outside the requests' threads (gunicorn's loop, the page-view writer)."""
+    kinds: dict[str, list[float]] = {}
+    process = 0.0
+    for pid, now in after.items():
+        then = before.get(pid, {"process": 0.0, "kinds": {}})
+        process += now["process"] - then["process"]
+        for kind, (n, spent) in now["kinds"].items():
+            n0, spent0 = then["kinds"].get(kind, (0, 0.0))
+            entry = kinds.setdefault(kind, [0, 0.0])
+            entry[0] += n - n0
+            entry[1] += spent - spent0
+    in_requests = sum(spent for _n, spent in kinds.values())
+    return {
+        "kinds": {
+            kind: (n, 1000 * spent / n if n else 0.0, spent / process if process else 0.0)
+            for kind, (n, spent) in sorted(kinds.items(), key=lambda kv: -kv[1][1])
+            if n
+        },
+        "outside_requests": (process - in_requests) / process if process else 0.0,
+    }
+
+
 def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
     user_classes = RUNS[run_name]
     env = Environment(user_classes=user_classes, host=host)
@@ -287,9 +327,9 @@ def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
         gevent.sleep(0.5)
     env.stats.reset_all()
     load_before = os.getloadavg()[0]
-    cpu_before = cpu_seconds()
+    cpu_before, kinds_before = cpu_seconds(), cpu_by_kind()
     gevent.sleep(seconds)
-    cpu_after = cpu_seconds()
+    cpu_after, kinds_after = cpu_seconds(), cpu_by_kind()
     total = env.stats.total
     result = {
         "run": run_name,
@@ -313,6 +353,7 @@ def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
             for (name, _method), entry in env.stats.entries.items()
         },  # fmt: skip
         "errors_by_kind": [(e.name, str(e.error)[:160], e.occurrences) for e in env.stats.errors.values()],
+        "server_cpu": cpu_spent(kinds_before, kinds_after),
     }
     runner.quit()
     return result
@@ -326,6 +367,7 @@ def server_env(var_dir: Path) -> dict:
         **os.environ, "GONGKAI_VAR_DIR": str(var_dir), "GONGKAI_HTTPS": "0", "GONGKAI_PROXY_COUNT": "1",
         "GONGKAI_ACCESS_LOG": os.environ.get("GONGKAI_ACCESS_LOG", "/dev/null"),
         "GONGKAI_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "config.settings",
+        "GONGKAI_BENCH_CPU_DIR": str(var_dir / "cpu"),
     }  # fmt: skip
     return env
 
@@ -504,6 +546,12 @@ def print_result(r: dict, ceilings: dict) -> None:
             print(f"           {name:<20}{n:>7} req  p50 {p50:>6.0f}  p95 {p95_:>6.0f} ms  {failures} errors")
         for name, error, occurrences in r["errors_by_kind"]:
             print(f"           error: {name}: {error} ({occurrences}x)")
+        spent = r["server_cpu"]
+        if spent["kinds"]:
+            print("           the server's CPU by kind (thread CPU per request, share of the server's CPU):")
+            for kind, (n, ms, share) in spent["kinds"].items():
+                print(f"             {kind:<18}{n:>8} req {ms:>7.2f} ms  {share:>5.0%}")
+            print(f"             {'outside requests':<18}{'':>8}     {'':>7}     {spent['outside_requests']:>5.0%}")
 
 
 def main() -> None:
@@ -526,6 +574,10 @@ def main() -> None:
     loopback_only(host)
     var_dir = Path(args.var_dir or tempfile.mkdtemp(prefix="gk-load-"))
     env = server_env(var_dir)
+    CPU_DIR.append(Path(env["GONGKAI_BENCH_CPU_DIR"]))
+    CPU_DIR[0].mkdir(parents=True, exist_ok=True)
+    for stale in CPU_DIR[0].glob("cpu-*"):  # a reused --var-dir: an earlier server's processes
+        stale.unlink()
     set_up(env, args.skip_setup)
     Site.urls = json.loads(django_run(env, URLS_CODE % {"items": args.items}))
     server = start_server(env, args.port)

@@ -7,7 +7,20 @@ processes, the same run, on the same machine load:
   ceiling: what the server delivers when no Django view runs);
 - `/__bare__/`: a bare Django view (Django's own request handling, no middleware, no URL walk, no database,
   answering "ok": the ceiling of issue #15, what any Django page costs at the least).
+
+With GONGKAI_BENCH_CPU_DIR set, each process also counts the CPU time of the thread serving each request, by
+kind of request (`kind_of`: the load mix's kinds), and its own CPU time in all, and keeps the sums in
+`<dir>/cpu-<pid>.json` (rewritten at most five times a second): what the server spends on each kind under load,
+which bench/load_portal.py reads before and after each run. The rest of a process's CPU, outside the requests'
+threads, is gunicorn's own loop and the page-view writer.
 """
+
+import json
+import os
+import re
+import threading
+import time
+from pathlib import Path
 
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
@@ -41,7 +54,73 @@ class BareHandler(WSGIHandler):
 bare = BareHandler()
 
 
-def application(environ, start_response):
+def serve(environ, start_response):
     if environ.get("PATH_INFO") == BARE_PATH:
         return bare(environ, start_response)
     return portal(environ, start_response)
+
+
+APPLY = re.compile(r"^/applications/[\w-]+/apply/$")
+CASE = re.compile(r"^/staff/applications/\d+/$")
+
+
+def kind_of(method: str, path: str) -> str:
+    """The kind of a request, as bench/load_portal.py names them."""
+    if path == BARE_PATH:
+        return "bare"
+    if path.startswith("/static/"):
+        return "static"
+    if path.startswith("/applications/track/"):
+        return "tracking"
+    if APPLY.match(path):
+        return "apply (submit)" if method == "POST" else "apply (form)"
+    if path == "/applications/submitted/":
+        return "apply (receipt)"
+    if path == "/staff/applications/":
+        return "staff queue"
+    if CASE.match(path):
+        return "staff case page"
+    if path.startswith("/staff/"):
+        return "staff, other"
+    return "public pages"
+
+
+class CpuByKind:
+    """This process's CPU per kind of request: [requests, thread CPU seconds], written to its file now and then."""
+
+    def __init__(self, directory: str) -> None:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        self.file = Path(directory) / f"cpu-{os.getpid()}.json"
+        self.sums: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+        self.written = 0.0
+
+    def add(self, kind: str, seconds: float) -> None:
+        with self.lock:
+            entry = self.sums.setdefault(kind, [0, 0.0])
+            entry[0] += 1
+            entry[1] += seconds
+            now = time.monotonic()
+            if now - self.written < 0.2:
+                return
+            self.written = now
+            part = self.file.with_suffix(".part")
+            part.write_text(json.dumps({"process": time.process_time(), "kinds": self.sums}), encoding="utf-8")
+            part.replace(self.file)
+
+
+_cpu: CpuByKind | None = None
+_cpu_dir = os.environ.get("GONGKAI_BENCH_CPU_DIR", "")
+
+
+def application(environ, start_response):
+    global _cpu
+    if not _cpu_dir:
+        return serve(environ, start_response)
+    if _cpu is None or _cpu.file.name != f"cpu-{os.getpid()}.json":  # made in the worker, after the fork
+        _cpu = CpuByKind(_cpu_dir)
+    start = time.thread_time()
+    try:
+        return serve(environ, start_response)
+    finally:
+        _cpu.add(kind_of(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")), time.thread_time() - start)

@@ -237,6 +237,7 @@ def main() -> None:
     loopback_only(host)
     var_dir = Path(args.var_dir or tempfile.mkdtemp(prefix="gk-cpu-"))
     env = {**server_env(var_dir), "GONGKAI_WORKERS": "1"}
+    env.pop("GONGKAI_BENCH_CPU_DIR")  # this script reads the worker's CPU itself, request by request
     set_up(env, args.skip_setup)
     urls = json.loads(django_run(env, URLS_CODE % {"items": 500}))
     server = start_server(env, args.port)
