@@ -5,6 +5,8 @@ Models hold fields, constraints and pure methods; every change goes through serv
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.identifiers import mask_phone, mask_resident_id
@@ -259,9 +261,10 @@ class Application(models.Model):
             )
         ]
         indexes = [
-            # Numbering a new case reads the agency's greatest number of the year (services/intake.py): in this
-            # index that is one step, where the agency's index alone read and sorted every case it ever had.
-            models.Index(fields=["agency", "number"], name="application_agency_number"),
+            # Numbering a new case reads the agency's greatest number of the year, the longest first
+            # (services/intake.py): in this index that is one step, where the agency's index alone read and
+            # sorted every case it ever had.
+            models.Index(F("agency"), Length("number").desc(), F("number").desc(), name="application_agency_number"),
             # The case page's Article 44 panel compares the agency's cases of two years, newest first
             # (participation.selectors.article44_similar): read in this order, not sorted from all of them.
             models.Index(fields=["agency", "received_on"], name="application_agency_received"),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
@@ -86,13 +87,18 @@ def _clean_applicant(data: dict) -> dict:
 
 
 def _next_number(agency: Agency, year: int) -> str:
-    # The agency row is locked first, so two submissions to the same agency number one after the other. The
-    # agency's greatest number with the prefix is read from the index on (agency, number), newest first.
+    """The agency's next case number of the year: `QDN-2026-0012`, its sequence padded to four digits.
+
+    The agency row is locked first, so two submissions to the same agency number one after the other. The
+    greatest sequence is the longest number, then the greatest among those (past 9999 a number has five
+    digits, and "QDN-2026-10000" sorts before "QDN-2026-9999" as text): read in that order from the index on
+    (agency, length of the number, number), so numbering costs the same however many cases the agency has had.
+    """
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
     prefix = f"{agency.slug.upper()}-{year}-"
     last = (
         Application.objects.filter(agency=agency, number__startswith=prefix)
-        .order_by("-number")
+        .order_by(Length("number").desc(), "-number")
         .values_list("number", flat=True)
         .first()
     )

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongkai.applications import services
-from gongkai.applications.models import PauseKind
+from gongkai.applications.models import Application, PauseKind
 from gongkai.applications.tests.factories import make_application
 from gongkai.applications.tests.test_staff import TODAY, days_ago
 
@@ -145,6 +145,18 @@ def test_the_queue_asks_as_many_queries_for_a_second_page_as_for_a_first(client_
     first = _queries(client, "/staff/applications/")
     second = _queries(client, "/staff/applications/?page=2")
     assert first == second <= QUEUE_MAX_QUERIES, (first, second)
+
+
+def test_numbers_go_on_past_9999_in_order(alice, prefecture):
+    """Past 9999 a sequence has five digits: "QDN-2026-10000" sorts before "QDN-2026-9999" as text, so the
+    greatest number is the longest first. Before, the 10,001st case of a year was refused (the number taken)."""
+    first = make_application(alice, prefecture, days_ago(3))
+    prefix = first.number.rsplit("-", 1)[0]
+    Application.objects.filter(pk=first.pk).update(number=f"{prefix}-9999")
+    assert make_application(alice, prefecture, days_ago(2)).number == f"{prefix}-10000"
+    assert make_application(alice, prefecture, days_ago(1)).number == f"{prefix}-10001"
+    other_year = make_application(alice, prefecture, days_ago(3).replace(year=days_ago(3).year - 1))
+    assert other_year.number.endswith("-0001")
 
 
 def test_numbering_a_new_case_reads_the_agencys_index_not_every_case_it_ever_had(alice, prefecture, query_plan):
