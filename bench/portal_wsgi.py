@@ -10,7 +10,7 @@ processes, the same run, on the same machine load:
 
 With GONGKAI_BENCH_CPU_DIR set, each process also counts the CPU time of the thread serving each request, by
 kind of request (`kind_of`: the load mix's kinds), and its own CPU time in all, and keeps the sums in
-`<dir>/cpu-<pid>.json` (rewritten at most five times a second): what the server spends on each kind under load,
+`<dir>/cpu-<pid>.json` (rewritten at most once a second): what the server spends on each kind under load,
 which bench/load_portal.py reads before and after each run. The rest of a process's CPU, outside the requests'
 threads, is gunicorn's own loop and the page-view writer.
 """
@@ -28,6 +28,7 @@ from django.http import HttpResponse
 from django.urls import ResolverMatch
 
 from config.wsgi import application as portal
+from gongkai.portal.pagecache import PAGE_MARK
 
 BARE_PATH = "/__bare__/"
 
@@ -55,9 +56,16 @@ bare = BareHandler()
 
 
 def serve(environ, start_response):
+    """The bare view or the portal; every answer names the process that gave it (bench/load_portal.py's warm-up
+    reads each page until every process has answered it)."""
+    worker = ("X-Bench-Worker", str(os.getpid()))
+
+    def naming(status, headers, exc_info=None):
+        return start_response(status, [*headers, worker], exc_info)
+
     if environ.get("PATH_INFO") == BARE_PATH:
-        return bare(environ, start_response)
-    return portal(environ, start_response)
+        return bare(environ, naming)
+    return portal(environ, naming)
 
 
 APPLY = re.compile(r"^/applications/[\w-]+/apply/$")
@@ -101,7 +109,7 @@ class CpuByKind:
             entry[0] += 1
             entry[1] += seconds
             now = time.monotonic()
-            if now - self.written < 0.2:
+            if now - self.written < 1.0:
                 return
             self.written = now
             part = self.file.with_suffix(".part")
@@ -120,7 +128,21 @@ def application(environ, start_response):
     if _cpu is None or _cpu.file.name != f"cpu-{os.getpid()}.json":  # made in the worker, after the fork
         _cpu = CpuByKind(_cpu_dir)
     start = time.thread_time()
+    answered: list[str] = []
+
+    def noting(status, headers, exc_info=None):
+        answered.extend(value for name, value in headers if name == "X-Page-Cache")
+        return start_response(status, headers, exc_info)
+
     try:
-        return serve(environ, start_response)
+        return serve(environ, noting)
     finally:
-        _cpu.add(kind_of(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")), time.thread_time() - start)
+        kind = kind_of(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
+        if kind == "public pages":
+            # The fast path answers a page it has seen without Django; the middleware marks what Django's page
+            # cache answered or stored (portal/pagecache.py PAGE_MARK).
+            if PAGE_MARK in environ:
+                kind = "public, page cache" if answered == ["hit"] else "public, rendered"
+            elif answered == ["hit"]:
+                kind = "public, fast path"
+        _cpu.add(kind, time.thread_time() - start)
