@@ -557,12 +557,16 @@ def print_result(r: dict, ceilings: dict) -> None:
         f"all {r['cores']['machine']:.2f}   {shares if r['run'].startswith('mix') else ''}",
         flush=True,
     )  # fmt: skip
+    spent = r["server_cpu"]
+    if not r["run"].startswith("mix") and spent["kinds"]:
+        per_request = "  ".join(f"{kind} {ms:.2f} ms" for kind, (_n, ms, _share) in spent["kinds"].items())
+        print(f"           thread CPU per request: {per_request}; outside requests {spent['outside_requests']:.0%}"
+              " of the server's CPU")  # fmt: skip
     if r["run"].startswith("mix"):
         for name, (n, p50, p95_, failures) in sorted(r["by_name"].items(), key=lambda kv: -kv[1][0]):
             print(f"           {name:<20}{n:>7} req  p50 {p50:>6.0f}  p95 {p95_:>6.0f} ms  {failures} errors")
         for name, error, occurrences in r["errors_by_kind"]:
             print(f"           error: {name}: {error} ({occurrences}x)")
-        spent = r["server_cpu"]
         if spent["kinds"]:
             print("           the server's CPU by kind (thread CPU per request, share of the server's CPU):")
             for kind, (n, ms, share) in spent["kinds"].items():
