@@ -272,9 +272,17 @@ def cpu_seconds() -> dict[str, float]:
                 with contextlib.suppress(psutil.Error):
                     times = process.cpu_times()
                     server += times.user + times.system
+    # The database server's and Redis's processes (all of them: on a machine running other work on PostgreSQL,
+    # read this figure with that in mind).
+    servers = 0.0
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] in ("postgres", "redis-server"):
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                servers += times.user + times.system
     machine = psutil.cpu_times()
     busy = machine.user + machine.nice + machine.system + machine.irq + machine.softirq + getattr(machine, "steal", 0)
-    return {"locust": own.user + own.system, "gunicorn": server, "machine": busy}
+    return {"locust": own.user + own.system, "gunicorn": server, "db+cache": servers, "machine": busy}
 
 
 CPU_DIR: list[Path] = []  # where the server's processes keep their CPU by kind of request (bench/portal_wsgi.py)
@@ -554,7 +562,8 @@ def print_result(r: dict, ceilings: dict) -> None:
         f"{r['run']:<7}{r['users']:>6}{r['requests']:>9}{r['rps']:>9.0f}{r['p50']:>8.0f}{r['p95']:>8.0f}"
         f"{r['p99']:>8.0f}{r['errors']:>7}   load {r['load'][0]:.1f}→{r['load'][1]:.1f}   "
         f"cores: locust {r['cores']['locust']:.2f}, gunicorn {r['cores']['gunicorn']:.2f}, "
-        f"all {r['cores']['machine']:.2f}   {shares if r['run'].startswith('mix') else ''}",
+        f"db+cache {r['cores']['db+cache']:.2f}, all {r['cores']['machine']:.2f}   "
+        f"{shares if r['run'].startswith('mix') else ''}",
         flush=True,
     )  # fmt: skip
     spent = r["server_cpu"]
