@@ -216,6 +216,7 @@ class Query:
         self.low, self.high = filters.key_range()
         self.timeline: tuple | None = None
         self.read_back: tuple[int, int, int] | None = None
+        self.page_read: tuple[int, int] | None = None  # a page's matches past the cap: how many, the oldest key
         self.checked_in_sql = False
 
     def _span(self, cursor) -> tuple[dt.date, dt.date] | None:
@@ -427,6 +428,8 @@ class Query:
         with self._cursor() as cursor:
             matches, complete = self._stream(cursor, "vec", "body", cap + 1)
             total, more = min(len(matches), cap), len(matches) > cap
+            if more:  # the newest matches, every one down to the oldest of them: a count goes on from there
+                self.page_read = (len(matches), min(m[0] for m in matches))
             if not matches or not limit or offset >= total:
                 return SearchResult([], total, more)
             if order == ORDER_NEWEST:
@@ -474,15 +477,35 @@ class Query:
         """How many match, counted newest first up to `limit` (the same stream as a page's), and the sort key of
         the oldest counted.
 
-        Fewer than `limit`: counted by one bounded statement, the same for every way of reading them. Otherwise
-        the stream's windows, each candidate's body checked in the statement that reads its row (#20)."""
+        The page has read the newest matches already (`page_read`: all there are down to its oldest key), so only
+        the older ones are read here, as the rest of the range (#20: reading the page's windows again cost as
+        much as the page). Fewer than `limit`: counted by one bounded statement, the same for every way of
+        reading them. Otherwise the stream's windows, each candidate's body checked in the statement that reads
+        its row (#20)."""
+        counted, oldest_counted = self.page_read or (0, 0)
+        rest = limit - counted
+        if rest <= 0:
+            return counted, oldest_counted
+        # The page's stream read its matches back to some day: if their density says the range may hold fewer
+        # than 2.5 times `limit`, one bounded statement counts them all (one GIN lookup, each candidate's row read
+        # once and checked there) and is exact when it finds fewer. Past that the windows read only the newest,
+        # and the statement would be wasted. (Matches bunched in old days, a year's number, fool the density into
+        # the wasted statement: two in 144 cases at 1,000,000.)
+        few = self.read_back is None or results.few_expected(*self.read_back, limit)
+        high, timeline = self.high, self.timeline
+        if self.page_read is not None:
+            self.high, self.timeline = oldest_counted, None  # every match from here up is among the page's
+        try:
+            read, oldest = self._count_rest(rest, few)
+        finally:
+            self.high, self.timeline = high, timeline
+        return counted + read, oldest or oldest_counted
+
+    def _count_rest(self, limit: int, few: bool) -> tuple[int, int]:
+        """`count` in the range left (`self.low` to `self.high`): how many match newest first up to `limit`, and
+        the oldest counted's sort key (0 for none); first by one bounded statement when `few` are expected."""
         with self._cursor() as cursor:
-            # The page's stream read its matches back to some day: if their density says the range may hold
-            # fewer than 2.5 times `limit`, one bounded statement counts them all (one GIN lookup, each
-            # candidate's row read once and checked there) and is exact when it finds fewer than `limit`. Past
-            # that the windows read only the newest, and the statement would be wasted. (Matches bunched in old
-            # days, a year's number, fool the density into the wasted statement: two in 144 cases at 1,000,000.)
-            if self.read_back is None or results.few_expected(*self.read_back, limit):
+            if few:
                 sql, params = self._match_sql("sort_key", "sort_key + 0")
                 cursor.execute(f"SELECT count(*), min(sort_key) FROM ({sql} LIMIT %s) AS m", [*params, limit])  # noqa: S608
                 read, oldest = cursor.fetchone()
