@@ -388,7 +388,7 @@ class Query:
 
     def _few(self, cursor, limit: int) -> bool:
         """Whether the density of the page's matches (newest first, back to some day) says the filters' range
-        may hold fewer than 2.5 times `limit`."""
+        may hold fewer than 1.25 times `limit`."""
         if self.read_back is None:
             return False
         read, newest, oldest_read = self.read_back
