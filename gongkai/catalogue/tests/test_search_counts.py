@@ -153,9 +153,9 @@ def test_the_estimates_span_is_read_from_the_sort_keys_index_not_by_scanning_eve
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")
 def test_postgres_counts_the_same_by_one_statement_and_by_windows_checked_in_place(prefecture, finance):
-    """A count reads either one bounded statement (few matches) or the page's windows with each body checked
-    in the statement that reads its row (#20): both give the matches and the oldest sort key that the page's
-    stream (bodies checked by a second look-up) gives."""
+    """A count reads either one bounded statement (few matches) or the page's windows, each body checked and
+    each window tallied in the statement that reads its rows (#20): both give the number of the newest `limit`
+    matches and the oldest of them that the page's stream (bodies checked by a second look-up) gives."""
     from gongkai.catalogue.search import postgres
     from gongkai.catalogue.selectors.search import _search_filters
 
@@ -167,7 +167,8 @@ def test_postgres_counts_the_same_by_one_statement_and_by_windows_checked_in_pla
             found = postgres.Query(search.parse(query), filters)
             with found._cursor() as cursor:
                 matches, _complete = found._stream(cursor, "vec", "body", limit)
-            expected = (len(matches), min((m[0] for m in matches), default=0))
+            newest = matches[:limit]  # a page's stream may read past `limit`; a count stops there
+            expected = (len(newest), min((m[0] for m in newest), default=0))
             found.read_back = (limit * 10, 1, 1)  # a dense page: the windows
             assert found.count(limit) == expected, (query, limit)
             found.read_back = None  # the bounded statement, exact below the limit
