@@ -20,6 +20,10 @@ when it does not exist, else compared with it, printing how many pages (and firs
 before a change to the ranking code and once after, on the same catalogue:
 
     GONGKAI_VAR_DIR=/tmp/gk-bench .venv/bin/python bench/search_orders.py --pages /tmp/pages-before.json
+
+--counts FILE does the same for the count of every case (`count`, `count_exact`, `total`, `more`): written when
+FILE does not exist, else compared, printing every case whose exact count changed and how far each estimate
+moved. Each run also prints the cases whose count took longest.
 """
 
 import argparse
@@ -46,6 +50,7 @@ def main() -> None:
         "--warm-each-order", action="store_true", help="warm each case in every order (else in the title order only)"
     )
     parser.add_argument("--pages", type=Path, help="relevance's pages of every case: written here, or compared")
+    parser.add_argument("--counts", type=Path, help="the count of every case: written here, or compared")
     args = parser.parse_args()
     cold = args.cold_texts and connection.vendor == "sqlite"
     agencies = bench_agencies(10)
@@ -58,6 +63,8 @@ def main() -> None:
     estimates: list[str] = []
     counts = {"exact to the cap": 0, "exact past the cap": 0, "estimated": 0}
     pages: dict[str, list[int]] = {}
+    case_counts: dict[str, list] = {}
+    slowest: list[tuple[float, float, str]] = []  # (count's slowest run, title order's slowest run, case)
     for q in QUERIES:
         parsed = search.parse(q)
         for f in filters:
@@ -67,6 +74,7 @@ def main() -> None:
             )  # fmt: skip
             for order in orders if args.warm_each_order else orders[:1]:  # warm
                 search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
+            case_title, case_counted = [], []
             for _round in range(args.rounds):
                 for order in orders:  # interleaved
                     if cold and order == search.results.ORDER_RELEVANCE:
@@ -74,10 +82,15 @@ def main() -> None:
                     started = time.perf_counter()
                     search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
                     times[order].append((time.perf_counter() - started) * 1000)
+                    if order == search.results.ORDER_TITLE:
+                        case_title.append(times[order][-1])
                 # The title order with the count past the cap (exact to 10,000, else an estimate).
                 started = time.perf_counter()
                 result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
                 counted.append((time.perf_counter() - started) * 1000)
+                case_counted.append(counted[-1])
+            slowest.append((max(case_counted), max(case_title), f"{q} {f}"))
+            case_counts[f"{q} {f}"] = [result.count, result.count_exact, result.total, result.more]
             if args.pages:
                 for page in (0, 1, 2, 4):
                     ranked = search.search_page(
@@ -120,8 +133,36 @@ def main() -> None:
     )
     print("  cases: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     print("  estimates: " + "; ".join(estimates))
+    print(
+        "  slowest counts (count / title order, ms): "
+        + "; ".join(f"{case} {c:.0f} / {t:.0f}" for c, t, case in sorted(slowest, reverse=True)[:10])
+    )
     if args.pages:
         compare_pages(args.pages, pages)
+    if args.counts:
+        compare_counts(args.counts, case_counts)
+
+
+def compare_counts(path: Path, counts: dict[str, list]) -> None:
+    """Write every case's count to `path`, or, when it holds counts already, print the exact counts that changed
+    and how far the estimates moved."""
+    if not path.exists():
+        path.write_text(json.dumps(counts, ensure_ascii=False))
+        print(f"  counts: {len(counts)} written to {path}")
+        return
+    before = json.loads(path.read_text())
+    exact = [key for key in counts if before[key][1] or counts[key][1]]
+    changed = [key for key in exact if before[key] != counts[key]]
+    moved = [(counts[key][0] / before[key][0] - 1, key) for key in counts if not (before[key][1] or counts[key][1])]
+    print(f"  counts: {len(changed)} of {len(exact)} exact counts differ from {path}")
+    for key in changed:
+        print(f"    {key}: {before[key]} -> {counts[key]}")
+    if moved:
+        print(
+            f"  estimates: {sum(1 for m, _k in moved if m)} of {len(moved)} moved, by at most"
+            f" {max(abs(m) for m, _k in moved):.1%}: "
+            + "; ".join(f"{key} {before[key][0]:,} -> {counts[key][0]:,}" for m, key in moved if m)
+        )
 
 
 def compare_pages(path: Path, pages: dict[str, list[int]]) -> None:

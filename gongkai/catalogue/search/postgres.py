@@ -216,7 +216,8 @@ class Query:
         self.low, self.high = filters.key_range()
         self.timeline: tuple | None = None
         self.read_back: tuple[int, int, int] | None = None
-        self.checked_in_sql = False
+        self.page_read: tuple[int, int] | None = None  # a page's matches past the cap: how many, the oldest key
+        self.counting = False  # a count's stream: windows tallied in SQL (`_tally`), no rows handed over
 
     def _span(self, cursor) -> tuple[dt.date, dt.date] | None:
         """The newest and the oldest publication day indexed within the filters' range."""
@@ -333,19 +334,21 @@ class Query:
         `sort_key + 0`: never an index on the sort key here, whose walk in order would read and test every
         row's vector; the candidates come from GIN. The title is in the row (see `schema._pg_create_table`), so it
         is checked on the page the scan reads anyway: for the title stream that is the verification. For a count
-        (`checked_in_sql`) the body is checked on that page too, in a fourth column: a count checks nearly every
-        candidate it reads, and a second look-up by item id read each row twice (#20)."""
-        in_title, params = matches_sql(self.query, "title")
-        columns = f"sort_key, item_id, {in_title}"
-        if self.verify and text == "body" and self.checked_in_sql:
-            tests, values = matches_sql(self.query, "body", excluded_column="body")
-            columns += f", {tests}"  # a fourth column: whether the body passes (see `_checked`)
-            params += values
+        (`counting`) only the sort keys of the matches are selected: the body is checked on the page that the
+        scan reads, in the statement (a second look-up by item id read each row twice; #20), and the title test
+        is not needed."""
+        counted_body = self.counting and text == "body"
+        in_title, params = ("", []) if counted_body else matches_sql(self.query, "title")
+        columns = "sort_key" if counted_body else f"sort_key, item_id, {in_title}"
         sql = (
             f"SELECT {columns} FROM catalogue_search WHERE {VECTORS[vector]} @@ %s::tsquery"  # noqa: S608
             " AND sort_key + 0 >= %s AND sort_key + 0 < %s"
         )
         params += [" & ".join(terms), max(self.low, day_key(first)), min(self.high, day_key(after))]
+        if self.verify and counted_body:
+            tests, values = matches_sql(self.query, "body", excluded_column="body")
+            sql += " AND " + tests
+            params += values
         if self.verify and text == "title":
             tests, values = matches_sql(self.query, "title", excluded_column="body")
             sql += " AND " + tests
@@ -355,8 +358,7 @@ class Query:
     def _checked(self, cursor, text: str, candidates: list, need: int) -> list[tuple[int, int, bool]]:
         """The candidates (newest first) whose text holds every run of the query, checked in that order only
         until `need` pass: the body is decompressed for the check, which costs more than finding the
-        candidate, so a window's candidates beyond what the page needs are never checked. A count's window
-        statement has checked them already (`_window_sql`); the same chunks keep the same matches."""
+        candidate, so a window's candidates beyond what the page needs are never checked."""
         if not (self.verify and text == "body"):
             return candidates
         tests, values = matches_sql(self.query, "body", excluded_column="body")
@@ -364,15 +366,12 @@ class Query:
         size = max(need + need // 4 + 20, 100)  # room for some that fail
         for part in range(0, len(candidates), size):
             chunk = candidates[part : part + size]
-            if self.checked_in_sql:  # the window's statement checked them (`_window_sql`)
-                found += [c[:3] for c in chunk if c[3]]
-            else:
-                cursor.execute(
-                    f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608
-                    [[c[1] for c in chunk], *values],
-                )
-                good = {row[0] for row in cursor.fetchall()}
-                found += [c for c in chunk if c[1] in good]
+            cursor.execute(
+                f"SELECT item_id FROM catalogue_search WHERE item_id = ANY(%s::bigint[]) AND {tests}",  # noqa: S608
+                [[c[1] for c in chunk], *values],
+            )
+            good = {row[0] for row in cursor.fetchall()}
+            found += [c for c in chunk if c[1] in good]
             if len(found) >= need:
                 break
         return found
@@ -382,6 +381,8 @@ class Query:
         holds more than `bound` candidates: the scan then stops there instead of reading them all to sort
         them."""
         sql, params = self._window_sql(vector, text, terms, first, after)
+        if self.counting and text == "body":
+            return self._tally(cursor, sql, params, need, bound=bound)
         cursor.execute(sql + " LIMIT %s", [*params, bound + 1])
         candidates = cursor.fetchall()
         if len(candidates) > bound:
@@ -391,6 +392,8 @@ class Query:
     def _read(self, cursor, vector, text, terms, first, after, need: int) -> list[tuple[int, int, bool]]:
         """The newest `need` matches of a window of at most a few months (fewer if it holds fewer)."""
         sql, params = self._window_sql(vector, text, terms, first, after)
+        if self.counting and text == "body":
+            return self._tally(cursor, sql, params, need) or []
         sql += " ORDER BY sort_key + 0 DESC"
         if not (self.verify and text == "body"):
             cursor.execute(sql + " LIMIT %s", [*params, need])
@@ -404,6 +407,32 @@ class Query:
             cursor.execute(sql + " OFFSET %s", [*params, limit])
             found += self._checked(cursor, text, cursor.fetchall(), need - len(found))
         return found
+
+    @staticmethod
+    def _tally(
+        cursor, sql: str, params: list, need: int, bound: int | None = None
+    ) -> list[tuple[int, int, bool]] | None:
+        """A count's reading of a window (`_window_sql` while `counting`: the sort keys of its matches): how many of
+        its newest `need` there are and the oldest of them, counted in the statement rather than handed over
+        row by row (#20). They come back as that many copies of (oldest key, 0, False), which is all a count's
+        stream looks at. With `bound` (a window of a year or more; `_probe`): None when the window holds more
+        than `bound` matches."""
+        if bound is None:
+            cursor.execute(
+                f"SELECT count(*), min(sort_key) FROM ({sql} ORDER BY sort_key + 0 DESC LIMIT %s) AS m",  # noqa: S608
+                [*params, need],
+            )
+            read, oldest = cursor.fetchone()
+        else:
+            cursor.execute(
+                f"WITH m AS MATERIALIZED ({sql} LIMIT %s) SELECT (SELECT count(*) FROM m), count(*), min(sort_key)"  # noqa: S608
+                " FROM (SELECT sort_key FROM m ORDER BY sort_key DESC LIMIT %s) AS newest",
+                [*params, bound + 1, need],
+            )
+            held, read, oldest = cursor.fetchone()
+            if held > bound:
+                return None
+        return [(oldest, 0, False)] * read
 
     @contextmanager
     def _cursor(self):
@@ -427,6 +456,8 @@ class Query:
         with self._cursor() as cursor:
             matches, complete = self._stream(cursor, "vec", "body", cap + 1)
             total, more = min(len(matches), cap), len(matches) > cap
+            if more:  # the newest matches, every one down to the oldest of them: a count goes on from there
+                self.page_read = (len(matches), min(m[0] for m in matches))
             if not matches or not limit or offset >= total:
                 return SearchResult([], total, more)
             if order == ORDER_NEWEST:
@@ -474,25 +505,45 @@ class Query:
         """How many match, counted newest first up to `limit` (the same stream as a page's), and the sort key of
         the oldest counted.
 
-        Fewer than `limit`: counted by one bounded statement, the same for every way of reading them. Otherwise
-        the stream's windows, each candidate's body checked in the statement that reads its row (#20)."""
+        The page has read the newest matches already (`page_read`: all there are down to its oldest key), so only
+        the older ones are read here, as the rest of the range (#20: reading the page's windows again cost as
+        much as the page). Fewer than `limit`: counted by one bounded statement, the same for every way of
+        reading them. Otherwise the stream's windows, each candidate's body checked in the statement that reads
+        its row (#20)."""
+        counted, oldest_counted = self.page_read or (0, 0)
+        rest = limit - counted
+        if rest <= 0:
+            return counted, oldest_counted
+        # The page's stream read its matches back to some day: if their density says the range may hold fewer
+        # than 1.25 times `limit`, one bounded statement counts them all (one GIN lookup, each candidate's row read
+        # once and checked there) and is exact when it finds fewer. Past that the windows read only the newest,
+        # and the statement would be wasted. (Matches bunched in old days, a year's number, fool the density into
+        # the wasted statement: two in 144 cases at 1,000,000.)
+        few = self.read_back is None or results.few_expected(*self.read_back, limit)
+        high, timeline = self.high, self.timeline
+        if self.page_read is not None:
+            self.high, self.timeline = oldest_counted, None  # every match from here up is among the page's
+        try:
+            read, oldest = self._count_rest(rest, few)
+        finally:
+            self.high, self.timeline = high, timeline
+        return counted + read, oldest or oldest_counted
+
+    def _count_rest(self, limit: int, few: bool) -> tuple[int, int]:
+        """`count` in the range left (`self.low` to `self.high`): how many match newest first up to `limit`, and
+        the oldest counted's sort key (0 for none); first by one bounded statement when `few` are expected."""
         with self._cursor() as cursor:
-            # The page's stream read its matches back to some day: if their density says the range may hold
-            # fewer than 2.5 times `limit`, one bounded statement counts them all (one GIN lookup, each
-            # candidate's row read once and checked there) and is exact when it finds fewer than `limit`. Past
-            # that the windows read only the newest, and the statement would be wasted. (Matches bunched in old
-            # days, a year's number, fool the density into the wasted statement: two in 144 cases at 1,000,000.)
-            if self.read_back is None or results.few_expected(*self.read_back, limit):
+            if few:
                 sql, params = self._match_sql("sort_key", "sort_key + 0")
                 cursor.execute(f"SELECT count(*), min(sort_key) FROM ({sql} LIMIT %s) AS m", [*params, limit])  # noqa: S608
                 read, oldest = cursor.fetchone()
                 if read < limit:
                     return read, oldest or 0
-            self.checked_in_sql = True
+            self.counting = True
             try:
                 matches, _complete = self._stream(cursor, "vec", "body", limit)
             finally:
-                self.checked_in_sql = False
+                self.counting = False
         return len(matches), (min(m[0] for m in matches) if matches else 0)
 
     def subquery(self) -> tuple[str, list]:

@@ -153,9 +153,9 @@ def test_the_estimates_span_is_read_from_the_sort_keys_index_not_by_scanning_eve
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")
 def test_postgres_counts_the_same_by_one_statement_and_by_windows_checked_in_place(prefecture, finance):
-    """A count reads either one bounded statement (few matches) or the page's windows with each body checked
-    in the statement that reads its row (#20): both give the matches and the oldest sort key that the page's
-    stream (bodies checked by a second look-up) gives."""
+    """A count reads either one bounded statement (few matches) or the page's windows, each body checked and
+    each window tallied in the statement that reads its rows (#20): both give the number of the newest `limit`
+    matches and the oldest of them that the page's stream (bodies checked by a second look-up) gives."""
     from gongkai.catalogue.search import postgres
     from gongkai.catalogue.selectors.search import _search_filters
 
@@ -167,7 +167,8 @@ def test_postgres_counts_the_same_by_one_statement_and_by_windows_checked_in_pla
             found = postgres.Query(search.parse(query), filters)
             with found._cursor() as cursor:
                 matches, _complete = found._stream(cursor, "vec", "body", limit)
-            expected = (len(matches), min((m[0] for m in matches), default=0))
+            newest = matches[:limit]  # a page's stream may read past `limit`; a count stops there
+            expected = (len(newest), min((m[0] for m in newest), default=0))
             found.read_back = (limit * 10, 1, 1)  # a dense page: the windows
             assert found.count(limit) == expected, (query, limit)
             found.read_back = None  # the bounded statement, exact below the limit
@@ -193,3 +194,92 @@ def test_sqlite_counts_the_same_unordered_when_few_match(prefecture, finance, mo
             ordered = found.count(limit)
             monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: True)
             assert found.count(limit) == ordered, (query, limit)
+
+
+def _counted_catalogue(prefecture, finance) -> list:
+    """Items whose words are counted to just below, at and just above the pages' cap (4 or 5) and the exact
+    limit (30 here), under filters: in each of two agencies' 31 items of 2023 (one agency's normative, the
+    other's not), 稳岗就业 is in all 31, 营商环境 in 30, 森林防火 in 29, 耕地保护 in 6, 河长制 in 5,
+    政府采购 in 4 and 防汛抗旱 in 3; and 40 items of 2022 hold every bigram of 营商环境, 森林防火 and 乡村振兴 but not the words
+    (PostgreSQL's index finds them as candidates, and the count must not)."""
+    import datetime as dt
+
+    from gongkai.catalogue.models import DocumentType, Item, ItemStatus
+    from gongkai.catalogue.search import searchable_rows
+
+    words = [("营商环境", 30), ("森林防火", 29), ("耕地保护", 6), ("河长制", 5), ("政府采购", 4), ("防汛抗旱", 3)]
+
+    def listed(n: int) -> str:
+        return "".join(word + "，" for word, k in words if n < k)
+
+    def apart(n: int) -> str:
+        return "营商。商环境。森林，林防火。振兴了乡村，新村振作。"
+
+    groups = [
+        (finance, 2023, DocumentType.NORMATIVE, 31, listed),
+        (prefecture, 2023, DocumentType.OTHER, 31, listed),
+        (prefecture, 2022, DocumentType.INFORMATION, 40, apart),
+    ]
+    items = []
+    for agency, year, kind, count, body in groups:
+        for n in range(count):
+            day = dt.date(year, 1, 1) + dt.timedelta(days=n * 11 % 365)
+            title = f"关于稳岗就业的通知（{n}）" if year == 2023 else f"工作简报（{n}）"
+            items.append(
+                Item.objects.create(
+                    agency=agency,
+                    status=ItemStatus.PUBLISHED,
+                    title=title,
+                    body_text=body(n),
+                    document_type=kind,
+                    index_number=f"c-{agency.pk}-{year}-{n}",
+                    published_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+                )
+            )
+    search.index_write(searchable_rows([i.pk for i in items]), replace=False)
+    return items
+
+
+@pytest.mark.parametrize("cap", [4, 5])
+def test_counts_at_and_around_the_cap_and_the_exact_limit_with_filters_are_those_of_a_plain_scan(
+    prefecture, finance, monkeypatch, cap
+):
+    """Up to the exact limit every count is the number of items a plain scan finds, never an estimate, with or
+    without filters, for words, exclusions and alternatives, and for bigrams found apart (not the word); one
+    past it the count is an estimate (约), never below what was counted."""
+    from gongkai.catalogue.models import DocumentType
+
+    monkeypatch.setattr(search.results, "COUNT_CAP", cap)
+    monkeypatch.setattr(search.results, "COUNT_EXACT", 30)
+    items = _counted_catalogue(prefecture, finance)
+    cases = [
+        ("营商环境", {"agencies": [finance]}, lambda i: i.agency_id == finance.pk),
+        ("营商环境", {"year": 2023, "document_type": DocumentType.NORMATIVE}, lambda i: i.agency_id == finance.pk),
+        ("营商环境", {"agencies": [prefecture]}, lambda i: i.agency_id == prefecture.pk),
+        ("森林防火", {"agencies": [finance], "year": 2023}, lambda i: i.agency_id == finance.pk),
+        ("森林防火", {"year": 2022}, lambda i: i.published_at.year == 2022),
+        ("乡村振兴", {}, lambda i: True),
+        ("耕地保护", {}, lambda i: True),
+        ("耕地保护", {"agencies": [finance]}, lambda i: i.agency_id == finance.pk),
+        ("河长制", {"document_type": DocumentType.OTHER}, lambda i: i.document_type == DocumentType.OTHER),
+        ("政府采购", {"agencies": [prefecture]}, lambda i: i.agency_id == prefecture.pk),
+        ("防汛抗旱", {"year": 2023, "agencies": [finance]}, lambda i: i.agency_id == finance.pk),
+        ("河长制 OR 政府采购", {"agencies": [finance]}, lambda i: i.agency_id == finance.pk),
+        ("营商环境 -森林防火", {}, lambda i: True),
+        ("稳岗就业", {"agencies": [finance]}, lambda i: i.agency_id == finance.pk),
+        ("稳岗就业", {"year": 2023}, lambda i: i.published_at.year == 2023),
+        ("营商环境", {}, lambda i: True),
+        ("通知", {}, lambda i: True),
+    ]
+    seen = set()
+    for query, kwargs, keep in cases:
+        parsed = search.parse(query)
+        true = sum(1 for i in items if keep(i) and parsed.matches(search.normalise(i.title + "\n" + i.body_text)))
+        seen.add(true)
+        result = catalogue_search_ids(query=query, count=True, **kwargs)
+        assert (result.total, result.more) == (min(true, cap), true > cap), (query, kwargs, true)
+        if true <= 30:
+            assert (result.count, result.count_exact) == (true, True), (query, kwargs, true)
+        else:
+            assert not result.count_exact and 30 < result.count <= len(items), (query, kwargs, true, result.count)
+    assert {0, cap - 1, cap, cap + 1, 29, 30, 31, 60, 62} <= seen  # each side of the cap and of the exact limit
