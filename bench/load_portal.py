@@ -19,7 +19,8 @@ the other in the same run:
 
 After each mix, where the server's CPU went: each gunicorn process counts its request threads' CPU time by kind
 of request (bench/portal_wsgi.py with GONGKAI_BENCH_CPU_DIR), printed as CPU per request and share of the
-server's CPU, with the share spent outside the requests (gunicorn's own loop, the page-view writer).
+server's CPU, with the share spent outside the application (gunicorn reading and parsing requests, writing the
+answers and running its event loop; the page-view writer).
 
 Every simulated user sends a browser's User-Agent (so each view is counted in the visit statistics like a
 citizen's) and its own address in X-Forwarded-For, with GONGKAI_PROXY_COUNT=1 as behind the documented nginx, so
@@ -299,7 +300,8 @@ def cpu_by_kind() -> dict[str, dict]:
 
 def cpu_spent(before: dict[str, dict], after: dict[str, dict]) -> dict:
     """Per kind of request over a run: requests, thread CPU ms per request, and share of the server's CPU; and
-    the server's CPU outside the requests' threads (gunicorn's loop, the page-view writer)."""
+    the server's CPU outside the WSGI application (gunicorn parsing requests, writing answers and running its
+    loop; the page-view writer)."""
     kinds: dict[str, list[float]] = {}
     process = 0.0
     for pid, now in after.items():
@@ -569,7 +571,7 @@ def print_result(r: dict, ceilings: dict) -> None:
     spent = r["server_cpu"]
     if not r["run"].startswith("mix") and spent["kinds"]:
         per_request = "  ".join(f"{kind} {ms:.2f} ms" for kind, (_n, ms, _share) in spent["kinds"].items())
-        print(f"           thread CPU per request: {per_request}; outside requests {spent['outside_requests']:.0%}"
+        print(f"           thread CPU per request: {per_request}; outside the application {spent['outside_requests']:.0%}"
               " of the server's CPU")  # fmt: skip
     if r["run"].startswith("mix"):
         for name, (n, p50, p95_, failures) in sorted(r["by_name"].items(), key=lambda kv: -kv[1][0]):
@@ -580,7 +582,7 @@ def print_result(r: dict, ceilings: dict) -> None:
             print("           the server's CPU by kind (thread CPU per request, share of the server's CPU):")
             for kind, (n, ms, share) in spent["kinds"].items():
                 print(f"             {kind:<18}{n:>8} req {ms:>7.2f} ms  {share:>5.0%}")
-            print(f"             {'outside requests':<18}{'':>8}     {'':>7}     {spent['outside_requests']:>5.0%}")
+            print(f"             {'outside the app':<18}{'':>8}     {'':>7}     {spent['outside_requests']:>5.0%}")
 
 
 def main() -> None:

@@ -11,8 +11,9 @@ processes, the same run, on the same machine load:
 With GONGKAI_BENCH_CPU_DIR set, each process also counts the CPU time of the thread serving each request, by
 kind of request (`kind_of`: the load mix's kinds), and its own CPU time in all, and keeps the sums in
 `<dir>/cpu-<pid>.json` (rewritten at most once a second): what the server spends on each kind under load,
-which bench/load_portal.py reads before and after each run. The rest of a process's CPU, outside the requests'
-threads, is gunicorn's own loop and the page-view writer.
+which bench/load_portal.py reads before and after each run. The rest of a process's CPU is spent outside the
+application: gunicorn reading and parsing each request, writing its answer, and its event loop; and the
+page-view writer.
 """
 
 import json
