@@ -273,17 +273,29 @@ def cpu_seconds() -> dict[str, float]:
                 with contextlib.suppress(psutil.Error):
                     times = process.cpu_times()
                     server += times.user + times.system
-    # The database server's and Redis's processes (all of them: on a machine running other work on PostgreSQL,
-    # read this figure with that in mind).
-    servers = 0.0
+    machine = psutil.cpu_times()
+    busy = machine.user + machine.nice + machine.system + machine.irq + machine.softirq + getattr(machine, "steal", 0)
+    return {"locust": own.user + own.system, "gunicorn": server, "machine": busy}
+
+
+def server_process_cpu() -> dict[int, float]:
+    """CPU seconds so far of each process of the database server and of Redis (all of them: on a machine running
+    other work on PostgreSQL, read the figure with that in mind)."""
+    import psutil
+
+    found = {}
     for process in psutil.process_iter(["name"]):
         if process.info["name"] in ("postgres", "redis-server"):
             with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
-                servers += times.user + times.system
-    machine = psutil.cpu_times()
-    busy = machine.user + machine.nice + machine.system + machine.irq + machine.softirq + getattr(machine, "steal", 0)
-    return {"locust": own.user + own.system, "gunicorn": server, "db+cache": servers, "machine": busy}
+                found[process.pid] = times.user + times.system
+    return found
+
+
+def server_cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """What those processes spent in between: a process that ended meanwhile is left out (its last seconds are
+    lost), one that started counts whole (a new PostgreSQL connection is a new process)."""
+    return sum(now - before.get(pid, 0.0) for pid, now in after.items())
 
 
 CPU_DIR: list[Path] = []  # where the server's processes keep their CPU by kind of request (bench/portal_wsgi.py)
@@ -337,9 +349,10 @@ def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
         gevent.sleep(0.5)
     env.stats.reset_all()
     load_before = os.getloadavg()[0]
-    cpu_before, kinds_before = cpu_seconds(), cpu_by_kind()
+    cpu_before, kinds_before, servers_before = cpu_seconds(), cpu_by_kind(), server_process_cpu()
     gevent.sleep(seconds)
-    cpu_after, kinds_after = cpu_seconds(), cpu_by_kind()
+    cpu_after, kinds_after, servers_after = cpu_seconds(), cpu_by_kind(), server_process_cpu()
+    cpu_after["db+cache"], cpu_before["db+cache"] = server_cpu_spent(servers_before, servers_after), 0.0
     total = env.stats.total
     result = {
         "run": run_name,
