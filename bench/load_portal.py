@@ -278,14 +278,18 @@ def cpu_seconds() -> dict[str, float]:
     return {"locust": own.user + own.system, "gunicorn": server, "machine": busy}
 
 
-def server_process_cpu() -> dict[int, float]:
-    """CPU seconds so far of each process of the database server and of Redis (all of them: on a machine running
-    other work on PostgreSQL, read the figure with that in mind)."""
+def server_process_cpu(database: str | None = None) -> dict[int, float]:
+    """CPU seconds so far of each process of the database server and of Redis: all of PostgreSQL's (on a machine
+    running other work on PostgreSQL, read the figure with that in mind), or with `database` only the backends
+    serving that database ("": none of PostgreSQL's)."""
     import psutil
 
     found = {}
-    for process in psutil.process_iter(["name"]):
-        if process.info["name"] in ("postgres", "redis-server"):
+    for process in psutil.process_iter(["name", "cmdline"]):
+        name = process.info["name"]
+        # A backend shows "postgres: <cluster>: <user> <database> <client>" as its command line.
+        other_database = database is not None and f" {database} " not in " ".join(process.info["cmdline"] or []) + " "
+        if name == "redis-server" or (name == "postgres" and not (other_database or database == "")):
             with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
                 found[process.pid] = times.user + times.system
@@ -582,7 +586,10 @@ def print_result(r: dict, ceilings: dict) -> None:
         flush=True,
     )  # fmt: skip
     spent = r["server_cpu"]
-    if not r["run"].startswith("mix") and spent["kinds"]:
+    # Each process writes its sums at most once a second, when it serves a request: a short or idle run's
+    # figures are not worth printing.
+    counted = sum(n for n, _ms, _share in spent["kinds"].values()) >= 1000
+    if not r["run"].startswith("mix") and counted:
         per_request = "  ".join(f"{kind} {ms:.2f} ms" for kind, (_n, ms, _share) in spent["kinds"].items())
         print(f"           thread CPU per request: {per_request}; outside the application {spent['outside_requests']:.0%}"
               " of the server's CPU")  # fmt: skip
@@ -591,7 +598,7 @@ def print_result(r: dict, ceilings: dict) -> None:
             print(f"           {name:<20}{n:>7} req  p50 {p50:>6.0f}  p95 {p95_:>6.0f} ms  {failures} errors")
         for name, error, occurrences in r["errors_by_kind"]:
             print(f"           error: {name}: {error} ({occurrences}x)")
-        if spent["kinds"]:
+        if counted:
             print("           the server's CPU by kind (thread CPU per request, share of the server's CPU):")
             for kind, (n, ms, share) in spent["kinds"].items():
                 print(f"             {kind:<18}{n:>8} req {ms:>7.2f} ms  {share:>5.0%}")

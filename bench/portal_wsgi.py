@@ -99,7 +99,8 @@ class CpuByKind:
 
     def __init__(self, directory: str) -> None:
         Path(directory).mkdir(parents=True, exist_ok=True)
-        self.file = Path(directory) / f"cpu-{os.getpid()}.json"
+        self.pid = os.getpid()
+        self.file = Path(directory) / f"cpu-{self.pid}.json"
         self.sums: dict[str, list[float]] = {}
         self.lock = threading.Lock()
         self.written = 0.0
@@ -126,7 +127,7 @@ def application(environ, start_response):
     global _cpu
     if not _cpu_dir:
         return serve(environ, start_response)
-    if _cpu is None or _cpu.file.name != f"cpu-{os.getpid()}.json":  # made in the worker, after the fork
+    if _cpu is None or _cpu.pid != os.getpid():  # made in the worker, after the fork
         _cpu = CpuByKind(_cpu_dir)
     start = time.thread_time()
     answered: list[str] = []

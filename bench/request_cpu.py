@@ -21,7 +21,6 @@ view's: the ceiling this machine's CPU puts on the mix, before locust's own shar
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ipaddress
 import json
 import os
@@ -45,7 +44,9 @@ from load_portal import (  # noqa: E402 - the same site, server and pages as the
     application_data,
     django_run,
     loopback_only,
+    server_cpu_spent,
     server_env,
+    server_process_cpu,
     set_up,
     start_server,
     wait_until_up,
@@ -94,23 +95,8 @@ class Servers:
     def __init__(self, database: str) -> None:
         self.database = database
 
-    def processes(self) -> list[psutil.Process]:
-        found = []
-        for process in psutil.process_iter(["name", "cmdline"]):
-            name, cmdline = process.info["name"] or "", " ".join(process.info["cmdline"] or [])
-            # A PostgreSQL backend shows "postgres: <cluster>: <user> <database> <client>" as its command line.
-            backend = name == "postgres" and self.database and f" {self.database} " in f"{cmdline} "
-            if backend or name == "redis-server":
-                found.append(process)
-        return found
-
-    def cpu(self) -> float:
-        total = 0.0
-        for process in self.processes():
-            with contextlib.suppress(psutil.Error):
-                times = process.cpu_times()
-                total += times.user + times.system
-        return total
+    def cpu(self) -> dict[int, float]:
+        return server_process_cpu(self.database)
 
 
 class Client:
@@ -138,7 +124,7 @@ class Client:
         # its CPU land in this request's account rather than the next one's.
         time.sleep(0.002)
         self.spent.setdefault(kind, []).append(self.worker.cpu() - before)
-        self.served.setdefault(kind, []).append(self.servers.cpu() - served_before)
+        self.served.setdefault(kind, []).append(server_cpu_spent(served_before, self.servers.cpu()))
         if response.status_code >= 400:
             raise SystemExit(f"{kind} {url}: {response.status_code}")
         return response
