@@ -256,11 +256,20 @@ KINDS = [
 ]
 
 
-def _found(user, agency, roles: set[str]):
-    """(kind, title, _Found) for every kind the user's roles in `agency` give."""
+# The kinds a citizen's new online application can change (条例 第二十九条; audit verb `application.submit`): it
+# arrives with no handler (新收到的申请), no alert, pause, extension or draft, and touches no catalogue item,
+# comment or report. The header's count is brought up to date after one by counting these kinds again
+# (`gongkai.inbox.counts`, `core.pagecache.cached_by_work`).
+INTAKE_KINDS = frozenset({"new_applications"})
+
+
+def _found(user, agency, roles: set[str], kinds: frozenset[str] | None = None):
+    """(kind, title, _Found) for every kind the user's roles in `agency` give (among `kinds`, if given)."""
     if agency is None or not user.is_authenticated:
         return
     for kind, title, compute in KINDS:
+        if kinds is not None and kind not in kinds:
+            continue
         result = compute(user, agency, set(roles))
         if result is not None:
             yield kind, title, result
@@ -275,4 +284,9 @@ def inbox_sections(user, agency, roles: set[str]) -> list[Section]:
 
 def inbox_count(user, agency, roles: set[str]) -> int:
     """The header's number: the counts alone, without listing the entries (it is on every staff page)."""
-    return sum(found.count for _kind, _title, found in _found(user, agency, roles))
+    return sum(inbox_counts(user, agency, roles).values())
+
+
+def inbox_counts(user, agency, roles: set[str], kinds: frozenset[str] | None = None) -> dict[str, int]:
+    """The count of each kind the user's roles give (among `kinds`, if given), without listing the entries."""
+    return {kind: found.count for kind, _title, found in _found(user, agency, roles, kinds)}

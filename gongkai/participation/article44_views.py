@@ -21,7 +21,15 @@ from gongkai.core.pagecache import cached_by_work
 from gongkai.core.views import ServiceFormView
 from gongkai.participation import services
 from gongkai.participation.forms import Article44DraftForm
-from gongkai.participation.selectors import SimilarCase, article44_published_matches, article44_similar
+from gongkai.participation.selectors import (
+    SimilarCase,
+    article44_cases,
+    article44_published_matches,
+    article44_scan,
+    article44_scan_more,
+    article44_shown,
+    article44_similar,
+)
 
 
 def _can_draft(user, application) -> bool:
@@ -44,26 +52,26 @@ def _compared(request, application) -> tuple[list[SimilarCase], list[PublishedMa
 
     They change only when the agency's work does (a case registered or changed, an item published or changed:
     all audited under the agency) or the user's roles do, so they are stored under the agency's work tokens
-    (`core.pagecache.cached_by_work`) as ids and shares; the cases shown are read again (one query, only when
-    there are some), the published items are kept as shown.
+    (`core.pagecache.cached_by_work`): what the comparison found (`Article44Scan`) and the published items as
+    shown. After new online applications alone, only the new cases are compared (`article44_scan_more`). The
+    cases shown are read again (one query, only when there are some).
     """
     visible = applications_visible_to(request.user)
-    computed: dict = {}
 
     def compare():
-        computed["similar"] = article44_similar(application, visible)
         published = [
             PublishedMatch(i.pk, i.title, i.document_number, i.published_at)
             for i in article44_published_matches(application)
         ]
-        return [(s.application.pk, s.same_document_number, s.title_share) for s in computed["similar"]], published
+        return article44_scan(application, visible), published
 
-    key = f"gk:a44:{application.pk}:{request.user.pk}"
-    found, published = cached_by_work(application.agency_id, key, compare)
-    if "similar" in computed:
-        return computed["similar"], published
-    shown = visible.select_related("applicant").in_bulk([pk for pk, _same, _share in found]) if found else {}
-    return [SimilarCase(shown[pk], same, share) for pk, same, share in found if pk in shown], published
+    def catch_up(kept):
+        scan, published = kept
+        return article44_scan_more(application, visible, scan), published
+
+    key = f"gk:a44:scan:{application.pk}:{request.user.pk}"
+    scan, published = cached_by_work(application.agency_id, key, compare, catch_up=catch_up)
+    return article44_cases(visible, article44_shown(scan)), published
 
 
 def similar_panel(request, application):

@@ -203,27 +203,100 @@ def title_share(a: str, b: str) -> float:
     return 2 * len(ga & gb) / (len(ga) + len(gb))
 
 
-def article44_similar(application: "Application", visible: "QuerySet[Application]") -> list[SimilarCase]:
-    """The agency's other cases (among `visible`, the user's) asking for the same or similar information,
-    same 文号 first, then by how alike the titles are, then newest."""
+@dataclass(frozen=True)
+class Article44Scan:
+    """What comparing a case with the agency's cases found, kept (`core.pagecache.cached_by_work`) so that new
+    cases can be added to it without reading the old ones again (`article44_scan_more`).
+
+    `matches`: (received_on, pk, same 文号, title share) of every candidate that matched; `scanned`: how many
+    candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest); `max_pk`: the greatest id compared.
+    """
+
+    matches: tuple[tuple[dt.date, int, bool, float], ...]
+    scanned: int
+    max_pk: int
+
+
+def _candidates(application: "Application", visible: "QuerySet[Application]") -> "QuerySet[Application]":
+    """The agency's other cases (among `visible`) of the window, newest first: what a case is compared with."""
     since = application.received_on - dt.timedelta(days=SIMILAR_WINDOW_DAYS)
     mine = visible.filter(agency_id=application.agency_id, received_on__gte=since).exclude(pk=application.pk)
-    # The comparison reads only the title and 文号 of each candidate (up to SIMILAR_SCAN_LIMIT on every case
-    # page); the cases shown are then read whole, with their applicants, in one query.
-    candidates = mine.order_by("-received_on", "-pk").values_list("pk", "title", "document_number")
+    return mine.order_by("-received_on", "-pk")
+
+
+def _compare(application: "Application", rows) -> list[tuple[dt.date, int, bool, float]]:
+    """The rows (pk, received_on, title, 文号) that ask for the same information as `application`."""
     number = normalise_document_number(application.document_number)
     grams = _title_grams(application.title)
     matches = []
-    for pk, title, document_number in candidates[:SIMILAR_SCAN_LIMIT]:
+    for pk, received_on, title, document_number in rows:
         same_number = bool(number) and normalise_document_number(document_number) == number
         theirs = _title_grams(title)
         share = 2 * len(grams & theirs) / (len(grams) + len(theirs)) if grams and theirs else 0.0
         if same_number or share >= SIMILAR_TITLE_SHARE:
-            matches.append((pk, same_number, share))
-    matches.sort(key=lambda m: (not m[1], -m[2]))  # stable: newest first among equals
-    matches = matches[:SIMILAR_SHOWN]
-    shown = mine.select_related("applicant").in_bulk([pk for pk, _same, _share in matches])
-    return [SimilarCase(shown[pk], same, share) for pk, same, share in matches if pk in shown]
+            matches.append((received_on, pk, same_number, share))
+    return matches
+
+
+def article44_scan(application: "Application", visible: "QuerySet[Application]") -> Article44Scan:
+    """Compare the case with the agency's newest SIMILAR_SCAN_LIMIT cases of the window (among `visible`),
+    reading only their titles and 文号."""
+    rows = list(
+        _candidates(application, visible).values_list("pk", "received_on", "title", "document_number")[
+            :SIMILAR_SCAN_LIMIT
+        ]
+    )
+    return Article44Scan(tuple(_compare(application, rows)), len(rows), max((r[0] for r in rows), default=0))
+
+
+def article44_scan_more(
+    application: "Application", visible: "QuerySet[Application]", scan: Article44Scan
+) -> Article44Scan:
+    """`scan` brought up to date after new online applications only (no case changed, none registered by staff:
+    `core.pagecache.INTAKE_VERBS`): the same as `article44_scan` now, reading only the cases added since.
+
+    The cases added since are those with a greater id: an agency's cases are numbered one at a time under a lock
+    on the agency's row, taken before the case is inserted (`applications.services.intake._next_number`), so
+    they commit in the order of their ids. An online case is received the day it is submitted, so the new cases
+    are the window's newest; when they push it past SIMILAR_SCAN_LIMIT, the matches older than its new oldest
+    case leave, as they would from a fresh scan.
+    """
+    candidates = _candidates(application, visible)
+    rows = list(
+        candidates.filter(pk__gt=scan.max_pk).values_list("pk", "received_on", "title", "document_number")[
+            :SIMILAR_SCAN_LIMIT
+        ]
+    )
+    if not rows:
+        return scan
+    matches = [*scan.matches, *_compare(application, rows)]
+    scanned = scan.scanned + len(rows)
+    if scanned >= SIMILAR_SCAN_LIMIT:
+        oldest = candidates.values_list("received_on", "pk")[SIMILAR_SCAN_LIMIT - 1 : SIMILAR_SCAN_LIMIT].first()
+        if oldest is not None:
+            matches = [m for m in matches if (m[0], m[1]) >= oldest]
+        scanned = SIMILAR_SCAN_LIMIT
+    return Article44Scan(tuple(matches), scanned, max(scan.max_pk, *(r[0] for r in rows)))
+
+
+def article44_shown(scan: Article44Scan) -> list[tuple[int, bool, float]]:
+    """The (pk, same 文号, share) the panel shows: same 文号 first, then by how alike the titles are, then newest."""
+    ordered = sorted(scan.matches, key=lambda m: (not m[2], -m[3], -m[0].toordinal(), -m[1]))
+    return [(pk, same, share) for _received, pk, same, share in ordered[:SIMILAR_SHOWN]]
+
+
+def article44_similar(application: "Application", visible: "QuerySet[Application]") -> list[SimilarCase]:
+    """The agency's other cases (among `visible`, the user's) asking for the same or similar information,
+    same 文号 first, then by how alike the titles are, then newest."""
+    # The comparison reads only the title and 文号 of each candidate (up to SIMILAR_SCAN_LIMIT on every case
+    # page); the cases shown are then read whole, with their applicants, in one query.
+    return article44_cases(visible, article44_shown(article44_scan(application, visible)))
+
+
+def article44_cases(visible: "QuerySet[Application]", shown: list[tuple[int, bool, float]]) -> list[SimilarCase]:
+    """The cases `article44_shown` names, read whole with their applicants (one query, none when there are none)."""
+    found = visible.select_related("applicant").in_bulk([pk for pk, _same, _share in shown]) if shown else {}
+    return [SimilarCase(found[pk], same, share) for pk, same, share in shown if pk in found]
 
 
 def article44_published_matches(application: "Application", *, limit: int = 5) -> list["Item"]:

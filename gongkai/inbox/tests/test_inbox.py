@@ -128,3 +128,57 @@ def test_restore_is_refused_for_an_item_a_person_withdrew(prefecture, alice, rob
     item_withdraw(actor=ann, item=item, reason="内容过时")
     with pytest.raises(ValidationError):
         item_restore(actor=ann, item=Item.objects.get(pk=item.pk), reason="再发")
+
+
+def record_queries():
+    """The queries of the records themselves (not of the page cache, which is a database table in tests)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    class Records(CaptureQueriesContext):
+        @property
+        def records(self) -> list[str]:
+            return [
+                q["sql"] for q in self.captured_queries
+                if "gongkai_page_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+            ]  # fmt: skip
+
+    return Records(connection)
+
+
+def test_a_new_online_application_brings_the_kept_header_count_up_to_date_by_counting_new_cases_alone(
+    prefecture, alice
+):
+    """Issue #15: a citizen's application replaces the agency's intake token only, so the header's kept counts
+    are updated by one count of the new cases instead of all ten kinds again; any other change counts all."""
+    from django.core.cache import caches
+
+    from gongkai.applications.tests.factories import REQUEST, person
+    from gongkai.core.pagecache import ALL, intake_token_key, work_token_key
+    from gongkai.inbox.counts import cached_inbox_count
+    from gongkai.inbox.selectors import inbox_count
+
+    make_application(alice, prefecture, TODAY)
+    roles = {"clerk"}
+    assert cached_inbox_count(alice, prefecture, roles) == 1
+    pages = caches["pages"]
+    work = pages.get_many([work_token_key(prefecture.pk), work_token_key(ALL)])
+    intake = pages.get(intake_token_key(prefecture.pk))
+    for serial in range(2):
+        applications.application_submit_online(
+            agency=prefecture, applicant=person(), request=REQUEST, submission_key=f"intake-{serial}"
+        )
+    assert pages.get_many([work_token_key(prefecture.pk), work_token_key(ALL)]) == work
+    assert pages.get(intake_token_key(prefecture.pk)) != intake
+    with record_queries() as queries:
+        assert cached_inbox_count(alice, prefecture, roles) == 3
+    assert len(queries.records) == 1 and "applications_application" in queries.records[0]
+    with record_queries() as queries:
+        assert cached_inbox_count(alice, prefecture, roles) == 3
+    assert queries.records == []
+    assert inbox_count(alice, prefecture, roles) == 3
+    # Any other change of the agency's work (here: assigning a case) counts every kind again.
+    case = make_application(alice, prefecture, TODAY)
+    assert cached_inbox_count(alice, prefecture, roles) == 4
+    applications.application_assign(actor=alice, application=case, handler=alice)
+    assert cached_inbox_count(alice, prefecture, roles) == inbox_count(alice, prefecture, roles) == 4  # 3 new, 1 mine

@@ -227,3 +227,48 @@ def test_the_cases_compared_are_read_newest_first_from_the_agencys_index(alice, 
     assert "application_agency_received" in plan, plan
     if connection.vendor == "sqlite":
         assert "TEMP B-TREE" not in plan, plan
+
+
+def _submit_online(agency, serial: int, title: str):
+    from gongkai.applications.services import application_submit_online
+    from gongkai.applications.tests.factories import REQUEST, person
+
+    return application_submit_online(
+        agency=agency, applicant=person(), request={**REQUEST, "title": title}, submission_key=f"a44-{serial}"
+    )[0]
+
+
+def test_new_online_cases_are_added_to_a_kept_comparison_as_a_fresh_comparison_finds_them(alice, cases, monkeypatch):
+    """Issue #15: after new online applications alone, the kept comparison is brought up to date by comparing
+    the new cases only; it equals a fresh comparison, also when the new cases push the window's oldest out."""
+    from gongkai.participation import selectors
+
+    monkeypatch.setattr(selectors, "SIMILAR_SCAN_LIMIT", 6)
+    asked, everything = cases["asked"], Application.objects.all()
+    scan = selectors.article44_scan(asked, everything)
+    assert scan.scanned == 3 and {m[1] for m in scan.matches} == {cases["same_number"].pk, cases["alike"].pk}
+    titles = [TITLE, "城市道路维修计划", "凯里经济开发区征地补偿标准（2023年）", "防汛抗旱应急预案"]
+    for serial in range(9):
+        _submit_online(asked.agency, serial, titles[serial % len(titles)])
+        scan = selectors.article44_scan_more(asked, everything, scan)
+        fresh = selectors.article44_scan(asked, everything)
+        assert (set(scan.matches), scan.scanned) == (set(fresh.matches), fresh.scanned)
+        assert selectors.article44_shown(scan) == selectors.article44_shown(fresh)
+    assert scan.scanned == 6 and cases["alike"].pk not in {m[1] for m in scan.matches}  # pushed out of the window
+
+
+def test_the_case_page_shows_a_new_online_case_comparing_only_it_with_the_kept_comparison(login, alice, cases):
+    """Issue #15: an online application replaces only the agency's intake token; the next case page compares
+    the new case alone with the kept comparison (no read of the agency's 2,000 newest) and shows it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(alice)
+    page = f"/staff/applications/{cases['asked'].pk}/"
+    assert cases["alike"].number in client.get(page).content.decode()
+    new = _submit_online(cases["asked"].agency, 1, TITLE)
+    with CaptureQueriesContext(connection) as captured:
+        shown = client.get(page).content.decode()
+    assert new.number in shown and cases["alike"].number in shown
+    assert not [q for q in captured.captured_queries if "LIMIT 2000" in q["sql"] and '"id" >' not in q["sql"]]
+    assert [q for q in captured.captured_queries if '"id" >' in q["sql"] and "LIMIT 2000" in q["sql"]]
