@@ -208,8 +208,9 @@ class Article44Scan:
     """What comparing a case with the agency's cases found, kept (`core.pagecache.cached_by_work`) so that new
     cases can be added to it without reading the old ones again (`article44_scan_more`).
 
-    `matches`: (received_on, pk, same 文号, title share) of every candidate that matched; `scanned`: how many
-    candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest); `max_pk`: the greatest id compared.
+    `matches`: (received_on, pk, same 文号, title share) of every candidate that matched, in the order shown
+    (`_shown_order`); `scanned`: how many candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest);
+    `max_pk`: the greatest id compared.
     """
 
     matches: tuple[tuple[dt.date, int, bool, float], ...]
@@ -238,6 +239,12 @@ def _compare(application: "Application", rows) -> list[tuple[dt.date, int, bool,
     return matches
 
 
+def _shown_order(matches) -> tuple[tuple[dt.date, int, bool, float], ...]:
+    """Same 文号 first, then by how alike the titles are, then newest: sorted once per comparison, not per page
+    (an agency with many alike requests can have hundreds of matches)."""
+    return tuple(sorted(matches, key=lambda m: (not m[2], -m[3], -m[0].toordinal(), -m[1])))
+
+
 def article44_scan(application: "Application", visible: "QuerySet[Application]") -> Article44Scan:
     """Compare the case with the agency's newest SIMILAR_SCAN_LIMIT cases of the window (among `visible`),
     reading only their titles and 文号."""
@@ -246,7 +253,7 @@ def article44_scan(application: "Application", visible: "QuerySet[Application]")
             :SIMILAR_SCAN_LIMIT
         ]
     )
-    return Article44Scan(tuple(_compare(application, rows)), len(rows), max((r[0] for r in rows), default=0))
+    return Article44Scan(_shown_order(_compare(application, rows)), len(rows), max((r[0] for r in rows), default=0))
 
 
 def article44_scan_more(
@@ -276,13 +283,12 @@ def article44_scan_more(
         if oldest is not None:
             matches = [m for m in matches if (m[0], m[1]) >= oldest]
         scanned = SIMILAR_SCAN_LIMIT
-    return Article44Scan(tuple(matches), scanned, max(scan.max_pk, *(r[0] for r in rows)))
+    return Article44Scan(_shown_order(matches), scanned, max(scan.max_pk, *(r[0] for r in rows)))
 
 
 def article44_shown(scan: Article44Scan) -> list[tuple[int, bool, float]]:
     """The (pk, same 文号, share) the panel shows: same 文号 first, then by how alike the titles are, then newest."""
-    ordered = sorted(scan.matches, key=lambda m: (not m[2], -m[3], -m[0].toordinal(), -m[1]))
-    return [(pk, same, share) for _received, pk, same, share in ordered[:SIMILAR_SHOWN]]
+    return [(pk, same, share) for _received, pk, same, share in scan.matches[:SIMILAR_SHOWN]]
 
 
 def article44_similar(application: "Application", visible: "QuerySet[Application]") -> list[SimilarCase]:
