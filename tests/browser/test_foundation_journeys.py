@@ -46,3 +46,20 @@ def test_a_wrong_password_keeps_the_username_and_says_why(tree, alice, page, liv
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".form-errors")).to_be_visible()  # waits for the answer page, as is_visible() would not
     assert page.input_value("#id_username") == "alice"
+
+
+def test_on_a_phone_the_clerks_menu_waits_behind_a_button_so_the_page_starts_with_the_work(tree, alice, phone, live_server):
+    phone.goto(live_server.url + "/staff/login/")
+    phone.fill("#id_username", "alice")
+    phone.fill("#id_password", PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    menu = phone.get_by_role("button", name="菜单")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    calendar = phone.get_by_role("link", name="工作日历", exact=True)
+    expect(calendar).to_be_hidden()
+    # The page's heading is on the first screen, not below twenty links.
+    assert phone.locator("h1").bounding_box()["y"] < 400
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    calendar.click()
+    assert "/staff/calendar/" in phone.url
