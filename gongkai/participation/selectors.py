@@ -208,12 +208,13 @@ class Article44Scan:
     """What comparing a case with the agency's cases found, kept (`core.pagecache.cached_by_work`) so that new
     cases can be added to it without reading the old ones again (`article44_scan_more`).
 
-    `matches`: (received_on, pk, same 文号, title share) of every candidate that matched, in the order shown
-    (`_shown_order`); `scanned`: how many candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest);
-    `max_pk`: the greatest id compared.
+    `matches`: (day received as an ordinal, pk, same 文号, title share) of every candidate that matched, in the
+    order shown (`_shown_order`; ordinals, not dates: a kept comparison of hundreds of matches is unpickled on
+    every case page and pickled on every update, and dates cost ten times as much); `scanned`: how many
+    candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest); `max_pk`: the greatest id compared.
     """
 
-    matches: tuple[tuple[dt.date, int, bool, float], ...]
+    matches: tuple[tuple[int, int, bool, float], ...]
     scanned: int
     max_pk: int
 
@@ -225,7 +226,7 @@ def _candidates(application: "Application", visible: "QuerySet[Application]") ->
     return mine.order_by("-received_on", "-pk")
 
 
-def _compare(application: "Application", rows) -> list[tuple[dt.date, int, bool, float]]:
+def _compare(application: "Application", rows) -> list[tuple[int, int, bool, float]]:
     """The rows (pk, received_on, title, 文号) that ask for the same information as `application`."""
     number = normalise_document_number(application.document_number)
     grams = _title_grams(application.title)
@@ -235,14 +236,14 @@ def _compare(application: "Application", rows) -> list[tuple[dt.date, int, bool,
         theirs = _title_grams(title)
         share = 2 * len(grams & theirs) / (len(grams) + len(theirs)) if grams and theirs else 0.0
         if same_number or share >= SIMILAR_TITLE_SHARE:
-            matches.append((received_on, pk, same_number, share))
+            matches.append((received_on.toordinal(), pk, same_number, share))
     return matches
 
 
-def _shown_order(matches) -> tuple[tuple[dt.date, int, bool, float], ...]:
+def _shown_order(matches) -> tuple[tuple[int, int, bool, float], ...]:
     """Same 文号 first, then by how alike the titles are, then newest: sorted once per comparison, not per page
     (an agency with many alike requests can have hundreds of matches)."""
-    return tuple(sorted(matches, key=lambda m: (not m[2], -m[3], -m[0].toordinal(), -m[1])))
+    return tuple(sorted(matches, key=lambda m: (not m[2], -m[3], -m[0], -m[1])))
 
 
 def article44_scan(application: "Application", visible: "QuerySet[Application]") -> Article44Scan:
@@ -281,7 +282,7 @@ def article44_scan_more(
     if scanned >= SIMILAR_SCAN_LIMIT:
         oldest = candidates.values_list("received_on", "pk")[SIMILAR_SCAN_LIMIT - 1 : SIMILAR_SCAN_LIMIT].first()
         if oldest is not None:
-            matches = [m for m in matches if (m[0], m[1]) >= oldest]
+            matches = [m for m in matches if (m[0], m[1]) >= (oldest[0].toordinal(), oldest[1])]
         scanned = SIMILAR_SCAN_LIMIT
     return Article44Scan(_shown_order(matches), scanned, max(scan.max_pk, *(r[0] for r in rows)))
 
