@@ -20,6 +20,11 @@ How a change reaches the worker, without the catalogue knowing this app (it is b
 The annual reports of a subtree (one XLSX per superior agency and year, 条例 第五十条) follow the same way: a
 report's publication or correction (REPORT_VERBS) queues a rewrite of that year's file of every agency above it,
 and the sweep rewrites any such file older than the newest report it should hold.
+
+A new name is in every file of its agency (发布机构, and 主题分类 for a category): renaming an agency or one of its
+categories (RENAME_VERBS, with `name` among the changed fields) queues a rewrite of every year of the agency's
+catalogue files, and for an agency also of the subtree files holding its published reports. The sweep cannot
+see a rename (no item or report changed), so this is what keeps those files right.
 """
 
 import logging
@@ -56,6 +61,8 @@ ITEM_VERBS = frozenset(
 
 # Audit verbs on annual reports that change what the subtree files of the agencies above hold.
 REPORT_VERBS = frozenset({"annual_report.publish", "annual_report.correct"})
+# Audit verbs that can rename what every file of the event's agency shows (when `name` changed).
+RENAME_VERBS = frozenset({"agency.update", "catalogue.category_update"})
 
 
 def pending_key(agency_id: int, year: int, kind: str = "catalogue") -> str:
@@ -128,21 +135,33 @@ class _Changes:
         self.items: dict[int, set[int]] = {}
         self.ranges: dict[int, list[tuple[int, int]]] = {}
         self.reports: set[int] = set()
+        self.renamed: set[int] = set()  # agencies whose every catalogue file shows a new name
+        self.renamed_reporters: set[int] = set()  # agencies whose reports' rows in the subtree files do
         self.done = False
 
     def __call__(self) -> None:
-        from gongkai.catalogue.selectors import publication_years_of
+        from gongkai.annual_reports.selectors import reports_published
+        from gongkai.catalogue.selectors import publication_years, publication_years_of
 
         self.done = True
-        for agency_id in sorted(set(self.items) | set(self.ranges)):
-            years = publication_years_of(
-                agency_id=agency_id, item_ids=self.items.get(agency_id, ()), id_ranges=self.ranges.get(agency_id, ())
-            )
+        for agency_id in sorted(set(self.items) | set(self.ranges) | self.renamed):
+            if agency_id in self.renamed:
+                years = publication_years(agency_id=agency_id)
+            else:
+                years = publication_years_of(
+                    agency_id=agency_id,
+                    item_ids=self.items.get(agency_id, ()),
+                    id_ranges=self.ranges.get(agency_id, ()),
+                )
             for year in sorted(years):
                 try:
                     bulk_refresh_soon(agency_id, year)
                 except Exception:  # the change is committed; the sweep rewrites the file if this fails
                     logger.exception("could not queue the bulk rewrite of agency %s, %s", agency_id, year)
+        if self.renamed_reporters:
+            self.reports |= set(
+                reports_published().filter(agency_id__in=self.renamed_reporters).values_list("pk", flat=True)
+            )
         if self.reports:
             self._reports()
 
@@ -178,6 +197,13 @@ def audit_event_saved(sender, instance, created: bool = False, raw: bool = False
     commit). Reads nothing from the database here, inside the change's transaction."""
     if created and not raw and instance.verb in REPORT_VERBS and instance.object_id.isdigit():
         _changes_of_this_transaction().reports.add(int(instance.object_id))
+        return
+    if created and not raw and instance.verb in RENAME_VERBS and instance.agency_id is not None:
+        if "name" in (instance.after or {}):
+            changes = _changes_of_this_transaction()
+            changes.renamed.add(instance.agency_id)
+            if instance.verb == "agency.update":
+                changes.renamed_reporters.add(instance.agency_id)
         return
     if not created or raw or instance.verb not in ITEM_VERBS or instance.agency_id is None:
         return

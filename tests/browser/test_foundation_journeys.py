@@ -48,7 +48,9 @@ def test_a_wrong_password_keeps_the_username_and_says_why(tree, alice, page, liv
     assert page.input_value("#id_username") == "alice"
 
 
-def test_on_a_phone_the_clerks_menu_waits_behind_a_button_so_the_page_starts_with_the_work(tree, alice, phone, live_server):
+def test_on_a_phone_the_clerks_menu_waits_behind_a_button_so_the_page_starts_with_the_work(
+    tree, alice, phone, live_server
+):
     phone.goto(live_server.url + "/staff/login/")
     phone.fill("#id_username", "alice")
     phone.fill("#id_password", PASSWORD)

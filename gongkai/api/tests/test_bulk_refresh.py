@@ -223,3 +223,52 @@ def test_the_sweep_writes_missing_or_stale_subtree_report_files_once(world, ann)
     annual_report_correct(actor=ann, report=report, note="更正", title="更正后的标题")
     assert bulk_reports_stale(prefecture) == [2024]
     assert "1 个年度报告汇总文件" in JOBS["opendata_bulk_sweep"].func()
+
+
+def test_renaming_an_agency_rewrites_every_year_of_its_files_and_the_subtree_files_of_its_reports(
+    world, adam, django_capture_on_commit_callbacks
+):
+    """A new name is in every row (发布机构); no item or report changed, so the sweep could not have seen it."""
+    from openpyxl import load_workbook
+
+    from gongkai.agencies.services import agency_update
+
+    prefecture = world["tree"]["prefecture"]
+    _commit_the_fixtures_changes()
+    years = {timezone.localtime(world[key].published_at).year for key in ("doc", "other")}
+    with django_capture_on_commit_callbacks(execute=True):
+        agency_update(actor=adam, agency=prefecture, office_phone="0855-8888888")  # not a name: nothing queued
+    assert _queued() == [] and _queued_reports() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        agency_update(actor=adam, agency=prefecture, name="黔东南苗族侗族自治州人民政府")
+    assert sorted(_queued()) == [(prefecture.pk, year) for year in sorted(years)]
+    assert _queued_reports() == [(prefecture.pk, 2024)]
+    _run_queued()
+    for year in years:
+        jsonl, _csv = _files(prefecture, year)
+        rows = [json.loads(line) for line in default_storage.open(jsonl.path).read().decode().splitlines()]
+        assert rows and {row["agency"] for row in rows} == {"黔东南苗族侗族自治州人民政府"}
+    xlsx = BulkFile.objects.get(agency=prefecture, kind="annual_reports", year=2024)
+    rows = list(load_workbook(default_storage.open(xlsx.path)).active.iter_rows(values_only=True))
+    assert rows[2][0] == "黔东南苗族侗族自治州人民政府"
+
+
+def test_renaming_a_category_rewrites_every_year_of_its_agencys_catalogue_files(
+    prefecture, alice, reviewers, adam, django_capture_on_commit_callbacks
+):
+    from gongkai.catalogue.services import category_update
+    from gongkai.catalogue.tests.factories import category as category_of
+
+    item = publish(alice, prefecture, reviewers, title="2024年州本级财政预算")
+    category = category_of(prefecture)
+    _commit_the_fixtures_changes()
+    with django_capture_on_commit_callbacks(execute=True):
+        category_update(
+            actor=adam, category=category, name="州政府规范性文件", code=category.code, parent=category.parent
+        )
+    year = timezone.localtime(item.published_at).year
+    assert _queued() == [(prefecture.pk, year)]
+    _run_queued()
+    _jsonl, csv_file = _files(prefecture, year)
+    data = default_storage.open(csv_file.path).read().decode("utf-8-sig")
+    assert {row["主题分类"] for row in csv.DictReader(io.StringIO(data))} == {"州政府规范性文件"}

@@ -20,7 +20,7 @@ from gongkai.catalogue.selectors.browse import (
     published_years,
     validity_choices_for_filter,
 )
-from gongkai.catalogue.selectors.changes import last_changes_by_year, publication_years_of
+from gongkai.catalogue.selectors.changes import last_changes_by_year, publication_years, publication_years_of
 from gongkai.catalogue.selectors.checks import open_findings, problems_of, word_lists_for
 from gongkai.catalogue.selectors.guide import default_guide_text, disclosure_guide_text
 from gongkai.catalogue.selectors.report import (
@@ -76,6 +76,7 @@ __all__ = [
     "last_changes_by_year",
     "open_findings",
     "problems_of",
+    "publication_years",
     "publication_years_of",
     "published_years",
     "validity_choices_for_filter",

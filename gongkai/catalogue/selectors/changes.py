@@ -30,6 +30,12 @@ def publication_years_of(
     return years
 
 
+def publication_years(*, agency_id: int) -> set[int]:
+    """Every year (site time) in which the agency published something, withdrawn items included."""
+    items = Item.objects.filter(agency_id=agency_id, published_at__isnull=False)
+    return {d.year for d in items.dates("published_at", "year")}
+
+
 def last_changes_by_year(agency) -> dict[int, dt.datetime]:
     """For each year (site time) the agency published something in, the latest change of any item published
     in it (withdrawn ones included): the bulk file of a year written before that moment is out of date."""
