@@ -288,21 +288,9 @@ class PaymentForm(ActionForm):
     receipt_number = forms.CharField(label=_("财政票据号"), max_length=50)
 
 
-class DraftForm(forms.Form):
-    """拟办: the proposed reply; the approver signs it where the agency's setting requires."""
+class ReplyFilesMixin(forms.Form):
+    """The information itself, which the applicant downloads from the tracking page (条例 第三十六条、第三十七条)."""
 
-    outcome = forms.ChoiceField(
-        label=_("办理结果"), choices=blank_choice([c for c in Outcome.choices if c[0] in services.REPLY_OUTCOMES])
-    )
-    detail = forms.CharField(label=_("答复内容及理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    topics = forms.CharField(label=_("主题（用逗号分隔）"), required=False, max_length=200)
-
-
-class ReplyForm(ActionForm):
-    """出具答复: the date the reply letter bears; its content is the draft's."""
-
-    on = forms.DateField(label=_("答复日期"), widget=DateInput, initial=_today)
-    # The information itself, which the applicant downloads from the tracking page (条例 第三十六条、第三十七条).
     disclosed_files = MultipleFileField(
         label=_("公开的政府信息（文件）"), required=False,
         help_text=_("申请人可在查询页面下载。与区分处理后的文件合计不超过20MB，最多10个。"),
@@ -324,6 +312,26 @@ class ReplyForm(ActionForm):
 
     def clean_redacted_files(self):
         return self._clean_files("redacted_files")
+
+
+class DraftForm(ReplyFilesMixin):
+    """拟办: the proposed reply and the files it would release; the approver signs both where the agency's
+    setting requires."""
+
+    outcome = forms.ChoiceField(
+        label=_("办理结果"), choices=blank_choice([c for c in Outcome.choices if c[0] in services.REPLY_OUTCOMES])
+    )
+    detail = forms.CharField(label=_("答复内容及理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    topics = forms.CharField(label=_("主题（用逗号分隔）"), required=False, max_length=200)
+    field_order = ["outcome", "detail", "topics", "disclosed_files", "redacted_files"]
+
+
+class ReplyForm(ReplyFilesMixin, ActionForm):
+    """出具答复: the date the reply letter bears; its content and files are the draft's. Files may be added here
+    only to a reply that needs no sign-off (a signed reply goes out as signed)."""
+
+    on = forms.DateField(label=_("答复日期"), widget=DateInput, initial=_today)
+    field_order = ["on", "disclosed_files", "redacted_files"]
 
 
 class SignForm(forms.Form):

@@ -574,12 +574,20 @@ def reply_file_path(instance, filename: str) -> str:
 class ReplyFile(models.Model):
     """A file of disclosed information sent with the reply (条例 第三十六条、第三十七条, 第四十条 form and manner).
 
-    Kept in the private root; the applicant downloads it from the tracking page with the tracking code, staff
-    from the case page. The first download counts as delivery of the reply where online delivery was chosen.
+    Uploaded with the draft reply (拟办), so the approver who signs it sees exactly what will be released (for
+    部分公开, that the redaction removed what 第三十七条 requires); it goes out with the reply letter when the reply
+    is issued (`letter` set then). Only a file with a letter is ever served to the applicant. Kept in the
+    private root; the applicant downloads it from the tracking page with the tracking code, staff from the case
+    page. The first download counts as delivery of the reply where online delivery was chosen.
     """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reply_files")
-    letter = models.ForeignKey(Letter, verbose_name=_("答复告知书"), on_delete=models.CASCADE, related_name="files")
+    draft = models.ForeignKey(
+        ReplyDraft, verbose_name=_("拟办答复"), on_delete=models.CASCADE, related_name="files", null=True, blank=True
+    )
+    letter = models.ForeignKey(
+        Letter, verbose_name=_("答复告知书"), on_delete=models.CASCADE, related_name="files", null=True, blank=True
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=ReplyFileKind.choices)
     file = models.FileField(_("文件"), upload_to=reply_file_path, storage=private_storage)
     name = models.CharField(_("文件名"), max_length=200)

@@ -79,7 +79,11 @@ def online_panel(request, application):
     ]
     prefetch_related_objects(corrections, "attachments", "reviewed_by")
     # Every information file goes with a reply letter: a case without letters (prefetched) has none to read.
-    files = list(application.reply_files.select_related("letter")) if application.letters.all() else []
+    files = (
+        list(application.reply_files.filter(letter__isnull=False).select_related("letter"))
+        if application.letters.all()
+        else []
+    )
     if not corrections and not files:
         return None
     return {"application": application, "corrections": corrections, "reply_files": files}

@@ -338,6 +338,8 @@ ACTIONS = ActionSet(
                 outcome=data["outcome"],
                 detail=data["detail"],
                 topics=forms.split_topics(data["topics"]),
+                disclosed_files=data["disclosed_files"],
+                redacted_files=data["redacted_files"],
             ),
             form=forms.DraftForm,
             more=lambda a: {"initial": _draft_initial(a)},

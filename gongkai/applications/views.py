@@ -299,7 +299,8 @@ def reply_file_download(request, code: str, file_id: int):
     if lookups.address_limited(request):
         return _limited(request, None)
     application = _by_code_or_404(request, code)
-    reply_file = application.reply_files.select_related("letter").filter(pk=file_id).first()
+    # Only a file issued with the reply letter: one proposed with a draft is the office's until the reply goes out.
+    reply_file = application.reply_files.select_related("letter").filter(pk=file_id, letter__isnull=False).first()
     if reply_file is None:
         raise Http404
     response = file_response(reply_file.file, filename=reply_file.name)

@@ -1,6 +1,7 @@
 """The applicant's loop online in Chromium (#16): answer a correction on the tracking page, then download the
-reply's redacted file; the clock restarts and the download is the delivery. Screenshots of each state of the
-tracking page (desktop and phone) go to GONGKAI_SCREENSHOTS when set, else to a temporary directory."""
+reply's redacted file (signed with the draft); the clock restarts and the download is the delivery. Screenshots
+of each state of the tracking page (desktop and phone) go to GONGKAI_SCREENSHOTS when set, else to a temporary
+directory."""
 
 import datetime as dt
 import os
@@ -130,6 +131,9 @@ def test_the_applicant_answers_a_correction_and_downloads_the_redacted_reply_onl
     press(page, "指定承办人")
     page.select_option("#id_draft-outcome", "partly_disclosed")
     page.fill("#id_draft-detail", "名单中的身份证号码和银行账号属于个人隐私，已作区分处理（条例第三十七条）。")
+    redacted = tmp_path / "安置名单（区分处理）.pdf"
+    redacted.write_bytes(PDF + b"redacted")
+    page.set_input_files("#id_draft-redacted_files", str(redacted))
     press(page, "拟办答复")
     assert "当前步骤：签发" in page.locator("#current-step").inner_text()
     assert page.get_by_role("button", name="出具答复告知书", exact=True).count() == 0
@@ -138,15 +142,14 @@ def test_the_applicant_answers_a_correction_and_downloads_the_redacted_reply_onl
     log_in(page, live_server, "ann")
     page.goto(live_server.url + "/staff/inbox/")
     page.locator("#todo-sign_offs").get_by_role("link").first.click()
+    # The redacted file goes with the draft: the approver sees what will be released before signing.
+    assert "安置名单（区分处理）.pdf" in page.locator("#draft-files").inner_text()
     press(page, "签发")
     assert application.drafts.get().state == "signed"
 
-    # The clerk issues the reply with the redacted file.
+    # The clerk issues the signed reply, which carries the redacted file.
     log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/staff/applications/{application.pk}/")
-    redacted = tmp_path / "安置名单（区分处理）.pdf"
-    redacted.write_bytes(PDF + b"redacted")
-    page.set_input_files("#id_reply-redacted_files", str(redacted))
     press(page, "出具答复告知书")
     assert page.locator("#case-status").inner_text() == "已办结"
 

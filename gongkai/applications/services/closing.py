@@ -71,6 +71,11 @@ def _issue(
 ) -> Application:  # fmt: skip
     check_reply(application, outcome, detail)
     _check_date(on, "on", not_before=application.received_on)
+    if draft is not None and draft.needs_sign_off and (disclosed_files or redacted_files):
+        # What the approver signed is what goes out: the files come with the draft, not after the signature.
+        raise ValidationError(
+            {"disclosed_files": _("须经签发的答复，随答复提供的文件应在拟办时上传，由审批人一并审阅后签发。")}
+        )
     if topics is not None:
         application.topics.set(topic_get_or_create(name) for name in topics if name.strip())
     if draft is not None:
@@ -79,6 +84,10 @@ def _issue(
     _close(actor, application, outcome=outcome, detail=detail, on=on, verb="application.reply")
     # The information itself goes with the reply letter (条例 第三十六条、第三十七条); the tracking page serves it.
     letter = application.letters.filter(kind=LetterKind.REPLY).latest("pk")  # the one _close just issued
+    if draft is not None:
+        for proposed in draft.files.all():  # saved one by one: each save renews the tracking page's version
+            proposed.letter = letter
+            proposed.save(update_fields=["letter"])
     reply_files_add(
         actor=actor, application=application, letter=letter, outcome=outcome, disclosed=disclosed_files,
         redacted=redacted_files,

@@ -6,6 +6,8 @@ Role.APPROVER) signs before the reply is issued. A draft is decided once; a retu
 comment and stays as history, and the handler drafts again. Nobody signs their own draft.
 """
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.applications.services.base import _check_handle, _locked
+from gongkai.applications.services.online import reply_files_add
 from gongkai.applications.steps import live_draft, sign_off_groups, sign_off_required
 from gongkai.audit.services import audit_record
 from gongkai.core.errors import AccessDenied, IllegalTransition
@@ -71,9 +74,18 @@ def _decide(draft: ReplyDraft, to: str, *, actor, comment: str = "") -> str:
 
 @transaction.atomic
 def application_draft_reply(
-    *, actor, application: Application, outcome: str, detail: str, topics: list[str] | None = None
+    *,
+    actor,
+    application: Application,
+    outcome: str,
+    detail: str,
+    topics: list[str] | None = None,
+    disclosed_files: Sequence = (),
+    redacted_files: Sequence = (),
 ) -> ReplyDraft:
-    """拟办: the handler's proposed reply. It waits for sign-off when the agency's setting requires it."""
+    """拟办: the handler's proposed reply, with the files of information it would release (条例 第三十六条,
+    and for 部分公开 the redacted versions of 第三十七条), so that the approver signs what goes out. It waits for
+    sign-off when the agency's setting requires it."""
     application = _locked(application)
     _check_handle(actor, application)
     check_reply(application, outcome, detail)
@@ -86,6 +98,10 @@ def application_draft_reply(
         drafted_by=actor, drafted_at=timezone.now(),
     )  # fmt: skip
     _draft_audit(actor, application, draft, "application.draft", "", note=detail)
+    reply_files_add(
+        actor=actor, application=application, draft=draft, outcome=outcome, disclosed=disclosed_files,
+        redacted=redacted_files,
+    )  # fmt: skip
     return draft
 
 

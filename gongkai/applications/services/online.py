@@ -24,6 +24,7 @@ from gongkai.applications.models import (
     LetterKind,
     Outcome,
     PauseKind,
+    ReplyDraft,
     ReplyFile,
     ReplyFileKind,
 )
@@ -106,9 +107,17 @@ def application_review_correction(*, actor, application: Application) -> ClockPa
 
 
 def reply_files_add(
-    *, actor, application: Application, letter: Letter, outcome: str, disclosed: Sequence, redacted: Sequence
+    *,
+    actor,
+    application: Application,
+    outcome: str,
+    disclosed: Sequence,
+    redacted: Sequence,
+    letter: Letter | None = None,
+    draft: ReplyDraft | None = None,
 ) -> list[ReplyFile]:
-    """Keep the files issued with a reply (called by application_reply inside its transaction).
+    """Keep the files of a reply: proposed with its draft (`draft`, called by application_draft_reply) or issued
+    with its letter (`letter`, by application_reply), inside the caller's transaction.
 
     Redacted versions belong to a partial disclosure only (条例 第三十七条); disclosed files to a reply that
     discloses something (予以公开 or 部分公开).
@@ -129,6 +138,7 @@ def reply_files_add(
             rows.append(
                 ReplyFile.objects.create(
                     application=application,
+                    draft=draft,
                     letter=letter,
                     kind=kind,
                     file=upload,

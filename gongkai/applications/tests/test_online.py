@@ -240,18 +240,21 @@ def test_a_case_without_a_pending_correction_refuses_an_answer(client, prefectur
 
 # ------------------------------------------------------------------------------------------ reply files
 def reply_with_files(staff, application, on: D, outcome="partly_disclosed", disclosed=(), redacted=()):
-    """Draft the reply, have the approver sign it where the agency's setting requires, then issue it with files."""
-    drafted = act(staff, application, "draft", outcome=outcome, detail="部分内容涉及个人隐私，已作区分处理。")
+    """Draft the reply with its files, have the approver sign it where the agency's setting requires, then issue
+    it (a 400 answer of the draft, a refused file, is returned as it is)."""
+    drafted = act(
+        staff, application, "draft", outcome=outcome, detail="部分内容涉及个人隐私，已作区分处理。",
+        files={"disclosed_files": list(disclosed), "redacted_files": list(redacted)},
+    )  # fmt: skip
+    if drafted.status_code == 400:
+        return drafted
     assert drafted.status_code == 302, drafted.content.decode()[:3000]
     if application.drafts.get(state__in=LIVE_DRAFT_STATES).needs_sign_off:
         approver = get_user_model().objects.filter(username="approver").first() or make_user(
             "approver", (application.agency, Role.APPROVER), full_name="王强"
         )
         application_sign_reply(actor=approver, application=application, comment="同意")
-    return act(
-        staff, application, "reply", on=on.isoformat(),
-        files={"disclosed_files": list(disclosed), "redacted_files": list(redacted)},
-    )  # fmt: skip
+    return act(staff, application, "reply", on=on.isoformat())
 
 
 def test_the_reply_files_go_to_the_tracker_only_and_the_first_download_is_the_online_delivery(
@@ -375,10 +378,91 @@ def test_reply_files_that_do_not_fit_the_outcome_or_the_limits_are_refused_and_t
     assert response.status_code == 400 and message in response.content.decode()
     application.refresh_from_db()
     assert application.status == "in_progress" and not ReplyFile.objects.exists()
-    assert not application.letters.exists()
+    assert not application.letters.exists() and not application.drafts.exists()
 
 
 # ------------------------------------------------------------------------------------------ notices
+def _approver(agency):
+    User = get_user_model()
+    return User.objects.filter(username="approver").first() or make_user(
+        "approver", (agency, Role.APPROVER), full_name="王强"
+    )
+
+
+def test_the_approver_signs_the_files_with_the_draft_and_exactly_those_go_out_with_the_reply(client, staff, prefecture):
+    """条例 第三十七条: the approver sees the redacted file before signing the 部分公开 reply; until the reply is
+    issued the applicant cannot fetch it, and nothing can be added after the signature."""
+    with at(2025, 9, 22):
+        application = apply(client, prefecture, delivery_method="online")
+    with at(2025, 9, 24):
+        drafted = act(
+            staff, application, "draft", outcome="partly_disclosed", detail="个人信息已作区分处理。",
+            files={"redacted_files": [SimpleUploadedFile("名单（区分处理）.pdf", PDF + b"redacted")]},
+        )  # fmt: skip
+    assert drafted.status_code == 302, drafted.content.decode()[:3000]
+    draft = application.drafts.get()
+    proposed = ReplyFile.objects.get()
+    assert draft.needs_sign_off and proposed.draft == draft and proposed.letter is None
+
+    # Not the applicant's yet: not on the tracking page, not downloadable with the code.
+    with at(2025, 9, 24):
+        assert "名单（区分处理）.pdf" not in track(client, application).content.decode()
+        url = f"/applications/track/{application.tracking_code}/files/{proposed.pk}/"
+        assert client.get(url).status_code == 404
+
+    # The approver reads it on the case page, with the draft, and signs.
+    approver = StaffClient(_approver(prefecture))
+    page = approver.get(f"/staff/applications/{application.pk}/").content.decode()
+    files = page[page.index('id="draft-files"') :].split("</dd>")[0]
+    staff_url = f"/staff/applications/{application.pk}/reply-files/{proposed.pk}/"
+    assert staff_url in files and "区分处理后的政府信息" in files
+    assert b"".join(approver.get(staff_url).streaming_content) == PDF + b"redacted"
+    with at(2025, 9, 25):
+        assert act(approver, application, "sign_off", comment="同意").status_code == 302
+
+    # A file added after the signature is refused by name, and the case stays as it was.
+    with at(2025, 9, 25):
+        refused = act(
+            staff, application, "reply", on="2025-09-25",
+            files={"disclosed_files": [SimpleUploadedFile("另一个文件.pdf", PDF)]},
+        )  # fmt: skip
+    assert refused.status_code == 400 and "应在拟办时上传" in refused.content.decode()
+    application.refresh_from_db()
+    assert application.status == "in_progress" and ReplyFile.objects.count() == 1
+
+    with at(2025, 9, 25):
+        assert act(staff, application, "reply", on="2025-09-25").status_code == 302
+    proposed.refresh_from_db()
+    assert proposed.letter == application.letters.get(kind="reply")
+    with at(2025, 9, 26):
+        assert "名单（区分处理）.pdf" in track(client, application).content.decode()
+        assert client.get(url).status_code == 200
+
+
+def test_a_returned_drafts_files_never_go_out(client, staff, prefecture):
+    with at(2025, 9, 22):
+        application = apply(client, prefecture)
+    with at(2025, 9, 24):
+        act(
+            staff, application, "draft", outcome="partly_disclosed", detail="第一稿。",
+            files={"redacted_files": [SimpleUploadedFile("第一稿（区分处理）.pdf", PDF)]},
+        )  # fmt: skip
+        returned = act(StaffClient(_approver(prefecture)), application, "return_draft", comment="身份证号未遮盖")
+        assert returned.status_code == 302
+        act(
+            staff, application, "draft", outcome="partly_disclosed", detail="第二稿。",
+            files={"redacted_files": [SimpleUploadedFile("第二稿（区分处理）.pdf", PDF)]},
+        )  # fmt: skip
+        assert act(StaffClient(_approver(prefecture)), application, "sign_off").status_code == 302
+        assert act(staff, application, "reply", on="2025-09-24").status_code == 302
+    first, second = ReplyFile.objects.order_by("pk")
+    assert first.letter is None and second.letter == application.letters.get(kind="reply")
+    with at(2025, 9, 25):
+        page = track(client, application).content.decode()
+        assert "第二稿（区分处理）.pdf" in page and "第一稿（区分处理）.pdf" not in page
+        assert client.get(f"/applications/track/{application.tracking_code}/files/{first.pk}/").status_code == 404
+
+
 def test_the_receipt_notice_gives_the_article_31_date_the_deadline_and_how_it_was_computed(client, prefecture):
     with at(2025, 9, 22):
         application = apply(client, prefecture, notify=["email", "sms"])
