@@ -248,14 +248,22 @@ class Query:
         narrowed = "".join(f" AND (facets : ({f}))" for f in facets)
         if filters.excluded_agency_ids:
             narrowed += " NOT (facets : (" + " OR ".join(f"ag{pk}" for pk in filters.excluded_agency_ids) + "))"
+        # The text's columns need naming only when a term is a prefix (a single character, `"a"*`), which a
+        # filter token (ag…, dt…) may begin: every other token of a query is one or two characters, and a
+        # filter token never is (`keys.facet_tokens`), so it can only ever match in the text's columns. A
+        # column filter makes FTS5 read each match's position list to see its column, even for a one-bigram
+        # word whose document list alone would answer (#20: a count of 10,001 matches of 黎平 among normative
+        # files at 200,000 items, 6.9 → 2.2 ms); without it the matches are the same.
+        prefixed = any(term.singles for term in (*query.terms(), *query.excluded))
+        text_cols, title_col = ("{title body} : ", "title : ") if prefixed else ("", "")
         if negative:
             # An excluded word leaves an item out wherever it stands, so the title tier reads the big table.
-            self.any_expr = f"(({{title body}} : ({positive})) NOT ({{title body}} : ({negative})){narrowed})"
-            self.title_expr = f"((title : ({positive})) NOT ({{title body}} : ({negative})){narrowed})"
+            self.any_expr = f"(({text_cols}({positive})) NOT ({text_cols}({negative})){narrowed})"
+            self.title_expr = f"((title : ({positive})) NOT ({text_cols}({negative})){narrowed})"
             self.title_table = "catalogue_search"
         else:
-            self.any_expr = f"(({{title body}} : ({positive})){narrowed})"
-            self.title_expr = f"((title : ({positive})){narrowed})"
+            self.any_expr = f"(({text_cols}({positive})){narrowed})"
+            self.title_expr = f"(({title_col}({positive})){narrowed})"
             self.title_table = "catalogue_search_title"
         self.low, self.high = filters.key_range()
         self.read_back: tuple[int, int, int] | None = None  # the page's matches: how many, newest, oldest key
