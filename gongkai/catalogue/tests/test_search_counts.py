@@ -196,6 +196,34 @@ def test_sqlite_counts_the_same_unordered_when_few_match(prefecture, finance, mo
             assert found.count(limit) == ordered, (query, limit)
 
 
+def _match_statements(queries) -> list[str]:
+    """The statements among captured queries that read the index (FTS5's MATCH, PostgreSQL's @@)."""
+    return [q["sql"] for q in queries if " MATCH " in q["sql"] or "@@" in q["sql"]]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's ways of counting")
+def test_sqlite_counts_a_few_more_than_the_limit_in_one_unordered_statement(prefecture, finance, monkeypatch):
+    """When the page predicts few, the unordered statement keeps up to 1.25 × the limit and counts the newest of
+    them (#20): a range holding a little more than the limit is read once, not unordered up to the limit for
+    nothing and then again in order, with the same count and oldest key as the ordered read."""
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.catalogue.models import SearchEntry
+    from gongkai.catalogue.search import sqlite
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    _spread_catalogue([prefecture, finance], 90, seed=25)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    found = sqlite.Query(search.parse("通知"), filters)  # in all 90 titles
+    monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: False)
+    ordered = found.count(80)
+    monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: True)
+    with CaptureQueriesContext(connection) as queries:
+        assert found.count(80) == ordered  # 90 matches: more than 80, fewer than 80 + 80 // 4
+    assert len(_match_statements(queries)) == 1
+    assert ordered == (80, sorted(SearchEntry.objects.values_list("sort_key", flat=True), reverse=True)[79])
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 expressions")
 def test_sqlite_names_the_text_columns_only_for_a_prefix_that_a_filter_token_may_begin(prefecture, finance):
     """Every token of a query but a prefix is one or two characters and every filter token longer, so only a
@@ -219,6 +247,30 @@ def test_sqlite_names_the_text_columns_only_for_a_prefix_that_a_filter_token_may
         parsed = search.parse(query)
         expected = {pk for pk, text in texts.items() if parsed.matches(text)}
         assert set(catalogue_search_queryset(query=query).values_list("pk", flat=True)) == expected, query
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")
+def test_postgres_counts_a_few_more_than_the_limit_in_one_statement(prefecture, finance):
+    """When few are expected, the one statement keeps up to 1.25 × the limit and tallies the newest of them
+    (#20): a range holding a little more than the limit is read once, not up to the limit for nothing and
+    then again by windows, with the same count and oldest key as the windows."""
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.catalogue.search import postgres
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    _spread_catalogue([prefecture, finance], 90, seed=27)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    for query in ["通知", "工作通知"]:  # in all 90 titles; in 60 (checked against the text)
+        found = postgres.Query(search.parse(query), filters)
+        found.read_back = (800, 1, 1)  # a dense page: the windows
+        limit = 80 if query == "通知" else 55
+        by_windows = found.count(limit)
+        found.read_back = None  # few expected: the one statement
+        with CaptureQueriesContext(connection) as queries:
+            assert found.count(limit) == by_windows, query
+        assert len(_match_statements(queries)) == 1, query
+        assert by_windows[0] == limit
 
 
 def _counted_catalogue(prefecture, finance) -> list:
