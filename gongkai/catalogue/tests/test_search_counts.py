@@ -273,6 +273,31 @@ def test_postgres_counts_a_few_more_than_the_limit_in_one_statement(prefecture, 
         assert by_windows[0] == limit
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")
+def test_postgres_count_reads_a_year_at_once_when_it_needs_every_match_of_it(prefecture, finance, monkeypatch):
+    """A page reads a year holding more than the probe's bound a month at a time (to sort no more than it shows);
+    a count needs every match of a year it has not reached the limit in, so it reads such a year in one
+    statement (#20: 33 statements for one count at 200,000 items), with the same count and oldest key."""
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.catalogue.models import SearchEntry
+    from gongkai.catalogue.search import postgres
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    monkeypatch.setattr(postgres, "PROBE_ROWS", 5)
+    _spread_catalogue([prefecture, finance], 90, seed=28)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    keys = sorted(SearchEntry.objects.values_list("sort_key", flat=True), reverse=True)
+    for limit in [85, 200]:
+        found = postgres.Query(search.parse("通知"), filters)
+        found.read_back = (800, 1, 1)  # a dense page: the windows
+        with CaptureQueriesContext(connection) as queries:
+            counted = found.count(limit)
+        assert counted == (min(limit, 90), keys[min(limit, 90) - 1])
+        months = [sql for sql in _match_statements(queries) if "'mo" in sql]
+        assert len(months) <= 1, months  # the newest month and the one before, as every stream reads them
+
+
 def _counted_catalogue(prefecture, finance) -> list:
     """Items whose words are counted to just below, at and just above the pages' cap (4 or 5) and the exact
     limit (30 here), under filters: in each of two agencies' 31 items of 2023 (one agency's normative, the
@@ -360,3 +385,29 @@ def test_counts_at_and_around_the_cap_and_the_exact_limit_with_filters_are_those
         else:
             assert not result.count_exact and 30 < result.count <= len(items), (query, kwargs, true, result.count)
     assert {0, cap - 1, cap, cap + 1, 29, 30, 31, 60, 62} <= seen  # each side of the cap and of the exact limit
+
+
+def test_a_counts_months_are_joined_by_what_it_still_needs():
+    """A count reads every match of a window, so the single months a year is split into are joined, newest first,
+    only while the run should hold no more than the count's bound at the density seen (#20: runs sized when the
+    year was split read 3,390 matches for the 82 still needed); at most six months, only adjoining months."""
+    import datetime as dt
+
+    from gongkai.catalogue.search.postgres import Query
+
+    parts = Query._split(["yr2023"], dt.date(2023, 1, 1), dt.date(2024, 1, 1))
+    assert [p[0] for p in parts[:2]] == [["mo202312"], ["mo202311"]]
+    window = parts.pop(0)
+    # 10 matches a day: December and November hold about 610, with October 920, over the bound of 700.
+    assert Query._joined(window, parts, 10.0, 700) == (
+        ["mo202312", "mo202311"],
+        dt.date(2023, 11, 1),
+        dt.date(2024, 1, 1),
+    )
+    assert parts[0][0] == ["mo202310"]
+    window = parts.pop(0)
+    assert Query._joined(window, parts, 10.0, 100) == (["mo202310"], dt.date(2023, 10, 1), dt.date(2023, 11, 1))
+    assert Query._joined(parts.pop(0), parts, 0.1, 10**6)[0] == [f"mo2023{m:02d}" for m in range(9, 3, -1)]
+    assert [p[0] for p in parts] == [["mo202303"], ["mo202302"], ["mo202301"]]
+    year = (["yr2022"], dt.date(2022, 1, 1), dt.date(2023, 1, 1))
+    assert Query._joined(year, [], 0.1, 10**6) == year  # a year is not a month
