@@ -21,12 +21,21 @@ before a change to the ranking code and once after, on the same catalogue:
 
     GONGKAI_VAR_DIR=/tmp/gk-bench .venv/bin/python bench/search_orders.py --pages /tmp/pages-before.json
 
+--against DIR times this checkout's backend module (`gongkai/catalogue/search/sqlite.py` or `postgres.py`)
+against the one in DIR (another checkout, e.g. `git archive <commit> | tar -x -C DIR`) in one process: each
+case runs both, alternating (the order swapped every round), in the title order and with the count, and it
+prints p50 / p95 of each, the with-count ÷ title ratio, and how many cases' pages or counts differ between
+the two. The rest of the search package comes from this checkout. Runs one after the other on a shared
+machine moved with its load by more than the changes measured here (issue 20: 2–8 on two cores);
+interleaved in one process both see the same load.
+
 --counts FILE does the same for the count of every case (`count`, `count_exact`, `total`, `more`): written when
 FILE does not exist, else compared, printing every case whose exact count changed and how far each estimate
 moved. Each run also prints the cases whose count took longest.
 """
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
@@ -51,12 +60,16 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=Path, help="relevance's pages of every case: written here, or compared")
     parser.add_argument("--counts", type=Path, help="the count of every case: written here, or compared")
+    parser.add_argument("--against", type=Path, help="a checkout whose backend module is timed against this one's")
     args = parser.parse_args()
     cold = args.cold_texts and connection.vendor == "sqlite"
     agencies = bench_agencies(10)
     one = agencies[len(agencies) // 2]
     filters = [{}, {"agencies": [one]}, {"year": 2020}, {"document_type": "normative"},
                {"year": 2023, "document_type": "information"}, {"agencies": [one], "year": 2018}]  # fmt: skip
+    if args.against:
+        compare_backends(args.against, filters, args.rounds)
+        return
     orders = search.results.ORDERS
     times: dict[str, list[float]] = {order: [] for order in orders}
     counted: list[float] = []
@@ -141,6 +154,53 @@ def main() -> None:
         compare_pages(args.pages, pages)
     if args.counts:
         compare_counts(args.counts, case_counts)
+
+
+def compare_backends(other: Path, filters: list[dict], rounds: int) -> None:
+    """This checkout's backend module and the one in `other`, interleaved case by case (`--against`)."""
+    name = "sqlite" if connection.vendor == "sqlite" else "postgres"
+    spec = importlib.util.spec_from_file_location(f"against_{name}", other / f"gongkai/catalogue/search/{name}.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no {name}.py under {other}")
+    theirs = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = theirs
+    spec.loader.exec_module(theirs)
+    modules = {"against": theirs, "this": search.index.backend()}
+    chosen = {"module": modules["this"]}
+    search.index.backend = lambda vendor=None: chosen["module"]  # type: ignore[assignment]  # this process only
+    times = {label: {"title": [], "count": []} for label in modules}
+    differ = 0
+    for q in QUERIES:
+        parsed = search.parse(q)
+        for f in filters:
+            index_filters = _search_filters(
+                agencies=f.get("agencies"), category=None, year=f.get("year"),
+                document_type=f.get("document_type"), validity=None,
+            )  # fmt: skip
+            answers = {}
+            for label in modules:  # warm
+                chosen["module"] = modules[label]
+                search.search_page(parsed, index_filters, limit=20, offset=0)
+            for n in range(rounds):
+                for label in list(modules)[:: 1 if n % 2 == 0 else -1]:
+                    chosen["module"] = modules[label]
+                    started = time.perf_counter()
+                    search.search_page(parsed, index_filters, limit=20, offset=0)
+                    paged = time.perf_counter()
+                    result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
+                    times[label]["title"].append((paged - started) * 1000)
+                    times[label]["count"].append((time.perf_counter() - paged) * 1000)
+                    answers[label] = (result.ids, result.total, result.more, result.count, result.count_exact)
+            differ += answers["this"] != answers["against"]
+    print(f"backend={connection.vendor}: this checkout against {other}, interleaved, {rounds} rounds of each case")
+    for label, values in times.items():
+        title, counted = values["title"], values["count"]
+        print(
+            f"  {label}: title order p50 {percentile(title, 50):.1f} / p95 {percentile(title, 95):.1f} ms;"
+            f" with the count p50 {percentile(counted, 50):.1f} / p95 {percentile(counted, 95):.1f} ms;"
+            f" with the count ÷ title, p95 {percentile(counted, 95) / percentile(title, 95):.2f}"
+        )
+    print(f"  cases whose page or count differ: {differ} of {len(QUERIES) * len(filters)}")
 
 
 def compare_counts(path: Path, counts: dict[str, list]) -> None:

@@ -196,6 +196,110 @@ def test_sqlite_counts_the_same_unordered_when_few_match(prefecture, finance, mo
             assert found.count(limit) == ordered, (query, limit)
 
 
+def _match_statements(queries) -> list[str]:
+    """The statements among captured queries that read the index (FTS5's MATCH, PostgreSQL's @@)."""
+    return [q["sql"] for q in queries if " MATCH " in q["sql"] or "@@" in q["sql"]]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's ways of counting")
+def test_sqlite_counts_a_few_more_than_the_limit_without_the_ordered_read(prefecture, finance, monkeypatch):
+    """When the page predicts few, the unordered statement counts up to 1.25 × the limit, and the oldest of the
+    newest `limit` is found by skipping the older ones in the same order (#20): a range holding a little more
+    than the limit is not read unordered up to the limit for nothing and then again newest first (FTS5 reads
+    backwards at some cost), with the same count and oldest key as the ordered read."""
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.catalogue.models import SearchEntry
+    from gongkai.catalogue.search import sqlite
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    _spread_catalogue([prefecture, finance], 90, seed=25)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    found = sqlite.Query(search.parse("通知"), filters)  # in all 90 titles
+    monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: False)
+    ordered = found.count(80)
+    monkeypatch.setattr(sqlite.Query, "_few", lambda self, cursor, limit: True)
+    with CaptureQueriesContext(connection) as queries:
+        assert found.count(80) == ordered  # 90 matches: more than 80, fewer than 80 + 80 // 4
+    statements = _match_statements(queries)
+    assert len(statements) == 2 and not [sql for sql in statements if "DESC" in sql]
+    assert ordered == (80, sorted(SearchEntry.objects.values_list("sort_key", flat=True), reverse=True)[79])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 expressions")
+def test_sqlite_names_the_text_columns_only_for_a_prefix_that_a_filter_token_may_begin(prefecture, finance):
+    """Every token of a query but a prefix is one or two characters and every filter token longer, so only a
+    prefix (a single character) needs the column filter, which makes FTS5 read each match's positions (#20);
+    the results are those of a plain scan either way."""
+    from gongkai.catalogue.search import sqlite
+    from gongkai.catalogue.selectors import catalogue_search_queryset
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    filters = _search_filters(agencies=[finance], category=None, year=None, document_type="normative", validity=None)
+    for query in ["乡村振兴", "黎平", '"营商 环境"', "乡村振兴 OR 营商环境 -防火", "2021"]:
+        found = sqlite.Query(search.parse(query), filters)
+        assert "{title body}" not in found.any_expr, query
+        # The title tier names its column only where it reads the big table (an excluded word).
+        assert ("title :" in found.title_expr) == (found.title_table == "catalogue_search"), query
+    for query in ["a", "乡村 d", "乡村 -v"]:
+        assert "{title body} :" in sqlite.Query(search.parse(query), filters).any_expr, query
+    items = _spread_catalogue([prefecture, finance], 40, seed=26)
+    texts = {i.pk: search.normalise(i.title + "\n" + i.body_text) for i in items}
+    for query in ["通知", "工作通知", "乡村振兴 -森林防火", "a", "d", "v", "c", "通 知"]:
+        parsed = search.parse(query)
+        expected = {pk for pk, text in texts.items() if parsed.matches(text)}
+        assert set(catalogue_search_queryset(query=query).values_list("pk", flat=True)) == expected, query
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")
+def test_postgres_counts_a_few_more_than_the_limit_in_one_statement(prefecture, finance):
+    """When few are expected, the one statement keeps up to 1.25 × the limit and tallies the newest of them
+    (#20): a range holding a little more than the limit is read once, not up to the limit for nothing and
+    then again by windows, with the same count and oldest key as the windows."""
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.catalogue.search import postgres
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    _spread_catalogue([prefecture, finance], 90, seed=27)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    for query in ["通知", "工作通知"]:  # in all 90 titles; in 60 (checked against the text)
+        found = postgres.Query(search.parse(query), filters)
+        found.read_back = (800, 1, 1)  # a dense page: the windows
+        limit = 80 if query == "通知" else 55
+        by_windows = found.count(limit)
+        found.read_back = None  # few expected: the one statement
+        with CaptureQueriesContext(connection) as queries:
+            assert found.count(limit) == by_windows, query
+        assert len(_match_statements(queries)) == 1, query
+        assert by_windows[0] == limit
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")
+def test_postgres_count_reads_a_year_at_once_when_it_needs_every_match_of_it(prefecture, finance, monkeypatch):
+    """A page reads a year holding more than the probe's bound a month at a time (to sort no more than it shows);
+    a count needs every match of a year it has not reached the limit in, so it reads such a year in one
+    statement (#20: 33 statements for one count at 200,000 items), with the same count and oldest key."""
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.catalogue.models import SearchEntry
+    from gongkai.catalogue.search import postgres
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    monkeypatch.setattr(postgres, "PROBE_ROWS", 5)
+    _spread_catalogue([prefecture, finance], 90, seed=28)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    keys = sorted(SearchEntry.objects.values_list("sort_key", flat=True), reverse=True)
+    for limit in [85, 200]:
+        found = postgres.Query(search.parse("通知"), filters)
+        found.read_back = (800, 1, 1)  # a dense page: the windows
+        with CaptureQueriesContext(connection) as queries:
+            counted = found.count(limit)
+        assert counted == (min(limit, 90), keys[min(limit, 90) - 1])
+        months = [sql for sql in _match_statements(queries) if "'mo" in sql]
+        assert len(months) <= 1, months  # the newest month and the one before, as every stream reads them
+
+
 def _counted_catalogue(prefecture, finance) -> list:
     """Items whose words are counted to just below, at and just above the pages' cap (4 or 5) and the exact
     limit (30 here), under filters: in each of two agencies' 31 items of 2023 (one agency's normative, the
@@ -283,3 +387,81 @@ def test_counts_at_and_around_the_cap_and_the_exact_limit_with_filters_are_those
         else:
             assert not result.count_exact and 30 < result.count <= len(items), (query, kwargs, true, result.count)
     assert {0, cap - 1, cap, cap + 1, 29, 30, 31, 60, 62} <= seen  # each side of the cap and of the exact limit
+
+
+def test_a_counts_months_are_joined_by_what_it_still_needs():
+    """A count reads every match of a window, so the single months a year is split into are joined, newest first,
+    only while the run should hold no more than the count's bound at the density seen (#20: runs sized when the
+    year was split read 3,390 matches for the 82 still needed); at most six months, only adjoining months."""
+    import datetime as dt
+
+    from gongkai.catalogue.search.postgres import Query
+
+    parts = Query._split(["yr2023"], dt.date(2023, 1, 1), dt.date(2024, 1, 1))
+    assert [p[0] for p in parts[:2]] == [["mo202312"], ["mo202311"]]
+    window = parts.pop(0)
+    # 10 matches a day: December and November hold about 610, with October 920, over the bound of 700.
+    assert Query._joined(window, parts, 10.0, 700) == (
+        ["mo202312", "mo202311"],
+        dt.date(2023, 11, 1),
+        dt.date(2024, 1, 1),
+    )
+    assert parts[0][0] == ["mo202310"]
+    window = parts.pop(0)
+    assert Query._joined(window, parts, 10.0, 100) == (["mo202310"], dt.date(2023, 10, 1), dt.date(2023, 11, 1))
+    assert Query._joined(parts.pop(0), parts, 0.1, 10**6)[0] == [f"mo2023{m:02d}" for m in range(9, 3, -1)]
+    assert [p[0] for p in parts] == [["mo202303"], ["mo202302"], ["mo202301"]]
+    year = (["yr2022"], dt.date(2022, 1, 1), dt.date(2023, 1, 1))
+    assert Query._joined(year, [], 0.1, 10**6) == year  # a year is not a month
+
+
+def test_days_cover_a_window_newest_first():
+    import datetime as dt
+
+    from gongkai.catalogue.search.postgres import Query
+
+    runs = Query._days(dt.date(2024, 11, 25), dt.date(2024, 12, 2), 3)
+    assert runs == [
+        (["dy20241201", "dy20241130", "dy20241129"], dt.date(2024, 11, 29), dt.date(2024, 12, 2)),
+        (["dy20241128", "dy20241127", "dy20241126"], dt.date(2024, 11, 26), dt.date(2024, 11, 29)),
+        (["dy20241125"], dt.date(2024, 11, 25), dt.date(2024, 11, 26)),
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of counting")
+def test_postgres_count_reads_days_where_months_would_hold_far_more_than_it_needs(prefecture, finance):
+    """After its first week a count reads the next stretch in runs of days when the two months a page would read
+    next should hold far more than it still needs (#20: at 1,000,000 items about 16,000 matches for the 9,000 a
+    count needs), with the same count and oldest key."""
+    import datetime as dt
+
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.catalogue.models import Item, ItemStatus, SearchEntry
+    from gongkai.catalogue.search import postgres, searchable_rows
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    items = [
+        Item.objects.create(
+            agency=prefecture if n % 2 else finance,
+            status=ItemStatus.PUBLISHED,
+            title=f"工作通知（{n}）",
+            body_text="乡村振兴。",
+            index_number=f"d-{n}",
+            published_at=timezone.make_aware(
+                dt.datetime.combine(dt.date(2024, 12, 31) - dt.timedelta(days=n // 3), dt.time(9))
+            ),
+        )
+        for n in range(3 * 90)  # three a day over ninety days
+    ]
+    search.index_write(searchable_rows([i.pk for i in items]), replace=False)
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    keys = sorted(SearchEntry.objects.values_list("sort_key", flat=True), reverse=True)
+    for query in ["通知", "乡村振兴"]:
+        found = postgres.Query(search.parse(query), filters)
+        found.read_back = (800, 1, 1)  # a dense page: the windows
+        with CaptureQueriesContext(connection) as queries:
+            assert found.count(40) == (40, keys[39]), query
+        statements = _match_statements(queries)
+        assert not [sql for sql in statements if "'mo" in sql], query  # no month read whole
+        assert len(statements) == 2, query  # the first week (21), then a run of days
