@@ -51,6 +51,17 @@ from gongkai.catalogue.models import Item, SearchEntry  # noqa: E402
 from gongkai.catalogue.selectors.search import _search_filters  # noqa: E402
 
 
+def _cases(filters):
+    """Every case of the benchmark: (query, parsed query, filter, the index's filters), in a fixed order."""
+    for q in QUERIES:
+        parsed = search.parse(q)
+        for f in filters:
+            yield q, parsed, f, _search_filters(
+                agencies=f.get("agencies"), category=None, year=f.get("year"),
+                document_type=f.get("document_type"), validity=None,
+            )  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3, help="timed runs of each query/filter combination")
@@ -78,55 +89,49 @@ def main() -> None:
     pages: dict[str, list[int]] = {}
     case_counts: dict[str, list] = {}
     slowest: list[tuple[float, float, str]] = []  # (count's slowest run, title order's slowest run, case)
-    for q in QUERIES:
-        parsed = search.parse(q)
-        for f in filters:
-            index_filters = _search_filters(
-                agencies=f.get("agencies"), category=None, year=f.get("year"),
-                document_type=f.get("document_type"), validity=None,
-            )  # fmt: skip
-            for order in orders if args.warm_each_order else orders[:1]:  # warm
-                search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
-            case_title, case_counted = [], []
-            for _round in range(args.rounds):
-                for order in orders:  # interleaved
-                    if cold and order == search.results.ORDER_RELEVANCE:
-                        search.sqlite.forget_texts()
-                    started = time.perf_counter()
-                    search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
-                    times[order].append((time.perf_counter() - started) * 1000)
-                    if order == search.results.ORDER_TITLE:
-                        case_title.append(times[order][-1])
-                # The title order with the count past the cap (exact to 10,000, else an estimate).
+    for q, parsed, f, index_filters in _cases(filters):
+        for order in orders if args.warm_each_order else orders[:1]:  # warm
+            search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
+        case_title, case_counted = [], []
+        for _round in range(args.rounds):
+            for order in orders:  # interleaved
+                if cold and order == search.results.ORDER_RELEVANCE:
+                    search.sqlite.forget_texts()
                 started = time.perf_counter()
-                result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
-                counted.append((time.perf_counter() - started) * 1000)
-                case_counted.append(counted[-1])
-            slowest.append((max(case_counted), max(case_title), f"{q} {f}"))
-            case_counts[f"{q} {f}"] = [result.count, result.count_exact, result.total, result.more]
-            if args.pages:
-                for page in (0, 1, 2, 4):
-                    ranked = search.search_page(
-                        parsed, index_filters, limit=20, offset=20 * page, order=search.results.ORDER_RELEVANCE
-                    )
-                    pages[f"{q} {f} page {page + 1}"] = ranked.ids
-            key = "exact to the cap" if not result.more else "exact past the cap" if result.count_exact else "estimated"
-            counts[key] += 1
-            if key == "estimated":
-                sql, params = search.match_subquery(parsed, index_filters)
-                with connection.cursor() as cursor:
-                    if connection.vendor == "postgresql":
-                        # The true count reads every match: with the default 4 MB of work_mem the bitmap of
-                        # 300,000 matches turns lossy and each row of a lossy page has its lexemes recomputed
-                        # (minutes at 1,000,000 items); exact, it takes a second or two.
-                        cursor.execute("SET work_mem = '256MB'")
-                    cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)  # noqa: S608 - the index's own SQL
-                    (true,) = cursor.fetchone()
-                    if connection.vendor == "postgresql":
-                        cursor.execute("RESET work_mem")
-                low, high = index_filters.key_range()
-                span = SearchEntry.objects.filter(sort_key__gte=low, sort_key__lt=high).count()
-                estimates.append(f"{q} {f}: 约 {result.count:,} for {true:,} (of {span:,} items in its span)")
+                search.search_page(parsed, index_filters, limit=20, offset=0, order=order)
+                times[order].append((time.perf_counter() - started) * 1000)
+                if order == search.results.ORDER_TITLE:
+                    case_title.append(times[order][-1])
+            # The title order with the count past the cap (exact to 10,000, else an estimate).
+            started = time.perf_counter()
+            result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
+            counted.append((time.perf_counter() - started) * 1000)
+            case_counted.append(counted[-1])
+        slowest.append((max(case_counted), max(case_title), f"{q} {f}"))
+        case_counts[f"{q} {f}"] = [result.count, result.count_exact, result.total, result.more]
+        if args.pages:
+            for page in (0, 1, 2, 4):
+                ranked = search.search_page(
+                    parsed, index_filters, limit=20, offset=20 * page, order=search.results.ORDER_RELEVANCE
+                )
+                pages[f"{q} {f} page {page + 1}"] = ranked.ids
+        key = "exact to the cap" if not result.more else "exact past the cap" if result.count_exact else "estimated"
+        counts[key] += 1
+        if key == "estimated":
+            sql, params = search.match_subquery(parsed, index_filters)
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    # The true count reads every match: with the default 4 MB of work_mem the bitmap of
+                    # 300,000 matches turns lossy and each row of a lossy page has its lexemes recomputed
+                    # (minutes at 1,000,000 items); exact, it takes a second or two.
+                    cursor.execute("SET work_mem = '256MB'")
+                cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)  # noqa: S608 - the index's own SQL
+                (true,) = cursor.fetchone()
+                if connection.vendor == "postgresql":
+                    cursor.execute("RESET work_mem")
+            low, high = index_filters.key_range()
+            span = SearchEntry.objects.filter(sort_key__gte=low, sort_key__lt=high).count()
+            estimates.append(f"{q} {f}: 约 {result.count:,} for {true:,} (of {span:,} items in its span)")
     items = Item.objects.filter(agency__in=agencies).count()
     print(f"backend={connection.vendor} items={items}: bare index query, first page of 20, {len(counted)} runs each")
     for order in orders:
@@ -170,28 +175,22 @@ def compare_backends(other: Path, filters: list[dict], rounds: int) -> None:
     search.index.backend = lambda vendor=None: chosen["module"]  # type: ignore[assignment]  # this process only
     times = {label: {"title": [], "count": []} for label in modules}
     differ = 0
-    for q in QUERIES:
-        parsed = search.parse(q)
-        for f in filters:
-            index_filters = _search_filters(
-                agencies=f.get("agencies"), category=None, year=f.get("year"),
-                document_type=f.get("document_type"), validity=None,
-            )  # fmt: skip
-            answers = {}
-            for label in modules:  # warm
+    for _q, parsed, _f, index_filters in _cases(filters):
+        answers = {}
+        for label in modules:  # warm
+            chosen["module"] = modules[label]
+            search.search_page(parsed, index_filters, limit=20, offset=0)
+        for n in range(rounds):
+            for label in list(modules)[:: 1 if n % 2 == 0 else -1]:
                 chosen["module"] = modules[label]
+                started = time.perf_counter()
                 search.search_page(parsed, index_filters, limit=20, offset=0)
-            for n in range(rounds):
-                for label in list(modules)[:: 1 if n % 2 == 0 else -1]:
-                    chosen["module"] = modules[label]
-                    started = time.perf_counter()
-                    search.search_page(parsed, index_filters, limit=20, offset=0)
-                    paged = time.perf_counter()
-                    result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
-                    times[label]["title"].append((paged - started) * 1000)
-                    times[label]["count"].append((time.perf_counter() - paged) * 1000)
-                    answers[label] = (result.ids, result.total, result.more, result.count, result.count_exact)
-            differ += answers["this"] != answers["against"]
+                paged = time.perf_counter()
+                result = search.search_page(parsed, index_filters, limit=20, offset=0, count=True)
+                times[label]["title"].append((paged - started) * 1000)
+                times[label]["count"].append((time.perf_counter() - paged) * 1000)
+                answers[label] = (result.ids, result.total, result.more, result.count, result.count_exact)
+        differ += answers["this"] != answers["against"]
     print(f"backend={connection.vendor}: this checkout against {other}, interleaved, {rounds} rounds of each case")
     for label, values in times.items():
         title, counted = values["title"], values["count"]
