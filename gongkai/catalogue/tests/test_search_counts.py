@@ -465,3 +465,29 @@ def test_postgres_count_reads_days_where_months_would_hold_far_more_than_it_need
         statements = _match_statements(queries)
         assert not [sql for sql in statements if "'mo" in sql], query  # no month read whole
         assert len(statements) == 2, query  # the first week (21), then a run of days
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_postgres_searches_in_one_process_without_jit_and_puts_the_settings_back():
+    """At 1,000,000 items the planner's too-high estimates started two parallel workers and JIT compilation for
+    every window's statement: about 20 ms each for a millisecond of work (#20). A search's statements run with
+    neither (and no sequential scan); the transaction around them gets its own settings back."""
+    from django.db import transaction
+
+    from gongkai.catalogue.search import postgres
+    from gongkai.catalogue.selectors.search import _search_filters
+
+    filters = _search_filters(agencies=None, category=None, year=None, document_type=None, validity=None)
+    names = ["enable_seqscan", "max_parallel_workers_per_gather", "jit"]
+
+    def settings(cursor) -> list[str]:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+        return list(cursor.fetchone())
+
+    with transaction.atomic(), connection.cursor() as outer:
+        outer.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        before = settings(outer)
+        found = postgres.Query(search.parse("通知"), filters)
+        with found._cursor() as cursor:
+            assert settings(cursor) == ["off", "0", "off"]
+        assert settings(outer) == before and before[1] == "3"
