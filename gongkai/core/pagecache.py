@@ -34,7 +34,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 
 CACHE_ALIAS = "pages"
 ALL = "all"  # the scope of pages that show several agencies (the home page, the directory, search, sitemap)
@@ -228,6 +229,31 @@ def current_tokens(keys: list[str], fetched: dict[str, Any] | None = None) -> di
     return tokens
 
 
+def written_with_the_change() -> bool:
+    """Whether a token written now is committed (or rolled back) with the change itself: the cache is a table
+    of the database the change is written to (the SQLite default; PostgreSQL without Redis).
+
+    Then no request can read a new token before the change's rows, so the write after the commit that a
+    separate cache needs (`note_change`) would write the same thing again: on SQLite an online application
+    spent 10 of its 48 statements and two of its six transactions on it (issue #15)."""
+    cache = page_cache()
+    return isinstance(cache, DatabaseCache) and router.db_for_write(cache.cache_model_class) == DEFAULT_DB_ALIAS
+
+
+def _after_commit(write: Callable[[], None]) -> None:
+    """Write again once the transaction commits, unless the first write is already part of it; then only tell
+    the other processes (the mark), whose kept tokens the commit just made old."""
+    if not written_with_the_change():
+        transaction.on_commit(write)
+    elif version_mark() is not None:
+        transaction.on_commit(_mark_changed)
+
+
+def _mark_changed() -> None:
+    if (marker := version_mark()) is not None:
+        marker.change()
+
+
 def bump(*, scopes: Iterable[str], kinds: Iterable[str], everything: bool = False) -> None:
     """Give these scopes × kinds (or, with `everything`, all pages) new tokens now, then a new mark."""
     tokens = {token_key(scope, kind): new_token() for scope in scopes for kind in kinds}
@@ -262,9 +288,9 @@ def note_change(agency_id: Any, verb: str) -> None:
         return
     # Now, so that the writer's own next request (in its transaction, as in tests) sees the change; and again
     # after the commit, because a page another request renders in between still shows the old rows and would
-    # be stored under the first new token.
+    # be stored under the first new token (unless the cache is in the change's own transaction).
     bump(scopes=scopes, kinds=kinds, everything=everything)
-    transaction.on_commit(lambda: bump(scopes=scopes, kinds=kinds, everything=everything))
+    _after_commit(lambda: bump(scopes=scopes, kinds=kinds, everything=everything))
 
 
 # --- Versions of an agency's work, for what staff pages keep between changes ---------------------------------
@@ -301,9 +327,10 @@ def renew_tokens(keys: list[str]) -> None:
     """New tokens under these keys, for versions every reader fetches with its value (`cached_by_work`, the
     tracking page's case version), so no mark: now, for the writer's own next request; again after the commit,
     since a value another request computes in between still reads the old rows and would be stored under the
-    first new token."""
+    first new token (unless the cache is in the change's own transaction: `written_with_the_change`)."""
     _bump_work(keys)
-    transaction.on_commit(lambda: _bump_work(keys))
+    if not written_with_the_change():
+        transaction.on_commit(lambda: _bump_work(keys))
 
 
 def note_work_change(agency_id: Any, verb: str) -> None:

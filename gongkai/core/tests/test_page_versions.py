@@ -127,3 +127,60 @@ def test_an_upgrade_makes_every_kept_page_stale(marked):
     call_command("migrate", verbosity=0)
     assert current_tokens(KEYS)[pagecache.EPOCH_KEY] != first[pagecache.EPOCH_KEY]
     assert caches["pages"].get(pagecache.work_token_key(pagecache.ALL)) != work
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """The token writes to the shared cache: each `set_many` call's keys."""
+    cache = caches["pages"]
+    calls = []
+    real = cache.set_many
+
+    def counted(data, *args, **kwargs):
+        calls.append(sorted(data))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", counted)
+    return calls
+
+
+@pytest.fixture
+def database_cache(settings):
+    """The default's page cache (a table of the same database), also when the suite runs with Redis."""
+    pages = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_page_cache"}
+    settings.CACHES = {**settings.CACHES, "pages": pages}
+
+
+def test_a_change_in_the_database_cache_is_written_once_and_the_mark_moves_after_the_commit(
+    database_cache, marked, writes, django_capture_on_commit_callbacks
+):
+    """Issue #15: with the cache a table of the change's own database, the tokens written in the transaction
+    commit with it; the commit only moves the mark, so processes holding the old tokens read them again."""
+    assert pagecache.written_with_the_change()
+    marker = pagecache.version_mark()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        pagecache.note_change(7, "catalogue.item.publish")
+    work_and_pages = list(writes)
+    assert len(work_and_pages) == 2  # the agency's work token, then its pages' tokens
+    before_commit = marker.read()
+    for callback in callbacks:
+        callback()
+    assert writes == work_and_pages  # nothing written again
+    assert marker.read() != before_commit
+
+
+def test_a_change_in_a_separate_cache_is_written_again_after_the_commit(
+    settings, marked, django_capture_on_commit_callbacks
+):
+    """With Redis (or any cache outside the database) a token written in the transaction is seen at once by
+    other requests, which may still read the old rows: the commit writes new tokens again."""
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versions-test"}}  # fmt: skip
+    assert not pagecache.written_with_the_change()
+    cache = caches["pages"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        pagecache.note_change(7, "catalogue.item.publish")
+    in_transaction = current_tokens(KEYS[1:]) | {"work": cache.get(pagecache.work_token_key(7))}
+    for callback in callbacks:
+        callback()
+    after = current_tokens(KEYS[1:]) | {"work": cache.get(pagecache.work_token_key(7))}
+    assert all(after[key] != in_transaction[key] for key in after)
