@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -29,7 +30,14 @@ from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
 from gongkai.workdays.selectors import workday_calendar
 
-SESSION_KEY = "applications_last_submitted"
+# The receipt page after submitting (回执) finds the case by a signed cookie sent to that page alone, not by a
+# session: applying creates no session row (4 statements and a write transaction of the online application,
+# issue #15), and the applicant's next pages are still served from the page cache, which skips any visitor with
+# a session. The value is the case's id, signed with the site's secret (it cannot be made or changed); the cookie
+# lasts until the browser closes and is refused after RECEIPT_SECONDS.
+RECEIPT_COOKIE = "gk_receipt"
+RECEIPT_SALT = "gongkai.applications.receipt"
+RECEIPT_SECONDS = 8 * 3600
 PUBLIC_LETTERS = [LetterKind.REPLY, LetterKind.CORRECTION, LetterKind.EXTENSION, LetterKind.DELAY, LetterKind.FEE]
 
 
@@ -101,7 +109,13 @@ class Apply(ServiceFormView):
         if form.cleaned_data["website"]:
             # A robot filled the honeypot: answer as if all went well, keep nothing.
             return render(self.request, "applications/submitted.html", _portal_context(self.agency, application=None))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        if response.status_code == 302:
+            response.set_signed_cookie(
+                RECEIPT_COOKIE, str(self.result.pk), salt=RECEIPT_SALT, path=reverse("applications:submitted"),
+                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+            )  # fmt: skip
+        return response
 
     def perform(self, form):
         application, _created = services.application_submit_online(
@@ -113,7 +127,6 @@ class Apply(ServiceFormView):
             notify=tuple(form.cleaned_data["notify"]),
             suggests_proactive=form.cleaned_data["suggests_proactive"],
         )
-        self.request.session[SESSION_KEY] = application.pk
         return application
 
     def get_success_url(self):
@@ -129,12 +142,13 @@ def _tracking_url(request, application) -> str:
     return request.build_absolute_uri(reverse("applications:track")) + "?code=" + application.tracking_code
 
 
+@never_cache
 def submitted(request):
     """The receipt (回执) page right after submitting: the facts to keep, the QR code and the PDF download."""
     from gongkai.applications.models import Application
 
-    pk = request.session.get(SESSION_KEY)
-    application = Application.objects.select_related("agency").filter(pk=pk).first() if pk else None
+    pk = request.get_signed_cookie(RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
+    application = Application.objects.select_related("agency").filter(pk=pk).first() if pk.isdigit() else None
     if application is None:
         return redirect("portal:home")
     found = receipt_for(application, _tracking_url(request, application))

@@ -64,7 +64,7 @@ ROUTES: dict[str, Route] = {
     # The applicant's answer to a correction notice (POST only, with the tracking code; 条例 第三十条).
     "applications:correction": R(PUBLIC, post_only=True, code="tracking_code"),
     "applications:reply_file": R(PUBLIC, code="reply_tracking_code", file_id="reply_file"),
-    "applications:submitted": R(PUBLIC, ok=(302,)),  # without a submission in the session: back to the home page
+    "applications:submitted": R(PUBLIC, ok=(302,)),  # without the receipt cookie of a submission: back to the home page
     "applications:apply": R(PUBLIC, slug="slug"),
     "catalogue:search": R(PUBLIC),
     "catalogue:item": R(PUBLIC, pk="item"),
