@@ -22,9 +22,12 @@ registers how a change maps to scopes and kinds (`set_change_classifier`) from i
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import logging
 import mmap
 import os
+import pickle
 import secrets
 import threading
 import time
@@ -35,7 +38,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 
 CACHE_ALIAS = "pages"
 ALL = "all"  # the scope of pages that show several agencies (the home page, the directory, search, sitemap)
@@ -240,6 +243,41 @@ def written_with_the_change() -> bool:
     return isinstance(cache, DatabaseCache) and router.db_for_write(cache.cache_model_class) == DEFAULT_DB_ALIAS
 
 
+def write_tokens(tokens: dict[str, str]) -> None:
+    """Store these tokens (never expiring). In the database cache, one statement for them all: an upsert into
+    its table in the format Django's `DatabaseCache` reads (its key, the pickled value in base64, the expiry it
+    gives `timeout=None`), where `set_many` spends five statements a token (a count of the table for culling, a
+    savepoint, a read, the write, the release): an online application writes two tokens (#15). Tokens are a few
+    hundred rows at most and culling is left to the pages' own writes. A test reads them back through the cache.
+    """
+    cache = page_cache()
+    if not tokens:
+        return
+    if not written_with_the_change():
+        cache.set_many(tokens, timeout=None)
+        return
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    quote = connection.ops.quote_name
+    # naive, as DatabaseCache writes "never expires" (an aware one would overflow converting to UTC)
+    expires = connection.ops.adapt_datetimefield_value(dt.datetime.max.replace(microsecond=0))  # noqa: DTZ901
+    rows = [
+        (
+            cache.make_and_validate_key(key),
+            base64.b64encode(pickle.dumps(token, cache.pickle_protocol)).decode("latin1"),
+            expires,
+        )
+        for key, token in sorted(tokens.items())  # one order for every writer: no deadlock between two on PostgreSQL
+    ]
+    key, value, expiry = quote("cache_key"), quote("value"), quote("expires")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(cache._table)} ({key}, {value}, {expiry}) VALUES "  # noqa: S608 - names, not values
+            + ", ".join(["(%s, %s, %s)"] * len(rows))
+            + f" ON CONFLICT ({key}) DO UPDATE SET {value} = excluded.{value}, {expiry} = excluded.{expiry}",
+            [part for row in rows for part in row],
+        )
+
+
 def _after_commit(write: Callable[[], None]) -> None:
     """Write again once the transaction commits, unless the first write is already part of it; then only tell
     the other processes (the mark), whose kept tokens the commit just made old."""
@@ -260,7 +298,7 @@ def bump(*, scopes: Iterable[str], kinds: Iterable[str], everything: bool = Fals
     if everything:
         tokens[EPOCH_KEY] = new_token()
     if tokens:
-        page_cache().set_many(tokens, timeout=None)
+        write_tokens(tokens)
         if (marker := version_mark()) is not None:
             marker.change()
 
@@ -320,7 +358,7 @@ def intake_token_key(agency_id: Any) -> str:
 
 
 def _bump_work(keys: list[str]) -> None:
-    page_cache().set_many({key: new_token() for key in keys}, timeout=None)
+    write_tokens({key: new_token() for key in keys})
 
 
 def renew_tokens(keys: list[str]) -> None:

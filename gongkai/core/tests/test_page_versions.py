@@ -131,16 +131,15 @@ def test_an_upgrade_makes_every_kept_page_stale(marked):
 
 @pytest.fixture
 def writes(monkeypatch):
-    """The token writes to the shared cache: each `set_many` call's keys."""
-    cache = caches["pages"]
+    """The token writes to the shared cache: each `write_tokens` call's keys."""
     calls = []
-    real = cache.set_many
+    real = pagecache.write_tokens
 
-    def counted(data, *args, **kwargs):
-        calls.append(sorted(data))
-        return real(data, *args, **kwargs)
+    def counted(tokens):
+        calls.append(sorted(tokens))
+        return real(tokens)
 
-    monkeypatch.setattr(cache, "set_many", counted)
+    monkeypatch.setattr(pagecache, "write_tokens", counted)
     return calls
 
 
@@ -184,3 +183,25 @@ def test_a_change_in_a_separate_cache_is_written_again_after_the_commit(
         callback()
     after = current_tokens(KEYS[1:]) | {"work": cache.get(pagecache.work_token_key(7))}
     assert all(after[key] != in_transaction[key] for key in after)
+
+
+def test_tokens_are_written_to_the_database_cache_in_one_statement_and_read_back_through_it(database_cache):
+    """`write_tokens` writes the cache table itself (one upsert): Django's `DatabaseCache` must read what it
+    wrote, replace what it wrote, and keep it past any expiry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache = caches["pages"]
+    cache.set("gk:test:b", "written-by-django", timeout=None)
+    with CaptureQueriesContext(connection) as queries:
+        pagecache.write_tokens({"gk:test:a": "first", "gk:test:b": "second"})
+    assert len(queries) == 1
+    assert cache.get_many(["gk:test:a", "gk:test:b"]) == {"gk:test:a": "first", "gk:test:b": "second"}
+    pagecache.write_tokens({"gk:test:a": "third"})
+    assert cache.get("gk:test:a") == "third" and cache.get("gk:test:b") == "second"
+    assert not cache.add("gk:test:a", "not-replaced", timeout=None)  # present and not expired
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT expires FROM gongkai_page_cache WHERE cache_key = %s", [cache.make_and_validate_key("gk:test:a")]
+        )
+        assert str(cursor.fetchone()[0]).startswith("9999-12-31")
