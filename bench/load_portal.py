@@ -36,6 +36,7 @@ from the start of the last approval (the service's own time included: "approve")
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/perf GONGKAI_REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python bench/load_portal.py
     .venv/bin/python bench/load_portal.py --users 50 --seconds 10 --runs mix21 --publications 0   # a quick look
+    .venv/bin/python bench/load_portal.py --users 200 --runs bare,mix15 --repeat 3 --publications 0  # the median share
 
 Locust runs on the same cores as the server and takes part of them; the figures compare runs on one machine.
 """
@@ -618,6 +619,14 @@ def main() -> None:
     parser.add_argument("--staff-wait", type=float, default=2.0, help="a clerk's seconds between pages (0: none)")
     parser.add_argument("--no-warm", action="store_true", help="do not read every page once before measuring")
     parser.add_argument("--json", default="", help="also write the results to this file")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the --runs sequence this many times at each number of users, alternating, and print each mix's"
+        " share of the bare view measured just before it and their median (a machine whose speed moves between"
+        " runs skews a single pair)",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the server is stopped too
     Staff.wait_time = constant(args.staff_wait)
@@ -654,13 +663,25 @@ def main() -> None:
                 measure(host, name, 20, 5)
         print(f"{'run':<7}{'users':>6}{'reqs':>9}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}", flush=True)
         for users in [int(u) for u in args.users.split(",")]:
-            ceilings: dict = {"static": None, "bare": None}
-            for name in args.runs.split(","):
-                r = measure(host, name, users, args.seconds)
-                results.append(r)
-                if name in ceilings:
-                    ceilings[name] = r
-                print_result(r, ceilings)
+            shares: dict[str, list[float]] = {}
+            for _repeat in range(args.repeat):
+                ceilings: dict = {"static": None, "bare": None}
+                for name in args.runs.split(","):
+                    r = measure(host, name, users, args.seconds)
+                    results.append(r)
+                    if name in ceilings:
+                        ceilings[name] = r
+                    elif ceilings["bare"] and ceilings["bare"]["rps"]:
+                        shares.setdefault(name, []).append(r["rps"] / ceilings["bare"]["rps"])
+                    print_result(r, ceilings)
+            if args.repeat > 1:
+                for name, values in shares.items():
+                    print(
+                        f"{name} at {users} users, share of the bare view run just before it, {len(values)} times: "
+                        + ", ".join(f"{v:.0%}" for v in values)
+                        + f"; median {statistics.median(values):.0%}",
+                        flush=True,
+                    )
         if args.publications:
             out = publication_latency(env, args.port, args.publications)
             summary = {
