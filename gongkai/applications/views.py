@@ -144,7 +144,8 @@ def _tracking_url(request, application) -> str:
 
 @never_cache
 def submitted(request):
-    """The receipt (回执) page right after submitting: the facts to keep, the QR code and the PDF download."""
+    """The receipt (回执) page right after submitting: the facts to keep (the receipt date of 条例 第三十一条, the
+    deadline of 第三十三条), the QR code and the PDF download."""
     from gongkai.applications.models import Application
 
     pk = request.get_signed_cookie(RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
