@@ -20,7 +20,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
-from gongkai.core.pagecache import EPOCH_KEY, current_tokens, has_visitor_state, token_key
+from gongkai.core.pagecache import EPOCH_KEY, current_tokens, has_visitor_state, token_key, write_values
 
 PAGE_SECONDS = 24 * 3600  # at most a day: the tracking page is kept per day anyway
 _UNREAD = object()
@@ -64,7 +64,7 @@ def kept_page(
         if hasattr(response, "render"):
             response.render()
         stored = (versions, placeholders, response.content)
-        cache.set(key, stored, timeout=PAGE_SECONDS)
+        write_values({key: stored}, timeout=PAGE_SECONDS, cache=cache)
     _versions, placeholders, content = stored
     for name, fill in holes.items():
         content = content.replace(placeholders[name].encode(), fill().encode())

@@ -244,29 +244,50 @@ def written_with_the_change() -> bool:
 
 
 def write_tokens(tokens: dict[str, str]) -> None:
-    """Store these tokens (never expiring). In the database cache, one statement for them all: an upsert into
-    its table in the format Django's `DatabaseCache` reads (its key, the pickled value in base64, the expiry it
-    gives `timeout=None`), where `set_many` spends five statements a token (a count of the table for culling, a
-    savepoint, a read, the write, the release): an online application writes two tokens (#15). Tokens are a few
-    hundred rows at most and culling is left to the pages' own writes. A test reads them back through the cache.
-    """
-    cache = page_cache()
+    """Store these tokens (never expiring). In the database cache of the change's own database, in one statement
+    (`write_values`), part of the change's transaction (`written_with_the_change`): an online application
+    writes two tokens (#15)."""
     if not tokens:
         return
     if not written_with_the_change():
-        cache.set_many(tokens, timeout=None)
+        page_cache().set_many(tokens, timeout=None)
+        return
+    write_values(tokens, timeout=None)
+
+
+def write_values(values: dict[str, Any], *, timeout: int | None, cache=None) -> None:
+    """Store these values in `cache` (the page cache by default) for `timeout` seconds (None: never expiring), as
+    `set_many` would.
+
+    In the database cache, one statement for them all: an upsert into its table in the format Django's
+    `DatabaseCache` reads (its key, the pickled value in base64, the expiry as it computes it), where `set_many`
+    spends five statements and a transaction a key (a count of the table for culling, a savepoint, a read, the
+    write, the release): a staff page under a stream of applications stored two values each time (#15).
+    Culling is left to the pages' own writes (`set`); what is written here expires within a day. A test reads
+    the values back through the cache on both databases.
+    """
+    cache = page_cache() if cache is None else cache
+    if not values:
+        return
+    if not isinstance(cache, DatabaseCache):
+        cache.set_many(values, timeout=timeout)
         return
     connection = connections[router.db_for_write(cache.cache_model_class)]
     quote = connection.ops.quote_name
-    # naive, as DatabaseCache writes "never expires" (an aware one would overflow converting to UTC)
-    expires = connection.ops.adapt_datetimefield_value(dt.datetime.max.replace(microsecond=0))  # noqa: DTZ901
+    seconds = cache.get_backend_timeout(timeout)
+    if seconds is None:
+        # naive, as DatabaseCache writes "never expires" (an aware one would overflow converting to UTC)
+        expiry_at = dt.datetime.max  # noqa: DTZ901
+    else:
+        expiry_at = dt.datetime.fromtimestamp(seconds, tz=dt.UTC if settings.USE_TZ else None)
+    expires = connection.ops.adapt_datetimefield_value(expiry_at.replace(microsecond=0))
     rows = [
         (
             cache.make_and_validate_key(key),
-            base64.b64encode(pickle.dumps(token, cache.pickle_protocol)).decode("latin1"),
+            base64.b64encode(pickle.dumps(value, cache.pickle_protocol)).decode("latin1"),
             expires,
         )
-        for key, token in sorted(tokens.items())  # one order for every writer: no deadlock between two on PostgreSQL
+        for key, value in sorted(values.items())  # one order for every writer: no deadlock between two on PostgreSQL
     ]
     key, value, expiry = quote("cache_key"), quote("value"), quote("expires")
     with connection.cursor() as cursor:
@@ -405,5 +426,5 @@ def cached_by_work(
         value = catch_up(stored[1])
     else:
         value = compute()
-    cache.set(key, (tokens, value), timeout=timeout)
+    write_values({key: (tokens, value)}, timeout=timeout)
     return value

@@ -2,6 +2,7 @@
 
 import bisect
 import datetime as dt
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -209,10 +210,12 @@ class Article44Scan:
     """What comparing a case with the agency's cases found, kept (`core.pagecache.cached_by_work`) so that new
     cases can be added to it without reading the old ones again (`article44_scan_more`).
 
-    `matches`: (day received as an ordinal, pk, same 文号, title share) of every candidate that matched, in the
-    order shown (`_shown_order`; ordinals, not dates: a kept comparison of hundreds of matches is unpickled on
-    every case page and pickled on every update, and dates cost ten times as much); `scanned`: how many
-    candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest); `max_pk`: the greatest id compared.
+    `matches`: (day received as an ordinal, pk, same 文号, title share) of the candidates that matched, in the
+    order shown (`_shown_order`), the first SIMILAR_SHOWN only: the panel shows no more, and a kept comparison is
+    unpickled on every case page and pickled on every update (issue #15: a run of alike requests, as in a
+    campaign of the same letter, kept 1,800 matches, 25 KB a case and user, written again after each
+    application). `scanned`: how many candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest);
+    `max_pk`: the greatest id compared.
     """
 
     matches: tuple[tuple[int, int, bool, float], ...]
@@ -246,9 +249,9 @@ def _shown_key(match: tuple[int, int, bool, float]) -> tuple[bool, float, int, i
 
 
 def _shown_order(matches) -> tuple[tuple[int, int, bool, float], ...]:
-    """Same 文号 first, then by how alike the titles are, then newest: sorted once per comparison, not per page
-    (an agency with many alike requests can have hundreds of matches)."""
-    return tuple(sorted(matches, key=_shown_key))
+    """The first SIMILAR_SHOWN: same 文号 first, then by how alike the titles are, then newest; sorted once per
+    comparison, not per page (an agency with many alike requests can have hundreds of matches)."""
+    return tuple(heapq.nsmallest(SIMILAR_SHOWN, matches, key=_shown_key))
 
 
 def article44_scan(application: "Application", visible: "QuerySet[Application]") -> Article44Scan:
@@ -282,17 +285,22 @@ def article44_scan_more(
     )
     if not rows:
         return scan
-    # The kept matches are in the order shown: the new ones are put in their places (a few comparisons each)
-    # rather than all sorted again on every case page after each application (#15: ~1,800 keys a page).
+    # The kept matches are the first shown, in order: the new ones are put in their places (a few comparisons
+    # each) and the list cut to SIMILAR_SHOWN again. When the new cases push the window's oldest out and one of
+    # the kept matches goes with them, the one that takes its place was not kept: the comparison is made afresh.
     matches = list(scan.matches)
     for match in _compare(application, rows):
         bisect.insort(matches, match, key=_shown_key)
+    del matches[SIMILAR_SHOWN:]
     scanned = scan.scanned + len(rows)
     if scanned >= SIMILAR_SCAN_LIMIT:
         oldest = candidates.values_list("received_on", "pk")[SIMILAR_SCAN_LIMIT - 1 : SIMILAR_SCAN_LIMIT].first()
         if oldest is not None:
             day, pk = oldest[0].toordinal(), oldest[1]
-            matches = [m for m in matches if m[0] > day or (m[0] == day and m[1] >= pk)]
+            kept = [m for m in matches if m[0] > day or (m[0] == day and m[1] >= pk)]
+            if len(kept) < len(matches):
+                return article44_scan(application, visible)
+            matches = kept
         scanned = SIMILAR_SCAN_LIMIT
     return Article44Scan(tuple(matches), scanned, max(scan.max_pk, *(r[0] for r in rows)))
 

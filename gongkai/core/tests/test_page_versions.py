@@ -1,5 +1,7 @@
 """The portal's version tokens kept by a process between changes, watching the shared mark (core/pagecache.py)."""
 
+import time
+
 import pytest
 from django.core.cache import caches
 
@@ -205,3 +207,44 @@ def test_tokens_are_written_to_the_database_cache_in_one_statement_and_read_back
             "SELECT expires FROM gongkai_page_cache WHERE cache_key = %s", [cache.make_and_validate_key("gk:test:a")]
         )
         assert str(cursor.fetchone()[0]).startswith("9999-12-31")
+
+
+def test_values_with_an_expiry_are_written_in_one_statement_and_expire_as_djangos_own(database_cache):
+    """Issue #15: `cached_by_work` and the kept tracking pages store through `write_values`, one upsert instead
+    of `DatabaseCache.set`'s five statements and a transaction; what it writes reads back, replaces what Django
+    wrote, and expires when Django's own `set` with the same timeout would."""
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache = caches["pages"]
+    cache.set("gk:test:old", ["written", "by", "django"], timeout=60)
+    with CaptureQueriesContext(connection) as queries:
+        pagecache.write_values({"gk:test:old": ("tokens", [1, 2]), "gk:test:new": {"a": 1}}, timeout=60)
+    assert len(queries) == 1
+    assert cache.get_many(["gk:test:old", "gk:test:new"]) == {
+        "gk:test:old": ("tokens", [1, 2]),
+        "gk:test:new": {"a": 1},
+    }
+    cache.set("gk:test:django", "same timeout", timeout=60)
+    with time_machine.travel(time.time() + 59):
+        assert cache.get("gk:test:new") == {"a": 1} and cache.get("gk:test:django") == "same timeout"
+    with time_machine.travel(time.time() + 62):
+        assert cache.get("gk:test:new") is None and cache.get("gk:test:django") is None
+
+
+def test_a_staff_page_stores_its_kept_values_without_django_caches_statements(database_cache, settings):
+    """`cached_by_work` computes, stores in one statement, and answers from the store until the work changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    computed = []
+    value = lambda: computed.append(1) or len(computed)  # noqa: E731
+    assert pagecache.cached_by_work(7, "gk:test:work", value) == 1  # (the tokens' first use adds them)
+    assert pagecache.cached_by_work(7, "gk:test:work", value) == 1
+    pagecache.note_work_change(7, "applications.application.assign")
+    with CaptureQueriesContext(connection) as queries:
+        assert pagecache.cached_by_work(7, "gk:test:work", value) == 2
+    table = [q["sql"] for q in queries if "gongkai_page_cache" in q["sql"]]
+    assert len(table) == 2 and "COUNT(*)" not in " ".join(table), table  # the read, the upsert
+    assert pagecache.cached_by_work(7, "gk:test:work", value) == 2

@@ -272,3 +272,27 @@ def test_the_case_page_shows_a_new_online_case_comparing_only_it_with_the_kept_c
     assert new.number in shown and cases["alike"].number in shown
     assert not [q for q in captured.captured_queries if "LIMIT 2000" in q["sql"] and '"id" >' not in q["sql"]]
     assert [q for q in captured.captured_queries if '"id" >' in q["sql"] and "LIMIT 2000" in q["sql"]]
+
+
+def test_a_kept_comparison_holds_only_the_matches_shown_and_stays_equal_to_a_fresh_one(alice, cases, monkeypatch):
+    """Issue #15: the kept comparison holds the SIMILAR_SHOWN first matches only (a campaign of alike requests
+    kept 1,800, 25 KB rewritten after every application). New cases are put in their places; when one of the
+    kept is pushed out of the window, the comparison is made afresh, since the next in line was not kept."""
+    from gongkai.participation import selectors
+
+    monkeypatch.setattr(selectors, "SIMILAR_SHOWN", 2)
+    monkeypatch.setattr(selectors, "SIMILAR_SCAN_LIMIT", 5)
+    asked, everything = cases["asked"], Application.objects.all()
+    scan = selectors.article44_scan(asked, everything)
+    assert [m[1] for m in scan.matches] == [cases["same_number"].pk, cases["alike"].pk]
+    fresh_scans = []
+    real_scan = selectors.article44_scan
+    monkeypatch.setattr(selectors, "article44_scan", lambda *a: fresh_scans.append(a) or real_scan(*a))
+    # Alike titles, each less alike than the kept ones: they come after them and are not kept.
+    titles = ["凯里经济开发区征地补偿标准的说明", "经济开发区征地补偿标准文件", "征地补偿标准"]
+    for serial, title in enumerate(titles):
+        _submit_online(asked.agency, serial, title)
+        scan = selectors.article44_scan_more(asked, everything, scan)
+        assert len(scan.matches) <= 2 and scan.matches == real_scan(asked, everything).matches
+    assert fresh_scans  # the window of five lost 文号's case (the oldest but one), shown first: compared afresh
+    assert cases["same_number"].pk not in {m[1] for m in scan.matches}
