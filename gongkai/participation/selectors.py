@@ -314,13 +314,18 @@ def article44_similar(application: "Application", visible: "QuerySet[Application
     """The agency's other cases (among `visible`, the user's) asking for the same or similar information,
     same 文号 first, then by how alike the titles are, then newest."""
     # The comparison reads only the title and 文号 of each candidate (up to SIMILAR_SCAN_LIMIT on every case
-    # page); the cases shown are then read whole, with their applicants, in one query.
+    # page); the cases shown are then read, with what is shown of them, in one query.
     return article44_cases(visible, article44_shown(article44_scan(application, visible)))
 
 
+# What the panel and the draft form show of a similar case (a case row is wide: its description, the clock...).
+SIMILAR_FIELDS = ("number", "received_on", "status", "title", "document_number", "suggests_proactive",
+                  "proactive_item_id", "agency_id")  # fmt: skip
+
+
 def article44_cases(visible: "QuerySet[Application]", shown: list[tuple[int, bool, float]]) -> list[SimilarCase]:
-    """The cases `article44_shown` names, read whole with their applicants (one query, none when there are none)."""
-    found = visible.select_related("applicant").in_bulk([pk for pk, _same, _share in shown]) if shown else {}
+    """The cases `article44_shown` names, with what is shown of them only (one query, none when there are none)."""
+    found = visible.only(*SIMILAR_FIELDS).in_bulk([pk for pk, _same, _share in shown]) if shown else {}
     return [SimilarCase(found[pk], same, share) for pk, same, share in shown if pk in found]
 
 
