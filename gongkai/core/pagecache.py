@@ -290,9 +290,10 @@ def write_values(values: dict[str, Any], *, timeout: int | None, cache=None) -> 
         for key, value in sorted(values.items())  # one order for every writer: no deadlock between two on PostgreSQL
     ]
     key, value, expiry = quote("cache_key"), quote("value"), quote("expires")
+    table = quote(cache._table)  # type: ignore[attr-defined]  # the table DatabaseCache reads (not in its stubs)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(cache._table)} ({key}, {value}, {expiry}) VALUES "  # noqa: S608 - names, not values
+            f"INSERT INTO {table} ({key}, {value}, {expiry}) VALUES "  # noqa: S608 - names, not values
             + ", ".join(["(%s, %s, %s)"] * len(rows))
             + f" ON CONFLICT ({key}) DO UPDATE SET {value} = excluded.{value}, {expiry} = excluded.{expiry}",
             [part for row in rows for part in row],
