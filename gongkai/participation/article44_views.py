@@ -47,14 +47,15 @@ class PublishedMatch:
     published_at: dt.datetime | None
 
 
-def _compared(request, application) -> tuple[list[SimilarCase], list[PublishedMatch]]:
+def _compared(request, application) -> tuple[list[SimilarCase], int, list[PublishedMatch]]:
     """The panel's comparisons (the agency's cases of two years, the catalogue's search), kept between changes.
 
     They change only when the agency's work does (a case registered or changed, an item published or changed:
     all audited under the agency) or the user's roles do, so they are stored under the agency's work tokens
     (`core.pagecache.cached_by_work`): what the comparison found (`Article44Scan`) and the published items as
     shown. After new online applications alone, only the new cases are compared (`article44_scan_more`). The
-    cases shown are read again (one query, only when there are some).
+    cases shown are read again (one query, only when there are some). Returns them, how many matched in all,
+    and the published items.
     """
     visible = applications_visible_to(request.user)
 
@@ -71,18 +72,21 @@ def _compared(request, application) -> tuple[list[SimilarCase], list[PublishedMa
 
     key = f"gk:a44:scan:{application.pk}:{request.user.pk}"
     scan, published = cached_by_work(application.agency_id, key, compare, catch_up=catch_up)
-    return article44_cases(visible, article44_shown(scan)), published
+    return article44_cases(visible, article44_shown(scan)), scan.total, published
 
 
 def similar_panel(request, application):
-    """The slot panel's context: similar cases, published catalogue matches, the draft if there is one."""
-    similar, published = _compared(request, application)
+    """The slot panel's context: similar cases (how many, and the closest), published catalogue matches, the
+    draft if there is one."""
+    similar, total, published = _compared(request, application)
     linked_item = application.proactive_item if application.proactive_item_id else None
     if not similar and not application.suggests_proactive and linked_item is None:
         return None
     return {
         "application": application,
         "similar": similar,
+        # A case shown may have left the user's view since the comparison was kept: never fewer than shown.
+        "similar_total": max(total, len(similar)),
         "suggestions": sum(s.application.suggests_proactive for s in similar) + application.suggests_proactive,
         "published": published,
         "linked_item": linked_item,

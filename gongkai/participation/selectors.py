@@ -214,11 +214,13 @@ class Article44Scan:
     order shown (`_shown_order`), the first SIMILAR_SHOWN only: the panel shows no more, and a kept comparison is
     unpickled on every case page and pickled on every update (issue #15: a run of alike requests, as in a
     campaign of the same letter, kept 1,800 matches, 25 KB a case and user, written again after each
-    application). `scanned`: how many candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest);
-    `max_pk`: the greatest id compared.
+    application). `total`: how many matched in all (the panel says how many asked, then lists the closest).
+    `scanned`: how many candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest); `max_pk`: the
+    greatest id compared.
     """
 
     matches: tuple[tuple[int, int, bool, float], ...]
+    total: int
     scanned: int
     max_pk: int
 
@@ -262,7 +264,8 @@ def article44_scan(application: "Application", visible: "QuerySet[Application]")
             :SIMILAR_SCAN_LIMIT
         ]
     )
-    return Article44Scan(_shown_order(_compare(application, rows)), len(rows), max((r[0] for r in rows), default=0))
+    matches = _compare(application, rows)
+    return Article44Scan(_shown_order(matches), len(matches), len(rows), max((r[0] for r in rows), default=0))
 
 
 def article44_scan_more(
@@ -285,24 +288,26 @@ def article44_scan_more(
     )
     if not rows:
         return scan
+    if len(rows) == SIMILAR_SCAN_LIMIT:  # perhaps more came than a window holds: which left is not known
+        return article44_scan(application, visible)
     # The kept matches are the first shown, in order: the new ones are put in their places (a few comparisons
     # each) and the list cut to SIMILAR_SHOWN again. When the new cases push the window's oldest out and one of
     # the kept matches goes with them, the one that takes its place was not kept: the comparison is made afresh.
     matches = list(scan.matches)
-    for match in _compare(application, rows):
+    found = _compare(application, rows)
+    for match in found:
         bisect.insort(matches, match, key=_shown_key)
     del matches[SIMILAR_SHOWN:]
-    scanned = scan.scanned + len(rows)
-    if scanned >= SIMILAR_SCAN_LIMIT:
-        oldest = candidates.values_list("received_on", "pk")[SIMILAR_SCAN_LIMIT - 1 : SIMILAR_SCAN_LIMIT].first()
-        if oldest is not None:
-            day, pk = oldest[0].toordinal(), oldest[1]
-            kept = [m for m in matches if m[0] > day or (m[0] == day and m[1] >= pk)]
-            if len(kept) < len(matches):
-                return article44_scan(application, visible)
-            matches = kept
-        scanned = SIMILAR_SCAN_LIMIT
-    return Article44Scan(tuple(matches), scanned, max(scan.max_pk, *(r[0] for r in rows)))
+    total, scanned = scan.total + len(found), scan.scanned + len(rows)
+    if scanned > SIMILAR_SCAN_LIMIT:
+        # The cases pushed out are the oldest of the old window, now just past the newest SIMILAR_SCAN_LIMIT:
+        # read and compared again (their titles and 文号 only), so the total loses exactly their matches.
+        gone = list(candidates.values_list("pk", "received_on", "title", "document_number")[SIMILAR_SCAN_LIMIT:scanned])
+        left = _compare(application, gone)
+        if {m[1] for m in left} & {m[1] for m in matches}:
+            return article44_scan(application, visible)
+        total, scanned = total - len(left), SIMILAR_SCAN_LIMIT
+    return Article44Scan(tuple(matches), total, scanned, max(scan.max_pk, *(r[0] for r in rows)))
 
 
 def article44_shown(scan: Article44Scan) -> list[tuple[int, bool, float]]:

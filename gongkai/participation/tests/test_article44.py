@@ -260,7 +260,7 @@ def test_new_online_cases_are_added_to_a_kept_comparison_as_a_fresh_comparison_f
         _submit_online(asked.agency, serial, titles[serial % len(titles)])
         scan = selectors.article44_scan_more(asked, everything, scan)
         fresh = selectors.article44_scan(asked, everything)
-        assert (scan.matches, scan.scanned) == (fresh.matches, fresh.scanned)
+        assert (scan.matches, scan.total, scan.scanned) == (fresh.matches, fresh.total, fresh.scanned)
         assert selectors.article44_shown(scan) == selectors.article44_shown(fresh)
     assert scan.scanned == 6 and cases["alike"].pk not in {m[1] for m in scan.matches}  # pushed out of the window
 
@@ -301,6 +301,36 @@ def test_a_kept_comparison_holds_only_the_matches_shown_and_stays_equal_to_a_fre
     for serial, title in enumerate(titles):
         _submit_online(asked.agency, serial, title)
         scan = selectors.article44_scan_more(asked, everything, scan)
-        assert len(scan.matches) <= 2 and scan.matches == real_scan(asked, everything).matches
+        fresh = real_scan(asked, everything)
+        assert len(scan.matches) <= 2 and (scan.matches, scan.total) == (fresh.matches, fresh.total)
     assert fresh_scans  # the window of five lost 文号's case (the oldest but one), shown first: compared afresh
     assert cases["same_number"].pk not in {m[1] for m in scan.matches}
+
+
+def test_the_total_stays_exact_when_cases_not_kept_leave_the_window(alice, cases, monkeypatch):
+    """The panel says how many cases asked alike, not only how many it lists: the total counts every match of
+    the window, and when new cases push old ones out, those are compared again and taken off."""
+    from gongkai.participation import selectors
+
+    monkeypatch.setattr(selectors, "SIMILAR_SHOWN", 1)
+    monkeypatch.setattr(selectors, "SIMILAR_SCAN_LIMIT", 4)
+    asked, everything = cases["asked"], Application.objects.all()
+    make_application(alice, asked.agency, D(2025, 1, 6), title="凯里经济开发区征地补偿标准（2023年）")
+    scan = selectors.article44_scan(asked, everything)
+    assert (scan.total, scan.scanned, [m[1] for m in scan.matches]) == (3, 4, [cases["same_number"].pk])
+    real_scan = selectors.article44_scan
+    monkeypatch.setattr(selectors, "article44_scan", lambda *a: pytest.fail("compared afresh"))
+    _submit_online(asked.agency, 1, "凯里经济开发区征地补偿标准的说明")  # alike: in, and the oldest (alike) out
+    scan = selectors.article44_scan_more(asked, everything, scan)
+    fresh = real_scan(asked, everything)
+    assert (scan.matches, scan.total, scan.scanned) == (fresh.matches, fresh.total, fresh.scanned)
+    assert scan.total == 3  # the new one in, the oldest out: 4 without taking it off
+
+
+def test_the_panel_says_how_many_asked_alike_when_it_lists_only_the_closest(login, alice, cases, monkeypatch):
+    from gongkai.participation import selectors
+
+    monkeypatch.setattr(selectors, "SIMILAR_SHOWN", 1)
+    page = login(alice).get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
+    assert "本机关近两年还收到2件申请相同或相似信息的申请，以下列出最相近的1件" in page
+    assert cases["same_number"].number in page and cases["alike"].number not in page
