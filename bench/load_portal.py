@@ -20,7 +20,9 @@ the other in the same run:
 After each mix, where the server's CPU went: each gunicorn process counts its request threads' CPU time by kind
 of request (bench/portal_wsgi.py with GONGKAI_BENCH_CPU_DIR), printed as CPU per request and share of the
 server's CPU, with the share spent outside the application (gunicorn reading and parsing requests, writing the
-answers and running its event loop; the page-view writer).
+answers and running its event loop; the page-view writer). After every run, the CPU per answer: the server's
+(the application's and the rest), locust's and the database's, from the cores each used: a run's share of a
+ceiling is the ratio of their sums, since all share the machine's cores.
 
 Every simulated user sends a browser's User-Agent (so each view is counted in the visit statistics like a
 citizen's) and its own address in X-Forwarded-For, with GONGKAI_PROXY_COUNT=1 as behind the documented nginx, so
@@ -590,6 +592,14 @@ def print_result(r: dict, ceilings: dict) -> None:
     # Each process writes its sums at most once a second, when it serves a request: a short or idle run's
     # figures are not worth printing.
     counted = sum(n for n, _ms, _share in spent["kinds"].values()) >= 1000
+    if counted and r["rps"]:
+        # Where each answer's CPU goes, from the cores used over the requests answered: what a ceiling's share
+        # depends on (both runs share the machine's cores with locust; issue #15).
+        per = {name: r["cores"][name] / r["rps"] * 1000 for name in ("gunicorn", "locust", "db+cache")}
+        application = sum(n * ms for n, ms, _share in spent["kinds"].values()) / max(r["requests"], 1)
+        print(f"           CPU per answer: server {per['gunicorn']:.3f} ms (application {application:.3f}, outside it "
+              f"{max(per['gunicorn'] - application, 0):.3f}), locust {per['locust']:.3f}, database and cache "
+              f"{per['db+cache']:.3f}")  # fmt: skip
     if not r["run"].startswith("mix") and counted:
         per_request = "  ".join(f"{kind} {ms:.2f} ms" for kind, (_n, ms, _share) in spent["kinds"].items())
         print(f"           thread CPU per request: {per_request}; outside the application {spent['outside_requests']:.0%}"
