@@ -22,6 +22,7 @@ from gongkai.core.views import ServiceFormView
 from gongkai.participation import services
 from gongkai.participation.forms import Article44DraftForm
 from gongkai.participation.selectors import (
+    SCAN_FORMAT,
     SimilarCase,
     article44_cases,
     article44_published_matches,
@@ -70,7 +71,7 @@ def _compared(request, application) -> tuple[list[SimilarCase], int, list[Publis
         scan, published = kept
         return article44_scan_more(application, visible, scan), published
 
-    key = f"gk:a44:scan:{application.pk}:{request.user.pk}"
+    key = f"gk:a44:scan{SCAN_FORMAT}:{application.pk}:{request.user.pk}"
     scan, published = cached_by_work(application.agency_id, key, compare, catch_up=catch_up)
     return article44_cases(visible, article44_shown(scan)), scan.total, published
 

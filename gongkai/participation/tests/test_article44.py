@@ -334,3 +334,14 @@ def test_the_panel_says_how_many_asked_alike_when_it_lists_only_the_closest(logi
     page = login(alice).get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
     assert "本机关近两年还收到2件申请相同或相似信息的申请，以下列出最相近的1件" in page
     assert cases["same_number"].number in page and cases["alike"].number not in page
+
+
+def test_a_kept_comparison_of_another_shape_is_never_read():
+    """The kept comparison's key names its format: change the fields, change SCAN_FORMAT (a value an older
+    release kept would lack a field the panel reads)."""
+    import dataclasses
+
+    from gongkai.participation.selectors import SCAN_FORMAT, Article44Scan
+
+    fields = tuple(f.name for f in dataclasses.fields(Article44Scan))
+    assert (SCAN_FORMAT, fields) == (2, ("matches", "total", "scanned", "max_pk"))
