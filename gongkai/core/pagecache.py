@@ -244,14 +244,9 @@ def written_with_the_change() -> bool:
 
 
 def write_tokens(tokens: dict[str, str]) -> None:
-    """Store these tokens (never expiring). In the database cache of the change's own database, in one statement
-    (`write_values`), part of the change's transaction (`written_with_the_change`): an online application
-    writes two tokens (#15)."""
-    if not tokens:
-        return
-    if not written_with_the_change():
-        page_cache().set_many(tokens, timeout=None)
-        return
+    """Store these tokens, never expiring, in one statement (`write_values`); in the database cache of the
+    change's own database that is part of the change's transaction (`written_with_the_change`): an online
+    application writes two tokens (#15)."""
     write_values(tokens, timeout=None)
 
 
@@ -263,12 +258,12 @@ def write_values(values: dict[str, Any], *, timeout: int | None, cache=None) -> 
     `DatabaseCache` reads (its key, the pickled value in base64, the expiry as it computes it), where `set_many`
     spends five statements and a transaction a key (a count of the table for culling, a savepoint, a read, the
     write, the release): a staff page under a stream of applications stored two values each time (#15).
-    Culling is left to the pages' own writes (`set`); what is written here expires within a day. A test reads
-    the values back through the cache on both databases.
+    Culling is left to the pages' own writes (`set`); what is written here expires within a day, or is a
+    version token (a few hundred rows). A test reads the values back through the cache on both databases.
     """
-    cache = page_cache() if cache is None else cache
     if not values:
         return
+    cache = page_cache() if cache is None else cache
     if not isinstance(cache, DatabaseCache):
         cache.set_many(values, timeout=timeout)
         return

@@ -303,7 +303,7 @@ def test_a_kept_comparison_holds_only_the_matches_shown_and_stays_equal_to_a_fre
         scan = selectors.article44_scan_more(asked, everything, scan)
         fresh = real_scan(asked, everything)
         assert len(scan.matches) <= 2 and (scan.matches, scan.total) == (fresh.matches, fresh.total)
-    assert fresh_scans  # the window of five lost 文号's case (the oldest but one), shown first: compared afresh
+    assert fresh_scans  # the window of five lost the 文号's case (the oldest), shown first: compared afresh
     assert cases["same_number"].pk not in {m[1] for m in scan.matches}
 
 
