@@ -10,9 +10,12 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from gongkai.applications import models, registration, tracking
+        from gongkai.applications import kept, models, registration, tracking
 
         registration.register()
+        # What the portal's fast path may answer again without Django (kept.py).
+        kept.register_answer(tracking.ANSWER, tracking.kept_answer)
+        kept.register_answer(kept.BLANK_FORM, kept.blank_form_page)
         # Every row a case's tracking page shows gives the case a new version (tracking.py).
         for model in (models.Application, models.ClockPause, models.Extension, models.Fee, models.Letter,
                       models.ReplyFile):  # fmt: skip

@@ -8,22 +8,55 @@ versions of what it shows, and answers each visitor with their own values in the
 `django.middleware.csrf.get_token`, which also sets the CSRF cookie as rendering the tag would.
 
 Only visitors without a session or a message waiting get a kept page (`servable`), as for the page cache.
+
+Before Django (issue #15): once the full stack has answered a request with a kept page, the portal's fast path
+(gongkai/portal/fastpath.py) answers the same request again without the middleware chain, through the same
+function the view used (`register_answer`, `mark_answered`): it reads the kept page under the current versions
+and fills the holes, the CSRF token through Django's own CsrfViewMiddleware. Whatever that function cannot
+answer from what is kept (stale versions, a code this process has not looked up, an address over its limit)
+goes to Django as before.
 """
 
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
 from gongkai.core.pagecache import EPOCH_KEY, current_tokens, has_visitor_state, token_key, write_values
 
 PAGE_SECONDS = 24 * 3600  # at most a day: the tracking page is kept per day anyway
 _UNREAD = object()
+
+
+# Set in request.META (the WSGI environ) when a view answered with a kept page that `register_answer`'s function
+# can answer again: (its name, its arguments, the language). The fast path remembers it for the same request.
+KEPT_MARK = "gongkai.kept_page"
+_answers: dict[str, Callable[..., HttpResponse | None]] = {}
+
+
+def register_answer(name: str, answer: Callable[..., HttpResponse | None]) -> None:
+    """`answer(request, *args)`: the kept page for this request, or None when only Django can answer it (what is
+    kept is stale or missing, or the view would answer something else). It must never render: the fast path
+    calls it with no middleware run but CSRF's, and hands anything it cannot answer to Django."""
+    _answers[name] = answer
+
+
+def registered_answer(name: str) -> Callable[..., HttpResponse | None] | None:
+    return _answers.get(name)
+
+
+def mark_answered(request, name: str, *args) -> None:
+    """The view answered this request with what `name`'s function answers for `args`: the fast path may answer
+    the same request with it from now on."""
+    request.META[KEPT_MARK] = (name, args, request.LANGUAGE_CODE)
 
 
 def servable(request) -> bool:
@@ -72,3 +105,19 @@ def kept_page(
     if private:
         patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+BLANK_FORM = "applications.apply"
+
+
+def blank_form_page(
+    request, agency_id: int, render: Callable[[dict[str, str]], HttpResponse | None] = lambda _holes: None
+) -> HttpResponse | None:
+    """The blank online application form of an agency (views.Apply), kept per process, agency and language: the
+    same page for everyone but for the CSRF token and the submission key, put in for each visitor. `render`
+    renders it when what is kept is stale; by default nothing is rendered (None), as the fast path needs."""
+    return kept_page(
+        cache=caches["local"], key=f"gk:apply:{request.LANGUAGE_CODE}:{agency_id}",
+        versions=agency_versions(agency_id), render=render,
+        holes={"csrf": lambda: get_token(request), "submission_key": lambda: uuid.uuid4().hex},
+    )  # fmt: skip

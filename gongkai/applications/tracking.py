@@ -28,6 +28,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from gongkai.applications import lookups
 from gongkai.applications.kept import kept_page
 from gongkai.applications.models import Application
 from gongkai.core.pagecache import EPOCH_KEY, current_tokens, page_cache, renew_tokens, token_key
@@ -92,3 +93,18 @@ def tracking_page(
         render=lambda holes: render(holes["csrf"]), holes={"csrf": lambda: get_token(request)},
         stored=found.get(page_key), private=True,
     )  # fmt: skip
+
+
+ANSWER = "applications.track"
+
+
+def kept_answer(request, code: str) -> HttpResponse | None:
+    """The fast path's answer (kept.py) to a look-up by this tracking code that the view answered before: the
+    kept page of the case, or None for Django to answer (an address over its limit of failed look-ups, which the
+    view refuses; a code this process has not looked up; a page not kept under the current versions)."""
+    if lookups.address_limited(request):
+        return None
+    known = remembered_case(code)
+    if known is None:
+        return None
+    return tracking_page(request, *known, render=lambda _token: None)

@@ -3,10 +3,8 @@
 import uuid
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -89,11 +87,9 @@ class Apply(ServiceFormView):
         the CSRF token and the submission key, put in for each visitor. It cost 3 ms of CPU a view."""
         if not kept.servable(request):
             return super().get(request, *args, **kwargs)
-        return kept.kept_page(
-            cache=caches["local"], key=f"gk:apply:{request.LANGUAGE_CODE}:{self.agency.pk}",
-            versions=kept.agency_versions(self.agency.pk), render=self._blank,
-            holes={"csrf": lambda: get_token(request), "submission_key": lambda: uuid.uuid4().hex},
-        )  # fmt: skip
+        page = kept.blank_form_page(request, self.agency.pk, render=self._blank)
+        kept.mark_answered(request, kept.BLANK_FORM, self.agency.pk)
+        return page
 
     def _blank(self, holes: dict[str, str]):
         self.submission_key = holes["submission_key"]
@@ -197,6 +193,7 @@ def track(request):
         if known is not None:
             page = tracking.tracking_page(request, *known, render=lambda token: _found_page(request, code, token))
             if page is not None:
+                kept.mark_answered(request, tracking.ANSWER, code)
                 return page
             tracking.forget_cases()  # the case is gone: look the code up as if it were new
         application = application_by_tracking_code(code)
@@ -205,10 +202,13 @@ def track(request):
             form.add_error("code", _("没有找到该查询码对应的申请，请核对后重新输入。"))
         elif kept.servable(request):
             tracking.remember_case(code, application.pk, application.agency_id)
-            return tracking.tracking_page(
+            page = tracking.tracking_page(
                 request, application.pk, application.agency_id,
                 render=lambda token: _found_page(request, code, token, application),
             )  # fmt: skip
+            if page is not None and page.status_code == 200:
+                kept.mark_answered(request, tracking.ANSWER, code)
+            return page
     return _track_page(request, application, form=form, by_number=by_number)
 
 

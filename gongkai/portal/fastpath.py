@@ -15,6 +15,12 @@ and answers a request it has seen before, byte for byte the way the full stack a
 - The view is counted in the visit statistics as `VisitRecorderMiddleware` counts it (same agency, same
   rules for bots, the same returning-visitor cookie), through the same batched `hit_record`.
 - Conditional requests get a 304 as from the middleware. Any error falls back to Django.
+
+Kept pages with holes (issue #15; applications/kept.py: a case's tracking page, the blank application form) are
+answered the same way once the full stack has answered the same request with one: through the function the view
+used (the view marks the environ with `KEPT_MARK`), with only CSRF's middleware run around it, so the visitor
+gets a fresh CSRF token and the cookie exactly as from Django; with the final headers the full stack sent, and
+counted as it counted the page. When that function cannot answer from what is kept, Django answers.
 """
 
 from __future__ import annotations
@@ -27,13 +33,16 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.core.handlers.wsgi import get_path_info, get_script_name
+from django.core.handlers.wsgi import WSGIRequest, get_path_info, get_script_name
 from django.core.signals import request_finished
 from django.http import HttpResponse, parse_cookie
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import translation
 from django.utils.http import http_date, parse_http_date_safe
 
 from gongkai.analytics.middleware import RETURNING_COOKIE, RETURNING_MAX_AGE, VISIT_MARK, is_bot
 from gongkai.analytics.services import hit_record
+from gongkai.applications.kept import KEPT_MARK, registered_answer
 from gongkai.core.client import client_address
 from gongkai.core.pagecache import current_tokens, has_visitor_state, kept_tokens
 from gongkai.portal.pagecache import PAGE_MARK, CachedPage, local_pages
@@ -54,6 +63,7 @@ class Entry:
     headers: tuple[tuple[str, str], ...]
     agency_id: int | None  # None: the full stack did not count it (not HTML, or a crawler's request)
     countable: bool
+    kept: tuple | None = None  # a kept page with holes: (its answer's name, arguments, language); see KEPT_MARK
 
 
 class _Meta:
@@ -72,6 +82,7 @@ class PageCacheFastPath:
         self.lock = threading.Lock()
         self.language_cookie = settings.LANGUAGE_COOKIE_NAME
         self.proxy_seconds = settings.GONGKAI_PROXY_CACHE_SECONDS
+        self.csrf = CsrfViewMiddleware(lambda request: HttpResponse())  # stateless: its two hooks only
 
     def __call__(self, environ, start_response):
         if not self.enabled or environ.get("REQUEST_METHOD") != "GET":
@@ -87,7 +98,10 @@ class PageCacheFastPath:
         entry = self.index.get(key)
         if entry is not None:
             try:
-                answer = self._answer(entry, environ, cookies, start_response)
+                if entry.kept is not None:
+                    answer = self._answer_kept(entry, environ, cookies, start_response)
+                else:
+                    answer = self._answer(entry, environ, cookies, start_response)
             except Exception:  # the full stack answers, and reports, whatever went wrong here
                 logger.exception("page cache fast path failed; answering through Django")
                 answer = None
@@ -99,9 +113,11 @@ class PageCacheFastPath:
 
     def _through_django(self, key, environ, start_response):
         def remember(status, headers, exc_info=None):
-            mark = environ.get(PAGE_MARK)
-            if mark is not None and status.startswith("200") and exc_info is None:
-                self._remember(key, mark, headers, environ.get(VISIT_MARK))
+            if status.startswith("200") and exc_info is None:
+                if (mark := environ.get(PAGE_MARK)) is not None:
+                    self._remember(key, mark, headers, environ.get(VISIT_MARK))
+                elif (kept := environ.get(KEPT_MARK)) is not None:
+                    self._remember_kept(key, kept, headers, environ.get(VISIT_MARK))
             return start_response(status, headers, exc_info)
 
         return self.application(environ, remember)
@@ -120,6 +136,27 @@ class PageCacheFastPath:
             agency_id=agency_id,
             countable=content_type.startswith("text/html") and not key[4].startswith(("/staff/", "/static/")),
         )
+        self._keep(key, entry)
+
+    def _remember_kept(self, key, kept, headers, agency_id) -> None:
+        """A kept page with holes (KEPT_MARK): its CSRF cookie and the visitor's are set anew on each answer."""
+        allowed = (f"{RETURNING_COOKIE}=", f"{settings.CSRF_COOKIE_NAME}=")
+        cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+        if any(not value.strip().startswith(allowed) for value in cookies) or registered_answer(kept[0]) is None:
+            return
+        content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+        kept_headers = tuple((name, value) for name, value in headers if name.lower() not in PER_RESPONSE)
+        entry = Entry(
+            page_key="",
+            token_keys=(),
+            headers=self.header_sets.setdefault(kept_headers, kept_headers),
+            agency_id=agency_id,
+            countable=content_type.startswith("text/html") and not key[4].startswith(("/staff/", "/static/")),
+            kept=tuple(kept),
+        )
+        self._keep(key, entry)
+
+    def _keep(self, key, entry: Entry) -> None:
         with self.lock:
             if len(self.index) >= INDEX_SIZE:
                 self.index.clear()
@@ -176,6 +213,45 @@ class PageCacheFastPath:
         start_response(status, headers)
         if touched:  # as Django does: connections past their age close (none was used otherwise)
             request_finished.send(sender=self.__class__)
+        return [body]
+
+    def _answer_kept(self, entry: Entry, environ, cookies, start_response):
+        """The kept page through the function the view answered with, with CSRF's middleware around it (a token
+        for this visitor, the cookie set as Django sets it); None for Django to answer."""
+        name, args, language = entry.kept  # type: ignore[misc]
+        answer = registered_answer(name)
+        user_agent = environ.get("HTTP_USER_AGENT", "")
+        counted = entry.countable and not is_bot(user_agent)
+        if answer is None or (counted and entry.agency_id is None):
+            return None
+        request = WSGIRequest(environ)
+        request.LANGUAGE_CODE = language
+        self.csrf.process_request(request)
+        try:
+            with translation.override(language):
+                response = answer(request, *args)
+        finally:
+            request_finished.send(sender=self.__class__)  # as Django does: connections past their age close
+        if response is None or response.status_code != 200:
+            return None
+        self.csrf.process_response(request, response)
+        if counted:
+            query = environ.get("QUERY_STRING", "")
+            terms = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "q"] if "q=" in query else []
+            hit_record(
+                agency_id=entry.agency_id, path=get_script_name(environ).rstrip("/") + get_path_info(environ),
+                client_address=client_address(_Meta(environ)) or "", user_agent=user_agent,
+                is_new_visitor=RETURNING_COOKIE not in cookies, search_term=terms[-1] if terms else "",
+            )  # fmt: skip
+        own = {"cache-control"}  # the answer's own (a case's page is private), else the full stack's final ones
+        headers = [(n, v) for n, v in entry.headers if n.lower() not in own]
+        headers += [(n, v) for n, v in response.items() if n.lower() in own]
+        headers += [("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()]
+        if counted and RETURNING_COOKIE not in cookies:
+            headers.append(("Set-Cookie", _returning_cookie(environ)))
+        body = response.content
+        headers += [("X-Page-Cache", "kept"), ("Content-Length", str(len(body)))]
+        start_response("200 OK", headers)
         return [body]
 
 

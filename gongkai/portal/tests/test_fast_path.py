@@ -8,45 +8,16 @@ import io
 import sys
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from gongkai.analytics.models import Hit
 from gongkai.catalogue.services import item_correct, item_withdraw
 from gongkai.catalogue.tests.factories import publish, second_reviewer
-from gongkai.portal.fastpath import PageCacheFastPath
 
 pytestmark = pytest.mark.django_db
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 # Headers that differ from answer to answer by design.
 PER_RESPONSE = {"date", "content-length", "set-cookie", "x-page-cache", "vary"}
-
-
-class Counting:
-    """Django's WSGI handler, counting the requests that reach it."""
-
-    def __init__(self):
-        self.handler = WSGIHandler()
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.handler(environ, start_response)
-
-
-@pytest.fixture
-def app():
-    # As Django's test client does: the test's transaction must not be closed between requests.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        django = Counting()
-        yield PageCacheFastPath(django)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def get(app, path, *, query="", cookie="", agent=BROWSER, **headers):
