@@ -23,6 +23,8 @@ from gongkai.participation import services
 from gongkai.participation.forms import Article44DraftForm
 from gongkai.participation.selectors import (
     SCAN_FORMAT,
+    SIMILAR_SCAN_LIMIT,
+    Article44Scan,
     SimilarCase,
     article44_cases,
     article44_published_matches,
@@ -48,15 +50,15 @@ class PublishedMatch:
     published_at: dt.datetime | None
 
 
-def _compared(request, application) -> tuple[list[SimilarCase], int, list[PublishedMatch]]:
+def _compared(request, application) -> tuple[list[SimilarCase], Article44Scan, list[PublishedMatch]]:
     """The panel's comparisons (the agency's cases of two years, the catalogue's search), kept between changes.
 
     They change only when the agency's work does (a case registered or changed, an item published or changed:
     all audited under the agency) or the user's roles do, so they are stored under the agency's work tokens
     (`core.pagecache.cached_by_work`): what the comparison found (`Article44Scan`) and the published items as
     shown. After new online applications alone, only the new cases are compared (`article44_scan_more`). The
-    cases shown are read again (one query, only when there are some). Returns them, how many matched in all,
-    and the published items.
+    cases shown are read again (one query, only when there are some). Returns them, the comparison (how many
+    matched in all, how many of those suggested proactive disclosure), and the published items.
     """
     visible = applications_visible_to(request.user)
 
@@ -73,13 +75,13 @@ def _compared(request, application) -> tuple[list[SimilarCase], int, list[Publis
 
     key = f"gk:a44:scan{SCAN_FORMAT}:{application.pk}:{request.user.pk}"
     scan, published = cached_by_work(application.agency_id, key, compare, catch_up=catch_up)
-    return article44_cases(visible, article44_shown(scan)), scan.total, published
+    return article44_cases(visible, article44_shown(scan)), scan, published
 
 
 def similar_panel(request, application):
     """The slot panel's context: similar cases (how many, and the closest), published catalogue matches, the
     draft if there is one."""
-    similar, total, published = _compared(request, application)
+    similar, scan, published = _compared(request, application)
     linked_item = application.proactive_item if application.proactive_item_id else None
     if not similar and not application.suggests_proactive and linked_item is None:
         return None
@@ -87,8 +89,11 @@ def similar_panel(request, application):
         "application": application,
         "similar": similar,
         # A case shown may have left the user's view since the comparison was kept: never fewer than shown.
-        "similar_total": max(total, len(similar)),
-        "suggestions": sum(s.application.suggests_proactive for s in similar) + application.suggests_proactive,
+        "similar_total": max(scan.total, len(similar)),
+        # The window held more cases than are compared (the newest SIMILAR_SCAN_LIMIT): the total is at least.
+        "compared_newest": scan.scanned if scan.scanned >= SIMILAR_SCAN_LIMIT else 0,
+        # 条例 第四十四条第二款: counted among every case that asked alike, listed or not, and this one.
+        "suggestions": scan.suggested + application.suggests_proactive,
         "published": published,
         "linked_item": linked_item,
         "linked_item_editable": linked_item is not None and item_can_edit(request.user, linked_item),

@@ -208,7 +208,7 @@ def title_share(a: str, b: str) -> float:
 # The shape of a kept `Article44Scan`, in the key it is kept under: a value kept by an older release (a
 # field fewer) is never read, even before `migrate` renews the work tokens. Change it with the fields (a test
 # holds the two together).
-SCAN_FORMAT = 2
+SCAN_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -220,13 +220,15 @@ class Article44Scan:
     order shown (`_shown_order`), the first SIMILAR_SHOWN only: the panel shows no more, and a kept comparison is
     unpickled on every case page and pickled on every update (issue #15: a run of alike requests, as in a
     campaign of the same letter, kept 1,800 matches, 25 KB a case and user, written again after each
-    application). `total`: how many matched in all (the panel says how many asked, then lists the closest).
-    `scanned`: how many candidates were compared (at most SIMILAR_SCAN_LIMIT, the newest); `max_pk`: the
-    greatest id compared.
+    application). `total`: how many matched in all (the panel says how many asked, then lists the closest);
+    `suggested`: how many of those the applicant suggested be disclosed proactively (条例 第四十四条第二款: the
+    panel counts them among all that asked alike, not only among those it lists). `scanned`: how many candidates
+    were compared (at most SIMILAR_SCAN_LIMIT, the newest); `max_pk`: the greatest id compared.
     """
 
     matches: tuple[tuple[int, int, bool, float], ...]
     total: int
+    suggested: int
     scanned: int
     max_pk: int
 
@@ -238,18 +240,25 @@ def _candidates(application: "Application", visible: "QuerySet[Application]") ->
     return mine.order_by("-received_on", "-pk")
 
 
-def _compare(application: "Application", rows) -> list[tuple[int, int, bool, float]]:
-    """The rows (pk, received_on, title, 文号) that ask for the same information as `application`."""
+# What is read of each case compared (`_compare`'s rows): a case row is wide, a comparison reads thousands.
+COMPARED_FIELDS = ("pk", "received_on", "title", "document_number", "suggests_proactive")
+
+
+def _compare(application: "Application", rows) -> tuple[list[tuple[int, int, bool, float]], int]:
+    """The rows (COMPARED_FIELDS) that ask for the same information as `application`, and how many of them the
+    applicant suggested be disclosed proactively."""
     number = normalise_document_number(application.document_number)
     grams = _title_grams(application.title)
     matches = []
-    for pk, received_on, title, document_number in rows:
+    suggested = 0
+    for pk, received_on, title, document_number, suggests in rows:
         same_number = bool(number) and normalise_document_number(document_number) == number
         theirs = _title_grams(title)
         share = 2 * len(grams & theirs) / (len(grams) + len(theirs)) if grams and theirs else 0.0
         if same_number or share >= SIMILAR_TITLE_SHARE:
             matches.append((received_on.toordinal(), pk, same_number, share))
-    return matches
+            suggested += bool(suggests)
+    return matches, suggested
 
 
 def _shown_key(match: tuple[int, int, bool, float]) -> tuple[bool, float, int, int]:
@@ -265,13 +274,11 @@ def _shown_order(matches) -> tuple[tuple[int, int, bool, float], ...]:
 def article44_scan(application: "Application", visible: "QuerySet[Application]") -> Article44Scan:
     """Compare the case with the agency's newest SIMILAR_SCAN_LIMIT cases of the window (among `visible`),
     reading only their titles and 文号."""
-    rows = list(
-        _candidates(application, visible).values_list("pk", "received_on", "title", "document_number")[
-            :SIMILAR_SCAN_LIMIT
-        ]
+    rows = list(_candidates(application, visible).values_list(*COMPARED_FIELDS)[:SIMILAR_SCAN_LIMIT])
+    matches, suggested = _compare(application, rows)
+    return Article44Scan(
+        _shown_order(matches), len(matches), suggested, len(rows), max((r[0] for r in rows), default=0)
     )
-    matches = _compare(application, rows)
-    return Article44Scan(_shown_order(matches), len(matches), len(rows), max((r[0] for r in rows), default=0))
 
 
 def article44_scan_more(
@@ -287,11 +294,7 @@ def article44_scan_more(
     case leave, as they would from a fresh scan.
     """
     candidates = _candidates(application, visible)
-    rows = list(
-        candidates.filter(pk__gt=scan.max_pk).values_list("pk", "received_on", "title", "document_number")[
-            :SIMILAR_SCAN_LIMIT
-        ]
-    )
+    rows = list(candidates.filter(pk__gt=scan.max_pk).values_list(*COMPARED_FIELDS)[:SIMILAR_SCAN_LIMIT])
     if not rows:
         return scan
     if len(rows) == SIMILAR_SCAN_LIMIT:  # perhaps more came than a window holds: which left is not known
@@ -300,20 +303,21 @@ def article44_scan_more(
     # each) and the list cut to SIMILAR_SHOWN again. When the new cases push the window's oldest out and one of
     # the kept matches goes with them, the one that takes its place was not kept: the comparison is made afresh.
     matches = list(scan.matches)
-    found = _compare(application, rows)
+    found, found_suggested = _compare(application, rows)
     for match in found:
         bisect.insort(matches, match, key=_shown_key)
     del matches[SIMILAR_SHOWN:]
-    total, scanned = scan.total + len(found), scan.scanned + len(rows)
+    total, suggested = scan.total + len(found), scan.suggested + found_suggested
+    scanned = scan.scanned + len(rows)
     if scanned > SIMILAR_SCAN_LIMIT:
         # The cases pushed out are the oldest of the old window, now just past the newest SIMILAR_SCAN_LIMIT:
-        # read and compared again (their titles and 文号 only), so the total loses exactly their matches.
-        gone = list(candidates.values_list("pk", "received_on", "title", "document_number")[SIMILAR_SCAN_LIMIT:scanned])
-        left = _compare(application, gone)
+        # read and compared again (what `_compare` reads only), so the counts lose exactly their matches.
+        gone = list(candidates.values_list(*COMPARED_FIELDS)[SIMILAR_SCAN_LIMIT:scanned])
+        left, left_suggested = _compare(application, gone)
         if {m[1] for m in left} & {m[1] for m in matches}:
             return article44_scan(application, visible)
-        total, scanned = total - len(left), SIMILAR_SCAN_LIMIT
-    return Article44Scan(tuple(matches), total, scanned, max(scan.max_pk, *(r[0] for r in rows)))
+        total, suggested, scanned = total - len(left), suggested - left_suggested, SIMILAR_SCAN_LIMIT
+    return Article44Scan(tuple(matches), total, suggested, scanned, max(scan.max_pk, *(r[0] for r in rows)))
 
 
 def article44_shown(scan: Article44Scan) -> list[tuple[int, bool, float]]:

@@ -328,12 +328,66 @@ def test_the_total_stays_exact_when_cases_not_kept_leave_the_window(alice, cases
 
 
 def test_the_panel_says_how_many_asked_alike_when_it_lists_only_the_closest(login, alice, cases, monkeypatch):
-    from gongkai.participation import selectors
+    from django.core.cache import caches
+
+    from gongkai.participation import article44_views, selectors
+
+    cache_clear = caches["pages"].clear
 
     monkeypatch.setattr(selectors, "SIMILAR_SHOWN", 1)
     page = login(alice).get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
-    assert "本机关近两年还收到2件申请相同或相似信息的申请，以下列出最相近的1件" in page
+    assert "本机关近两年还收到2件申请相同或相似信息的申请；以下列出最相近的1件。" in page
     assert cases["same_number"].number in page and cases["alike"].number not in page
+    # When the window holds more cases than are compared, the panel says so: the count is of the newest only.
+    monkeypatch.setattr(selectors, "SIMILAR_SCAN_LIMIT", 2)
+    monkeypatch.setattr(article44_views, "SIMILAR_SCAN_LIMIT", 2)
+    cache_clear()
+    page = login(alice).get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
+    assert "还收到1件申请相同或相似信息的申请（只比对了最近收到的2件申请）" in page
+
+
+def test_suggestions_of_proactive_disclosure_are_counted_among_all_alike_cases_not_only_those_listed(
+    client, login, alice, prefecture, monkeypatch
+):
+    """条例 第四十四条第二款: the panel says how many of the applicants who asked alike suggested proactive
+    disclosure, counting those it does not list; the count stays exact as new cases come in and old ones leave."""
+    from gongkai.participation import selectors
+
+    monkeypatch.setattr(selectors, "SIMILAR_SHOWN", 1)
+    for serial, suggests in enumerate([True, True, False, True]):
+        _apply(client, prefecture, f"k-{serial}", **({"suggests_proactive": "on"} if suggests else {}))
+    asked = Application.objects.order_by("pk").last()  # suggests too
+    staff = login(alice)
+    page = staff.get(f"/staff/applications/{asked.pk}/").content.decode()
+    # Three others asked alike, two of them suggesting it; with this one, three. One is listed.
+    assert (
+        "本机关近两年还收到3件申请相同或相似信息的申请，其中（含本申请）3件申请人建议主动公开；以下列出最相近的1件。"
+        in page
+    )
+    # A new case that suggests it is added to the kept comparison; one that does not, only to the total.
+    _apply(client, prefecture, "k-new", suggests_proactive="on")
+    _apply(client, prefecture, "k-newer")
+    page = staff.get(f"/staff/applications/{asked.pk}/").content.decode()
+    assert "还收到5件申请相同或相似信息的申请，其中（含本申请）4件申请人建议主动公开" in page
+    everything = Application.objects.all()
+    kept = selectors.article44_scan_more(asked, everything, selectors.article44_scan(asked, everything))
+    assert kept.suggested == 3
+
+
+def test_the_suggestions_stay_exact_when_cases_leave_the_window(alice, cases, monkeypatch):
+    from gongkai.participation import selectors
+
+    monkeypatch.setattr(selectors, "SIMILAR_SHOWN", 1)
+    monkeypatch.setattr(selectors, "SIMILAR_SCAN_LIMIT", 4)
+    asked, everything = cases["asked"], Application.objects.all()
+    oldest = make_application(alice, asked.agency, D(2025, 1, 6), title="凯里经济开发区征地补偿标准（2023年）")
+    Application.objects.filter(pk__in=[oldest.pk, cases["alike"].pk]).update(suggests_proactive=True)
+    scan = selectors.article44_scan(asked, everything)
+    assert (scan.total, scan.suggested) == (3, 2)
+    monkeypatch.setattr(selectors, "article44_scan", lambda *a: pytest.fail("compared afresh"))
+    new = _submit_online(asked.agency, 1, "凯里经济开发区征地补偿标准的说明")  # alike, no suggestion; the oldest out
+    scan = selectors.article44_scan_more(asked, everything, scan)
+    assert (scan.total, scan.suggested) == (3, 1) and new.pk == scan.max_pk
 
 
 def test_a_kept_comparison_of_another_shape_is_never_read():
@@ -344,4 +398,4 @@ def test_a_kept_comparison_of_another_shape_is_never_read():
     from gongkai.participation.selectors import SCAN_FORMAT, Article44Scan
 
     fields = tuple(f.name for f in dataclasses.fields(Article44Scan))
-    assert (SCAN_FORMAT, fields) == (2, ("matches", "total", "scanned", "max_pk"))
+    assert (SCAN_FORMAT, fields) == (3, ("matches", "total", "suggested", "scanned", "max_pk"))
