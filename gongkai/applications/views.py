@@ -206,7 +206,7 @@ def track(request):
                 request, application.pk, application.agency_id,
                 render=lambda token: _found_page(request, code, token, application),
             )  # fmt: skip
-            if page is not None and page.status_code == 200:
+            if page is not None:  # (the fast path remembers a 200 only)
                 kept.mark_answered(request, tracking.ANSWER, code)
             return page
     return _track_page(request, application, form=form, by_number=by_number)

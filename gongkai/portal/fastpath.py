@@ -115,44 +115,30 @@ class PageCacheFastPath:
         def remember(status, headers, exc_info=None):
             if status.startswith("200") and exc_info is None:
                 if (mark := environ.get(PAGE_MARK)) is not None:
-                    self._remember(key, mark, headers, environ.get(VISIT_MARK))
-                elif (kept := environ.get(KEPT_MARK)) is not None:
-                    self._remember_kept(key, kept, headers, environ.get(VISIT_MARK))
+                    page_key, token_keys = mark
+                    self._remember(key, headers, environ.get(VISIT_MARK), page_key=page_key, token_keys=token_keys)
+                elif (kept := environ.get(KEPT_MARK)) is not None and registered_answer(kept[0]) is not None:
+                    self._remember(key, headers, environ.get(VISIT_MARK), kept=tuple(kept))
             return start_response(status, headers, exc_info)
 
         return self.application(environ, remember)
 
-    def _remember(self, key, mark, headers, agency_id) -> None:
+    def _remember(self, key, headers, agency_id, *, page_key="", token_keys=(), kept=None) -> None:
+        """A cached page (its key and version-token keys), or a kept page with holes (`kept`: KEPT_MARK), whose
+        CSRF cookie and the visitor's are set anew on each answer."""
+        allowed = (f"{RETURNING_COOKIE}=", f"{settings.CSRF_COOKIE_NAME}=") if kept else (f"{RETURNING_COOKIE}=",)
         cookies = [value for name, value in headers if name.lower() == "set-cookie"]
-        if any(not value.strip().startswith(f"{RETURNING_COOKIE}=") for value in cookies):
-            return  # a cookie other than the returning-visitor one: this answer was not for everyone
+        if any(not value.strip().startswith(allowed) for value in cookies):
+            return  # a cookie of another kind: this answer was not for everyone
         content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
-        page_key, token_keys = mark
-        kept = tuple((name, value) for name, value in headers if name.lower() not in PER_RESPONSE)
+        final = tuple((name, value) for name, value in headers if name.lower() not in PER_RESPONSE)
         entry = Entry(
             page_key=page_key,
             token_keys=tuple(token_keys),
-            headers=self.header_sets.setdefault(kept, kept),  # most pages share one set: kept once
+            headers=self.header_sets.setdefault(final, final),  # most pages share one set: kept once
             agency_id=agency_id,
             countable=content_type.startswith("text/html") and not key[4].startswith(("/staff/", "/static/")),
-        )
-        self._keep(key, entry)
-
-    def _remember_kept(self, key, kept, headers, agency_id) -> None:
-        """A kept page with holes (KEPT_MARK): its CSRF cookie and the visitor's are set anew on each answer."""
-        allowed = (f"{RETURNING_COOKIE}=", f"{settings.CSRF_COOKIE_NAME}=")
-        cookies = [value for name, value in headers if name.lower() == "set-cookie"]
-        if any(not value.strip().startswith(allowed) for value in cookies) or registered_answer(kept[0]) is None:
-            return
-        content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
-        kept_headers = tuple((name, value) for name, value in headers if name.lower() not in PER_RESPONSE)
-        entry = Entry(
-            page_key="",
-            token_keys=(),
-            headers=self.header_sets.setdefault(kept_headers, kept_headers),
-            agency_id=agency_id,
-            countable=content_type.startswith("text/html") and not key[4].startswith(("/staff/", "/static/")),
-            kept=tuple(kept),
+            kept=kept,
         )
         self._keep(key, entry)
 
@@ -183,15 +169,7 @@ class PageCacheFastPath:
         headers = list(entry.headers)
         not_modified = _not_modified(environ, page)
         if counted and not not_modified:  # the recorder counts 200s only
-            query = environ.get("QUERY_STRING", "")
-            terms = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "q"] if "q=" in query else []
-            hit_record(
-                agency_id=entry.agency_id, path=get_script_name(environ).rstrip("/") + get_path_info(environ),
-                client_address=client_address(_Meta(environ)) or "", user_agent=user_agent,
-                is_new_visitor=RETURNING_COOKIE not in cookies, search_term=terms[-1] if terms else "",
-            )  # fmt: skip
-            if RETURNING_COOKIE not in cookies:
-                headers.append(("Set-Cookie", _returning_cookie(environ)))
+            _count(entry, environ, cookies, user_agent, headers)
         body, etag, compressed = page.answer(environ.get("HTTP_ACCEPT_ENCODING", ""))
         status = "200 OK"
         if not_modified:
@@ -235,24 +213,29 @@ class PageCacheFastPath:
         if response is None or response.status_code != 200:
             return None
         self.csrf.process_response(request, response)
-        if counted:
-            query = environ.get("QUERY_STRING", "")
-            terms = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "q"] if "q=" in query else []
-            hit_record(
-                agency_id=entry.agency_id, path=get_script_name(environ).rstrip("/") + get_path_info(environ),
-                client_address=client_address(_Meta(environ)) or "", user_agent=user_agent,
-                is_new_visitor=RETURNING_COOKIE not in cookies, search_term=terms[-1] if terms else "",
-            )  # fmt: skip
         own = {"cache-control"}  # the answer's own (a case's page is private), else the full stack's final ones
         headers = [(n, v) for n, v in entry.headers if n.lower() not in own]
         headers += [(n, v) for n, v in response.items() if n.lower() in own]
         headers += [("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()]
-        if counted and RETURNING_COOKIE not in cookies:
-            headers.append(("Set-Cookie", _returning_cookie(environ)))
+        if counted:
+            _count(entry, environ, cookies, user_agent, headers)
         body = response.content
         headers += [("X-Page-Cache", "kept"), ("Content-Length", str(len(body)))]
         start_response("200 OK", headers)
         return [body]
+
+
+def _count(entry: Entry, environ, cookies, user_agent: str, headers: list) -> None:
+    """Count the view as `VisitRecorderMiddleware` counts it, and tell a new visitor it has been here."""
+    query = environ.get("QUERY_STRING", "")
+    terms = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "q"] if "q=" in query else []
+    hit_record(
+        agency_id=entry.agency_id, path=get_script_name(environ).rstrip("/") + get_path_info(environ),
+        client_address=client_address(_Meta(environ)) or "", user_agent=user_agent,
+        is_new_visitor=RETURNING_COOKIE not in cookies, search_term=terms[-1] if terms else "",
+    )  # fmt: skip
+    if RETURNING_COOKIE not in cookies:
+        headers.append(("Set-Cookie", _returning_cookie(environ)))
 
 
 @lru_cache(maxsize=4096)
