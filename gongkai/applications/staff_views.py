@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gongkai.accounts.models import User
 from gongkai.accounts.staff import staff_view
 from gongkai.agencies.services import agency_set_remedy_bodies
-from gongkai.applications import forms, services
+from gongkai.applications import forms, services, tracking
 from gongkai.applications.access import (
     HANDLING_ROLES,
     agency_can_register_applications,
@@ -56,9 +57,11 @@ from gongkai.applications.views import letter_file_response
 from gongkai.audit.selectors import audit_timeline
 from gongkai.core.actions import Action, ActionForm, ActionSet, BoundAction, run_action
 from gongkai.core.errors import IllegalTransition
+from gongkai.core.pagecache import cached_by_work
 from gongkai.core.spreadsheets import table_response
 from gongkai.core.storage import file_response
 from gongkai.core.views import ServiceFormView
+from gongkai.workdays.selectors import CALENDAR_KEY
 
 QUEUE_PAGE_SIZE = 50
 
@@ -553,11 +556,65 @@ def _read_case(application):
     prefetch_related_objects([application], *lookups)
 
 
+# The format of the kept parts of the case page (`_kept_case_parts`): a change to their templates or context that
+# must not be served from values kept by the code before it takes a new number.
+CASE_PARTS_FORMAT = 1
+
+
+def _kept_case_parts(application, draft, steps) -> dict[str, str]:
+    """The case page's head (status, due date, steps) and facts (the application and applicant, how the due
+    date was computed, the history, the pauses, extensions and fees, the drafts, the letters), rendered.
+
+    They are the same for every clerk who may open the case, whatever their roles, and change only with the case,
+    so they are kept (issue #15: half the page's rendering, on every visit by every clerk) under the tokens of
+    `core.pagecache.cached_by_work`: the agency's and the site's work (every audited change replaces one: the case's
+    own actions, its history, users' and agencies' names, the calendar's corrections), the case's version (every
+    saved row the case is made of: tracking.py, even one saved without an audit event) and the calendar's (the
+    due date, 条例 第三十三条), per language and day (the overdue mark). A new online application changes no other
+    case, so it does not count (`intake=False`).
+    """
+    today = timezone.localdate()
+    key = f"gk:casepage{CASE_PARTS_FORMAT}:{application.pk}:{get_language()}:{today.isoformat()}"
+
+    def render_parts() -> dict[str, str]:
+        deadline = services.application_deadline(application) if application.is_open else None
+        values = {
+            "object": application,
+            "deadline": deadline,
+            "steps": steps,
+            "today": today,
+            "draft": draft,
+            "drafts": application.drafts.all(),
+            "events": _timeline(application),
+            "pauses": application.pauses.all(),
+            "extensions": application.extensions.all(),
+            "fees": application.fees.all(),
+            "letters": application.letters.all(),
+            "attachments": application.attachments.all(),
+            "topics": application.topics.all(),
+        }
+        # Plain strings: what is kept is the HTML, not the template engine's safe-string type.
+        return {
+            "head": str(get_template("applications/staff/_case_head.html").render(values)),
+            "facts": str(get_template("applications/staff/_case_facts.html").render(values)),
+        }
+
+    parts = cached_by_work(
+        application.agency_id,
+        key,
+        render_parts,
+        also=[tracking.case_token_key(application.pk), CALENDAR_KEY],
+        intake=False,
+    )
+    # Rendered with autoescaping by the two templates above (each value it shows escaped there).
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308
+
+
 def _detail_page(request, application, *, bound=None, status=200):
     _read_case(application)
-    deadline = services.application_deadline(application) if application.is_open else None
     draft = current_draft(application)
     step = current_step(application, draft)
+    steps = case_steps(application, draft)
     actions = ACTIONS.available(request.user, application, bound=bound)
     now, later = _arrange(actions, step)
     # A folded action's form is rendered only when it is opened: by htmx from `action_form` when the fold is
@@ -568,24 +625,14 @@ def _detail_page(request, application, *, bound=None, status=200):
         "applications/staff/detail.html",
         {
             "object": application,
-            "deadline": deadline,
+            "kept": _kept_case_parts(application, draft, steps),
             "actions": actions,
             "now_actions": now,
             "later_actions": later,
             "opened": opened,
             "step": step,
-            "steps": case_steps(application, draft),
+            "steps": steps,
             "draft": draft,
-            "drafts": application.drafts.all(),
-            "events": _timeline(application),
-            "pauses": application.pauses.all(),
-            "extensions": application.extensions.all(),
-            "fees": application.fees.all(),
-            "letters": application.letters.all(),
-            "attachments": application.attachments.all(),
-            "topics": application.topics.all(),
-            "can_handle": application_can_handle(request.user, application),
-            "today": timezone.localdate(),
         },
         status=status,
     )

@@ -31,7 +31,7 @@ import pickle
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -403,22 +403,28 @@ def cached_by_work(
     *,
     catch_up: Callable[[Any], Any] | None = None,
     timeout: int = 24 * 3600,
+    also: Sequence[str] = (),
+    intake: bool = True,
 ) -> Any:
     """`compute()`, from the cache while no change of the agency's (or the site's) work was noted since.
 
-    One read: the three tokens (the agency's work and intake, the site's work) and the stored value, which
-    carries the tokens it was computed under. `key` names the value (and everything else it depends on: the
-    user, the day...). When only new online applications came since (the intake token alone differs),
-    `catch_up(value)` brings the stored value up to date if given; otherwise it is computed again.
+    One read: the tokens (the agency's work and intake, the site's work, and the keys in `also`) and the stored
+    value, which carries the tokens it was computed under. `key` names the value (and everything else it depends
+    on: the user, the day...). `also` names more tokens it depends on (a case's own version, the calendar's).
+    When only new online applications came since (the intake token alone differs), `catch_up(value)` brings the
+    stored value up to date if given; otherwise it is computed again. A value no new application can change
+    (`intake=False`: another case's facts) does not depend on the intake token at all.
     """
-    token_keys = [work_token_key(agency_id), work_token_key(ALL), intake_token_key(agency_id)]
+    token_keys = [work_token_key(agency_id), work_token_key(ALL), *also]
+    if intake:
+        token_keys.append(intake_token_key(agency_id))
     cache = page_cache()
     found = cache.get_many([*token_keys, key])
     tokens = list(current_tokens(token_keys, fetched={k: v for k, v in found.items() if k != key}).values())
     stored = found.get(key)
     if stored is not None and list(stored[0]) == tokens:
         return stored[1]
-    if stored is not None and catch_up is not None and list(stored[0][:2]) == tokens[:2]:
+    if stored is not None and intake and catch_up is not None and list(stored[0][:-1]) == tokens[:-1]:
         value = catch_up(stored[1])
     else:
         value = compute()

@@ -252,3 +252,27 @@ def test_a_staff_page_stores_its_kept_values_without_django_caches_statements(da
     table = [q["sql"] for q in queries if "gongkai_page_cache" in q["sql"]]
     assert len(table) == 2 and "COUNT(*)" not in " ".join(table), table  # the read, the upsert
     assert pagecache.cached_by_work(7, "gk:test:work", value) == 2
+
+
+def test_a_kept_value_follows_the_tokens_it_names_and_may_ignore_new_applications(database_cache):
+    """`also`: more tokens the value depends on (a case's version); `intake=False`: a value no new online
+    application can change is kept through them, and still follows every other change of the agency's work."""
+    computed = []
+    value = lambda: computed.append(1) or len(computed)  # noqa: E731
+    kept = lambda: pagecache.cached_by_work(7, "gk:test:case", value, also=["gk:case:42"], intake=False)  # noqa: E731
+    assert kept() == 1 and kept() == 1
+    pagecache.note_work_change(7, "application.submit")  # a new online application: the intake token only
+    assert kept() == 1
+    pagecache.renew_tokens(["gk:case:42"])  # the case's own version
+    assert kept() == 2
+    pagecache.renew_tokens(["gk:case:43"])  # another case's
+    assert kept() == 2
+    pagecache.note_work_change(7, "applications.application.assign")
+    assert kept() == 3
+    pagecache.note_work_change(None, "user.update")  # a change of the whole site's work
+    assert kept() == 4
+    # A value that follows new applications is computed again (or caught up) after one, as before.
+    follows = lambda: pagecache.cached_by_work(7, "gk:test:queue", value)  # noqa: E731
+    assert follows() == 5 and follows() == 5
+    pagecache.note_work_change(7, "application.submit")
+    assert follows() == 6

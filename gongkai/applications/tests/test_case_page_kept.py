@@ -1,0 +1,126 @@
+"""Issue #15: the case page's head and facts are kept between changes of the case (staff_views._kept_case_parts).
+
+They are the same for every clerk who may open the case, so a second visit renders neither; every change that can
+alter them shows on the next visit: an audited action in another session, a row of the case saved without an
+audit event, a correction of the calendar, the next day, the other language. A new online application of the
+agency changes no other case and leaves them kept.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+
+from conftest import PASSWORD
+from gongkai.applications.models import Application
+from gongkai.applications.services import application_submit_online
+from gongkai.applications.tests.factories import REQUEST, make_application, person
+from gongkai.applications.tests.test_staff import act, days_ago
+from gongkai.workdays.models import WorkdayOverride
+
+HEAD, FACTS = "applications/staff/_case_head.html", "applications/staff/_case_facts.html"
+
+
+@pytest.fixture
+def case(alice, prefecture):
+    return make_application(alice, prefecture, days_ago(3), title="2023年度征地补偿标准")
+
+
+def _rendered(response) -> set[str]:
+    return {t.name for t in response.templates} & {HEAD, FACTS}
+
+
+def _unmasked(response) -> str:
+    """The page without its CSRF tokens (masked afresh for every response)."""
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+"', "", response.content.decode())
+
+
+def _session(user) -> Client:
+    client = Client()
+    assert client.post("/staff/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_a_second_visit_renders_neither_part_and_shows_the_same_page(login, alice, adam, case):
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+    first = client.get(url)
+    assert _rendered(first) == {HEAD, FACTS}
+    second = client.get(url)
+    assert _rendered(second) == set()
+    assert _unmasked(second) == _unmasked(first)
+    # Another clerk of the agency, with other roles, is shown the same parts, kept.
+    other = _session(adam).get(url)
+    assert _rendered(other) == set()
+    html = other.content.decode()
+    assert 'id="case-history"' in html and "2023年度征地补偿标准" in html and 'id="case-due"' in html
+
+
+def test_an_action_in_another_session_shows_on_the_next_visit(login, alice, adam, case):
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+    assert "承办人：—" in client.get(url).content.decode()
+    # The agency's administrator assigns the case in a session of their own.
+    assert act(_session(adam), case, "assign", handler=adam.pk).status_code == 302
+    page = client.get(url)
+    assert _rendered(page) == {HEAD, FACTS}
+    html = page.content.decode()
+    assert "承办人：陈静" in html
+    history = html[html.index('id="case-history"') :]
+    assert history.count("<li>") == 2  # the registration and the assignment
+
+
+def test_a_row_of_the_case_saved_without_an_audit_event_shows_on_the_next_visit(login, alice, case):
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+    client.get(url)
+    # Saved as a data repair would save it: no service, no audit event; the case's own version changes.
+    row = Application.objects.get(pk=case.pk)
+    row.title = "2024年度征地补偿标准"
+    row.save(update_fields=["title"])
+    html = client.get(url).content.decode()
+    assert "2024年度征地补偿标准" in html and "2023年度征地补偿标准" not in html
+
+
+def test_a_new_online_application_leaves_the_parts_kept(login, alice, prefecture, case):
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+    client.get(url)
+    application_submit_online(
+        agency=prefecture, applicant=person(), request={**REQUEST, "title": "防汛抗旱应急预案"}, submission_key="kept-1"
+    )
+    assert _rendered(client.get(url)) == set()
+
+
+def test_a_correction_of_the_calendar_shows_in_the_due_date_at_once(login, alice, case):
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+    case.refresh_from_db()
+    due = case.due_on
+    assert due.strftime("%Y年%-m月%-d日") in client.get(url).content.decode()
+    # The due day itself declared a day off (a correction of the holiday calendar): the due date moves later.
+    WorkdayOverride.objects.create(date=due, is_workday=False, name="调休")
+    html = client.get(url).content.decode()
+    assert f'<strong id="due-date">{due.strftime("%Y年%-m月%-d日")}</strong>' not in html
+
+
+def test_the_next_day_and_the_other_language_render_the_parts_again(login, alice, case):
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+    client.get(url)
+    tomorrow = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time(9), tzinfo=dt.UTC)
+    with time_machine.travel(tomorrow, tick=False):
+        client.force_login(alice)  # the session of the day before has lapsed overnight
+        later = client.get(url)
+        assert later.status_code == 200, later
+        assert _rendered(later) == {HEAD, FACTS}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url)
+    assert _rendered(english) == {HEAD, FACTS}
+    html = english.content.decode()
+    assert ">History</h2>" in html and "办理经过" not in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert _rendered(client.get(url)) == set()  # the Chinese parts are still kept
