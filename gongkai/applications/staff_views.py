@@ -87,6 +87,7 @@ def queue(request):
         request,
         "applications/staff/queue.html",
         {
+            "kept_rows": _kept_queue_rows(agency, state, page),
             "rows": page.object_list,
             "page": page,
             "state": state,
@@ -95,6 +96,53 @@ def queue(request):
             "can_register": agency is not None and agency_can_register_applications(request.user, agency),
         },
     )
+
+
+# The format of the queue's kept rows (`_kept_queue_rows`): a change to their template or context that must not be
+# served from rows kept by the code before it takes a new number.
+QUEUE_ROWS_FORMAT = 1
+
+
+def _kept_queue_rows(agency, state: str, page) -> str:
+    """The rows of one page of the queue, rendered, kept while the page holds the same cases and none changed.
+
+    A page's rows show each case's number, applicant, request, dates, state and handler: the same for everyone of
+    the agency, so they are kept (issue #15: fifty rows of models and template were most of the page's cost)
+    under the agency's and the site's work tokens (every audited change of a case, a person, the agency; the
+    nightly due-date scan) and the calendar's (a due date checked against the holidays), per filter, page,
+    language and day (the overdue mark). After citizens' new applications alone the page's cases are asked for
+    again (their ids only): the queue is ordered by due date, so a new case seldom enters the first pages, and
+    the kept rows serve as long as the ids are the same. The total above the table is counted on every visit.
+    Staff without an agency (a site administrator) get their rows rendered each time.
+    """
+    rows = page.object_list
+    if agency is None:
+        return _render_queue_rows(rows, state)
+    pks = list(rows.values_list("pk", flat=True))
+
+    def render_rows() -> tuple[list[int], str]:
+        return pks, _render_queue_rows(rows, state)
+
+    key = (
+        f"gk:queue{QUEUE_ROWS_FORMAT}:{agency.pk}:{state}:{page.number}:{get_language()}:"
+        f"{timezone.localdate().isoformat()}"
+    )
+    kept_pks, html = cached_by_work(
+        agency.pk,
+        key,
+        render_rows,
+        catch_up=lambda kept: kept if kept[0] == pks else render_rows(),
+        also=[CALENDAR_KEY],
+    )
+    if kept_pks != pks:  # kept under the same tokens for someone shown other cases of the agency
+        html = _render_queue_rows(rows, state)
+    # Rendered with autoescaping by the rows' template.
+    return mark_safe(html)  # noqa: S308
+
+
+def _render_queue_rows(rows, state: str) -> str:
+    values = {"rows": rows, "state": state, "today": timezone.localdate()}
+    return str(get_template("applications/staff/_queue_rows.html").render(values))
 
 
 def _due_check(application) -> str:

@@ -1,4 +1,4 @@
-"""Issue #15: the case page's head and facts are kept between changes of the case (staff_views._kept_case_parts).
+"""Issue #15: the case page's head and facts, and the queue's rows, are kept between changes (staff_views).
 
 They are the same for every clerk who may open the case, so a second visit renders neither; every change that can
 alter them shows on the next visit: an audited action in another session, a row of the case saved without an
@@ -16,7 +16,7 @@ from django.test import Client
 
 from conftest import PASSWORD
 from gongkai.applications.models import Application
-from gongkai.applications.services import application_submit_online
+from gongkai.applications.services import application_alerts_scan, application_submit_online
 from gongkai.applications.tests.factories import REQUEST, make_application, person
 from gongkai.applications.tests.test_staff import act, days_ago
 from gongkai.workdays.models import WorkdayOverride
@@ -124,3 +124,67 @@ def test_the_next_day_and_the_other_language_render_the_parts_again(login, alice
     assert ">History</h2>" in html and "办理经过" not in html
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     assert _rendered(client.get(url)) == set()  # the Chinese parts are still kept
+
+
+# --- The queue's rows (staff_views._kept_queue_rows) -----------------------------------------------------------
+ROWS = "applications/staff/_queue_rows.html"
+QUEUE = "/staff/applications/"
+
+
+def _rows_rendered(response) -> bool:
+    return ROWS in {t.name for t in response.templates}
+
+
+def _row(html: str, number: str) -> str:
+    start = html.index(f">{number}</a>")
+    return html[start : html.index("</tr>", start)]
+
+
+def test_the_queue_keeps_its_rows_and_counts_the_total_on_every_visit(login, alice, prefecture):
+    for _ in range(51):
+        make_application(alice, prefecture, days_ago(2))
+    client = login(alice)
+    first = client.get(QUEUE)
+    assert _rows_rendered(first)
+    second = client.get(QUEUE)
+    assert not _rows_rendered(second) and _unmasked(second) == _unmasked(first)
+    # A citizen's new application falls due last: it joins the second page, the first page's rows stay kept,
+    # and the total counts it at once.
+    new, _created = application_submit_online(
+        agency=prefecture, applicant=person(), request={**REQUEST, "title": "防汛抗旱应急预案"}, submission_key="q-1"
+    )
+    third = client.get(QUEUE)
+    assert not _rows_rendered(third)
+    assert "共 52 件申请" in third.content.decode() and new.number not in third.content.decode()
+    later = client.get(QUEUE + "?page=2")
+    assert _rows_rendered(later) and new.number in later.content.decode()
+
+
+def test_a_new_case_that_enters_the_page_is_shown_at_once(login, alice, prefecture):
+    make_application(alice, prefecture, days_ago(2))
+    client = login(alice)
+    client.get(QUEUE)
+    new, _created = application_submit_online(
+        agency=prefecture, applicant=person(), request={**REQUEST, "title": "防汛抗旱应急预案"}, submission_key="q-2"
+    )
+    page = client.get(QUEUE)
+    assert _rows_rendered(page) and new.number in page.content.decode()
+    assert not _rows_rendered(client.get(QUEUE))  # and kept again
+
+
+def test_a_change_of_a_case_shows_in_its_row_at_once(login, alice, adam, case):
+    client = login(alice)
+    assert "陈静" not in _row(client.get(QUEUE).content.decode(), case.number)
+    assert act(_session(adam), case, "assign", handler=adam.pk).status_code == 302
+    assert "陈静" in _row(client.get(QUEUE).content.decode(), case.number)
+    # The nightly due-date scan changes no row through a service, yet its state shows.
+    case.refresh_from_db()
+    application_alerts_scan(today=case.due_on)
+    assert "即将到期" in _row(client.get(QUEUE).content.decode(), case.number)
+
+
+def test_staff_of_another_agency_never_see_the_kept_rows(login, alice, kim, case):
+    assert case.number in login(alice).get(QUEUE).content.decode()
+    other = _session(kim).get(QUEUE)
+    assert other.context["request"].user == kim
+    assert case.number not in other.content.decode()
