@@ -22,7 +22,9 @@ of request (bench/portal_wsgi.py with GONGKAI_BENCH_CPU_DIR), printed as CPU per
 server's CPU, with the share spent outside the application (gunicorn reading and parsing requests, writing the
 answers and running its event loop; the page-view writer). After every run, the CPU per answer: the server's
 (the application's and the rest), locust's and the database's, from the cores each used: a run's share of a
-ceiling is the ratio of their sums, since all share the machine's cores.
+ceiling is the ratio of their sums, since all share the machine's cores. With --sqlite-waits (SQLite only, a
+diagnostic that slows the server a little): where requests waited for SQLite's write lock, by the code that
+asked (bench/sqlite_waits.py), which lengthens the tail without costing CPU.
 
 Every simulated user sends a browser's User-Agent (so each view is counted in the visit statistics like a
 citizen's) and its own address in X-Forwarded-For, with GONGKAI_PROXY_COUNT=1 as behind the documented nginx, so
@@ -317,6 +319,21 @@ def cpu_by_kind() -> dict[str, dict]:
     return found
 
 
+WAITS_DIR: list[Path] = []  # with --sqlite-waits: where the server's processes sum their waits (bench/sqlite_waits.py)
+
+
+def sqlite_waits() -> dict[str, list[float]]:
+    """Each server process's sums so far, added up: statement and who asked -> [statements, seconds, over 20 ms]."""
+    total: dict[str, list[float]] = {}
+    for path in WAITS_DIR[0].glob("waits-*.json") if WAITS_DIR else []:
+        with contextlib.suppress(OSError, ValueError):
+            for key, values in json.loads(path.read_text(encoding="utf-8")).items():
+                entry = total.setdefault(key, [0, 0.0, 0])
+                for i, value in enumerate(values):
+                    entry[i] += value
+    return total
+
+
 def cpu_spent(before: dict[str, dict], after: dict[str, dict]) -> dict:
     """Per kind of request over a run: requests, thread CPU ms per request, and share of the server's CPU; and
     the server's CPU outside the WSGI application (gunicorn parsing requests, writing answers and running its
@@ -357,13 +374,16 @@ def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
     env.stats.reset_all()
     load_before = os.getloadavg()[0]
     cpu_before, kinds_before, servers_before = cpu_seconds(), cpu_by_kind(), server_process_cpu()
+    waits_before = sqlite_waits()
     gevent.sleep(seconds)
     cpu_after, kinds_after, servers_after = cpu_seconds(), cpu_by_kind(), server_process_cpu()
+    waits_after = sqlite_waits()
     cpu_after["db+cache"], cpu_before["db+cache"] = server_cpu_spent(servers_before, servers_after), 0.0
     total = env.stats.total
     result = {
         "run": run_name,
         "users": users,
+        "seconds": seconds,
         "requests": total.num_requests,
         "rps": total.num_requests / seconds,
         "p50": total.get_response_time_percentile(0.50),
@@ -384,6 +404,11 @@ def measure(host: str, run_name: str, users: int, seconds: int) -> dict:
         },  # fmt: skip
         "errors_by_kind": [(e.name, str(e.error)[:160], e.occurrences) for e in env.stats.errors.values()],
         "server_cpu": cpu_spent(kinds_before, kinds_after),
+        "sqlite_waits": {
+            key: [values[i] - waits_before.get(key, [0, 0.0, 0])[i] for i in range(3)]
+            for key, values in waits_after.items()
+            if values[0] > waits_before.get(key, [0, 0.0, 0])[0]
+        },
     }
     runner.quit()
     return result
@@ -614,6 +639,13 @@ def print_result(r: dict, ceilings: dict) -> None:
             for kind, (n, ms, share) in spent["kinds"].items():
                 print(f"             {kind:<18}{n:>8} req {ms:>7.2f} ms  {share:>5.0%}")
             print(f"             {'outside the app':<18}{'':>8}     {'':>7}     {spent['outside_requests']:>5.0%}")
+        if r["sqlite_waits"]:
+            waited = sorted(r["sqlite_waits"].items(), key=lambda kv: -kv[1][1])
+            print("           SQLite's write lock (wall time of BEGIN, and of writes outside a transaction, per measured"
+                  " second; count; mean; over 20 ms):")  # fmt: skip
+            for key, (n, spent_s, slow) in waited[:8]:
+                print(f"             {spent_s / r['seconds']:>6.3f} s/s {n:>6.0f} {spent_s / n * 1000:>7.1f} ms {slow:>5.0f}  "
+                      f"{key[:150]}")  # fmt: skip
 
 
 def main() -> None:
@@ -630,6 +662,12 @@ def main() -> None:
     parser.add_argument("--no-warm", action="store_true", help="do not read every page once before measuring")
     parser.add_argument("--json", default="", help="also write the results to this file")
     parser.add_argument(
+        "--sqlite-waits",
+        action="store_true",
+        help="also time where the server waits for SQLite's write lock, by who asked (bench/sqlite_waits.py: a stack"
+        " walk per write, so not for the throughput runs)",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=1,
@@ -644,6 +682,11 @@ def main() -> None:
     loopback_only(host)
     var_dir = Path(args.var_dir or tempfile.mkdtemp(prefix="gk-load-"))
     env = server_env(var_dir)
+    if args.sqlite_waits:
+        env["GONGKAI_BENCH_SQLITE_WAITS"] = str(var_dir / "waits")
+        WAITS_DIR.append(var_dir / "waits")
+        for stale in WAITS_DIR[0].glob("waits-*"):
+            stale.unlink()
     CPU_DIR.append(Path(env["GONGKAI_BENCH_CPU_DIR"]))
     CPU_DIR[0].mkdir(parents=True, exist_ok=True)
     for stale in CPU_DIR[0].glob("cpu-*"):  # a reused --var-dir: an earlier server's processes
