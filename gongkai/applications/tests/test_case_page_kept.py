@@ -57,6 +57,7 @@ def test_a_second_visit_renders_neither_part_and_shows_the_same_page(login, alic
     assert _rendered(other) == set()
     html = other.content.decode()
     assert 'id="case-history"' in html and "2023年度征地补偿标准" in html and 'id="case-due"' in html
+    assert "{#" not in html and "#}" not in html
 
 
 def test_an_action_in_another_session_shows_on_the_next_visit(login, alice, adam, case):
@@ -148,6 +149,7 @@ def test_the_queue_keeps_its_rows_and_counts_the_total_on_every_visit(login, ali
     assert _rows_rendered(first)
     second = client.get(QUEUE)
     assert not _rows_rendered(second) and _unmasked(second) == _unmasked(first)
+    assert "{#" not in first.content.decode()
     # A citizen's new application falls due last: it joins the second page, the first page's rows stay kept,
     # and the total counts it at once.
     new, _created = application_submit_online(
