@@ -29,12 +29,12 @@ from django.http import HttpResponse
 from django.urls import ResolverMatch
 
 from config.wsgi import application as portal
+from gongkai.portal.pagecache import PAGE_MARK
 
 if os.environ.get("GONGKAI_BENCH_SQLITE_WAITS"):  # bench/load_portal.py --sqlite-waits (a diagnostic)
     from sqlite_waits import install
 
     install(os.environ["GONGKAI_BENCH_SQLITE_WAITS"])
-from gongkai.portal.pagecache import PAGE_MARK
 
 BARE_PATH = "/__bare__/"
 

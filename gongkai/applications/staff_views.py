@@ -109,7 +109,7 @@ def _kept_queue_rows(agency, state: str, page) -> str:
     A page's rows show each case's number, applicant, request, dates, state and handler: the same for everyone of
     the agency, so they are kept (issue #15: fifty rows of models and template were most of the page's cost)
     under the agency's and the site's work tokens (every audited change of a case, a person, the agency; the
-    nightly due-date scan) and the calendar's (a due date checked against the holidays), per filter, page,
+    nightly due-date scan) and the calendar's (a due date counted in working days, 条例 第三十三条), per filter, page,
     language and day (the overdue mark). After citizens' new applications alone the page's cases are asked for
     again (their ids only): the queue is ordered by due date, so a new case seldom enters the first pages, and
     the kept rows serve as long as the ids are the same. The total above the table is counted on every visit.

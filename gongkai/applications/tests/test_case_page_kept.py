@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from conftest import PASSWORD
 from gongkai.applications.models import Application
@@ -112,7 +113,10 @@ def test_the_next_day_and_the_other_language_render_the_parts_again(login, alice
     client = login(alice)
     url = f"/staff/applications/{case.pk}/"
     client.get(url)
-    tomorrow = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time(9), tzinfo=dt.UTC)
+    # Tomorrow in the site's time zone (Asia/Shanghai), whatever the hour and zone the suite runs in.
+    tomorrow = dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=1), dt.time(9), tzinfo=timezone.get_current_timezone()
+    )
     with time_machine.travel(tomorrow, tick=False):
         client.force_login(alice)  # the session of the day before has lapsed overnight
         later = client.get(url)
