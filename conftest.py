@@ -11,6 +11,8 @@ import os
 import zlib
 
 import pytest
+from django.conf import settings
+from django.test import TransactionTestCase
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.services import role_grant, user_create
@@ -18,6 +20,10 @@ from gongkai.agencies.services import agency_create
 from gongkai.demo.agencies import demo_credit_code
 
 PASSWORD = "Correct-Horse-42"
+
+# Every test that may use the database may use all of the platform's: on SQLite the shared cache (rate-limit
+# counters) is a database of its own (gongkai/core/dbrouter.py), which any test posting a form writes to.
+TransactionTestCase.databases = set(settings.DATABASES)
 
 
 def make_agency(slug: str, name: str, parent=None, serial: int = 0, **fields):

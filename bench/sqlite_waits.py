@@ -67,6 +67,17 @@ class Waits:
                 part.replace(self.file)
 
 
+_files: dict[int, str] = {}  # id of a sqlite3 connection -> the name of its database file, when not the records'
+
+
+def _file_of(connection) -> str:
+    """' (cache.sqlite3)' for a statement on the shared cache's own file (core/dbrouter.py), '' for the records'."""
+    if (name := _files.get(id(connection))) is None:
+        path = connection.execute("PRAGMA database_list").fetchone()[2]
+        name = _files[id(connection)] = "" if path.endswith("gongkai.sqlite3") else f" ({Path(path).name})"
+    return name
+
+
 def install(directory: str) -> None:
     waits: list[Waits] = []  # made in each worker, after the fork
     execute = base.SQLiteCursorWrapper.execute
@@ -83,6 +94,6 @@ def install(directory: str) -> None:
             spent = time.perf_counter() - started
             if not waits or waits[0].file.name != f"waits-{os.getpid()}.json":
                 waits[:] = [Waits(Path(directory))]
-            waits[0].add(statement, spent)
+            waits[0].add(statement + _file_of(self.connection), spent)
 
     base.SQLiteCursorWrapper.execute = timed

@@ -200,6 +200,20 @@ else:
             "CONN_MAX_AGE": env_int("GONGKAI_DB_CONN_MAX_AGE", 600),
         }
     }
+    if not env_str("GONGKAI_REDIS_URL", ""):
+        # The shared cache (rate-limit and look-up counters) in a file of its own: its writes need no transaction
+        # with the records, and in the records' file they waited for the online applications' write lock
+        # (gongkai/core/dbrouter.py, issue #15). Nothing in it needs a backup.
+        DATABASES["cache"] = {
+            **DATABASES["default"],
+            "NAME": VAR_DIR / "cache.sqlite3",
+            "OPTIONS": {
+                **DATABASES["default"]["OPTIONS"],
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
+            },
+            "TEST": {"NAME": VAR_DIR / "test-cache.sqlite3"},
+        }
+DATABASE_ROUTERS = ["gongkai.core.dbrouter.SharedCacheRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------------
