@@ -30,6 +30,11 @@ def _assignments(user) -> list[tuple[int, str, str]]:
     return cached
 
 
+def user_agency_ids(user) -> list[int]:
+    """The active agencies where the user holds any role, from the roles already read for this request."""
+    return list(dict.fromkeys(agency_id for agency_id, _path, _role in _assignments(user)))
+
+
 def _is_staff_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 

@@ -5,8 +5,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from gongkai.accounts.access import agencies_visible_to, user_role_summary, user_roles_in
-from gongkai.accounts.models import Role, RoleAssignment
+from gongkai.accounts.access import agencies_visible_to, user_agency_ids, user_role_summary, user_roles_in
+from gongkai.accounts.models import Role
 from gongkai.agencies.models import Agency
 
 SESSION_KEY = "current_agency_id"
@@ -14,8 +14,8 @@ SESSION_KEY = "current_agency_id"
 
 def switchable_agencies(user) -> list[Agency]:
     """The agencies offered in the switcher: where the user holds a role (site admins: the roots and theirs)."""
-    ids = list(RoleAssignment.objects.filter(user=user).values_list("agency_id", flat=True))
-    qs = Agency.objects.filter(pk__in=ids, is_active=True)
+    # The roles every access check of the request reads anyway (one query fewer on every staff page).
+    qs = Agency.objects.filter(pk__in=user_agency_ids(user), is_active=True)
     if user.is_superuser:
         qs = Agency.objects.filter(is_active=True, depth__lte=1) | qs
     return list(qs.distinct().order_by("path"))
