@@ -26,6 +26,10 @@ ceiling is the ratio of their sums, since all share the machine's cores. With --
 diagnostic that slows the server a little): where requests waited for SQLite's write lock, by the code that
 asked (bench/sqlite_waits.py), which lengthens the tail without costing CPU.
 
+With --repeat N (N > 1), the runs are repeated in order and a closing bare run follows; each mix is printed as
+a share of the bare run just before it and of the mean of the bare runs before and after it (the machine's speed
+may drift between a bare run and the mix 20 s later).
+
 Every simulated user sends a browser's User-Agent (so each view is counted in the visit statistics like a
 citizen's) and its own address in X-Forwarded-For, with GONGKAI_PROXY_COUNT=1 as behind the documented nginx, so
 per-address limits apply per user as they would to real visitors. An applicant leaves after applying (its
@@ -648,6 +652,19 @@ def print_result(r: dict, ceilings: dict) -> None:
                       f"{key[:150]}")  # fmt: skip
 
 
+def _shares_between_bare_runs(sequence: list[tuple[str, float]], name: str) -> list[float]:
+    """Each `name` run's req/s over the mean of the nearest bare runs before and after it (both needed)."""
+    shares = []
+    for i, (run, rps) in enumerate(sequence):
+        if run != name:
+            continue
+        before = next((v for r, v in reversed(sequence[:i]) if r == "bare"), None)
+        after = next((v for r, v in sequence[i + 1 :] if r == "bare"), None)
+        if before and after:
+            shares.append(rps / ((before + after) / 2))
+    return shares
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", default="50,200,500", help="concurrent users, comma-separated")
@@ -717,16 +734,25 @@ def main() -> None:
         print(f"{'run':<7}{'users':>6}{'reqs':>9}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}", flush=True)
         for users in [int(u) for u in args.users.split(",")]:
             shares: dict[str, list[float]] = {}
+            sequence: list[tuple[str, float]] = []  # (run, req/s) in the order run
             for _repeat in range(args.repeat):
                 ceilings: dict = {"static": None, "bare": None}
                 for name in args.runs.split(","):
                     r = measure(host, name, users, args.seconds)
                     results.append(r)
+                    sequence.append((name, r["rps"]))
                     if name in ceilings:
                         ceilings[name] = r
                     elif ceilings["bare"] and ceilings["bare"]["rps"]:
                         shares.setdefault(name, []).append(r["rps"] / ceilings["bare"]["rps"])
                     print_result(r, ceilings)
+            if args.repeat > 1 and "bare" in args.runs.split(","):
+                # The machine's speed drifts within minutes: a closing bare run, so that each mix can also be
+                # set against the bare runs on both sides of it.
+                r = measure(host, "bare", users, args.seconds)
+                results.append(r)
+                sequence.append(("bare", r["rps"]))
+                print_result(r, {"static": None, "bare": None})
             if args.repeat > 1:
                 for name, values in shares.items():
                     print(
@@ -735,6 +761,13 @@ def main() -> None:
                         + f"; median {statistics.median(values):.0%}",
                         flush=True,
                     )
+                    if both := _shares_between_bare_runs(sequence, name):
+                        print(
+                            f"{name} at {users} users, share of the mean of the bare runs before and after it: "
+                            + ", ".join(f"{v:.0%}" for v in both)
+                            + f"; median {statistics.median(both):.0%}",
+                            flush=True,
+                        )
         if args.publications:
             out = publication_latency(env, args.port, args.publications)
             summary = {
