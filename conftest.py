@@ -11,8 +11,6 @@ import os
 import zlib
 
 import pytest
-from django.conf import settings
-from django.test import TransactionTestCase
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.services import role_grant, user_create
@@ -20,10 +18,6 @@ from gongkai.agencies.services import agency_create
 from gongkai.demo.agencies import demo_credit_code
 
 PASSWORD = "Correct-Horse-42"
-
-# Every test that may use the database may use all of the platform's: on SQLite the shared cache (rate-limit
-# counters) is a database of its own (gongkai/core/dbrouter.py), which any test posting a form writes to.
-TransactionTestCase.databases = set(settings.DATABASES)
 
 
 def make_agency(slug: str, name: str, parent=None, serial: int = 0, **fields):
@@ -180,6 +174,7 @@ def login(client):
 
 
 def pytest_collection_modifyitems(config, items):
+    _use_every_database(items)
     # In CI the browser tests must run; elsewhere they are skipped when no Chromium is installed.
     if os.environ.get("CI") == "true" or os.path.exists("/usr/bin/chromium"):
         return
@@ -263,3 +258,21 @@ def _own_audit_checkpoint_file(settings, tmp_path):
     """The audit checkpoint file is append-only and outside the database: each test gets its own, so one test's
     checkpoints (the nightly job writes one) never make another's fresh chain look truncated."""
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def _use_every_database(items) -> None:
+    """Every test that uses the database uses all of the platform's, each a test database of its own: on SQLite the
+    shared cache (rate-limit counters) is a second database (gongkai/core/dbrouter.py), which any test posting a
+    form writes to. pytest-django would otherwise set up the default alone and leave the second one pointing at the
+    real file in var/."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue
+        if marker is not None and marker.kwargs.get("databases") is not None:
+            continue
+        args, kwargs = (marker.args, dict(marker.kwargs)) if marker is not None else ((), {})
+        item.add_marker(pytest.mark.django_db(*args, **{**kwargs, "databases": "__all__"}), append=False)

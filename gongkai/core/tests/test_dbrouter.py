@@ -2,6 +2,8 @@
 an online application's counter never waits for the records' write lock, and the page cache stays with the
 records so its version tokens are committed with the change."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -76,3 +78,11 @@ def test_without_a_cache_database_the_router_decides_nothing(monkeypatch):
     shared = caches["default"].cache_model_class
     assert router.db_for_read(shared) is None and router.db_for_write(shared) is None
     assert router.allow_migrate("default", "django_cache", "cacheentry", model=shared) is None
+
+
+@sqlite_default
+@pytest.mark.django_db
+def test_the_suite_writes_counters_to_a_test_database_never_to_the_real_file():
+    # conftest.py gives every database test all the databases; pytest-django alone would set up the default only
+    # and leave this alias on var/cache.sqlite3.
+    assert Path(connections[CACHE_DB_ALIAS].settings_dict["NAME"]).name == "test-cache.sqlite3"
