@@ -19,6 +19,8 @@ The file holds nothing that must be kept: a lost or deleted `cache.sqlite3` is m
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandError
+from django.db import DatabaseError
 
 CACHE_DB_ALIAS = "cache"
 SHARED_CACHE_TABLE = "gongkai_cache"
@@ -62,4 +64,9 @@ def ensure_shared_cache_table(sender, connection, **kwargs) -> None:
 
     command = CreateCacheTable()
     command.verbosity = 0
-    command.create_table(CACHE_DB_ALIAS, SHARED_CACHE_TABLE, dry_run=False)
+    try:
+        command.create_table(CACHE_DB_ALIAS, SHARED_CACHE_TABLE, dry_run=False)
+    except (CommandError, DatabaseError):  # createcachetable reports the database's error as a CommandError
+        # Another process made it between the look-up and the statement (the first requests on a new file).
+        if SHARED_CACHE_TABLE not in connection.introspection.table_names():
+            raise

@@ -86,3 +86,22 @@ def test_the_suite_writes_counters_to_a_test_database_never_to_the_real_file():
     # conftest.py gives every database test all the databases; pytest-django alone would set up the default only
     # and leave this alias on var/cache.sqlite3.
     assert Path(connections[CACHE_DB_ALIAS].settings_dict["NAME"]).name == "test-cache.sqlite3"
+
+
+@sqlite_default
+@pytest.mark.django_db(transaction=True)
+def test_a_table_another_process_made_meanwhile_is_no_error(monkeypatch):
+    # Two processes open their first connections to a new file at once: both look, one creates, the other's
+    # CREATE TABLE fails, and it goes on with the table the first made.
+    counters = connections[CACHE_DB_ALIAS]
+    counters.close()
+    real = type(counters.introspection).table_names
+    looks = []
+
+    def not_yet_then_real(self, *args, **kwargs):
+        looks.append(1)
+        return [] if len(looks) == 1 else real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(counters.introspection), "table_names", not_yet_then_real)
+    cache.add("gk:test:race", 0, timeout=60)
+    assert cache.incr("gk:test:race") == 1 and len(looks) == 2
