@@ -177,6 +177,7 @@ SQLITE_PATH = VAR_DIR / "gongkai.sqlite3"
 # its document lists, are read through it.
 SQLITE_CACHE_MB = env_int("GONGKAI_SQLITE_CACHE_MB", 64)
 DATABASE_URL = env_str("DATABASE_URL", "")
+REDIS_URL = env_str("GONGKAI_REDIS_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("GONGKAI_DB_CONN_MAX_AGE", 60))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -200,7 +201,7 @@ else:
             "CONN_MAX_AGE": env_int("GONGKAI_DB_CONN_MAX_AGE", 600),
         }
     }
-    if not env_str("GONGKAI_REDIS_URL", ""):
+    if not REDIS_URL:
         # The shared cache (rate-limit and look-up counters) in a file of its own: its writes need no transaction
         # with the records, and in the records' file they waited for the online applications' write lock
         # (gongkai/core/dbrouter.py, issue #15). Nothing in it needs a backup.
@@ -218,8 +219,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------------
 # Rate limits and lockouts must be shared by every app process, so the default cache is the database;
-# production with Redis sets GONGKAI_REDIS_URL.
-REDIS_URL = env_str("GONGKAI_REDIS_URL", "")
+# production with Redis sets GONGKAI_REDIS_URL (REDIS_URL, read with the database settings above).
 # Per process, emptied at each start (so never older than the code): fragments that depend on the code alone,
 # such as the blank application form.
 LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai-local"}
