@@ -201,6 +201,7 @@ def _fresh_page_cache(request):
     from django.core.cache.backends.db import DatabaseCache
 
     from gongkai.agencies.selectors import forget_agency_slugs
+    from gongkai.applications.kept import forget_agencies
     from gongkai.applications.tracking import forget_cases
     from gongkai.core.pagecache import forget_page_scopes, forget_tokens
     from gongkai.portal.pagecache import forget_local_pages
@@ -213,6 +214,7 @@ def _fresh_page_cache(request):
 
     def empty():
         forget_agency_slugs()
+        forget_agencies()
         forget_page_scopes()
         forget_tokens()
         forget_calendar()

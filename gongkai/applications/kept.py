@@ -33,6 +33,7 @@ from django.utils.cache import patch_cache_control
 from gongkai.core.pagecache import EPOCH_KEY, current_tokens, has_visitor_state, token_key, write_values
 
 PAGE_SECONDS = 24 * 3600  # at most a day: the tracking page is kept per day anyway
+AGENCIES_KEPT = 10_000  # a province's agencies, at most
 _UNREAD = object()
 
 
@@ -67,6 +68,32 @@ def servable(request) -> bool:
 def agency_versions(agency_id: int) -> tuple[str, ...]:
     """The versions of what the portal shows of an agency (its name, contacts, navigation) and of the site."""
     return tuple(current_tokens([EPOCH_KEY, token_key(str(agency_id), "agency")]).values())
+
+
+# agency id -> (its versions, the agency), per process: the receipt page's agency (views.ReceiptFacts).
+_agencies: dict[int, tuple[tuple[str, ...], Any]] = {}
+
+
+def portal_agency(agency_id: int):
+    """The agency, as this process last read it while its versions (`agency_versions`: its name, contacts and
+    navigation, as every audited change of it replaces) are the same; else read again. None if it is gone."""
+    from gongkai.agencies.models import Agency
+
+    versions = agency_versions(agency_id)
+    found = _agencies.get(agency_id)
+    if found is not None and found[0] == versions:
+        return found[1]
+    agency = Agency.objects.filter(pk=agency_id).first()
+    if agency is not None:
+        if len(_agencies) >= AGENCIES_KEPT:
+            _agencies.clear()
+        _agencies[agency_id] = (versions, agency)
+    return agency
+
+
+def forget_agencies() -> None:
+    """Empty this process's copies of agencies (tests: ids are reused from test to test)."""
+    _agencies.clear()
 
 
 def kept_page(

@@ -46,6 +46,13 @@ def case_token_key(application_id: Any) -> str:
     return f"gk:case:{application_id}"
 
 
+def case_version(application_id: Any) -> str:
+    """The case's current version (a fresh one if none is stored), read from the cache: a case's version is
+    replaced without a new mark (`renew_tokens`), so this process's kept tokens may hold an old one."""
+    key = case_token_key(application_id)
+    return current_tokens([key], fetched=page_cache().get_many([key]))[key]
+
+
 def case_changed(application_id: Any) -> None:
     """A row the case's tracking page shows changed: the case gets a new version."""
     if application_id is not None:

@@ -1,8 +1,11 @@
 """The public side: apply online to an agency, then follow the case with its tracking code (no account)."""
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,8 +34,9 @@ from gongkai.workdays.selectors import workday_calendar
 # The receipt page after submitting (回执) finds the case by a signed cookie sent to that page alone, not by a
 # session: applying creates no session row (4 statements and a write transaction of the online application,
 # issue #15), and the applicant's next pages are still served from the page cache, which skips any visitor with
-# a session. The value is the case's id, signed with the site's secret (it cannot be made or changed); the cookie
-# lasts until the browser closes and is refused after RECEIPT_SECONDS.
+# a session. The value holds what the receipt shows of the case as it was submitted (`ReceiptFacts`), signed with
+# the site's secret (it cannot be made or changed); the cookie lasts until the browser closes and is refused
+# after RECEIPT_SECONDS.
 RECEIPT_COOKIE = "gk_receipt"
 RECEIPT_SALT = "gongkai.applications.receipt"
 RECEIPT_SECONDS = 8 * 3600
@@ -107,8 +111,8 @@ class Apply(ServiceFormView):
             return render(self.request, "applications/submitted.html", _portal_context(self.agency, application=None))
         response = super().form_valid(form)
         if response.status_code == 302:
-            response.set_signed_cookie(
-                RECEIPT_COOKIE, str(self.result.pk), salt=RECEIPT_SALT, path=reverse("applications:submitted"),
+            response.set_cookie(
+                RECEIPT_COOKIE, ReceiptFacts.of(self.result).signed(), path=reverse("applications:submitted"),
                 secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
             )  # fmt: skip
         return response
@@ -138,14 +142,82 @@ def _tracking_url(request, application) -> str:
     return request.build_absolute_uri(reverse("applications:track")) + "?code=" + application.tracking_code
 
 
+@dataclass(frozen=True)
+class ReceiptFacts:
+    """What the receipt page shows of a case, as it was submitted, and the case's version then.
+
+    Kept in the receipt cookie (signed: it cannot be made or changed), so that the page, asked for right after
+    submitting, reads no row (issue #15: the case, its agency, its pauses and extensions were three queries, a
+    third of the page): while the case's version (tracking.py: replaced when any row of the case is saved or
+    deleted) is the one read after it was submitted, nothing the receipt shows of it has changed and it has no
+    pause or extension (条例 第三十条, 第三十三条), so the deadline is counted from the receipt date alone. After any
+    change the case is read as before. The agency is this process's copy, kept under its versions (kept.py).
+    """
+
+    id: int
+    agency_id: int
+    number: str
+    tracking_code: str
+    received_on: dt.date
+    version: str
+
+    @classmethod
+    def of(cls, application) -> "ReceiptFacts":
+        version = tracking.case_version(application.pk)
+        return cls(application.pk, application.agency_id, application.number, application.tracking_code,
+                   application.received_on, version)  # fmt: skip
+
+    def signed(self) -> str:
+        return signing.dumps(
+            [self.id, self.agency_id, self.number, self.tracking_code, self.received_on.isoformat(), self.version],
+            salt=RECEIPT_SALT,
+            compress=True,
+        )
+
+    @classmethod
+    def from_cookie(cls, request) -> "ReceiptFacts | None":
+        value = request.COOKIES.get(RECEIPT_COOKIE, "")
+        try:
+            pk, agency_id, number, code, received_on, version = signing.loads(
+                value, salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS
+            )
+            return cls(
+                int(pk), int(agency_id), str(number), str(code), dt.date.fromisoformat(received_on), str(version)
+            )
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+
+    def application(self):
+        """The case as submitted, if it is unchanged since (an unsaved copy: no pause or extension is read), or
+        None."""
+        from gongkai.applications.models import Application, Channel
+
+        if tracking.case_version(self.id) != self.version:
+            return None
+        agency = kept.portal_agency(self.agency_id)
+        if agency is None:
+            return None
+        return Application(
+            agency=agency, number=self.number, tracking_code=self.tracking_code, received_on=self.received_on,
+            channel=Channel.ONLINE,
+        )  # fmt: skip
+
+
 @never_cache
 def submitted(request):
     """The receipt (回执) page right after submitting: the facts to keep (the receipt date of 条例 第三十一条, the
     deadline of 第三十三条), the QR code and the PDF download."""
     from gongkai.applications.models import Application
 
-    pk = request.get_signed_cookie(RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
-    application = Application.objects.select_related("agency").filter(pk=pk).first() if pk.isdigit() else None
+    facts = ReceiptFacts.from_cookie(request)
+    if facts is not None:
+        application = facts.application()
+        pk = str(facts.id)
+    else:  # a cookie from before the facts were kept (the case's id alone), until it lapses
+        application = None
+        pk = request.get_signed_cookie(RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
+    if application is None and pk.isdigit():  # changed since it was submitted (or gone): read as it is now
+        application = Application.objects.select_related("agency").filter(pk=pk).first()
     if application is None:
         return redirect("portal:home")
     found = receipt_for(application, _tracking_url(request, application))

@@ -92,23 +92,6 @@ def test_applying_opens_no_session_and_the_receipt_is_found_by_a_signed_cookie_o
     assert "no-store" in receipt["Cache-Control"] and "private" in receipt["Cache-Control"]
 
 
-def test_a_receipt_cookie_made_or_changed_by_hand_or_too_old_shows_no_case(client, prefecture):
-    import time_machine
-
-    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
-        client.post(apply_url(prefecture), form_data())
-    pk = Application.objects.get().pk
-    signed = client.cookies["gk_receipt"].value
-    with time_machine.travel(dt.datetime(2026, 3, 2, 16, 59, tzinfo=dt.UTC), tick=False):
-        assert client.get("/applications/submitted/").status_code == 200  # within the day's eight hours
-    with time_machine.travel(dt.datetime(2026, 3, 2, 17, 1, tzinfo=dt.UTC), tick=False):
-        assert client.get("/applications/submitted/")["Location"] == "/"  # past them
-        for value in (str(pk), signed.replace(f"{pk}:", f"{pk + 1}:", 1), signed[:-2] + "xx"):
-            client.cookies["gk_receipt"] = value
-            response = client.get("/applications/submitted/")
-            assert response.status_code == 302 and response["Location"] == "/"
-
-
 def test_submitting_twice_with_the_same_key_creates_one_case(client, prefecture):
     client.post(apply_url(prefecture), form_data())
     again = client.post(apply_url(prefecture), form_data())

@@ -399,3 +399,17 @@ def test_a_kept_comparison_of_another_shape_is_never_read():
 
     fields = tuple(f.name for f in dataclasses.fields(Article44Scan))
     assert (SCAN_FORMAT, fields) == (3, ("matches", "total", "suggested", "scanned", "max_pk"))
+
+
+@pytest.mark.parametrize(("language", "status"), [("zh-hans", "办理中"), ("en", "In progress")])
+def test_each_row_shows_the_cases_status_and_how_alike_its_title_is(login, alice, cases, settings, language, status):
+    """Each listed case's status in the page's language and its title's likeness in whole percent (the panel
+    translates the statuses once for all its rows, issue #15)."""
+    client = login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
+    panel = page.split('id="similar-requests"')[1].split("</section>")[0]
+    row = panel.split(cases["alike"].number)[1].split("</li>")[0]
+    share = title_share(TITLE, cases["alike"].title)
+    assert f" · {status} · " in row
+    assert f" {round(share * 100)}%</span>" in row and 80 < round(share * 100) < 100
