@@ -196,3 +196,23 @@ def test_a_view_counted_after_midnight_in_china_is_of_that_day(tree, batches):
             is_new_visitor=False,
         )  # fmt: skip
     assert row.day == dt.date(2025, 3, 1)
+
+
+def test_every_field_of_a_written_view_reads_back_as_it_was_counted(tree, batches):
+    """Written as one prepared INSERT a row on SQLite and as one COPY on PostgreSQL (#15): each value as the
+    database's own adapters give it, the time zone, the day, a search term and the flag included."""
+    from gongkai.analytics.services import hit_record
+
+    moment = dt.datetime(2026, 3, 2, 23, 59, 30, 123456, tzinfo=dt.UTC)  # 3 March in Beijing
+    with time_machine.travel(moment, tick=False):
+        counted = [
+            hit_record(agency_id=tree["prefecture"].pk, path="/catalogue/?q=低保", client_address="203.0.113.9",
+                       user_agent=BROWSER, is_new_visitor=True, search_term="最低 生活保障\t标准"),
+            hit_record(agency_id=tree["county"].pk, path="/", client_address="203.0.113.10", user_agent=BROWSER,
+                       is_new_visitor=False),
+        ]  # fmt: skip
+    assert hits_flush() == 2
+    fields = ["created_at", "day", "agency_id", "path", "search_term", "visitor", "is_new_visitor"]
+    written = sorted(Hit.objects.values_list(*fields), key=lambda row: row[3])
+    assert written == sorted([tuple(getattr(hit, name) for name in fields) for hit in counted], key=lambda row: row[3])
+    assert written[1][0] == moment and written[1][1] == dt.date(2026, 3, 3) and written[1][6] is True
