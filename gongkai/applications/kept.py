@@ -70,7 +70,8 @@ def agency_versions(agency_id: int) -> tuple[str, ...]:
     return tuple(current_tokens([EPOCH_KEY, token_key(str(agency_id), "agency")]).values())
 
 
-# agency id -> (its versions, the agency), per process: the receipt page's agency (views.ReceiptFacts).
+# agency id -> (its versions, the agency), per process: the receipt page's agency (views.ReceiptFacts) and the
+# online application's (views.Apply).
 _agencies: dict[int, tuple[tuple[str, ...], Any]] = {}
 
 
@@ -89,6 +90,19 @@ def portal_agency(agency_id: int):
             _agencies.clear()
         _agencies[agency_id] = (versions, agency)
     return agency
+
+
+def portal_agency_by_slug(slug: str):
+    """The active agency with this slug (`agency_by_slug`), as `portal_agency` keeps it: the online application's
+    POST read the agency's row each time (issue #15). The copy is used only while it is still active and still
+    has this slug; otherwise, and for a slug this process does not know, the row is read."""
+    from gongkai.agencies.selectors import agency_by_slug, agency_id_for_slug
+
+    agency_id = agency_id_for_slug(slug)
+    agency = portal_agency(agency_id) if agency_id is not None else None
+    if agency is not None and agency.slug == slug and agency.is_active:
+        return agency
+    return agency_by_slug(slug)
 
 
 def forget_agencies() -> None:

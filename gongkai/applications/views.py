@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_ancestors, agency_by_slug
+from gongkai.agencies.selectors import agency_ancestors
 from gongkai.applications import documents, kept, lookups, services, tracking
 from gongkai.applications.clock import span_verified
 from gongkai.applications.forms import CorrectionAnswerForm, OnlineApplicationForm, TrackByNumberForm, TrackForm
@@ -75,7 +75,7 @@ class Apply(ServiceFormView):
     template_name = "applications/apply.html"
 
     def load(self, slug):
-        self.agency = agency_by_slug(slug)
+        self.agency = kept.portal_agency_by_slug(slug)
         if self.agency is None:
             raise Http404
 
