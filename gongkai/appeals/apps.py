@@ -8,7 +8,10 @@ class AppealsConfig(AppConfig):
     verbose_name = _("行政复议和行政诉讼")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from gongkai.accounts.models import ACTING_ROLES, Role
+        from gongkai.appeals.models import Lawsuit, Reconsideration
         from gongkai.appeals.panels import application_appeals, deadlines_panel
         from gongkai.audit.verbs import register_audit_verbs
         from gongkai.core.registry import (
@@ -42,6 +45,11 @@ class AppealsConfig(AppConfig):
         register_slot_panel(
             SlotPanel("appeals", "applications.application", "appeals/_application_panel.html", application_appeals)
         )
+        # The panel's lists are kept under the case's version (panels.py): a saved or deleted appeal of a case,
+        # audited or not, gives the case a new one.
+        for model in (Reconsideration, Lawsuit):
+            for signal, name in ((post_save, "save"), (post_delete, "delete")):
+                signal.connect(_appeal_changed, sender=model, dispatch_uid=f"appeals-{model.__name__}-{name}")
         register_slot_panel(
             SlotPanel("appeal_deadlines_queue", "applications.queue", "appeals/_deadlines_panel.html", deadlines_panel)
         )
@@ -54,3 +62,10 @@ class AppealsConfig(AppConfig):
                 order=15,
             )
         )
+
+
+def _appeal_changed(sender, instance, **_signal) -> None:
+    from gongkai.applications.tracking import case_changed
+
+    if instance.application_id is not None:
+        case_changed(instance.application_id)

@@ -5,10 +5,27 @@ from django.utils import timezone
 from gongkai.accounts.access import user_has_role
 from gongkai.accounts.models import Role
 from gongkai.appeals.selectors import appeal_deadlines, appeals_for_application
+from gongkai.applications.tracking import case_token_key
+from gongkai.core.pagecache import cached_by_work
+
+APPEALS_FORMAT = 1  # the kept value's shape; a new one is read afresh
 
 
 def application_appeals(request, application):
-    reconsiderations, lawsuits = appeals_for_application(application)
+    """The case page's panel of the case's reconsiderations and lawsuits.
+
+    What it lists is kept per case (issue #15: two queries on every visit of every case page) under the agency's
+    work tokens, which every audited change of an appeal replaces (`core.pagecache.cached_by_work`; an appeal
+    linked to a case is always the case's agency's, `services._check_application`), and the case's version,
+    which any saved or deleted appeal row of the case replaces (apps.py), so a change shows on the next visit.
+    New online applications change no appeal (`intake=False`)."""
+    reconsiderations, lawsuits = cached_by_work(
+        application.agency_id,
+        f"gk:appeals{APPEALS_FORMAT}:{application.pk}",
+        lambda: appeals_for_application(application),
+        also=[case_token_key(application.pk)],
+        intake=False,
+    )
     can_register = user_has_role(request.user, application.agency, Role.CLERK, Role.AGENCY_ADMIN, Role.APPROVER)
     if not reconsiderations and not lawsuits and not can_register:
         return None

@@ -59,3 +59,42 @@ def test_the_applications_work_queue_shows_appeal_deadlines(prefecture, alice, l
     )  # fmt: skip
     page = login(alice).get("/staff/applications/").content.decode()
     assert "复议诉讼期限" in page and "已逾期" in page
+
+
+def _panel(client, application) -> str:
+    page = client.get(f"/staff/applications/{application.pk}/").content.decode()
+    return page.split("行政复议和行政诉讼</h2>", 1)[1].split("</section>", 1)[0]
+
+
+def _appeal_queries(client, application) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"/staff/applications/{application.pk}/")
+    return sum('FROM "appeals_' in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_case_pages_appeals_are_kept_and_every_change_shows_on_the_next_visit(answered, alice, login):
+    """Issue #15: the panel's two queries ran on every visit. Kept under the agency's work and the case's version:
+    a registered appeal (audited), a decision (audited) and a row saved by hand (no audit event: its signal gives
+    the case a new version; without it the hand edit would not show) each show at once."""
+    client = login(alice)
+    assert "<li>" not in _panel(client, answered)
+    assert _appeal_queries(client, answered) == 0  # kept from the visit before
+    case = services.reconsideration_register(
+        actor=alice, agency=answered.agency, applicant_name="杨某", organ="贵州省人民政府", subject="不服答复",
+        filed_on=D(2024, 4, 1), received_on=D(2024, 4, 3), application=answered,
+    )  # fmt: skip
+    assert "贵州省人民政府" in _panel(client, answered)
+    assert _appeal_queries(client, answered) == 0
+    edited = Reconsideration.objects.get(pk=case.pk)
+    edited.organ = "黔东南州人民政府"
+    edited.save(update_fields=["organ"])  # by hand: no service, no audit event
+    assert "黔东南州人民政府" in _panel(client, answered) and "贵州省人民政府" not in _panel(client, answered)
+    services.reconsideration_decide(
+        actor=alice, case=Reconsideration.objects.get(pk=case.pk), decided_on=D(2024, 5, 20), result="upheld",
+    )  # fmt: skip
+    assert "维持" in _panel(client, answered)
+    Reconsideration.objects.filter(pk=case.pk).first().delete()
+    assert "黔东南州人民政府" not in _panel(client, answered)
