@@ -162,3 +162,14 @@ def blank_form_page(
         versions=agency_versions(agency_id), render=render,
         holes={"csrf": lambda: get_token(request), "submission_key": lambda: uuid.uuid4().hex},
     )  # fmt: skip
+
+
+def receipt_page(request, agency_id: int, content: str, render: Callable[[dict[str, str]], HttpResponse | None]):
+    """The receipt page after submitting (views.submitted) with this case's receipt (`content`, rendered HTML)
+    put into the page's frame: its header, navigation and footer, the same for every receipt of an agency in one
+    language, kept per process under the agency's versions as the blank form is (issue #15: a third of the
+    page's rendering). `render(holes)` renders the frame with a placeholder where the receipt goes."""
+    return kept_page(
+        cache=caches["local"], key=f"gk:receipt:{request.LANGUAGE_CODE}:{agency_id}",
+        versions=agency_versions(agency_id), render=render, holes={"content": lambda: content},
+    )  # fmt: skip

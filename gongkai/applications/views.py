@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -221,11 +222,15 @@ def submitted(request):
     if application is None:
         return redirect("portal:home")
     found = receipt_for(application, _tracking_url(request, application))
-    return render(
-        request,
-        "applications/submitted.html",
-        _portal_context(application.agency, application=application, receipt=found),
-    )
+    # The receipt itself needs no request (no form, no token): rendered alone, put into the kept frame.
+    receipt_html = get_template("applications/_receipt.html").render({"application": application, "receipt": found})
+    frame = _portal_context(application.agency)
+    if not kept.servable(request):  # a visitor with a session or a message waiting: the page rendered for them
+        return render(request, "applications/submitted.html", {**frame, "receipt_html": receipt_html})
+    return kept.receipt_page(
+        request, application.agency_id, receipt_html,
+        render=lambda holes: render(request, "applications/submitted.html", {**frame, "receipt_html": holes["content"]}),
+    )  # fmt: skip
 
 
 def receipt_download(request, code: str):

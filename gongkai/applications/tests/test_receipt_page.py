@@ -115,3 +115,30 @@ def test_the_cookie_lapses_after_eight_hours(client, prefecture):
         assert client.get(RECEIPT).status_code == 200
     with time_machine.travel(dt.datetime(2026, 3, 2, 17, 1, tzinfo=dt.UTC), tick=False):
         assert client.get(RECEIPT)["Location"] == "/"
+
+
+def test_the_pages_frame_is_kept_and_the_page_is_the_one_rendered_whole(client, prefecture, settings):
+    """Issue #15: the header, navigation and footer are the same for every receipt of an agency in a language,
+    so they are rendered once per process (kept.receipt_page) and each receipt put into them."""
+    client.post(apply_url(prefecture), form_data())
+    first = client.get(RECEIPT)
+    again = client.get(RECEIPT)
+    rendered = [t.name for t in again.templates]
+    assert "applications/_receipt.html" in rendered and "portal/base.html" not in rendered
+    assert "portal/base.html" in [t.name for t in first.templates]
+    # A visitor with a session gets the page rendered whole for them: the same page.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    whole = client.get(RECEIPT)
+    assert "portal/base.html" in [t.name for t in whole.templates]
+    assert whole.content == again.content == first.content
+
+
+def test_a_new_agency_name_and_another_language_get_their_own_frame(client, prefecture, alice, settings):
+    client.post(apply_url(prefecture), form_data())
+    client.get(RECEIPT)
+    agency_update(actor=alice, agency=prefecture, name="黔东南苗族侗族自治州人民政府")
+    page = client.get(RECEIPT).content.decode()
+    assert page.count("黔东南苗族侗族自治州人民政府") >= 2  # the header and the receipt's 受理机关
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(RECEIPT).content.decode()
+    assert 'lang="en"' in english and "申请已提交" not in english
