@@ -224,12 +224,15 @@ def submitted(request):
     found = receipt_for(application, _tracking_url(request, application))
     # The receipt itself needs no request (no form, no token): rendered alone, put into the kept frame.
     receipt_html = get_template("applications/_receipt.html").render({"application": application, "receipt": found})
-    frame = _portal_context(application.agency)
+
+    def page(receipt: str):  # the frame's values (the site's agency may be a query) only when it is rendered
+        context = _portal_context(application.agency, receipt_html=receipt)
+        return render(request, "applications/submitted.html", context)
+
     if not kept.servable(request):  # a visitor with a session or a message waiting: the page rendered for them
-        return render(request, "applications/submitted.html", {**frame, "receipt_html": receipt_html})
+        return page(receipt_html)
     return kept.receipt_page(
-        request, application.agency_id, receipt_html,
-        render=lambda holes: render(request, "applications/submitted.html", {**frame, "receipt_html": holes["content"]}),
+        request, application.agency_id, receipt_html, render=lambda holes: page(holes["content"])
     )  # fmt: skip
 
 

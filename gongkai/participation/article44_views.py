@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from gongkai.accounts.access import user_has_role
 from gongkai.accounts.staff import staff_view
 from gongkai.applications.access import application_can_handle, application_get_for_user, applications_visible_to
-from gongkai.applications.models import Status
 from gongkai.catalogue.access import EDITOR_ROLES, item_can_edit
 from gongkai.core.pagecache import cached_by_work
 from gongkai.core.views import ServiceFormView
@@ -79,26 +78,6 @@ def _compared(request, application) -> tuple[list[SimilarCase], Article44Scan, l
     return article44_cases(visible, article44_shown(scan)), scan, published
 
 
-@dataclass(frozen=True)
-class SimilarRow:
-    """One listed case as the panel shows it: its status in words and how alike its title is, in percent."""
-
-    case: SimilarCase
-    status: str
-    percent: int
-
-
-def _rows(similar: list[SimilarCase]) -> list[SimilarRow]:
-    """The panel's rows, each status translated once for the panel (a model's `get_status_display` builds and
-    translates every choice on each call: a third of the rows' rendering, on every case page; issue #15). The
-    percent rounds as the `widthratio` tag did."""
-    labels = {value: str(label) for value, label in Status.choices}
-    return [
-        SimilarRow(s, labels.get(s.application.status, s.application.status), round(s.title_share * 100))
-        for s in similar
-    ]
-
-
 def similar_panel(request, application):
     """The slot panel's context: similar cases (how many, and the closest), published catalogue matches, the
     draft if there is one."""
@@ -108,7 +87,7 @@ def similar_panel(request, application):
         return None
     return {
         "application": application,
-        "similar": _rows(similar),
+        "similar": similar,
         # A case shown may have left the user's view since the comparison was kept: never fewer than shown.
         "similar_total": max(scan.total, len(similar)),
         # The window held more cases than are compared (the newest SIMILAR_SCAN_LIMIT): the total is at least.

@@ -403,8 +403,7 @@ def test_a_kept_comparison_of_another_shape_is_never_read():
 
 @pytest.mark.parametrize(("language", "status"), [("zh-hans", "办理中"), ("en", "In progress")])
 def test_each_row_shows_the_cases_status_and_how_alike_its_title_is(login, alice, cases, settings, language, status):
-    """Each listed case's status in the page's language and its title's likeness in whole percent (the panel
-    translates the statuses once for all its rows, issue #15)."""
+    """Each listed case's status in the page's language and its title's likeness in whole percent."""
     client = login(alice)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = client.get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
