@@ -18,16 +18,28 @@ from gongkai.agencies.models import Agency
 
 
 def _assignments(user) -> list[tuple[int, str, str]]:
-    """(agency id, agency path, role) for the user's roles, cached on the user object for the request."""
+    """(agency id, agency path, role) for the user's roles, cached on the user object for the request.
+
+    The same query reads the agencies themselves (`user_role_agencies`, the back office's agency switcher): one
+    query fewer on every staff page (issue #15).
+    """
     cached = getattr(user, "_gongkai_roles", None)
     if cached is None:
-        cached = list(
-            RoleAssignment.objects.filter(user=user, agency__is_active=True).values_list(
-                "agency_id", "agency__path", "role"
-            )
-        )
+        assignments = list(RoleAssignment.objects.filter(user=user, agency__is_active=True).select_related("agency"))
+        cached = [(a.agency_id, a.agency.path, a.role) for a in assignments]
         user._gongkai_roles = cached
+        user._gongkai_role_agencies = sorted({a.agency_id: a.agency for a in assignments}.values(), key=_by_path)
     return cached
+
+
+def _by_path(agency: Agency) -> str:
+    return agency.path
+
+
+def user_role_agencies(user) -> list[Agency]:
+    """The active agencies where the user holds any role, in the tree's order, from the roles' own query."""
+    _assignments(user)
+    return list(user._gongkai_role_agencies)
 
 
 def user_agency_ids(user) -> list[int]:
@@ -125,5 +137,6 @@ def users_visible_to(user) -> QuerySet:
 
 
 def forget_cached_roles(user) -> None:
-    if hasattr(user, "_gongkai_roles"):
-        del user._gongkai_roles
+    for name in ("_gongkai_roles", "_gongkai_role_agencies"):
+        if hasattr(user, name):
+            delattr(user, name)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.annual_reports.models import AnnualReport, ReportScope
+from gongkai.core.forms import ModelChoiceField
 
 
 class ReportCreateForm(forms.Form):
@@ -55,7 +56,7 @@ class ImportUploadForm(forms.Form):
     text = forms.CharField(
         label=_("或粘贴报告文字"), required=False, widget=forms.Textarea(attrs={"rows": 8}), strip=False
     )
-    agency = forms.ModelChoiceField(
+    agency = ModelChoiceField(
         label=_("报告机关"), required=False, queryset=None, help_text=_("不选则按报告标题和正文推断，导入后再确认。")
     )
     year = forms.IntegerField(
@@ -87,7 +88,7 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("报告机关"), queryset=None)
+    agency = ModelChoiceField(label=_("报告机关"), queryset=None)
     year = forms.IntegerField(label=_("报告年度"), min_value=2008, max_value=2100)
 
     def __init__(self, *args, agencies=None, **kwargs):

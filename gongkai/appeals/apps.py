@@ -45,8 +45,8 @@ class AppealsConfig(AppConfig):
         register_slot_panel(
             SlotPanel("appeals", "applications.application", "appeals/_application_panel.html", application_appeals)
         )
-        # The panel's lists are kept under the case's version (panels.py): a saved or deleted appeal of a case,
-        # audited or not, gives the case a new one.
+        # The panels' lists are kept under the case's version and the agency's appeals' (panels.py): a saved or
+        # deleted appeal, audited or not, gives both new ones.
         for model in (Reconsideration, Lawsuit):
             for signal, name in ((post_save, "save"), (post_delete, "delete")):
                 signal.connect(_appeal_changed, sender=model, dispatch_uid=f"appeals-{model.__name__}-{name}")
@@ -65,7 +65,10 @@ class AppealsConfig(AppConfig):
 
 
 def _appeal_changed(sender, instance, **_signal) -> None:
+    from gongkai.appeals.panels import appeals_token_key
     from gongkai.applications.tracking import case_changed
+    from gongkai.core.pagecache import renew_tokens
 
+    renew_tokens([appeals_token_key(instance.agency_id)])
     if instance.application_id is not None:
         case_changed(instance.application_id)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.appeals.models import AppealResult, DefendantRole, Lawsuit, Reconsideration
+from gongkai.core.forms import ModelChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DECIDED_RESULTS = [(v, label) for v, label in AppealResult.choices if v != AppealResult.PENDING]
@@ -14,7 +15,7 @@ class ReconsiderationForm(forms.Form):
     subject = forms.CharField(label=_("复议事项"), max_length=300)
     filed_on = forms.DateField(label=_("申请复议日期"), widget=DATE)
     received_on = forms.DateField(label=_("收到复议申请书副本日期"), widget=DATE, required=False)
-    application = forms.ModelChoiceField(label=_("涉及的公开申请"), queryset=None, required=False)
+    application = ModelChoiceField(label=_("涉及的公开申请"), queryset=None, required=False)
 
     def __init__(self, *args, applications=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,10 +32,10 @@ class LawsuitForm(forms.Form):
     defendant_role = forms.ChoiceField(
         label=_("被告身份"), choices=DefendantRole.choices, initial=DefendantRole.ORIGINAL
     )
-    reconsideration = forms.ModelChoiceField(
+    reconsideration = ModelChoiceField(
         label=_("复议案件（复议后起诉时选择）"), queryset=Reconsideration.objects.none(), required=False
     )
-    application = forms.ModelChoiceField(label=_("涉及的公开申请"), queryset=None, required=False)
+    application = ModelChoiceField(label=_("涉及的公开申请"), queryset=None, required=False)
 
     def __init__(self, *args, applications=None, reconsiderations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,8 +32,27 @@ def application_appeals(request, application):
     return {"reconsiderations": reconsiderations, "lawsuits": lawsuits, "can_register": can_register}
 
 
+def appeals_token_key(agency_id) -> str:
+    """The version of an agency's appeals: replaced by every saved or deleted appeal row of the agency (apps.py)."""
+    return f"gk:appeals-of:{agency_id}"
+
+
 def deadlines_panel(request, agency):
+    """The work queue's and the dashboard's answers and defences due soon or overdue (行政复议法 第四十八条,
+    行政诉讼法 第六十七条: the time limits the agency must meet).
+
+    What it lists is kept per agency and day (issue #15: two queries on every visit of the work queue) under the
+    agency's work tokens and the version of its appeals, which any saved or deleted appeal row replaces, audited
+    or not; the day, because "due soon" and "overdue" move with it. New online applications change no appeal.
+    """
     if agency is None:
         return None
-    rows = [row for row in appeal_deadlines(agencies=[agency], today=timezone.localdate()) if row.state != "open"]
+    today = timezone.localdate()
+    rows = cached_by_work(
+        agency.pk,
+        f"gk:appeal-deadlines{APPEALS_FORMAT}:{agency.pk}:{today.isoformat()}",
+        lambda: [row for row in appeal_deadlines(agencies=[agency], today=today) if row.state != "open"],
+        also=[appeals_token_key(agency.pk)],
+        intake=False,
+    )
     return {"rows": rows} if rows else None

@@ -21,6 +21,7 @@ from gongkai.applications.models import (
     PauseKind,
 )
 from gongkai.applications.uploads import applicant_upload_problems, reply_file_problems
+from gongkai.core.forms import ModelChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -227,7 +228,7 @@ class ActionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    handler = forms.ModelChoiceField(label=_("承办人"), queryset=None, required=False)
+    handler = ModelChoiceField(label=_("承办人"), queryset=None, required=False)
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -358,7 +359,7 @@ class WithdrawForm(ActionForm):
 
 
 class DeliverForm(ActionForm):
-    letter = forms.ModelChoiceField(label=_("文书"), queryset=None)
+    letter = ModelChoiceField(label=_("文书"), queryset=None)
     method = forms.ChoiceField(label=_("送达方式"), choices=DeliveryMethod.choices)
 
     def __init__(self, *args, letters=None, **kwargs):

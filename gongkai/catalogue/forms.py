@@ -14,6 +14,7 @@ from gongkai.catalogue.models import (
     WordListEntry,
     WordListKind,
 )
+from gongkai.core.forms import ModelChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -28,7 +29,7 @@ class ItemForm(forms.Form):
         required=False,
         help_text=_("可使用段落、加粗、列表、表格和链接等 HTML 标记；脚本和样式会被自动删除。"),
     )
-    category = forms.ModelChoiceField(label=_("主题分类"), queryset=Category.objects.none(), required=False)
+    category = ModelChoiceField(label=_("主题分类"), queryset=Category.objects.none(), required=False)
     genre = forms.ChoiceField(label=_("体裁分类"), choices=Genre.choices, initial=Genre.NOTICE)
     document_type = forms.ChoiceField(label=_("文件类型"), choices=DocumentType.choices, initial=DocumentType.OTHER)
     issuer = forms.CharField(label=_("发文机关"), max_length=100, required=False, help_text=_("不填则为本机关"))
@@ -148,7 +149,7 @@ class ItemFilterForm(forms.Form):
 class CategoryForm(forms.Form):
     name = forms.CharField(label=_("分类名称"), max_length=50)
     code = forms.CharField(label=_("分类代码"), max_length=50, help_text=_("英文字母、数字和连字符，用于网址"))
-    parent = forms.ModelChoiceField(label=_("上级分类"), queryset=Category.objects.none(), required=False)
+    parent = ModelChoiceField(label=_("上级分类"), queryset=Category.objects.none(), required=False)
     sort_order = forms.IntegerField(label=_("排序"), min_value=0, initial=100)
 
     def __init__(self, *args, agency, **kwargs):

@@ -1,6 +1,8 @@
 """Helpers shared by the forms of every app."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:
@@ -21,3 +23,30 @@ def initial_from(obj, form_class) -> dict:
     from django.forms.models import model_to_dict
 
     return model_to_dict(obj, fields=list(form_class.base_fields))
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """A select's choices read with one plain query (the queryset's own list), not Django's `.iterator()`.
+
+    On PostgreSQL `.iterator()` opens a server-side cursor: DECLARE, two FETCHes and CLOSE, four round trips for
+    a list of a few dozen names (the case page's handler select, on every visit: issue #15). The choices offered
+    by a form are short lists; streaming them saves nothing.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's field with its choices read as one list (`ListedChoiceIterator`); for selects shown on a page."""
+
+    iterator = ListedChoiceIterator
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """As `ModelChoiceField`, for several choices."""
+
+    iterator = ListedChoiceIterator

@@ -110,7 +110,9 @@ class SlotPanel:
     key: str
     slot: str
     template: str
-    context: Callable  # (request, obj) -> dict, or None to hide the panel
+    # (request, obj) -> the template's values (a dict), None to hide the panel, or the panel already rendered from
+    # `template` (a SafeString: a panel that keeps its HTML between changes, as the case page's Article 44 panel)
+    context: Callable
     order: int = 100
 
 

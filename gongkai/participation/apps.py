@@ -22,7 +22,7 @@ class ParticipationConfig(AppConfig):
             register_slot_panel,
             register_staff_nav_item,
         )
-        from gongkai.participation.article44_views import similar_panel
+        from gongkai.participation.article44_views import PANEL_TEMPLATE, similar_panel
         from gongkai.participation.panels import participation_todo
 
         verbs = {}
@@ -61,9 +61,7 @@ class ParticipationConfig(AppConfig):
             )
         )
         # 条例 第四十四条: the case page's panel of the same or similar requests (applications/staff/_similar.html).
-        register_slot_panel(
-            SlotPanel("article44", "applications.application", "applications/staff/_similar.html", similar_panel, 10)
-        )
+        register_slot_panel(SlotPanel("article44", "applications.application", PANEL_TEMPLATE, similar_panel, 10))
         register_dashboard_panel(
             DashboardPanel(
                 "participation_todo",

@@ -7,15 +7,20 @@ may read the cases and create catalogue items; the case page shows the panel thr
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.access import user_has_role
 from gongkai.accounts.staff import staff_view
 from gongkai.applications.access import application_can_handle, application_get_for_user, applications_visible_to
+from gongkai.applications.tracking import case_token_key
 from gongkai.catalogue.access import EDITOR_ROLES, item_can_edit
 from gongkai.core.pagecache import cached_by_work
 from gongkai.core.views import ServiceFormView
@@ -25,7 +30,6 @@ from gongkai.participation.selectors import (
     SCAN_FORMAT,
     SIMILAR_SCAN_LIMIT,
     Article44Scan,
-    SimilarCase,
     article44_cases,
     article44_published_matches,
     article44_scan,
@@ -33,6 +37,8 @@ from gongkai.participation.selectors import (
     article44_shown,
     article44_similar,
 )
+
+PANEL_TEMPLATE = "applications/staff/_similar.html"
 
 
 def _can_draft(user, application) -> bool:
@@ -50,15 +56,13 @@ class PublishedMatch:
     published_at: dt.datetime | None
 
 
-def _compared(request, application) -> tuple[list[SimilarCase], Article44Scan, list[PublishedMatch]]:
+def _compared(request, application) -> tuple[Article44Scan, list[PublishedMatch]]:
     """The panel's comparisons (the agency's cases of two years, the catalogue's search), kept between changes.
 
     They change only when the agency's work does (a case registered or changed, an item published or changed:
     all audited under the agency) or the user's roles do, so they are stored under the agency's work tokens
     (`core.pagecache.cached_by_work`): what the comparison found (`Article44Scan`) and the published items as
-    shown. After new online applications alone, only the new cases are compared (`article44_scan_more`). The
-    cases shown are read again (one query, only when there are some). Returns them, the comparison (how many
-    matched in all, how many of those suggested proactive disclosure), and the published items.
+    shown. After new online applications alone, only the new cases are compared (`article44_scan_more`).
     """
     visible = applications_visible_to(request.user)
 
@@ -74,31 +78,58 @@ def _compared(request, application) -> tuple[list[SimilarCase], Article44Scan, l
         return article44_scan_more(application, visible, scan), published
 
     key = f"gk:a44:scan{SCAN_FORMAT}:{application.pk}:{request.user.pk}"
-    scan, published = cached_by_work(application.agency_id, key, compare, catch_up=catch_up)
-    return article44_cases(visible, article44_shown(scan)), scan, published
+    return cached_by_work(application.agency_id, key, compare, catch_up=catch_up)
+
+
+# The format of the kept panel (`similar_panel`): a change to its template or values that must not be served from
+# HTML kept by the code before it takes a new number.
+PANEL_FORMAT = 1
 
 
 def similar_panel(request, application):
-    """The slot panel's context: similar cases (how many, and the closest), published catalogue matches, the
-    draft if there is one."""
-    similar, scan, published = _compared(request, application)
-    linked_item = application.proactive_item if application.proactive_item_id else None
-    if not similar and not application.suggests_proactive and linked_item is None:
+    """The slot panel, rendered: similar cases (how many, and the closest), published catalogue matches, the
+    draft if there is one; None when there is nothing to show.
+
+    The HTML is kept (issue #15: the cases shown were read and the panel rendered again on every visit) under
+    what it shows: the comparison's result (in the key, so a new online application that matches nothing leaves
+    it), the agency's work tokens (the cases shown, the linked item and the user's roles change only by audited
+    work of the agency), the case's own version (its request for proactive disclosure, its linked item) and the
+    language.
+    """
+    scan, published = _compared(request, application)
+    shown = article44_shown(scan)
+    if not shown and not application.suggests_proactive and not application.proactive_item_id:
         return None
-    return {
-        "application": application,
-        "similar": similar,
-        # A case shown may have left the user's view since the comparison was kept: never fewer than shown.
-        "similar_total": max(scan.total, len(similar)),
-        # The window held more cases than are compared (the newest SIMILAR_SCAN_LIMIT): the total is at least.
-        "compared_newest": scan.scanned if scan.scanned >= SIMILAR_SCAN_LIMIT else 0,
-        # 条例 第四十四条第二款: counted among every case that asked alike, listed or not, and this one.
-        "suggestions": scan.suggested + application.suggests_proactive,
-        "published": published,
-        "linked_item": linked_item,
-        "linked_item_editable": linked_item is not None and item_can_edit(request.user, linked_item),
-        "can_draft": linked_item is None and _can_draft(request.user, application),
-    }
+    # What the panel shows of the comparison: the newest cases compared count only when the window was cut.
+    compared_newest = scan.scanned if scan.scanned >= SIMILAR_SCAN_LIMIT else 0
+    found = hashlib.sha256(repr((shown, scan.total, compared_newest, scan.suggested, published)).encode()).hexdigest()
+    key = f"gk:a44:panel{PANEL_FORMAT}:{application.pk}:{request.user.pk}:{get_language()}:{found[:32]}"
+
+    def render_panel() -> str:
+        similar = article44_cases(applications_visible_to(request.user), shown)
+        linked_item = application.proactive_item if application.proactive_item_id else None
+        if not similar and not application.suggests_proactive and linked_item is None:
+            return ""
+        values = {
+            "application": application,
+            "similar": similar,
+            # A case shown may have left the user's view since the comparison was kept: never fewer than shown.
+            "similar_total": max(scan.total, len(similar)),
+            # The window held more cases than are compared (the newest SIMILAR_SCAN_LIMIT): the total is at least.
+            "compared_newest": compared_newest,
+            # 条例 第四十四条第二款: counted among every case that asked alike, listed or not, and this one.
+            "suggestions": scan.suggested + application.suggests_proactive,
+            "published": published,
+            "linked_item": linked_item,
+            "linked_item_editable": linked_item is not None and item_can_edit(request.user, linked_item),
+            "can_draft": linked_item is None and _can_draft(request.user, application),
+        }
+        # A plain string: what is kept is the HTML, not the template engine's safe-string type.
+        return str(get_template(PANEL_TEMPLATE).render(values))
+
+    html = cached_by_work(application.agency_id, key, render_panel, also=[case_token_key(application.pk)], intake=False)
+    # Rendered with autoescaping by the panel's template (each value it shows escaped there).
+    return mark_safe(html) if html else None  # noqa: S308
 
 
 class Article44Draft(ServiceFormView):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.models import InterpretationForm as CatalogueInterpretationForm
+from gongkai.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from gongkai.participation.models import (
     ConcernResponse,
     Consultation,
@@ -122,8 +123,8 @@ class SurveyAnswerForm(forms.Form):
 class InterpretationDraftForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     interpretation_form = forms.ChoiceField(label=_("解读形式"), choices=CatalogueInterpretationForm.choices)
-    interprets = forms.ModelChoiceField(label=_("解读的文件"), queryset=None, empty_label=_("请选择已发布的文件"))
-    category = forms.ModelChoiceField(label=_("主题分类"), queryset=None, empty_label=_("请选择"))
+    interprets = ModelChoiceField(label=_("解读的文件"), queryset=None, empty_label=_("请选择已发布的文件"))
+    category = ModelChoiceField(label=_("主题分类"), queryset=None, empty_label=_("请选择"))
     date_written = forms.DateField(label=_("成文日期"), widget=DATE)
     summary = forms.CharField(label=_("内容概述"), widget=forms.Textarea, max_length=1000)
     text = forms.CharField(
@@ -164,7 +165,7 @@ class Article44DraftForm(forms.Form):
         required=False,
         help_text=_("留空则写明依据条例第四十四条转为主动公开及相关申请编号。"),
     )
-    linked = forms.ModelMultipleChoiceField(
+    linked = ModelMultipleChoiceField(
         label=_("一并关联的相同或相似申请"),
         queryset=None,
         required=False,

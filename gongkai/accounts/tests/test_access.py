@@ -78,3 +78,24 @@ def test_inactive_users_lose_all_access(tree, alice):
     alice.save()
     assert not agencies_visible_to(alice).exists()
     assert not user_has_role(alice, tree["prefecture"])
+
+
+def test_the_switcher_is_read_with_the_roles_in_one_query(tree, alice, sam, django_assert_num_queries):
+    """Issue #15: the back office's agency switcher took a query of its own on every staff page; it is read with
+    the roles every access check reads anyway. An agency made inactive leaves both; a site administrator is
+    still offered the roots."""
+    from gongkai.accounts.models import User
+    from gongkai.accounts.staff import switchable_agencies
+
+    role_grant(actor=sam, user=alice, agency=tree["county"], role=Role.CLERK)
+    user = User.objects.get(pk=alice.pk)
+    with django_assert_num_queries(1):
+        offered = switchable_agencies(user)
+        assert user_has_role(user, tree["county"]) and user_can_see_agency(user, tree["prefecture"])
+    assert offered == [tree["prefecture"], tree["county"]]  # in the tree's order
+    tree["county"].is_active = False
+    tree["county"].save(update_fields=["is_active"])
+    user = User.objects.get(pk=alice.pk)
+    assert switchable_agencies(user) == [tree["prefecture"]] and not user_has_role(user, tree["county"])
+    admin = User.objects.get(pk=sam.pk)
+    assert tree["prefecture"] in switchable_agencies(admin)

@@ -98,3 +98,54 @@ def test_the_case_pages_appeals_are_kept_and_every_change_shows_on_the_next_visi
     assert "维持" in _panel(client, answered)
     Reconsideration.objects.filter(pk=case.pk).first().delete()
     assert "黔东南州人民政府" not in _panel(client, answered)
+
+
+def _deadlines(client) -> str:
+    page = client.get("/staff/applications/").content.decode()
+    return page.split("复议诉讼期限</h2>", 1)[1].split("</section>", 1)[0] if "复议诉讼期限</h2>" in page else ""
+
+
+def _queue_appeal_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/staff/applications/")
+    return sum('FROM "appeals_' in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_queues_appeal_deadlines_are_kept_and_every_change_shows_on_the_next_visit(
+    prefecture, alice, login, monkeypatch
+):
+    """Issue #15: the queue's deadlines panel read the agency's appeals on every visit. Kept per agency and day
+    under the agency's work and its appeals' version: a registered appeal (audited), a row saved by hand (no audit
+    event: its signal gives the agency's appeals a new version), an answer sent, and the next day (a deadline that
+    was not yet near becomes overdue) each show at once."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    client = login(alice)
+    assert _deadlines(client) == ""
+    assert _queue_appeal_queries(client) == 0  # kept from the visit before
+    case = services.reconsideration_register(
+        actor=alice, agency=prefecture, applicant_name="杨某", organ="贵州省人民政府", subject="不服答复",
+        filed_on=today - dt.timedelta(days=30), received_on=today - dt.timedelta(days=25),
+    )  # fmt: skip
+    assert "已逾期" in _deadlines(client) and "杨某" in _deadlines(client)
+    assert _queue_appeal_queries(client) == 0
+    edited = Reconsideration.objects.get(pk=case.pk)
+    edited.applicant_name = "罗某"
+    edited.save(update_fields=["applicant_name"])  # by hand: no service, no audit event
+    assert "罗某" in _deadlines(client) and "杨某" not in _deadlines(client)
+    services.reconsideration_record_answer(actor=alice, case=Reconsideration.objects.get(pk=case.pk), sent_on=today)
+    assert _deadlines(client) == ""
+    # A deadline a month away lists nothing today; on the day after it, the same queue shows it overdue.
+    later = services.reconsideration_register(
+        actor=alice, agency=prefecture, applicant_name="吴某", organ="贵州省人民政府", subject="不服答复",
+        filed_on=today, received_on=today,
+    )  # fmt: skip
+    later.answer_due = today + dt.timedelta(days=30)
+    later.save(update_fields=["answer_due"])
+    assert _deadlines(client) == ""
+    monkeypatch.setattr(timezone, "localdate", lambda *a: today + dt.timedelta(days=31))
+    assert "吴某" in _deadlines(client) and "已逾期" in _deadlines(client)

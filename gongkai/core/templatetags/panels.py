@@ -1,6 +1,6 @@
 from django import template
 from django.template.loader import get_template, render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.registry import slot_panels
 
@@ -27,9 +27,11 @@ def _render_panel(context, request, panel, values: dict) -> str:
 def slot(context, name: str, obj=None):
     """Render the panels other apps registered for this slot of the page, in order."""
     request = context.get("request")
-    parts = []
+    parts: list[str] = []
     for panel in slot_panels(name):
         panel_context = panel.context(request, obj)
-        if panel_context is not None:
+        if isinstance(panel_context, SafeString):  # the panel's HTML, rendered (and kept) by the panel itself
+            parts.append(panel_context)
+        elif panel_context is not None:
             parts.append(_render_panel(context, request, panel, {"obj": obj, "ctx": panel_context, **panel_context}))
     return mark_safe("".join(parts))  # noqa: S308 - each part is a template rendered with autoescaping

@@ -412,3 +412,36 @@ def test_each_row_shows_the_cases_status_and_how_alike_its_title_is(login, alice
     share = title_share(TITLE, cases["alike"].title)
     assert f" · {status} · " in row
     assert f" {round(share * 100)}%</span>" in row and 80 < round(share * 100) < 100
+
+
+def test_the_panel_is_kept_and_each_change_of_what_it_shows_appears_on_the_next_visit(login, alice, cases, monkeypatch):
+    """Issue #15: the panel read its cases again and was rendered on every visit. Kept under the comparison's
+    result, the agency's work and the case's version: a second visit, and an online application that matches
+    nothing, read no case; a shown case answered (audited) and this case's request for proactive disclosure saved
+    by hand (no audit event: the case's version) each show at once."""
+    from gongkai.applications.tests.factories import reply
+    from gongkai.participation import article44_views
+
+    reads = []
+    real = article44_views.article44_cases
+    monkeypatch.setattr(article44_views, "article44_cases", lambda *a: reads.append(1) or real(*a))
+
+    def panel() -> str:
+        page = client.get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
+        return page.split('id="similar-requests"')[1].split("</section>")[0]
+
+    client = login(alice)
+    before = cases["alike"].get_status_display()
+    assert cases["alike"].number in panel() and before in panel()
+    reads.clear()
+    panel()
+    _submit_online(cases["asked"].agency, 2, "城市绿化养护计划")
+    assert cases["alike"].number in panel() and reads == []
+    reply(alice, cases["alike"], outcome="unavailable_not_held", on=D(2025, 4, 10))
+    after = Application.objects.get(pk=cases["alike"].pk).get_status_display()
+    assert after != before and after in panel().split(cases["alike"].number)[1].split("</li>")[0]
+    assert "申请人建议主动公开" not in panel()
+    asked = Application.objects.get(pk=cases["asked"].pk)
+    asked.suggests_proactive = True
+    asked.save(update_fields=["suggests_proactive"])  # by hand: no service, no audit event
+    assert "申请人建议主动公开" in panel()
