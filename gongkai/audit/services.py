@@ -50,7 +50,10 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    with transaction.atomic():
+    # No savepoint of its own (two round trips on every audited change, issue #15): an append that fails fails the
+    # change it describes, whose transaction can then only be rolled back, so no change is ever kept without its
+    # event (a savepoint would let a caller that catches the error go on and commit the change alone).
+    with transaction.atomic(savepoint=False):
         # Locking the head row serialises writers on PostgreSQL; on SQLite the IMMEDIATE transaction already
         # holds the database's write lock.
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)

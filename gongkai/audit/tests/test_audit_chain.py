@@ -1,5 +1,7 @@
 """The audit trail is append-only and any change to history is detected, naming the first broken event."""
 
+import contextlib
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -130,3 +132,32 @@ def _agency_form_data(agency) -> dict:
             continue
         data[name] = value.pk if hasattr(value, "pk") else value
     return data
+
+
+def test_an_event_is_appended_in_its_changes_transaction_without_a_savepoint(prefecture, alice):
+    """Issue #15: a savepoint of its own cost two round trips on every audited change."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        audit_record(actor=alice, verb="test.step", obj=prefecture, agency=prefecture)
+    assert not [q["sql"] for q in captured.captured_queries if "SAVEPOINT" in q["sql"].upper()]
+
+
+def test_a_failed_append_fails_the_change_it_describes(prefecture, alice, monkeypatch):
+    """A caller that catches the error cannot go on and keep its change without the event: the transaction can
+    only be rolled back."""
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    from gongkai.agencies.models import Agency
+
+    def broken(self, key):
+        raise RuntimeError("the key cannot be read")
+
+    monkeypatch.setattr(AuditEvent, "compute_hash", broken)
+    with pytest.raises(TransactionManagementError), transaction.atomic():
+        Agency.objects.filter(pk=prefecture.pk).update(name="改过的名称")
+        with contextlib.suppress(RuntimeError):  # the caller that catches the error and goes on
+            audit_record(actor=alice, verb="agency.update", obj=prefecture, agency=prefecture)
+        Agency.objects.filter(pk=prefecture.pk).update(short_name="改过")
+    assert Agency.objects.get(pk=prefecture.pk).name == prefecture.name
