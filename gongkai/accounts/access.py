@@ -8,13 +8,15 @@ The rules:
 """
 
 from functools import reduce
-from operator import or_
+from operator import attrgetter, or_
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from gongkai.accounts.models import ACTING_ROLES, Role, RoleAssignment, User
 from gongkai.agencies.models import Agency
+
+_by_path = attrgetter("path")  # agencies in the tree's order (the materialised path)
 
 
 def _assignments(user) -> list[tuple[int, str, str]]:
@@ -32,19 +34,10 @@ def _assignments(user) -> list[tuple[int, str, str]]:
     return cached
 
 
-def _by_path(agency: Agency) -> str:
-    return agency.path
-
-
 def user_role_agencies(user) -> list[Agency]:
     """The active agencies where the user holds any role, in the tree's order, from the roles' own query."""
     _assignments(user)
     return list(user._gongkai_role_agencies)
-
-
-def user_agency_ids(user) -> list[int]:
-    """The active agencies where the user holds any role, from the roles already read for this request."""
-    return list(dict.fromkeys(agency_id for agency_id, _path, _role in _assignments(user)))
 
 
 def _is_staff_user(user) -> bool:

@@ -21,7 +21,7 @@ from gongkai.accounts.access import user_has_role
 from gongkai.accounts.staff import staff_view
 from gongkai.applications.access import application_can_handle, application_get_for_user, applications_visible_to
 from gongkai.applications.tracking import case_token_key
-from gongkai.catalogue.access import EDITOR_ROLES, item_can_edit
+from gongkai.catalogue.access import EDITOR_ROLES
 from gongkai.core.pagecache import cached_by_work
 from gongkai.core.views import ServiceFormView
 from gongkai.participation import services
@@ -121,7 +121,6 @@ def similar_panel(request, application):
             "suggestions": scan.suggested + application.suggests_proactive,
             "published": published,
             "linked_item": linked_item,
-            "linked_item_editable": linked_item is not None and item_can_edit(request.user, linked_item),
             "can_draft": linked_item is None and _can_draft(request.user, application),
         }
         # A plain string: what is kept is the HTML, not the template engine's safe-string type.
