@@ -3,6 +3,7 @@
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency
@@ -24,6 +25,24 @@ def agency_roots() -> QuerySet[Agency]:
 
 def agency_by_slug(slug: str) -> Agency | None:
     return Agency.objects.filter(slug=slug, is_active=True).first()
+
+
+def portal_home_agency() -> Agency | None:
+    """The agency whose portal "/" is: GONGKAI_PORTAL_AGENCY, or the first root of the tree."""
+    if settings.PORTAL_AGENCY and (agency := agency_by_slug(settings.PORTAL_AGENCY)):
+        return agency
+    return agency_roots().first()
+
+
+def site_identity_agency(agency: Agency | None) -> Agency | None:
+    """The agency whose site identity (ICP, 政府网站标识码) a public page's footer shows: the nearest one up the
+    tree that has it, else the portal's home agency. Every public page asks this one function, so the footer
+    is the same whichever app serves the page."""
+    if agency is not None:
+        for candidate in [agency, *reversed(agency_ancestors(agency))]:
+            if candidate.site_code:
+                return candidate
+    return portal_home_agency()
 
 
 # Slug -> agency id, per process, for a minute: the visit recorder and the page cache look it up on every hit.

@@ -4,12 +4,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from gongkai.agencies.selectors import agency_by_slug
+from gongkai.agencies.selectors import agency_by_slug, site_identity_agency
 from gongkai.annual_reports.exports import attachment_header, download_formats
 from gongkai.annual_reports.models import ReportScope
 from gongkai.annual_reports.selectors import report_document, reports_published
 from gongkai.core.registry import portal_nav_items
-from gongkai.portal.selectors import site_identity_agency
 
 
 def report_index(request, slug: str):

@@ -9,14 +9,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from gongkai.agencies.selectors import agency_by_slug
+from gongkai.agencies.selectors import agency_by_slug, portal_home_agency, site_identity_agency
 from gongkai.annual_reports.exports import export_docx, export_json, export_pdf, export_xlsx
 from gongkai.annual_reports.models import ReportScope
 from gongkai.annual_reports.selectors import report_document, reports_published
 from gongkai.api.models import BulkFormat
 from gongkai.api.selectors import bulk_files_listed
 from gongkai.core.registry import portal_nav_items
-from gongkai.portal.selectors import portal_home_agency, site_identity_agency
 
 REPORT_EXPORTS = {
     "json": (export_json, "application/json; charset=utf-8"),

@@ -17,8 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_ancestors
+from gongkai.agencies.selectors import site_identity_agency
 from gongkai.applications import documents, kept, lookups, services, tracking
 from gongkai.applications.clock import span_verified
 from gongkai.applications.forms import CorrectionAnswerForm, OnlineApplicationForm, TrackByNumberForm, TrackForm
@@ -48,18 +47,10 @@ def _rate(group, request) -> str:
     return settings.APPLICATIONS_RATE
 
 
-def _site_agency(agency):
-    """The agency whose site identity the portal footer shows (the nearest with a 政府网站标识码)."""
-    if agency is None:
-        return Agency.objects.filter(parent__isnull=True, is_active=True).order_by("sort_order", "id").first()
-    candidates = [agency, *reversed(agency_ancestors(agency))]
-    return next((a for a in candidates if a.site_code), candidates[-1])
-
-
 def _portal_context(agency, **extra) -> dict:
     return {
         "agency": agency,
-        "site_agency": _site_agency(agency),
+        "site_agency": site_identity_agency(agency),
         "nav_items": portal_nav_items(agency, "applications"),
         **extra,
     }

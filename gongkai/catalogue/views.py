@@ -18,7 +18,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_ancestors, agency_by_slug, agency_roots
+from gongkai.agencies.selectors import (
+    agency_ancestors,
+    agency_by_slug,
+    portal_home_agency,
+    site_identity_agency,
+)
 from gongkai.analytics.selectors import analytics_top_searches
 from gongkai.catalogue.access import item_get_published, items_published
 from gongkai.catalogue.forms import SearchForm
@@ -42,17 +47,14 @@ from gongkai.core.storage import file_response
 def portal_context(agency: Agency | None, section: str) -> dict:
     """What the portal's base template needs: the agency, its navigation and the footer's site identity.
 
-    The catalogue sits below the portal app, so it cannot ask the portal; the footer shows the nearest agency
-    up the tree that has a 政府网站标识码, as the portal's own pages do.
+    The footer shows the nearest agency up the tree that has a 政府网站标识码 (`site_identity_agency`, as on every
+    public page).
     """
-    site = None
-    if agency is not None:
-        site = next((a for a in [agency, *reversed(agency_ancestors(agency))] if a.site_code), None)
     return {
         "agency": agency,
         "nav_items": portal_nav_items(agency, section),
         "ancestors": agency_ancestors(agency) if agency else [],
-        "site_agency": site or agency_roots().first(),
+        "site_agency": site_identity_agency(agency),
     }
 
 
@@ -152,7 +154,7 @@ def search(request):
         # over-long query came from the form and gets the form back with its message.
         raise BadRequest("bad search parameters")
     params = {k: v for k, v in (form.cleaned_data.items() if form.is_valid() else []) if v and k != "page"}
-    home = agency or agency_roots().first()
+    home = agency or portal_home_agency()
     asked = (request.GET.get("q") or "").strip()
     context = {
         **portal_context(home, "search"),

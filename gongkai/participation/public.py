@@ -7,7 +7,7 @@ participation, gazette and enforcement pages (all on the same level) instead.
 from django.http import Http404
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_ancestors, agency_by_slug, agency_roots
+from gongkai.agencies.selectors import agency_ancestors, agency_by_slug, site_identity_agency
 from gongkai.core.client import client_address
 from gongkai.core.registry import portal_nav_items
 
@@ -20,13 +20,11 @@ def public_agency(slug: str) -> Agency:
 
 
 def portal_context(agency: Agency, section: str, **extra) -> dict:
-    ancestors = agency_ancestors(agency)
-    site_agency = next((a for a in [agency, *reversed(ancestors)] if a.site_code), None) or agency_roots().first()
     return {
         "nav_items": portal_nav_items(agency, section),
         "agency": agency,
-        "ancestors": ancestors,
-        "site_agency": site_agency,
+        "ancestors": agency_ancestors(agency),
+        "site_agency": site_identity_agency(agency),
         **extra,
     }
 

@@ -22,8 +22,8 @@ _NEVER_ECHOED = ("password", "csrfmiddlewaretoken", "token", "secret", "website"
 def _site_context() -> dict:
     """The home agency and its footer identity, or nothing when the database cannot be read."""
     try:
+        from gongkai.agencies.selectors import portal_home_agency, site_identity_agency
         from gongkai.core.registry import portal_nav_items
-        from gongkai.portal.selectors import portal_home_agency, site_identity_agency
 
         agency = portal_home_agency()
         return {"agency": agency, "site_agency": site_identity_agency(agency), "nav_items": portal_nav_items(agency)}

@@ -9,15 +9,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_ancestors, agency_by_slug, agency_tree
+from gongkai.agencies.selectors import (
+    agency_ancestors,
+    agency_by_slug,
+    agency_tree,
+    portal_home_agency,
+    site_identity_agency,
+)
 from gongkai.core.registry import portal_nav_items
 from gongkai.portal.selectors import (
     portal_heading,
-    portal_home_agency,
     portal_latest_items,
     portal_open_participation,
     portal_quick_entries,
-    site_identity_agency,
 )
 
 

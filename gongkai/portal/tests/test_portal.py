@@ -96,3 +96,24 @@ def test_the_language_link_never_sends_the_visitor_to_another_site(tree, client)
 def test_a_browser_set_to_english_still_gets_chinese_until_the_visitor_chooses(tree, client):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-CN">' in page and "工作人员登录" in page
+
+
+@override_settings(PORTAL_AGENCY="kaili")
+def test_every_public_page_shows_one_site_identity(tree, client):
+    """The footer's identity is the nearest agency up the tree with a 政府网站标识码, else the portal's home agency,
+    whichever app serves the page (the catalogue, the application form and the participation pages each had a copy
+    of the rule, falling back to the first root instead of the configured home agency)."""
+    prefecture, county = tree["prefecture"], tree["county"]
+    prefecture.site_code = ""
+    prefecture.save()
+    county.site_code, county.site_sponsor = "5226010001", "凯里市人民政府办公室"
+    county.save()
+    pages = ["/agencies/qdn-czj/", "/catalogue/qdn-czj/", "/applications/qdn-czj/apply/", "/participation/qdn-czj/",
+             "/gazette/qdn-czj/", "/enforcement/qdn-czj/penalties/", "/agencies/qdn-czj/annual-reports/"]  # fmt: skip
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "主办：凯里市人民政府办公室" in page and "5226010001" in page, url
+    # An agency whose own chain has the code keeps it.
+    assert "5226010001" in client.get("/agencies/kaili-edu/").content.decode()
