@@ -21,7 +21,7 @@ from gongkai.applications.models import (
     PauseKind,
 )
 from gongkai.applications.uploads import applicant_upload_problems, reply_file_problems
-from gongkai.core.forms import ModelChoiceField
+from gongkai.core.forms import BLANK_LABEL, ModelChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -45,7 +45,8 @@ class MultipleFileField(forms.FileField):
 
 
 def blank_choice(choices):
-    return [("", "---------"), *choices]
+    """The choices after a first, empty one that says what to do (`core.forms.BLANK_LABEL`)."""
+    return [("", BLANK_LABEL), *choices]
 
 
 DESCRIPTION_MAX_LENGTH = 5000

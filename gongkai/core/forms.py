@@ -3,6 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+# The first, empty choice of a select the user must answer (Django's default "---------" reads as nothing).
+BLANK_LABEL = _("请选择")
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:

@@ -44,6 +44,12 @@ def test_the_form_offers_a_fresh_submission_key_and_the_honeypot_is_hidden(clien
     assert "政府信息公开申请" in page and 'style="' not in page
 
 
+def test_the_form_s_selects_say_what_to_choose(client, prefecture):
+    page = client.get("/applications/qdn/apply/").content.decode()
+    assert "---------" not in page
+    assert '<option value="" selected>请选择</option>' in page  # 证件类型 and 组织类型
+
+
 def test_the_blank_form_is_rendered_once_and_each_visitor_still_gets_a_fresh_key(client, prefecture):
     first = client.get(apply_url(prefecture))
     second = client.get(apply_url(prefecture))
