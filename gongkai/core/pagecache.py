@@ -396,6 +396,33 @@ def note_work_change(agency_id: Any, verb: str) -> None:
     renew_tokens([work_token_key(ALL if site_wide else agency_id)])
 
 
+def cached_each_by_work(
+    agency_id: Any, keys: dict[Any, str], compute: Callable[[list], dict], *, timeout: int = 24 * 3600
+) -> dict:
+    """For each of `keys` (an item → the key of its value), its value kept under the work tokens of the agency
+    (not its intake: new online applications change no other case) and of the site; those not kept, or kept under
+    older tokens, computed together by `compute(items)` (→ item: value; an item it leaves out has no value) and
+    kept. One read for the tokens and every value, one write for the values computed: for parts that are the same
+    for everyone and are shown many together (the Article 44 panel's rows, issue #15)."""
+    token_keys = [work_token_key(agency_id), work_token_key(ALL)]
+    cache = page_cache()
+    found = cache.get_many([*token_keys, *keys.values()])
+    tokens = list(current_tokens(token_keys, fetched={k: found[k] for k in token_keys if k in found}).values())
+    values: dict = {}
+    missing = []
+    for item, key in keys.items():
+        stored = found.get(key)
+        if stored is not None and list(stored[0]) == tokens:
+            values[item] = stored[1]
+        else:
+            missing.append(item)
+    if missing:
+        computed = compute(missing)
+        write_values({keys[item]: (tokens, value) for item, value in computed.items()}, timeout=timeout)
+        values.update(computed)
+    return values
+
+
 def cached_by_work(
     agency_id: Any,
     key: str,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from gongkai.accounts.staff import staff_view
 from gongkai.applications.access import application_can_handle, application_get_for_user, applications_visible_to
 from gongkai.applications.tracking import case_token_key
 from gongkai.catalogue.access import EDITOR_ROLES
-from gongkai.core.pagecache import cached_by_work
+from gongkai.core.pagecache import cached_by_work, cached_each_by_work
 from gongkai.core.views import ServiceFormView
 from gongkai.participation import services
 from gongkai.participation.forms import Article44DraftForm
@@ -39,6 +40,7 @@ from gongkai.participation.selectors import (
 )
 
 PANEL_TEMPLATE = "applications/staff/_similar.html"
+ROW_TEMPLATE = "applications/staff/_similar_row.html"
 
 
 def _can_draft(user, application) -> bool:
@@ -81,9 +83,52 @@ def _compared(request, application) -> tuple[Article44Scan, list[PublishedMatch]
     return cached_by_work(application.agency_id, key, compare, catch_up=catch_up)
 
 
-# The format of the kept panel (`similar_panel`): a change to its template or values that must not be served from
-# HTML kept by the code before it takes a new number.
-PANEL_FORMAT = 1
+# The format of the kept panel (`similar_panel`) and of its kept rows (`_rows`): a change to a template or its
+# values that must not be served from HTML kept by the code before takes a new number.
+PANEL_FORMAT = 2
+ROW_FORMAT = 1
+
+
+# Where a row's badge goes in its kept HTML (`_rows`): how alike the case is depends on the case it is shown with.
+BADGE_MARK = "\x00badge\x00"
+
+
+def _rows(request, application, shown: list[tuple[int, bool, float]]) -> list[str]:
+    """The panel's rows, in the order shown. What a row shows of its case is kept as HTML per case and language
+    (the same for every user who may see it, since the comparison that names the case was made among the user's
+    cases; and in every panel that lists it) under the agency's work tokens, which every audited change of a
+    case replaces; the badge of how alike it is, which depends on the case shown with, is put in on each render.
+    A run of alike requests, as in a campaign of the same letter, changes the cases shown with each new one: only
+    the new one is then read and its row rendered (issue #15: the panel read and rendered its twenty cases again
+    on each of them)."""
+    language = get_language()
+    keys = {pk: f"gk:a44:row{ROW_FORMAT}:{pk}:{language}" for pk, _same, _share in shown}
+
+    def render(missing: list[int]) -> dict[int, tuple[str, str]]:
+        template = get_template(ROW_TEMPLATE)
+        queue_url = reverse("applications_staff:queue")
+        found = article44_cases(applications_visible_to(request.user), [(pk, False, 0.0) for pk in missing])
+        parts = {}
+        for similar in found:
+            # A plain string: what is kept is the HTML, not the template engine's safe-string type.
+            html = str(template.render({"a": similar.application, "queue_url": queue_url, "badge": BADGE_MARK}))
+            head, _mark, tail = html.partition(BADGE_MARK)
+            parts[similar.application.pk] = (head, tail)
+        return parts
+
+    kept = cached_each_by_work(application.agency_id, keys, render)
+    same_number, alike = _("文号相同"), _("标题相似")
+    rows = []
+    for pk, same, share in shown:
+        if pk in kept:
+            head, tail = kept[pk]
+            if same:
+                badge = format_html('<span class="badge warn">{}</span>', same_number)
+            else:
+                badge = format_html('<span class="badge">{} {}%</span>', alike, round(share * 100))
+            # The head and tail were rendered with autoescaping by the row's template, the badge by format_html.
+            rows.append(mark_safe(head + badge + tail))  # noqa: S308
+    return rows
 
 
 def similar_panel(request, application):
@@ -106,7 +151,7 @@ def similar_panel(request, application):
     key = f"gk:a44:panel{PANEL_FORMAT}:{application.pk}:{request.user.pk}:{get_language()}:{found[:32]}"
 
     def render_panel() -> str:
-        similar = article44_cases(applications_visible_to(request.user), shown)
+        similar = _rows(request, application, shown)
         linked_item = application.proactive_item if application.proactive_item_id else None
         if not similar and not application.suggests_proactive and linked_item is None:
             return ""

@@ -445,3 +445,39 @@ def test_the_panel_is_kept_and_each_change_of_what_it_shows_appears_on_the_next_
     asked.suggests_proactive = True
     asked.save(update_fields=["suggests_proactive"])  # by hand: no service, no audit event
     assert "申请人建议主动公开" in panel()
+
+
+def test_a_new_alike_request_renders_its_own_row_only_and_a_changed_case_its_row_again(
+    login, alice, cases, monkeypatch
+):
+    """Issue #15: in a run of alike requests each new one changes the cases shown, so the panel is rendered again;
+    the rows of the cases already shown are kept (per case, under the agency's work tokens): only the new case is
+    read and its row rendered. A shown case's audited change renders its row again."""
+    from gongkai.applications.tests.factories import reply
+    from gongkai.participation import article44_views
+
+    reads: list[list[int]] = []
+    real = article44_views.article44_cases
+    monkeypatch.setattr(
+        article44_views, "article44_cases", lambda v, shown: reads.append([pk for pk, *_ in shown]) or real(v, shown)
+    )
+
+    def panel() -> str:
+        page = client.get(f"/staff/applications/{cases['asked'].pk}/").content.decode()
+        return page.split('id="similar-requests"')[1].split("</section>")[0]
+
+    client = login(alice)
+    first = panel()
+    assert sorted(reads.pop()) == sorted([cases["same_number"].pk, cases["alike"].pk])
+    new = _submit_online(cases["asked"].agency, 3, TITLE)
+    second = panel()
+    assert reads == [[new.pk]]  # the kept rows were not read again
+    assert new.number in second and second.count("<li>") == first.count("<li>") + 1
+    for case in ("same_number", "alike"):  # the kept rows are the rows as rendered before
+        row = first.split(cases[case].number)[1].split("</li>")[0]
+        assert row in second
+    reads.clear()
+    reply(alice, cases["alike"], outcome="unavailable_not_held", on=D(2025, 4, 10))
+    status = Application.objects.get(pk=cases["alike"].pk).get_status_display()
+    assert status in panel().split(cases["alike"].number)[1].split("</li>")[0]
+    assert cases["alike"].pk in reads[0]
