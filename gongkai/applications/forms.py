@@ -231,9 +231,14 @@ class ActionForm(forms.Form):
 class AssignForm(forms.Form):
     handler = ModelChoiceField(label=_("承办人"), queryset=None, required=False)
 
-    def __init__(self, *args, staff=None, **kwargs):
+    def __init__(self, *args, staff=None, choices=None, **kwargs):
+        """`staff`: whom the handler may be (a choice posted is checked against it); `choices`: those same users as
+        (id, name), kept by the case page, for the select to show without reading them (issue #15)."""
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = staff
+        field = self.fields["handler"]
+        field.queryset = staff
+        if choices is not None:
+            field.choices = [("", field.empty_label), *choices]
 
 
 class TopicsForm(forms.Form):

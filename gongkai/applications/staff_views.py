@@ -214,6 +214,22 @@ def _staff_of(application):
     )  # fmt: skip
 
 
+HANDLERS_FORMAT = 1  # the kept choices' shape (`_handler_choices`); a new one is read afresh
+
+
+def _handler_choices(application) -> list[tuple[int, str]]:
+    """The assign form's choices, as `_staff_of` gives them, kept per agency under its work tokens: who may
+    handle its cases changes only with a role or a user (audited, site-wide), so the first step's form of every
+    new case (issue #15: the agency's staff read on each visit) reads none. The form still checks the choice
+    against `_staff_of` when it is posted."""
+    return cached_by_work(
+        application.agency_id,
+        f"gk:handlers{HANDLERS_FORMAT}:{application.agency_id}",
+        lambda: [(user.pk, str(user)) for user in _staff_of(application)],
+        intake=False,
+    )
+
+
 def _prefixed(name, more=None):
     """Each action's fields carry its name (`reply-outcome`), so the case page's forms never clash."""
     return lambda application: {"prefix": name, **(more(application) if more else {})}
@@ -323,7 +339,11 @@ ACTIONS = ActionSet(
             gettext_lazy("指定承办人"),
             _calls(services.application_assign, "handler"),
             form=forms.AssignForm,
-            more=lambda a: {"staff": _staff_of(a), "initial": {"handler": a.handler_id}},
+            more=lambda a: {
+                "staff": _staff_of(a),
+                "choices": _handler_choices(a),
+                "initial": {"handler": a.handler_id},
+            },
             possible=lambda a: a.is_open,
         ),
         # 条例 第三十三条: an extension needs the consent of the head of the disclosure office.

@@ -163,3 +163,35 @@ def test_the_article_44_panel_is_compared_once_and_again_after_a_change(login, a
     other = make_application(adam, prefecture, days_ago(2), title="2023年度部门预算公开情况")
     page = client.get(url).content.decode()
     assert 'id="similar-requests"' in page and other.number in page
+
+
+def test_the_assign_forms_handlers_are_kept_and_a_new_role_shows_on_the_next_visit(login, alice, adam, prefecture):
+    """Issue #15: the first step's form of a new case offers the agency's staff who may handle it, read once and
+    kept under the work tokens; a role granted (audited) shows on the next visit, and a posted choice is still
+    checked against the staff as they are."""
+    from conftest import make_user
+    from gongkai.accounts.models import Role
+    from gongkai.accounts.services import role_grant
+
+    case = make_application(alice, prefecture, days_ago(1))
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+
+    def handlers(page: str) -> str:
+        return page.split('name="assign-handler"')[1].split("</select>")[0]
+
+    first = handlers(client.get(url).content.decode())
+    assert "张敏" in first and "陈静" in first and '<option value="" selected>' in first
+    with CaptureQueriesContext(connection) as captured:
+        assert handlers(client.get(url).content.decode()) == first
+    assert not [q for q in captured.captured_queries if 'SELECT DISTINCT "accounts_user"' in q["sql"]]
+    newcomer = make_user("newcomer", full_name="赵新")
+    assert "赵新" not in handlers(client.get(url).content.decode())
+    role_grant(actor=adam, user=newcomer, agency=prefecture, role=Role.CLERK)
+    assert f'<option value="{newcomer.pk}">赵新</option>' in handlers(client.get(url).content.decode())
+    outsider = make_user("outsider", full_name="钱外")
+    response = act(client, case, "assign", handler=outsider.pk)
+    assert Application.objects.get(pk=case.pk).handler_id is None and response.status_code == 400
+    assert "钱外" not in handlers(response.content.decode())  # refused with the form, the kept choices shown
+    response = act(client, case, "assign", handler=newcomer.pk)
+    assert Application.objects.get(pk=case.pk).handler_id == newcomer.pk
