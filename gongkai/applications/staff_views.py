@@ -94,6 +94,7 @@ def queue(request):
             "today": timezone.localdate(),
             "suggested_count": suggested.count(),
             "can_register": agency is not None and agency_can_register_applications(request.user, agency),
+            "can_edit_templates": agency is not None and letter_templates_can_edit(request.user, agency),
         },
     )
 

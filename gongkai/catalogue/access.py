@@ -58,6 +58,11 @@ def finding_can_override(user, item: Item) -> bool:
     return user_has_role(user, item.agency, Role.REVIEWER, Role.APPROVER, Role.AGENCY_ADMIN)
 
 
+def items_can_import(user, agency) -> bool:
+    """Bulk import of published items (they skip the three-level review): the agency administrator or approver."""
+    return user_has_role(user, agency, Role.AGENCY_ADMIN, Role.APPROVER)
+
+
 def catalogue_can_configure(user, agency) -> bool:
     """Category tree, word lists, review chain, index template, guide: the agency administrator."""
     return user_has_role(user, agency, Role.AGENCY_ADMIN)

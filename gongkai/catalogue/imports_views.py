@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.access import user_has_role
 from gongkai.accounts.staff import staff_view
+from gongkai.catalogue.access import items_can_import
 from gongkai.catalogue.forms import ImportForm
 from gongkai.catalogue.models import ImportJob, ImportStatus
 from gongkai.catalogue.services.imports import COLUMNS, import_job_create, import_job_step
@@ -16,7 +16,7 @@ from gongkai.core.views import ServiceFormView
 
 def _job_for(request, pk: int) -> ImportJob:
     job = ImportJob.objects.select_related("agency").filter(pk=pk).first()
-    if job is None or not user_has_role(request.user, job.agency, "agency_admin", "approver"):
+    if job is None or not items_can_import(request.user, job.agency):
         raise Http404
     return job
 
@@ -29,7 +29,7 @@ class ImportStart(ServiceFormView):
         self.agency = self.request.agency
 
     def check_access(self):
-        if self.agency is None or not user_has_role(self.request.user, self.agency, "agency_admin", "approver"):
+        if self.agency is None or not items_can_import(self.request.user, self.agency):
             raise PermissionDenied
 
     def get_context_data(self, **kwargs):

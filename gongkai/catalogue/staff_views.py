@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from gongkai.accounts.access import user_has_role
 from gongkai.accounts.models import Role
 from gongkai.accounts.staff import staff_view
+from gongkai.audit.selectors import audit_timeline
 from gongkai.catalogue import services
 from gongkai.catalogue.access import (
     EDITOR_ROLES,
@@ -27,6 +28,7 @@ from gongkai.catalogue.access import (
     item_can_edit,
     item_can_review,
     item_get_for_user,
+    items_can_import,
     items_published,
     items_visible_to,
 )
@@ -90,6 +92,7 @@ def item_list(request):
             "waiting": waiting,
             "at_risk": at_risk,
             "can_draft": can_draft,
+            "can_import": request.agency is not None and items_can_import(request.user, request.agency),
             "today": timezone.localdate(),
         },
     )
@@ -319,11 +322,16 @@ def _item_page(request, item, *, bound=None, status=200):
     for a in attachments:
         a.item = item
         a.actions = _offered(ATTACHMENT_ACTIONS, user, a, bound)
+    versions = list(item.versions.select_related("created_by").order_by("-number"))
     context = {
         "item": item,
+        # An item imported in bulk has no event of its own until it is changed: the import is one event of the
+        # agency (`items_import`), so the page links the agency's record instead of an empty one (a 404).
+        "has_history": audit_timeline(object_type="catalogue.item", object_id=str(item.pk)).exists(),
+        "imported": bool(versions and versions[-1].metadata.get("imported")),
         "findings": findings,
         "open_findings": [f for f in findings if f.is_open],
-        "versions": list(item.versions.select_related("created_by").order_by("-number")),
+        "versions": versions,
         "reviews": list(item.reviews.select_related("reviewer")),
         "attachments": attachments,
         "chain": item.review_chain or review_chain_of(item.agency),

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from gongkai.accounts.models import Role, RoleAssignment, User
 from gongkai.agencies.models import Agency
 from gongkai.audit.models import AuditEvent
@@ -200,3 +202,21 @@ def test_an_objects_history_is_a_timeline_visible_only_to_those_who_see_its_agen
 def test_the_audit_log_verifies_the_chain_for_site_administrators(tree, sam, login):
     page = login(sam).get("/staff/audit/", {"scope": "all", "verify": 1}).content.decode()
     assert "审计链完整" in page
+
+
+@pytest.mark.parametrize(
+    ("page", "button", "target"),
+    [
+        ("/staff/applications/", "文书模板", "/staff/applications/templates/"),
+        ("/staff/catalogue/", "批量导入", "/staff/catalogue/import/"),
+    ],
+)
+def test_a_button_is_shown_to_whom_its_page_answers(tree, alice, adam, login, client, page, button, target):
+    """The queue showed 文书模板 and the catalogue list 批量导入 to every clerk, and the pages refused them (403):
+    the buttons follow the pages' own rules (letter templates and bulk import: agency administrator or approver)."""
+    assert f'href="{target}"' not in login(alice).get(page).content.decode()
+    assert login(alice).get(target).status_code == 403
+    client.logout()
+    shown = login(adam).get(page).content.decode()
+    assert f'href="{target}"' in shown and button in shown
+    assert login(adam).get(target).status_code == 200

@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongkai.accounts.access import user_has_role
 from gongkai.audit.services import audit_record
 from gongkai.catalogue import search
+from gongkai.catalogue.access import items_can_import
 from gongkai.catalogue.extract import html_to_text, sanitise_html
 from gongkai.catalogue.models import (
     PERSONAL_DATA_KINDS,
@@ -213,7 +213,7 @@ def _context(agency) -> dict:
 
 
 def _require(actor, agency) -> None:
-    if actor is not None and not user_has_role(actor, agency, "agency_admin", "approver"):
+    if actor is not None and not items_can_import(actor, agency):
         raise AccessDenied(_("只有机关管理员或终审可以批量导入已发布的条目。"))
 
 

@@ -329,3 +329,23 @@ def test_an_exception_in_the_worker_thread_propagates_and_writes_nothing(monkeyp
     for model in (Item, ItemVersion, Finding, SearchEntry, IndexSequence):
         assert not model.objects.exists(), model
     assert not AuditEvent.objects.filter(verb="catalogue.item_import").exists()
+
+
+def test_an_imported_item_links_the_import_s_record_and_its_own_once_it_has_one(prefecture, adam, categories, login):
+    """The import is one audit event of the agency: an imported item's page linked its own history, which had no
+    event and answered 404. It now says the item was imported and links the agency's record (which holds the
+    import); once the item is changed (audited), its own history is linked and shown."""
+    from gongkai.catalogue.services.review import item_withdraw
+
+    rows = imports_service.read_rows("csv", GOOD_CSV.encode())
+    item = Item.objects.get(pk=imports_service.items_import(actor=adam, agency=prefecture, rows=rows)[0])
+    client = login(adam)
+    page = client.get(f"/staff/catalogue/{item.pk}/").content.decode()
+    assert f"/staff/history/catalogue.item/{item.pk}/" not in page
+    agency_history = f"/staff/history/agencies.agency/{prefecture.pk}/"
+    assert "批量导入" in page and agency_history in page
+    assert "批量导入条目" in client.get(agency_history).content.decode()
+    item_withdraw(actor=adam, item=item, reason="内容有误，撤回修改")
+    page = client.get(f"/staff/catalogue/{item.pk}/").content.decode()
+    assert f"/staff/history/catalogue.item/{item.pk}/" in page
+    assert client.get(f"/staff/history/catalogue.item/{item.pk}/").status_code == 200
