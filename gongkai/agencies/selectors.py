@@ -34,12 +34,13 @@ def portal_home_agency() -> Agency | None:
     return agency_roots().first()
 
 
-def site_identity_agency(agency: Agency | None) -> Agency | None:
+def site_identity_agency(agency: Agency | None, ancestors: list[Agency] | None = None) -> Agency | None:
     """The agency whose site identity (ICP, 政府网站标识码) a public page's footer shows: the nearest one up the
     tree that has it, else the portal's home agency. Every public page asks this one function, so the footer
-    is the same whichever app serves the page."""
+    is the same whichever app serves the page. `ancestors`: the agency's, when the page has read them already."""
     if agency is not None:
-        for candidate in [agency, *reversed(agency_ancestors(agency))]:
+        above = agency_ancestors(agency) if ancestors is None else ancestors
+        for candidate in [agency, *reversed(above)]:
             if candidate.site_code:
                 return candidate
     return portal_home_agency()

@@ -50,11 +50,12 @@ def portal_context(agency: Agency | None, section: str) -> dict:
     The footer shows the nearest agency up the tree that has a 政府网站标识码 (`site_identity_agency`, as on every
     public page).
     """
+    ancestors = agency_ancestors(agency) if agency else []
     return {
         "agency": agency,
         "nav_items": portal_nav_items(agency, section),
-        "ancestors": agency_ancestors(agency) if agency else [],
-        "site_agency": site_identity_agency(agency),
+        "ancestors": ancestors,
+        "site_agency": site_identity_agency(agency, ancestors),
     }
 
 

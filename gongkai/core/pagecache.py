@@ -396,6 +396,14 @@ def note_work_change(agency_id: Any, verb: str) -> None:
     renew_tokens([work_token_key(ALL if site_wide else agency_id)])
 
 
+def _read_with_tokens(token_keys: list[str], keys: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """One read of the cache for these tokens and these stored values: (the current tokens in order, the values
+    found under `keys`, each a (tokens it was computed under, value) pair)."""
+    found = page_cache().get_many([*token_keys, *keys])
+    tokens = current_tokens(token_keys, fetched={k: found[k] for k in token_keys if k in found})
+    return list(tokens.values()), {k: found[k] for k in keys if k in found}
+
+
 def cached_each_by_work(
     agency_id: Any, keys: dict[Any, str], compute: Callable[[list], dict], *, timeout: int = 24 * 3600
 ) -> dict:
@@ -404,10 +412,7 @@ def cached_each_by_work(
     older tokens, computed together by `compute(items)` (→ item: value; an item it leaves out has no value) and
     kept. One read for the tokens and every value, one write for the values computed: for parts that are the same
     for everyone and are shown many together (the Article 44 panel's rows, issue #15)."""
-    token_keys = [work_token_key(agency_id), work_token_key(ALL)]
-    cache = page_cache()
-    found = cache.get_many([*token_keys, *keys.values()])
-    tokens = list(current_tokens(token_keys, fetched={k: found[k] for k in token_keys if k in found}).values())
+    tokens, found = _read_with_tokens([work_token_key(agency_id), work_token_key(ALL)], list(keys.values()))
     values: dict = {}
     missing = []
     for item, key in keys.items():
@@ -445,9 +450,7 @@ def cached_by_work(
     token_keys = [work_token_key(agency_id), work_token_key(ALL), *also]
     if intake:
         token_keys.append(intake_token_key(agency_id))
-    cache = page_cache()
-    found = cache.get_many([*token_keys, key])
-    tokens = list(current_tokens(token_keys, fetched={k: v for k, v in found.items() if k != key}).values())
+    tokens, found = _read_with_tokens(token_keys, [key])
     stored = found.get(key)
     if stored is not None and list(stored[0]) == tokens:
         return stored[1]

@@ -20,11 +20,12 @@ def public_agency(slug: str) -> Agency:
 
 
 def portal_context(agency: Agency, section: str, **extra) -> dict:
+    ancestors = agency_ancestors(agency)
     return {
         "nav_items": portal_nav_items(agency, section),
         "agency": agency,
-        "ancestors": agency_ancestors(agency),
-        "site_agency": site_identity_agency(agency),
+        "ancestors": ancestors,
+        "site_agency": site_identity_agency(agency, ancestors),
         **extra,
     }
 

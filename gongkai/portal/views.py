@@ -26,12 +26,13 @@ from gongkai.portal.selectors import (
 
 
 def _agency_page(request, agency: Agency, template: str, *, section: str = "", **extra):
+    ancestors = agency_ancestors(agency)
     context = {
         "nav_items": portal_nav_items(agency, section),
         "agency": agency,
-        "ancestors": agency_ancestors(agency),
+        "ancestors": ancestors,
         "children": agency.children.filter(is_active=True).order_by("sort_order", "id"),
-        "site_agency": site_identity_agency(agency),
+        "site_agency": site_identity_agency(agency, ancestors),
         **extra,
     }
     return render(request, template, context)

@@ -117,3 +117,17 @@ def test_every_public_page_shows_one_site_identity(tree, client):
         assert "主办：凯里市人民政府办公室" in page and "5226010001" in page, url
     # An agency whose own chain has the code keeps it.
     assert "5226010001" in client.get("/agencies/kaili-edu/").content.decode()
+
+
+def test_a_public_page_reads_the_agency_s_ancestors_once(tree, client):
+    """The breadcrumb and the footer's site identity both need the agency's ancestors: one query for both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url in ("/agencies/kaili-edu/", "/catalogue/kaili-edu/", "/participation/kaili-edu/"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        ancestors = [
+            q for q in captured.captured_queries if 'FROM "agencies_agency" WHERE "agencies_agency"."id" IN' in q["sql"]
+        ]
+        assert len(ancestors) == 1, url
