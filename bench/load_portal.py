@@ -47,6 +47,11 @@ from the start of the last approval (the service's own time included: "approve")
     .venv/bin/python bench/load_portal.py --users 200 --runs bare,mix15 --repeat 3 --publications 0  # the median share
 
 Locust runs on the same cores as the server and takes part of them; the figures compare runs on one machine.
+What locust spends per answer is taken from the server, so its browsers do only what reaches the server: they
+keep cookies in bench/browser_cookies.py (the same Cookie headers as locust's `http.cookiejar`, at a fraction of
+its CPU; --check-cookies compares the two under the whole run) and keep each answer as it came, inflating a
+gzipped page only when a user reads its text (a form's token, the queue's links). --clients stock reads answers
+as locust does by itself, as the runs before session 19 did (docs/benchmarks.md).
 """
 
 from gevent import monkey
@@ -70,15 +75,19 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
 import urllib.request  # noqa: E402
+import zlib  # noqa: E402
 from itertools import count  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
 from locust import constant, task  # noqa: E402
-from locust.contrib.fasthttp import FastHttpUser  # noqa: E402
+from locust.contrib.fasthttp import FastHttpUser, FastResponse  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from browser_cookies import BrowserCookies  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "Gongkai@2024demo"  # noqa: S105 - the demo's published password
 STAFF_USERS = 20
@@ -124,6 +133,63 @@ def application_data(form_page: str) -> dict | None:
     }  # fmt: skip
 
 
+class Client:
+    """How the simulated browsers read answers: `lean` (the default) keeps cookies in `BrowserCookies` and each
+    answer as it came (`AsSent`); off (--stock-client), locust's own `http.cookiejar` and inflation, which cost
+    locust 1.3-1.7 times the CPU per answer of the bare run in the mix (issue #15; docs/benchmarks.md). Either
+    way the server gets the same requests and sends the same answers, read whole off the socket.
+    With `check` (--check-cookies) each browser keeps both jars and counts where their Cookie headers differ."""
+
+    lean = True
+    check = False
+    cookies_same = 0
+    cookies_differ: list[tuple[str, str | None, str | None]] = []
+
+
+class AsSent(FastResponse):
+    """An answer read whole off the socket and kept as it came, a gzipped page still gzipped: inflating it is
+    the browser's work on the reader's own machine, not the server's. Inflated only if a user reads its text."""
+
+    def _content(self):
+        if self.headers is None:
+            return None
+        body = self._response.read()
+        self.release()
+        return body
+
+    @property
+    def text(self) -> str | None:
+        body = self.content
+        if body is None:
+            return None
+        if (self.headers.get("content-encoding") or "").lower() == "gzip":
+            body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        return body.decode(self.encoding or "utf-8", errors="replace")
+
+
+class BothJars:
+    """--check-cookies: locust's jar sends; `BrowserCookies` is asked too and each difference is counted."""
+
+    def __init__(self, stock):
+        self.stock, self.lean = stock, BrowserCookies()
+
+    def clear(self):
+        self.stock.clear()
+        self.lean.clear()
+
+    def add_cookie_header(self, request):
+        self.stock.add_cookie_header(request)
+        sent, lean = request.headers.get("cookie"), self.lean.header_for(request.url_split.path)
+        if sent == lean:
+            Client.cookies_same += 1
+        else:
+            Client.cookies_differ.append((request.url, sent, lean))
+
+    def extract_cookies(self, response, request):
+        self.stock.extract_cookies(response, request)
+        self.lean.extract_cookies(response, request)
+
+
 class Person(FastHttpUser):
     """One browser at its own address (198.18.0.0/15, reserved for benchmarks by RFC 2544)."""
 
@@ -132,6 +198,14 @@ class Person(FastHttpUser):
 
     def on_start(self):
         self.address = str(ipaddress.ip_address("198.18.0.1") + next(_address_serial) % 131_000)
+        agent = self.client.client
+        if Client.check:
+            if not isinstance(agent.cookiejar, BothJars):
+                self.client.cookiejar = agent.cookiejar = BothJars(agent.cookiejar)
+        elif Client.lean:
+            agent.response_type = AsSent
+            if not isinstance(agent.cookiejar, BrowserCookies):
+                self.client.cookiejar = agent.cookiejar = BrowserCookies()
 
     def headers(self, **extra) -> dict:
         return {"User-Agent": BROWSER, "X-Forwarded-For": self.address, **extra}
@@ -605,12 +679,17 @@ def p95(values: list[float]) -> float:
 # --- main ----------------------------------------------------------------------------------------------------
 
 
-def print_result(r: dict, ceilings: dict) -> None:
+def label(run: str, client: str) -> str:
+    """A run's name in the printed table and the shares: the lean client's runs as they are, others marked."""
+    return run if client == "lean" else f"{run}/{client}"
+
+
+def print_result(r: dict, ceilings: dict, title: str = "") -> None:
     shares = "  ".join(
         f"{r['rps'] / c['rps']:.0%} of {name}" for name, c in ceilings.items() if c and name != r["run"] and c["rps"]
     )
     print(
-        f"{r['run']:<7}{r['users']:>6}{r['requests']:>9}{r['rps']:>9.0f}{r['p50']:>8.0f}{r['p95']:>8.0f}"
+        f"{title or r['run']:<12}{r['users']:>6}{r['requests']:>9}{r['rps']:>9.0f}{r['p50']:>8.0f}{r['p95']:>8.0f}"
         f"{r['p99']:>8.0f}{r['errors']:>7}   load {r['load'][0]:.1f}→{r['load'][1]:.1f}   "
         f"cores: locust {r['cores']['locust']:.2f}, gunicorn {r['cores']['gunicorn']:.2f}, "
         f"db+cache {r['cores']['db+cache']:.2f}, all {r['cores']['machine']:.2f}   "
@@ -652,14 +731,14 @@ def print_result(r: dict, ceilings: dict) -> None:
                       f"{key[:150]}")  # fmt: skip
 
 
-def _shares_between_bare_runs(sequence: list[tuple[str, float]], name: str) -> list[float]:
-    """Each `name` run's req/s over the mean of the nearest bare runs before and after it (both needed)."""
+def _shares_between_bare_runs(sequence: list[tuple[str, float]], name: str, bare: str = "bare") -> list[float]:
+    """Each `name` run's req/s over the mean of the nearest `bare` runs before and after it (both needed)."""
     shares = []
     for i, (run, rps) in enumerate(sequence):
         if run != name:
             continue
-        before = next((v for r, v in reversed(sequence[:i]) if r == "bare"), None)
-        after = next((v for r, v in sequence[i + 1 :] if r == "bare"), None)
+        before = next((v for r, v in reversed(sequence[:i]) if r == bare), None)
+        after = next((v for r, v in sequence[i + 1 :] if r == bare), None)
         if before and after:
             shares.append(rps / ((before + after) / 2))
     return shares
@@ -692,7 +771,24 @@ def main() -> None:
         " share of the bare view measured just before it and their median (a machine whose speed moves between"
         " runs skews a single pair)",
     )
+    parser.add_argument(
+        "--clients",
+        default="lean",
+        help="how the browsers read answers (class Client): lean, stock (as locust does by itself: http.cookiejar,"
+        " every gzipped page inflated; the runs before issue #15's session 19), or lean,stock to run the --runs"
+        " sequence with each in turn, a stock run labelled name/stock",
+    )
+    parser.add_argument(
+        "--check-cookies",
+        action="store_true",
+        help="each browser keeps locust's cookie jar and BrowserCookies side by side and counts where the headers"
+        " they send differ (any difference fails the run)",
+    )
     args = parser.parse_args()
+    clients = args.clients.split(",")
+    if not set(clients) <= {"lean", "stock"}:
+        parser.error("--clients: lean, stock or lean,stock")
+    Client.check = args.check_cookies
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the server is stopped too
     Staff.wait_time = constant(args.staff_wait)
     host = f"http://127.0.0.1:{args.port}"
@@ -719,7 +815,8 @@ def main() -> None:
         cache = "Redis" if env.get("GONGKAI_REDIS_URL") else "the database cache"
         print(f"{database}, {cache}; gunicorn {os.environ.get('GONGKAI_WORKERS', 'default')} workers x "
               f"{os.environ.get('GONGKAI_THREADS', '2')} threads; {os.cpu_count()} cores; {args.seconds} s per run; "
-              f"load average at start {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+              f"load average at start {os.getloadavg()[0]:.1f}; "
+              f"{' and '.join(clients)} client{'s' if len(clients) > 1 else ''}{', cookies checked' if Client.check else ''}", flush=True)  # fmt: skip
         # Warm up: every process imports its code and opens its connections; every page of the mixes is read
         # once, then again by every process, so the runs measure the steady state of a portal read far more
         # often than it changes (the cost of a miss, a page rendered, is in the per-page figures of a cold
@@ -731,28 +828,34 @@ def main() -> None:
         for name in ("mix21", "mix15"):
             if name in args.runs:
                 measure(host, name, 20, 5)
-        print(f"{'run':<7}{'users':>6}{'reqs':>9}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}", flush=True)
+        print(f"{'run':<12}{'users':>6}{'reqs':>9}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}", flush=True)
         for users in [int(u) for u in args.users.split(",")]:
             shares: dict[str, list[float]] = {}
             sequence: list[tuple[str, float]] = []  # (run, req/s) in the order run
             for _repeat in range(args.repeat):
-                ceilings: dict = {"static": None, "bare": None}
-                for name in args.runs.split(","):
-                    r = measure(host, name, users, args.seconds)
-                    results.append(r)
-                    sequence.append((name, r["rps"]))
-                    if name in ceilings:
-                        ceilings[name] = r
-                    elif ceilings["bare"] and ceilings["bare"]["rps"]:
-                        shares.setdefault(name, []).append(r["rps"] / ceilings["bare"]["rps"])
-                    print_result(r, ceilings)
+                for client in clients:
+                    Client.lean = client == "lean"
+                    ceilings: dict = {"static": None, "bare": None}
+                    for name in args.runs.split(","):
+                        r = measure(host, name, users, args.seconds)
+                        r["client"] = client
+                        results.append(r)
+                        sequence.append((label(name, client), r["rps"]))
+                        if name in ceilings:
+                            ceilings[name] = r
+                        elif ceilings["bare"] and ceilings["bare"]["rps"]:
+                            shares.setdefault(label(name, client), []).append(r["rps"] / ceilings["bare"]["rps"])
+                        print_result(r, ceilings, label(name, client))
             if args.repeat > 1 and "bare" in args.runs.split(","):
                 # The machine's speed drifts within minutes: a closing bare run, so that each mix can also be
                 # set against the bare runs on both sides of it.
-                r = measure(host, "bare", users, args.seconds)
-                results.append(r)
-                sequence.append(("bare", r["rps"]))
-                print_result(r, {"static": None, "bare": None})
+                for client in clients:
+                    Client.lean = client == "lean"
+                    r = measure(host, "bare", users, args.seconds)
+                    r["client"] = client
+                    results.append(r)
+                    sequence.append((label("bare", client), r["rps"]))
+                    print_result(r, {"static": None, "bare": None}, label("bare", client))
             if args.repeat > 1:
                 for name, values in shares.items():
                     print(
@@ -761,13 +864,22 @@ def main() -> None:
                         + f"; median {statistics.median(values):.0%}",
                         flush=True,
                     )
-                    if both := _shares_between_bare_runs(sequence, name):
+                    if both := _shares_between_bare_runs(
+                        sequence, name, label("bare", name.partition("/")[2] or "lean")
+                    ):
                         print(
                             f"{name} at {users} users, share of the mean of the bare runs before and after it: "
                             + ", ".join(f"{v:.0%}" for v in both)
                             + f"; median {statistics.median(both):.0%}",
                             flush=True,
                         )
+        if Client.check:
+            print(
+                f"Cookie headers: {Client.cookies_same} the same, {len(Client.cookies_differ)} different"
+                + "".join(f"\n  {url}: {sent!r} / {lean!r}" for url, sent, lean in Client.cookies_differ[:10])
+            )
+            if Client.cookies_differ:
+                raise SystemExit("BrowserCookies would not send what http.cookiejar sends")
         if args.publications:
             out = publication_latency(env, args.port, args.publications)
             summary = {
