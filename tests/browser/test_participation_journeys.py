@@ -50,3 +50,20 @@ def test_a_citizen_comments_and_sees_it_only_after_moderation(tree, alice, rob, 
     page.goto(url)
     assert "建议在老城区增设公共停车位" in page.locator(".comments").inner_text()
     assert "13812345678" not in page.content()
+
+
+def test_on_a_phone_a_consultation_list_reads_as_a_list(tree, alice, rob, phone, live_server):
+    """At 390 px the list is a title across the width, then its period and status; a date never breaks."""
+    today = timezone.localdate()
+    make_consultation(
+        tree["prefecture"], alice, rob, opens=today - dt.timedelta(days=1), closes=today + dt.timedelta(days=30),
+        title="关于公开征求《黔东南州中心城区公共停车场规划（2024—2035年）（草案）》意见的公告",
+    )  # fmt: skip
+    phone.goto(f"{live_server.url}/participation/qdn/consultations/")
+    table = phone.locator("table.data").bounding_box()
+    title = phone.get_by_role("link", name="中心城区公共停车场规划").bounding_box()
+    # The title takes the list's width (in the desktop table's first column it had a sixth of it).
+    assert title["width"] > 0.8 * table["width"]
+    for date in phone.locator("table.data td .nowrap").all():
+        assert date.bounding_box()["height"] < 2 * float(date.evaluate("el => getComputedStyle(el).lineHeight")[:-2])
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
