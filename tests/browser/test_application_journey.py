@@ -1,16 +1,18 @@
 """A citizen applies online, a clerk asks for a correction and replies, the citizen reads and downloads the reply."""
 
+import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
 import zxingcpp
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from gongkai.applications.models import Application
-from gongkai.applications.tests.factories import resident_id
+from gongkai.applications.tests.factories import make_application, resident_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,3 +107,23 @@ def test_a_case_goes_from_the_online_form_to_the_reply_letter(
     case = Application.objects.get()
     assert case.outcome == "disclosed" and list(case.topics.values_list("name", flat=True)) == ["征地拆迁"]
     assert failed == []
+
+
+def test_on_a_phone_the_queue_shows_each_case_as_a_card_with_its_due_date(tree, alice, phone, live_server):
+    """At 390 px a clerk sees each case's number, due date and what is asked for without scrolling sideways."""
+    received = timezone.localdate() - dt.timedelta(days=3)
+    application = make_application(alice, tree["prefecture"], received, title="凯里至雷山高速公路建设项目用地批复文件")
+    phone.goto(live_server.url + "/staff/login/")
+    phone.fill("#id_username", "alice")
+    phone.fill("#id_password", PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.goto(live_server.url + "/staff/applications/")
+    row = phone.locator("table.queue-table tbody tr").first
+    due = row.locator("td").nth(6)
+    expect(due).to_contain_text(application.due_on.isoformat())
+    width = phone.viewport_size["width"]
+    for cell in (row.locator("td").first, due, row.get_by_text("凯里至雷山高速公路建设项目用地批复文件")):
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, cell
+    # A date whose meaning its value does not say names itself (the stylesheet writes the label before it).
+    expect(row.locator('td[data-label="收到日期"]')).to_have_text(received.isoformat())
