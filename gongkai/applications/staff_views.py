@@ -101,7 +101,7 @@ def queue(request):
 
 # The format of the queue's kept rows (`_kept_queue_rows`): a change to their template or context that must not be
 # served from rows kept by the code before it takes a new number.
-QUEUE_ROWS_FORMAT = 2
+QUEUE_ROWS_FORMAT = 3
 
 
 def _kept_queue_rows(agency, state: str, page) -> str:

@@ -127,3 +127,18 @@ def test_on_a_phone_the_queue_shows_each_case_as_a_card_with_its_due_date(tree, 
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, cell
     # A date whose meaning its value does not say names itself (the stylesheet writes the label before it).
     expect(row.locator('td[data-label="收到日期"]')).to_have_text(received.isoformat())
+
+
+def test_on_a_desktop_the_queue_fits_beside_the_menu(tree, alice, page, live_server):
+    """At 1280 px the queue needs no sideways scroll, even with an overdue case's mark beside its due date."""
+    overdue = make_application(alice, tree["prefecture"], timezone.localdate() - dt.timedelta(days=60))
+    make_application(alice, tree["prefecture"], timezone.localdate() - dt.timedelta(days=1))
+    page.goto(live_server.url + "/staff/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(live_server.url + "/staff/applications/")
+    expect(page.locator("table.queue-table")).to_contain_text(overdue.number)
+    expect(page.locator("table.queue-table .badge.danger")).to_have_text("已超期")
+    region = page.locator(".table-scroll:has(table.queue-table)")
+    assert region.evaluate("el => el.scrollWidth <= el.clientWidth")
