@@ -70,8 +70,8 @@ class BrowserCookies:
             if max_age is not None:
                 expires = time.time() + max_age
             if path is None:
-                directory = (request_path or "/")[: (request_path or "/").rfind("/")]
-                path = directory or "/"
+                request_path = request_path or "/"
+                path = request_path[: request_path.rfind("/")] or "/"
             key = (path, name.strip())
             if secure or (expires is not None and expires <= time.time()):
                 self.kept.pop(key, None)

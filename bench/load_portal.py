@@ -135,10 +135,11 @@ def application_data(form_page: str) -> dict | None:
 
 class Client:
     """How the simulated browsers read answers: `lean` (the default) keeps cookies in `BrowserCookies` and each
-    answer as it came (`AsSent`); off (--stock-client), locust's own `http.cookiejar` and inflation, which cost
+    answer as it came (`AsSent`); off (--clients stock), locust's own `http.cookiejar` and inflation, which cost
     locust 1.3-1.7 times the CPU per answer of the bare run in the mix (issue #15; docs/benchmarks.md). Either
     way the server gets the same requests and sends the same answers, read whole off the socket.
-    With `check` (--check-cookies) each browser keeps both jars and counts where their Cookie headers differ."""
+    With `check` (--check-cookies, which runs the stock client) each browser keeps both jars, locust's sending,
+    and counts where their Cookie headers differ."""
 
     lean = True
     check = False
@@ -781,14 +782,16 @@ def main() -> None:
     parser.add_argument(
         "--check-cookies",
         action="store_true",
-        help="each browser keeps locust's cookie jar and BrowserCookies side by side and counts where the headers"
-        " they send differ (any difference fails the run)",
+        help="runs the stock client, each browser keeping BrowserCookies beside locust's cookie jar, and counts"
+        " where the headers they would send differ (any difference fails the run)",
     )
     args = parser.parse_args()
     clients = args.clients.split(",")
     if not set(clients) <= {"lean", "stock"}:
         parser.error("--clients: lean, stock or lean,stock")
     Client.check = args.check_cookies
+    if Client.check:
+        clients = ["stock"]  # locust's jar sends and BrowserCookies is compared with it: the stock client's runs
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the server is stopped too
     Staff.wait_time = constant(args.staff_wait)
     host = f"http://127.0.0.1:{args.port}"
