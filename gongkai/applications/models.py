@@ -478,6 +478,8 @@ SIGN_OFF_GROUPS: list[tuple[str, str]] = [
     ("not_processed", _("不予处理")),
 ]
 DEFAULT_SIGN_OFF_GROUPS = frozenset({"partly_disclosed", "withheld", "unavailable", "not_processed"})
+#: The names of the reply families whose letters share a template (`letters.outcome_group`), as staff read them.
+OUTCOME_GROUP_LABELS: dict[str, str] = {**dict(SIGN_OFF_GROUPS), "other": _("其他处理")}
 
 
 class SignOffSetting(models.Model):

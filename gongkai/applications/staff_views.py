@@ -31,6 +31,7 @@ from gongkai.applications.access import (
 )
 from gongkai.applications.letters import DEFAULT_BODIES
 from gongkai.applications.models import (
+    OUTCOME_GROUP_LABELS,
     SIGN_OFF_GROUPS,
     Application,
     Attachment,
@@ -790,6 +791,7 @@ def letter_templates(request):
             "kind": kind,
             "group": group,
             "label": LetterKind(kind).label,
+            "group_label": OUTCOME_GROUP_LABELS.get(group, ""),
             "body": services.letter_template_body(agency, kind, group),
         }
         for kind, group in DEFAULT_BODIES
@@ -827,7 +829,9 @@ class LetterTemplateEdit(ServiceFormView):
         return {"body": services.letter_template_body(self.agency, self.kind, self.group)}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(label=LetterKind(self.kind).label, group=self.group, **kwargs)
+        return super().get_context_data(
+            label=LetterKind(self.kind).label, group_label=OUTCOME_GROUP_LABELS.get(self.group, ""), **kwargs
+        )
 
     def perform(self, form):
         return services.letter_template_save(

@@ -332,6 +332,9 @@ def test_letters_download_as_docx_and_pdf_and_delivery_is_recorded(login, alice,
 def test_an_edited_template_is_used_for_later_letters(login, adam, alice, case):
     client = login(adam)
     url = "/staff/applications/templates/reply/disclosed/"
+    listed = client.get("/staff/applications/templates/").content.decode()
+    assert "<td>部分公开</td>" in listed and "<td>其他处理</td>" in listed and "partly_disclosed</td>" not in listed
+    assert "政府信息公开申请答复告知书（予以公开）" in client.get(url).content.decode()
     assert client.post(url, {"body": "{applicant}：本机关同意公开{title}。{remedies} {unclosed"}).status_code == 200
     assert client.post(url, {"body": "{applicant}：本机关同意公开“{title}”。{remedies}"}).status_code == 302
     assert LetterTemplate.objects.get().agency == case.agency
