@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 from gongkai.annual_reports import services as reports
 from gongkai.catalogue.tests.factories import publish, second_reviewer
 from gongkai.demo.annual_reports import EARLIER_TEXT
+from gongkai.enforcement.models import DecisionKind
+from gongkai.enforcement.services import decision_create, fee_record_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -126,6 +128,30 @@ def test_on_a_phone_the_menu_folds_behind_a_button(tree, phone, live_server):
     nav_link.click()
     expect(phone.locator("h1")).to_have_text("机构导航")
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing runs off the side
+
+
+def test_on_a_phone_the_article_20_lists_read_as_lists(tree, alice, phone, live_server):
+    """At 390 px a licence or a fee is its 文号 or name across the width, then its other facts, each named."""
+    today = dt.date.today()
+    decision_create(
+        actor=alice, agency=tree["prefecture"], kind=DecisionKind.LICENSING, decided_on=today, number="黔东南许〔2026〕5号",
+        subject="黔东南州某某水务有限公司", summary="准予取水许可，取水量每年120万立方米。", social_impact=False,
+    )  # fmt: skip
+    fee_record_create(
+        actor=alice, agency=tree["prefecture"], collected_on=today, item="政府信息公开信息处理费", basis="国办函〔2020〕109号", amount=100,
+    )  # fmt: skip
+    for path, lead, label in (
+        ("licensing", "黔东南许〔2026〕5号", "行政相对人"),
+        ("fees", "政府信息公开信息处理费", "收费依据及标准"),
+    ):
+        phone.goto(f"{live_server.url}/enforcement/qdn/{path}/")
+        table = phone.locator("table.data").bounding_box()
+        first = phone.locator("table.data tbody tr").first.locator("td").first
+        expect(first).to_have_text(lead)
+        assert first.bounding_box()["width"] > 0.8 * table["width"], path
+        named = phone.locator(f'table.data td[data-label="{label}"]').first
+        assert label in named.evaluate("el => getComputedStyle(el, '::before').content"), path
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
 
 
 def test_on_a_phone_wide_tables_scroll_in_their_own_focusable_region(published_reports, phone, live_server):
