@@ -3,6 +3,10 @@
 Nothing is marked read: an entry leaves when its work is done (the case is assigned or closed, the extension
 approved, the reply draft signed or returned, a returned draft drafted again, the review step taken, the comment
 moderated, the item restored or reopened, the report published).
+
+The total (the header's number, the page's and the daily e-mail's) counts each open case once, however many lists
+show it: a case assigned to me that is also overdue is one thing to do, not two. Every other kind counts its
+entries (each pending comment, each item, the report).
 The inbox sits at the top of the dependency order and reads the domain apps only.
 """
 
@@ -53,11 +57,20 @@ class Section:
 
 @dataclass(frozen=True)
 class _Found:
-    """One kind's answer: the full count, and its first LIMIT entries when asked (the header needs only the count,
-    on every staff page)."""
+    """One kind's answer: its full count and its first LIMIT entries, each when asked (the header needs neither of
+    a case list's: only `cases`, the keys of the cases it lists, for the count of distinct cases)."""
 
-    count: int
+    count: Callable[[], int]
     entries: Callable[[], list[Entry]]
+    cases: Q | None = None  # the cases it lists, as a condition on the agency's open applications
+    shown_when_empty: bool = True
+
+
+# The kinds whose entries are cases (applications); the total counts each case once across them.
+CASE_KINDS = frozenset(
+    {"new_applications", "assigned", "corrections", "extensions", "sign_offs", "returned_drafts", "due"}
+)
+CASES = "cases"  # the total's part that counts the distinct cases of CASE_KINDS
 
 
 def _applications(agency):
@@ -71,13 +84,15 @@ def _app_entry(a: Application, detail: str = "") -> Entry:
 def _new_applications(user, agency, roles):
     if not roles & HANDLERS:
         return None
-    qs = _applications(agency).filter(handler__isnull=True).order_by("received_on", "pk")
-    return _Found(qs.count(), lambda: [_app_entry(a, _("待分配承办人")) for a in qs[:LIMIT]])
+    cases = Q(handler__isnull=True)
+    qs = _applications(agency).filter(cases).order_by("received_on", "pk")
+    return _Found(qs.count, lambda: [_app_entry(a, _("待分配承办人")) for a in qs[:LIMIT]], cases)
 
 
 def _assigned_to_me(user, agency, roles):
-    qs = _applications(agency).filter(handler=user).order_by("due_on", "pk")
-    return _Found(qs.count(), lambda: [_app_entry(a, str(Status(a.status).label)) for a in qs[:LIMIT]])
+    cases = Q(handler=user)
+    qs = _applications(agency).filter(cases).order_by("due_on", "pk")
+    return _Found(qs.count, lambda: [_app_entry(a, str(Status(a.status).label)) for a in qs[:LIMIT]], cases)
 
 
 def _corrections(user, agency, roles):
@@ -98,10 +113,11 @@ def _corrections(user, agency, roles):
         .order_by("answered_online_at", "pk")
     )  # fmt: skip
     return _Found(
-        qs.count(),
+        qs.count,
         lambda: [
             _app_entry(p.application, _("%(d)s提交补正材料") % {"d": f"{p.ended_on:%Y年%m月%d日}"}) for p in qs[:LIMIT]
         ],
+        Q(pk__in=qs.values("application_id")),
     )
 
 
@@ -115,13 +131,14 @@ def _extensions(user, agency, roles):
         .order_by("requested_on", "pk")
     )
     return _Found(
-        qs.count(),
+        qs.count,
         lambda: [
             _app_entry(
                 e.application, _("申请延长%(days)s个工作日：%(reason)s") % {"days": e.days, "reason": e.reason[:40]}
             )
             for e in qs[:LIMIT]
         ],
+        Q(pk__in=qs.values("application_id")),
     )
 
 
@@ -137,7 +154,7 @@ def _sign_offs(user, agency, roles):
         .order_by("application__due_on", "drafted_at", "pk")
     )
     return _Found(
-        qs.count(),
+        qs.count,
         lambda: [
             _app_entry(
                 d.application,
@@ -145,6 +162,7 @@ def _sign_offs(user, agency, roles):
             )
             for d in qs[:LIMIT]
         ],
+        Q(pk__in=qs.values("application_id")),
     )
 
 
@@ -162,20 +180,20 @@ def _returned_drafts(user, agency, roles):
         .select_related("application")
         .order_by("application__due_on", "pk")
     )
-    count = qs.count()
-    if not count:
-        return None
     return _Found(
-        count, lambda: [_app_entry(d.application, _("退回意见：%(c)s") % {"c": d.comment[:60]}) for d in qs[:LIMIT]]
+        qs.count,
+        lambda: [_app_entry(d.application, _("退回意见：%(c)s") % {"c": d.comment[:60]}) for d in qs[:LIMIT]],
+        Q(pk__in=qs.values("application_id")),
+        shown_when_empty=False,
     )
 
 
 def _due(user, agency, roles):
-    qs = _applications(agency).filter(alert_state__in=[AlertState.DUE_SOON, AlertState.OVERDUE])
+    cases = Q(alert_state__in=[AlertState.DUE_SOON, AlertState.OVERDUE])
     if Role.APPROVER not in roles and Role.AGENCY_ADMIN not in roles:
-        qs = qs.filter(handler=user)
-    qs = qs.order_by("due_on", "pk")
-    return _Found(qs.count(), lambda: [_app_entry(a, str(AlertState(a.alert_state).label)) for a in qs[:LIMIT]])
+        cases &= Q(handler=user)
+    qs = _applications(agency).filter(cases).order_by("due_on", "pk")
+    return _Found(qs.count, lambda: [_app_entry(a, str(AlertState(a.alert_state).label)) for a in qs[:LIMIT]], cases)
 
 
 def _reviews(user, agency, roles):
@@ -184,7 +202,7 @@ def _reviews(user, agency, roles):
         Entry(item.title, reverse("catalogue_staff:item", args=[item.pk]), step_name)
         for item, step_name in items_waiting_for_review_by(user, agency, roles)
     ]
-    return _Found(len(entries), lambda: entries[:LIMIT])
+    return _Found(lambda: len(entries), lambda: entries[:LIMIT])
 
 
 def _comments(user, agency, roles):
@@ -207,7 +225,7 @@ def _comments(user, agency, roles):
             for pk, cs in by_consultation.items()
         ][:LIMIT]
 
-    return _Found(qs.count(), entries)  # every pending comment counts, one entry per consultation lists them
+    return _Found(qs.count, entries)  # every pending comment counts, one entry per consultation lists them
 
 
 def _withdrawn(user, agency, roles):
@@ -215,7 +233,7 @@ def _withdrawn(user, agency, roles):
         return None
     qs = items_withdrawn_by_rescan(agency)
     return _Found(
-        qs.count(),
+        qs.count,
         lambda: [Entry(i.title, reverse("catalogue_staff:item", args=[i.pk]), i.withdrawn_reason) for i in qs[:LIMIT]],
     )
 
@@ -230,11 +248,11 @@ def _reports(user, agency, roles, today=None):
         agency=agency, year=year, scope=ReportScope.AGENCY, status=ReportStatus.PUBLISHED
     ).exists()
     if published:
-        return _Found(0, list)
+        return _Found(lambda: 0, list)
     deadline = report_deadline(agency, year)
     detail = _("应于%(d)s前发布") % {"d": f"{deadline:%Y年%m月%d日}"}
     return _Found(
-        1,
+        lambda: 1,
         lambda: [
             Entry(_("%(y)s年政府信息公开工作年度报告") % {"y": year}, reverse("annual_reports:list"), detail, deadline)
         ],
@@ -256,10 +274,11 @@ KINDS = [
 ]
 
 
-# The kinds a citizen's new online application can change (条例 第二十九条; audit verb `application.submit`): it
-# arrives with no handler (新收到的申请), no alert, pause, extension or draft, and touches no catalogue item,
-# comment or report. The header's count is brought up to date after one by counting these kinds again
-# (`gongkai.inbox.counts`, `core.pagecache.cached_by_work`).
+# What a citizen's new online application can change (条例 第二十九条; audit verb `application.submit`): it
+# arrives with no handler, alert, pause, extension or draft and touches no catalogue item, comment or report, so
+# it enters 新收到的申请 and no other list: the distinct cases grow by exactly as many as that list. The header's
+# kept count is brought up to date after one by counting that list again (`gongkai.inbox.counts`,
+# `core.pagecache.cached_by_work`).
 INTAKE_KINDS = frozenset({"new_applications"})
 
 
@@ -275,18 +294,46 @@ def _found(user, agency, roles: set[str], kinds: frozenset[str] | None = None):
             yield kind, title, result
 
 
-def inbox_sections(user, agency, roles: set[str]) -> list[Section]:
-    """Every kind of to-do the user's roles in `agency` give, with entries; kinds the roles do not give are left out."""
-    return [
-        Section(kind, str(title), found.entries(), found.count) for kind, title, found in _found(user, agency, roles)
-    ]
+def _distinct_cases(agency, found: list[_Found]) -> int:
+    """How many cases the case lists hold between them, each counted once (one query)."""
+    conditions = [f.cases for f in found if f.cases is not None]
+    if not conditions:
+        return 0
+    listed = Q()
+    for condition in conditions:
+        listed |= condition
+    return _applications(agency).filter(listed).count()
+
+
+def inbox_sections(user, agency, roles: set[str]) -> tuple[list[Section], int]:
+    """Every kind of to-do the user's roles in `agency` give, with entries (kinds the roles do not give are left
+    out), and the total: each case once, every other entry once."""
+    found = list(_found(user, agency, roles))
+    sections = []
+    for kind, title, f in found:
+        count = f.count()
+        if count or f.shown_when_empty:
+            sections.append(Section(kind, str(title), f.entries() if count else [], count))
+    others = sum(s.count for s in sections if s.kind not in CASE_KINDS)
+    return sections, _distinct_cases(agency, [f for _kind, _title, f in found]) + others
+
+
+def inbox_total(counts: dict[str, int]) -> int:
+    """The total from `inbox_counts`' parts: the distinct cases and every other kind's count."""
+    return sum(n for kind, n in counts.items() if kind not in CASE_KINDS)
 
 
 def inbox_count(user, agency, roles: set[str]) -> int:
     """The header's number: the counts alone, without listing the entries (it is on every staff page)."""
-    return sum(inbox_counts(user, agency, roles).values())
+    return inbox_total(inbox_counts(user, agency, roles))
 
 
 def inbox_counts(user, agency, roles: set[str], kinds: frozenset[str] | None = None) -> dict[str, int]:
-    """The count of each kind the user's roles give (among `kinds`, if given), without listing the entries."""
-    return {kind: found.count for kind, _title, found in _found(user, agency, roles, kinds)}
+    """The parts of the total, without listing the entries: CASES, the distinct cases of the case lists, and the
+    count of each other kind the user's roles give; of the case lists only 新收到的申请 (INTAKE_KINDS), which a
+    new online application brings up to date. With `kinds`, only those kinds' counts. `inbox_total` adds up."""
+    found = list(_found(user, agency, roles, kinds))
+    counts = {kind: f.count() for kind, _title, f in found if kind not in CASE_KINDS or kind in INTAKE_KINDS}
+    if kinds is None:
+        counts[CASES] = _distinct_cases(agency, [f for _kind, _title, f in found])
+    return counts

@@ -33,14 +33,17 @@ def _agencies_of(user) -> list[Agency]:
     return list(Agency.objects.filter(pk__in=ids, is_active=True).order_by("path"))
 
 
-def inbox_digest_sections(user) -> list[tuple[Agency, list[Section]]]:
-    """The user's open to-dos in each agency where they hold a role (the same lists as the 待办 page)."""
-    result = []
+def inbox_digest_sections(user) -> tuple[list[tuple[Agency, list[Section]]], int]:
+    """The user's open to-dos in each agency where they hold a role (the same lists as the 待办 page), and how
+    many there are in all (each case once, as on the page)."""
+    result, total = [], 0
     for agency in _agencies_of(user):
-        sections = [s for s in inbox_sections(user, agency, user_roles_in(user, agency)) if s.count]
+        sections, agency_total = inbox_sections(user, agency, user_roles_in(user, agency))
+        sections = [s for s in sections if s.count]
         if sections:
             result.append((agency, sections))
-    return result
+            total += agency_total
+    return result, total
 
 
 def _absolute(url: str) -> str:
@@ -73,10 +76,9 @@ def inbox_digests_send(*, today: dt.date) -> int:
     """
     queued = 0
     for user in daily_digest_subscribers():
-        by_agency = inbox_digest_sections(user)
+        by_agency, total = inbox_digest_sections(user)
         if not by_agency:
             continue
-        total = sum(s.count for _agency, sections in by_agency for s in sections)
         values = {
             "name": user.full_name or user.get_username(),
             "date": f"{today:%Y年%m月%d日}",

@@ -8,8 +8,9 @@ from gongkai.inbox.selectors import inbox_sections
 
 @staff_view
 def inbox(request):
-    sections = inbox_sections(request.user, request.agency, request.agency_roles)
-    total = sum(s.count for s in sections)
+    sections, total = inbox_sections(request.user, request.agency, request.agency_roles)
     if request.agency is not None:
         request._inbox_count = total  # the header shows the same number (gongkai.inbox.context_processors)
-    return render(request, "inbox/inbox.html", {"sections": sections, "total": total})
+    # A case can be in several lists (assigned to me and overdue); the total counts it once, and says so.
+    listed = sum(s.count for s in sections)
+    return render(request, "inbox/inbox.html", {"sections": sections, "total": total, "counted_once": listed > total})

@@ -4,8 +4,10 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
+from gongkai.applications import services as applications
 from gongkai.applications.tests.factories import make_application, resident_id
 from gongkai.audit.models import AuditEvent
 from gongkai.inbox.services import inbox_digests_send
@@ -124,3 +126,15 @@ def test_an_agency_administrator_cannot_give_the_digest_an_agency_text(adam, pre
             actor=adam, agency=prefecture, event="inbox.digest", channel="email", subject="x", body="y"
         )
     assert "event" in error.value.message_dict
+
+
+def test_the_digest_counts_a_case_in_two_lists_once(client, login, prefecture, alice):
+    with_email(alice)
+    late = make_application(alice, prefecture, TODAY - dt.timedelta(days=40))
+    applications.application_assign(actor=alice, application=late, handler=alice)
+    call_command("applications_alerts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    turn_on(client, login, alice)
+    assert inbox_digests_send(today=TODAY) == 1
+    notice = Notice.objects.get(event="inbox.digest")
+    assert "分配给我的申请（1）" in notice.body and "即将到期或已超期的申请（1）" in notice.body
+    assert notice.subject.endswith("待办：1项")

@@ -71,6 +71,28 @@ def test_a_case_due_soon_shows_for_its_handler_and_the_approver(login, prefectur
     assert late.number in section(login(ann).get("/staff/inbox/").content.decode(), "due")
 
 
+def test_a_case_in_several_lists_counts_once_in_the_total(login, prefecture, alice, ann):
+    """Assigned to me and overdue is one thing to do, not two: the header and the page count each case once."""
+    late = make_application(alice, prefecture, TODAY - dt.timedelta(days=40))
+    applications.application_assign(actor=alice, application=late, handler=alice)
+    call_command("applications_alerts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    fresh = make_application(alice, prefecture, TODAY)
+    page = login(alice).get("/staff/inbox/").content.decode()
+    assert late.number in section(page, "assigned") and late.number in section(page, "due")
+    assert fresh.number in section(page, "new_applications")
+    assert ">2<" in count_in_header(page) and '待办 <span class="badge">2</span>' in page
+    assert "共 2 项：同一件申请列在几处的，只计一次。" in page
+    from gongkai.inbox.counts import cached_inbox_count
+    from gongkai.inbox.selectors import inbox_count
+
+    roles = {"clerk"}
+    assert inbox_count(alice, prefecture, roles) == cached_inbox_count(alice, prefecture, roles) == 2
+    # The approver: the case (due) and last year's report, nothing listed twice, so no note.
+    page = login(ann).get("/staff/inbox/").content.decode()
+    assert late.number in section(page, "due") and "年度报告" in section(page, "reports")
+    assert ">2<" in count_in_header(page) and "只计一次" not in page
+
+
 def test_an_item_waits_for_the_reviewer_of_its_current_step_only(login, prefecture, alice, rob, ann):
     item = item_submit(actor=alice, item=draft(alice, prefecture))
     assert item.title in section(login(rob).get("/staff/inbox/").content.decode(), "reviews")
