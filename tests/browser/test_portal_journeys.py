@@ -154,6 +154,18 @@ def test_on_a_phone_the_article_20_lists_read_as_lists(tree, alice, phone, live_
         assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
 
 
+def test_on_a_phone_in_english_no_public_page_is_wider_than_the_screen(item, phone, live_server):
+    """English words do not break where Chinese ones may: the footer's facts still wrap at their separators."""
+    phone.goto(f"{live_server.url}/language/en/?next=/")
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    wide = {}
+    for path in ("/", "/catalogue/qdn/", f"/catalogue/items/{item.pk}/", "/agencies/", "/applications/track/"):
+        phone.goto(live_server.url + path)
+        if (width := phone.evaluate("() => document.documentElement.scrollWidth")) > 390:
+            wide[path] = width
+    assert wide == {}
+
+
 def test_on_a_phone_wide_tables_scroll_in_their_own_focusable_region(published_reports, phone, live_server):
     phone.goto(live_server.url + "/agencies/qdn/annual-reports/2024/")
     region = phone.locator(".table-scroll").nth(1)  # table 三, ten columns

@@ -107,8 +107,18 @@ def test_on_a_phone_no_page_of_the_staff_menu_is_wider_than_the_screen(phone, li
     links = phone.locator("#staff-nav-links a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert len(links) > 15
     wide = {}
-    for href in dict.fromkeys(links):
-        phone.goto(base + href)
-        if _page_width(phone) > phone.viewport_size["width"]:
-            wide[href] = _page_width(phone)
+    # In Chinese, then in English, whose words (a filter's options, a button) are longer.
+    for language in ("zh", "en"):
+        if language == "en":
+            phone.goto(base + "/staff/")
+            phone.get_by_role("button", name="English").click()
+            expect(phone.locator("html")).to_have_attribute("lang", "en")
+        for href in dict.fromkeys(links):
+            phone.goto(base + href)
+            if _page_width(phone) > phone.viewport_size["width"]:
+                wide[language, href] = _page_width(phone)
     assert wide == {}
+    # An English label is followed by an English colon.
+    phone.goto(base + "/staff/catalogue/")
+    label = phone.locator("table.list-table td[data-label]").first
+    assert label.evaluate("el => getComputedStyle(el, '::before').content").endswith(': "')
