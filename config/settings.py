@@ -167,6 +167,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's renderer, but a select's empty choice reads 请选择 or （无）, never "---------".
+FORM_RENDERER = "gongkai.core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------------------
 # SQLite by default. IMMEDIATE transactions take the write lock when a transaction starts, so concurrent

@@ -3,10 +3,30 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
 # The first, empty choice of a select the user must answer (Django's default "---------" reads as nothing).
 BLANK_LABEL = _("请选择")
+# The empty choice of a select that may be left empty: it means "none".
+NONE_LABEL = _("（无）")
+DJANGO_BLANK = "---------"
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer (settings.FORM_RENDERER), with one change for every form, staff and public: a select's
+    empty first choice, which Django labels "---------", says what it means: 请选择 when the field is required,
+    （无） when it may be left empty. A choice given its own words (全部, 请选择已发布的文件) keeps them."""
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if isinstance(context, dict) else None
+        if isinstance(widget, dict) and widget.get("optgroups"):
+            label = BLANK_LABEL if widget.get("attrs", {}).get("required") else NONE_LABEL
+            for _group, options, _index in widget["optgroups"]:
+                for option in options:
+                    if option.get("label") == DJANGO_BLANK and str(option.get("value") or "") == "":
+                        option["label"] = label
+        return super().render(template_name, context, request)
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:

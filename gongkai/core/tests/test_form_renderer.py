@@ -1,0 +1,29 @@
+"""Every select's empty first choice says what it means (core.forms.FormRenderer, settings.FORM_RENDERER)."""
+
+import pytest
+from django import forms
+
+from gongkai.agencies.models import Agency
+from gongkai.core.forms import ModelChoiceField
+
+pytestmark = pytest.mark.django_db
+
+
+class _Form(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=[("", "---------"), ("a", "甲")])
+    parent = ModelChoiceField(label="上级机关", queryset=Agency.objects.all(), required=False)
+    scope = forms.ChoiceField(label="范围", choices=[("", "全部"), ("a", "甲")], required=False)
+
+
+def test_a_required_select_asks_for_a_choice_and_an_optional_one_offers_none():
+    html = str(_Form())
+    assert "---------" not in html
+    assert '<option value="" selected>请选择</option>' in html  # 类别, required
+    assert '<option value="">（无）</option>' in html or '<option value="" selected>（无）</option>' in html
+    # A choice with its own words keeps them.
+    assert '<option value="" selected>全部</option>' in html
+
+
+def test_a_form_re_rendered_with_its_errors_keeps_the_words():
+    form = _Form(data={"kind": ""})
+    assert not form.is_valid() and "请选择" in str(form) and "---------" not in str(form)
