@@ -50,8 +50,9 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if settings.SITE_URL else url
 
 
-def inbox_digest_text(by_agency: list[tuple[Agency, list[Section]]]) -> str:
-    """The digest's list as plain text: per agency, each kind with its count and first entries."""
+def inbox_digest_text(by_agency: list[tuple[Agency, list[Section]]], total: int | None = None) -> str:
+    """The digest's list as plain text: per agency, each kind with its count and first entries; when the lists'
+    counts add up to more than `total` (a case in two lists), a line says the total counts each case once."""
     lines: list[str] = []
     for agency, sections in by_agency:
         lines.append(f"【{agency.name}】")
@@ -64,6 +65,8 @@ def inbox_digest_text(by_agency: list[tuple[Agency, list[Section]]]) -> str:
             if section.count > ENTRIES_PER_SECTION:
                 lines.append("  " + _("……另有 %(n)s 项，请登录后台查看。") % {"n": section.count - ENTRIES_PER_SECTION})
         lines.append("")
+    if total is not None and sum(s.count for _agency, sections in by_agency for s in sections) > total:
+        lines.append(_("同一件申请列在几处的，合计时只计一次。"))
     # A case's title is what the applicant typed: an identity number in it is masked, never mailed.
     return mask_identity_numbers("\n".join(lines).strip())
 
@@ -83,7 +86,7 @@ def inbox_digests_send(*, today: dt.date) -> int:
             "name": user.full_name or user.get_username(),
             "date": f"{today:%Y年%m月%d日}",
             "total": total,
-            "sections": inbox_digest_text(by_agency),
+            "sections": inbox_digest_text(by_agency, total),
             "inbox_url": _absolute(reverse("inbox:inbox")),
         }
         try:

@@ -59,6 +59,7 @@ def test_a_clerk_turns_the_digest_on_and_gets_one_email_a_day_with_their_todos(c
         f"inbox.digest:{alice.pk}:{TODAY}",
     )
     assert "新收到的申请（1）" in notice.body and case.number in notice.body and prefecture.name in notice.body
+    assert "只计一次" not in notice.body  # nothing is listed twice
     assert notices_deliver() == {"sent": 1, "failed": 0}
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alice@example.cn"]
     assert mail.outbox[0].subject.endswith("待办：1项")
@@ -137,4 +138,4 @@ def test_the_digest_counts_a_case_in_two_lists_once(client, login, prefecture, a
     assert inbox_digests_send(today=TODAY) == 1
     notice = Notice.objects.get(event="inbox.digest")
     assert "分配给我的申请（1）" in notice.body and "即将到期或已超期的申请（1）" in notice.body
-    assert notice.subject.endswith("待办：1项")
+    assert notice.subject.endswith("待办：1项") and "同一件申请列在几处的，合计时只计一次。" in notice.body
