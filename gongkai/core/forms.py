@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 BLANK_LABEL = _("请选择")
 # The empty choice of a select that may be left empty: it means "none".
 NONE_LABEL = _("（无）")
-DJANGO_BLANK = "---------"
+DJANGO_BLANK = BLANK_CHOICE_DASH[0][1]  # "---------", also ModelChoiceField's default empty_label
 
 
 class FormRenderer(DjangoTemplates):

@@ -1,9 +1,10 @@
 """The header's to-do count, kept between changes instead of counted on every staff page.
 
-The counts (`inbox_counts`: about ten queries, the case lists' distinct cases one of them) are stored per user, agency, roles and day under the work tokens of
-the agency and of the whole site (`gongkai.core.pagecache.cached_by_work`), which every audited change of the
-agency (and the nightly due-date scan) replaces, so the next page of anyone in that agency counts again. The day
-is part of the key because due dates pass with time.
+The counts (`inbox_counts`: a few queries, the case lists' distinct cases in one of them) are stored per user,
+agency, roles and day under the work tokens of the agency and of the whole site
+(`gongkai.core.pagecache.cached_by_work`), which every audited change of the agency (and the nightly due-date
+scan) replaces, so the next page of anyone in that agency counts again. The day is part of the key because due
+dates pass with time.
 
 A citizen's new online application replaces only the agency's intake token: the kept counts are then brought up
 to date by counting again the one list a new application enters (`selectors.INTAKE_KINDS`: one query) instead of

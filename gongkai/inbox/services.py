@@ -50,7 +50,7 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if settings.SITE_URL else url
 
 
-def inbox_digest_text(by_agency: list[tuple[Agency, list[Section]]], total: int | None = None) -> str:
+def inbox_digest_text(by_agency: list[tuple[Agency, list[Section]]], total: int) -> str:
     """The digest's list as plain text: per agency, each kind with its count and first entries; when the lists'
     counts add up to more than `total` (a case in two lists), a line says the total counts each case once."""
     lines: list[str] = []
@@ -65,7 +65,7 @@ def inbox_digest_text(by_agency: list[tuple[Agency, list[Section]]], total: int 
             if section.count > ENTRIES_PER_SECTION:
                 lines.append("  " + _("……另有 %(n)s 项，请登录后台查看。") % {"n": section.count - ENTRIES_PER_SECTION})
         lines.append("")
-    if total is not None and sum(s.count for _agency, sections in by_agency for s in sections) > total:
+    if sum(s.count for _agency, sections in by_agency for s in sections) > total:
         lines.append(_("同一件申请列在几处的，合计时只计一次。"))
     # A case's title is what the applicant typed: an identity number in it is masked, never mailed.
     return mask_identity_numbers("\n".join(lines).strip())
