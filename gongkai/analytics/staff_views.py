@@ -9,6 +9,7 @@ from gongkai.accounts.access import agencies_visible_to
 from gongkai.accounts.staff import staff_view
 from gongkai.agencies.selectors import agency_subtree
 from gongkai.analytics.forms import AnalyticsFilterForm
+from gongkai.analytics.pages import pages_named
 from gongkai.analytics.selectors import (
     analytics_daily,
     analytics_monthly,
@@ -58,7 +59,9 @@ def overview(request):
             daily=column_chart(daily, "visitors"),
             recent_days=list(reversed(daily[-14:])),
             months=bar_rows(analytics_monthly(agencies=agencies, start=start, end=end), "visits"),
-            pages=bar_rows(analytics_top_pages(agencies=agencies, start=start, end=end), "page_views"),
+            pages=bar_rows(
+                pages_named(analytics_top_pages(agencies=agencies, start=start, end=end), agency=agency), "page_views"
+            ),
             searches=bar_rows(analytics_top_searches(agencies=agencies, start=start, end=end), "searches"),
         )
     return render(request, "analytics/overview.html", context)

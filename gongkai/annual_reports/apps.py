@@ -12,12 +12,14 @@ class AnnualReportsConfig(AppConfig):
 
         from gongkai.accounts.models import ACTING_ROLES, Role
         from gongkai.annual_reports.panels import report_panel
+        from gongkai.annual_reports.selectors import report_page_name
         from gongkai.audit.verbs import register_audit_verbs
         from gongkai.core.registry import (
             DashboardPanel,
             PortalSection,
             StaffNavItem,
             register_dashboard_panel,
+            register_page_names,
             register_portal_section,
             register_staff_nav_item,
         )
@@ -52,4 +54,10 @@ class AnnualReportsConfig(AppConfig):
         )
         register_dashboard_panel(
             DashboardPanel("annual_report", "annual_reports/panels/report.html", report_panel, everyone, order=40)
+        )
+        register_page_names(
+            {
+                "annual_reports_public:index": _("政府信息公开年报"),
+                "annual_reports_public:report": report_page_name,
+            }
         )

@@ -109,6 +109,15 @@ def reports_published() -> QuerySet[AnnualReport]:
     return AnnualReport.objects.filter(status=ReportStatus.PUBLISHED).select_related("agency")
 
 
+def report_page_name(kwargs: dict) -> str | None:
+    """A published report's page in 访问统计's 热门页面: its title (gongkai/core/registry.py, register_page_names)."""
+    return (
+        AnnualReport.objects.filter(agency__slug=kwargs["slug"], year=kwargs["year"], scope=ReportScope.AGENCY)
+        .values_list("title", flat=True)
+        .first()
+    )
+
+
 # ------------------------------------------------------------------------------------- roll-up status
 @dataclass(frozen=True)
 class SubordinateStatus:

@@ -14,7 +14,13 @@ class ApiConfig(AppConfig):
 
         from gongkai.api import tasks
         from gongkai.audit.verbs import register_audit_verbs
-        from gongkai.core.registry import PortalSection, StaffNavItem, register_portal_section, register_staff_nav_item
+        from gongkai.core.registry import (
+            PortalSection,
+            StaffNavItem,
+            register_page_names,
+            register_portal_section,
+            register_staff_nav_item,
+        )
 
         register_audit_verbs(
             {
@@ -28,6 +34,7 @@ class ApiConfig(AppConfig):
         # The catalogue's published record changes → its bulk files are rewritten after the commit (tasks.py).
         post_save.connect(tasks.audit_event_saved, sender="audit.AuditEvent", dispatch_uid="opendata_bulk_changes")
         register_portal_section(PortalSection("opendata", _("数据下载"), lambda a: _downloads_url(a), 90))
+        register_page_names({"opendata:downloads": _("数据下载"), "api-v1:openapi-view": _("开放接口文档")})
 
 
 def _downloads_url(agency) -> str:

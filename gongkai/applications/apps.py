@@ -11,6 +11,7 @@ class ApplicationsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from gongkai.applications import kept, models, registration, tracking
+        from gongkai.core.registry import register_page_names
 
         registration.register()
         # What the portal's fast path may answer again without Django (kept.py).
@@ -21,3 +22,11 @@ class ApplicationsConfig(AppConfig):
                       models.ReplyFile):  # fmt: skip
             post_save.connect(tracking.row_changed, sender=model, dispatch_uid=f"tracking-{model.__name__}-save")
             post_delete.connect(tracking.row_changed, sender=model, dispatch_uid=f"tracking-{model.__name__}-delete")
+        register_page_names(
+            {
+                "applications:apply": _("政府信息公开申请"),
+                "applications:submitted": _("申请已提交"),
+                "applications:track": _("申请办理情况查询"),
+                "applications:correction": _("补正申请"),
+            }
+        )

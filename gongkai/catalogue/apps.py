@@ -47,3 +47,4 @@ class CatalogueConfig(AppConfig):
         )
         registrations.register()
         registrations.register_page_scopes()
+        registrations.register_page_names()

@@ -106,3 +106,27 @@ def register_page_scopes() -> None:
 
     register_page_scope("catalogue:item", item_page_agency)
     register_page_scope("catalogue:item_print", item_page_agency)
+
+
+def register_page_names() -> None:
+    """The catalogue's public pages as 访问统计's 热门页面 names them (gongkai/core/registry.py)."""
+    from gongkai.catalogue.models import Category
+    from gongkai.catalogue.selectors.shared import item_page_name
+    from gongkai.core.registry import register_page_names as register
+
+    def category_page(kwargs: dict) -> str | None:
+        name = Category.objects.filter(agency__slug=kwargs["slug"], code=kwargs["category"]).values_list("name")
+        return f"{_('政府信息公开目录')} · {name[0][0]}" if name else None
+
+    register(
+        {
+            "catalogue:search": _("信息检索"),
+            "catalogue:item": item_page_name,
+            "catalogue:item_print": lambda kwargs: (
+                _("打印：%(title)s") % {"title": t} if (t := item_page_name(kwargs)) else None
+            ),
+            "catalogue:browse": _("政府信息公开目录"),
+            "catalogue:browse_category": category_page,
+            "catalogue:guide": _("政府信息公开指南"),
+        }
+    )

@@ -1,4 +1,4 @@
-"""Registries the apps fill when Django starts: portal sections and dashboard panels.
+"""Registries the apps fill when Django starts: portal sections, dashboard panels and the portal pages' names.
 
 They live at the bottom of the dependency order so that a domain app can add its own portal section or
 back-office panel without importing the portal or back-office apps above it.
@@ -125,3 +125,28 @@ def register_slot_panel(panel: SlotPanel) -> None:
 
 def slot_panels(slot: str) -> list[SlotPanel]:
     return sorted((p for p in _slot_panels.values() if p.slot == slot), key=lambda p: (p.order, p.key))
+
+
+# 访问统计's 热门页面 (analytics/pages.py) names each counted portal page from its URL: a view name ("catalogue:item")
+# → the page's name, or a function of the URL's keyword arguments that names one object's page and gives None when
+# the object is gone. Each app names its own public pages when Django starts.
+PageName = str | Callable[[dict], str | None]
+
+_page_names: dict[str, PageName] = {}
+
+
+def register_page_names(names: dict[str, PageName]) -> None:
+    _page_names.update(names)
+
+
+def page_name_for(view_name: str) -> PageName | None:
+    return _page_names.get(view_name)
+
+
+def named_pages() -> set[str]:
+    return set(_page_names)
+
+
+def page_name_from(model, field: str = "title") -> Callable[[dict], str | None]:
+    """A page's name read from one field of the object the URL's `pk` names (None when the object is gone)."""
+    return lambda kwargs: model._default_manager.filter(pk=kwargs["pk"]).values_list(field, flat=True).first()

@@ -6,6 +6,7 @@ Each step looks for what it would create and skips what exists, so loading twice
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from gongkai.accounts.models import Role, RoleAssignment, User
 from gongkai.accounts.services import role_grant, user_create
@@ -149,6 +150,7 @@ class DemoLoader:
         demo_appeals.load(self)
         catalogue_demo.load(self)
         participation.load(self)
+        supervision.load_recent_hits(timezone.localdate())
         # Last: the annual report is compiled from everything loaded above.
         demo_annual_reports.load(self)
         return self.created

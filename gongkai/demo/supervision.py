@@ -14,6 +14,7 @@ from django.utils import timezone
 from gongkai.agencies.models import Agency
 from gongkai.analytics.models import DailyCount, Hit
 from gongkai.analytics.services import analytics_rollup, daily_salt, visitor_digest
+from gongkai.catalogue.access import items_published
 from gongkai.supervision.models import Inspection, NewMediaAccount, ProblemStatus, TrainingSession
 from gongkai.supervision.services import (
     follower_count_record,
@@ -79,12 +80,20 @@ SEARCH_TERMS = ["征地拆迁", "项目建设", "统计数据", "政策文件", 
 def load_recent_hits(today: dt.date) -> None:
     """Raw hits of the last two weeks, made as the middleware would make them, then rolled up by the service.
 
-    Shows the live pipeline (and top pages and searches) beside the imported 2024 history.
+    Shows the live pipeline (and top pages and searches) beside the imported 2024 history. Loaded after the
+    catalogue: its newest documents are among the pages visited.
     """
     if Hit.objects.exists() or DailyCount.objects.filter(imported=False).exists():
         return
     rng = random.Random(2024)  # noqa: S311 - demo traffic, not security
     agencies = {a.slug: a for a in Agency.objects.filter(slug__in=RECENT_SECTIONS)}
+    # After a visitor's first page of the prefecture: the portal's main pages and its newest documents.
+    newest = items_published().filter(agency=agencies["qdn"]).order_by("-published_at", "-pk")[:4]
+    qdn_pages = [
+        "/", "/agencies/", "/catalogue/qdn/", "/catalogue/search/", "/applications/track/", "/applications/qdn/apply/",
+        "/agencies/qdn/annual-reports/", "/participation/qdn/interpretations/",
+        *(f"/catalogue/items/{pk}/" for pk in newest.values_list("pk", flat=True)),
+    ]  # fmt: skip
     hits = []
     for back in range(RECENT_DAYS, 0, -1):
         day = today - dt.timedelta(days=back)
@@ -97,7 +106,10 @@ def load_recent_hits(today: dt.date) -> None:
                 when = start + dt.timedelta(minutes=rng.randrange(600))
                 is_new = rng.random() < 0.8
                 for view in range(1 + rng.randrange(3)):
-                    path = f"/agencies/{slug}/" if view == 0 or slug != "qdn" else rng.choice(["/", "/agencies/"])
+                    if view == 0:
+                        path = f"/agencies/{slug}/"
+                    else:
+                        path = rng.choice(qdn_pages) if slug == "qdn" else f"/catalogue/{slug}/"
                     term = rng.choice(SEARCH_TERMS) if slug == "qdn" and rng.random() < 0.1 else ""
                     hits.append(Hit(created_at=when + dt.timedelta(minutes=3 * view), day=day, agency=agency,
                                     path=path, search_term=term, visitor=visitor, is_new_visitor=is_new))  # fmt: skip
@@ -212,7 +224,6 @@ def load_inspections(qdn: Agency) -> None:
 def load(loader) -> None:
     qdn, office = Agency.objects.get(slug="qdn"), Agency.objects.get(slug="qdn-office")
     load_visit_history(qdn, office)
-    load_recent_hits(timezone.localdate())
     load_new_media(timezone.localdate())
     load_training(qdn)
     load_inspections(qdn)

@@ -15,10 +15,13 @@ class EnforcementConfig(AppConfig):
             DashboardPanel,
             PortalSection,
             StaffNavItem,
+            page_name_from,
             register_dashboard_panel,
+            register_page_names,
             register_portal_section,
             register_staff_nav_item,
         )
+        from gongkai.enforcement.models import Decision
         from gongkai.enforcement.panels import penalties_to_publish
 
         register_audit_verbs(
@@ -53,4 +56,12 @@ class EnforcementConfig(AppConfig):
                 frozenset({Role.REVIEWER, Role.APPROVER, "site_admin"}),
                 order=22,
             )
+        )
+        register_page_names(
+            {
+                "enforcement:penalties": _("行政处罚决定"),
+                "enforcement:penalty": page_name_from(Decision, "number"),
+                "enforcement:licensing": _("行政许可结果"),
+                "enforcement:fees": _("行政事业性收费"),
+            }
         )

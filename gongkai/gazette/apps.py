@@ -16,10 +16,12 @@ class GazetteConfig(AppConfig):
             PortalSection,
             StaffNavItem,
             register_dashboard_panel,
+            register_page_names,
             register_portal_section,
             register_staff_nav_item,
         )
         from gongkai.gazette.panels import gazette_to_review
+        from gongkai.gazette.selectors import gazette_issue_page_name
 
         register_audit_verbs(
             {
@@ -52,4 +54,10 @@ class GazetteConfig(AppConfig):
                 frozenset({Role.REVIEWER, Role.APPROVER, "site_admin"}),
                 order=21,
             )
+        )
+        register_page_names(
+            {
+                "gazette:issues": _("政府公报"),
+                "gazette:issue": gazette_issue_page_name,
+            }
         )

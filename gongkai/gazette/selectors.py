@@ -70,3 +70,9 @@ def gazette_counts(*, agencies, year: int) -> dict[str, Cell]:
             sum(c for _pk, c in issues), "gazette.gazetteissue", issue_ids, "政府公报：本年各期印数之和（册）"
         ),
     }
+
+
+def gazette_issue_page_name(kwargs: dict) -> str | None:
+    """An issue's page in 访问统计's 热门页面: its title and number (gongkai/core/registry.py, register_page_names)."""
+    issue = GazetteIssue.objects.filter(pk=kwargs["pk"]).first()
+    return str(issue) if issue else None

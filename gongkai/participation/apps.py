@@ -12,17 +12,21 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from gongkai.accounts.models import ACTING_ROLES, Role
         from gongkai.audit.verbs import register_audit_verbs
+        from gongkai.catalogue.selectors.shared import item_page_name
         from gongkai.core.registry import (
             DashboardPanel,
             PortalSection,
             SlotPanel,
             StaffNavItem,
+            page_name_from,
             register_dashboard_panel,
+            register_page_names,
             register_portal_section,
             register_slot_panel,
             register_staff_nav_item,
         )
         from gongkai.participation.article44_views import PANEL_TEMPLATE, similar_panel
+        from gongkai.participation.models import ConcernResponse, Consultation, Survey
         from gongkai.participation.panels import participation_todo
 
         verbs = {}
@@ -70,4 +74,17 @@ class ParticipationConfig(AppConfig):
                 frozenset({*ACTING_ROLES, "site_admin"}),
                 order=20,
             )
+        )
+        register_page_names(
+            {
+                "participation:home": _("公众参与"),
+                "participation:concerns": _("回应关切"),
+                "participation:concern": page_name_from(ConcernResponse),
+                "participation:consultations": _("网上征集"),
+                "participation:consultation": page_name_from(Consultation),
+                "participation:interpretations": _("政策解读"),
+                "participation:interpretation": item_page_name,
+                "participation:surveys": _("网上调查"),
+                "participation:survey": page_name_from(Survey),
+            }
         )

@@ -11,7 +11,7 @@ class PortalConfig(AppConfig):
         from django.urls import reverse
 
         from gongkai.core.pagecache import set_change_classifier
-        from gongkai.core.registry import PortalSection, register_portal_section
+        from gongkai.core.registry import PortalSection, register_page_names, register_portal_section
         from gongkai.portal.pagecache import classify_change
 
         set_change_classifier(classify_change)
@@ -21,4 +21,7 @@ class PortalConfig(AppConfig):
         )
         register_portal_section(
             PortalSection("directory", _("机构导航"), lambda agency: reverse("portal:directory"), order=90)
+        )
+        register_page_names(
+            {"portal:home": _("门户首页"), "portal:directory": _("机构导航"), "portal:agency": _("机关首页")}
         )

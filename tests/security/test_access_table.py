@@ -29,6 +29,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gongkai.accounts.models import User
+from gongkai.analytics.middleware import EXCLUDED_PREFIXES
+from gongkai.analytics.pages import page_name
 from gongkai.audit.models import AuditEvent
 from tests.security.access_world import build_world
 
@@ -359,6 +361,16 @@ def clients() -> dict[str, Client]:
     return result
 
 
+def is_counted_page(response) -> bool:
+    """A page the portal's visit statistics count (analytics/middleware.py should_count), for an anonymous GET."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and not response.wsgi_request.path.startswith(EXCLUDED_PREFIXES)
+    )
+
+
 def status_matches(response, expected) -> bool:
     if "login" in expected and is_login_redirect(response):
         return True
@@ -369,6 +381,7 @@ def test_every_role_gets_what_the_table_declares_and_supervisors_and_strangers_p
     users = clients()
     failures = []
     dashes = set()  # pages whose select still offers Django's "---------" (core.forms.FormRenderer names it)
+    unnamed = set()  # public pages 访问统计's 热门页面 could show only as a path (core.registry.register_page_names)
     events_before = AuditEvent.objects.count()
     for _pattern, name in walk_patterns():
         route = ROUTES[name]
@@ -383,6 +396,8 @@ def test_every_role_gets_what_the_table_declares_and_supervisors_and_strangers_p
                 failures.append(f"GET  {url} as {role}: {response.status_code}, expected {sorted(map(str, expected))}")
             if response.status_code == 200 and not response.streaming and b">---------</option>" in response.content:
                 dashes.add(url)
+            if role == "visitor" and route.audience == PUBLIC and is_counted_page(response) and not page_name(url)[0]:
+                unnamed.add(name)
         if route.audience == PUBLIC:
             continue
         refused = {"visitor": {"login", 403, 405}, "supervisor": {403, 405}}
@@ -399,5 +414,6 @@ def test_every_role_gets_what_the_table_declares_and_supervisors_and_strangers_p
     print("\n".join(failures))
     assert failures == []
     assert sorted(dashes) == []
+    assert sorted(unnamed) == [], "name these pages with register_page_names in their app's ready()"
     # Nothing the refused posts asked for was done.
     assert AuditEvent.objects.count() == events_before

@@ -55,3 +55,36 @@ def test_site_totals_sum_the_sections_of_the_agencies_asked_for(counts):
     assert (cells["site_visits"].value, cells["site_page_views"].value, cells["new_visitors"].value) == (1000, 2000, 20)
     assert cells["daily_visitors"].value == round(900 / 366) and cells["site_visits"].ids == ()
     assert analytics_site_totals(agencies=[counts["prefecture"]], year=2023)["site_visits"].value == 0
+
+
+def test_the_top_pages_are_named_as_a_reader_knows_them(login, sue, alice, counts):
+    """热门页面 shows each page's name (a document's title, a category's name), not only its path."""
+    from gongkai.catalogue.tests.factories import category, draft
+
+    prefecture, county = counts["prefecture"], counts["county"]
+    item = draft(alice, prefecture, title="关于做好2024年春季森林防火工作的通知")
+    budget = category(prefecture, "budget")
+    day = dt.date(2024, 1, 10)
+    for agency, path, views in (
+        (prefecture, f"/catalogue/items/{item.pk}/", 60),
+        (prefecture, f"/catalogue/qdn/c/{budget.code}/", 50),
+        (county, "/catalogue/kaili/", 40),
+        (prefecture, "/catalogue/items/999999/", 30),  # a document since deleted
+        (prefecture, "/no-longer-a-page/", 20),
+    ):
+        DailyPageCount.objects.create(day=day, agency=agency, path=path, page_views=views)
+    response = login(sue).get(f"/staff/analytics/?agency={prefecture.pk}&year=2024&include_subtree=on")
+    rows = [(p["path"], p["name"], p["agency_name"]) for p in response.context["pages"]]
+    assert rows == [
+        ("/agencies/", "机构导航", ""),
+        (f"/catalogue/items/{item.pk}/", "关于做好2024年春季森林防火工作的通知", ""),
+        (f"/catalogue/qdn/c/{budget.code}/", f"政府信息公开目录 · {budget.name}", ""),
+        ("/catalogue/kaili/", "政府信息公开目录", "凯里市政府"),
+        ("/catalogue/items/999999/", "", ""),
+        ("/no-longer-a-page/", "", ""),
+    ]
+    page = response.content.decode()
+    assert f'<a href="/catalogue/items/{item.pk}/">关于做好2024年春季森林防火工作的通知</a>' in page
+    assert '<a href="/catalogue/kaili/">政府信息公开目录</a> <span class="muted">（凯里市政府）</span>' in page
+    # A path that names no page of today's portal is shown as it was counted, and not as a link.
+    assert '<td class="page-name">/no-longer-a-page/</td>' in page

@@ -26,6 +26,11 @@ def item_public_url(item: Item) -> str:
         return ""
 
 
+def item_page_name(kwargs: dict) -> str | None:
+    """An item's page (or its interpretation's) in 访问统计's 热门页面: its title (core/registry.py register_page_names)."""
+    return Item.objects.filter(pk=kwargs["pk"]).values_list("title", flat=True).first()
+
+
 def items_published_in_subtree(agency) -> QuerySet[Item]:
     """Published documents of the agency and the agencies below it, newest first."""
     return (
