@@ -277,25 +277,53 @@ def bulk_catalogue_sweep(*, agencies=None, log=None) -> list[tuple[Agency, int]]
     return done
 
 
+def bulk_reports_remove(*, agency: Agency, year: int) -> int:
+    """Take an agency-year's subtree reports file off 数据下载 (no published report left in it, or the agency has
+    no subordinates any more); returns the files removed."""
+    gone = 0
+    for bulk in BulkFile.objects.filter(agency=agency, kind=BulkKind.ANNUAL_REPORTS, year=year):
+        default_storage.delete(bulk.path)
+        bulk.delete()
+        gone += 1
+    return gone
+
+
 def bulk_reports_stale(agency: Agency) -> list[int]:
     """The years whose subtree reports file is out of date: a published report of the subtree was saved (published
-    or corrected) after the file was written, or the file is missing; and a year whose file lists reports though
-    none is published any more. Only agencies with subordinates have such files."""
-    from django.db.models import Max
+    or corrected) after the file was written, the file is missing, or it holds another number of reports than the
+    subtree has published (an agency moved in or out of the subtree, or taken off the portal); and a year whose
+    file lists reports though none is published any more. Only agencies with subordinates have such files: every
+    year of an agency that has none left is stale (its files are removed)."""
+    from django.db.models import Count, Max
 
-    if not agency_subtree(agency, include_self=False).exists():
-        return []
-    newest = dict(
-        reports_published()
-        .filter(agency__in=agency_subtree(agency).filter(is_active=True))
-        .values_list("year")
-        .annotate(last=Max("updated_at"))
-        .values_list("year", "last")
-    )
     written = {b.year: b for b in BulkFile.objects.filter(agency=agency, kind=BulkKind.ANNUAL_REPORTS)}
-    stale = {year for year, last in newest.items() if year not in written or written[year].written_at <= last}
+    if not agency_subtree(agency, include_self=False).exists():
+        return sorted(written)
+    newest = {
+        row["year"]: (row["last"], row["count"])
+        for row in reports_published()
+        .filter(agency__in=agency_subtree(agency).filter(is_active=True))
+        .values("year")
+        .annotate(last=Max("updated_at"), count=Count("pk"))
+    }
+    stale = {
+        year
+        for year, (last, count) in newest.items()
+        if year not in written or written[year].written_at <= last or written[year].rows != count
+    }
     stale |= {year for year, bulk in written.items() if year not in newest and bulk.rows}
     return sorted(stale)
+
+
+def bulk_reports_refresh(*, agency: Agency, year: int) -> BulkFile | None:
+    """Rewrite the agency's subtree reports file of `year`, or remove it where the agency has no subordinates or
+    its subtree no published report of the year (None)."""
+    bulk = None
+    if agency_subtree(agency, include_self=False).exists():
+        bulk = bulk_reports_write(agency=agency, year=year)
+    if bulk is None:
+        bulk_reports_remove(agency=agency, year=year)
+    return bulk
 
 
 def bulk_reports_sweep(*, agencies=None, log=None) -> list[tuple[Agency, int]]:
@@ -306,11 +334,7 @@ def bulk_reports_sweep(*, agencies=None, log=None) -> list[tuple[Agency, int]]:
     done: list[tuple[Agency, int]] = []
     for agency in agencies if agencies is not None else agencies_public():
         for year in bulk_reports_stale(agency):
-            bulk = bulk_reports_write(agency=agency, year=year)
-            if bulk is None:
-                for gone in BulkFile.objects.filter(agency=agency, kind=BulkKind.ANNUAL_REPORTS, year=year):
-                    default_storage.delete(gone.path)
-                    gone.delete()
+            bulk = bulk_reports_refresh(agency=agency, year=year)
             done.append((agency, year))
             if log:
                 log(f"{agency.slug} {year}: {bulk.rows if bulk else 0} reports")
@@ -330,7 +354,13 @@ def bulk_regenerate(*, agencies=None, years=None, log=None) -> list[BulkFile]:
             written += bulk_catalogue_write(agency=agency, year=year)
             if log:
                 log(f"{agency.slug} {year}: {written[-2].rows} items")
-        if agency_subtree(agency, include_self=False).exists():
+        if not agency_subtree(agency, include_self=False).exists():  # none (any more): no subtree files
+            for year in BulkFile.objects.filter(agency=agency, kind=BulkKind.ANNUAL_REPORTS).values_list(
+                "year", flat=True
+            ):
+                if not years or year in years:
+                    bulk_reports_remove(agency=agency, year=year)
+        else:
             report_years = sorted(
                 set(reports_published().filter(agency__in=agency_subtree(agency)).values_list("year", flat=True))
             )

@@ -21,6 +21,11 @@ The annual reports of a subtree (one XLSX per superior agency and year, 条例 �
 report's publication or correction (REPORT_VERBS) queues a rewrite of that year's file of every agency above it,
 and the sweep rewrites any such file older than the newest report it should hold.
 
+Moving an agency under another parent (`agency.update` with a new `parent_id`) takes its subtree's reports out
+of the files of its former superiors and into those of its new ones: both chains' files of those reports' years
+are queued. The sweep also sees it: a file holding another number of reports than its subtree has published is
+stale, and an agency left without subordinates has its files removed.
+
 A new name is in every file of its agency (发布机构, and 主题分类 for a category): renaming an agency or one of its
 categories (RENAME_VERBS, with `name` among the changed fields) queues a rewrite of every year of the agency's
 catalogue files, and for an agency also of the subtree files holding its published reports. The sweep cannot
@@ -61,7 +66,8 @@ ITEM_VERBS = frozenset(
 
 # Audit verbs on annual reports that change what the subtree files of the agencies above hold.
 REPORT_VERBS = frozenset({"annual_report.publish", "annual_report.correct"})
-# Audit verbs that can rename what every file of the event's agency shows (when `name` changed).
+# Audit verbs that can rename what every file of the event's agency shows (when `name` changed), or move the agency
+# and its reports to other superiors' files (when `parent_id` changed).
 RENAME_VERBS = frozenset({"agency.update", "catalogue.category_update"})
 
 
@@ -106,13 +112,10 @@ def opendata_bulk_refresh(agency_id: int, year: int) -> int | None:
 @db_task(name="opendata_reports_refresh")
 def opendata_reports_refresh(agency_id: int, year: int) -> int | None:
     """Rewrite one agency's XLSX of its subtree's annual reports of `year`; returns the reports written."""
-    from gongkai.agencies.selectors import agency_subtree
-    from gongkai.api.bulk import bulk_reports_write
+    from gongkai.api.bulk import bulk_reports_refresh
 
     def write(agency) -> int:
-        if not agency_subtree(agency, include_self=False).exists():
-            return 0  # no subordinates: no subtree file (as `bulk_regenerate`)
-        written = bulk_reports_write(agency=agency, year=year)
+        written = bulk_reports_refresh(agency=agency, year=year)  # none without subordinates (as the sweep)
         return written.rows if written else 0
 
     return _rewrite(opendata_reports_refresh, "reports", agency_id, year, write)
@@ -137,6 +140,7 @@ class _Changes:
         self.reports: set[int] = set()
         self.renamed: set[int] = set()  # agencies whose every catalogue file shows a new name
         self.renamed_reporters: set[int] = set()  # agencies whose reports' rows in the subtree files do
+        self.moved: dict[int, int | None] = {}  # agency moved under another parent → its former parent
         self.done = False
 
     def __call__(self) -> None:
@@ -162,8 +166,32 @@ class _Changes:
             self.reports |= set(
                 reports_published().filter(agency_id__in=self.renamed_reporters).values_list("pk", flat=True)
             )
+        if self.moved:
+            self._moves()
         if self.reports:
             self._reports()
+
+    def _moves(self) -> None:
+        """The reports of a moved subtree leave the files of its former superiors and join those of its new ones."""
+        from gongkai.agencies.models import Agency
+        from gongkai.agencies.selectors import agency_ancestors, agency_subtree
+        from gongkai.annual_reports.selectors import reports_published
+
+        for agency_id, former_parent_id in self.moved.items():
+            moved = Agency.objects.filter(pk=agency_id).first()
+            if moved is None:
+                continue
+            reports = reports_published().filter(agency__in=agency_subtree(moved))
+            self.reports |= set(reports.values_list("pk", flat=True))  # the new superiors' files, by _reports
+            former = Agency.objects.filter(pk=former_parent_id).first() if former_parent_id else None
+            if former is None:
+                continue
+            for year in sorted(set(reports.values_list("year", flat=True))):
+                for agency in [*agency_ancestors(former), former]:
+                    try:
+                        reports_refresh_soon(agency.pk, year)
+                    except Exception:  # the move is committed; the sweep sees the file's count is wrong
+                        logger.exception("could not queue the reports rewrite of agency %s, %s", agency.pk, year)
 
     def _reports(self) -> None:
         from gongkai.agencies.selectors import agency_ancestors
@@ -204,6 +232,9 @@ def audit_event_saved(sender, instance, created: bool = False, raw: bool = False
             changes.renamed.add(instance.agency_id)
             if instance.verb == "agency.update":
                 changes.renamed_reporters.add(instance.agency_id)
+        if instance.verb == "agency.update" and "parent_id" in (instance.after or {}):
+            changes = _changes_of_this_transaction()
+            changes.moved.setdefault(instance.agency_id, (instance.before or {}).get("parent_id"))
         return
     if not created or raw or instance.verb not in ITEM_VERBS or instance.agency_id is None:
         return

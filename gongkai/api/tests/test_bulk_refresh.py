@@ -272,3 +272,69 @@ def test_renaming_a_category_rewrites_every_year_of_its_agencys_catalogue_files(
     _jsonl, csv_file = _files(prefecture, year)
     data = default_storage.open(csv_file.path).read().decode("utf-8-sig")
     assert {row["主题分类"] for row in csv.DictReader(io.StringIO(data))} == {"州政府规范性文件"}
+
+
+def _report_files() -> dict[str, int]:
+    """The subtree reports files of 2024 on 数据下载: agency slug → the reports each holds (read from the file)."""
+    from openpyxl import load_workbook
+
+    held = {}
+    for bulk in BulkFile.objects.filter(kind="annual_reports", year=2024).select_related("agency"):
+        rows = list(load_workbook(default_storage.open(bulk.path)).active.iter_rows(values_only=True))
+        assert len(rows) - 2 == bulk.rows  # the address row and the label row, then one row per report
+        held[bulk.agency.slug] = bulk.rows
+    return held
+
+
+@pytest.fixture
+def county_report(world):
+    """凯里市教育局 (under 凯里市, under the prefecture) publishes its 2024 report too (copied from the world's)."""
+    report = world["report"]
+    report.pk, report.agency, report.title = None, world["tree"]["county_department"], "凯里市教育局2024年年度报告"
+    report.save()
+    _commit_the_fixtures_changes()
+    return report
+
+
+def test_moving_an_agency_moves_its_reports_between_its_superiors_files(
+    world, county_report, adam, django_capture_on_commit_callbacks
+):
+    """Its old superiors' files no longer list its report, its new ones' do, and a superior left without
+    subordinates no longer offers a subtree file."""
+    from gongkai.agencies.services import agency_update
+    from gongkai.api.bulk import bulk_reports_sweep
+
+    tree = world["tree"]
+    prefecture, county, finance, department = (
+        tree[k] for k in ("prefecture", "county", "finance", "county_department")
+    )
+    bulk_reports_sweep()
+    assert _report_files() == {"qdn": 2, "kaili": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        agency_update(actor=adam, agency=department, parent=finance)
+    # The former superiors (凯里市, the prefecture) and the new (州财政局, the prefecture), and the agency itself.
+    assert sorted(_queued_reports()) == sorted(
+        [(county.pk, 2024), (prefecture.pk, 2024), (finance.pk, 2024), (department.pk, 2024)]
+    )
+    _run_queued()
+    assert _report_files() == {"qdn": 2, "qdn-czj": 1}
+    assert bulk_reports_sweep() == []  # nothing left for the safety net
+
+
+def test_the_sweep_sees_a_move_the_queue_lost(world, county_report, adam):
+    from gongkai.agencies.services import agency_update
+    from gongkai.api.bulk import bulk_regenerate, bulk_reports_stale, bulk_reports_sweep
+
+    tree = world["tree"]
+    county, finance, department = tree["county"], tree["finance"], tree["county_department"]
+    bulk_reports_sweep()
+    agency_update(actor=adam, agency=department, parent=finance)  # its commit hooks never run
+    assert bulk_reports_stale(county) == [2024]  # no subordinates left: its file goes
+    assert bulk_reports_stale(finance) == [2024]  # a subtree report and no file
+    assert sorted((a.slug, year) for a, year in bulk_reports_sweep()) == [("kaili", 2024), ("qdn-czj", 2024)]
+    assert _report_files() == {"qdn": 2, "qdn-czj": 1}
+    # Moved back: the count in 州财政局's file is wrong again, and `opendata_bulk` (rewrite all) fixes it as well.
+    agency_update(actor=adam, agency=department, parent=county)
+    assert bulk_reports_stale(finance) == [2024] and bulk_reports_stale(county) == [2024]
+    bulk_regenerate()
+    assert _report_files() == {"qdn": 2, "kaili": 1}
