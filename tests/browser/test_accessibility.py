@@ -132,3 +132,36 @@ def test_axe_finds_nothing_on_the_portal_and_the_main_staff_pages(page, phone, l
         for url in staff:
             _check(screen, base + url, found, label)
     assert found == {}
+
+
+def test_axe_finds_nothing_on_any_page_of_the_staff_menu(page, phone, live_server):
+    """Every page the site administrator's menu links to, and the pages reached from them that the main list
+    above does not hold (the letter and notice templates, a supervisor's list of items), on a desktop and on a
+    phone. On a phone a table wider than the screen scrolls in a box a keyboard can reach (staff.js)."""
+    DemoLoader().load()
+    base = live_server.url
+    found: dict[str, list[str]] = {}
+    for screen, label in ((page, "desktop "), (phone, "phone ")):
+        screen.goto(base + "/staff/login/")
+        screen.fill("#id_username", "siteadmin")
+        screen.fill("#id_password", DEMO_PASSWORD)
+        screen.locator("button[type=submit]").click()
+        screen.wait_for_url(base + "/staff/")
+        links = screen.locator("#staff-nav-links a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert len(links) > 15
+        more = [
+            "/staff/applications/templates/",
+            "/staff/notices/templates/",
+            "/staff/supervision/catalogue/personal-data/",
+        ]
+        for url in dict.fromkeys([*links, *more]):
+            _check(screen, base + url, found, label)
+    assert found == {}
+    # The supervisor's list is wider than a phone: its box takes the focus and is named by the page's heading.
+    phone.goto(base + "/staff/supervision/catalogue/personal-data/")
+    region = phone.locator("main .table-scroll")
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
+    assert region.get_attribute("aria-label") == phone.locator("main h1").inner_text().strip()
+    # On a desktop the same table fits: no extra stop in the tab order.
+    page.goto(base + "/staff/supervision/catalogue/personal-data/")
+    assert page.locator("main .table-scroll").get_attribute("tabindex") is None
