@@ -191,3 +191,35 @@ def test_after_a_failed_submit_focus_moves_to_the_error_summary(tree, page, live
     target = first_link.get_attribute("href")
     first_link.click()
     assert page.evaluate("() => '#' + document.activeElement.id") == target
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def test_the_tracking_forms_line_up_their_boxes_and_button_and_say_what_is_wrong_above_them(
+    tree, page, phone, live_server
+):
+    """The code box and 查询 line up however long a label or a message is; the error summary is above the form,
+    not squeezed beside the field; on a phone they stack. In English a label is followed by ": "."""
+    page.goto(live_server.url + "/applications/track/?code=abc")
+    summary, code = page.locator(".form-errors"), page.locator("#id_code")
+    button = page.locator("form.inline-fields").first.locator("button")
+    assert abs(_box(code)["y"] - _box(button)["y"]) <= 1
+    assert _box(summary)["y"] + _box(summary)["height"] <= _box(page.locator("label[for=id_code]"))["y"]
+    page.locator("summary").click()
+    page.locator("#track-by-number button").click()
+    number, suffix = page.locator("#id_number"), page.locator("#id_suffix")
+    expect(number).to_be_visible()
+    # The second field has help text under its box and a longer label: the boxes and the button still line up.
+    tops = {round(_box(el)["y"]) for el in (number, suffix, page.locator("#track-by-number button"))}
+    assert max(tops) - min(tops) <= 1
+    expect(page.locator(".form-errors").last).to_contain_text("申请编号：")
+    phone.goto(live_server.url + "/applications/track/?code=abc")
+    code, button = phone.locator("#id_code"), phone.locator("form.inline-fields").first.locator("button")
+    assert _box(button)["y"] >= _box(code)["y"] + _box(code)["height"]  # stacked
+    phone.goto(f"{live_server.url}/language/en/?next=/applications/track/%3Fcode%3Dabc")
+    expect(phone.locator(".form-errors")).to_contain_text("Tracking code: ")
+    expect(phone.locator(".site-footer")).to_contain_text("Sponsor: ")

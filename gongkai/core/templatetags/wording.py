@@ -1,0 +1,16 @@
+"""Small words that differ between the interface's languages without being a sentence to translate."""
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label: full-width in Chinese (申请人：张三), a colon and a space in English (Applicant: 张三).
+
+    An official document (a letter, the annual report) is Chinese whatever the reader's language and keeps its
+    own "：".
+    """
+    return "：" if (get_language() or "zh-hans").startswith("zh") else ": "
