@@ -122,3 +122,21 @@ def test_on_a_phone_no_page_of_the_staff_menu_is_wider_than_the_screen(phone, li
     phone.goto(base + "/staff/catalogue/")
     label = phone.locator("table.list-table td[data-label]").first
     assert label.evaluate("el => getComputedStyle(el, '::before').content").endswith(': "')
+
+
+def test_a_filter_of_a_few_fields_reads_as_one_line_on_a_desktop(page, live_server):
+    """访问统计's filter: the agency, the 含下级机关 box and the year side by side, 查看 on the line of their boxes; an
+    error summary takes its own line above them."""
+    DemoLoader().load()
+    base = live_server.url
+    _sign_in(page, base)
+    page.goto(base + "/staff/analytics/")
+    agency, year = page.locator("#id_agency"), page.locator("#id_year")
+    button = page.get_by_role("button", name="查看")
+    boxes = [el.bounding_box() for el in (agency, page.locator("#id_include_subtree"), year, button)]
+    assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"] < boxes[3]["x"]  # one line, in order
+    bottoms = [round(b["y"] + b["height"] / 2) for b in (boxes[0], boxes[2], boxes[3])]
+    assert max(bottoms) - min(bottoms) <= 3  # the boxes and the button share their middle
+    page.goto(base + "/staff/analytics/?year=1")
+    summary = page.locator(".form-errors").bounding_box()
+    assert summary["y"] + summary["height"] <= page.locator("label[for=id_agency]").bounding_box()["y"]
