@@ -140,3 +140,20 @@ def test_a_filter_of_a_few_fields_reads_as_one_line_on_a_desktop(page, live_serv
     page.goto(base + "/staff/analytics/?year=1")
     summary = page.locator(".form-errors").bounding_box()
     assert summary["y"] + summary["height"] <= page.locator("label[for=id_agency]").bounding_box()["y"]
+
+
+def test_a_forms_texts_and_title_take_its_whole_width_on_a_desktop(page, live_server):
+    """起草目录条目: the title, 内容概述 and 正文 are as wide as the form; the short fields share a row."""
+    DemoLoader().load()
+    base = live_server.url
+    _sign_in(page, base)
+    page.goto(base + "/staff/catalogue/new/")
+    grid = page.locator(".form-grid").first.bounding_box()
+    for name in ("title", "summary", "body"):
+        box = page.locator(f"#id_{name}").bounding_box()
+        assert box["width"] > 0.95 * grid["width"], name
+    number, written = page.locator("#id_document_number").bounding_box(), page.locator("#id_date_written")
+    assert number["width"] < 0.5 * grid["width"]
+    assert abs(number["y"] - written.bounding_box()["y"]) <= 1  # side by side
+    # A date and time box is styled as the other boxes (it was the browser's small default).
+    assert page.locator("#id_publish_at").bounding_box()["height"] >= number["height"] - 1
