@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.appeals.models import AppealResult, DefendantRole, Lawsuit, Reconsideration
-from gongkai.core.forms import ModelChoiceField
+from gongkai.core.forms import ModelChoiceField, blank_choice
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DECIDED_RESULTS = [(v, label) for v, label in AppealResult.choices if v != AppealResult.PENDING]
@@ -48,7 +48,7 @@ class AnswerForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    result = forms.ChoiceField(label=_("复议结果"), choices=DECIDED_RESULTS)
+    result = forms.ChoiceField(label=_("复议结果"), choices=blank_choice(DECIDED_RESULTS))
     decided_on = forms.DateField(label=_("复议决定日期"), widget=DATE)
     summary = forms.CharField(label=_("决定要点"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

@@ -21,7 +21,7 @@ from gongkai.applications.models import (
     PauseKind,
 )
 from gongkai.applications.uploads import applicant_upload_problems, reply_file_problems
-from gongkai.core.forms import BLANK_LABEL, ModelChoiceField
+from gongkai.core.forms import ModelChoiceField, blank_choice
 
 
 class DateInput(forms.DateInput):
@@ -42,11 +42,6 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-def blank_choice(choices):
-    """The choices after a first, empty one that says what to do (`core.forms.BLANK_LABEL`)."""
-    return [("", BLANK_LABEL), *choices]
 
 
 DESCRIPTION_MAX_LENGTH = 5000
@@ -256,8 +251,8 @@ class CorrectionReceiveForm(ActionForm):
 
 class ConsultationStartForm(ActionForm):
     kind = forms.ChoiceField(
-        label=_("征求意见对象类型"), choices=[(PauseKind.THIRD_PARTY.value, PauseKind.THIRD_PARTY.label),
-                                        (PauseKind.OTHER_AGENCY.value, PauseKind.OTHER_AGENCY.label)],
+        label=_("征求意见对象类型"), choices=blank_choice([(PauseKind.THIRD_PARTY.value, PauseKind.THIRD_PARTY.label),
+                                                     (PauseKind.OTHER_AGENCY.value, PauseKind.OTHER_AGENCY.label)]),
     )  # fmt: skip
     party = forms.CharField(label=_("征求意见对象"), max_length=100)
     text = forms.CharField(label=_("征求意见事项"), widget=forms.Textarea)

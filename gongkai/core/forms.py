@@ -30,6 +30,12 @@ class FormRenderer(DjangoTemplates):
         return super().render(template_name, context, request)
 
 
+def blank_choice(choices) -> list:
+    """The choices after a first, empty one that says what to do (BLANK_LABEL): for a choice with no safe default
+    (an outcome, a result, whom to consult), so that a required field is chosen, never submitted as preselected."""
+    return [("", BLANK_LABEL), *choices]
+
+
 def apply_service_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form, field by field, so the page names what to fix."""
     if hasattr(exc, "error_dict"):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongkai.core.forms import blank_choice
 from gongkai.supervision.models import (
     PROBLEM_TRANSITIONS,
     FollowerCount,
@@ -74,9 +75,9 @@ class ProblemMoveForm(forms.Form):
 
     def __init__(self, *args, problem: InspectionProblem, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
-            (s.value, s.label) for s in ProblemStatus if s in PROBLEM_TRANSITIONS[problem.status]
-        ]
+        self.fields["status"].choices = blank_choice(
+            [(s.value, s.label) for s in ProblemStatus if s in PROBLEM_TRANSITIONS[problem.status]]
+        )
 
 
 # The import file's columns, as a clerk would title them.

@@ -188,6 +188,25 @@ def test_staff_register_and_follow_a_reconsideration_through_http(prefecture, al
     assert verbs == ["reconsideration.register", "reconsideration.answer", "reconsideration.decide"]
 
 
+def test_the_result_is_chosen_never_preselected(prefecture, alice, login):
+    """复议结果 starts at 请选择: a clerk who records only the date is asked for the result, and nothing is saved."""
+    client = login(alice)
+    case = services.reconsideration_register(
+        actor=alice, agency=prefecture, applicant_name="杨某", organ="贵州省人民政府", subject="不服答复",
+        filed_on=D(2024, 5, 6), received_on=D(2024, 5, 10),
+    )  # fmt: skip
+    page = client.get(f"/staff/appeals/reconsiderations/{case.pk}/").content.decode()
+    assert '<option value="" selected>请选择</option>' in page
+    response = client.post(
+        f"/staff/appeals/reconsiderations/{case.pk}/",
+        {"action": "decide", "decide-result": "", "decide-decided_on": "2024-07-01", "decide-summary": "维持原答复"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "复议结果</a>：这个字段是必填项。" in page and "维持原答复" in page
+    case.refresh_from_db()
+    assert case.result == AppealResult.PENDING and case.decided_on is None
+
+
 def test_a_bad_date_is_named_and_the_form_keeps_what_was_typed(prefecture, alice, login):
     response = login(alice).post(
         "/staff/appeals/reconsiderations/new/",

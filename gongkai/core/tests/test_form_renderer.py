@@ -27,3 +27,16 @@ def test_a_required_select_asks_for_a_choice_and_an_optional_one_offers_none():
 def test_a_form_re_rendered_with_its_errors_keeps_the_words():
     form = _Form(data={"kind": ""})
     assert not form.is_valid() and "请选择" in str(form) and "---------" not in str(form)
+
+
+def test_a_choice_with_no_safe_default_must_be_made():
+    """Whom to consult (条例 第三十二条 third party, or another agency) and a reconsideration's result start at
+    请选择 (core.forms.blank_choice): a form sent as it first showed is refused, not saved with the first option."""
+    from gongkai.appeals.forms import DecisionForm
+    from gongkai.applications.forms import ConsultationStartForm
+
+    for form_class, name in ((ConsultationStartForm, "kind"), (DecisionForm, "result")):
+        html = str(form_class()[name])
+        assert '<option value="" selected>请选择</option>' in html, form_class
+        bound = form_class(data={name: ""})
+        assert not bound.is_valid() and name in bound.errors, form_class
