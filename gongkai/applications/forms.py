@@ -126,6 +126,20 @@ class OnlineApplicationForm(ApplicationForm):
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=SUBMISSION_KEY_MAX_LENGTH)
 
+    # 条例 第二十九条: required for the applicant's kind (services.validate_applicant); the portal shows one group at
+    # a time, so each field of the shown group is marked required as the always-required ones are.
+    REQUIRED_FOR_KIND = {
+        ApplicantKind.NATURAL: ("id_type", "id_number"),
+        ApplicantKind.ORGANISATION: ("organisation_type", "credit_code", "legal_representative", "contact_person"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for names in self.REQUIRED_FOR_KIND.values():
+            for name in names:
+                self.fields[name].widget.attrs["aria-required"] = "true"
+                self.fields[name].required_for_kind = True  # the 必填 badge (applications/_field.html)
+
     def clean(self):
         data = super().clean()
         if "email" in (data.get("notify") or []) and not data.get("email") and "email" not in self.errors:

@@ -319,3 +319,15 @@ def test_successful_look_ups_and_downloads_are_not_counted_but_failures_are_per_
         assert client.get("/applications/track/", {"code": "0000000000000000"}).status_code == 200
     assert client.get("/applications/track/", {"code": application.tracking_code}).status_code == 429
     assert client.get("/applications/track/", {"code": "0000000000000000"}, REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
+def test_the_fields_required_for_the_applicants_kind_say_so(prefecture, client):
+    """条例 第二十九条: a person's 证件类型 and 证件号码, an organisation's type, credit code, legal representative and
+    contact are required for that kind; each group, shown alone, marks them as the always-required fields."""
+    page = client.get(apply_url(prefecture)).content.decode()
+    for name in ("id_type", "id_number", "organisation_type", "credit_code", "legal_representative", "contact_person"):
+        label = re.search(rf'<label for="id_{name}">(.*?)</label>', page, re.S)
+        assert label and "必填" in label.group(1), name
+        assert re.search(rf'<(input|select)[^>]*aria-required="true"[^>]*id="id_{name}"', page), name
+    # Optional fields stay unmarked.
+    assert "必填" not in re.search(r'<label for="id_email">(.*?)</label>', page, re.S).group(1)
