@@ -194,3 +194,17 @@ def test_staff_of_another_agency_never_see_the_kept_rows(login, alice, kim, case
     other = _session(kim).get(QUEUE)
     assert other.context["request"].user == kim
     assert case.number not in other.content.decode()
+
+
+def test_in_english_a_date_and_a_label_read_as_english(login, alice, case):
+    """The case's dates follow the interface's language (2026年11月3日, Nov. 3, 2026). The clock's explanation
+    stays in Chinese: it is the legal calculation, worded as the Regulations are."""
+    from django.utils import dateformat
+
+    client = login(alice)
+    url = f"/staff/applications/{case.pk}/"
+    chinese = client.get(url).content.decode()
+    assert f"{case.received_on.year}年{case.received_on.month}月{case.received_on.day}日" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert f"<dt>Receipt date</dt><dd>{dateformat.format(case.received_on, 'N j, Y')}</dd>" in english

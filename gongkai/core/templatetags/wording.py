@@ -14,3 +14,16 @@ def colon() -> str:
     own "：".
     """
     return "：" if (get_language() or "zh-hans").startswith("zh") else ": "
+
+
+# Chinese punctuation between a sentence's translated parts, and what English puts there.
+ENGLISH_PUNCTUATION = {"。": ". ", "，": ", ", "；": "; ", "：": ": ", "、": ", "}
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """A full-width mark that joins translated parts of a sentence (，；。): itself in Chinese, the English mark and
+    a space in English."""
+    if (get_language() or "zh-hans").startswith("zh"):
+        return mark
+    return ENGLISH_PUNCTUATION.get(mark, mark)
