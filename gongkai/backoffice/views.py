@@ -11,7 +11,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -257,6 +259,16 @@ def _parse_month(value: str | None, today: dt.date) -> dt.date:
     return first
 
 
+# The calendar's column heads: 一 … 日 as a printed Chinese calendar has them, Mon … Sun in English; each with the
+# day's full name for a screen reader.
+CHINESE_WEEKDAY_HEADS = "一二三四五六日"
+
+
+def weekday_heads() -> list[tuple[str, str]]:
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    return [(CHINESE_WEEKDAY_HEADS[i] if chinese else str(WEEKDAYS_ABBR[i]), str(WEEKDAYS[i])) for i in range(7)]
+
+
 @staff_view
 def calendar_view(request):
     today = timezone.localdate()
@@ -280,6 +292,7 @@ def calendar_view(request):
         "backoffice/calendar.html",
         {
             "first": first,
+            "weekday_heads": weekday_heads(),
             "weeks": weeks,
             "year_verified": calendar.year_verified(first.year),
             "previous": previous,

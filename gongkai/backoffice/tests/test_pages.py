@@ -161,6 +161,16 @@ def test_the_calendar_page_computes_and_explains_a_deadline(alice, login):
     assert 'class="makeup' in page  # 2026-02-14 shown as a make-up working day
 
 
+def test_the_calendar_names_its_month_and_weekdays_in_the_interfaces_language(alice, login):
+    client = login(alice)
+    page = client.get("/staff/calendar/", {"month": "2026-02"}).content.decode()
+    assert "<h2>2026年2月" in page and '<th scope="col"><abbr title="星期一">一</abbr></th>' in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/staff/calendar/", {"month": "2026-02"}).content.decode()
+    assert "<h2>February 2026" in page and '<th scope="col"><abbr title="Monday">Mon</abbr></th>' in page
+    assert "星期" not in page and "2026年" not in page
+
+
 def test_the_calendar_warns_about_unverified_years(alice, login):
     page = login(alice).get("/staff/calendar/", {"start": "2026-12-24", "days": 10}).content.decode()
     assert "未核实" in page
