@@ -37,6 +37,7 @@ import logging
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from huey.contrib.djhuey import db_task
 from huey.exceptions import TaskLockedException
 
@@ -248,7 +249,7 @@ def audit_event_saved(sender, instance, created: bool = False, raw: bool = False
             _changes_of_this_transaction().ranges.setdefault(agency_id, []).append((first, last))
 
 
-@periodic_job(SWEEP, "数据下载文件补漏生成", "40 * * * *", lock_ttl=3 * 3600)
+@periodic_job(SWEEP, _("数据下载文件补漏生成"), "40 * * * *", lock_ttl=3 * 3600)
 def opendata_bulk_sweep() -> str:
     """Rewrite every catalogue file older than the latest change of its agency-year (the safety net)."""
     from gongkai.api.bulk import bulk_catalogue_sweep, bulk_reports_sweep

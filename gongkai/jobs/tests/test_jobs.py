@@ -114,6 +114,15 @@ def test_the_site_administrator_sees_the_jobs_page_and_others_do_not(login, clie
     assert login(alice).get("/staff/jobs/").status_code == 403
 
 
+def test_in_english_the_jobs_are_named_in_english(login, sam):
+    client = login(sam)
+    client.cookies["django_language"] = "en"
+    page = client.get("/staff/jobs/").content.decode()
+    assert "Verify the audit chain" in page and "Publish scheduled catalogue items" in page
+    assert "审计链校验" not in page and "定时发布目录条目" not in page
+    assert '<td data-label="Schedule" class="nowrap"><code>0 4 * * *</code></td>' in page  # one line
+
+
 def test_old_run_records_are_pruned_but_each_jobs_last_run_is_kept():
     old = timezone.now() - dt.timedelta(days=40)
     for name in ("a", "a", "b"):
