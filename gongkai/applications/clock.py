@@ -13,6 +13,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from gongkai.core.dates import chinese_date
 from gongkai.workdays.calendar import WorkdayCalendar, WorkdayResult
 
 ANSWER_DAYS = 20  # 条例 第三十三条第一款
@@ -47,10 +48,6 @@ class Deadline:
         return "\n".join(self.lines)
 
 
-def _fmt(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def reply_deadline(
     calendar: WorkdayCalendar,
     *,
@@ -61,34 +58,35 @@ def reply_deadline(
     fee_wait_excluded: bool = True,
 ) -> Deadline:
     """The date by which the agency must answer, given the receipt date, pauses and approved extensions."""
-    lines = [f"收到申请日期：{_fmt(received_on)}（条例第三十一条）。"]
+    lines = [f"收到申请日期：{chinese_date(received_on)}（条例第三十一条）。"]
     start = received_on
     stopped = ""
     for pause in sorted(pauses, key=lambda p: p.started_on):
         if pause.kind != "correction":
             continue
         if pause.ended_on is None:
-            stopped = (
-                f"{_fmt(pause.started_on)}起等待申请人补正，答复期限自收到补正后的申请之日起重新计算（条例第三十条）。"
-            )
+            stopped = f"{chinese_date(pause.started_on)}起等待申请人补正，答复期限自收到补正后的申请之日起重新计算（条例第三十条）。"
         else:
             start = pause.ended_on
-            lines.append(f"{_fmt(pause.ended_on)}收到补正后的申请，20个工作日自该日重新起算（条例第三十条）。")
+            lines.append(f"{chinese_date(pause.ended_on)}收到补正后的申请，20个工作日自该日重新起算（条例第三十条）。")
     excluded = 0
     for pause in sorted(pauses, key=lambda p: p.started_on):
         if pause.kind == "correction" or pause.started_on < start:
             continue
         if pause.kind == "fee" and not fee_wait_excluded:
-            lines.append(f"{_fmt(pause.started_on)}起等待缴费的时间按设置计入答复期限。")
+            lines.append(f"{chinese_date(pause.started_on)}起等待缴费的时间按设置计入答复期限。")
             continue
         basis = "国办函〔2020〕109号" if pause.kind == "fee" else "条例第三十三条第三款"
         if pause.ended_on is None:
-            stopped = stopped or f"{_fmt(pause.started_on)}起{pause.label}，该期间不计入答复期限（{basis}），计时中止。"
+            stopped = (
+                stopped
+                or f"{chinese_date(pause.started_on)}起{pause.label}，该期间不计入答复期限（{basis}），计时中止。"
+            )
             continue
         used = calendar.working_days_between(pause.started_on, pause.ended_on)
         excluded += used
         lines.append(
-            f"{pause.label}：{_fmt(pause.started_on)}至{_fmt(pause.ended_on)}，{used}个工作日不计入答复期限（{basis}）。"
+            f"{pause.label}：{chinese_date(pause.started_on)}至{chinese_date(pause.ended_on)}，{used}个工作日不计入答复期限（{basis}）。"
         )
     extra = sum(extension_days) + sum(delay_days)
     for days in extension_days:
@@ -128,7 +126,7 @@ def dated(day: dt.date | None, verified: bool = True, *, missing: str = "") -> s
     count behind it crosses a year whose holidays are not yet verified."""
     if day is None:
         return missing
-    return f"{day:%Y年%m月%d日}" + ("" if verified else UNVERIFIED_NOTE)
+    return f"{chinese_date(day)}" + ("" if verified else UNVERIFIED_NOTE)
 
 
 def alert_state(calendar: WorkdayCalendar, due_on: dt.date | None, today: dt.date) -> str:

@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from gongkai.applications.clock import UNVERIFIED_NOTE, UNVERIFIED_SMS_NOTE, dated
 from gongkai.applications.models import Application, Letter
+from gongkai.core.dates import chinese_date
 from gongkai.notices.services import notice_queue
 
 
 def _day(day) -> str:
-    return f"{day:%Y年%m月%d日}" if day else ""
+    return f"{chinese_date(day)}" if day else ""
 
 
 def track_url(application: Application | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from django.utils import translation
 
+from gongkai.core.dates import chinese_date
 from gongkai.core.pdf import SANS, SERIF, new_pdf
 from gongkai.gazette.models import GazetteIssue
 
@@ -31,7 +32,7 @@ def _build(issue: GazetteIssue, documents: list) -> bytes:
     pdf.set_font(SERIF, size=16)
     pdf.ln(4)
     _line(pdf, 10, issue.label(), align="C")
-    _line(pdf, 10, f"{issue.agency.name}主办　{issue.issued_on:%Y年%m月%d日}出版", align="C")
+    _line(pdf, 10, f"{issue.agency.name}主办　{chinese_date(issue.issued_on)}出版", align="C")
     pdf.ln(6)
     pdf.set_draw_color(200, 16, 46)
     pdf.set_line_width(0.8)
@@ -62,5 +63,5 @@ def _build(issue: GazetteIssue, documents: list) -> bytes:
         pdf.ln(4)
         _line(pdf, 9, doc.agency_name, align="R")
         if doc.date_written:
-            _line(pdf, 9, f"{doc.date_written:%Y年%m月%d日}", align="R")
+            _line(pdf, 9, f"{chinese_date(doc.date_written)}", align="R")
     return bytes(pdf.output())

@@ -32,6 +32,7 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.catalogue.selectors.shared import items_waiting_for_review_by, items_withdrawn_by_rescan
+from gongkai.core.dates import chinese_date
 from gongkai.participation.models import Comment, CommentStatus
 from gongkai.supervision.annual_reports import report_deadline
 
@@ -115,7 +116,7 @@ def _corrections(user, agency, roles):
     return _Found(
         qs.count,
         lambda: [
-            _app_entry(p.application, _("%(d)s提交补正材料") % {"d": f"{p.ended_on:%Y年%m月%d日}"}) for p in qs[:LIMIT]
+            _app_entry(p.application, _("%(d)s提交补正材料") % {"d": f"{chinese_date(p.ended_on)}"}) for p in qs[:LIMIT]
         ],
         Q(pk__in=qs.values("application_id")),
     )
@@ -250,7 +251,7 @@ def _reports(user, agency, roles, today=None):
     if published:
         return _Found(lambda: 0, list)
     deadline = report_deadline(agency, year)
-    detail = _("应于%(d)s前发布") % {"d": f"{deadline:%Y年%m月%d日}"}
+    detail = _("应于%(d)s前发布") % {"d": f"{chinese_date(deadline)}"}
     return _Found(
         lambda: 1,
         lambda: [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from gongkai.accounts.access import user_roles_in
 from gongkai.accounts.models import RoleAssignment
 from gongkai.agencies.models import Agency
+from gongkai.core.dates import chinese_date
 from gongkai.inbox.selectors import Section, inbox_sections
 from gongkai.notices.models import NoticeChannel
 from gongkai.notices.selectors import daily_digest_subscribers
@@ -84,7 +85,7 @@ def inbox_digests_send(*, today: dt.date) -> int:
             continue
         values = {
             "name": user.full_name or user.get_username(),
-            "date": f"{today:%Y年%m月%d日}",
+            "date": f"{chinese_date(today)}",
             "total": total,
             "sections": inbox_digest_text(by_agency, total),
             "inbox_url": _absolute(reverse("inbox:inbox")),

@@ -11,6 +11,7 @@ from django.db import transaction
 from gongkai.accounts.models import Role, User
 from gongkai.agencies.models import Agency
 from gongkai.annual_reports.models import AnnualReport, ReportScope, ReportStatus
+from gongkai.core.dates import chinese_date
 from gongkai.notices.services import notice_queue
 from gongkai.supervision.annual_reports import report_deadline
 from gongkai.supervision.models import InspectionProblem
@@ -56,7 +57,7 @@ def annual_report_reminders_send(*, today: dt.date) -> int:
             for person in _people(agency, Role.AGENCY_ADMIN, Role.APPROVER):
                 notice = notice_queue(
                     event=event, channel="email", recipient=person.email, user=person, agency=agency,
-                    values={"year": year, "deadline": f"{deadline:%Y年%m月%d日}"},
+                    values={"year": year, "deadline": f"{chinese_date(deadline)}"},
                     object_label=f"{year}年度报告", key=f"{event}:{agency.pk}:{year}:{person.pk}",
                 )  # fmt: skip
                 queued += notice is not None
@@ -76,7 +77,7 @@ def inspection_reminders_send(*, today: dt.date) -> int:
                     event="inspection.overdue", channel="email", recipient=person.email, user=person,
                     agency=problem.responsible_agency, obj=problem, object_label=str(problem)[:200],
                     values={"inspected": problem.responsible_agency.name, "title": problem.inspection.title,
-                            "due": f"{problem.deadline:%Y年%m月%d日}"},
+                            "due": f"{chinese_date(problem.deadline)}"},
                     key=f"inspection.overdue:{problem.pk}:{problem.deadline}:{person.pk}",
                 )  # fmt: skip
                 queued += notice is not None

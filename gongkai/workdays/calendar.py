@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from gongkai.core.dates import chinese_date
+
 ONE_DAY = dt.timedelta(days=1)
 # A calendar remembers the days it has worked out (it never changes once built: a changed calendar is a new
 # instance, workdays.selectors). Past this many it starts again.
@@ -60,13 +62,15 @@ class WorkdayResult:
     def explain(self) -> str:
         """A sentence a clerk can read out to an applicant: how this date was computed."""
         lines = [
-            f"自 {self.start:%Y年%m月%d日} 起（当日不计）计算 {self.days} 个工作日，截止 {self.date:%Y年%m月%d日}。"
+            f"自 {chinese_date(self.start)} 起（当日不计）计算 {self.days} 个工作日，截止 {chinese_date(self.date)}。"
         ]
         if self.holidays:
-            named = "、".join(f"{d.date:%m月%d日}{('（' + d.name + '）') if d.name else ''}" for d in self.holidays)
+            named = "、".join(
+                f"{d.date.month}月{d.date.day}日{('（' + d.name + '）') if d.name else ''}" for d in self.holidays
+            )
             lines.append(f"跳过法定节假日及调休休息日 {len(self.holidays)} 天：{named}。")
         if self.makeup_days:
-            named = "、".join(f"{d.date:%m月%d日}" for d in self.makeup_days)
+            named = "、".join(f"{d.date.month}月{d.date.day}日" for d in self.makeup_days)
             lines.append(f"计入调休上班的周末 {len(self.makeup_days)} 天：{named}。")
         if not self.verified:
             years = "、".join(str(y) for y in self.unverified_years)

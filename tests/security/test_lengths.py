@@ -39,5 +39,5 @@ def test_a_paper_registration_cannot_be_dated_before_the_regulations(client, log
         },
     )  # fmt: skip
     assert response.status_code in (200, 400)
-    assert "日期不能早于2008年05月01日" in response.content.decode()
+    assert "日期不能早于2008年5月1日" in response.content.decode()
     assert not Application.objects.exists()

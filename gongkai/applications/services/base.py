@@ -21,6 +21,7 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.audit.services import audited_update
+from gongkai.core.dates import chinese_date
 from gongkai.core.errors import AccessDenied, IllegalTransition
 from gongkai.core.workflow import move
 from gongkai.workdays.selectors import workday_calendar
@@ -44,7 +45,7 @@ AUDIT_FIELDS = ["status", "due_on", "handler_id", "outcome", "closed_on", "recei
 
 
 def _day(day: dt.date) -> str:
-    return f"{day:%Y年%m月%d日}"
+    return f"{chinese_date(day)}"
 
 
 def _today() -> dt.date:

@@ -37,6 +37,7 @@ from gongkai.applications.services.intake import topic_get_or_create
 from gongkai.applications.services.online import reply_files_add
 from gongkai.applications.steps import live_draft, sign_off_required
 from gongkai.audit.services import audited_update
+from gongkai.core.dates import chinese_date
 from gongkai.core.errors import IllegalTransition
 from gongkai.core.pagecache import note_change
 from gongkai.workdays.selectors import workday_calendar
@@ -163,7 +164,9 @@ def application_close_without_correction(*, actor, application: Application, on:
         )
     return _close(
         actor, application, outcome=Outcome.OTHER_NO_CORRECTION, on=on, verb="application.correction_lapse",
-        detail=f"本机关于{pause.started_on:%Y年%m月%d日}告知补正，补正期限至{pause.respond_by:%Y年%m月%d日}，申请人逾期未补正。",
+        detail=f"本机关于{chinese_date(pause.started_on)}告知补正，"
+        + (f"补正期限至{chinese_date(pause.respond_by)}，" if pause.respond_by else "")
+        + "申请人逾期未补正。",
     )  # fmt: skip
 
 
@@ -180,7 +183,7 @@ def application_close_fee_unpaid(*, actor, application: Application, on: dt.date
         raise ValidationError({"on": _("缴费期限到%(v1)s为止，期限届满后才能终止办理。") % {"v1": _day(fee.pay_by)}})
     return _close(
         actor, application, outcome=Outcome.OTHER_FEE_UNPAID, on=on, verb="application.fee_lapse",
-        detail=f"本机关于{fee.notified_on:%Y年%m月%d日}发出收费通知，申请人逾期未缴纳{fee.amount}元。",
+        detail=f"本机关于{chinese_date(fee.notified_on)}发出收费通知，申请人逾期未缴纳{fee.amount}元。",
     )  # fmt: skip
 
 

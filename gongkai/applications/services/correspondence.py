@@ -31,6 +31,7 @@ from gongkai.applications.services.base import (
     _locked,
 )
 from gongkai.audit.services import audit_record, audited_update
+from gongkai.core.dates import chinese_date
 from gongkai.core.errors import AccessDenied
 
 
@@ -41,13 +42,13 @@ def _letter_values(application: Application, today: dt.date, **extra) -> dict:
         "applicant": application.applicant.name,
         "number": application.number,
         "title": application.title,
-        "received": f"{application.received_on:%Y年%m月%d日}",
+        "received": f"{chinese_date(application.received_on)}",
         "agency": agency.name,
         "office_address": agency.office_address,
         "office_phone": agency.office_phone,
         "form": application.get_form_wanted_display(),
         "delivery": application.get_delivery_method_display(),
-        "date": f"{today:%Y年%m月%d日}",
+        "date": f"{chinese_date(today)}",
         "reconsideration_body": agency.reconsideration_body,
         "competent_court": agency.competent_court,
         "remedies": remedies_for(agency.reconsideration_body, agency.competent_court),

@@ -13,6 +13,7 @@ from gongkai.applications.clock import dated, span_verified
 from gongkai.applications.models import Application, ClockPause, PauseKind, Status
 from gongkai.applications.notify import applicant_notify
 from gongkai.applications.services.closing import application_alerts_scan, application_deadlines_recheck
+from gongkai.core.dates import chinese_date
 from gongkai.notices.services import notice_queue
 from gongkai.workdays.selectors import workday_calendar
 
@@ -52,7 +53,7 @@ def application_alerts_send(*, today: dt.date) -> tuple[int, int]:
                     values={
                         "number": application.number,
                         "title": application.title,
-                        "received": f"{application.received_on:%Y年%m月%d日}",
+                        "received": f"{chinese_date(application.received_on)}",
                         "due": dated(application.due_on, application.due_verified),
                     },
                     agency=application.agency,

@@ -81,7 +81,7 @@ def test_the_correction_notice_deadline_keeps_its_unverified_flag():
 
 def test_the_explanation_names_the_holidays_and_the_make_up_days_it_crossed():
     text = reply_deadline(CALENDAR, received_on=D(2025, 9, 26)).explain()
-    assert "国庆节" in text and "09月28日" in text and "10月11日" in text
+    assert "国庆节" in text and "：9月28日、10月11日" in text
 
 
 def test_the_explanation_says_how_many_consultation_days_were_not_counted():

@@ -150,7 +150,7 @@ def test_a_correction_answered_on_the_tracking_page_restarts_the_20_working_days
     # The handler's to-do, until the material is marked read on the case page.
     with at(2025, 9, 26, 16):
         inbox = todo_section(staff.get("/staff/inbox/").content.decode(), "corrections")
-        assert "补正材料已提交" in inbox and application.number in inbox and "2025年09月26日提交补正材料" in inbox
+        assert "补正材料已提交" in inbox and application.number in inbox and "2025年9月26日提交补正材料" in inbox
         detail = staff.get(f"/staff/applications/{application.pk}/").content.decode()
         assert "补正说明.pdf" in detail and "已阅网上补正材料" in detail and "待查阅" in detail
         assert act(staff, application, "correction_review").status_code == 302
@@ -185,7 +185,7 @@ def test_after_the_correction_period_the_form_is_gone_and_the_page_says_why(clie
         # A stale page posted anyway is refused with the same reason; nothing is kept.
         response = answer(client, application, text="迟到的补正", files=[SimpleUploadedFile("a.pdf", PDF)])
     page = response.content.decode()
-    assert response.status_code == 400 and "补正期限已于2025年09月25日届满" in page and "迟到的补正" in page
+    assert response.status_code == 400 and "补正期限已于2025年9月25日届满" in page and "迟到的补正" in page
     application.refresh_from_db()
     assert application.status == "awaiting_correction" and application.due_on is None
     assert application.pauses.get().ended_on is None and not Attachment.objects.exists()
@@ -468,7 +468,7 @@ def test_the_receipt_notice_gives_the_article_31_date_the_deadline_and_how_it_wa
         application = apply(client, prefecture, notify=["email", "sms"])
     email = Notice.objects.get(event="application.receipt", channel="email")
     for fact in (
-        application.number, application.tracking_code, prefecture.name, "2025年09月22日（条例第三十一条）",
+        application.number, application.tracking_code, prefecture.name, "2025年9月22日（条例第三十一条）",
         "2025年10月24日", "20个工作日", "条例第三十三条", "0855-8227803", f"?code={application.tracking_code}",
     ):  # fmt: skip
         assert fact in email.body, fact

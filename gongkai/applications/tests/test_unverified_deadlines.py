@@ -14,6 +14,7 @@ from gongkai.applications.models import Application, ClockPause, Letter
 from gongkai.applications.services.reminders import application_alerts_send
 from gongkai.applications.tests.factories import make_application, person, resident_id
 from gongkai.audit.models import AuditEvent
+from gongkai.core.dates import chinese_date
 from gongkai.notices.models import Notice
 from gongkai.notices.texts import sms_segments
 from gongkai.workdays import calendar as workdays_calendar
@@ -54,7 +55,7 @@ def test_a_late_correction_request_in_an_unverified_year_is_refused_with_the_rea
     page = response.content.decode()
     assert response.status_code == 400
     # The last day as counted over plain weekends, why it may be later, and what settles it.
-    assert "2024年03月12日" in page and "2024年的法定节假日安排尚未核实" in page and "工作日历" in page
+    assert "2024年3月12日" in page and "2024年的法定节假日安排尚未核实" in page and "工作日历" in page
     assert not ClockPause.objects.exists()
 
 
@@ -69,7 +70,7 @@ def test_a_late_correction_request_in_a_verified_year_is_refused_without_the_cav
         },
     )
     page = response.content.decode()
-    assert response.status_code == 400 and "2024年03月12日" in page and "尚未核实" not in page
+    assert response.status_code == 400 and "2024年3月12日" in page and "尚未核实" not in page
 
 
 def test_the_queue_and_its_csv_and_xlsx_exports_flag_an_unverified_deadline(login, alice, prefecture, monkeypatch):
@@ -105,7 +106,7 @@ def test_the_receipt_page_pdf_and_notices_and_the_tracking_page_say_the_deadline
     pdf = client.get(f"/applications/track/{application.tracking_code}/receipt.pdf").content
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "").replace("\n", "")
     assert "节假日安排尚未经核实" in text
-    due = f"{application.due_on:%Y年%m月%d日}"
+    due = f"{chinese_date(application.due_on)}"
     notices = {n.channel: n.body for n in Notice.objects.filter(event="application.receipt")}
     assert set(notices) == {"email", "sms"}
     assert due + UNVERIFIED_NOTE in notices["email"]
@@ -154,7 +155,7 @@ def test_letters_and_notices_of_a_correction_consultation_extension_and_fee_say_
         letter = Letter.objects.get(kind=kind)
         assert UNVERIFIED_NOTE in letter.body, kind
     correction = Notice.objects.get(event="application.correction", channel="email")
-    assert "2024年03月25日" + UNVERIFIED_NOTE in correction.body
+    assert "2024年3月25日" + UNVERIFIED_NOTE in correction.body
 
 
 def test_the_deadline_alerts_say_the_deadline_may_move(alice, ann, prefecture, unverified):
@@ -165,7 +166,7 @@ def test_the_deadline_alerts_say_the_deadline_may_move(alice, ann, prefecture, u
     changed, queued = application_alerts_send(today=D(2024, 6, 3))
     assert changed == 1 and queued == 1
     alert = Notice.objects.get(event="application.overdue")
-    assert f"答复期限：{late.due_on:%Y年%m月%d日}{UNVERIFIED_NOTE}" in alert.body
+    assert f"答复期限：{chinese_date(late.due_on)}{UNVERIFIED_NOTE}" in alert.body
 
 
 def test_the_applicants_correction_reminder_says_the_date_may_move(alice, prefecture, unverified):
@@ -177,7 +178,7 @@ def test_the_applicants_correction_reminder_says_the_date_may_move(alice, prefec
     pause = services.application_request_correction(actor=alice, application=case, on=D(2024, 3, 4), text="文号")
     assert applicant_reminders_send(today=pause.respond_by - dt.timedelta(days=1)) == 1
     reminder = Notice.objects.get(event="application.correction_reminder")
-    assert f"{pause.respond_by:%Y年%m月%d日}{UNVERIFIED_SMS_NOTE}" in reminder.body
+    assert f"{chinese_date(pause.respond_by)}{UNVERIFIED_SMS_NOTE}" in reminder.body
 
 
 def test_once_the_years_holidays_are_verified_the_alerts_job_moves_the_deadline_and_clears_the_flag(

@@ -11,6 +11,7 @@ from gongkai.applications.models import Application
 from gongkai.applications.services import application_request_correction
 from gongkai.applications.tests.factories import resident_id
 from gongkai.applications.tests.test_public import apply_url, form_data
+from gongkai.core.dates import chinese_date
 from gongkai.notices import sms
 from gongkai.notices.models import Notice, NoticeState
 from gongkai.notices.services import backoff, notice_queue, notices_deliver
@@ -46,7 +47,7 @@ def test_an_applicant_who_chose_email_gets_the_article_31_receipt(client, prefec
     assert notices_deliver() == {"sent": 1, "failed": 0}
     message = mail.outbox[0]
     assert message.to == ["yang@example.cn"] and application.number in message.subject
-    assert application.tracking_code in message.body and f"{application.due_on:%Y年%m月%d日}" in message.body
+    assert application.tracking_code in message.body and f"{chinese_date(application.due_on)}" in message.body
     assert resident_id(42) not in message.body and "13985512345" not in message.body
     assert message.extra_headers["Message-ID"] == f"<{notice.uuid}@gongkai>"
     assert Notice.objects.get().state == NoticeState.SENT
@@ -186,7 +187,7 @@ def test_every_default_sms_fits_one_message_for_a_typical_case():
     from gongkai.notices import texts
 
     values = {"agency": "黔东南州人民政府", "number": "QDN-2026-0001", "tracking_code": "703AFC05DB43CD20",
-              "due": "2027年01月01日", "respond_by": "2027年01月01日", "pay_by": "2027年01月01日", "days": 20,
+              "due": "2027年1月1日", "respond_by": "2027年1月1日", "pay_by": "2027年1月1日", "days": 20,
               "amount": "100.00"}  # fmt: skip
     lengths = {e: len(texts.render(body, values)) for (e, c), (_s, body) in texts.DEFAULTS.items() if c == "sms"}
     assert lengths and all(n <= texts.SMS_SEGMENT for n in lengths.values()), lengths

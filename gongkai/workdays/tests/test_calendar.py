@@ -63,9 +63,9 @@ def test_days_of_2026(date, is_workday):
 def test_the_explanation_lists_holidays_and_make_up_days_crossed():
     result = calendar.add_working_days(D(2026, 2, 13), 20)
     text = result.explain()
-    assert "2026年03月19日" in text
+    assert "2026年3月19日" in text
     assert "春节" in text
-    assert "02月14日" not in [d.date.strftime("%m月%d日") for d in result.holidays]
+    assert "2月14日" not in [d.date.strftime("%m月%d日") for d in result.holidays]
     assert D(2026, 2, 28) in [d.date for d in result.makeup_days]
     assert len([d for d in result.holidays if d.date.month == 2 and 15 <= d.date.day <= 23]) == 9
 
