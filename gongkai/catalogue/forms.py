@@ -14,7 +14,7 @@ from gongkai.catalogue.models import (
     WordListEntry,
     WordListKind,
 )
-from gongkai.core.forms import ModelChoiceField
+from gongkai.core.forms import NONE_LABEL, ModelChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -47,7 +47,7 @@ class ItemForm(forms.Form):
         label=_("解读的文件（索引号）"), max_length=60, required=False, help_text=_("政策解读须填写所解读文件的索引号")
     )
     interpretation_form = forms.ChoiceField(
-        label=_("解读形式"), choices=[("", "—")] + list(InterpretationForm.choices), required=False
+        label=_("解读形式"), choices=[("", NONE_LABEL), *InterpretationForm.choices], required=False
     )
     amends = forms.CharField(label=_("修改的文件（索引号）"), max_length=60, required=False)
     repeals = forms.CharField(label=_("废止的文件（索引号）"), max_length=60, required=False)

@@ -40,3 +40,11 @@ def test_a_choice_with_no_safe_default_must_be_made():
         assert '<option value="" selected>请选择</option>' in html, form_class
         bound = form_class(data={name: ""})
         assert not bound.is_valid() and name in bound.errors, form_class
+
+
+def test_an_optional_choice_of_its_own_reads_none_as_the_others_do():
+    """解读形式 may stay empty: its first choice reads （无）, as every optional select's does (it read "—")."""
+    from gongkai.catalogue.forms import ItemForm
+
+    form = ItemForm(agency=Agency(pk=1), linkable=None)
+    assert '<option value="" selected>（无）</option>' in str(form["interpretation_form"])
