@@ -33,6 +33,8 @@ def test_the_supervisor_sees_a_sections_year_with_and_without_its_subtree(login,
     assert own.context["daily_visitors"] == round(900 / 366)
     page = own.content.decode()
     assert "/agencies/" in page and "征地拆迁" in page and "2024-02" in page and "style=" not in page
+    # A popular search opens what the public found for it.
+    assert '<a href="/catalogue/search/?q=%E5%BE%81%E5%9C%B0%E6%8B%86%E8%BF%81">征地拆迁</a>' in page
     # Unique visitors per day: the column chart (the busiest day full height) and the table of the last days.
     assert [(d["day"], d["visitors"], d["height"]) for d in own.context["daily"]] == [
         (dt.date(2024, 1, 10), 450, 100.0),
