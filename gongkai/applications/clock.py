@@ -126,7 +126,7 @@ def dated(day: dt.date | None, verified: bool = True, *, missing: str = "") -> s
     count behind it crosses a year whose holidays are not yet verified."""
     if day is None:
         return missing
-    return f"{chinese_date(day)}" + ("" if verified else UNVERIFIED_NOTE)
+    return chinese_date(day) + ("" if verified else UNVERIFIED_NOTE)
 
 
 def alert_state(calendar: WorkdayCalendar, due_on: dt.date | None, today: dt.date) -> str:

@@ -15,7 +15,7 @@ from gongkai.notices.services import notice_queue
 
 
 def _day(day) -> str:
-    return f"{chinese_date(day)}" if day else ""
+    return chinese_date(day) if day else ""
 
 
 def track_url(application: Application | None = None) -> str:

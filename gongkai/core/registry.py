@@ -143,10 +143,6 @@ def page_name_for(view_name: str) -> PageName | None:
     return _page_names.get(view_name)
 
 
-def named_pages() -> set[str]:
-    return set(_page_names)
-
-
 def page_name_from(model, field: str = "title") -> Callable[[dict], str | None]:
     """A page's name read from one field of the object the URL's `pk` names (None when the object is gone)."""
     return lambda kwargs: model._default_manager.filter(pk=kwargs["pk"]).values_list(field, flat=True).first()

@@ -63,5 +63,5 @@ def _build(issue: GazetteIssue, documents: list) -> bytes:
         pdf.ln(4)
         _line(pdf, 9, doc.agency_name, align="R")
         if doc.date_written:
-            _line(pdf, 9, f"{chinese_date(doc.date_written)}", align="R")
+            _line(pdf, 9, chinese_date(doc.date_written), align="R")
     return bytes(pdf.output())

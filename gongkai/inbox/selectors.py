@@ -116,7 +116,7 @@ def _corrections(user, agency, roles):
     return _Found(
         qs.count,
         lambda: [
-            _app_entry(p.application, _("%(d)s提交补正材料") % {"d": f"{chinese_date(p.ended_on)}"}) for p in qs[:LIMIT]
+            _app_entry(p.application, _("%(d)s提交补正材料") % {"d": chinese_date(p.ended_on)}) for p in qs[:LIMIT]
         ],
         Q(pk__in=qs.values("application_id")),
     )
@@ -251,7 +251,7 @@ def _reports(user, agency, roles, today=None):
     if published:
         return _Found(lambda: 0, list)
     deadline = report_deadline(agency, year)
-    detail = _("应于%(d)s前发布") % {"d": f"{chinese_date(deadline)}"}
+    detail = _("应于%(d)s前发布") % {"d": chinese_date(deadline)}
     return _Found(
         lambda: 1,
         lambda: [

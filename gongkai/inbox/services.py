@@ -85,7 +85,7 @@ def inbox_digests_send(*, today: dt.date) -> int:
             continue
         values = {
             "name": user.full_name or user.get_username(),
-            "date": f"{chinese_date(today)}",
+            "date": chinese_date(today),
             "total": total,
             "sections": inbox_digest_text(by_agency, total),
             "inbox_url": _absolute(reverse("inbox:inbox")),

@@ -57,7 +57,7 @@ def annual_report_reminders_send(*, today: dt.date) -> int:
             for person in _people(agency, Role.AGENCY_ADMIN, Role.APPROVER):
                 notice = notice_queue(
                     event=event, channel="email", recipient=person.email, user=person, agency=agency,
-                    values={"year": year, "deadline": f"{chinese_date(deadline)}"},
+                    values={"year": year, "deadline": chinese_date(deadline)},
                     object_label=f"{year}年度报告", key=f"{event}:{agency.pk}:{year}:{person.pk}",
                 )  # fmt: skip
                 queued += notice is not None
@@ -77,7 +77,7 @@ def inspection_reminders_send(*, today: dt.date) -> int:
                     event="inspection.overdue", channel="email", recipient=person.email, user=person,
                     agency=problem.responsible_agency, obj=problem, object_label=str(problem)[:200],
                     values={"inspected": problem.responsible_agency.name, "title": problem.inspection.title,
-                            "due": f"{chinese_date(problem.deadline)}"},
+                            "due": chinese_date(problem.deadline)},
                     key=f"inspection.overdue:{problem.pk}:{problem.deadline}:{person.pk}",
                 )  # fmt: skip
                 queued += notice is not None

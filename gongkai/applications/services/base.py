@@ -45,7 +45,7 @@ AUDIT_FIELDS = ["status", "due_on", "handler_id", "outcome", "closed_on", "recei
 
 
 def _day(day: dt.date) -> str:
-    return f"{chinese_date(day)}"
+    return chinese_date(day)
 
 
 def _today() -> dt.date:

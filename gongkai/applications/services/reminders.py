@@ -53,7 +53,7 @@ def application_alerts_send(*, today: dt.date) -> tuple[int, int]:
                     values={
                         "number": application.number,
                         "title": application.title,
-                        "received": f"{chinese_date(application.received_on)}",
+                        "received": chinese_date(application.received_on),
                         "due": dated(application.due_on, application.due_verified),
                     },
                     agency=application.agency,

@@ -106,7 +106,7 @@ def test_the_receipt_page_pdf_and_notices_and_the_tracking_page_say_the_deadline
     pdf = client.get(f"/applications/track/{application.tracking_code}/receipt.pdf").content
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "").replace("\n", "")
     assert "节假日安排尚未经核实" in text
-    due = f"{chinese_date(application.due_on)}"
+    due = chinese_date(application.due_on)
     notices = {n.channel: n.body for n in Notice.objects.filter(event="application.receipt")}
     assert set(notices) == {"email", "sms"}
     assert due + UNVERIFIED_NOTE in notices["email"]

@@ -47,7 +47,7 @@ def test_an_applicant_who_chose_email_gets_the_article_31_receipt(client, prefec
     assert notices_deliver() == {"sent": 1, "failed": 0}
     message = mail.outbox[0]
     assert message.to == ["yang@example.cn"] and application.number in message.subject
-    assert application.tracking_code in message.body and f"{chinese_date(application.due_on)}" in message.body
+    assert application.tracking_code in message.body and chinese_date(application.due_on) in message.body
     assert resident_id(42) not in message.body and "13985512345" not in message.body
     assert message.extra_headers["Message-ID"] == f"<{notice.uuid}@gongkai>"
     assert Notice.objects.get().state == NoticeState.SENT
