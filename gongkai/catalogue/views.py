@@ -35,6 +35,7 @@ from gongkai.catalogue.selectors import (
     catalogue_search_suggestion,
     category_tree,
     disclosure_guide_text,
+    guide_blocks,
     items_browse,
     items_for_feed,
     published_years,
@@ -199,7 +200,7 @@ def search(request):
 def guide(request, slug: str):
     agency = _agency_or_404(slug)
     text, custom = disclosure_guide_text(agency)
-    return render(request, "catalogue/guide.html", {**portal_context(agency, "guide"), "paragraphs": text.split("\n")})
+    return render(request, "catalogue/guide.html", {**portal_context(agency, "guide"), "blocks": guide_blocks(text)})
 
 
 def _url_if_mounted(name: str, *args) -> str:

@@ -22,7 +22,7 @@ from gongkai.catalogue.selectors.browse import (
 )
 from gongkai.catalogue.selectors.changes import last_changes_by_year, publication_years, publication_years_of
 from gongkai.catalogue.selectors.checks import open_findings, problems_of, word_lists_for
-from gongkai.catalogue.selectors.guide import default_guide_text, disclosure_guide_text
+from gongkai.catalogue.selectors.guide import default_guide_text, disclosure_guide_text, guide_blocks
 from gongkai.catalogue.selectors.report import (
     ITEM_MODEL,
     catalogue_article20_1,
@@ -68,6 +68,7 @@ __all__ = [
     "category_tree",
     "category_with_descendants",
     "default_guide_text",
+    "guide_blocks",
     "disclosure_guide_text",
     "items_at_risk",
     "items_browse",

@@ -1,5 +1,8 @@
 """The portal's disclosure guide (政府信息公开指南): the agency's own, or a complete default from its details."""
 
+import re
+from dataclasses import dataclass
+
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -33,3 +36,35 @@ def default_guide_text(agency) -> str:
         "email": agency.office_email,
     }
     return render_to_string("catalogue/guide_default.txt", context).removesuffix("\n")
+
+
+# The numbering of an official document's headings (GB/T 9704-2012 7.3.3: 一、 then （一） then 1. then （1）),
+# and the same levels as the English translation writes them. A line is a heading only when it is short and ends
+# without a sentence's full stop, so a paragraph that opens with 一、 stays a paragraph.
+_HEADING_LEVELS = (
+    (re.compile(r"^(?:[一二三四五六七八九十]+、|\d+\. )"), 2),
+    (re.compile(r"^(?:（[一二三四五六七八九十]+）|\(\d+\) )"), 3),
+)
+_HEADING_MAX_CHARS = 40
+
+
+@dataclass(frozen=True)
+class GuideBlock:
+    """One block of the guide as the portal shows it: a heading of `level` 2 or 3, or a paragraph (level 0)."""
+
+    text: str
+    level: int = 0
+
+
+def guide_blocks(text: str) -> list[GuideBlock]:
+    """The guide's lines as headings and paragraphs, blank lines dropped, so its parts read as sections."""
+    blocks = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        level = 0
+        if len(line) <= _HEADING_MAX_CHARS and not line.endswith(("。", ".", "；", ";", "：", ":")):
+            level = next((n for pattern, n in _HEADING_LEVELS if pattern.match(line)), 0)
+        blocks.append(GuideBlock(line, level))
+    return blocks
