@@ -205,10 +205,40 @@ def load_consultations(qdn, office, clerk, reviewer, kaili) -> None:
     current = consultation_create(
         actor=clerk, agency=qdn, title="关于公开征求《黔东南州政务公开工作规范（征求意见稿）》意见的公告",
         summary="征集期内欢迎社会各界通过本页面提出意见建议，意见经审核后公开，姓名和联系方式不公开。",
-        draft_text="第一条 为了推进政务公开标准化规范化，制定本规范。", opens_on=today - dt.timedelta(days=5),
+        draft_text=(
+            "第一条 为了推进政务公开标准化规范化，提高政府工作透明度，根据《中华人民共和国政府信息公开条例》，"
+            "结合本州实际，制定本规范。\n"
+            "第二条 本州各级行政机关开展政务公开工作，适用本规范。\n"
+            "第三条 行政机关应当编制并公布本机关的政府信息公开指南和政府信息公开目录，并及时更新。\n"
+            "第四条 行政机关收到政府信息公开申请，能够当场答复的，应当当场予以答复；不能当场答复的，"
+            "应当自收到申请之日起20个工作日内予以答复。\n"
+            "第五条 本规范自发布之日起施行。"
+        ),
+        opens_on=today - dt.timedelta(days=5),
         closes_on=today + dt.timedelta(days=25),
     )  # fmt: skip
     _publish(current, clerk, reviewer, today - dt.timedelta(days=5))
+    # One comment already moderated and shown, one waiting for the clerk.
+    shown = comment_submit(
+        consultation=current, content="建议第四条写明申请人补正材料的时间不计入答复期限。", name="", contact="",
+        client="demo-current-0", now=_aware(today - dt.timedelta(days=3)),
+    )  # fmt: skip
+    comment_moderate(actor=clerk, comment=shown, status=CommentStatus.APPROVED)
+    comment_submit(
+        consultation=current, content="希望增加通过政务服务网在线申请的规定。", name="王女士", contact="13800000000",
+        client="demo-current-1", now=_aware(today - dt.timedelta(days=1)),
+    )  # fmt: skip
+
+
+# What respondents wrote in the survey's free-text question (every fifth answers it).
+SUGGESTIONS = [
+    "希望继续加强信息公开，办事指南写得再通俗一些。",
+    "建议在网站首页增加常见问题解答。",
+    "手机上查看文件时字有点小，希望能调大。",
+    "政策解读很有帮助，希望多用图表说明。",
+    "希望办理进度能通过短信告知。",
+    "建议延长周末的窗口服务时间。",
+]
 
 
 def _survey(agency, clerk, reviewer, title, question, options, opens, closes, answers: int):
@@ -230,7 +260,7 @@ def _survey(agency, clerk, reviewer, title, question, options, opens, closes, an
             answers={
                 first.pk: [a[(n * 7) % 11 % len(a)].pk],
                 second.pk: [b[n * 5 % 7 % 4].pk] + ([b[0].pk] if n % 3 == 0 and n * 5 % 7 % 4 else []),
-                third.pk: "希望继续加强信息公开。" if n % 5 == 0 else "",
+                third.pk: SUGGESTIONS[n // 5 % len(SUGGESTIONS)] if n % 5 == 0 else "",
             },
             respondent=f"demo-{title}-{n}",
             client=f"demo-{n % 7}",

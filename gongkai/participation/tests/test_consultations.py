@@ -55,6 +55,19 @@ def test_an_approved_comment_is_shown_without_the_name_or_contact(open_consultat
     assert "王小明" not in page and "13812345678" not in page
 
 
+def test_without_shown_comments_the_page_says_so_as_a_sentence_not_as_comment_number_one(open_consultation, client):
+    page = client.get(url(open_consultation)).content.decode()
+    assert '<p class="empty">暂无公开的意见。</p>' in page and '<ol class="comments">' not in page
+
+
+def test_staff_see_each_comments_state_as_a_badge_waiting_ones_marked(open_consultation, alice, login, client):
+    client.post(url(open_consultation), {"content": "建议增加停车位。", "name": "王小明"})
+    login(alice)
+    page = client.get(f"/staff/participation/consultations/{open_consultation.pk}/").content.decode()
+    assert '<span class="badge warn">待审核</span>' in page
+    assert '<td data-label="姓名" class="nowrap">王小明</td>' in page
+
+
 def test_staff_moderate_comments_through_the_back_office(open_consultation, alice, login, client):
     client.post(url(open_consultation), {"content": "广告：低价出售发票"})
     comment = Comment.objects.get()
