@@ -166,8 +166,12 @@ def login(client):
     """Log a user in through the real login form (so axes and sessions are exercised)."""
 
     def _login(user, password: str = PASSWORD):
+        # The login page sends a signed-in user away without signing anyone in (redirect_authenticated_user), so
+        # logging in as a second user in one test would leave the first one's session: sign out first.
+        client.logout()
         response = client.post("/staff/login/", {"username": user.username, "password": password})
         assert response.status_code == 302, response.content.decode()[:500]
+        assert int(client.session["_auth_user_id"]) == user.pk
         return client
 
     return _login

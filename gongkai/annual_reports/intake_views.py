@@ -35,6 +35,7 @@ from gongkai.annual_reports.intake_services import (
     imported_report_paste,
     imported_report_upload,
 )
+from gongkai.annual_reports.selectors import report_readable_agency_ids
 from gongkai.annual_reports.structure import TABLE2_COLUMNS, TABLE2_ROWS, TABLE3_LABELS
 from gongkai.core.views import ServiceFormView
 
@@ -243,6 +244,7 @@ def audit_page(request):
             "status_labels": STATUS_LABELS,
             "all_years": audit_years(timezone.localdate(), 8),
             "subtree_size": agency_subtree(agency).count(),
+            "readable": report_readable_agency_ids(request.user),
         },
     )
 

@@ -98,6 +98,11 @@ def reports_visible_to(user) -> QuerySet[AnnualReport]:
     return AnnualReport.objects.filter(agency__in=agencies_visible_to(user)).select_related("agency")
 
 
+def report_readable_agency_ids(user) -> set[int]:
+    """The agencies whose reports' back-office pages the user may open (a list links only those)."""
+    return set(agencies_visible_to(user).values_list("pk", flat=True))
+
+
 def report_get_for_user(user, pk) -> AnnualReport:
     report = reports_visible_to(user).filter(pk=pk).first()
     if report is None:
@@ -107,6 +112,35 @@ def report_get_for_user(user, pk) -> AnnualReport:
 
 def reports_published() -> QuerySet[AnnualReport]:
     return AnnualReport.objects.filter(status=ReportStatus.PUBLISHED).select_related("agency")
+
+
+@dataclass(frozen=True)
+class SubordinateReport:
+    """One subordinate agency on the portal's report page, with its published report of the year or None."""
+
+    agency: Agency
+    report: AnnualReport | None
+
+
+def subordinate_report_years(agency: Agency) -> list[int]:
+    """The years, newest first, in which any agency directly under `agency` published its own report."""
+    return list(
+        reports_published()
+        .filter(agency__parent=agency, scope=ReportScope.AGENCY)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def subordinate_reports(agency: Agency, year: int) -> list[SubordinateReport]:
+    """The active agencies directly under `agency`, each with its published report of `year` (条例 第四十九条):
+    an agency that reports jointly with another (its report is that one's) is not listed on its own."""
+    children = list(agency.children.filter(is_active=True, reports_with__isnull=True).order_by("sort_order", "id"))
+    published = {
+        r.agency_id: r for r in reports_published().filter(agency__in=children, year=year, scope=ReportScope.AGENCY)
+    }
+    return [SubordinateReport(child, published.get(child.pk)) for child in children]
 
 
 def report_page_name(kwargs: dict) -> str | None:

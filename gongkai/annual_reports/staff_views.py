@@ -23,6 +23,7 @@ from gongkai.annual_reports.selectors import (
     report_document,
     report_figures,
     report_get_for_user,
+    report_readable_agency_ids,
     reports_visible_to,
     rollup_status,
 )
@@ -226,5 +227,6 @@ def report_rollup_status(request):
             "rollup": rollup,
             "published": sum(1 for r in rows if r.report and r.report.status == ReportStatus.PUBLISHED),
             "overdue": sum(1 for r in rows if r.overdue),
+            "readable": report_readable_agency_ids(request.user),
         },
     )

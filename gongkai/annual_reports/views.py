@@ -3,11 +3,18 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gongkai.agencies.selectors import agency_by_slug, site_identity_agency
 from gongkai.annual_reports.exports import attachment_header, download_formats
 from gongkai.annual_reports.models import ReportScope
-from gongkai.annual_reports.selectors import report_document, reports_published
+from gongkai.annual_reports.selectors import (
+    report_document,
+    reports_published,
+    subordinate_report_years,
+    subordinate_reports,
+)
+from gongkai.core.params import query_year
 from gongkai.core.registry import portal_nav_items
 
 
@@ -17,12 +24,21 @@ def report_index(request, slug: str):
         raise Http404
     # Every published year of the agency's own report (a roll-up has its own page in the back office).
     reports = reports_published().filter(agency=agency, scope=ReportScope.AGENCY).order_by("-year")
+    # Below it, the reports of the agencies directly under it, one year at a time (the newest they published).
+    years = subordinate_report_years(agency)
+    year = query_year(request, label=_("年度"), default=years[0] if years else None)
+    subordinates = subordinate_reports(agency, year) if year is not None else []
     return render(
         request,
         "annual_reports/portal/index.html",
         {
             "agency": agency,
             "reports": reports,
+            "years": years,
+            "year": year,
+            "subordinates": subordinates,
+            "subordinates_published": sum(1 for s in subordinates if s.report),
+            "has_subordinates": agency.children.filter(is_active=True).exists(),
             "site_agency": site_identity_agency(agency),
             "nav_items": portal_nav_items(agency, "annual_reports"),
         },
