@@ -38,13 +38,41 @@ class ReportDocument:
     def sections(self) -> list[tuple[str, str, object]]:
         """(section number, title, content) where content is text paragraphs or a grid."""
         return [
-            ("1", SECTION_TITLES["1"], [(title, self.section1.get(key, "")) for key, title in SECTION1_PARTS]),
+            (
+                "1",
+                SECTION_TITLES["1"],
+                [(t, _after_heading(t, self.section1.get(key, ""))) for key, t in SECTION1_PARTS],
+            ),
             ("2", SECTION_TITLES["2"], table1_grid(self.figures)),
             ("3", SECTION_TITLES["3"], table2_grid(self.figures)),
             ("4", SECTION_TITLES["4"], table3_grid(self.figures)),
-            ("5", SECTION_TITLES["5"], [("存在的主要问题", self.problems), ("改进情况", self.improvements)]),
+            (
+                "5",
+                SECTION_TITLES["5"],
+                [
+                    (t, _after_heading(t, text))
+                    for t, text in (("存在的主要问题", self.problems), ("改进情况", self.improvements))
+                ],
+            ),
             ("6", SECTION_TITLES["6"], [("", self.other)]),
         ]
+
+
+# The mark after a part's heading when the heading opens its first paragraph, as the seed writes them:
+# "(一)主动公开。按照《条例》规定……" and "存在的主要问题：……" (the HTML page and the DOCX; the PDF sets each heading on a
+# line of its own).
+HEADING_MARK = {"1": "。", "5": "："}
+
+
+def _after_heading(heading: str, text: str) -> str:
+    """The part's text without its own heading, where whoever wrote it (or the report it was read from) began it
+    with the heading the document prints anyway: "(一)主动公开。按照……" → "按照……"."""
+    start = (text or "").lstrip()
+    plain = heading.replace("（", "(").replace("）", ")")
+    for form in (heading, plain):
+        if start.startswith(form):
+            return start[len(form) :].lstrip("。：:. ")
+    return text
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -113,7 +141,7 @@ def export_docx(doc: ReportDocument) -> bytes:
         p = document.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(32)
         font(p.add_run(text), "仿宋_GB2312", 16)
-    for _section, heading, content in doc.sections():
+    for section, heading, content in doc.sections():
         h = document.add_paragraph()
         font(h.add_run(heading), "黑体", 16)
         if isinstance(content, list) and content and isinstance(content[0], tuple):
@@ -123,7 +151,7 @@ def export_docx(doc: ReportDocument) -> bytes:
                     p.paragraph_format.first_line_indent = Pt(32)
                     if subtitle and i == 0:
                         font(
-                            p.add_run(subtitle + ("：" if not subtitle.startswith("（") else "")),
+                            p.add_run(subtitle + HEADING_MARK.get(section, "")),
                             "楷体_GB2312",
                             16,
                             True,

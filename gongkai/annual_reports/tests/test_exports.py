@@ -101,3 +101,22 @@ def test_pdf_embeds_fonts_and_its_text_reads_back(document):
     assert "本年新收政府信息公开申请数量" in compact
     assert "三、本年度办理结果" in compact
     assert b"/FontFile2" in data
+
+
+def test_a_parts_heading_opens_its_paragraph_with_the_seeds_mark_and_is_not_printed_twice(document):
+    """The seed: "(一)主动公开。按照《条例》规定……" and "存在的主要问题:……"; its text here begins with those headings."""
+    from docx import Document
+
+    assert document.section1["proactive"].startswith("(一)主动公开。按照")
+    texts = [p.text for p in Document(io.BytesIO(export_docx(document))).paragraphs]
+    assert any(t.startswith("（一）主动公开。按照《条例》规定") for t in texts)
+    assert any(t.startswith("存在的主要问题：") and "存在的主要问题" not in t[8:] for t in texts)
+    assert not any("(一)主动公开" in t for t in texts)
+
+
+def test_a_part_that_does_not_repeat_its_heading_keeps_every_word():
+    from gongkai.annual_reports.exports import _after_heading
+
+    assert _after_heading("（一）主动公开", "按照《条例》规定，主动公开。") == "按照《条例》规定，主动公开。"
+    assert _after_heading("（一）主动公开", "（一）主动公开：全年公开信息120条。") == "全年公开信息120条。"
+    assert _after_heading("改进情况", "") == ""

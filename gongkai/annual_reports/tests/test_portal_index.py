@@ -82,3 +82,17 @@ def test_staff_lists_link_a_subordinates_report_only_where_the_user_may_open_it(
         assert f'<a href="{href}">' in body
         assert (f'href="/staff/annual-reports/{draft.pk}/"' in body) == (user == sue)
         assert client.get(href).status_code == 200
+
+
+def test_the_report_page_opens_each_part_with_its_heading_and_the_seeds_mark(client, tree):
+    report = services.annual_report_create(actor=None, agency=tree["finance"], year=2024)
+    services.annual_report_update_text(
+        actor=None, report=report, proactive="按照《条例》规定，全面梳理主动公开内容。", problems="栏目更新不及时。",
+        improvements="加强巡查。",
+    )  # fmt: skip
+    services.annual_report_review(actor=None, report=report)
+    services.annual_report_approve(actor=None, report=report)
+    services.annual_report_publish(actor=None, report=report)
+    page = client.get("/agencies/qdn-czj/annual-reports/2024/").content.decode()
+    assert "<strong>（一）主动公开。</strong>按照《条例》规定" in page
+    assert "<strong>存在的主要问题：</strong>栏目更新不及时。" in page
