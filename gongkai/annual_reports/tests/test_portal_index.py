@@ -96,3 +96,8 @@ def test_the_report_page_opens_each_part_with_its_heading_and_the_seeds_mark(cli
     page = client.get("/agencies/qdn-czj/annual-reports/2024/").content.decode()
     assert "<strong>（一）主动公开。</strong>按照《条例》规定" in page
     assert "<strong>存在的主要问题：</strong>栏目更新不及时。" in page
+    # The trail names the agency, as its other pages do.
+    assert (
+        '<a href="/agencies/qdn-czj/">州财政局</a> › <a href="/agencies/qdn-czj/annual-reports/">政府信息公开年报</a> › 2024年度'
+        in page
+    )
