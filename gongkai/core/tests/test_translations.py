@@ -13,16 +13,18 @@ CATALOGUES = [ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"] + sorted(
 )
 
 
-def _po_entries(po: Path) -> dict[str, str]:
+def _po_entries(po: Path) -> dict[tuple[str, str], str]:
+    """(context, msgid) → msgstr of every entry; the context is "" for a message without msgctxt."""
     text = po.read_text()
     entries = {}
     for block in text.split("\n\n"):
         match = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
         if match:
+            context = re.search(r'^msgctxt "(.*)"$', block, re.M)
             msgid = "".join(re.findall(r'"(.*)"', match.group(1)))
             msgstr = "".join(re.findall(r'"(.*)"', match.group(2)))
             if msgid:
-                entries[_unescape(msgid)] = msgstr
+                entries[(context.group(1) if context else "", _unescape(msgid))] = msgstr
     return entries
 
 
@@ -31,7 +33,7 @@ def _unescape(text: str) -> str:
 
 
 def test_every_message_has_an_english_translation():
-    untranslated = [(str(po), msgid) for po in CATALOGUES for msgid, msgstr in _po_entries(po).items() if not msgstr]
+    untranslated = [(str(po), key) for po in CATALOGUES for key, msgstr in _po_entries(po).items() if not msgstr]
     assert untranslated == []
 
 
@@ -41,8 +43,8 @@ def test_the_compiled_catalogues_match_their_sources():
         with po.with_suffix(".mo").open("rb") as handle:
             catalogue = gettext.GNUTranslations(handle)
         stale += [
-            (str(po), msgid)
-            for msgid, msgstr in _po_entries(po).items()
-            if catalogue.gettext(msgid) != _unescape(msgstr)
+            (str(po), context, msgid)
+            for (context, msgid), msgstr in _po_entries(po).items()
+            if (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)) != _unescape(msgstr)
         ]
     assert stale == [], "run `make messages` to recompile the catalogues"
