@@ -1,11 +1,13 @@
 """Reading the audit trail: an object's timeline, an agency's log, and verification of the chain."""
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from gongkai.audit.models import AuditChainHead, AuditEvent, key_fingerprint
 
@@ -21,6 +23,33 @@ def audit_events_all() -> QuerySet[AuditEvent]:
 
 def audit_events_for_agencies(agency_ids) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(agency_id__in=agency_ids).order_by("-id")
+
+
+def audit_events_matching(
+    events: QuerySet[AuditEvent],
+    *,
+    verb: str = "",
+    actor: str = "",
+    text: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The log narrowed as a reviewer asks: one kind of action, an actor by name or user name, words of the
+    object's name, and the days from `since` to `until` (both included, in the site's time zone)."""
+    if verb:
+        events = events.filter(verb=verb)
+    if actor:
+        events = events.filter(Q(actor_label__icontains=actor) | Q(actor__username__iexact=actor))
+    if text:
+        events = events.filter(object_repr__icontains=text)
+    zone = timezone.get_current_timezone()
+    if since:
+        events = events.filter(created_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone))
+    if until:
+        events = events.filter(
+            created_at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        )
+    return events
 
 
 @dataclass(frozen=True)

@@ -13,3 +13,8 @@ def register_audit_verbs(labels: Mapping[str, str | Promise]) -> None:
 
 def audit_verb_label(verb: str) -> str:
     return str(_labels.get(verb, verb))
+
+
+def audit_verbs() -> list[tuple[str, str]]:
+    """Every registered verb with its name, ordered by verb (so an app's verbs stand together)."""
+    return sorted((verb, str(label)) for verb, label in _labels.items())

@@ -81,6 +81,38 @@ class DeadlineForm(forms.Form):
         return start
 
 
+class AuditFilterForm(forms.Form):
+    """操作记录's filters, read from the query string; every field may stay empty."""
+
+    verb = forms.ChoiceField(label=_("操作"), required=False)
+    actor = forms.CharField(label=_("操作人"), max_length=50, required=False)
+    text = forms.CharField(label=_("对象名称包含"), max_length=100, required=False)
+    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, verbs: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verb"].choices = [("", _("全部操作")), *((v, label) for v, label in verbs)]
+
+    def _in_range(self, name: str):
+        value = self.cleaned_data.get(name)
+        if value and not date_in_range(value):
+            raise forms.ValidationError(_("日期须在%(min)s年至%(max)s年之间。") % {"min": YEAR_MIN, "max": YEAR_MAX})
+        return value
+
+    def clean_since(self):
+        return self._in_range("since")
+
+    def clean_until(self):
+        return self._in_range("until")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("结束日期不能早于起始日期。"))
+        return data
+
+
 class HolidayNoticeForm(forms.ModelForm):
     class Meta:
         model = HolidayNotice

@@ -1,6 +1,7 @@
 """The back office shell: dashboard per role, agency switcher, agency editing, people, calendar, history."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -230,3 +231,65 @@ def test_a_button_is_shown_to_whom_its_page_answers(tree, alice, adam, login, cl
     shown = login(adam).get(page).content.decode()
     assert f'href="{target}"' in shown and button in shown
     assert login(adam).get(target).status_code == 200
+
+
+def _events(tree, alice, adam):
+    """Three events of the prefecture on two days, by two people, and one of another agency."""
+    import time_machine
+
+    from gongkai.audit.services import audit_record
+
+    prefecture = tree["prefecture"]
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        audit_record(actor=alice, verb="catalogue.item_publish", object_type="catalogue.item", object_id="7",
+                     object_repr="关于冬季供暖的通知", agency=prefecture)  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        audit_record(
+            actor=adam, verb="agency.update", obj=prefecture, object_repr="黔东南州人民政府", agency=prefecture
+        )
+        audit_record(actor=alice, verb="catalogue.item_publish", object_type="catalogue.item", object_id="8",
+                     object_repr="关于春季森林防火的通告", agency=prefecture)  # fmt: skip
+        audit_record(actor=alice, verb="catalogue.item_publish", object_type="catalogue.item", object_id="9",
+                     object_repr="凯里市的通知", agency=tree["county"])  # fmt: skip
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r'<td class="lead"><a href="[^"]+">([^<]+)</a>', page)
+
+
+def test_the_audit_log_narrows_to_an_action_a_person_words_and_days(tree, alice, adam, login):
+    _events(tree, alice, adam)
+    client = login(adam)
+    assert _rows(client.get("/staff/audit/", {"verb": "catalogue.item_publish"}).content.decode()) == [
+        "关于春季森林防火的通告", "关于冬季供暖的通知",
+    ]  # fmt: skip
+    assert _rows(client.get("/staff/audit/", {"actor": "陈静"}).content.decode()) == ["黔东南州人民政府"]
+    assert _rows(client.get("/staff/audit/", {"actor": "alice"}).content.decode())[-1] == "关于冬季供暖的通知"
+    assert _rows(client.get("/staff/audit/", {"text": "供暖"}).content.decode()) == ["关于冬季供暖的通知"]
+    # Days in the site's time zone, both ends included.
+    page = client.get("/staff/audit/", {"since": "2026-03-05", "until": "2026-03-05"}).content.decode()
+    assert _rows(page) == ["关于春季森林防火的通告", "黔东南州人民政府"] and "符合条件的记录 2 条。" in page
+    # The filter stays on the next page's link.
+    assert 'value="2026-03-05"' in page
+
+
+def test_bad_dates_in_the_audit_log_filter_are_named_and_kept_and_nothing_is_hidden(tree, alice, adam, login):
+    _events(tree, alice, adam)
+    client = login(adam)
+    page = client.get("/staff/audit/", {"since": "2026-03-06", "until": "2026-03-01", "text": "供暖"}).content.decode()
+    assert "结束日期</a>：结束日期不能早于起始日期。" in page
+    assert 'value="供暖"' in page
+    assert {"关于春季森林防火的通告", "关于冬季供暖的通知", "黔东南州人民政府"} <= set(_rows(page))  # not filtered
+    page = client.get("/staff/audit/", {"since": "0001-01-01"}).content.decode()
+    assert "起始日期</a>：日期须在1900年至2100年之间。" in page
+    assert client.get("/staff/audit/", {"since": "2026-02-30"}).status_code == 200
+
+
+def test_the_audit_logs_pages_keep_the_filter(tree, alice, adam, login):
+    from gongkai.audit.services import audit_record
+
+    for n in range(51):
+        audit_record(actor=alice, verb="catalogue.item_publish", object_type="catalogue.item", object_id=str(n),
+                     object_repr=f"通知{n}", agency=tree["prefecture"])  # fmt: skip
+    page = login(adam).get("/staff/audit/", {"verb": "catalogue.item_publish"}).content.decode()
+    assert 'href="?verb=catalogue.item_publish&amp;page=2"' in page
