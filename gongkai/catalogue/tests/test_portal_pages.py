@@ -4,6 +4,7 @@ import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own responses in tests
 
 import pytest
+from django.utils import timezone
 
 from gongkai.catalogue.services import disclosure_guide_save, item_create
 from gongkai.catalogue.tests.factories import category, draft, publish, second_reviewer
@@ -38,6 +39,12 @@ def test_browse_by_category_and_year(client, prefecture, published):
     assert published.title in client.get(f"/catalogue/{prefecture.slug}/?year={year}").content.decode()
     assert published.title not in client.get(f"/catalogue/{prefecture.slug}/?year={year - 1}").content.decode()
     assert client.get(f"/catalogue/{prefecture.slug}/c/no-such/").status_code == 404
+
+
+def test_a_rows_document_number_and_date_never_break_over_two_lines(client, prefecture, published):
+    page = client.get(f"/catalogue/{prefecture.slug}/").content.decode()
+    day = timezone.localtime(published.published_at).date().isoformat()
+    assert f'<td class="nowrap">黔东南府办发〔2024〕12号</td><td class="nowrap">{day}</td>' in page
 
 
 def test_the_print_view_has_the_text_without_the_site_chrome(client, published):
