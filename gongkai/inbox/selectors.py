@@ -33,6 +33,7 @@ from gongkai.applications.models import (
 )
 from gongkai.catalogue.selectors.shared import items_waiting_for_review_by, items_withdrawn_by_rescan
 from gongkai.core.dates import chinese_date
+from gongkai.notices.models import Notice, NoticeState
 from gongkai.participation.models import Comment, CommentStatus
 from gongkai.supervision.annual_reports import report_deadline
 
@@ -260,6 +261,44 @@ def _reports(user, agency, roles, today=None):
     )
 
 
+def _notice_entry(notice: Notice) -> Entry:
+    if notice.object_type == "applications.application" and notice.object_id:
+        url = reverse("applications_staff:detail", args=[notice.object_id]) + "#notices"
+    else:
+        url = reverse("notices:list") + "?state=failed"
+    detail = _("%(channel)s %(recipient)s · 已尝试%(n)s次") % {
+        "channel": notice.get_channel_display(), "recipient": notice.masked_recipient, "n": notice.attempts,
+    }  # fmt: skip
+    label = notice.event_label
+    if notice.object_label:
+        label = _("%(event)s：%(object)s") % {"event": notice.event_label, "object": notice.object_label}
+    return Entry(label, url, detail)
+
+
+def _failed(notices):
+    # Shown only when there is one: a delivery failure is the exception, not a list to look at every day.
+    return _Found(
+        notices.count,
+        lambda: [_notice_entry(n) for n in notices.order_by("-created_at", "-pk")[:LIMIT]],
+        shown_when_empty=False,
+    )
+
+
+def _failed_notices(user, agency, roles):
+    """A notice that could not be delivered after every attempt (条例 第三十一条 and the other letters: the
+    applicant must be told), until whoever may send it again (the agency's clerks and administrators) does."""
+    if not roles & HANDLERS:
+        return None
+    return _failed(Notice.objects.filter(agency=agency, state=NoticeState.FAILED))
+
+
+def _site_failed_notices(user, agency, roles):
+    """The site administrator's: notices of no agency (failed jobs' alerts, daily to-do e-mails) that failed."""
+    if not user.is_superuser:
+        return None
+    return _failed(Notice.objects.filter(agency__isnull=True, state=NoticeState.FAILED))
+
+
 KINDS = [
     ("new_applications", _("新收到的申请"), _new_applications),
     ("assigned", _("分配给我的申请"), _assigned_to_me),
@@ -272,6 +311,8 @@ KINDS = [
     ("comments", _("待审核的征集意见"), _comments),
     ("withdrawn", _("常态化监测自动撤回的条目"), _withdrawn),
     ("reports", _("尚未发布的年度报告"), _reports),
+    ("failed_notices", _("发送失败的通知"), _failed_notices),
+    ("site_failed_notices", _("发送失败的系统通知"), _site_failed_notices),
 ]
 
 

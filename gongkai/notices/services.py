@@ -26,6 +26,7 @@ from gongkai.accounts.access import user_has_role
 from gongkai.audit.services import audit_record
 from gongkai.core.errors import AccessDenied
 from gongkai.core.identifiers import is_valid_resident_id, mask_resident_id
+from gongkai.core.pagecache import note_work_change
 from gongkai.notices import texts
 from gongkai.notices.models import Notice, NoticeChannel, NoticePreference, NoticeState, NoticeTemplate
 from gongkai.notices.sms import SmsMessage, get_sms_connection
@@ -188,13 +189,17 @@ def _mark_failed(notice: Notice, token: str, error: str, now: dt.datetime, *, co
     (the attempt was counted when it was taken); otherwise the run failed before its turn and counts it here."""
     attempts = notice.attempts if counted else notice.attempts + 1
     final = attempts >= settings.NOTICES_MAX_ATTEMPTS
-    Notice.objects.filter(pk=notice.pk, claim=token).update(
+    marked = Notice.objects.filter(pk=notice.pk, claim=token).update(
         state=NoticeState.FAILED if final else NoticeState.QUEUED,
         attempts=attempts,
         last_error=error[:2000],
         next_attempt_at=now + backoff(attempts),
         claim="",
     )
+    if final and marked:
+        # A failed notice is a to-do of the agency's clerks (待办: 发送失败的通知), counted in what staff pages keep
+        # between changes; no audit event says it failed, so the agency's work is noted as changed here.
+        note_work_change(notice.agency_id, "notices.fail")
 
 
 def _email(notice: Notice) -> EmailMessage:

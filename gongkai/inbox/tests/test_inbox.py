@@ -204,3 +204,50 @@ def test_a_new_online_application_brings_the_kept_header_count_up_to_date_by_cou
     assert cached_inbox_count(alice, prefecture, roles) == 4
     applications.application_assign(actor=alice, application=case, handler=alice)
     assert cached_inbox_count(alice, prefecture, roles) == inbox_count(alice, prefecture, roles) == 4  # 3 new, 1 mine
+
+
+def _notice_that_fails(agency, obj=None, key="fail:1"):
+    """A notice delivered through the real pipeline with a server that refuses it, on its last attempt."""
+    from django.conf import settings as django_settings
+
+    from gongkai.notices.models import Notice
+    from gongkai.notices.services import notice_queue, notices_deliver
+
+    notice = notice_queue(event="application.receipt", channel="email", recipient="zhang@example.cn", agency=agency,
+                          obj=obj, values={"number": getattr(obj, "number", "")}, key=key)  # fmt: skip
+    Notice.objects.filter(pk=notice.pk).update(attempts=django_settings.NOTICES_MAX_ATTEMPTS - 1)
+    assert notices_deliver(now=timezone.now() + dt.timedelta(days=1))["failed"] == 1
+    notice.refresh_from_db()
+    return notice
+
+
+def test_a_notice_that_could_not_be_delivered_waits_for_the_agencys_clerk_until_sent_again(
+    login, prefecture, alice, rob, settings
+):
+    from gongkai.notices.models import NoticeState
+    from gongkai.notices.services import notice_retry
+
+    settings.EMAIL_BACKEND = "gongkai.notices.tests.test_delivery.RefusingBackend"
+    case = make_application(alice, prefecture, TODAY)
+    applications.application_assign(actor=alice, application=case, handler=alice)
+    client = login(alice)
+    before = count_in_header(client.get("/staff/").content.decode())  # the header's count, kept from now on
+    assert 'id="todo-failed_notices"' not in client.get("/staff/inbox/").content.decode()  # none: not listed
+    notice = _notice_that_fails(prefecture, case)
+    assert notice.state == NoticeState.FAILED
+    page = client.get("/staff/inbox/").content.decode()
+    listed = section(page, "failed_notices")
+    assert case.number in listed and "z***@example.cn" in listed
+    assert f'href="/staff/applications/{case.pk}/#notices"' in listed
+    assert count_in_header(client.get("/staff/").content.decode()) != before  # the kept count noticed the failure
+    assert 'id="todo-failed_notices"' not in login(rob).get("/staff/inbox/").content.decode()  # a reviewer's: no
+    notice_retry(actor=alice, notice=notice)
+    assert 'id="todo-failed_notices"' not in login(alice).get("/staff/inbox/").content.decode()
+
+
+def test_the_site_administrator_sees_failed_notices_of_no_agency(login, prefecture, sam, alice, settings):
+    settings.EMAIL_BACKEND = "gongkai.notices.tests.test_delivery.RefusingBackend"
+    _notice_that_fails(None, key="fail:site")
+    page = login(sam).get("/staff/inbox/").content.decode()
+    assert 'href="/staff/notices/?state=failed"' in section(page, "site_failed_notices")
+    assert 'id="todo-site_failed_notices"' not in login(alice).get("/staff/inbox/").content.decode()
