@@ -292,7 +292,7 @@ def _failed_notices(user, agency, roles):
     return _failed(Notice.objects.filter(agency=agency, state=NoticeState.FAILED))
 
 
-def _site_failed_notices(user, agency, roles):
+def _site_failed_notices(user):
     """The site administrator's: notices of no agency (failed jobs' alerts, daily to-do e-mails) that failed."""
     if not user.is_superuser:
         return None
@@ -312,6 +312,11 @@ KINDS = [
     ("withdrawn", _("常态化监测自动撤回的条目"), _withdrawn),
     ("reports", _("尚未发布的年度报告"), _reports),
     ("failed_notices", _("发送失败的通知"), _failed_notices),
+]
+
+# Work of the whole site, the same whichever agency is chosen: on the page and in the header under every agency,
+# in the daily e-mail once (under 全站), not once per agency the person holds a role in.
+SITE_KINDS = [
     ("site_failed_notices", _("发送失败的系统通知"), _site_failed_notices),
 ]
 
@@ -324,14 +329,21 @@ KINDS = [
 INTAKE_KINDS = frozenset({"new_applications"})
 
 
-def _found(user, agency, roles: set[str], kinds: frozenset[str] | None = None):
-    """(kind, title, _Found) for every kind the user's roles in `agency` give (among `kinds`, if given)."""
-    if agency is None or not user.is_authenticated:
+def _found(user, agency, roles: set[str], kinds: frozenset[str] | None = None, *, site: bool = True):
+    """(kind, title, _Found) for every kind the user's roles in `agency` give (among `kinds`, if given), and with
+    `site` the site's kinds the user is given; with `agency` None, the site's kinds alone."""
+    if not user.is_authenticated:
         return
-    for kind, title, compute in KINDS:
+    for kind, title, compute in KINDS if agency is not None else []:
         if kinds is not None and kind not in kinds:
             continue
         result = compute(user, agency, set(roles))
+        if result is not None:
+            yield kind, title, result
+    for kind, title, compute_site in SITE_KINDS if site else []:
+        if kinds is not None and kind not in kinds:
+            continue
+        result = compute_site(user)
         if result is not None:
             yield kind, title, result
 
@@ -347,10 +359,11 @@ def _distinct_cases(agency, found: list[_Found]) -> int:
     return _applications(agency).filter(listed).count()
 
 
-def inbox_sections(user, agency, roles: set[str]) -> tuple[list[Section], int]:
+def inbox_sections(user, agency, roles: set[str], *, site: bool = True) -> tuple[list[Section], int]:
     """Every kind of to-do the user's roles in `agency` give, with entries (kinds the roles do not give are left
-    out), and the total: each case once, every other entry once."""
-    found = list(_found(user, agency, roles))
+    out), and the total: each case once, every other entry once. `site`: with the site's kinds (SITE_KINDS); with
+    `agency` None, those alone."""
+    found = list(_found(user, agency, roles, site=site))
     sections = []
     for kind, title, f in found:
         count = f.count()

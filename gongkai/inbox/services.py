@@ -34,16 +34,20 @@ def _agencies_of(user) -> list[Agency]:
     return list(Agency.objects.filter(pk__in=ids, is_active=True).order_by("path"))
 
 
-def inbox_digest_sections(user) -> tuple[list[tuple[Agency, list[Section]]], int]:
+def inbox_digest_sections(user) -> tuple[list[tuple[Agency | None, list[Section]]], int]:
     """The user's open to-dos in each agency where they hold a role (the same lists as the 待办 page), and how
     many there are in all (each case once, as on the page)."""
     result, total = [], 0
-    for agency in _agencies_of(user):
-        sections, agency_total = inbox_sections(user, agency, user_roles_in(user, agency))
+    for agency in [*_agencies_of(user), None]:
+        # Each agency's own lists; the site's (a site administrator's, SITE_KINDS) once, last, under 全站.
+        if agency is None:
+            sections, part = inbox_sections(user, None, set())
+        else:
+            sections, part = inbox_sections(user, agency, user_roles_in(user, agency), site=False)
         sections = [s for s in sections if s.count]
         if sections:
             result.append((agency, sections))
-            total += agency_total
+            total += part
     return result, total
 
 
@@ -51,12 +55,12 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if settings.SITE_URL else url
 
 
-def inbox_digest_text(by_agency: list[tuple[Agency, list[Section]]], total: int) -> str:
+def inbox_digest_text(by_agency: list[tuple[Agency | None, list[Section]]], total: int) -> str:
     """The digest's list as plain text: per agency, each kind with its count and first entries; when the lists'
     counts add up to more than `total` (a case in two lists), a line says the total counts each case once."""
     lines: list[str] = []
     for agency, sections in by_agency:
-        lines.append(f"【{agency.name}】")
+        lines.append(f"【{agency.name if agency is not None else _('全站')}】")
         for section in sections:
             lines.append(f"{section.title}（{section.count}）")
             for entry in section.entries[:ENTRIES_PER_SECTION]:

@@ -139,3 +139,40 @@ def test_the_digest_counts_a_case_in_two_lists_once(client, login, prefecture, a
     notice = Notice.objects.get(event="inbox.digest")
     assert "分配给我的申请（1）" in notice.body and "即将到期或已超期的申请（1）" in notice.body
     assert notice.subject.endswith("待办：1项") and "同一件申请列在几处的，合计时只计一次。" in notice.body
+
+
+def _failed_site_notice():
+    """An alert of no agency that could not be delivered (as a failed job's alert to the site would be)."""
+    from gongkai.notices.models import NoticeState
+    from gongkai.notices.services import notice_queue
+
+    notice = notice_queue(event="jobs.failed", channel="email", recipient="ops@example.cn",
+                          values={"job": "夜间重新检查", "error": "x", "attempts": 3}, key="site:fail")  # fmt: skip
+    Notice.objects.filter(pk=notice.pk).update(state=NoticeState.FAILED, attempts=10)
+
+
+def test_a_site_administrator_without_an_agency_role_gets_the_sites_failed_notices(client, login, sam):
+    """Before, a site administrator with no role in any agency had nothing in the digest, whatever failed."""
+    with_email(sam)
+    turn_on(client, login, sam)
+    _failed_site_notice()
+    assert inbox_digests_send(today=TODAY) == 1
+    digest = Notice.objects.get(event="inbox.digest")
+    assert "【全站】" in digest.body and "发送失败的系统通知（1）" in digest.body
+
+
+def test_the_sites_list_is_in_the_digest_once_however_many_agencies_the_administrator_works_in(
+    client, login, sam, prefecture, county
+):
+    from gongkai.accounts.models import Role
+    from gongkai.accounts.services import role_grant
+
+    for agency in (prefecture, county):
+        role_grant(actor=None, user=sam, agency=agency, role=Role.CLERK)
+    with_email(sam)
+    turn_on(client, login, sam)
+    _failed_site_notice()
+    make_application(sam, prefecture, TODAY)
+    inbox_digests_send(today=TODAY)
+    body = Notice.objects.get(event="inbox.digest").body
+    assert body.count("发送失败的系统通知") == 1 and "【黔东南州人民政府】" in body
