@@ -414,7 +414,7 @@ def audit_log(request):
     if filtered:
         events = audit_events_matching(events, **form.cleaned_data)
     fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
+    if fmt in ("csv", "xlsx") and form.is_valid():  # a refused filter downloads nothing: the page names it
         exported = _audit_log_export(request, events, fmt)
         if exported is not None:
             return exported

@@ -284,6 +284,9 @@ def test_bad_dates_in_the_audit_log_filter_are_named_and_kept_and_nothing_is_hid
     page = client.get("/staff/audit/", {"since": "0001-01-01"}).content.decode()
     assert "起始日期</a>：日期须在1900年至2100年之间。" in page
     assert client.get("/staff/audit/", {"since": "2026-02-30"}).status_code == 200
+    # A download asked with a refused filter is not the whole log: the page comes back with the error.
+    response = client.get("/staff/audit/", {"since": "2026-03-06", "until": "2026-03-01", "format": "xlsx"})
+    assert response["Content-Type"].startswith("text/html") and "结束日期不能早于起始日期" in response.content.decode()
 
 
 def test_the_audit_logs_pages_keep_the_filter(tree, alice, adam, login):
