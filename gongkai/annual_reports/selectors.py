@@ -133,10 +133,15 @@ def subordinate_report_years(agency: Agency) -> list[int]:
     )
 
 
+def subordinates_reporting(agency: Agency) -> QuerySet[Agency]:
+    """The active agencies directly under `agency` that publish a report of their own (条例 第四十九条): one that
+    reports jointly with another (the general office with its government) is not among them."""
+    return agency.children.filter(is_active=True, reports_with__isnull=True).order_by("sort_order", "id")
+
+
 def subordinate_reports(agency: Agency, year: int) -> list[SubordinateReport]:
-    """The active agencies directly under `agency`, each with its published report of `year` (条例 第四十九条):
-    an agency that reports jointly with another (its report is that one's) is not listed on its own."""
-    children = list(agency.children.filter(is_active=True, reports_with__isnull=True).order_by("sort_order", "id"))
+    """Each of `subordinates_reporting(agency)` with its published report of `year`, or None."""
+    children = list(subordinates_reporting(agency))
     published = {
         r.agency_id: r for r in reports_published().filter(agency__in=children, year=year, scope=ReportScope.AGENCY)
     }

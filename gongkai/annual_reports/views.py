@@ -13,6 +13,7 @@ from gongkai.annual_reports.selectors import (
     reports_published,
     subordinate_report_years,
     subordinate_reports,
+    subordinates_reporting,
 )
 from gongkai.core.params import query_year
 from gongkai.core.registry import portal_nav_items
@@ -38,7 +39,7 @@ def report_index(request, slug: str):
             "year": year,
             "subordinates": subordinates,
             "subordinates_published": sum(1 for s in subordinates if s.report),
-            "has_subordinates": agency.children.filter(is_active=True).exists(),
+            "has_subordinates": subordinates_reporting(agency).exists(),
             "site_agency": site_identity_agency(agency),
             "nav_items": portal_nav_items(agency, "annual_reports"),
         },

@@ -60,6 +60,13 @@ def test_an_agency_without_subordinates_shows_only_its_own_reports(client, tree)
     assert "下级机关年度报告" not in page and "本机关年度报告" not in page
 
 
+def test_a_general_office_reporting_with_its_government_is_no_subordinate_to_list(client, tree):
+    from gongkai.agencies.models import Agency
+
+    Agency.objects.filter(parent=tree["prefecture"]).exclude(pk=tree["office"].pk).update(is_active=False)
+    assert "下级机关年度报告" not in client.get(INDEX).content.decode()
+
+
 def test_without_any_published_subordinate_report_the_page_says_so(client, tree):
     assert "下级机关尚未在本平台发布年度报告。" in client.get(INDEX).content.decode()
 
