@@ -53,6 +53,16 @@ class Decision(models.Model):
     def can_be_published(self) -> bool:
         return self.kind == DecisionKind.PENALTY and self.social_impact
 
+    @property
+    def on_portal(self) -> bool:
+        """Shown on the portal: every licensing result (条例 第二十条（五）, 行政许可法 第四十条, listed as soon as it is
+        recorded), and a penalty decision of social impact once published (第二十条（六））."""
+        return self.kind == DecisionKind.LICENSING or self.published_on is not None
+
+    @property
+    def awaits_publication(self) -> bool:
+        return not self.on_portal and self.can_be_published()
+
     def public_subject(self) -> str:
         """A natural person's name shows only its first character (张**); organisations show in full."""
         if self.subject_kind == SubjectKind.PERSON and self.subject:

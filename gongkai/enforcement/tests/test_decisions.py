@@ -221,3 +221,24 @@ def test_licensing_results_and_fee_items_are_on_the_portal(tree, alice, client):
     assert "不动产登记费" in page and "黔发改收费〔2017〕1号" in page and "160.00" in page
     assert "40.00" in client.get("/enforcement/qdn/fees/?year=2023").content.decode()
     assert "本机关暂无行政事业性收费项目" in client.get("/enforcement/kaili/fees/").content.decode()
+
+
+def test_staff_see_which_decisions_the_portal_shows(tree, alice, login, client):
+    """A licensing result is on the portal from the moment it is recorded (条例 第二十条（五））; a penalty of social
+    impact waits to be published; a coercive decision is counted, not listed. The list said "—" for licensing."""
+    licensing = make_decision(tree["prefecture"], alice, kind=DecisionKind.LICENSING, number="黔东南许〔2024〕3号",
+                              social_impact=False)  # fmt: skip
+    make_decision(tree["prefecture"], alice)
+    make_decision(
+        tree["prefecture"], alice, kind=DecisionKind.COERCIVE, number="黔东南强〔2024〕1号", social_impact=False
+    )
+    page = login(alice).get("/staff/enforcement/").content.decode()
+    rows = {
+        n: page[page.index(n) : page.index("</tr>", page.index(n))]
+        for n in ("许〔2024〕3号", "罚〔2024〕1号", "强〔2024〕1号")
+    }
+    assert '<span class="badge ok">已公开</span>' in rows["许〔2024〕3号"]
+    assert '<span class="badge warn">待公开</span>' in rows["罚〔2024〕1号"]
+    assert "不公开" in rows["强〔2024〕1号"]
+    detail = client.get(f"/staff/enforcement/{licensing.pk}/").content.decode()
+    assert 'href="/enforcement/qdn/licensing/">在门户查看' in detail and "行政许可结果随录入公开" in detail
