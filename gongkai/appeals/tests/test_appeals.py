@@ -186,6 +186,10 @@ def test_staff_register_and_follow_a_reconsideration_through_http(prefecture, al
     assert case.answer_sent_on == D(2024, 5, 20) and case.result == AppealResult.UPHELD
     verbs = list(AuditEvent.objects.filter(object_type="appeals.reconsideration").values_list("verb", flat=True))
     assert verbs == ["reconsideration.register", "reconsideration.answer", "reconsideration.decide"]
+    # The list keeps the date, the organ and the result each on one line (2024-05-\n06 before).
+    listed = client.get("/staff/appeals/").content.decode()
+    assert '<td data-label="申请复议日期" class="nowrap">2024-05-06</td>' in listed
+    assert '<td data-label="复议机关" class="nowrap">贵州省人民政府</td>' in listed
 
 
 def test_the_result_is_chosen_never_preselected(prefecture, alice, login):
