@@ -12,13 +12,18 @@ class RunState(models.TextChoices):
     SKIPPED = "skipped", _("跳过（上一次尚未结束）")
 
 
+TRIGGER_LABELS = {
+    "schedule": _("按计划"), "command": _("命令行"), "retry": _("自动重试"), "manual": _("手动立即运行"),
+}  # fmt: skip
+
+
 class JobRun(models.Model):
     job = models.CharField(_("任务"), max_length=60)
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     state = models.CharField(_("结果"), max_length=10, choices=RunState.choices, default=RunState.RUNNING)
     attempt = models.PositiveSmallIntegerField(_("第几次尝试"), default=1)
-    # "schedule" (the worker), "command" (manage.py jobs run) or "retry".
+    # "schedule" (the worker), "command" (manage.py jobs run), "retry", or "manual" (立即运行 in the back office).
     trigger = models.CharField(_("触发方式"), max_length=10, default="schedule")
     summary = models.CharField(_("结果摘要"), max_length=500, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
@@ -31,6 +36,10 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.state}"
+
+    @property
+    def trigger_label(self) -> str:
+        return str(TRIGGER_LABELS.get(self.trigger, self.trigger))
 
     @property
     def seconds(self) -> float | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from huey.exceptions import TaskLockedException
 
 from gongkai.accounts.models import User
+from gongkai.audit.services import audit_record
 from gongkai.core.locks import job_lock
 from gongkai.jobs.models import JobRun, RunState
 from gongkai.jobs.registry import Job
@@ -87,3 +88,13 @@ def job_runs_prune(*, keep_days: int = 30, now: dt.datetime | None = None) -> in
             keep.add(last)
     deleted, _ = JobRun.objects.filter(started_at__lt=cutoff).exclude(pk__in=keep).delete()
     return deleted
+
+
+def job_run_request(*, actor, job: Job) -> None:
+    """Queue one run of `job` now, outside its schedule (the back office's 立即运行), audited as the actor's."""
+    from gongkai.jobs.tasks import job_run_now
+
+    audit_record(
+        actor=actor, verb="job.run_now", object_type="jobs.job", object_id=job.name, object_repr=str(job.label)
+    )
+    transaction.on_commit(lambda: job_run_now(job.name))

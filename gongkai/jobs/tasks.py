@@ -7,7 +7,7 @@ kept in its JobRun. docs/jobs.md lists them all (tests/test_docs checks that).
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from huey.contrib.djhuey import on_shutdown
+from huey.contrib.djhuey import db_task, on_shutdown
 
 from gongkai.agencies.models import Agency
 from gongkai.analytics.services import analytics_rollup, hits_prune, search_counts_prune
@@ -22,6 +22,17 @@ from gongkai.jobs.services import job_runs_prune
 from gongkai.notices.services import notices_deliver
 from gongkai.notices.tasks import DELIVERY_LOCK, DELIVERY_LOCK_TTL
 from gongkai.supervision.site_checks import site_check_run
+
+
+@db_task()
+def job_run_now(name: str) -> None:
+    """One run of a job asked for in the back office (立即运行): recorded as "manual", not retried."""
+    from gongkai.jobs.registry import JOBS
+    from gongkai.jobs.services import job_run
+
+    job = JOBS.get(name)
+    if job is not None:
+        job_run(job=job, trigger="manual")
 
 
 @on_shutdown()

@@ -7,4 +7,5 @@ app_name = "jobs"
 urlpatterns = [
     path("", staff_views.job_list, name="list"),
     path("<str:name>/", staff_views.job_detail, name="detail"),
+    path("<str:name>/run/", staff_views.job_run_now, name="run"),
 ]

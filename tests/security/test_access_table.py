@@ -149,6 +149,7 @@ ROUTES: dict[str, Route] = {
     "notices:template_edit": R(AGENCY_ADMIN, event="notice_event", channel="notice_channel"),
     "jobs:list": R(SITE_ADMIN),
     "jobs:detail": R(SITE_ADMIN, name="job_name"),
+    "jobs:run": R(SITE_ADMIN, post_only=True, name="job_name"),  # 立即运行
     "api_staff:keys": R(SITE_ADMIN),
     "api_staff:key_action": R(SITE_ADMIN, post_only=True, pk="api_key", name="=revoke"),
     # Applications.

@@ -114,6 +114,27 @@ def test_the_site_administrator_sees_the_jobs_page_and_others_do_not(login, clie
     assert login(alice).get("/staff/jobs/").status_code == 403
 
 
+def test_the_site_administrator_runs_a_job_now_and_its_run_is_recorded_as_manual(
+    login, sam, alice, django_capture_on_commit_callbacks
+):
+    from gongkai.audit.models import AuditEvent
+
+    client = login(sam)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/staff/jobs/audit_verify/run/")  # queued once the request's transaction commits
+    assert response.status_code == 302 and response["Location"] == "/staff/jobs/audit_verify/"
+    page = client.get(response["Location"]).content.decode()
+    assert "已交给后台任务进程运行" in page
+    run = JobRun.objects.get(job="audit_verify")
+    assert (run.trigger, run.state) == ("manual", RunState.SUCCEEDED)
+    assert "<td>手动立即运行</td>" in page  # the trigger by name, not "manual"
+    assert AuditEvent.objects.filter(verb="job.run_now", object_id="audit_verify", actor=sam).count() == 1
+    assert client.get("/staff/jobs/audit_verify/run/").status_code == 405  # a POST, never a link
+    assert client.post("/staff/jobs/no_such_job/run/").status_code == 404
+    assert login(alice).post("/staff/jobs/audit_verify/run/").status_code == 403
+    assert JobRun.objects.count() == 1
+
+
 def test_in_english_the_jobs_are_named_in_english(login, sam):
     client = login(sam)
     client.cookies["django_language"] = "en"
