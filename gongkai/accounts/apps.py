@@ -13,6 +13,10 @@ class AccountsConfig(AppConfig):
         register_audit_verbs(
             {
                 "user.create": _("创建用户"),
+                "user.password_change": _("修改密码"),
+                "user.password_reset": _("重置密码"),
+                "user.deactivate": _("停用用户"),
+                "user.activate": _("启用用户"),
                 "role.grant": _("授予角色"),
                 "role.revoke": _("撤销角色"),
             }

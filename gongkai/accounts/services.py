@@ -78,3 +78,42 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     assignment.delete()
     audit_record(actor=actor, verb="role.revoke", obj=user, agency=agency, before=before)
     forget_cached_roles(user)
+
+
+@transaction.atomic
+def user_password_set(*, actor, user: User, password: str) -> User:
+    """A new password: the person's own change (修改密码, the caller checked the old one) or a site administrator's
+    reset (重置密码). Django's validators apply; the event says who set it, never what it is. The user's other
+    sessions end (their session hash no longer matches); the caller keeps the changer's own one."""
+    resetting = actor is not None and actor.pk != user.pk
+    if resetting and not actor.is_superuser:
+        raise AccessDenied(_("只有系统管理员可以重置他人的密码。"))
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, verb="user.password_reset" if resetting else "user.password_change", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """停用 or 启用 an account (a person who left keeps their history, but can no longer sign in: Django refuses an
+    inactive user at login and on every request of a session already open). Site administrators only, and never
+    their own account."""
+    if actor is not None and not actor.is_superuser:
+        raise AccessDenied(_("只有系统管理员可以停用或启用用户。"))
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(_("不能停用自己的账号。"))
+    if user.is_active == active:
+        return user
+    before = snapshot(user, ["is_active"])
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor, verb="user.activate" if active else "user.deactivate", obj=user, before=before,
+        after=snapshot(user, ["is_active"]),
+    )  # fmt: skip
+    return user

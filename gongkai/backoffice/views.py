@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -24,8 +26,8 @@ from gongkai.accounts.access import (
     agency_get_for_user,
     users_visible_to,
 )
-from gongkai.accounts.models import RoleAssignment
-from gongkai.accounts.services import role_grant, role_revoke, user_create
+from gongkai.accounts.models import RoleAssignment, User
+from gongkai.accounts.services import role_grant, role_revoke, user_create, user_password_set, user_set_active
 from gongkai.accounts.staff import SESSION_KEY, read_only_post, staff_view
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_ancestors, agency_report_name, agency_tree_rows
@@ -255,6 +257,104 @@ agency_people = staff_view(AgencyPeople.as_view())
 def user_list(request):
     users = users_visible_to(request.user).prefetch_related("roles__agency").order_by("username")
     return render(request, "backoffice/user_list.html", {"users": users})
+
+
+def _password_errors_on_the_form(exc: ValidationError) -> ValidationError:
+    """The service names the password `password`; Django's password forms call it new_password2."""
+    return ValidationError({"new_password2": exc.message_dict.get("password", exc.messages)})
+
+
+class PasswordChange(ServiceFormView):
+    """修改密码: the person's own password, the old one asked first (Django's form, its validators and messages)."""
+
+    template_name = "backoffice/password_change.html"
+    form_class = PasswordChangeForm
+    success_message = _("密码已修改。您在其他设备上的登录已失效。")
+
+    def get_extra_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def perform(self, form):
+        try:
+            user = user_password_set(
+                actor=self.request.user, user=self.request.user, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as exc:
+            raise _password_errors_on_the_form(exc) from exc
+        update_session_auth_hash(self.request, user)  # this session stays; every other one ends
+        return user
+
+    def get_success_url(self) -> str:
+        return reverse("backoffice:dashboard")
+
+
+# One's own account, not a record of the agency one works in: supervisors change their own password too.
+password_change = staff_view(read_only_post(PasswordChange.as_view()))
+
+
+def _user_for_site_admin(request, pk: int) -> User:
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    user = User.objects.filter(pk=pk).prefetch_related("roles__agency").first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@staff_view
+def user_detail(request, pk: int):
+    """A user's account for the site administrator: roles, state, and the ways to reset or stop it."""
+    user = _user_for_site_admin(request, pk)
+    return render(request, "backoffice/user_detail.html", {"account": user})
+
+
+class UserPasswordReset(ServiceFormView):
+    """重置密码: the site administrator gives a user a new password (a forgotten one), told to them in person."""
+
+    template_name = "backoffice/user_password.html"
+    form_class = SetPasswordForm
+    success_message = _("已重置该用户的密码，请当面或电话告知本人，并提醒其登录后修改。")
+
+    def load(self, *, pk: int) -> None:
+        self.account = _user_for_site_admin(self.request, pk)
+
+    def get_extra_form_kwargs(self):
+        return {"user": self.account}
+
+    def perform(self, form):
+        try:
+            return user_password_set(
+                actor=self.request.user, user=self.account, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as exc:
+            raise _password_errors_on_the_form(exc) from exc
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "account": self.account}
+
+    def get_success_url(self) -> str:
+        return reverse("backoffice:user", args=[self.account.pk])
+
+
+user_password = staff_view(UserPasswordReset.as_view())
+
+
+@require_POST
+@staff_view
+def user_active(request, pk: int):
+    """停用 or 启用 (the button sends active=0 or 1)."""
+    account = _user_for_site_admin(request, pk)
+    wanted = request.POST.get("active", "")
+    if wanted not in ("0", "1"):
+        messages.error(request, _("请选择停用或启用。"))
+    else:
+        try:
+            user_set_active(actor=request.user, user=account, active=wanted == "1")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("账号已启用。") if wanted == "1" else _("账号已停用，该用户不能再登录。"))
+    return HttpResponseRedirect(reverse("backoffice:user", args=[account.pk]))
 
 
 # --------------------------------------------------------------------------------------------- calendar

@@ -137,6 +137,10 @@ ROUTES: dict[str, Route] = {
     "backoffice:agency_edit": R(AGENCY_ADMIN, pk="agency"),
     "backoffice:agency_people": R(AGENCY_ADMIN, pk="agency"),
     "backoffice:users": R(STAFF),  # each sees the users of the agencies they see
+    "backoffice:user": R(SITE_ADMIN, pk="user"),
+    "backoffice:user_password": R(SITE_ADMIN, pk="user"),  # 重置密码
+    "backoffice:user_active": R(SITE_ADMIN, post_only=True, pk="user"),  # 停用 / 启用
+    "backoffice:password_change": R(ACCOUNT),  # one's own password (backoffice/tests/test_accounts.py)
     "backoffice:calendar": R(STAFF),
     "backoffice:calendar_maintain": R(SITE_ADMIN),
     "backoffice:history": R(STAFF, object_type="=applications.application", object_id="application"),
