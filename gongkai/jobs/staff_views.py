@@ -19,6 +19,14 @@ def _require_site_admin(request) -> None:
         raise AccessDenied
 
 
+def _job_for_site_admin(request, name: str):
+    _require_site_admin(request)
+    job = JOBS.get(name)
+    if job is None:
+        raise Http404
+    return job
+
+
 @staff_view
 def job_list(request):
     _require_site_admin(request)
@@ -27,10 +35,7 @@ def job_list(request):
 
 @staff_view
 def job_detail(request, name: str):
-    _require_site_admin(request)
-    job = JOBS.get(name)
-    if job is None:
-        raise Http404
+    job = _job_for_site_admin(request, name)
     return render(request, "jobs/detail.html", {"job": job, "runs": job_runs_recent(name, 50)})
 
 
@@ -38,10 +43,7 @@ def job_detail(request, name: str):
 @staff_view
 def job_run_now(request, name: str):
     """立即运行: the job once more now (a site check after links were mended, a digest after a mail outage)."""
-    _require_site_admin(request)
-    job = JOBS.get(name)
-    if job is None:
-        raise Http404
+    job = _job_for_site_admin(request, name)
     job_run_request(actor=request.user, job=job)
     messages.success(request, _("已交给后台任务进程运行，结果见下方运行记录。"))
     return HttpResponseRedirect(reverse("jobs:detail", args=[name]))
