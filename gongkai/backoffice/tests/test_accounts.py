@@ -99,3 +99,8 @@ def test_only_the_site_administrator_manages_other_accounts(login, adam, alice):
     assert client.post(f"/staff/users/{alice.pk}/active/", {"active": "0"}).status_code == 403
     alice.refresh_from_db()
     assert alice.is_active and alice.check_password(PASSWORD)
+
+
+def test_the_way_to_change_ones_password_is_on_ones_own_settings_page(login, alice):
+    page = login(alice).get("/staff/notices/my-settings/").content.decode()
+    assert '<a class="button secondary" href="/staff/password/">修改密码</a>' in page
