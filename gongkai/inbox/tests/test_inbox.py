@@ -206,6 +206,14 @@ def test_a_new_online_application_brings_the_kept_header_count_up_to_date_by_cou
     assert cached_inbox_count(alice, prefecture, roles) == inbox_count(alice, prefecture, roles) == 4  # 3 new, 1 mine
 
 
+def _inbox(client) -> str:
+    """The 待办 page itself (so a list's absence from it says something): status 200 and its heading."""
+    response = client.get("/staff/inbox/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "<h1>待办" in page
+    return page
+
+
 def _notice_that_fails(agency, obj=None, key="fail:1"):
     """A notice delivered through the real pipeline with a server that refuses it, on its last attempt."""
     from django.conf import settings as django_settings
@@ -232,22 +240,20 @@ def test_a_notice_that_could_not_be_delivered_waits_for_the_agencys_clerk_until_
     applications.application_assign(actor=alice, application=case, handler=alice)
     client = login(alice)
     before = count_in_header(client.get("/staff/").content.decode())  # the header's count, kept from now on
-    assert 'id="todo-failed_notices"' not in client.get("/staff/inbox/").content.decode()  # none: not listed
+    assert 'id="todo-failed_notices"' not in _inbox(client)  # none: not listed
     notice = _notice_that_fails(prefecture, case)
     assert notice.state == NoticeState.FAILED
-    page = client.get("/staff/inbox/").content.decode()
-    listed = section(page, "failed_notices")
+    listed = section(_inbox(client), "failed_notices")
     assert case.number in listed and "z***@example.cn" in listed
     assert f'href="/staff/applications/{case.pk}/#notices"' in listed
     assert count_in_header(client.get("/staff/").content.decode()) != before  # the kept count noticed the failure
-    assert 'id="todo-failed_notices"' not in login(rob).get("/staff/inbox/").content.decode()  # a reviewer's: no
+    assert 'id="todo-failed_notices"' not in _inbox(login(rob))  # a reviewer's: no
     notice_retry(actor=alice, notice=notice)
-    assert 'id="todo-failed_notices"' not in login(alice).get("/staff/inbox/").content.decode()
+    assert 'id="todo-failed_notices"' not in _inbox(login(alice))
 
 
 def test_the_site_administrator_sees_failed_notices_of_no_agency(login, prefecture, sam, alice, settings):
     settings.EMAIL_BACKEND = "gongkai.notices.tests.test_delivery.RefusingBackend"
     _notice_that_fails(None, key="fail:site")
-    page = login(sam).get("/staff/inbox/").content.decode()
-    assert 'href="/staff/notices/?state=failed"' in section(page, "site_failed_notices")
-    assert 'id="todo-site_failed_notices"' not in login(alice).get("/staff/inbox/").content.decode()
+    assert 'href="/staff/notices/?state=failed"' in section(_inbox(login(sam)), "site_failed_notices")
+    assert 'id="todo-site_failed_notices"' not in _inbox(login(alice))
